@@ -1,0 +1,1 @@
+"""The payments service: its pipeline and the stage it deploys."""

@@ -1,0 +1,109 @@
+//! The command line: argument parsing and the subcommands. Exit codes are a contract:
+//! 0 fine, 1 an error-severity diagnostic was found, 2 usage or I/O error.
+
+mod check;
+mod model_cmd;
+mod render;
+mod sources;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "pipelens",
+    version,
+    about = "Language server and checker for AWS CDK Pipelines definitions"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check CDK apps or files and report problems (exit 1 on any error).
+    Check(CheckArgs),
+    /// Print the pipeline model of one file.
+    Model(ModelArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    /// Files or folders (folders are searched for CDK apps by their cdk.json). Default: `.`
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Git revision to compare against for the source/synth change rule.
+    #[arg(long, value_name = "REV")]
+    base: Option<String>,
+    /// Do not contact AWS (skips the bootstrap checks).
+    #[arg(long)]
+    offline: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ModelArgs {
+    file: PathBuf,
+    #[arg(long, value_enum, default_value_t = ModelFormat::Json)]
+    format: ModelFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ModelFormat {
+    Json,
+}
+
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_FOUND_ERRORS: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+
+/// Runs the CLI with the process's arguments and returns the exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_USAGE } else { EXIT_OK };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let mut out = std::io::stdout().lock();
+    let result = match cli.command {
+        Command::Check(a) => check::run(a, &mut out),
+        Command::Model(a) => model_cmd::run(a, &mut out),
+    };
+    match result {
+        Ok(code) => code,
+        // `pipelens check | head`: the reader left; that is not an error of ours.
+        Err(e)
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) =>
+        {
+            EXIT_OK
+        }
+        Err(e) => {
+            eprintln!("pipelens: {e:#}");
+            EXIT_USAGE
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! `pipelens check [PATH…]`: finds the CDK apps (or takes the files), analyses every source
+//! file, and prints the diagnostics in the asked format.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+
+use super::render::{self, Reported};
+use super::sources::{index_for, plugin_for, read_text, settings_for};
+use super::{CheckArgs, EXIT_FOUND_ERRORS, EXIT_OK};
+use crate::analysis::analyze_text;
+use crate::document::position::line_col_1based;
+use crate::rules::{Diagnostic, Severity};
+use crate::workspace::{self, Index};
+
+/// Source files per app root (`None`: files outside any CDK app).
+type Plan = BTreeMap<Option<PathBuf>, Vec<PathBuf>>;
+
+fn plan(paths: &[PathBuf]) -> Result<Plan> {
+    let mut plan: Plan = BTreeMap::new();
+    for path in paths {
+        if !path.exists() {
+            bail!("{}: no such file or folder", path.display());
+        }
+        if path.is_dir() {
+            let apps = workspace::find_apps(path);
+            if apps.is_empty() {
+                eprintln!(
+                    "pipelens: no cdk.json in or above {}; checking its files on their own",
+                    path.display()
+                );
+                plan.entry(None).or_default().extend(workspace::source_files(path, 10_000));
+            }
+            for app in apps {
+                let files = workspace::source_files(&app, 10_000);
+                plan.entry(Some(app)).or_default().extend(files);
+            }
+        } else {
+            plugin_for(path)?;
+            plan.entry(workspace::app_root(path)).or_default().push(path.clone());
+        }
+    }
+    for files in plan.values_mut() {
+        files.sort();
+        files.dedup();
+    }
+    Ok(plan)
+}
+
+pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
+    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let plan = plan(&paths)?;
+    let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
+    let mut found: Vec<(PathBuf, Diagnostic)> = Vec::new();
+    let mut files_checked = 0;
+    let mut pipelines = 0;
+    for (root, files) in &plan {
+        let index = index_for(root.as_deref());
+        for file in files {
+            let (found_here, n) = check_file(file, &index, &mut texts)?;
+            found.extend(found_here);
+            pipelines += n;
+            files_checked += 1;
+        }
+    }
+    let mut seen = HashSet::new();
+    found.retain(|(f, d)| seen.insert((f.clone(), d.span.start_byte, d.span.end_byte, d.code)));
+    let mut reported: Vec<Reported> = found
+        .iter()
+        .map(|(file, d)| {
+            let text = texts.get(file).map(String::as_str).unwrap_or("");
+            let related = d
+                .related
+                .iter()
+                .map(|r| {
+                    let rf = r.file.clone().unwrap_or_else(|| file.clone());
+                    let rt = texts.get(&rf).map(String::as_str).unwrap_or("");
+                    let (l, c) = line_col_1based(rt, r.span.start_byte);
+                    (rf, l, c, r.message.clone())
+                })
+                .collect();
+            render::reported(file, text, d, related)
+        })
+        .collect();
+    reported.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
+    let summary = render::Summary { files: files_checked, pipelines };
+    match args.format {
+        super::CheckFormat::Text => render::text(out, &reported, &summary)?,
+        super::CheckFormat::Json => render::json(out, &reported)?,
+        super::CheckFormat::Sarif => render::sarif(out, &reported)?,
+        super::CheckFormat::Github => render::github(out, &reported, &summary)?,
+    }
+    let errors = reported.iter().any(|r| r.severity == Severity::Error);
+    Ok(if errors { EXIT_FOUND_ERRORS } else { EXIT_OK })
+}
+
+/// Analyses one file; returns its diagnostics (with the file each points into) and how many
+/// pipelines it defines. Keeps the text of every file a diagnostic points into.
+fn check_file(
+    file: &Path,
+    index: &Index,
+    texts: &mut BTreeMap<PathBuf, String>,
+) -> Result<(Vec<(PathBuf, Diagnostic)>, usize)> {
+    let plugin = plugin_for(file)?;
+    let text = read_text(file)?;
+    let (_, extra) = settings_for(file);
+    let analysis = analyze_text(plugin, &text, Some(file), index, &extra);
+    if !analysis.model.syntax_errors.is_empty() && !analysis.model.pipelines.is_empty() {
+        eprintln!(
+            "pipelens: {}: {} syntax error(s); the rest of the file was still checked",
+            file.display(),
+            analysis.model.syntax_errors.len()
+        );
+    }
+    let mut out = Vec::new();
+    for d in analysis.diagnostics {
+        let target = d.file.clone().unwrap_or_else(|| file.to_path_buf());
+        if !texts.contains_key(&target) {
+            let t = if target == file { text.clone() } else { read_text(&target).unwrap_or_default() };
+            texts.insert(target.clone(), t);
+        }
+        for r in &d.related {
+            if let Some(rf) = &r.file {
+                if !texts.contains_key(rf) {
+                    texts.insert(rf.clone(), read_text(rf).unwrap_or_default());
+                }
+            }
+        }
+        out.push((target, d));
+    }
+    texts.entry(file.to_path_buf()).or_insert(text);
+    Ok((out, analysis.model.pipelines.len()))
+}

@@ -1,0 +1,447 @@
+//! Language plugins. A plugin is a tree-sitter grammar, the queries under `queries/<lang>/`,
+//! a lowering into the language-neutral [`ir`], and a naming table. Nothing outside this
+//! module knows which language a file is written in.
+
+pub mod ir;
+mod python;
+mod typescript;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use streaming_iterator::StreamingIterator;
+use tree_sitter::{Language, Node, Parser, Query, QueryCursor, Tree};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum LangId {
+    Python,
+    TypeScript,
+    JavaScript,
+}
+
+/// How CDK's API names and literals are spelled in a language.
+#[derive(Debug)]
+pub struct Naming {
+    pub camel_case: bool,
+    pub true_lit: &'static str,
+    pub false_lit: &'static str,
+    pub null_lit: &'static str,
+}
+
+impl Naming {
+    /// The language's spelling of a canonical (snake_case) CDK name: `add_stage` → `addStage`.
+    pub fn api(&self, canonical: &str) -> String {
+        if !self.camel_case {
+            return canonical.to_string();
+        }
+        let mut out = String::with_capacity(canonical.len());
+        let mut upper = false;
+        for c in canonical.chars() {
+            if c == '_' {
+                upper = true;
+            } else if upper {
+                out.push(c.to_ascii_uppercase());
+                upper = false;
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// A shipped query file: its purpose name and its text.
+type QuerySource = (&'static str, &'static str);
+
+pub struct Plugin {
+    pub id: LangId,
+    /// The folder name under `queries/` and the `language` field of `pipelens model`.
+    pub name: &'static str,
+    pub extensions: &'static [&'static str],
+    pub naming: Naming,
+    language: fn() -> Language,
+    query_sources: &'static [QuerySource],
+    compiled: OnceLock<HashMap<&'static str, Query>>,
+}
+
+pub static PYTHON: Plugin = Plugin {
+    id: LangId::Python,
+    name: "python",
+    extensions: &["py"],
+    naming: Naming { camel_case: false, true_lit: "True", false_lit: "False", null_lit: "None" },
+    language: || tree_sitter_python::LANGUAGE.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/python/imports.scm")),
+        ("stages", include_str!("../../queries/python/stages.scm")),
+    ],
+    compiled: OnceLock::new(),
+};
+
+pub static TYPESCRIPT: Plugin = Plugin {
+    id: LangId::TypeScript,
+    name: "typescript",
+    extensions: &["ts", "mts", "cts"],
+    naming: Naming { camel_case: true, true_lit: "true", false_lit: "false", null_lit: "undefined" },
+    language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/typescript/imports.scm")),
+        ("stages", include_str!("../../queries/typescript/stages.scm")),
+    ],
+    compiled: OnceLock::new(),
+};
+
+pub static JAVASCRIPT: Plugin = Plugin {
+    id: LangId::JavaScript,
+    name: "javascript",
+    extensions: &["js", "mjs", "cjs"],
+    naming: Naming { camel_case: true, true_lit: "true", false_lit: "false", null_lit: "undefined" },
+    language: || tree_sitter_javascript::LANGUAGE.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/javascript/imports.scm")),
+        ("stages", include_str!("../../queries/javascript/stages.scm")),
+    ],
+    compiled: OnceLock::new(),
+};
+
+pub static ALL: [&Plugin; 3] = [&PYTHON, &TYPESCRIPT, &JAVASCRIPT];
+
+/// The plugin for a file, by extension.
+pub fn for_path(path: &Path) -> Option<&'static Plugin> {
+    let ext = path.extension()?.to_str()?;
+    ALL.iter().copied().find(|p| p.extensions.contains(&ext))
+}
+
+/// The plugin for an LSP `languageId`.
+pub fn for_language_id(id: &str) -> Option<&'static Plugin> {
+    match id {
+        "python" => Some(&PYTHON),
+        "typescript" => Some(&TYPESCRIPT),
+        "javascript" => Some(&JAVASCRIPT),
+        _ => None,
+    }
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl Plugin {
+    pub fn language(&self) -> Language {
+        (self.language)()
+    }
+
+    pub fn parser(&self) -> Parser {
+        let mut parser = Parser::new();
+        // The grammar crates are built against the same ABI as the tree-sitter crate we pin.
+        parser.set_language(&self.language()).expect("grammar ABI matches tree-sitter");
+        parser
+    }
+
+    /// Every shipped query, compiled on first use.
+    pub fn queries(&self) -> &HashMap<&'static str, Query> {
+        self.compiled.get_or_init(|| {
+            let lang = self.language();
+            self.query_sources
+                .iter()
+                .map(|(name, src)| {
+                    let q = Query::new(&lang, src).unwrap_or_else(|e| {
+                        panic!("shipped query {}/{name}.scm does not compile: {e}", self.name)
+                    });
+                    (*name, q)
+                })
+                .collect()
+        })
+    }
+
+    pub fn query_sources(&self) -> &'static [QuerySource] {
+        self.query_sources
+    }
+
+    /// Lowers a parsed file into the language-neutral IR.
+    pub fn lower(&self, tree: &Tree, src: &str) -> ir::Module {
+        let root = tree.root_node();
+        let body = match self.id {
+            LangId::Python => python::Lowerer { src }.block(root),
+            LangId::TypeScript | LangId::JavaScript => typescript::Lowerer { src }.block(root),
+        };
+        let mut module = ir::Module { imports: self.imports(root, src), body, errors: Vec::new() };
+        collect_errors(root, &mut module.errors);
+        module
+    }
+
+    /// Lowers one expression node (used for the captures of extension queries).
+    pub fn lower_expr(&self, node: Node<'_>, src: &str) -> ir::Expr {
+        match self.id {
+            LangId::Python => python::Lowerer { src }.expr(node),
+            LangId::TypeScript | LangId::JavaScript => typescript::Lowerer { src }.expr(node),
+        }
+    }
+
+    fn imports(&self, root: Node<'_>, src: &str) -> Vec<ir::Import> {
+        let query = &self.queries()["imports"];
+        let names = query.capture_names();
+        let mut out = Vec::new();
+        let mut cursor = QueryCursor::new();
+        let mut matches = cursor.matches(query, root, src.as_bytes());
+        while let Some(m) = matches.next() {
+            let (mut module, mut member, mut local, mut span) = (None, None, None, None);
+            for c in m.captures {
+                let text = &src[c.node.byte_range()];
+                match names[c.index as usize] {
+                    "import" => span = Some(ir::Span::of(&c.node)),
+                    "import.module" => module = Some(text.to_string()),
+                    "import.member" => member = Some(text.to_string()),
+                    "import.local" => local = Some(text.to_string()),
+                    _ => {}
+                }
+            }
+            let (Some(module), Some(span)) = (module, span) else { continue };
+            let (local, module) = match (local, &member) {
+                (Some(l), _) => (l, module),
+                (None, Some(m)) => (m.clone(), module),
+                // `import aws_cdk.pipelines` binds `aws_cdk`, and `aws_cdk` names the module.
+                (None, None) => {
+                    let first = module.split('.').next().unwrap_or(&module).to_string();
+                    (first.clone(), first)
+                }
+            };
+            out.push(ir::Import { local, module, member, span });
+        }
+        out
+    }
+}
+
+fn collect_errors(node: Node<'_>, out: &mut Vec<ir::Span>) {
+    if !node.has_error() {
+        return;
+    }
+    if node.is_error() || node.is_missing() {
+        out.push(ir::Span::of(&node));
+        return;
+    }
+    let mut cursor = node.walk();
+    for child in node.children(&mut cursor) {
+        collect_errors(child, out);
+    }
+}
+
+/// Query files a team adds through the `queryPath` setting: `<dir>/<lang>/*.scm`, run next to
+/// the shipped ones.
+#[derive(Default)]
+pub struct ExtraQueries {
+    by_lang: HashMap<LangId, Vec<(PathBuf, Query)>>,
+}
+
+impl std::fmt::Debug for ExtraQueries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n: usize = self.by_lang.values().map(Vec::len).sum();
+        write!(f, "ExtraQueries({n} files)")
+    }
+}
+
+impl ExtraQueries {
+    /// Loads every `.scm` under the given folders. A file that does not compile is reported
+    /// (path, line, reason) and skipped; the others still load.
+    pub fn load(dirs: &[PathBuf]) -> (ExtraQueries, Vec<String>) {
+        let mut extra = ExtraQueries::default();
+        let mut errors = Vec::new();
+        for dir in dirs {
+            for plugin in ALL {
+                let lang_dir = dir.join(plugin.name);
+                let Ok(entries) = std::fs::read_dir(&lang_dir) else { continue };
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "scm"))
+                    .collect();
+                files.sort();
+                for file in files {
+                    let text = match std::fs::read_to_string(&file) {
+                        Ok(t) => t,
+                        Err(e) => {
+                            errors.push(format!("{}: {e}", file.display()));
+                            continue;
+                        }
+                    };
+                    match Query::new(&plugin.language(), &text) {
+                        Ok(q) => extra.by_lang.entry(plugin.id).or_default().push((file, q)),
+                        Err(e) => errors.push(format!(
+                            "{}:{}:{}: query does not compile: {}",
+                            file.display(),
+                            e.row + 1,
+                            e.column + 1,
+                            e.message
+                        )),
+                    }
+                }
+            }
+        }
+        (extra, errors)
+    }
+
+    pub fn for_lang(&self, id: LangId) -> impl Iterator<Item = &Query> {
+        self.by_lang.get(&id).into_iter().flatten().map(|(_, q)| q)
+    }
+}
+
+/// A stage added through an extension query (`@stage`, `@stage.id`, …), lowered to IR.
+#[derive(Clone, Debug)]
+pub struct ExtensionStage {
+    pub call: ir::Span,
+    pub id: Option<ir::Expr>,
+    pub account: Option<ir::Expr>,
+    pub region: Option<ir::Expr>,
+    pub wave: Option<ir::Expr>,
+}
+
+impl Plugin {
+    /// Runs the shipped `stages` query and any extra ones over a tree.
+    pub fn extension_stages(
+        &self,
+        tree: &Tree,
+        src: &str,
+        extra: &ExtraQueries,
+    ) -> Vec<ExtensionStage> {
+        let mut out = Vec::new();
+        let shipped = std::iter::once(&self.queries()["stages"]);
+        for query in shipped.chain(extra.for_lang(self.id)) {
+            let names = query.capture_names();
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());
+            while let Some(m) = matches.next() {
+                let mut stage = ExtensionStage {
+                    call: ir::Span::default(),
+                    id: None,
+                    account: None,
+                    region: None,
+                    wave: None,
+                };
+                let mut found = false;
+                for c in m.captures {
+                    let lowered = || Some(self.lower_expr(c.node, src));
+                    match names[c.index as usize] {
+                        "stage" => {
+                            stage.call = ir::Span::of(&c.node);
+                            found = true;
+                        }
+                        "stage.id" => stage.id = lowered(),
+                        "stage.account" => stage.account = lowered(),
+                        "stage.region" => stage.region = lowered(),
+                        "stage.wave" => stage.wave = lowered(),
+                        _ => {}
+                    }
+                }
+                if found {
+                    out.push(stage);
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_shipped_query_compiles() {
+        for plugin in ALL {
+            let compiled = plugin.queries();
+            assert_eq!(compiled.len(), plugin.query_sources().len(), "{}", plugin.name);
+        }
+    }
+
+    #[test]
+    fn every_query_file_in_the_repo_is_shipped() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queries");
+        for plugin in ALL {
+            for entry in std::fs::read_dir(root.join(plugin.name)).unwrap() {
+                let path = entry.unwrap().path();
+                let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+                assert!(
+                    plugin.query_sources().iter().any(|(n, _)| *n == stem),
+                    "{} is not compiled into the {} plugin",
+                    path.display(),
+                    plugin.name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn naming_table_spells_api_names() {
+        assert_eq!(TYPESCRIPT.naming.api("cross_account_keys"), "crossAccountKeys");
+        assert_eq!(TYPESCRIPT.naming.api("git_hub"), "gitHub");
+        assert_eq!(PYTHON.naming.api("add_stage"), "add_stage");
+    }
+
+    fn imports(plugin: &Plugin, src: &str) -> Vec<(String, String, Option<String>)> {
+        let tree = plugin.parser().parse(src, None).unwrap();
+        plugin
+            .lower(&tree, src)
+            .imports
+            .into_iter()
+            .map(|i| (i.local, i.module, i.member))
+            .collect()
+    }
+
+    #[test]
+    fn python_imports() {
+        let got = imports(
+            &PYTHON,
+            "import aws_cdk as cdk\nfrom aws_cdk import pipelines as pl, Stage\nimport aws_cdk.pipelines\nfrom .stage import AppStage\n",
+        );
+        let s = |a: &str, b: &str, c: Option<&str>| (a.into(), b.into(), c.map(Into::into));
+        assert_eq!(
+            got,
+            vec![
+                s("cdk", "aws_cdk", None),
+                s("pl", "aws_cdk", Some("pipelines")),
+                s("Stage", "aws_cdk", Some("Stage")),
+                s("aws_cdk", "aws_cdk", None),
+                s("AppStage", ".stage", Some("AppStage")),
+            ]
+        );
+    }
+
+    #[test]
+    fn typescript_imports() {
+        let got = imports(
+            &TYPESCRIPT,
+            "import * as pipelines from 'aws-cdk-lib/pipelines';\nimport { Stage, pipelines as pl } from 'aws-cdk-lib';\nimport cdk from 'aws-cdk-lib';\n",
+        );
+        let s = |a: &str, b: &str, c: Option<&str>| (a.into(), b.into(), c.map(Into::into));
+        assert_eq!(
+            got,
+            vec![
+                s("pipelines", "aws-cdk-lib/pipelines", None),
+                s("Stage", "aws-cdk-lib", Some("Stage")),
+                s("pl", "aws-cdk-lib", Some("pipelines")),
+                s("cdk", "aws-cdk-lib", None),
+            ]
+        );
+    }
+
+    #[test]
+    fn extra_queries_report_broken_files_and_keep_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("python")).unwrap();
+        std::fs::write(dir.path().join("python/bad.scm"), "(call @stage").unwrap();
+        std::fs::write(
+            dir.path().join("python/good.scm"),
+            "(call function: (identifier) @f (#eq? @f \"deploy_to\") arguments: (argument_list . (string) @stage.id)) @stage",
+        )
+        .unwrap();
+        let (extra, errors) = ExtraQueries::load(&[dir.path().to_path_buf()]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("bad.scm:1:"), "{errors:?}");
+        let src = "deploy_to('Dev', '111111111111')\n";
+        let tree = PYTHON.parser().parse(src, None).unwrap();
+        let stages = PYTHON.extension_stages(&tree, src, &extra);
+        assert_eq!(stages.len(), 1);
+        assert_eq!(stages[0].id.as_ref().unwrap().kind, ir::ExprKind::Str("Dev".into()));
+    }
+}

@@ -1,0 +1,186 @@
+//! The language-neutral syntax a plugin lowers its tree into: just enough statements and
+//! expressions for the model to follow a pipeline definition, each carrying its source span.
+
+/// A byte range plus the 0-based (row, byte column) of its ends, as tree-sitter reports them.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Span {
+    pub start_byte: usize,
+    pub end_byte: usize,
+    pub start: (usize, usize),
+    pub end: (usize, usize),
+}
+
+impl Span {
+    pub fn of(node: &tree_sitter::Node<'_>) -> Span {
+        let (s, e) = (node.start_position(), node.end_position());
+        Span {
+            start_byte: node.start_byte(),
+            end_byte: node.end_byte(),
+            start: (s.row, s.column),
+            end: (e.row, e.column),
+        }
+    }
+
+    pub fn contains_byte(&self, byte: usize) -> bool {
+        self.start_byte <= byte && byte <= self.end_byte
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ExprKind {
+    Str(String),
+    Num(String),
+    Bool(bool),
+    Null,
+    /// An f-string or template literal: literal text and embedded expressions, in order.
+    Template(Vec<TemplatePart>),
+    Name(String),
+    /// `self` in Python, `this` in TypeScript.
+    This,
+    Attr(Box<Expr>, String, Span),
+    Call {
+        func: Box<Expr>,
+        args: Vec<Arg>,
+    },
+    Subscript(Box<Expr>, Box<Expr>),
+    Dict(Vec<DictEntry>),
+    List(Vec<Expr>),
+    /// Anything the model does not follow (lambdas, arithmetic, comprehensions, …).
+    Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TemplatePart {
+    Lit(String),
+    Expr(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum DictEntry {
+    Pair { key: String, key_span: Span, value: Expr },
+    /// `**other` / `...other`: keys that cannot be known statically.
+    Spread(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Arg {
+    Positional(Expr),
+    Keyword { name: String, name_span: Span, value: Expr },
+    /// `*args`, `**kwargs`, `...rest`: arguments that cannot be known statically.
+    Spread(Expr),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Target {
+    Name(String, Span),
+    /// `self.x = …` / `this.x = …`
+    SelfAttr(String, Span),
+    /// Tuple / array / object patterns bind several names; `None` entries are holes.
+    Tuple(Vec<Target>),
+    /// `{ account, region }` destructuring in TypeScript: (property, bound name).
+    Object(Vec<(String, Target)>),
+    Other,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassDef {
+    pub name: String,
+    pub name_span: Span,
+    pub bases: Vec<Expr>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FuncDef {
+    pub name: String,
+    pub params: Vec<String>,
+    pub body: Vec<Stmt>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stmt {
+    Expr(Expr),
+    Assign { target: Target, value: Expr },
+    For { target: Target, iter: Expr, body: Vec<Stmt> },
+    Class(ClassDef),
+    Func(FuncDef),
+    /// `if`/`with`/`try` bodies: the model reads them as if they ran.
+    Block(Vec<Stmt>),
+}
+
+/// One imported binding: `local` names `module` (when `member` is `None`) or `module.member`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Import {
+    pub local: String,
+    pub module: String,
+    pub member: Option<String>,
+    pub span: Span,
+}
+
+/// A lowered source file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Module {
+    pub imports: Vec<Import>,
+    pub body: Vec<Stmt>,
+    /// Byte ranges of syntax errors the parser recovered from.
+    pub errors: Vec<Span>,
+}
+
+impl Expr {
+    pub fn unknown(span: Span) -> Expr {
+        Expr { kind: ExprKind::Unknown, span }
+    }
+
+    /// `a.b.c` as `["a", "b", "c"]`, when the expression is a plain dotted name.
+    pub fn dotted(&self) -> Option<Vec<&str>> {
+        match &self.kind {
+            ExprKind::Name(n) => Some(vec![n.as_str()]),
+            ExprKind::This => Some(vec!["self"]),
+            ExprKind::Attr(obj, attr, _) => {
+                let mut v = obj.dotted()?;
+                v.push(attr.as_str());
+                Some(v)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Converts `addStage` / `crossAccountKeys` / `gitHub` to `add_stage` / `cross_account_keys` /
+/// `git_hub`, the canonical spelling the model compares against.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::snake_case;
+
+    #[test]
+    fn snake_case_matches_cdk_naming() {
+        assert_eq!(snake_case("addStage"), "add_stage");
+        assert_eq!(snake_case("crossAccountKeys"), "cross_account_keys");
+        assert_eq!(snake_case("gitHub"), "git_hub");
+        assert_eq!(snake_case("add_stage"), "add_stage");
+        assert_eq!(snake_case("tryGetContext"), "try_get_context");
+    }
+}

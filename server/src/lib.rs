@@ -1,0 +1,11 @@
+//! pipelens: a language server and checker for AWS CDK Pipelines definitions.
+//! See ARCHITECTURE.md for the code map.
+
+pub mod analysis;
+pub mod cli;
+pub mod document;
+pub mod lang;
+pub mod model;
+pub mod regions;
+pub mod rules;
+pub mod workspace;

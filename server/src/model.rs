@@ -1,0 +1,256 @@
+//! The language-neutral pipeline model: what a file's CDK Pipelines code declares — pipelines,
+//! their props, sources, synth step, waves and stages with their `{account, region}` — each
+//! with its source span. Built by following the lowered [`ir`](crate::lang::ir) of a file (and
+//! the app's other files through the workspace [`Index`](crate::workspace::Index)).
+//! Anything that cannot be resolved statically is [`Known::Unknown`], never a guess.
+
+mod build;
+mod cdk;
+pub mod json;
+mod value;
+
+use std::path::PathBuf;
+
+pub use crate::lang::ir::Span;
+pub use build::{build, instantiations, AppIndex, Instantiation, NoIndex};
+
+/// A property or value as the code gives it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Known<T> {
+    /// The code does not set it.
+    Absent,
+    /// Set to a value the model could resolve; the span is where that value is written.
+    Value(T, Span),
+    /// Set, but to something only known at run time (an env var, a function call, …).
+    Unknown(Span),
+}
+
+impl<T> Known<T> {
+    pub fn value(&self) -> Option<&T> {
+        match self {
+            Known::Value(v, _) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn span(&self) -> Option<Span> {
+        match self {
+            Known::Value(_, s) | Known::Unknown(s) => Some(*s),
+            Known::Absent => None,
+        }
+    }
+
+    pub fn is_absent(&self) -> bool {
+        matches!(self, Known::Absent)
+    }
+}
+
+impl Known<bool> {
+    /// The effective value, with CDK's default when the code does not set it; `None` when the
+    /// code sets it to something unknown.
+    pub fn or_default(&self, default: bool) -> Option<bool> {
+        match self {
+            Known::Absent => Some(default),
+            Known::Value(v, _) => Some(*v),
+            Known::Unknown(_) => None,
+        }
+    }
+}
+
+/// The `{account, region}` a stack or stage deploys to.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Env {
+    pub account: Known<String>,
+    pub region: Known<String>,
+    /// Where the env is given (the `Environment(...)` call or the object literal).
+    pub span: Span,
+    /// The file the env is written in, when it is not the pipeline's file (the app entry point).
+    pub file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum EnvState {
+    /// No env given: the stacks are environment-agnostic.
+    Missing,
+    Given(Env),
+    /// Given through something the model cannot follow (`**kwargs`, a props object, …).
+    Unknown,
+}
+
+impl EnvState {
+    pub fn env(&self) -> Option<&Env> {
+        match self {
+            EnvState::Given(e) => Some(e),
+            _ => None,
+        }
+    }
+    pub fn account(&self) -> Option<&str> {
+        self.env().and_then(|e| e.account.value()).map(String::as_str)
+    }
+    pub fn region(&self) -> Option<&str> {
+        self.env().and_then(|e| e.region.value()).map(String::as_str)
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PipelineClass {
+    CodePipeline,
+    /// The deprecated `CdkPipeline`.
+    CdkPipeline,
+}
+
+impl PipelineClass {
+    pub fn name(self) -> &'static str {
+        match self {
+            PipelineClass::CodePipeline => "CodePipeline",
+            PipelineClass::CdkPipeline => "CdkPipeline",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum SourceKind {
+    Connection,
+    GitHub,
+    CodeCommit,
+    S3,
+    Ecr,
+    Other(String),
+}
+
+impl SourceKind {
+    pub fn name(&self) -> &str {
+        match self {
+            SourceKind::Connection => "connection",
+            SourceKind::GitHub => "gitHub",
+            SourceKind::CodeCommit => "codeCommit",
+            SourceKind::S3 => "s3",
+            SourceKind::Ecr => "ecr",
+            SourceKind::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Source {
+    pub kind: SourceKind,
+    /// `owner/repo` for connection and GitHub; the repository, bucket or image repository name
+    /// for the others, when it is written literally.
+    pub repo: Option<String>,
+    pub branch: Option<String>,
+    /// An explicit `action_name` prop.
+    pub action_name: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepKind {
+    ShellStep,
+    CodeBuildStep,
+    ManualApprovalStep,
+    ConfirmPermissionsBroadening,
+    Other(String),
+}
+
+impl StepKind {
+    pub fn name(&self) -> &str {
+        match self {
+            StepKind::ShellStep => "ShellStep",
+            StepKind::CodeBuildStep => "CodeBuildStep",
+            StepKind::ManualApprovalStep => "ManualApprovalStep",
+            StepKind::ConfirmPermissionsBroadening => "ConfirmPermissionsBroadening",
+            StepKind::Other(s) => s,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub id: Option<String>,
+    pub kind: StepKind,
+    pub span: Span,
+    /// The step's primary input source (`input=`), for a synth step.
+    pub input: Option<Source>,
+    pub additional_inputs: Vec<Source>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stack {
+    pub id: Option<String>,
+    pub class: Option<String>,
+    /// The file that creates the stack, when it is not the pipeline's file.
+    pub file: Option<PathBuf>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackSteps {
+    pub stack: Option<String>,
+    pub pre: Vec<Step>,
+    pub change_set: Vec<Step>,
+    pub post: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stage {
+    pub id: Option<String>,
+    pub id_span: Span,
+    /// The `add_stage` call (or the stage construction, for an extension query).
+    pub span: Span,
+    pub wave: Option<String>,
+    pub class: Option<String>,
+    pub env: EnvState,
+    /// The stacks the Stage class creates; `None` when the class could not be followed.
+    pub stacks: Option<Vec<Stack>>,
+    pub pre: Vec<Step>,
+    pub post: Vec<Step>,
+    pub stack_steps: Vec<StackSteps>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Wave {
+    pub id: Option<String>,
+    pub id_span: Span,
+    pub span: Span,
+    /// `add_stage` on the pipeline makes a wave of one stage; CodePipeline shows it as a stage.
+    pub implicit: bool,
+    /// Indices into [`Pipeline::stages`].
+    pub stages: Vec<usize>,
+    pub pre: Vec<Step>,
+    pub post: Vec<Step>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pipeline {
+    pub id: Option<String>,
+    pub class: PipelineClass,
+    /// The `CodePipeline(...)` construction.
+    pub span: Span,
+    /// The class of the stack that creates the pipeline (`PipelineStack`), when it is a class.
+    pub stack_class: Option<String>,
+    pub env: EnvState,
+    pub cross_account_keys: Known<bool>,
+    pub self_mutation: Known<bool>,
+    pub use_change_sets: Known<bool>,
+    pub publish_assets_in_parallel: Known<bool>,
+    /// `V1` / `V2` from `pipeline_type=PipelineType.V2`.
+    pub pipeline_type: Known<String>,
+    pub synth: Option<Step>,
+    pub sources: Vec<Source>,
+    pub stages: Vec<Stage>,
+    pub waves: Vec<Wave>,
+    /// The props object has a spread (`**props`, `...props`): props the model cannot see.
+    pub props_open: bool,
+}
+
+/// Everything the model found in one file.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FileModel {
+    pub language: &'static str,
+    pub pipelines: Vec<Pipeline>,
+    /// Syntax errors the parser recovered from (the rest of the file is still modelled).
+    pub syntax_errors: Vec<Span>,
+    /// The cdk.json feature flag `@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2`, when the
+    /// file belongs to an app whose cdk.json is known.
+    pub default_pipeline_type_v2: Option<bool>,
+}

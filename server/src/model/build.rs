@@ -1,0 +1,790 @@
+//! Follows a lowered file like a very small interpreter: binds variables and loop variables to
+//! the values it can know, and records what CDK Pipelines calls construct.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use super::cdk;
+use super::value::{canonical_module, from_json, Construct, Value, V};
+use super::{EnvState, FileModel, Pipeline, Span, Stack};
+use crate::lang::ExtensionStage;
+use crate::lang::ir::{self, Arg, ClassDef, ExprKind, FuncDef, Stmt, Target, TemplatePart};
+
+/// What the model needs from the rest of the app: cdk.json context and the other files.
+pub trait AppIndex {
+    fn context(&self, key: &str) -> Option<&serde_json::Value>;
+    /// A class defined in one of the app's files, with the file and module defining it.
+    fn class(&self, name: &str) -> Option<(&Path, &ClassDef, &ir::Module)>;
+    /// Where the app constructs instances of a class (the pipeline stack, usually in app.py).
+    fn instantiations(&self, class: &str) -> Vec<(PathBuf, Instantiation)>;
+    /// Whether the file belongs to an app whose cdk.json was read.
+    fn has_app(&self) -> bool;
+}
+
+/// An index that knows nothing: a file analysed on its own.
+pub struct NoIndex;
+
+impl AppIndex for NoIndex {
+    fn context(&self, _: &str) -> Option<&serde_json::Value> {
+        None
+    }
+    fn class(&self, _: &str) -> Option<(&Path, &ClassDef, &ir::Module)> {
+        None
+    }
+    fn instantiations(&self, _: &str) -> Vec<(PathBuf, Instantiation)> {
+        Vec::new()
+    }
+    fn has_app(&self) -> bool {
+        false
+    }
+}
+
+/// A construct of a named class created somewhere with an env (or none).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Instantiation {
+    pub class: String,
+    pub id: Option<String>,
+    pub env: EnvState,
+    pub span: Span,
+}
+
+/// Upper bounds that keep a pathological file from making the model slow.
+const MAX_DEPTH: usize = 6;
+const MAX_LOOP_ITEMS: usize = 256;
+const MAX_STEPS: usize = 200_000;
+
+/// Builds the model of one file.
+pub fn build<'a>(
+    module: &'a ir::Module,
+    language: &'static str,
+    file: Option<&'a Path>,
+    index: &'a dyn AppIndex,
+    extension_stages: &'a [ExtensionStage],
+) -> FileModel {
+    let mut it = Interp::new(module, file, index);
+    it.run_module();
+    for ext in extension_stages {
+        it.add_extension_stage(ext);
+    }
+    let mut pipelines = std::mem::take(&mut it.pipelines);
+    for p in &mut pipelines {
+        cdk::finish_pipeline(p);
+        if matches!(p.env, EnvState::Unknown) {
+            if let Some(class) = &p.stack_class {
+                p.env = stack_env_from_app(class, file, module, index);
+            }
+        }
+    }
+    let flag = index.has_app().then(|| {
+        index
+            .context("@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2")
+            .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"))
+    });
+    FileModel {
+        language,
+        pipelines,
+        syntax_errors: module.errors.clone(),
+        default_pipeline_type_v2: flag,
+    }
+}
+
+/// The constructs a file instantiates at module level (what the workspace index keeps).
+pub fn instantiations(module: &ir::Module, index: &dyn AppIndex) -> Vec<Instantiation> {
+    let mut it = Interp::new(module, None, index);
+    it.module_pass();
+    it.instantiations
+}
+
+/// The pipeline stack's env, from where the app instantiates its class. One instantiation
+/// decides it; several that agree do too; several that disagree leave it unknown.
+fn stack_env_from_app(
+    class: &str,
+    file: Option<&Path>,
+    module: &ir::Module,
+    index: &dyn AppIndex,
+) -> EnvState {
+    let mut found: Vec<(Option<PathBuf>, Instantiation)> = {
+        let mut it = Interp::new(module, file, index);
+        it.module_pass();
+        it.instantiations
+            .into_iter()
+            .filter(|i| i.class == class)
+            .map(|i| (None, i))
+            .collect()
+    };
+    for (path, inst) in index.instantiations(class) {
+        if Some(path.as_path()) != file {
+            found.push((Some(path), inst));
+        }
+    }
+    let mut envs = found.into_iter().map(|(path, inst)| match inst.env {
+        EnvState::Given(mut e) => {
+            e.file = path;
+            EnvState::Given(e)
+        }
+        other => other,
+    });
+    let Some(first) = envs.next() else { return EnvState::Unknown };
+    let same = |a: &EnvState, b: &EnvState| a.account() == b.account() && a.region() == b.region();
+    if envs.all(|e| same(&e, &first)) {
+        first
+    } else {
+        EnvState::Unknown
+    }
+}
+
+#[derive(Default)]
+struct Frame {
+    locals: HashMap<String, V>,
+    /// The class whose method is running, for `self.x` and `self.method()`.
+    class: Option<String>,
+}
+
+pub(super) struct Interp<'a> {
+    module: &'a ir::Module,
+    pub(super) file: Option<&'a Path>,
+    pub(super) index: &'a dyn AppIndex,
+    globals: HashMap<String, V>,
+    self_attrs: HashMap<String, V>,
+    classes: HashMap<&'a str, &'a ClassDef>,
+    funcs: HashMap<&'a str, &'a FuncDef>,
+    frames: Vec<Frame>,
+    depth: usize,
+    steps: usize,
+    pub(super) pipelines: Vec<Pipeline>,
+    pub(super) instantiations: Vec<Instantiation>,
+    /// While following a Stage class: the constructs created with `self` as scope.
+    pub(super) children: Option<Vec<Construct>>,
+    /// The env a class passes to its own base constructor (`super().__init__(…, env=…)`).
+    pub(super) super_env: Option<EnvState>,
+}
+
+impl<'a> Interp<'a> {
+    pub(super) fn new(module: &'a ir::Module, file: Option<&'a Path>, index: &'a dyn AppIndex) -> Self {
+        let mut globals = HashMap::new();
+        for imp in &module.imports {
+            let base = canonical_module(&imp.module);
+            let q = match &imp.member {
+                Some(m) => format!("{base}.{m}"),
+                None => base,
+            };
+            globals.insert(imp.local.clone(), V::new(Value::Qual(q), imp.span));
+        }
+        let mut classes = HashMap::new();
+        let mut funcs = HashMap::new();
+        for stmt in &module.body {
+            match stmt {
+                Stmt::Class(c) => {
+                    classes.insert(c.name.as_str(), c);
+                }
+                Stmt::Func(f) => {
+                    funcs.insert(f.name.as_str(), f);
+                }
+                _ => {}
+            }
+        }
+        Interp {
+            module,
+            file,
+            index,
+            globals,
+            self_attrs: HashMap::new(),
+            classes,
+            funcs,
+            frames: vec![Frame::default()],
+            depth: 0,
+            steps: 0,
+            pipelines: Vec::new(),
+            instantiations: Vec::new(),
+            children: None,
+            super_env: None,
+        }
+    }
+
+    /// A stage added through a team's own wrapper, described by an extension query. It joins
+    /// the nearest pipeline defined above it in the file (else the first one).
+    fn add_extension_stage(&mut self, ext: &'a ExtensionStage) {
+        if self.pipelines.is_empty() {
+            return;
+        }
+        let p = self
+            .pipelines
+            .iter()
+            .rposition(|p| p.span.start_byte <= ext.call.start_byte)
+            .unwrap_or(0);
+        let mut eval = |e: &'a Option<ir::Expr>| e.as_ref().map(|e| self.eval(e));
+        let id = eval(&ext.id);
+        let account = eval(&ext.account);
+        let region = eval(&ext.region);
+        let wave = eval(&ext.wave).and_then(|w| w.as_str().map(str::to_string));
+        let known = |v: Option<V>| match v {
+            Some(V { val: Value::Str(s), span }) => super::Known::Value(s, span),
+            Some(v) => super::Known::Unknown(v.span),
+            None => super::Known::Absent,
+        };
+        let env = if account.is_none() && region.is_none() {
+            EnvState::Unknown
+        } else {
+            EnvState::Given(super::Env {
+                account: known(account),
+                region: known(region),
+                span: ext.call,
+                file: None,
+            })
+        };
+        let stage = super::Stage {
+            id: id.as_ref().and_then(|v| v.as_str().map(str::to_string)),
+            id_span: id.map(|v| v.span).unwrap_or(ext.call),
+            span: ext.call,
+            wave: wave.clone(),
+            class: None,
+            env,
+            stacks: None,
+            pre: Vec::new(),
+            post: Vec::new(),
+            stack_steps: Vec::new(),
+        };
+        let pl = &mut self.pipelines[p];
+        pl.stages.push(stage);
+        let idx = pl.stages.len() - 1;
+        let existing = wave.as_ref().and_then(|w| pl.waves.iter().position(|x| x.id.as_ref() == Some(w)));
+        match existing {
+            Some(w) => pl.waves[w].stages.push(idx),
+            None => pl.waves.push(super::Wave {
+                id: wave.clone().or_else(|| pl.stages[idx].id.clone()),
+                id_span: ext.call,
+                span: ext.call,
+                implicit: wave.is_none(),
+                stages: vec![idx],
+                pre: Vec::new(),
+                post: Vec::new(),
+            }),
+        }
+    }
+
+    pub(super) fn current_class(&self) -> Option<String> {
+        self.frames.last().and_then(|f| f.class.clone())
+    }
+
+    /// Module-level statements in order, then every class's constructor.
+    fn run_module(&mut self) {
+        self.module_pass();
+        let classes: Vec<&ClassDef> = self
+            .module
+            .body
+            .iter()
+            .filter_map(|s| if let Stmt::Class(c) = s { Some(c) } else { None })
+            .collect();
+        for class in classes {
+            // A Stage class is followed where a pipeline adds it, not on its own.
+            if self.is_stage_class(&class.name) {
+                continue;
+            }
+            self.run_class(class, &[]);
+        }
+    }
+
+    pub(super) fn module_pass(&mut self) {
+        let body = &self.module.body;
+        self.frames = vec![Frame::default()];
+        self.exec_block(body);
+        // Module-level statements are the globals of every function and method.
+        let top = self.frames.pop().unwrap_or_default();
+        self.globals.extend(top.locals);
+        self.frames.push(Frame::default());
+    }
+
+    /// Runs a class's constructor with `self` bound, and `args` bound to its parameters.
+    pub(super) fn run_class(&mut self, class: &'a ClassDef, args: &[V]) {
+        let Some(init) = class.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == "__init__" => Some(f),
+            _ => None,
+        }) else {
+            return;
+        };
+        self.self_attrs.clear();
+        self.super_env = None;
+        self.call_func(init, Some(&class.name), args);
+    }
+
+    fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &[V]) {
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        let mut frame = Frame { class: class.map(str::to_string), ..Frame::default() };
+        let params = func.params.iter().filter(|p| p.as_str() != "self");
+        for (i, p) in params.enumerate() {
+            let v = args.get(i).cloned().unwrap_or(V::unknown(func.span));
+            frame.locals.insert(p.clone(), v);
+        }
+        self.depth += 1;
+        self.frames.push(frame);
+        self.exec_block(&func.body);
+        self.frames.pop();
+        self.depth -= 1;
+    }
+
+    fn exec_block(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            self.exec(stmt);
+        }
+    }
+
+    fn exec(&mut self, stmt: &'a Stmt) {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            return;
+        }
+        match stmt {
+            Stmt::Expr(e) => {
+                self.eval(e);
+            }
+            Stmt::Assign { target, value } => {
+                let v = self.eval(value);
+                self.bind(target, v);
+            }
+            Stmt::For { target, iter, body } => {
+                let it = self.eval(iter);
+                match it.val {
+                    Value::List(items) => {
+                        for item in items.into_iter().take(MAX_LOOP_ITEMS) {
+                            self.bind(target, item);
+                            self.exec_block(body);
+                        }
+                    }
+                    // Unknown iterables still run the body once, so what it adds is modelled
+                    // (with unknown ids and envs) rather than silently missing.
+                    _ => {
+                        self.bind(target, V::unknown(iter.span));
+                        self.exec_block(body);
+                    }
+                }
+            }
+            Stmt::Block(inner) => self.exec_block(inner),
+            Stmt::Class(_) | Stmt::Func(_) => {}
+        }
+    }
+
+    fn bind(&mut self, target: &Target, v: V) {
+        match target {
+            Target::Name(name, _) => {
+                self.frame().locals.insert(name.clone(), v);
+            }
+            Target::SelfAttr(name, _) => {
+                self.self_attrs.insert(name.clone(), v);
+            }
+            Target::Tuple(targets) => match v.val {
+                Value::List(items) if items.len() == targets.len() => {
+                    for (t, item) in targets.iter().zip(items) {
+                        self.bind(t, item);
+                    }
+                }
+                _ => {
+                    for t in targets {
+                        self.bind(t, V::unknown(v.span));
+                    }
+                }
+            },
+            Target::Object(fields) => {
+                for (key, t) in fields {
+                    let item = self.member(&v, key);
+                    self.bind(t, item);
+                }
+            }
+            Target::Other => {}
+        }
+    }
+
+    fn frame(&mut self) -> &mut Frame {
+        if self.frames.is_empty() {
+            self.frames.push(Frame::default());
+        }
+        self.frames.last_mut().expect("a frame was just pushed")
+    }
+
+    fn lookup(&self, name: &str, span: Span) -> V {
+        if let Some(v) = self.frames.last().and_then(|f| f.locals.get(name)) {
+            return v.clone();
+        }
+        if self.frames.len() == 1 {
+            // Module level: earlier statements of the same pass are in the only frame.
+        }
+        if let Some(v) = self.globals.get(name) {
+            return v.clone();
+        }
+        if self.classes.contains_key(name) || self.index.class(name).is_some() {
+            return V::new(Value::Class(name.to_string()), span);
+        }
+        if self.funcs.contains_key(name) {
+            return V::new(Value::Func(name.to_string()), span);
+        }
+        V::unknown(span)
+    }
+
+    pub(super) fn eval(&mut self, e: &'a ir::Expr) -> V {
+        let span = e.span;
+        match &e.kind {
+            ExprKind::Str(s) => V::new(Value::Str(s.clone()), span),
+            ExprKind::Num(n) => V::new(Value::Num(n.clone()), span),
+            ExprKind::Bool(b) => V::new(Value::Bool(*b), span),
+            ExprKind::Null => V::new(Value::Null, span),
+            ExprKind::Template(parts) => {
+                let mut out = String::new();
+                for part in parts {
+                    match part {
+                        TemplatePart::Lit(s) => out.push_str(s),
+                        TemplatePart::Expr(inner) => match self.eval(inner).val {
+                            Value::Str(s) | Value::Num(s) => out.push_str(&s),
+                            _ => return V::unknown(span),
+                        },
+                    }
+                }
+                V::new(Value::Str(out), span)
+            }
+            ExprKind::Name(n) => self.lookup(n, span),
+            ExprKind::This => V::new(Value::SelfRef, span),
+            ExprKind::Attr(obj, name, _) => {
+                let o = self.eval(obj);
+                let mut v = self.member(&o, name);
+                if !matches!(o.val, Value::Dict(_)) {
+                    v.span = span;
+                }
+                v
+            }
+            ExprKind::Subscript(obj, key) => {
+                let o = self.eval(obj);
+                let k = self.eval(key);
+                match (&o.val, &k.val) {
+                    (Value::Dict(_), Value::Str(s)) => self.member(&o, s),
+                    (Value::List(items), Value::Num(n)) => n
+                        .parse::<usize>()
+                        .ok()
+                        .and_then(|i| items.get(i).cloned())
+                        .unwrap_or(V::unknown(span)),
+                    _ => V::unknown(span),
+                }
+            }
+            ExprKind::Dict(entries) => {
+                let mut out = Vec::new();
+                for entry in entries {
+                    match entry {
+                        ir::DictEntry::Pair { key, value, .. } => {
+                            out.push((key.clone(), self.eval(value)))
+                        }
+                        // A spread hides keys: the object as a whole is unknown.
+                        ir::DictEntry::Spread(_) => return V::unknown(span),
+                    }
+                }
+                V::new(Value::Dict(out), span)
+            }
+            ExprKind::List(items) => {
+                V::new(Value::List(items.iter().map(|i| self.eval(i)).collect()), span)
+            }
+            ExprKind::Call { func, args } => self.call(e, func, args),
+            ExprKind::Unknown => V::unknown(span),
+        }
+    }
+
+    /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
+    fn member(&mut self, obj: &V, name: &str) -> V {
+        match &obj.val {
+            Value::Dict(entries) => entries
+                .iter()
+                .find(|(k, _)| k == name)
+                .map(|(_, v)| v.clone())
+                .unwrap_or(V::unknown(obj.span)),
+            Value::Qual(q) => V::new(Value::Qual(format!("{q}.{name}")), obj.span),
+            Value::SelfRef => match self.self_attrs.get(name) {
+                Some(v) => v.clone(),
+                None => V::new(Value::Method(Box::new(obj.clone()), name.to_string()), obj.span),
+            },
+            Value::Unknown => V::unknown(obj.span),
+            _ => V::new(Value::Method(Box::new(obj.clone()), name.to_string()), obj.span),
+        }
+    }
+
+    fn args(&mut self, args: &'a [Arg]) -> Args {
+        let mut out = Args::default();
+        for a in args {
+            match a {
+                Arg::Positional(e) => out.positional.push(self.eval(e)),
+                Arg::Keyword { name, value, .. } => {
+                    let v = self.eval(value);
+                    out.keywords.push((name.clone(), v));
+                }
+                Arg::Spread(_) => out.spread = true,
+            }
+        }
+        out
+    }
+
+    fn call(&mut self, call: &'a ir::Expr, func: &'a ir::Expr, args: &'a [Arg]) -> V {
+        let span = call.span;
+        // `require('aws-cdk-lib/pipelines')` in JavaScript binds a module like an import.
+        if let (ExprKind::Name(n), [Arg::Positional(ir::Expr { kind: ExprKind::Str(m), .. })]) =
+            (&func.kind, args)
+        {
+            if n == "require" && !self.globals.contains_key("require") {
+                return V::new(Value::Qual(canonical_module(m)), span);
+            }
+        }
+        // `super().__init__(scope, id, env=…)` / `super(scope, id, { env })`.
+        let is_super = match &func.kind {
+            ExprKind::Name(n) => n == "super",
+            ExprKind::Attr(obj, m, _) => {
+                m == "__init__"
+                    && matches!(&obj.kind, ExprKind::Call { func, .. }
+                        if matches!(&func.kind, ExprKind::Name(n) if n == "super"))
+            }
+            _ => false,
+        };
+        if is_super {
+            let a = self.args(args);
+            if let EnvState::Given(e) = self.env_arg(&a, 2) {
+                self.super_env = Some(EnvState::Given(e));
+            }
+            return V::unknown(span);
+        }
+        let f = self.eval(func);
+        let a = self.args(args);
+        match f.val {
+            Value::Qual(q) => cdk::call_qual(self, &q, a, span),
+            Value::Class(name) => self.construct(Some(name), a, span),
+            Value::Func(name) => {
+                if let Some(def) = self.funcs.get(name.as_str()).copied() {
+                    self.call_func(def, None, &a.positional);
+                }
+                V::unknown(span)
+            }
+            Value::Method(recv, name) => self.call_method(*recv, &name, a, span),
+            _ => V::unknown(span),
+        }
+    }
+
+    fn call_method(&mut self, recv: V, name: &str, a: Args, span: Span) -> V {
+        let canonical = ir::snake_case(name);
+        if canonical == "try_get_context" {
+            let key = a.positional.first().and_then(|k| k.as_str().map(str::to_string));
+            return match key.and_then(|k| self.index.context(&k).cloned()) {
+                Some(v) => from_json(&v, span),
+                None => V::unknown(span),
+            };
+        }
+        match (&recv.val, canonical.as_str()) {
+            (Value::Dict(entries), "items") => V::new(
+                Value::List(
+                    entries
+                        .iter()
+                        .map(|(k, v)| {
+                            let key = V::new(Value::Str(k.clone()), v.span);
+                            V::new(Value::List(vec![key, v.clone()]), v.span)
+                        })
+                        .collect(),
+                ),
+                span,
+            ),
+            (Value::Dict(entries), "values") => {
+                V::new(Value::List(entries.iter().map(|(_, v)| v.clone()).collect()), span)
+            }
+            (Value::Dict(entries), "get") => {
+                let key = a.positional.first().and_then(V::as_str);
+                match key.and_then(|k| entries.iter().find(|(ek, _)| ek == k)) {
+                    Some((_, v)) => v.clone(),
+                    None => a.positional.get(1).cloned().unwrap_or(V::unknown(span)),
+                }
+            }
+            (Value::Qual(q), _) => cdk::call_qual(self, &format!("{q}.{name}"), a, span),
+            (Value::SelfRef, _) => {
+                // `self.add_stages(pipeline)`: run the class's own method.
+                let class = self.frames.last().and_then(|f| f.class.clone());
+                let method = class.as_deref().and_then(|c| self.method(c, name));
+                if let Some(m) = method {
+                    self.call_func(m, class.as_deref(), &a.positional);
+                }
+                V::unknown(span)
+            }
+            (Value::Pipeline(_) | Value::Wave(..), _) => cdk::call_pipeline_method(
+                self,
+                &recv,
+                &canonical,
+                a,
+                span,
+            ),
+            _ => V::unknown(span),
+        }
+    }
+
+    fn method(&self, class: &str, name: &str) -> Option<&'a FuncDef> {
+        let def = self.classes.get(class)?;
+        def.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == name => Some(f),
+            _ => None,
+        })
+    }
+
+    /// `SomeClass(scope, "Id", env=…)`: records the construct, and where its scope is `self`
+    /// inside a followed Stage class, keeps it as a child.
+    pub(super) fn construct(&mut self, class: Option<String>, a: Args, span: Span) -> V {
+        let id = a.positional.get(1);
+        let (id_str, id_span) = match id {
+            Some(v) => (v.as_str().map(str::to_string), v.span),
+            None => (None, span),
+        };
+        let env = self.env_arg(&a, 2);
+        let c = Construct {
+            class: class.clone(),
+            id: id_str.clone(),
+            id_span,
+            env: env.clone(),
+            span,
+            scope_is_self: matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)),
+        };
+        if let Some(name) = &class {
+            self.instantiations.push(Instantiation {
+                class: name.clone(),
+                id: id_str,
+                env,
+                span,
+            });
+        }
+        if c.scope_is_self {
+            if let Some(children) = &mut self.children {
+                children.push(c.clone());
+            }
+        }
+        V::new(Value::Construct(Box::new(c)), span)
+    }
+
+    /// The `env` of a construct call: a keyword (Python) or a key of the props object at
+    /// `props_at` (TypeScript).
+    pub(super) fn env_arg(&self, a: &Args, props_at: usize) -> EnvState {
+        match a.prop("env", props_at) {
+            Prop::Value(v) => cdk::env_of(&v),
+            Prop::Absent => EnvState::Missing,
+            Prop::Hidden => EnvState::Unknown,
+        }
+    }
+
+    pub(super) fn is_stage_class(&self, name: &str) -> bool {
+        self.class_is(name, "Stage", 0)
+    }
+
+    pub(super) fn is_stack_class(&self, name: &str) -> bool {
+        self.class_is(name, "Stack", 0)
+    }
+
+    /// Whether a class (or one of its ancestors) extends `cdk.<base>`.
+    fn class_is(&self, name: &str, base: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let (def, module) = match self.classes.get(name) {
+            Some(d) => (*d, self.module),
+            None => match self.index.class(name) {
+                Some((_, d, m)) => (d, m),
+                None => return false,
+            },
+        };
+        def.bases.iter().any(|b| {
+            let Some(parts) = b.dotted() else { return false };
+            let last = *parts.last().unwrap_or(&"");
+            if last == base {
+                // `cdk.Stage`, `Stage` imported from aws_cdk, `core.Stage`.
+                let first = parts[0];
+                let q = module.imports.iter().find(|i| i.local == first);
+                return q.is_none_or(|i| canonical_module(&i.module).starts_with("cdk"));
+            }
+            self.class_is(last, base, depth + 1)
+        })
+    }
+
+    /// Follows a Stage class's constructor and returns the stacks it creates.
+    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<Vec<Stack>> {
+        if self.depth >= MAX_DEPTH {
+            return None;
+        }
+        let (def, module, file): (&ClassDef, &ir::Module, Option<&Path>) =
+            match self.classes.get(class) {
+                Some(d) => (*d, self.module, self.file),
+                None => {
+                    let (f, d, m) = self.index.class(class)?;
+                    (d, m, Some(f))
+                }
+            };
+        let mut sub = Interp::new(module, file, self.index);
+        sub.depth = self.depth + 1;
+        sub.module_pass();
+        sub.children = Some(Vec::new());
+        sub.run_class(def, &[]);
+        let other_file = (file != self.file).then(|| file.map(Path::to_path_buf)).flatten();
+        let children = sub.children.take().unwrap_or_default();
+        let stacks = children
+            .into_iter()
+            .filter(|c| {
+                c.class.as_deref().is_some_and(|n| {
+                    sub.is_stack_class(n) || n == "Stack" || n.ends_with(".Stack") || n.ends_with("Stack")
+                })
+            })
+            .map(|c| Stack {
+                id: c.id,
+                class: c.class.map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
+                file: other_file.clone(),
+                span: c.span,
+            })
+            .collect();
+        Some(stacks)
+    }
+}
+
+/// Evaluated call arguments.
+#[derive(Default, Debug)]
+pub(super) struct Args {
+    pub positional: Vec<V>,
+    pub keywords: Vec<(String, V)>,
+    /// `*args` / `**kwargs` / `...rest` hide arguments.
+    pub spread: bool,
+}
+
+pub(super) enum Prop {
+    Value(V),
+    Absent,
+    /// Could be set through something the model cannot see.
+    Hidden,
+}
+
+impl Args {
+    /// A prop given as a keyword argument (Python), or as a key of the props object at
+    /// positional index `props_at` (TypeScript), matched by canonical name.
+    pub fn prop(&self, canonical: &str, props_at: usize) -> Prop {
+        if let Some((_, v)) = self.keywords.iter().find(|(k, _)| ir::snake_case(k) == canonical) {
+            return Prop::Value(v.clone());
+        }
+        match self.positional.get(props_at).map(|v| &v.val) {
+            Some(Value::Dict(entries)) => {
+                match entries.iter().find(|(k, _)| ir::snake_case(k) == canonical) {
+                    Some((_, v)) => Prop::Value(v.clone()),
+                    None if self.spread => Prop::Hidden,
+                    None => Prop::Absent,
+                }
+            }
+            Some(Value::Null) | None if !self.spread => Prop::Absent,
+            _ => Prop::Hidden,
+        }
+    }
+
+    pub fn prop_value(&self, canonical: &str, props_at: usize) -> Option<V> {
+        match self.prop(canonical, props_at) {
+            Prop::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    /// Whether the props may hold keys the model cannot see.
+    pub fn props_open(&self, props_at: usize) -> bool {
+        self.spread
+            || !matches!(
+                self.positional.get(props_at).map(|v| &v.val),
+                None | Some(Value::Dict(_)) | Some(Value::Null)
+            )
+    }
+}

@@ -1,0 +1,379 @@
+//! What CDK Pipelines calls mean: pipeline construction, `add_stage`/`add_wave`, steps,
+//! sources and environments, recognised by their canonical qualified names.
+
+use super::build::{Args, Interp, Prop};
+use super::value::{Construct, Value, V};
+use super::{
+    Env, EnvState, Known, Pipeline, PipelineClass, Source, SourceKind, Span, Stage, StackSteps,
+    Step, StepKind, Wave,
+};
+use crate::lang::ir;
+
+/// A call whose callee is a qualified name (`pipelines.CodePipeline`, `cdk.Environment`, an
+/// imported class of the app).
+pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V {
+    let last = q.rsplit('.').next().unwrap_or(q);
+    let Some(rest) = q.strip_prefix("cdk.") else {
+        // An imported class of the app (`from .stage import AppStage`) or of another library.
+        return if starts_upper(last) {
+            it.construct(Some(last.to_string()), a, span)
+        } else {
+            V::unknown(span)
+        };
+    };
+    let canonical_last = ir::snake_case(last);
+    match rest {
+        "Environment" => {
+            let env = Env {
+                account: known_str(a.prop_value("account", 0)),
+                region: known_str(a.prop_value("region", 0)),
+                span,
+                file: None,
+            };
+            return V::new(Value::Env(Box::new(EnvState::Given(env))), span);
+        }
+        "pipelines.CodePipeline" => return new_pipeline(it, PipelineClass::CodePipeline, a, span),
+        "pipelines.CdkPipeline" => return new_pipeline(it, PipelineClass::CdkPipeline, a, span),
+        "pipelines.ShellStep" => return step(StepKind::ShellStep, &a, span),
+        "pipelines.CodeBuildStep" => return step(StepKind::CodeBuildStep, &a, span),
+        "pipelines.ManualApprovalStep" => return step(StepKind::ManualApprovalStep, &a, span),
+        "pipelines.ConfirmPermissionsBroadening" => {
+            return step(StepKind::ConfirmPermissionsBroadening, &a, span)
+        }
+        "pipelines.StackSteps" => {
+            let steps = stack_steps_of(&V::new(
+                Value::Dict(a.keywords.iter().map(|(k, v)| (ir::snake_case(k), v.clone())).collect()),
+                span,
+            ));
+            return match steps {
+                Some(s) => V::new(Value::StackSteps(Box::new(s)), span),
+                None => V::unknown(span),
+            };
+        }
+        _ => {}
+    }
+    if let Some(method) = rest.strip_prefix("pipelines.CodePipelineSource.") {
+        return source(method, &a, span);
+    }
+    // `Repository.from_repository_name(self, "Repo", "payments")`, `Bucket.from_bucket_name(…)`:
+    // a source names its action after the literal name.
+    if canonical_last.starts_with("from_") && canonical_last.ends_with("_name") {
+        if let Some(name) = a.positional.get(2).and_then(V::as_str) {
+            return V::new(Value::Str(name.to_string()), span);
+        }
+        return V::unknown(span);
+    }
+    if starts_upper(last) && a.positional.len() >= 2 {
+        return it.construct(Some(last.to_string()), a, span);
+    }
+    V::unknown(span)
+}
+
+fn starts_upper(s: &str) -> bool {
+    s.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+}
+
+fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) -> V {
+    let scope = a.positional.first().map(|v| v.val.clone());
+    let (env, stack_class) = match &scope {
+        Some(Value::SelfRef) => (
+            it.super_env.clone().unwrap_or(EnvState::Unknown),
+            it.current_class(),
+        ),
+        Some(Value::Construct(c)) => (c.env.clone(), c.class.clone()),
+        _ => (EnvState::Unknown, None),
+    };
+    let synth_key = match class {
+        PipelineClass::CodePipeline => "synth",
+        PipelineClass::CdkPipeline => "synth_action",
+    };
+    let synth = match a.prop_value(synth_key, 2).map(|v| v.val) {
+        Some(Value::Step(s)) => Some(*s),
+        _ => None,
+    };
+    let pipeline_type = match a.prop("pipeline_type", 2) {
+        Prop::Value(v) => match &v.val {
+            Value::Qual(q) if q.ends_with(".V1") || q.ends_with(".V2") => {
+                Known::Value(q[q.len() - 2..].to_string(), v.span)
+            }
+            Value::Str(s) => Known::Value(s.clone(), v.span),
+            _ => Known::Unknown(v.span),
+        },
+        _ => Known::Absent,
+    };
+    let p = Pipeline {
+        id: a.positional.get(1).and_then(V::as_str).map(str::to_string),
+        class,
+        span,
+        stack_class,
+        env,
+        cross_account_keys: known_bool(&a, "cross_account_keys"),
+        self_mutation: known_bool(&a, "self_mutation"),
+        use_change_sets: known_bool(&a, "use_change_sets"),
+        publish_assets_in_parallel: known_bool(&a, "publish_assets_in_parallel"),
+        pipeline_type,
+        synth,
+        sources: Vec::new(),
+        stages: Vec::new(),
+        waves: Vec::new(),
+        props_open: a.props_open(2),
+    };
+    it.pipelines.push(p);
+    V::new(Value::Pipeline(it.pipelines.len() - 1), span)
+}
+
+fn known_bool(a: &Args, name: &str) -> Known<bool> {
+    match a.prop(name, 2) {
+        Prop::Value(v) => match v.val {
+            Value::Bool(b) => Known::Value(b, v.span),
+            _ => Known::Unknown(v.span),
+        },
+        Prop::Absent => Known::Absent,
+        Prop::Hidden => Known::Absent,
+    }
+}
+
+fn known_str(v: Option<V>) -> Known<String> {
+    match v {
+        None => Known::Absent,
+        Some(V { val: Value::Str(s), span }) | Some(V { val: Value::Num(s), span }) => {
+            Known::Value(s, span)
+        }
+        Some(V { val: Value::Null, .. }) => Known::Absent,
+        Some(v) => Known::Unknown(v.span),
+    }
+}
+
+/// An env from an `Environment(...)` value, a dict / object literal, or nothing.
+pub(super) fn env_of(v: &V) -> EnvState {
+    match &v.val {
+        Value::Env(e) => (**e).clone(),
+        Value::Dict(entries) => {
+            let get = |k: &str| entries.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+            EnvState::Given(Env {
+                account: known_str(get("account")),
+                region: known_str(get("region")),
+                span: v.span,
+                file: None,
+            })
+        }
+        Value::Null => EnvState::Missing,
+        _ => EnvState::Unknown,
+    }
+}
+
+fn step(kind: StepKind, a: &Args, span: Span) -> V {
+    let input = match a.prop_value("input", 1).map(|v| v.val) {
+        Some(Value::Source(s)) => Some(*s),
+        _ => None,
+    };
+    let additional_inputs = match a.prop_value("additional_inputs", 1).map(|v| v.val) {
+        Some(Value::Dict(entries)) => entries
+            .into_iter()
+            .filter_map(|(_, v)| match v.val {
+                Value::Source(s) => Some(*s),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    let s = Step {
+        id: a.positional.first().and_then(V::as_str).map(str::to_string),
+        kind,
+        span,
+        input,
+        additional_inputs,
+    };
+    V::new(Value::Step(Box::new(s)), span)
+}
+
+fn source(method: &str, a: &Args, span: Span) -> V {
+    let kind = match ir::snake_case(method).as_str() {
+        "connection" => SourceKind::Connection,
+        "git_hub" => SourceKind::GitHub,
+        "code_commit" => SourceKind::CodeCommit,
+        "s3" => SourceKind::S3,
+        "ecr" => SourceKind::Ecr,
+        other => SourceKind::Other(other.to_string()),
+    };
+    let props_at = if kind == SourceKind::Ecr { 1 } else { 2 };
+    let s = Source {
+        repo: a.positional.first().and_then(V::as_str).map(str::to_string),
+        branch: if kind == SourceKind::Ecr {
+            None
+        } else {
+            a.positional.get(1).and_then(V::as_str).map(str::to_string)
+        },
+        action_name: a.prop_value("action_name", props_at).and_then(|v| v.as_str().map(str::to_string)),
+        kind,
+        span,
+    };
+    V::new(Value::Source(Box::new(s)), span)
+}
+
+fn steps_of(v: Option<V>) -> Vec<Step> {
+    match v.map(|v| v.val) {
+        Some(Value::List(items)) => items
+            .into_iter()
+            .filter_map(|i| match i.val {
+                Value::Step(s) => Some(*s),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::Step(s)) => vec![*s],
+        _ => Vec::new(),
+    }
+}
+
+fn stack_steps_of(v: &V) -> Option<StackSteps> {
+    match &v.val {
+        Value::StackSteps(s) => Some((**s).clone()),
+        Value::Dict(entries) => {
+            let get = |k: &str| {
+                entries.iter().find(|(key, _)| ir::snake_case(key) == k).map(|(_, v)| v.clone())
+            };
+            let stack = match get("stack").map(|v| v.val) {
+                Some(Value::Construct(c)) => c.id.clone(),
+                _ => None,
+            };
+            Some(StackSteps {
+                stack,
+                pre: steps_of(get("pre")),
+                change_set: steps_of(get("change_set")),
+                post: steps_of(get("post")),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `pipeline.add_stage(…)`, `pipeline.add_wave(…)`, `wave.add_stage(…)`, `wave.add_pre(…)`.
+pub(super) fn call_pipeline_method(
+    it: &mut Interp<'_>,
+    recv: &V,
+    method: &str,
+    a: Args,
+    span: Span,
+) -> V {
+    match (&recv.val, method) {
+        (Value::Pipeline(p), "add_stage" | "add_application_stage") => {
+            let p = *p;
+            let stage = stage_of(it, &a, None, span);
+            let pl = &mut it.pipelines[p];
+            pl.stages.push(stage);
+            let idx = pl.stages.len() - 1;
+            let s = &pl.stages[idx];
+            pl.waves.push(Wave {
+                id: s.id.clone(),
+                id_span: s.id_span,
+                span,
+                implicit: true,
+                stages: vec![idx],
+                pre: Vec::new(),
+                post: Vec::new(),
+            });
+            V::unknown(span)
+        }
+        (Value::Pipeline(p), "add_wave") => {
+            let p = *p;
+            let id = a.positional.first();
+            let wave = Wave {
+                id: id.and_then(V::as_str).map(str::to_string),
+                id_span: id.map(|v| v.span).unwrap_or(span),
+                span,
+                implicit: false,
+                stages: Vec::new(),
+                pre: steps_of(a.prop_value("pre", 1)),
+                post: steps_of(a.prop_value("post", 1)),
+            };
+            it.pipelines[p].waves.push(wave);
+            V::new(Value::Wave(p, it.pipelines[p].waves.len() - 1), span)
+        }
+        (Value::Wave(p, w), "add_stage") => {
+            let (p, w) = (*p, *w);
+            let wave_id = it.pipelines[p].waves[w].id.clone();
+            let mut stage = stage_of(it, &a, wave_id.clone(), span);
+            stage.wave = wave_id;
+            let pl = &mut it.pipelines[p];
+            pl.stages.push(stage);
+            let idx = pl.stages.len() - 1;
+            pl.waves[w].stages.push(idx);
+            V::unknown(span)
+        }
+        (Value::Wave(p, w), "add_pre" | "add_post") => {
+            let steps: Vec<Step> = a
+                .positional
+                .into_iter()
+                .filter_map(|v| match v.val {
+                    Value::Step(s) => Some(*s),
+                    _ => None,
+                })
+                .collect();
+            let wave = &mut it.pipelines[*p].waves[*w];
+            if method == "add_pre" {
+                wave.pre.extend(steps);
+            } else {
+                wave.post.extend(steps);
+            }
+            V::unknown(span)
+        }
+        _ => V::unknown(span),
+    }
+}
+
+fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> Stage {
+    let first = a.positional.first();
+    let c: Option<Construct> = match first.map(|v| &v.val) {
+        Some(Value::Construct(c)) => Some((**c).clone()),
+        _ => None,
+    };
+    let (id, id_span, class, env) = match &c {
+        Some(c) => (c.id.clone(), c.id_span, c.class.clone(), c.env.clone()),
+        None => (None, first.map(|v| v.span).unwrap_or(span), None, EnvState::Unknown),
+    };
+    let stacks = class.as_deref().and_then(|cl| it.stage_stacks(cl));
+    let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {
+        Some(Value::List(items)) => items.iter().filter_map(stack_steps_of).collect(),
+        _ => Vec::new(),
+    };
+    Stage {
+        id,
+        id_span,
+        span,
+        wave,
+        class,
+        env,
+        stacks,
+        pre: steps_of(a.prop_value("pre", 1)),
+        post: steps_of(a.prop_value("post", 1)),
+        stack_steps,
+    }
+}
+
+/// Fills what is derived from the rest: the pipeline's sources, found through its steps.
+pub(super) fn finish_pipeline(p: &mut Pipeline) {
+    let mut sources: Vec<Source> = Vec::new();
+    let mut add = |s: &Source| {
+        if !sources.iter().any(|x| x.span == s.span) {
+            sources.push(s.clone());
+        }
+    };
+    let mut visit = |step: &Step| {
+        if let Some(s) = &step.input {
+            add(s);
+        }
+        for s in &step.additional_inputs {
+            add(s);
+        }
+    };
+    if let Some(s) = &p.synth {
+        visit(s);
+    }
+    for st in &p.stages {
+        st.pre.iter().chain(&st.post).for_each(&mut visit);
+    }
+    for w in &p.waves {
+        w.pre.iter().chain(&w.post).for_each(&mut visit);
+    }
+    p.sources = sources;
+}

@@ -1,0 +1,119 @@
+//! The values the model's interpreter tracks while it follows a file.
+
+use super::{EnvState, Source, Span, StackSteps, Step};
+
+/// A value and where it was written (for a literal reached through a variable, the literal).
+#[derive(Clone, Debug)]
+pub(super) struct V {
+    pub val: Value,
+    pub span: Span,
+}
+
+impl V {
+    pub fn new(val: Value, span: Span) -> V {
+        V { val, span }
+    }
+    pub fn unknown(span: Span) -> V {
+        V { val: Value::Unknown, span }
+    }
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.val {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub(super) enum Value {
+    Unknown,
+    Null,
+    Str(String),
+    Num(String),
+    Bool(bool),
+    List(Vec<V>),
+    Dict(Vec<(String, V)>),
+    /// A qualified CDK (or other library) name, canonical: `cdk.pipelines.CodePipeline`.
+    Qual(String),
+    /// A class defined in the app's own code.
+    Class(String),
+    /// A function defined at module level in the current file.
+    Func(String),
+    /// `self` / `this` inside a class body.
+    SelfRef,
+    /// An attribute of a value that is only meaningful when called (`pipeline.add_stage`).
+    Method(Box<V>, String),
+    Env(Box<EnvState>),
+    Pipeline(usize),
+    /// (pipeline index, wave index)
+    Wave(usize, usize),
+    Construct(Box<Construct>),
+    Step(Box<Step>),
+    Source(Box<Source>),
+    StackSteps(Box<StackSteps>),
+}
+
+/// A construct created with `(scope, id, …)`: a Stage, a Stack, or anything else.
+#[derive(Clone, Debug)]
+pub(super) struct Construct {
+    pub class: Option<String>,
+    pub id: Option<String>,
+    pub id_span: Span,
+    pub env: EnvState,
+    pub span: Span,
+    pub scope_is_self: bool,
+}
+
+/// cdk.json context values become model values, spanned at the lookup that read them.
+pub(super) fn from_json(value: &serde_json::Value, span: Span) -> V {
+    let val = match value {
+        serde_json::Value::Null => Value::Null,
+        serde_json::Value::Bool(b) => Value::Bool(*b),
+        serde_json::Value::Number(n) => Value::Num(n.to_string()),
+        serde_json::Value::String(s) => Value::Str(s.clone()),
+        serde_json::Value::Array(a) => Value::List(a.iter().map(|v| from_json(v, span)).collect()),
+        serde_json::Value::Object(o) => {
+            Value::Dict(o.iter().map(|(k, v)| (k.clone(), from_json(v, span))).collect())
+        }
+    };
+    V::new(val, span)
+}
+
+/// Canonical module names, the same for both languages: `aws_cdk.pipelines` and
+/// `aws-cdk-lib/pipelines` are both `cdk.pipelines`; `aws_cdk.aws_s3` and `aws-cdk-lib/aws-s3`
+/// are `cdk.aws_s3`. Other modules keep their name.
+pub(super) fn canonical_module(module: &str) -> String {
+    let rest = if module == "aws_cdk" || module == "aws-cdk-lib" || module == "@aws-cdk/core" {
+        return "cdk".into();
+    } else if let Some(r) = module.strip_prefix("aws_cdk.") {
+        r
+    } else if let Some(r) = module.strip_prefix("aws-cdk-lib/") {
+        r
+    } else if let Some(r) = module.strip_prefix("@aws-cdk/") {
+        r
+    } else {
+        return format!("ext:{module}");
+    };
+    match rest {
+        // CDK v1 kept the core classes in their own module.
+        "core" => "cdk".into(),
+        _ => format!("cdk.{}", rest.replace(['-', '/'], "_")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::canonical_module;
+
+    #[test]
+    fn modules_are_canonical_across_languages() {
+        assert_eq!(canonical_module("aws_cdk"), "cdk");
+        assert_eq!(canonical_module("aws-cdk-lib"), "cdk");
+        assert_eq!(canonical_module("aws_cdk.pipelines"), "cdk.pipelines");
+        assert_eq!(canonical_module("aws-cdk-lib/pipelines"), "cdk.pipelines");
+        assert_eq!(canonical_module("@aws-cdk/pipelines"), "cdk.pipelines");
+        assert_eq!(canonical_module("aws-cdk-lib/aws-codepipeline"), "cdk.aws_codepipeline");
+        assert_eq!(canonical_module("aws_cdk.aws_codepipeline"), "cdk.aws_codepipeline");
+        assert_eq!(canonical_module("./service-stage"), "ext:./service-stage");
+    }
+}
