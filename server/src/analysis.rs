@@ -17,16 +17,30 @@ pub struct Analysis {
 
 pub fn analyze(
     plugin: &'static Plugin,
-    text: &str,
-    tree: &Tree,
+    original_text: &str,
+    original_tree: &Tree,
     file: Option<&Path>,
     index: &dyn AppIndex,
     extra: &ExtraQueries,
 ) -> Analysis {
-    let module = plugin.lower(tree, text);
+    let repaired = crate::lang::repair(plugin, original_text, original_tree);
+    let (text, tree) = match &repaired {
+        Some((t, tr)) => (t.as_str(), tr),
+        None => (original_text, original_tree),
+    };
+    let mut module = plugin.lower(tree, text);
+    if repaired.is_some() {
+        // Report where the user's text is broken, not what is left after the repair.
+        module.errors.clear();
+        crate::lang::collect_errors(original_tree.root_node(), &mut module.errors);
+    }
     let ext = plugin.extension_stages(tree, text, extra);
     let model = model::build(&module, plugin.name, file, index, &ext);
-    let diagnostics = rules::check(&rules::Ctx { model: &model, naming: &plugin.naming, text });
+    let diagnostics = rules::check(&rules::Ctx {
+        model: &model,
+        naming: &plugin.naming,
+        text: original_text,
+    });
     Analysis { model, diagnostics }
 }
 
@@ -41,6 +55,12 @@ pub fn analyze_text(
     match plugin.parser().parse(text, None) {
         Some(tree) => analyze(plugin, text, &tree, file, index, extra),
         // Only a cancelled parse returns None; there is no cancellation here.
-        None => Analysis { model: FileModel { language: plugin.name, ..FileModel::default() }, diagnostics: Vec::new() },
+        None => Analysis {
+            model: FileModel {
+                language: plugin.name,
+                ..FileModel::default()
+            },
+            diagnostics: Vec::new(),
+        },
     }
 }

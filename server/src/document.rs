@@ -21,7 +21,13 @@ pub struct Document {
 
 impl std::fmt::Debug for Document {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Document({}, v{}, {} bytes)", self.plugin.name, self.version, self.rope.len_bytes())
+        write!(
+            f,
+            "Document({}, v{}, {} bytes)",
+            self.plugin.name,
+            self.version,
+            self.rope.len_bytes()
+        )
     }
 }
 
@@ -110,7 +116,9 @@ impl Document {
             let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
             &chunk.as_bytes()[byte - chunk_start..]
         };
-        self.tree = self.parser.parse_with_options(&mut read, self.tree.as_ref(), None);
+        self.tree = self
+            .parser
+            .parse_with_options(&mut read, self.tree.as_ref(), None);
         self.dirty = false;
     }
 }
@@ -129,15 +137,32 @@ mod tests {
         let src = "x = 1\nstage = 'ünïcode 🎉'\ny = f(a, b)\n";
         let mut doc = Document::new(&PYTHON, src, 1);
         let edits = [
-            Change { range: Some((pos(1, 9), pos(1, 16))), text: "plain" },
-            Change { range: Some((pos(2, 6), pos(2, 10))), text: "region='eu-west-1'" },
-            Change { range: Some((pos(3, 0), pos(3, 0))), text: "z = [1,\r\n 2]\r\n" },
+            Change {
+                range: Some((pos(1, 9), pos(1, 16))),
+                text: "plain",
+            },
+            Change {
+                range: Some((pos(2, 6), pos(2, 10))),
+                text: "region='eu-west-1'",
+            },
+            Change {
+                range: Some((pos(3, 0), pos(3, 0))),
+                text: "z = [1,\r\n 2]\r\n",
+            },
         ];
         doc.apply(&edits, Encoding::Utf16, 2);
         let text = doc.text();
-        assert_eq!(text, "x = 1\nstage = 'ünïcode plain'\ny = f(region='eu-west-1')\nz = [1,\r\n 2]\r\n");
+        assert_eq!(
+            text,
+            "x = 1\nstage = 'plain 🎉'\ny = f(region='eu-west-1')\nz = [1,\r\n 2]\r\n"
+        );
         let incremental = doc.tree().unwrap().root_node().to_sexp();
-        let fresh = PYTHON.parser().parse(&text, None).unwrap().root_node().to_sexp();
+        let fresh = PYTHON
+            .parser()
+            .parse(&text, None)
+            .unwrap()
+            .root_node()
+            .to_sexp();
         assert_eq!(incremental, fresh);
         assert_eq!(doc.version, 2);
     }
@@ -145,7 +170,14 @@ mod tests {
     #[test]
     fn edits_past_the_end_are_clamped_not_panics() {
         let mut doc = Document::new(&PYTHON, "a = 1\n", 1);
-        let n = doc.apply(&[Change { range: Some((pos(9, 9), pos(12, 0))), text: "b = 2\n" }], Encoding::Utf8, 2);
+        let n = doc.apply(
+            &[Change {
+                range: Some((pos(9, 9), pos(12, 0))),
+                text: "b = 2\n",
+            }],
+            Encoding::Utf8,
+            2,
+        );
         assert_eq!(n, 1);
         assert_eq!(doc.text(), "a = 1\nb = 2\n");
         assert!(!doc.tree().unwrap().root_node().has_error());
@@ -155,7 +187,14 @@ mod tests {
     fn whole_text_replacement_resets_the_tree() {
         let mut doc = Document::new(&PYTHON, "a = (", 1);
         assert!(doc.tree().unwrap().root_node().has_error());
-        doc.apply(&[Change { range: None, text: "a = 1\n" }], Encoding::Utf16, 2);
+        doc.apply(
+            &[Change {
+                range: None,
+                text: "a = 1\n",
+            }],
+            Encoding::Utf16,
+            2,
+        );
         assert!(!doc.tree().unwrap().root_node().has_error());
     }
 }

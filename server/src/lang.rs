@@ -69,7 +69,12 @@ pub static PYTHON: Plugin = Plugin {
     id: LangId::Python,
     name: "python",
     extensions: &["py"],
-    naming: Naming { camel_case: false, true_lit: "True", false_lit: "False", null_lit: "None" },
+    naming: Naming {
+        camel_case: false,
+        true_lit: "True",
+        false_lit: "False",
+        null_lit: "None",
+    },
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
         ("imports", include_str!("../../queries/python/imports.scm")),
@@ -82,11 +87,22 @@ pub static TYPESCRIPT: Plugin = Plugin {
     id: LangId::TypeScript,
     name: "typescript",
     extensions: &["ts", "mts", "cts"],
-    naming: Naming { camel_case: true, true_lit: "true", false_lit: "false", null_lit: "undefined" },
+    naming: Naming {
+        camel_case: true,
+        true_lit: "true",
+        false_lit: "false",
+        null_lit: "undefined",
+    },
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
-        ("imports", include_str!("../../queries/typescript/imports.scm")),
-        ("stages", include_str!("../../queries/typescript/stages.scm")),
+        (
+            "imports",
+            include_str!("../../queries/typescript/imports.scm"),
+        ),
+        (
+            "stages",
+            include_str!("../../queries/typescript/stages.scm"),
+        ),
     ],
     compiled: OnceLock::new(),
 };
@@ -95,11 +111,22 @@ pub static JAVASCRIPT: Plugin = Plugin {
     id: LangId::JavaScript,
     name: "javascript",
     extensions: &["js", "mjs", "cjs"],
-    naming: Naming { camel_case: true, true_lit: "true", false_lit: "false", null_lit: "undefined" },
+    naming: Naming {
+        camel_case: true,
+        true_lit: "true",
+        false_lit: "false",
+        null_lit: "undefined",
+    },
     language: || tree_sitter_javascript::LANGUAGE.into(),
     query_sources: &[
-        ("imports", include_str!("../../queries/javascript/imports.scm")),
-        ("stages", include_str!("../../queries/javascript/stages.scm")),
+        (
+            "imports",
+            include_str!("../../queries/javascript/imports.scm"),
+        ),
+        (
+            "stages",
+            include_str!("../../queries/javascript/stages.scm"),
+        ),
     ],
     compiled: OnceLock::new(),
 };
@@ -136,7 +163,9 @@ impl Plugin {
     pub fn parser(&self) -> Parser {
         let mut parser = Parser::new();
         // The grammar crates are built against the same ABI as the tree-sitter crate we pin.
-        parser.set_language(&self.language()).expect("grammar ABI matches tree-sitter");
+        parser
+            .set_language(&self.language())
+            .expect("grammar ABI matches tree-sitter");
         parser
     }
 
@@ -148,7 +177,10 @@ impl Plugin {
                 .iter()
                 .map(|(name, src)| {
                     let q = Query::new(&lang, src).unwrap_or_else(|e| {
-                        panic!("shipped query {}/{name}.scm does not compile: {e}", self.name)
+                        panic!(
+                            "shipped query {}/{name}.scm does not compile: {e}",
+                            self.name
+                        )
                     });
                     (*name, q)
                 })
@@ -167,7 +199,11 @@ impl Plugin {
             LangId::Python => python::Lowerer { src }.block(root),
             LangId::TypeScript | LangId::JavaScript => typescript::Lowerer { src }.block(root),
         };
-        let mut module = ir::Module { imports: self.imports(root, src), body, errors: Vec::new() };
+        let mut module = ir::Module {
+            imports: self.imports(root, src),
+            body,
+            errors: Vec::new(),
+        };
         collect_errors(root, &mut module.errors);
         module
     }
@@ -185,6 +221,9 @@ impl Plugin {
         let names = query.capture_names();
         let mut out = Vec::new();
         let mut cursor = QueryCursor::new();
+        // Imports are statements of the module itself; not searching the whole tree for them
+        // keeps big files fast.
+        cursor.set_max_start_depth(Some(1));
         let mut matches = cursor.matches(query, root, src.as_bytes());
         while let Some(m) = matches.next() {
             let (mut module, mut member, mut local, mut span) = (None, None, None, None);
@@ -198,7 +237,9 @@ impl Plugin {
                     _ => {}
                 }
             }
-            let (Some(module), Some(span)) = (module, span) else { continue };
+            let (Some(module), Some(span)) = (module, span) else {
+                continue;
+            };
             let (local, module) = match (local, &member) {
                 (Some(l), _) => (l, module),
                 (None, Some(m)) => (m.clone(), module),
@@ -208,13 +249,19 @@ impl Plugin {
                     (first.clone(), first)
                 }
             };
-            out.push(ir::Import { local, module, member, span });
+            out.push(ir::Import {
+                local,
+                module,
+                member,
+                span,
+            });
         }
         out
     }
 }
 
-fn collect_errors(node: Node<'_>, out: &mut Vec<ir::Span>) {
+/// The spans of a tree's syntax errors.
+pub fn collect_errors(node: Node<'_>, out: &mut Vec<ir::Span>) {
     if !node.has_error() {
         return;
     }
@@ -251,7 +298,9 @@ impl ExtraQueries {
         for dir in dirs {
             for plugin in ALL {
                 let lang_dir = dir.join(plugin.name);
-                let Ok(entries) = std::fs::read_dir(&lang_dir) else { continue };
+                let Ok(entries) = std::fs::read_dir(&lang_dir) else {
+                    continue;
+                };
                 let mut files: Vec<PathBuf> = entries
                     .filter_map(|e| e.ok().map(|e| e.path()))
                     .filter(|p| p.extension().is_some_and(|e| e == "scm"))
@@ -306,7 +355,10 @@ impl Plugin {
     ) -> Vec<ExtensionStage> {
         let mut out = Vec::new();
         let shipped = std::iter::once(&self.queries()["stages"]);
-        for query in shipped.chain(extra.for_lang(self.id)) {
+        for query in shipped
+            .chain(extra.for_lang(self.id))
+            .filter(|q| q.pattern_count() > 0)
+        {
             let names = query.capture_names();
             let mut cursor = QueryCursor::new();
             let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());
@@ -342,6 +394,79 @@ impl Plugin {
     }
 }
 
+/// Error recovery beyond tree-sitter's own: a half-typed line (an unclosed parenthesis or
+/// string) can swallow the rest of the file into one ERROR node. This blanks the line where
+/// the first error starts (spaces keep every byte offset valid) and re-parses incrementally,
+/// a few times, so the statements after the broken line are understood again.
+/// Returns `None` when the tree has no errors.
+pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)> {
+    const MAX_ROUNDS: usize = 8;
+    if !tree.root_node().has_error() {
+        return None;
+    }
+    let mut parser = plugin.parser();
+    let mut bytes = text.as_bytes().to_vec();
+    let mut tree = tree.clone();
+    for _ in 0..MAX_ROUNDS {
+        let Some(err) = first_error(tree.root_node()) else {
+            break;
+        };
+        // A missing token (an unclosed parenthesis) is reported where the construct ends; the
+        // line to drop is where the construct it belongs to starts.
+        let err = if err.is_missing() {
+            err.parent().unwrap_or(err)
+        } else {
+            err
+        };
+        let row = err.start_position().row;
+        let start = bytes[..err.start_byte()]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map_or(0, |i| i + 1);
+        let end = bytes[start..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(bytes.len(), |i| start + i);
+        if bytes[start..end].iter().all(|b| *b == b' ' || *b == b'\r') {
+            break; // nothing left to blank on that line: no progress possible
+        }
+        for b in &mut bytes[start..end] {
+            if *b != b'\r' {
+                *b = b' ';
+            }
+        }
+        let point = |col| tree_sitter::Point { row, column: col };
+        tree.edit(&tree_sitter::InputEdit {
+            start_byte: start,
+            old_end_byte: end,
+            new_end_byte: end,
+            start_position: point(0),
+            old_end_position: point(end - start),
+            new_end_position: point(end - start),
+        });
+        tree = parser.parse(&bytes, Some(&tree))?;
+        if !tree.root_node().has_error() {
+            break;
+        }
+    }
+    // Blanking whole lines keeps UTF-8 valid: multi-byte chars are replaced byte by byte with
+    // ASCII spaces, and the other lines are untouched.
+    let repaired = String::from_utf8(bytes).ok()?;
+    Some((repaired, tree))
+}
+
+fn first_error(node: Node<'_>) -> Option<Node<'_>> {
+    if node.is_error() || node.is_missing() {
+        return Some(node);
+    }
+    if !node.has_error() {
+        return None;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    children.into_iter().find_map(first_error)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,7 +475,12 @@ mod tests {
     fn every_shipped_query_compiles() {
         for plugin in ALL {
             let compiled = plugin.queries();
-            assert_eq!(compiled.len(), plugin.query_sources().len(), "{}", plugin.name);
+            assert_eq!(
+                compiled.len(),
+                plugin.query_sources().len(),
+                "{}",
+                plugin.name
+            );
         }
     }
 
@@ -373,7 +503,10 @@ mod tests {
 
     #[test]
     fn naming_table_spells_api_names() {
-        assert_eq!(TYPESCRIPT.naming.api("cross_account_keys"), "crossAccountKeys");
+        assert_eq!(
+            TYPESCRIPT.naming.api("cross_account_keys"),
+            "crossAccountKeys"
+        );
         assert_eq!(TYPESCRIPT.naming.api("git_hub"), "gitHub");
         assert_eq!(PYTHON.naming.api("add_stage"), "add_stage");
     }
@@ -442,6 +575,9 @@ mod tests {
         let tree = PYTHON.parser().parse(src, None).unwrap();
         let stages = PYTHON.extension_stages(&tree, src, &extra);
         assert_eq!(stages.len(), 1);
-        assert_eq!(stages[0].id.as_ref().unwrap().kind, ir::ExprKind::Str("Dev".into()));
+        assert_eq!(
+            stages[0].id.as_ref().unwrap().kind,
+            ir::ExprKind::Str("Dev".into())
+        );
     }
 }

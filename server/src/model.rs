@@ -69,6 +69,7 @@ pub struct Env {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+#[allow(clippy::large_enum_variant)] // most envs are given; boxing would cost every one
 pub enum EnvState {
     /// No env given: the stacks are environment-agnostic.
     Missing,
@@ -85,10 +86,14 @@ impl EnvState {
         }
     }
     pub fn account(&self) -> Option<&str> {
-        self.env().and_then(|e| e.account.value()).map(String::as_str)
+        self.env()
+            .and_then(|e| e.account.value())
+            .map(String::as_str)
     }
     pub fn region(&self) -> Option<&str> {
-        self.env().and_then(|e| e.region.value()).map(String::as_str)
+        self.env()
+            .and_then(|e| e.region.value())
+            .map(String::as_str)
     }
 }
 

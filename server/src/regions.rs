@@ -12,7 +12,9 @@ pub struct Region {
 }
 
 pub fn all() -> impl Iterator<Item = Region> {
-    table::REGIONS.iter().map(|&(code, name, opt_in)| Region { code, name, opt_in })
+    table::REGIONS
+        .iter()
+        .map(|&(code, name, opt_in)| Region { code, name, opt_in })
 }
 
 pub fn get(code: &str) -> Option<Region> {
@@ -22,7 +24,9 @@ pub fn get(code: &str) -> Option<Region> {
 /// Region codes of other partitions (GovCloud, China, ISO) are real but outside the table;
 /// rules must not call them unknown.
 pub fn is_other_partition(code: &str) -> bool {
-    ["us-gov-", "cn-", "us-iso", "eu-isoe-", "us-isob-"].iter().any(|p| code.starts_with(p))
+    ["us-gov-", "cn-", "us-iso", "eu-isoe-", "us-isob-"]
+        .iter()
+        .any(|p| code.starts_with(p))
 }
 
 /// The closest commercial region to a mistyped code, if it is close enough to be a typo.
@@ -31,7 +35,9 @@ pub fn suggest(code: &str) -> Option<Region> {
     if let Some(r) = get(&lower) {
         return Some(r);
     }
-    let (best, dist) = all().map(|r| (r, edit_distance(&lower, r.code))).min_by_key(|(_, d)| *d)?;
+    let (best, dist) = all()
+        .map(|r| (r, edit_distance(&lower, r.code)))
+        .min_by_key(|(_, d)| *d)?;
     (dist <= 3.max(lower.len() / 4)).then_some(best)
 }
 
@@ -66,7 +72,10 @@ mod tests {
         assert_eq!(suggest("us-east1").unwrap().code, "us-east-1");
         assert_eq!(suggest("eu-wst-1").unwrap().code, "eu-west-1");
         assert_eq!(suggest("US-EAST-2").unwrap().code, "us-east-2");
-        assert_eq!(suggest("ap-southeast-9").unwrap().code.len(), "ap-southeast-1".len());
+        assert_eq!(
+            suggest("ap-southeast-9").unwrap().code.len(),
+            "ap-southeast-1".len()
+        );
         assert!(suggest("mars-north-1").is_none());
     }
 }

@@ -91,7 +91,10 @@ impl Ctx<'_> {
     /// Every env in the file with the file it is written in: pipelines' and stages'.
     pub fn envs(&self) -> impl Iterator<Item = &Env> {
         self.model.pipelines.iter().flat_map(|p| {
-            p.env.env().into_iter().chain(p.stages.iter().filter_map(|s| s.env.env()))
+            p.env
+                .env()
+                .into_iter()
+                .chain(p.stages.iter().filter_map(|s| s.env.env()))
         })
     }
 }
@@ -147,11 +150,15 @@ pub fn is_account_id(s: &str) -> bool {
 
 /// The name a stage is shown with in messages.
 fn stage_name(id: &Option<String>) -> String {
-    id.as_deref().map(|s| format!("`{s}`")).unwrap_or_else(|| "(unnamed)".into())
+    id.as_deref()
+        .map(|s| format!("`{s}`"))
+        .unwrap_or_else(|| "(unnamed)".into())
 }
 
 fn pipeline_name(p: &Pipeline) -> String {
-    p.id.as_deref().map(|s| format!("`{s}`")).unwrap_or_else(|| "the pipeline".into())
+    p.id.as_deref()
+        .map(|s| format!("`{s}`"))
+        .unwrap_or_else(|| "the pipeline".into())
 }
 
 #[cfg(test)]

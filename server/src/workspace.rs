@@ -12,13 +12,27 @@ pub use settings::Settings;
 /// The nearest folder at or above `path` that holds a `cdk.json`.
 pub fn app_root(path: &Path) -> Option<PathBuf> {
     let start = if path.is_dir() { path } else { path.parent()? };
-    start.ancestors().find(|d| d.join("cdk.json").is_file()).map(Path::to_path_buf)
+    start
+        .ancestors()
+        .find(|d| d.join("cdk.json").is_file())
+        .map(Path::to_path_buf)
 }
 
 /// Folders that never hold an app's own source.
 pub const SKIP_DIRS: &[&str] = &[
-    "node_modules", "cdk.out", ".git", ".venv", "venv", "env", "__pycache__", ".mypy_cache",
-    ".pytest_cache", "dist", "build", ".tox", "site-packages",
+    "node_modules",
+    "cdk.out",
+    ".git",
+    ".venv",
+    "venv",
+    "env",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    "dist",
+    "build",
+    ".tox",
+    "site-packages",
 ];
 
 /// Source files of the languages pipelens knows, under `dir`, skipping vendored and generated
@@ -27,7 +41,9 @@ pub fn source_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
@@ -64,7 +80,9 @@ pub fn find_apps(dir: &Path) -> Vec<PathBuf> {
             apps.push(d);
             continue;
         }
-        let Ok(entries) = std::fs::read_dir(&d) else { continue };
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
         for e in entries.filter_map(Result::ok) {
             let name = e.file_name();
             let name = name.to_string_lossy();

@@ -31,7 +31,9 @@ fn plan(paths: &[PathBuf]) -> Result<Plan> {
                     "pipelens: no cdk.json in or above {}; checking its files on their own",
                     path.display()
                 );
-                plan.entry(None).or_default().extend(workspace::source_files(path, 10_000));
+                plan.entry(None)
+                    .or_default()
+                    .extend(workspace::source_files(path, 10_000));
             }
             for app in apps {
                 let files = workspace::source_files(&app, 10_000);
@@ -39,7 +41,9 @@ fn plan(paths: &[PathBuf]) -> Result<Plan> {
             }
         } else {
             plugin_for(path)?;
-            plan.entry(workspace::app_root(path)).or_default().push(path.clone());
+            plan.entry(workspace::app_root(path))
+                .or_default()
+                .push(path.clone());
         }
     }
     for files in plan.values_mut() {
@@ -50,7 +54,11 @@ fn plan(paths: &[PathBuf]) -> Result<Plan> {
 }
 
 pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
-    let paths = if args.paths.is_empty() { vec![PathBuf::from(".")] } else { args.paths.clone() };
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
     let plan = plan(&paths)?;
     let mut texts: BTreeMap<PathBuf, String> = BTreeMap::new();
     let mut found: Vec<(PathBuf, Diagnostic)> = Vec::new();
@@ -84,8 +92,13 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
             render::reported(file, text, d, related)
         })
         .collect();
-    reported.sort_by(|a, b| (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code)));
-    let summary = render::Summary { files: files_checked, pipelines };
+    reported.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.code).cmp(&(&b.file, b.line, b.column, b.code))
+    });
+    let summary = render::Summary {
+        files: files_checked,
+        pipelines,
+    };
     match args.format {
         super::CheckFormat::Text => render::text(out, &reported, &summary)?,
         super::CheckFormat::Json => render::json(out, &reported)?,
@@ -118,7 +131,11 @@ fn check_file(
     for d in analysis.diagnostics {
         let target = d.file.clone().unwrap_or_else(|| file.to_path_buf());
         if !texts.contains_key(&target) {
-            let t = if target == file { text.clone() } else { read_text(&target).unwrap_or_default() };
+            let t = if target == file {
+                text.clone()
+            } else {
+                read_text(&target).unwrap_or_default()
+            };
             texts.insert(target.clone(), t);
         }
         for r in &d.related {

@@ -37,7 +37,12 @@ pub fn reported(
 ) -> Reported {
     let (line, column) = line_col_1based(text, d.span.start_byte);
     let (end_line, end_column) = line_col_1based(text, d.span.end_byte);
-    let source_line = text.lines().nth(line - 1).unwrap_or("").trim_end_matches('\r').to_string();
+    let source_line = text
+        .lines()
+        .nth(line - 1)
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
     Reported {
         file: file.to_path_buf(),
         line,
@@ -65,13 +70,36 @@ pub fn text(out: &mut dyn Write, reported: &[Reported], summary: &Summary) -> Re
             r.message
         )?;
         let gutter = r.line.to_string().len();
-        writeln!(out, "{:>gutter$} | {}", r.line, r.source_line.replace('\t', " "))?;
-        let width = if r.end_line == r.line { (r.end_column - r.column).max(1) } else {
-            (r.source_line.chars().count() + 1).saturating_sub(r.column).max(1)
+        writeln!(
+            out,
+            "{:>gutter$} | {}",
+            r.line,
+            r.source_line.replace('\t', " ")
+        )?;
+        let width = if r.end_line == r.line {
+            (r.end_column - r.column).max(1)
+        } else {
+            (r.source_line.chars().count() + 1)
+                .saturating_sub(r.column)
+                .max(1)
         };
-        writeln!(out, "{:>gutter$} | {}{}", "", " ".repeat(r.column - 1), "^".repeat(width))?;
+        writeln!(
+            out,
+            "{:>gutter$} | {}{}",
+            "",
+            " ".repeat(r.column - 1),
+            "^".repeat(width)
+        )?;
         for (f, l, c, m) in &r.related {
-            writeln!(out, "{:>gutter$} = note: {}:{}:{}: {}", "", f.display(), l, c, m)?;
+            writeln!(
+                out,
+                "{:>gutter$} = note: {}:{}:{}: {}",
+                "",
+                f.display(),
+                l,
+                c,
+                m
+            )?;
         }
         writeln!(out)?;
     }
@@ -113,7 +141,10 @@ pub fn json(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
 }
 
 fn uri(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/").trim_start_matches("./").to_string()
+    path.to_string_lossy()
+        .replace('\\', "/")
+        .trim_start_matches("./")
+        .to_string()
 }
 
 pub fn sarif(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
@@ -184,7 +215,9 @@ pub fn sarif(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`).
 pub fn github(out: &mut dyn Write, reported: &[Reported], summary: &Summary) -> Result<()> {
     fn data(s: &str) -> String {
-        s.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+        s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A")
     }
     fn prop(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")
@@ -207,6 +240,11 @@ pub fn github(out: &mut dyn Write, reported: &[Reported], summary: &Summary) -> 
             data(&r.message)
         )?;
     }
-    writeln!(out, "pipelens: {} problem(s) in {} file(s)", reported.len(), summary.files)?;
+    writeln!(
+        out,
+        "pipelens: {} problem(s) in {} file(s)",
+        reported.len(),
+        summary.files
+    )?;
     Ok(())
 }

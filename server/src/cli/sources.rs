@@ -14,12 +14,17 @@ const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A file's text, with invalid UTF-8 replaced (and said so once).
 pub fn read_text(path: &Path) -> Result<String> {
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.is_dir() {
         bail!("{} is a folder, not a file", path.display());
     }
     if meta.len() > MAX_FILE_BYTES {
-        bail!("{} is {} MB; pipelens reads files up to 32 MB", path.display(), meta.len() >> 20);
+        bail!(
+            "{} is {} MB; pipelens reads files up to 32 MB",
+            path.display(),
+            meta.len() >> 20
+        );
     }
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     Ok(match String::from_utf8(bytes) {
@@ -48,14 +53,18 @@ pub fn plugin_for(path: &Path) -> Result<&'static Plugin> {
 /// Settings and extra queries of the workspace a path is in (`pipelens.toml` at the app root
 /// or any folder above it).
 pub fn settings_for(path: &Path) -> (Settings, ExtraQueries) {
-    let start = if path.is_dir() { path.to_path_buf() } else {
+    let start = if path.is_dir() {
+        path.to_path_buf()
+    } else {
         path.parent().map(Path::to_path_buf).unwrap_or_default()
     };
     let root = start
         .ancestors()
         .find(|d| d.join(workspace::settings::FILE_NAME).is_file())
         .map(Path::to_path_buf);
-    let Some(root) = root else { return (Settings::default(), ExtraQueries::default()) };
+    let Some(root) = root else {
+        return (Settings::default(), ExtraQueries::default());
+    };
     let (settings, problems) = Settings::from_workspace(&root);
     for p in problems {
         eprintln!("pipelens: {p}");

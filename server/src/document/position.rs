@@ -76,7 +76,10 @@ pub fn char_to_pos(rope: &Rope, char_idx: usize, enc: Encoding) -> Pos {
         Encoding::Utf8 => slice.len_bytes(),
         Encoding::Utf16 => slice.len_utf16_cu(),
     };
-    Pos { line: line as u32, character: character as u32 }
+    Pos {
+        line: line as u32,
+        character: character as u32,
+    }
 }
 
 pub fn byte_to_pos(rope: &Rope, byte: usize, enc: Encoding) -> Pos {
@@ -96,7 +99,10 @@ pub fn byte_to_char(rope: &Rope, byte: usize) -> usize {
 pub fn byte_to_point(rope: &Rope, byte: usize) -> Point {
     let byte = byte.min(rope.len_bytes());
     let row = rope.byte_to_line(byte);
-    Point { row, column: byte - rope.line_to_byte(row) }
+    Point {
+        row,
+        column: byte - rope.line_to_byte(row),
+    }
 }
 
 /// The byte offset of a tree-sitter point (clamped to its row and the document).
@@ -137,15 +143,68 @@ mod tests {
     #[test]
     fn utf16_columns_count_surrogate_pairs() {
         let r = rope("a🎉b\r\nü\n");
-        assert_eq!(pos_to_char(&r, Pos { line: 0, character: 3 }, Encoding::Utf16), (2, false));
-        assert_eq!(char_to_pos(&r, 2, Encoding::Utf16), Pos { line: 0, character: 3 });
-        assert_eq!(char_to_pos(&r, 2, Encoding::Utf8), Pos { line: 0, character: 5 });
+        assert_eq!(
+            pos_to_char(
+                &r,
+                Pos {
+                    line: 0,
+                    character: 3
+                },
+                Encoding::Utf16
+            ),
+            (2, false)
+        );
+        assert_eq!(
+            char_to_pos(&r, 2, Encoding::Utf16),
+            Pos {
+                line: 0,
+                character: 3
+            }
+        );
+        assert_eq!(
+            char_to_pos(&r, 2, Encoding::Utf8),
+            Pos {
+                line: 0,
+                character: 5
+            }
+        );
         // Inside the surrogate pair: clamped back to the emoji's start.
-        assert_eq!(pos_to_char(&r, Pos { line: 0, character: 2 }, Encoding::Utf16), (1, true));
+        assert_eq!(
+            pos_to_char(
+                &r,
+                Pos {
+                    line: 0,
+                    character: 2
+                },
+                Encoding::Utf16
+            ),
+            (1, true)
+        );
         // Past the end of a CRLF line: the line end, before "\r".
-        assert_eq!(pos_to_char(&r, Pos { line: 0, character: 99 }, Encoding::Utf16), (3, true));
-        assert_eq!(pos_to_char(&r, Pos { line: 1, character: 1 }, Encoding::Utf16), (6, false));
-        assert_eq!(byte_to_point(&r, 9), Point { row: 1, column: 0 });
+        assert_eq!(
+            pos_to_char(
+                &r,
+                Pos {
+                    line: 0,
+                    character: 99
+                },
+                Encoding::Utf16
+            ),
+            (3, true)
+        );
+        assert_eq!(
+            pos_to_char(
+                &r,
+                Pos {
+                    line: 1,
+                    character: 1
+                },
+                Encoding::Utf16
+            ),
+            (6, false)
+        );
+        assert_eq!(byte_to_point(&r, 8), Point { row: 1, column: 0 });
+        assert_eq!(byte_to_point(&r, 10), Point { row: 1, column: 2 });
     }
 
     #[test]
@@ -157,8 +216,15 @@ mod tests {
     fn text_strategy() -> impl Strategy<Value = String> {
         proptest::collection::vec(
             prop_oneof![
-                Just("a"), Just("é"), Just("🎉"), Just("\r\n"), Just("\n"), Just("中"),
-                Just(" "), Just("'"), Just("\u{200d}"),
+                Just("a"),
+                Just("é"),
+                Just("🎉"),
+                Just("\r\n"),
+                Just("\n"),
+                Just("中"),
+                Just(" "),
+                Just("'"),
+                Just("\u{200d}"),
             ],
             0..40,
         )

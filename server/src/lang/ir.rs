@@ -63,7 +63,11 @@ pub enum TemplatePart {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum DictEntry {
-    Pair { key: String, key_span: Span, value: Expr },
+    Pair {
+        key: String,
+        key_span: Span,
+        value: Expr,
+    },
     /// `**other` / `...other`: keys that cannot be known statically.
     Spread(Expr),
 }
@@ -71,7 +75,11 @@ pub enum DictEntry {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Arg {
     Positional(Expr),
-    Keyword { name: String, name_span: Span, value: Expr },
+    Keyword {
+        name: String,
+        name_span: Span,
+        value: Expr,
+    },
     /// `*args`, `**kwargs`, `...rest`: arguments that cannot be known statically.
     Spread(Expr),
 }
@@ -108,8 +116,15 @@ pub struct FuncDef {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stmt {
     Expr(Expr),
-    Assign { target: Target, value: Expr },
-    For { target: Target, iter: Expr, body: Vec<Stmt> },
+    Assign {
+        target: Target,
+        value: Expr,
+    },
+    For {
+        target: Target,
+        iter: Expr,
+        body: Vec<Stmt>,
+    },
     Class(ClassDef),
     Func(FuncDef),
     /// `if`/`with`/`try` bodies: the model reads them as if they ran.
@@ -136,7 +151,10 @@ pub struct Module {
 
 impl Expr {
     pub fn unknown(span: Span) -> Expr {
-        Expr { kind: ExprKind::Unknown, span }
+        Expr {
+            kind: ExprKind::Unknown,
+            span,
+        }
     }
 
     /// `a.b.c` as `["a", "b", "c"]`, when the expression is a plain dotted name.

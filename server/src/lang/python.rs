@@ -24,7 +24,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn body(&self, node: Node<'_>, field: &str) -> Vec<Stmt> {
-        node.child_by_field_name(field).map(|b| self.block(b)).unwrap_or_default()
+        node.child_by_field_name(field)
+            .map(|b| self.block(b))
+            .unwrap_or_default()
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
@@ -40,9 +42,10 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "for_statement" => {
-                let (Some(left), Some(right)) =
-                    (node.child_by_field_name("left"), node.child_by_field_name("right"))
-                else {
+                let (Some(left), Some(right)) = (
+                    node.child_by_field_name("left"),
+                    node.child_by_field_name("right"),
+                ) else {
                     return;
                 };
                 out.push(Stmt::For {
@@ -52,7 +55,9 @@ impl<'a> Lowerer<'a> {
                 });
             }
             "class_definition" => {
-                let Some(name) = node.child_by_field_name("name") else { return };
+                let Some(name) = node.child_by_field_name("name") else {
+                    return;
+                };
                 let mut bases = Vec::new();
                 if let Some(sup) = node.child_by_field_name("superclasses") {
                     let mut cursor = sup.walk();
@@ -71,7 +76,10 @@ impl<'a> Lowerer<'a> {
                 }));
             }
             "function_definition" => {
-                let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n))
+                    .unwrap_or("");
                 let mut params = Vec::new();
                 if let Some(ps) = node.child_by_field_name("parameters") {
                     let mut cursor = ps.walk();
@@ -98,9 +106,8 @@ impl<'a> Lowerer<'a> {
                     self.stmt(def, out);
                 }
             }
-            "if_statement" | "elif_clause" | "else_clause" | "with_statement"
-            | "try_statement" | "except_clause" | "finally_clause" | "while_statement"
-            | "block" => {
+            "if_statement" | "elif_clause" | "else_clause" | "with_statement" | "try_statement"
+            | "except_clause" | "finally_clause" | "while_statement" | "block" => {
                 let mut inner = Vec::new();
                 let mut cursor = node.walk();
                 for child in node.named_children(&mut cursor) {
@@ -133,8 +140,12 @@ impl<'a> Lowerer<'a> {
     }
 
     fn assignment(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(left) = node.child_by_field_name("left") else { return };
-        let Some(right) = node.child_by_field_name("right") else { return };
+        let Some(left) = node.child_by_field_name("left") else {
+            return;
+        };
+        let Some(right) = node.child_by_field_name("right") else {
+            return;
+        };
         // `a = b = value` nests assignments on the right.
         let value = if right.kind() == "assignment" {
             self.assignment(right, out);
@@ -145,7 +156,10 @@ impl<'a> Lowerer<'a> {
         } else {
             self.expr(right)
         };
-        out.push(Stmt::Assign { target: self.target(left), value });
+        out.push(Stmt::Assign {
+            target: self.target(left),
+            value,
+        });
     }
 
     fn target(&self, node: Node<'_>) -> Target {
@@ -164,11 +178,16 @@ impl<'a> Lowerer<'a> {
             "pattern_list" | "tuple_pattern" | "list_pattern" | "tuple" | "list"
             | "expression_list" => {
                 let mut cursor = node.walk();
-                Target::Tuple(node.named_children(&mut cursor).map(|c| self.target(c)).collect())
+                Target::Tuple(
+                    node.named_children(&mut cursor)
+                        .map(|c| self.target(c))
+                        .collect(),
+                )
             }
-            "parenthesized_expression" => {
-                node.named_child(0).map(|c| self.target(c)).unwrap_or(Target::Other)
-            }
+            "parenthesized_expression" => node
+                .named_child(0)
+                .map(|c| self.target(c))
+                .unwrap_or(Target::Other),
             _ => Target::Other,
         }
     }
@@ -198,7 +217,10 @@ impl<'a> Lowerer<'a> {
                 ExprKind::Template(parts)
             }
             "attribute" => {
-                match (node.child_by_field_name("object"), node.child_by_field_name("attribute")) {
+                match (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("attribute"),
+                ) {
                     (Some(o), Some(a)) => ExprKind::Attr(
                         Box::new(self.expr(o)),
                         self.text(a).to_string(),
@@ -215,12 +237,18 @@ impl<'a> Lowerer<'a> {
                     .map(|a| self.args(a))
                     .unwrap_or_default();
                 match func {
-                    Some(f) => ExprKind::Call { func: Box::new(f), args },
+                    Some(f) => ExprKind::Call {
+                        func: Box::new(f),
+                        args,
+                    },
                     None => ExprKind::Unknown,
                 }
             }
             "subscript" => {
-                match (node.child_by_field_name("value"), node.child_by_field_name("subscript")) {
+                match (
+                    node.child_by_field_name("value"),
+                    node.child_by_field_name("subscript"),
+                ) {
                     (Some(v), Some(s)) => {
                         ExprKind::Subscript(Box::new(self.expr(v)), Box::new(self.expr(s)))
                     }
@@ -247,8 +275,9 @@ impl<'a> Lowerer<'a> {
                                 }
                             }
                         }
-                        "dictionary_splat" => entries
-                            .push(DictEntry::Spread(Expr::unknown(Span::of(&child)))),
+                        "dictionary_splat" => {
+                            entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
+                        }
                         _ => {}
                     }
                 }
@@ -264,7 +293,10 @@ impl<'a> Lowerer<'a> {
                 ExprKind::List(items)
             }
             "parenthesized_expression" => {
-                return node.named_child(0).map(|c| self.expr(c)).unwrap_or(Expr::unknown(span))
+                return node
+                    .named_child(0)
+                    .map(|c| self.expr(c))
+                    .unwrap_or(Expr::unknown(span))
             }
             _ => ExprKind::Unknown,
         };
@@ -281,9 +313,7 @@ impl<'a> Lowerer<'a> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "string_content" => parts.push(TemplatePart::Lit(self.text(child).to_string())),
-                "escape_sequence" => {
-                    parts.push(TemplatePart::Lit(unescape(self.text(child))))
-                }
+                "escape_sequence" => parts.push(TemplatePart::Lit(unescape(self.text(child)))),
                 "interpolation" => {
                     templated = true;
                     let e = child

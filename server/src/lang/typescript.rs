@@ -37,12 +37,16 @@ impl<'a> Lowerer<'a> {
                     if decl.kind() != "variable_declarator" {
                         continue;
                     }
-                    let (Some(name), Some(value)) =
-                        (decl.child_by_field_name("name"), decl.child_by_field_name("value"))
-                    else {
+                    let (Some(name), Some(value)) = (
+                        decl.child_by_field_name("name"),
+                        decl.child_by_field_name("value"),
+                    ) else {
                         continue;
                     };
-                    out.push(Stmt::Assign { target: self.target(name), value: self.expr(value) });
+                    out.push(Stmt::Assign {
+                        target: self.target(name),
+                        value: self.expr(value),
+                    });
                 }
             }
             "export_statement" => {
@@ -74,7 +78,9 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "class_declaration" | "abstract_class_declaration" | "class" => {
-                let Some(name) = node.child_by_field_name("name") else { return };
+                let Some(name) = node.child_by_field_name("name") else {
+                    return;
+                };
                 let mut bases = Vec::new();
                 let mut body = Vec::new();
                 let mut cursor = node.walk();
@@ -107,7 +113,10 @@ impl<'a> Lowerer<'a> {
                 }));
             }
             "function_declaration" | "generator_function_declaration" => {
-                let name = node.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+                let name = node
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n))
+                    .unwrap_or("");
                 out.push(Stmt::Func(self.func(node, name)));
             }
             "statement_block" | "if_statement" | "else_clause" | "try_statement"
@@ -153,12 +162,16 @@ impl<'a> Lowerer<'a> {
 
     fn expr_stmt(&self, e: Node<'_>, out: &mut Vec<Stmt>) {
         if e.kind() == "assignment_expression" {
-            let (Some(left), Some(right)) =
-                (e.child_by_field_name("left"), e.child_by_field_name("right"))
-            else {
+            let (Some(left), Some(right)) = (
+                e.child_by_field_name("left"),
+                e.child_by_field_name("right"),
+            ) else {
                 return;
             };
-            out.push(Stmt::Assign { target: self.target(left), value: self.expr(right) });
+            out.push(Stmt::Assign {
+                target: self.target(left),
+                value: self.expr(right),
+            });
         } else {
             out.push(Stmt::Expr(self.expr(e)));
         }
@@ -169,9 +182,16 @@ impl<'a> Lowerer<'a> {
         let mut cursor = node.walk();
         for member in node.named_children(&mut cursor) {
             if member.kind() == "method_definition" {
-                let name = member.child_by_field_name("name").map(|n| self.text(n)).unwrap_or("");
+                let name = member
+                    .child_by_field_name("name")
+                    .map(|n| self.text(n))
+                    .unwrap_or("");
                 // The model looks for `__init__`; a constructor is the same thing.
-                let name = if name == "constructor" { "__init__" } else { name };
+                let name = if name == "constructor" {
+                    "__init__"
+                } else {
+                    name
+                };
                 out.push(Stmt::Func(self.func(member, name)));
             }
         }
@@ -192,7 +212,10 @@ impl<'a> Lowerer<'a> {
         FuncDef {
             name: name.to_string(),
             params,
-            body: node.child_by_field_name("body").map(|b| self.block(b)).unwrap_or_default(),
+            body: node
+                .child_by_field_name("body")
+                .map(|b| self.block(b))
+                .unwrap_or_default(),
             span: Span::of(&node),
         }
     }
@@ -212,7 +235,11 @@ impl<'a> Lowerer<'a> {
             }
             "array_pattern" => {
                 let mut cursor = node.walk();
-                Target::Tuple(node.named_children(&mut cursor).map(|c| self.target(c)).collect())
+                Target::Tuple(
+                    node.named_children(&mut cursor)
+                        .map(|c| self.target(c))
+                        .collect(),
+                )
             }
             "object_pattern" => {
                 let mut fields = Vec::new();
@@ -259,6 +286,7 @@ impl<'a> Lowerer<'a> {
             }
             "undefined" => ExprKind::Null,
             "this" => ExprKind::This,
+            "super" => ExprKind::Name("super".into()),
             "true" => ExprKind::Bool(true),
             "false" => ExprKind::Bool(false),
             "null" => ExprKind::Null,
@@ -292,7 +320,10 @@ impl<'a> Lowerer<'a> {
                 ExprKind::Template(parts)
             }
             "member_expression" => {
-                match (node.child_by_field_name("object"), node.child_by_field_name("property")) {
+                match (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("property"),
+                ) {
                     (Some(o), Some(p)) => ExprKind::Attr(
                         Box::new(self.expr(o)),
                         self.text(p).to_string(),
@@ -312,12 +343,18 @@ impl<'a> Lowerer<'a> {
                     .map(|a| self.args(a))
                     .unwrap_or_default();
                 match func {
-                    Some(f) => ExprKind::Call { func: Box::new(f), args },
+                    Some(f) => ExprKind::Call {
+                        func: Box::new(f),
+                        args,
+                    },
                     None => ExprKind::Unknown,
                 }
             }
             "subscript_expression" => {
-                match (node.child_by_field_name("object"), node.child_by_field_name("index")) {
+                match (
+                    node.child_by_field_name("object"),
+                    node.child_by_field_name("index"),
+                ) {
                     (Some(o), Some(i)) => {
                         ExprKind::Subscript(Box::new(self.expr(o)), Box::new(self.expr(i)))
                     }
@@ -330,9 +367,10 @@ impl<'a> Lowerer<'a> {
                 for child in node.named_children(&mut cursor) {
                     match child.kind() {
                         "pair" => {
-                            let (Some(k), Some(v)) =
-                                (child.child_by_field_name("key"), child.child_by_field_name("value"))
-                            else {
+                            let (Some(k), Some(v)) = (
+                                child.child_by_field_name("key"),
+                                child.child_by_field_name("value"),
+                            ) else {
                                 continue;
                             };
                             if k.kind() == "computed_property_name" {
@@ -372,9 +410,16 @@ impl<'a> Lowerer<'a> {
                 }
                 ExprKind::List(items)
             }
-            "parenthesized_expression" | "as_expression" | "satisfies_expression"
-            | "non_null_expression" | "type_assertion" | "await_expression" => {
-                return node.named_child(0).map(|c| self.expr(c)).unwrap_or(Expr::unknown(span))
+            "parenthesized_expression"
+            | "as_expression"
+            | "satisfies_expression"
+            | "non_null_expression"
+            | "type_assertion"
+            | "await_expression" => {
+                return node
+                    .named_child(0)
+                    .map(|c| self.expr(c))
+                    .unwrap_or(Expr::unknown(span))
             }
             _ => ExprKind::Unknown,
         };

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use super::cdk;
 use super::value::{canonical_module, from_json, Construct, Value, V};
 use super::{EnvState, FileModel, Pipeline, Span, Stack};
-use crate::lang::ExtensionStage;
 use crate::lang::ir::{self, Arg, ClassDef, ExprKind, FuncDef, Stmt, Target, TemplatePart};
+use crate::lang::ExtensionStage;
 
 /// What the model needs from the rest of the app: cdk.json context and the other files.
 pub trait AppIndex {
@@ -124,7 +124,9 @@ fn stack_env_from_app(
         }
         other => other,
     });
-    let Some(first) = envs.next() else { return EnvState::Unknown };
+    let Some(first) = envs.next() else {
+        return EnvState::Unknown;
+    };
     let same = |a: &EnvState, b: &EnvState| a.account() == b.account() && a.region() == b.region();
     if envs.all(|e| same(&e, &first)) {
         first
@@ -160,7 +162,11 @@ pub(super) struct Interp<'a> {
 }
 
 impl<'a> Interp<'a> {
-    pub(super) fn new(module: &'a ir::Module, file: Option<&'a Path>, index: &'a dyn AppIndex) -> Self {
+    pub(super) fn new(
+        module: &'a ir::Module,
+        file: Option<&'a Path>,
+        index: &'a dyn AppIndex,
+    ) -> Self {
         let mut globals = HashMap::new();
         for imp in &module.imports {
             let base = canonical_module(&imp.module);
@@ -218,7 +224,10 @@ impl<'a> Interp<'a> {
         let region = eval(&ext.region);
         let wave = eval(&ext.wave).and_then(|w| w.as_str().map(str::to_string));
         let known = |v: Option<V>| match v {
-            Some(V { val: Value::Str(s), span }) => super::Known::Value(s, span),
+            Some(V {
+                val: Value::Str(s),
+                span,
+            }) => super::Known::Value(s, span),
             Some(v) => super::Known::Unknown(v.span),
             None => super::Known::Absent,
         };
@@ -247,7 +256,9 @@ impl<'a> Interp<'a> {
         let pl = &mut self.pipelines[p];
         pl.stages.push(stage);
         let idx = pl.stages.len() - 1;
-        let existing = wave.as_ref().and_then(|w| pl.waves.iter().position(|x| x.id.as_ref() == Some(w)));
+        let existing = wave
+            .as_ref()
+            .and_then(|w| pl.waves.iter().position(|x| x.id.as_ref() == Some(w)));
         match existing {
             Some(w) => pl.waves[w].stages.push(idx),
             None => pl.waves.push(super::Wave {
@@ -273,7 +284,13 @@ impl<'a> Interp<'a> {
             .module
             .body
             .iter()
-            .filter_map(|s| if let Stmt::Class(c) = s { Some(c) } else { None })
+            .filter_map(|s| {
+                if let Stmt::Class(c) = s {
+                    Some(c)
+                } else {
+                    None
+                }
+            })
             .collect();
         for class in classes {
             // A Stage class is followed where a pipeline adds it, not on its own.
@@ -311,7 +328,10 @@ impl<'a> Interp<'a> {
         if self.depth >= MAX_DEPTH {
             return;
         }
-        let mut frame = Frame { class: class.map(str::to_string), ..Frame::default() };
+        let mut frame = Frame {
+            class: class.map(str::to_string),
+            ..Frame::default()
+        };
         let params = func.params.iter().filter(|p| p.as_str() != "self");
         for (i, p) in params.enumerate() {
             let v = args.get(i).cloned().unwrap_or(V::unknown(func.span));
@@ -477,9 +497,10 @@ impl<'a> Interp<'a> {
                 }
                 V::new(Value::Dict(out), span)
             }
-            ExprKind::List(items) => {
-                V::new(Value::List(items.iter().map(|i| self.eval(i)).collect()), span)
-            }
+            ExprKind::List(items) => V::new(
+                Value::List(items.iter().map(|i| self.eval(i)).collect()),
+                span,
+            ),
             ExprKind::Call { func, args } => self.call(e, func, args),
             ExprKind::Unknown => V::unknown(span),
         }
@@ -488,18 +509,27 @@ impl<'a> Interp<'a> {
     /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
     fn member(&mut self, obj: &V, name: &str) -> V {
         match &obj.val {
-            Value::Dict(entries) => entries
-                .iter()
-                .find(|(k, _)| k == name)
-                .map(|(_, v)| v.clone())
-                .unwrap_or(V::unknown(obj.span)),
+            Value::Dict(entries) => match entries.iter().find(|(k, _)| k == name) {
+                Some((_, v)) => v.clone(),
+                // `.items()`, `.get(…)`: a method of the dict.
+                None => V::new(
+                    Value::Method(Box::new(obj.clone()), name.to_string()),
+                    obj.span,
+                ),
+            },
             Value::Qual(q) => V::new(Value::Qual(format!("{q}.{name}")), obj.span),
             Value::SelfRef => match self.self_attrs.get(name) {
                 Some(v) => v.clone(),
-                None => V::new(Value::Method(Box::new(obj.clone()), name.to_string()), obj.span),
+                None => V::new(
+                    Value::Method(Box::new(obj.clone()), name.to_string()),
+                    obj.span,
+                ),
             },
-            Value::Unknown => V::unknown(obj.span),
-            _ => V::new(Value::Method(Box::new(obj.clone()), name.to_string()), obj.span),
+            // Kept as a method of an unknown value: `app.node.try_get_context("k")` still works.
+            _ => V::new(
+                Value::Method(Box::new(obj.clone()), name.to_string()),
+                obj.span,
+            ),
         }
     }
 
@@ -521,8 +551,13 @@ impl<'a> Interp<'a> {
     fn call(&mut self, call: &'a ir::Expr, func: &'a ir::Expr, args: &'a [Arg]) -> V {
         let span = call.span;
         // `require('aws-cdk-lib/pipelines')` in JavaScript binds a module like an import.
-        if let (ExprKind::Name(n), [Arg::Positional(ir::Expr { kind: ExprKind::Str(m), .. })]) =
-            (&func.kind, args)
+        if let (
+            ExprKind::Name(n),
+            [Arg::Positional(ir::Expr {
+                kind: ExprKind::Str(m),
+                ..
+            })],
+        ) = (&func.kind, args)
         {
             if n == "require" && !self.globals.contains_key("require") {
                 return V::new(Value::Qual(canonical_module(m)), span);
@@ -564,7 +599,10 @@ impl<'a> Interp<'a> {
     fn call_method(&mut self, recv: V, name: &str, a: Args, span: Span) -> V {
         let canonical = ir::snake_case(name);
         if canonical == "try_get_context" {
-            let key = a.positional.first().and_then(|k| k.as_str().map(str::to_string));
+            let key = a
+                .positional
+                .first()
+                .and_then(|k| k.as_str().map(str::to_string));
             return match key.and_then(|k| self.index.context(&k).cloned()) {
                 Some(v) => from_json(&v, span),
                 None => V::unknown(span),
@@ -583,9 +621,10 @@ impl<'a> Interp<'a> {
                 ),
                 span,
             ),
-            (Value::Dict(entries), "values") => {
-                V::new(Value::List(entries.iter().map(|(_, v)| v.clone()).collect()), span)
-            }
+            (Value::Dict(entries), "values") => V::new(
+                Value::List(entries.iter().map(|(_, v)| v.clone()).collect()),
+                span,
+            ),
             (Value::Dict(entries), "get") => {
                 let key = a.positional.first().and_then(V::as_str);
                 match key.and_then(|k| entries.iter().find(|(ek, _)| ek == k)) {
@@ -603,13 +642,9 @@ impl<'a> Interp<'a> {
                 }
                 V::unknown(span)
             }
-            (Value::Pipeline(_) | Value::Wave(..), _) => cdk::call_pipeline_method(
-                self,
-                &recv,
-                &canonical,
-                a,
-                span,
-            ),
+            (Value::Pipeline(_) | Value::Wave(..), _) => {
+                cdk::call_pipeline_method(self, &recv, &canonical, a, span)
+            }
             _ => V::unknown(span),
         }
     }
@@ -686,7 +721,9 @@ impl<'a> Interp<'a> {
             },
         };
         def.bases.iter().any(|b| {
-            let Some(parts) = b.dotted() else { return false };
+            let Some(parts) = b.dotted() else {
+                return false;
+            };
             let last = *parts.last().unwrap_or(&"");
             if last == base {
                 // `cdk.Stage`, `Stage` imported from aws_cdk, `core.Stage`.
@@ -716,18 +753,25 @@ impl<'a> Interp<'a> {
         sub.module_pass();
         sub.children = Some(Vec::new());
         sub.run_class(def, &[]);
-        let other_file = (file != self.file).then(|| file.map(Path::to_path_buf)).flatten();
+        let other_file = (file != self.file)
+            .then(|| file.map(Path::to_path_buf))
+            .flatten();
         let children = sub.children.take().unwrap_or_default();
         let stacks = children
             .into_iter()
             .filter(|c| {
                 c.class.as_deref().is_some_and(|n| {
-                    sub.is_stack_class(n) || n == "Stack" || n.ends_with(".Stack") || n.ends_with("Stack")
+                    sub.is_stack_class(n)
+                        || n == "Stack"
+                        || n.ends_with(".Stack")
+                        || n.ends_with("Stack")
                 })
             })
             .map(|c| Stack {
                 id: c.id,
-                class: c.class.map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
+                class: c
+                    .class
+                    .map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
                 file: other_file.clone(),
                 span: c.span,
             })
@@ -756,7 +800,11 @@ impl Args {
     /// A prop given as a keyword argument (Python), or as a key of the props object at
     /// positional index `props_at` (TypeScript), matched by canonical name.
     pub fn prop(&self, canonical: &str, props_at: usize) -> Prop {
-        if let Some((_, v)) = self.keywords.iter().find(|(k, _)| ir::snake_case(k) == canonical) {
+        if let Some((_, v)) = self
+            .keywords
+            .iter()
+            .find(|(k, _)| ir::snake_case(k) == canonical)
+        {
             return Prop::Value(v.clone());
         }
         match self.positional.get(props_at).map(|v| &v.val) {

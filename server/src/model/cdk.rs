@@ -4,7 +4,7 @@
 use super::build::{Args, Interp, Prop};
 use super::value::{Construct, Value, V};
 use super::{
-    Env, EnvState, Known, Pipeline, PipelineClass, Source, SourceKind, Span, Stage, StackSteps,
+    Env, EnvState, Known, Pipeline, PipelineClass, Source, SourceKind, Span, StackSteps, Stage,
     Step, StepKind, Wave,
 };
 use crate::lang::ir;
@@ -42,7 +42,12 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
         }
         "pipelines.StackSteps" => {
             let steps = stack_steps_of(&V::new(
-                Value::Dict(a.keywords.iter().map(|(k, v)| (ir::snake_case(k), v.clone())).collect()),
+                Value::Dict(
+                    a.keywords
+                        .iter()
+                        .map(|(k, v)| (ir::snake_case(k), v.clone()))
+                        .collect(),
+                ),
                 span,
             ));
             return match steps {
@@ -136,10 +141,17 @@ fn known_bool(a: &Args, name: &str) -> Known<bool> {
 fn known_str(v: Option<V>) -> Known<String> {
     match v {
         None => Known::Absent,
-        Some(V { val: Value::Str(s), span }) | Some(V { val: Value::Num(s), span }) => {
-            Known::Value(s, span)
-        }
-        Some(V { val: Value::Null, .. }) => Known::Absent,
+        Some(V {
+            val: Value::Str(s),
+            span,
+        })
+        | Some(V {
+            val: Value::Num(s),
+            span,
+        }) => Known::Value(s, span),
+        Some(V {
+            val: Value::Null, ..
+        }) => Known::Absent,
         Some(v) => Known::Unknown(v.span),
     }
 }
@@ -149,7 +161,12 @@ pub(super) fn env_of(v: &V) -> EnvState {
     match &v.val {
         Value::Env(e) => (**e).clone(),
         Value::Dict(entries) => {
-            let get = |k: &str| entries.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+            let get = |k: &str| {
+                entries
+                    .iter()
+                    .find(|(key, _)| key == k)
+                    .map(|(_, v)| v.clone())
+            };
             EnvState::Given(Env {
                 account: known_str(get("account")),
                 region: known_str(get("region")),
@@ -204,7 +221,9 @@ fn source(method: &str, a: &Args, span: Span) -> V {
         } else {
             a.positional.get(1).and_then(V::as_str).map(str::to_string)
         },
-        action_name: a.prop_value("action_name", props_at).and_then(|v| v.as_str().map(str::to_string)),
+        action_name: a
+            .prop_value("action_name", props_at)
+            .and_then(|v| v.as_str().map(str::to_string)),
         kind,
         span,
     };
@@ -230,7 +249,10 @@ fn stack_steps_of(v: &V) -> Option<StackSteps> {
         Value::StackSteps(s) => Some((**s).clone()),
         Value::Dict(entries) => {
             let get = |k: &str| {
-                entries.iter().find(|(key, _)| ir::snake_case(key) == k).map(|(_, v)| v.clone())
+                entries
+                    .iter()
+                    .find(|(key, _)| ir::snake_case(key) == k)
+                    .map(|(_, v)| v.clone())
             };
             let stack = match get("stack").map(|v| v.val) {
                 Some(Value::Construct(c)) => c.id.clone(),
@@ -329,7 +351,12 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
     };
     let (id, id_span, class, env) = match &c {
         Some(c) => (c.id.clone(), c.id_span, c.class.clone(), c.env.clone()),
-        None => (None, first.map(|v| v.span).unwrap_or(span), None, EnvState::Unknown),
+        None => (
+            None,
+            first.map(|v| v.span).unwrap_or(span),
+            None,
+            EnvState::Unknown,
+        ),
     };
     let stacks = class.as_deref().and_then(|cl| it.stage_stacks(cl));
     let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {

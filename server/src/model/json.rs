@@ -26,7 +26,9 @@ pub fn env(e: &EnvState) -> Value {
 }
 
 fn flag(k: &Known<bool>, default: bool) -> Value {
-    k.or_default(default).map(Value::Bool).unwrap_or(Value::Null)
+    k.or_default(default)
+        .map(Value::Bool)
+        .unwrap_or(Value::Null)
 }
 
 pub fn source(s: &Source) -> Value {

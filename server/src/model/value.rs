@@ -14,7 +14,10 @@ impl V {
         V { val, span }
     }
     pub fn unknown(span: Span) -> V {
-        V { val: Value::Unknown, span }
+        V {
+            val: Value::Unknown,
+            span,
+        }
     }
     pub fn as_str(&self) -> Option<&str> {
         match &self.val {
@@ -72,9 +75,11 @@ pub(super) fn from_json(value: &serde_json::Value, span: Span) -> V {
         serde_json::Value::Number(n) => Value::Num(n.to_string()),
         serde_json::Value::String(s) => Value::Str(s.clone()),
         serde_json::Value::Array(a) => Value::List(a.iter().map(|v| from_json(v, span)).collect()),
-        serde_json::Value::Object(o) => {
-            Value::Dict(o.iter().map(|(k, v)| (k.clone(), from_json(v, span))).collect())
-        }
+        serde_json::Value::Object(o) => Value::Dict(
+            o.iter()
+                .map(|(k, v)| (k.clone(), from_json(v, span)))
+                .collect(),
+        ),
     };
     V::new(val, span)
 }
@@ -112,8 +117,14 @@ mod tests {
         assert_eq!(canonical_module("aws_cdk.pipelines"), "cdk.pipelines");
         assert_eq!(canonical_module("aws-cdk-lib/pipelines"), "cdk.pipelines");
         assert_eq!(canonical_module("@aws-cdk/pipelines"), "cdk.pipelines");
-        assert_eq!(canonical_module("aws-cdk-lib/aws-codepipeline"), "cdk.aws_codepipeline");
-        assert_eq!(canonical_module("aws_cdk.aws_codepipeline"), "cdk.aws_codepipeline");
+        assert_eq!(
+            canonical_module("aws-cdk-lib/aws-codepipeline"),
+            "cdk.aws_codepipeline"
+        );
+        assert_eq!(
+            canonical_module("aws_cdk.aws_codepipeline"),
+            "cdk.aws_codepipeline"
+        );
         assert_eq!(canonical_module("./service-stage"), "ext:./service-stage");
     }
 }

@@ -14,7 +14,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         if p.class != PipelineClass::CodePipeline {
             continue; // CdkPipeline always creates the keys.
         }
-        let Some(pipeline_account) = p.env.account() else { continue };
+        let Some(pipeline_account) = p.env.account() else {
+            continue;
+        };
         let (span, set_false) = match &p.cross_account_keys {
             Known::Value(false, span) => (*span, true),
             Known::Absent if !p.props_open => (p.span, false),
@@ -44,7 +46,10 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         d.related.push(Related {
             file: None,
             span: stage.env.env().map(|e| e.span).unwrap_or(stage.span),
-            message: format!("stage {} deploys to account {target}", stage_name(&stage.id)),
+            message: format!(
+                "stage {} deploys to account {target}",
+                stage_name(&stage.id)
+            ),
         });
         if let Some(e) = p.env.env() {
             d.related.push(Related {

@@ -7,7 +7,9 @@ pub const CODE: &str = "invalid-account";
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for env in ctx.envs() {
-        let Known::Value(account, span) = &env.account else { continue };
+        let Known::Value(account, span) = &env.account else {
+            continue;
+        };
         if is_account_id(account) {
             continue;
         }

@@ -28,7 +28,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         if matches!(p.env, EnvState::Missing) {
             let targets_elsewhere = p.stages.iter().any(|s| s.env.env().is_some());
-            let severity = if targets_elsewhere { Severity::Error } else { Severity::Warning };
+            let severity = if targets_elsewhere {
+                Severity::Error
+            } else {
+                Severity::Warning
+            };
             let class = p.stack_class.as_deref().unwrap_or("the pipeline's stack");
             out.push(Diagnostic::new(
                 CODE,
@@ -39,7 +43,11 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                      cannot set up cross-account or cross-region deployments and fails at synth. \
                      Pass env={{account, region}} where the app creates {class}{}.",
                     pipeline_name(p),
-                    if n.camel_case { " (`new ...(app, id, { env })`)" } else { "" },
+                    if n.camel_case {
+                        " (`new ...(app, id, { env })`)"
+                    } else {
+                        ""
+                    },
                 ),
             ));
         }

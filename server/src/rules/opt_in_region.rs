@@ -8,8 +8,12 @@ pub const CODE: &str = "opt-in-region";
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for env in ctx.envs() {
-        let Known::Value(code, span) = &env.region else { continue };
-        let Some(region) = regions::get(code).filter(|r| r.opt_in) else { continue };
+        let Known::Value(code, span) = &env.region else {
+            continue;
+        };
+        let Some(region) = regions::get(code).filter(|r| r.opt_in) else {
+            continue;
+        };
         let account = match env.account.value() {
             Some(a) => format!("account {a}"),
             None => "the target account".into(),

@@ -8,7 +8,9 @@ pub const CODE: &str = "unknown-region";
 
 pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for env in ctx.envs() {
-        let Known::Value(region, span) = &env.region else { continue };
+        let Known::Value(region, span) = &env.region else {
+            continue;
+        };
         if regions::get(region).is_some() || regions::is_other_partition(region) {
             continue;
         }
@@ -18,9 +20,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 "`{region}` is not an AWS region; did you mean `{}` ({})?",
                 r.code, r.name
             ),
-            None => format!(
-                "`{region}` is not an AWS region. Use a region code such as `us-east-1`."
-            ),
+            None => {
+                format!("`{region}` is not an AWS region. Use a region code such as `us-east-1`.")
+            }
         };
         let mut d = Diagnostic::new(CODE, Severity::Error, *span, message);
         d.file = env.file.clone();

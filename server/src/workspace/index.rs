@@ -33,7 +33,10 @@ impl Index {
     /// Indexes the app whose `cdk.json` is in `root`. `overrides` replaces files' disk content
     /// (open editor buffers).
     pub fn build(root: &Path, overrides: &HashMap<PathBuf, Arc<str>>) -> Index {
-        let mut index = Index { root: Some(root.to_path_buf()), ..Index::default() };
+        let mut index = Index {
+            root: Some(root.to_path_buf()),
+            ..Index::default()
+        };
         let cdk_json = root.join("cdk.json");
         match std::fs::read_to_string(&cdk_json) {
             Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
@@ -42,7 +45,9 @@ impl Index {
                         index.context = ctx.clone();
                     }
                 }
-                Err(e) => index.warnings.push(format!("{}: not valid JSON: {e}", cdk_json.display())),
+                Err(e) => index
+                    .warnings
+                    .push(format!("{}: not valid JSON: {e}", cdk_json.display())),
             },
             Err(e) => index.warnings.push(format!("{}: {e}", cdk_json.display())),
         }
@@ -50,7 +55,10 @@ impl Index {
             let text: Arc<str> = match overrides.get(&path) {
                 Some(t) => t.clone(),
                 None => {
-                    if std::fs::metadata(&path).map(|m| m.len() > MAX_INDEXED_FILE).unwrap_or(true) {
+                    if std::fs::metadata(&path)
+                        .map(|m| m.len() > MAX_INDEXED_FILE)
+                        .unwrap_or(true)
+                    {
                         continue;
                     }
                     match std::fs::read(&path) {
@@ -66,12 +74,18 @@ impl Index {
     }
 
     fn add_file(&mut self, path: PathBuf, text: &str) {
-        let Some(plugin) = lang::for_path(&path) else { return };
-        let Some(tree) = plugin.parser().parse(text, None) else { return };
+        let Some(plugin) = lang::for_path(&path) else {
+            return;
+        };
+        let Some(tree) = plugin.parser().parse(text, None) else {
+            return;
+        };
         let module = plugin.lower(&tree, text);
         for stmt in &module.body {
             if let ir::Stmt::Class(c) = stmt {
-                self.classes.entry(c.name.clone()).or_insert_with(|| path.clone());
+                self.classes
+                    .entry(c.name.clone())
+                    .or_insert_with(|| path.clone());
             }
         }
         self.files.insert(path, Arc::new(module));
@@ -81,7 +95,9 @@ impl Index {
         let mut all: HashMap<String, Vec<(PathBuf, Instantiation)>> = HashMap::new();
         for (path, module) in &self.files {
             for inst in model::instantiations(module, self) {
-                all.entry(inst.class.clone()).or_default().push((path.clone(), inst));
+                all.entry(inst.class.clone())
+                    .or_default()
+                    .push((path.clone(), inst));
             }
         }
         for list in all.values_mut() {

@@ -103,7 +103,9 @@ impl Settings {
     fn set(&mut self, key: &str, v: &Value) -> Result<(), String> {
         let string = |v: &Value| v.as_str().map(str::to_string).ok_or("expected a string");
         let seconds = |v: &Value| {
-            v.as_u64().filter(|n| *n > 0).ok_or("expected a positive number of seconds")
+            v.as_u64()
+                .filter(|n| *n > 0)
+                .ok_or("expected a positive number of seconds")
         };
         match key {
             "aws.profile" => self.aws_profile = Some(string(v)?).filter(|s| !s.is_empty()),
@@ -167,7 +169,11 @@ fn flatten<'a>(
     out: &mut BTreeMap<String, &'a Value>,
 ) {
     for (k, v) in obj {
-        let key = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+        let key = if prefix.is_empty() {
+            k.clone()
+        } else {
+            format!("{prefix}.{k}")
+        };
         match v {
             // `accounts` values are leaves even though the table is an object.
             Value::Object(inner) if !inner.is_empty() => flatten(&key, inner, out),
