@@ -1,0 +1,214 @@
+//! Quick fixes: the mechanical fixes rules attach to their diagnostics, and the ones that need
+//! to edit code around a diagnostic (adding `cross_account_keys=True` to a pipeline).
+
+use super::ByteRange;
+use crate::lang::{LangId, Plugin};
+use crate::rules::Diagnostic;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Action {
+    pub title: String,
+    pub edits: Vec<(ByteRange, String)>,
+    /// The index of the diagnostic it fixes.
+    pub diagnostic: usize,
+    pub preferred: bool,
+}
+
+/// The fixes for the diagnostics that overlap `range`.
+pub fn actions(
+    text: &str,
+    plugin: &Plugin,
+    diagnostics: &[Diagnostic],
+    range: ByteRange,
+) -> Vec<Action> {
+    let mut out = Vec::new();
+    for (i, d) in diagnostics.iter().enumerate() {
+        if d.file.is_some() || d.span.end_byte < range.start || d.span.start_byte > range.end {
+            continue;
+        }
+        if let Some(fix) = &d.fix {
+            out.push(Action {
+                title: fix.title.clone(),
+                edits: fix
+                    .edits
+                    .iter()
+                    .map(|(s, t)| (s.start_byte..s.end_byte, t.clone()))
+                    .collect(),
+                diagnostic: i,
+                preferred: true,
+            });
+        } else if d.code == "cross-account-keys" {
+            if let Some(edit) =
+                add_cross_account_keys(text, plugin, d.span.start_byte..d.span.end_byte)
+            {
+                out.push(Action {
+                    title: format!(
+                        "Set {} to {}",
+                        plugin.naming.api("cross_account_keys"),
+                        plugin.naming.true_lit
+                    ),
+                    edits: vec![edit],
+                    diagnostic: i,
+                    preferred: true,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn indent_of_line(text: &str, pos: usize) -> &str {
+    let start = text[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[start..];
+    &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
+}
+
+/// Inserts the prop into a pipeline construction `call`: as a keyword argument before the
+/// closing parenthesis (Python) or as the first key of the props object (TypeScript).
+fn add_cross_account_keys(
+    text: &str,
+    plugin: &Plugin,
+    call: ByteRange,
+) -> Option<(ByteRange, String)> {
+    let src = text.get(call.clone())?;
+    let close = call.start + src.rfind(')')?;
+    let multiline = src.contains('\n');
+    if plugin.id == LangId::Python {
+        let before = text[call.start..close].trim_end();
+        if multiline
+            && text[call.start..close].ends_with(char::is_whitespace)
+            && text[..close].trim_end_matches([' ', '\t']).ends_with('\n')
+        {
+            // The closing parenthesis is on its own line: add a line above it.
+            let line_start = text[..close].rfind('\n')? + 1;
+            let last_arg_indent = indent_of_line(text, before.len() + call.start);
+            let comma = if before.ends_with(',') || before.ends_with('(') {
+                ""
+            } else {
+                ","
+            };
+            let at = call.start + before.len();
+            return Some((
+                at..line_start,
+                format!("{comma}\n{last_arg_indent}cross_account_keys=True,\n"),
+            ));
+        }
+        let sep = if before.ends_with('(') || before.ends_with(',') {
+            " "
+        } else {
+            ", "
+        };
+        let at = call.start + before.len();
+        return Some((
+            at..at,
+            format!(
+                "{}cross_account_keys=True",
+                if before.ends_with('(') { "" } else { sep }
+            ),
+        ));
+    }
+    // TypeScript / JavaScript: find the third argument at depth 1.
+    let mut depth = 0;
+    let mut commas = 0;
+    let mut in_str: Option<char> = None;
+    for (i, c) in src.char_indices() {
+        if let Some(q) = in_str {
+            if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => in_str = Some(c),
+            '(' | '[' | '{' => {
+                if depth == 1 && c == '{' && commas == 2 {
+                    let at = call.start + i + 1;
+                    let rest = &text[at..];
+                    return Some(if rest.trim_start_matches([' ', '\t']).starts_with('\n') {
+                        let next_line = at + rest.find('\n')? + 1;
+                        let indent = indent_of_line(text, next_line + 1).to_string();
+                        (
+                            next_line..next_line,
+                            format!("{indent}crossAccountKeys: true,\n"),
+                        )
+                    } else {
+                        (at..at, " crossAccountKeys: true,".into())
+                    });
+                }
+                depth += 1;
+            }
+            ')' | ']' | '}' => depth -= 1,
+            ',' if depth == 1 => commas += 1,
+            _ => {}
+        }
+    }
+    let _ = multiline;
+    Some((close..close, ", { crossAccountKeys: true }".into()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_text;
+    use crate::lang::{ExtraQueries, PYTHON, TYPESCRIPT};
+    use crate::model::NoIndex;
+
+    fn fix_all(plugin: &'static Plugin, src: &str) -> String {
+        let a = analyze_text(plugin, src, None, &NoIndex, &ExtraQueries::default());
+        let acts = actions(src, plugin, &a.diagnostics, 0..src.len());
+        let act = acts
+            .iter()
+            .find(|x| x.title.contains("ross"))
+            .expect("an action");
+        let mut out = src.to_string();
+        for (r, t) in act.edits.iter().rev() {
+            out.replace_range(r.clone(), t);
+        }
+        let after = analyze_text(plugin, &out, None, &NoIndex, &ExtraQueries::default());
+        assert!(
+            after
+                .diagnostics
+                .iter()
+                .all(|d| d.code != "cross-account-keys"),
+            "{out}"
+        );
+        out
+    }
+
+    const PY_HEAD: &str = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nclass S(cdk.Stage):\n    pass\nclass P(cdk.Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id, env=cdk.Environment(account=\"999999999999\", region=\"us-east-1\"))\n";
+    const PY_TAIL: &str = "        p.add_stage(S(self, \"Dev\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n";
+
+    #[test]
+    fn python_multiline_and_single_line() {
+        let src = format!("{PY_HEAD}        p = pipelines.CodePipeline(\n            self,\n            \"P\",\n            synth=s\n        )\n{PY_TAIL}");
+        let out = fix_all(&PYTHON, &src);
+        assert!(
+            out.contains("            synth=s,\n            cross_account_keys=True,\n        )\n"),
+            "{out}"
+        );
+        let src =
+            format!("{PY_HEAD}        p = pipelines.CodePipeline(self, \"P\", synth=s)\n{PY_TAIL}");
+        let out = fix_all(&PYTHON, &src);
+        assert!(
+            out.contains("CodePipeline(self, \"P\", synth=s, cross_account_keys=True)"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn typescript_props_object() {
+        let head = "import * as cdk from 'aws-cdk-lib';\nimport * as pipelines from 'aws-cdk-lib/pipelines';\nclass S extends cdk.Stage {}\nclass P extends cdk.Stack {\n  constructor(scope: any, id: string) {\n    super(scope, id, { env: { account: '999999999999', region: 'us-east-1' } });\n";
+        let tail = "    p.addStage(new S(this, 'Dev', { env: { account: '111111111111', region: 'us-east-1' } }));\n  }\n}\n";
+        let src = format!("{head}    const p = new pipelines.CodePipeline(this, 'P', {{\n      synth: s,\n    }});\n{tail}");
+        let out = fix_all(&TYPESCRIPT, &src);
+        assert!(out.contains("CodePipeline(this, 'P', {\n      crossAccountKeys: true,\n      synth: s,\n    });"), "{out}");
+        let src = format!(
+            "{head}    const p = new pipelines.CodePipeline(this, 'P', {{ synth: s }});\n{tail}"
+        );
+        let out = fix_all(&TYPESCRIPT, &src);
+        assert!(
+            out.contains("CodePipeline(this, 'P', { crossAccountKeys: true, synth: s });"),
+            "{out}"
+        );
+    }
+}

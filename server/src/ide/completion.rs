@@ -1,0 +1,731 @@
+//! Completion in half-typed code: account ids after `account=`/`account:`, regions after
+//! `region=`/`region:`, step and source classes where a step or source goes, and
+//! `add_stage`/`add_wave` snippets after a pipeline variable. Contexts are read from the text
+//! before the cursor, so an unclosed string or parenthesis does not get in the way.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::accounts::Accounts;
+use super::{string_at, ByteRange};
+use crate::lang::ir::Import;
+use crate::lang::{LangId, Plugin};
+use crate::regions;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Value,
+    Class,
+    Method,
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Item {
+    pub label: String,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    pub kind: Kind,
+    pub insert_text: String,
+    pub snippet: bool,
+    pub replace: ByteRange,
+    pub sort_text: String,
+    pub filter_text: Option<String>,
+    pub additional_edits: Vec<(ByteRange, String)>,
+}
+
+pub struct Ctx<'a> {
+    pub text: &'a str,
+    pub offset: usize,
+    pub plugin: &'static Plugin,
+    pub imports: &'a [Import],
+    pub accounts: &'a Accounts,
+    /// Regions already used in the workspace, sorted first.
+    pub used_regions: &'a [String],
+    /// Stage subclasses of the app, for the `add_stage` snippet.
+    pub stage_classes: &'a [String],
+}
+
+pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
+    let offset = floor_boundary(ctx.text, ctx.offset);
+    let ctx = &Ctx { offset, ..*ctx };
+    if let Some((quote, range)) = string_at(ctx.text, offset) {
+        let open_quote = range.start - 1;
+        return match key_before(ctx.text, open_quote) {
+            Some("account") => accounts(ctx, None, range),
+            Some("region") => regions(ctx, None, range),
+            _ => {
+                let _ = quote;
+                Vec::new()
+            }
+        };
+    }
+    let word = word_before(ctx.text, offset);
+    let word_range = offset - word.len()..offset;
+    match key_before(ctx.text, word_range.start) {
+        Some("account") if word.chars().all(|c| c.is_ascii_digit()) => {
+            return accounts(ctx, Some(quote_char(ctx)), word_range)
+        }
+        Some("region") => return regions(ctx, Some(quote_char(ctx)), word_range),
+        Some("synth") => return steps(ctx, word_range, &["ShellStep", "CodeBuildStep"]),
+        Some("input") => return sources(ctx, word_range),
+        _ => {}
+    }
+    // `alias.` — members of the pipelines module, or of a pipeline / wave variable.
+    if let Some(before_dot) = ctx.text[..word_range.start].strip_suffix('.') {
+        let receiver = word_before(before_dot, before_dot.len());
+        if pipelines_alias(ctx.imports).as_deref() == Some(receiver) {
+            let mut items = steps(ctx, word_range.clone(), STEP_CLASSES);
+            items.extend(class_items(
+                word_range,
+                &["CodePipeline", "CodePipelineSource"],
+            ));
+            return items;
+        }
+        if receiver == "CodePipelineSource" {
+            return source_methods(ctx, word_range);
+        }
+        if is_pipeline_variable(ctx.text, receiver) {
+            return stage_snippets(ctx, word_range, receiver);
+        }
+        return Vec::new();
+    }
+    if in_step_list(ctx.text, word_range.start) {
+        return steps(ctx, word_range, STEP_CLASSES);
+    }
+    Vec::new()
+}
+
+const STEP_CLASSES: &[&str] = &[
+    "ShellStep",
+    "CodeBuildStep",
+    "ManualApprovalStep",
+    "ConfirmPermissionsBroadening",
+];
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+fn quote_char(ctx: &Ctx<'_>) -> char {
+    if ctx.plugin.id == LangId::Python {
+        '"'
+    } else {
+        '\''
+    }
+}
+
+/// The identifier characters right before `offset`.
+fn word_before(text: &str, offset: usize) -> &str {
+    let start = text[..offset]
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| c.is_alphanumeric() || *c == '_' || *c == '-')
+        .last()
+        .map_or(offset, |(i, _)| i);
+    &text[start..offset]
+}
+
+/// The key a value at `pos` is given for: `account=`, `account:`, `"account":`.
+fn key_before(text: &str, pos: usize) -> Option<&str> {
+    let before = text[..pos].trim_end_matches([' ', '\t']);
+    let before = before
+        .strip_suffix('=')
+        .or_else(|| before.strip_suffix(':'))?;
+    if before.ends_with('=')
+        || before.ends_with('!')
+        || before.ends_with('<')
+        || before.ends_with('>')
+    {
+        return None; // `==`, `!=`, `<=`: a comparison, not a keyword argument
+    }
+    let before = before
+        .trim_end_matches([' ', '\t'])
+        .trim_end_matches(['"', '\'']);
+    let key = word_before(before, before.len());
+    (!key.is_empty())
+        .then_some(key)
+        .map(|k| match crate::lang::ir::snake_case(k).as_str() {
+            "account" => "account",
+            "region" => "region",
+            "synth" => "synth",
+            "input" => "input",
+            "pre" => "pre",
+            "post" => "post",
+            "change_set" => "change_set",
+            _ => "other",
+        })
+}
+
+/// Whether `pos` is inside an unclosed `[` given to `pre`, `post` or `change_set`.
+fn in_step_list(text: &str, pos: usize) -> bool {
+    let mut depth = 0i32;
+    let window_start = pos.saturating_sub(4000);
+    let window_start = floor_boundary(text, window_start);
+    for (i, c) in text[window_start..pos].char_indices().rev() {
+        match c {
+            ']' | ')' | '}' => depth += 1,
+            '(' | '{' => {
+                if depth == 0 {
+                    return false;
+                }
+                depth -= 1;
+            }
+            '[' => {
+                if depth == 0 {
+                    let at = window_start + i;
+                    return matches!(key_before(text, at), Some("pre" | "post" | "change_set"));
+                }
+                depth -= 1;
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+fn accounts(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+    ctx.accounts
+        .iter()
+        .map(|a| {
+            let insert = match quote {
+                Some(q) => format!("{q}{}{q}", a.id),
+                None => a.id.clone(),
+            };
+            let detail = a.names.join(", ");
+            Item {
+                label: a.id.clone(),
+                detail: Some(detail.clone()),
+                documentation: None,
+                kind: Kind::Value,
+                insert_text: insert,
+                snippet: false,
+                replace: replace.clone(),
+                sort_text: a.id.clone(),
+                // Typing a name finds its id too.
+                filter_text: Some(format!("{} {detail}", a.id)),
+                additional_edits: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+    regions::all()
+        .map(|r| {
+            let used = ctx.used_regions.iter().any(|u| u == r.code);
+            let group = if used {
+                0
+            } else if r.opt_in {
+                2
+            } else {
+                1
+            };
+            let insert = match quote {
+                Some(q) => format!("{q}{}{q}", r.code),
+                None => r.code.to_string(),
+            };
+            let mut detail = r.name.to_string();
+            if r.opt_in {
+                detail.push_str(" — opt-in");
+            }
+            if used {
+                detail.push_str(" — used in this workspace");
+            }
+            Item {
+                label: r.code.to_string(),
+                detail: Some(detail),
+                documentation: r.opt_in.then(|| {
+                    format!(
+                        "{} must be enabled in the account before anything deploys there.",
+                        r.name
+                    )
+                }),
+                kind: Kind::Value,
+                insert_text: insert,
+                snippet: false,
+                replace: replace.clone(),
+                sort_text: format!("{group}{}", r.code),
+                filter_text: Some(format!("{} {}", r.code, r.name)),
+                additional_edits: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+/// How the file refers to the pipelines module: `pipelines`, `pl`, `cdk.pipelines`.
+pub fn pipelines_alias(imports: &[Import]) -> Option<String> {
+    let modules = [
+        "aws_cdk.pipelines",
+        "aws-cdk-lib/pipelines",
+        "@aws-cdk/pipelines",
+    ];
+    for i in imports {
+        if i.member.is_none() && modules.contains(&i.module.as_str()) {
+            return Some(i.local.clone());
+        }
+        if i.member.as_deref() == Some("pipelines")
+            && (i.module == "aws_cdk" || i.module == "aws-cdk-lib")
+        {
+            return Some(i.local.clone());
+        }
+    }
+    None
+}
+
+fn cdk_alias(imports: &[Import]) -> Option<String> {
+    imports
+        .iter()
+        .find(|i| i.member.is_none() && (i.module == "aws_cdk" || i.module == "aws-cdk-lib"))
+        .map(|i| i.local.clone())
+}
+
+/// The prefix to write before a pipelines class, and the import edit to add when the file
+/// has no way to refer to the module yet.
+fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(ByteRange, String)>) {
+    if typed_alias {
+        return (String::new(), Vec::new());
+    }
+    if ctx
+        .imports
+        .iter()
+        .any(|i| i.member.as_deref() == Some(class) && i.local == class)
+    {
+        return (String::new(), Vec::new());
+    }
+    if let Some(alias) = pipelines_alias(ctx.imports) {
+        return (format!("{alias}."), Vec::new());
+    }
+    if let Some(cdk) = cdk_alias(ctx.imports) {
+        return (format!("{cdk}.pipelines."), Vec::new());
+    }
+    let import = match ctx.plugin.id {
+        LangId::Python => "from aws_cdk import pipelines\n",
+        LangId::TypeScript => "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
+        LangId::JavaScript => "const pipelines = require('aws-cdk-lib/pipelines');\n",
+    };
+    let at = ctx
+        .imports
+        .iter()
+        .map(|i| i.span.end_byte)
+        .max()
+        .map(|end| {
+            ctx.text[end..]
+                .find('\n')
+                .map_or(ctx.text.len(), |n| end + n + 1)
+        })
+        .unwrap_or(0);
+    ("pipelines.".into(), vec![(at..at, import.to_string())])
+}
+
+fn typed_after_alias(ctx: &Ctx<'_>, replace: &ByteRange) -> bool {
+    ctx.text[..replace.start].ends_with('.')
+}
+
+/// `new ` in TypeScript when the user has not typed it already.
+fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str {
+    if ctx.plugin.id == LangId::Python {
+        return "";
+    }
+    let before = if typed_alias {
+        let s = &ctx.text[..replace.start - 1];
+        &s[..s.len() - word_before(s, s.len()).len()]
+    } else {
+        &ctx.text[..replace.start]
+    };
+    if before.trim_end().ends_with("new") {
+        ""
+    } else {
+        "new "
+    }
+}
+
+fn step_snippet(ctx: &Ctx<'_>, class: &str) -> (String, &'static str) {
+    let py = ctx.plugin.id == LangId::Python;
+    match (class, py) {
+        ("ShellStep" | "CodeBuildStep", true) => (
+            format!("{class}(\"${{1:Id}}\", commands=[\"${{2:npm ci}}\"])"),
+            "Runs shell commands in CodeBuild.",
+        ),
+        ("ShellStep" | "CodeBuildStep", false) => (
+            format!("{class}('${{1:Id}}', {{ commands: ['${{2:npm ci}}'] }})"),
+            "Runs shell commands in CodeBuild.",
+        ),
+        ("ManualApprovalStep", true) => (
+            "ManualApprovalStep(\"${1:Approve}\")".into(),
+            "Waits for a person to approve.",
+        ),
+        ("ManualApprovalStep", false) => (
+            "ManualApprovalStep('${1:Approve}')".into(),
+            "Waits for a person to approve.",
+        ),
+        ("ConfirmPermissionsBroadening", true) => (
+            "ConfirmPermissionsBroadening(\"${1:Check}\", stage=${2:stage})".into(),
+            "Stops for approval when IAM permissions broaden.",
+        ),
+        ("ConfirmPermissionsBroadening", false) => (
+            "ConfirmPermissionsBroadening('${1:Check}', { stage: ${2:stage} })".into(),
+            "Stops for approval when IAM permissions broaden.",
+        ),
+        (other, _) => (format!("{other}($0)"), ""),
+    }
+}
+
+fn steps(ctx: &Ctx<'_>, replace: ByteRange, classes: &[&str]) -> Vec<Item> {
+    let typed_alias = typed_after_alias(ctx, &replace);
+    classes
+        .iter()
+        .enumerate()
+        .map(|(i, class)| {
+            let (q, edits) = qualifier(ctx, class, typed_alias);
+            let (body, doc) = step_snippet(ctx, class);
+            Item {
+                label: class.to_string(),
+                detail: Some(format!("pipelines.{class}")),
+                documentation: Some(doc.to_string()),
+                kind: Kind::Class,
+                insert_text: format!("{}{q}{body}", new_kw(ctx, &replace, typed_alias)),
+                snippet: true,
+                replace: replace.clone(),
+                sort_text: format!("{i}"),
+                filter_text: Some(class.to_string()),
+                additional_edits: edits,
+            }
+        })
+        .collect()
+}
+
+fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
+    classes
+        .iter()
+        .map(|c| Item {
+            label: c.to_string(),
+            detail: Some(format!("pipelines.{c}")),
+            documentation: None,
+            kind: Kind::Class,
+            insert_text: c.to_string(),
+            snippet: false,
+            replace: replace.clone(),
+            sort_text: format!("9{c}"),
+            filter_text: None,
+            additional_edits: Vec::new(),
+        })
+        .collect()
+}
+
+fn source_snippets(py: bool) -> Vec<(&'static str, String, &'static str)> {
+    let n = |p: &'static str, t: &'static str| if py { p } else { t };
+    vec![
+        (
+            n("connection", "connection"),
+            if py {
+                "connection(\"${1:owner/repo}\", \"${2:main}\", connection_arn=\"${3:arn:aws:codestar-connections:…}\")".into()
+            } else {
+                "connection('${1:owner/repo}', '${2:main}', { connectionArn: '${3:arn:aws:codestar-connections:…}' })".into()
+            },
+            "A GitHub, GitLab or Bitbucket repository through a CodeStar connection.",
+        ),
+        (
+            n("git_hub", "gitHub"),
+            if py {
+                "git_hub(\"${1:owner/repo}\", \"${2:main}\")".into()
+            } else {
+                "gitHub('${1:owner/repo}', '${2:main}')".into()
+            },
+            "A GitHub repository with an OAuth token from Secrets Manager.",
+        ),
+        (
+            n("code_commit", "codeCommit"),
+            if py {
+                "code_commit(${1:repository}, \"${2:main}\")".into()
+            } else {
+                "codeCommit(${1:repository}, '${2:main}')".into()
+            },
+            "A CodeCommit repository.",
+        ),
+        (
+            "s3",
+            if py {
+                "s3(${1:bucket}, \"${2:source.zip}\")".into()
+            } else {
+                "s3(${1:bucket}, '${2:source.zip}')".into()
+            },
+            "An object in an S3 bucket.",
+        ),
+        (
+            "ecr",
+            "ecr(${1:repository})".into(),
+            "An image in an ECR repository.",
+        ),
+    ]
+}
+
+fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
+    let py = ctx.plugin.id == LangId::Python;
+    source_snippets(py)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, body, doc))| Item {
+            label: label.to_string(),
+            detail: Some(format!("CodePipelineSource.{label}")),
+            documentation: Some(doc.into()),
+            kind: Kind::Method,
+            insert_text: body,
+            snippet: true,
+            replace: replace.clone(),
+            sort_text: format!("{i}"),
+            filter_text: Some(label.to_string()),
+            additional_edits: Vec::new(),
+        })
+        .collect()
+}
+
+fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
+    let py = ctx.plugin.id == LangId::Python;
+    let typed_alias = typed_after_alias(ctx, &replace);
+    source_snippets(py)
+        .into_iter()
+        .enumerate()
+        .map(|(i, (label, body, doc))| {
+            let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
+            Item {
+                label: format!("CodePipelineSource.{label}"),
+                detail: Some("pipelines source".into()),
+                documentation: Some(doc.into()),
+                kind: Kind::Method,
+                insert_text: format!("{q}CodePipelineSource.{body}"),
+                snippet: true,
+                replace: replace.clone(),
+                sort_text: format!("{i}"),
+                filter_text: Some(format!("CodePipelineSource.{label}")),
+                additional_edits: edits,
+            }
+        })
+        .collect()
+}
+
+fn is_pipeline_variable(text: &str, name: &str) -> bool {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| {
+        Regex::new(r"(?m)(?:^|[\s(])((?:self\.|this\.)?\w+)\s*(?::\s*[\w.<>]+\s*)?=\s*(?:new\s+)?[\w.]*\b(?:CodePipeline|CdkPipeline)\s*\(")
+            .expect("valid regex")
+    });
+    !name.is_empty()
+        && re.captures_iter(text).any(|c| {
+            let v = &c[1];
+            v == name || v.rsplit('.').next() == Some(name)
+        })
+}
+
+fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Item> {
+    let n = &ctx.plugin.naming;
+    let py = ctx.plugin.id == LangId::Python;
+    let class = ctx
+        .stage_classes
+        .first()
+        .map(String::as_str)
+        .unwrap_or("AppStage");
+    let (stage, wave) = if py {
+        let env = match cdk_alias(ctx.imports) {
+            Some(cdk) => format!(
+                "{cdk}.Environment(account=\"${{3:111111111111}}\", region=\"${{4:us-east-1}}\")"
+            ),
+            None => "{\"account\": \"${3:111111111111}\", \"region\": \"${4:us-east-1}\"}".into(),
+        };
+        (
+            format!("add_stage(${{1:{class}}}(self, \"${{2:Id}}\", env={env}))"),
+            "add_wave(\"${1:Prod}\", pre=[${2}])".to_string(),
+        )
+    } else {
+        (
+            format!("addStage(new ${{1:{class}}}(this, '${{2:Id}}', {{ env: {{ account: '${{3:111111111111}}', region: '${{4:us-east-1}}' }} }}))"),
+            "addWave('${1:Prod}', { pre: [${2}] })".to_string(),
+        )
+    };
+    vec![
+        Item {
+            label: n.api("add_stage"),
+            detail: Some("add a stage with its env".into()),
+            documentation: Some("Deploys a Stage (its stacks) to one account and region.".into()),
+            kind: Kind::Snippet,
+            insert_text: stage,
+            snippet: true,
+            replace: replace.clone(),
+            sort_text: "0".into(),
+            filter_text: Some(n.api("add_stage")),
+            additional_edits: Vec::new(),
+        },
+        Item {
+            label: n.api("add_wave"),
+            detail: Some("add a wave of stages deployed in parallel".into()),
+            documentation: None,
+            kind: Kind::Snippet,
+            insert_text: wave,
+            snippet: true,
+            replace,
+            sort_text: "1".into(),
+            filter_text: Some(n.api("add_wave")),
+            additional_edits: Vec::new(),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{PYTHON, TYPESCRIPT};
+
+    /// Completes at `$0` in `src` and returns the labels and the text after applying the
+    /// first item (without snippet placeholders).
+    fn check(plugin: &'static Plugin, src: &str) -> (Vec<String>, String) {
+        let offset = src.find("$0").unwrap();
+        let text = src.replace("$0", "");
+        let tree = plugin.parser().parse(&text, None).unwrap();
+        let imports = plugin.lower(&tree, &text).imports;
+        let mut accounts = Accounts::default();
+        accounts.add("111111111111", "dev (settings)".into());
+        accounts.add("333333333333", "profile prod".into());
+        let used = vec!["eu-west-1".to_string()];
+        let ctx = Ctx {
+            text: &text,
+            offset,
+            plugin,
+            imports: &imports,
+            accounts: &accounts,
+            used_regions: &used,
+            stage_classes: &[],
+        };
+        let mut items = complete(&ctx);
+        items.sort_by(|a, b| a.sort_text.cmp(&b.sort_text));
+        let labels = items.iter().map(|i| i.label.clone()).collect();
+        let applied = match items.first() {
+            Some(item) => {
+                let mut t = text.clone();
+                let mut edits = item.additional_edits.clone();
+                edits.push((item.replace.clone(), item.insert_text.clone()));
+                edits.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+                for (r, s) in edits {
+                    t.replace_range(r, &s);
+                }
+                t
+            }
+            None => text,
+        };
+        (labels, applied)
+    }
+
+    #[test]
+    fn regions_in_an_unclosed_python_string_used_ones_first() {
+        let (labels, applied) = check(
+            &PYTHON,
+            "env=cdk.Environment(account=\"1\", region=\"eu-w$0\nx = 1\n",
+        );
+        assert_eq!(labels[0], "eu-west-1");
+        assert!(labels.len() >= 30);
+        assert!(
+            labels.iter().position(|l| l == "af-south-1")
+                > labels.iter().position(|l| l == "us-east-1")
+        );
+        assert!(
+            applied.starts_with("env=cdk.Environment(account=\"1\", region=\"eu-west-1\nx"),
+            "{applied}"
+        );
+    }
+
+    #[test]
+    fn regions_without_a_quote_get_quoted_in_typescript() {
+        let (labels, applied) = check(&TYPESCRIPT, "const e = { account: '1', region: $0 };");
+        assert_eq!(labels[0], "eu-west-1");
+        assert_eq!(applied, "const e = { account: '1', region: 'eu-west-1' };");
+    }
+
+    #[test]
+    fn accounts_after_account_keyword() {
+        let (labels, applied) = check(&PYTHON, "Environment(account=\"$0\")");
+        assert_eq!(labels, ["111111111111", "333333333333"]);
+        assert_eq!(applied, "Environment(account=\"111111111111\")");
+        let (labels, _) = check(&TYPESCRIPT, "{ account: $0");
+        assert_eq!(labels.len(), 2);
+        let (labels, _) = check(&PYTHON, "if account == $0");
+        assert!(labels.is_empty());
+    }
+
+    #[test]
+    fn steps_in_pre_lists_use_the_files_alias() {
+        let src = "from aws_cdk import pipelines as pl\np.add_stage(s, pre=[pl.ShellStep(\"A\", commands=[]), $0";
+        let (labels, applied) = check(&PYTHON, src);
+        assert_eq!(labels, STEP_CLASSES);
+        assert!(applied.ends_with("pre=[pl.ShellStep(\"A\", commands=[]), pl.ShellStep(\"${1:Id}\", commands=[\"${2:npm ci}\"])"), "{applied}");
+    }
+
+    #[test]
+    fn steps_add_the_import_when_missing() {
+        let src = "import * as cdk from 'aws-cdk-lib';\nimport { Construct } from 'constructs';\nwave.addStage(s, { post: [$0";
+        let (_, applied) = check(
+            &TYPESCRIPT,
+            src.replace("import * as cdk from 'aws-cdk-lib';\n", "")
+                .as_str(),
+        );
+        assert!(applied.contains("import { Construct } from 'constructs';\nimport * as pipelines from 'aws-cdk-lib/pipelines';\n"), "{applied}");
+        assert!(
+            applied.ends_with(
+                "post: [new pipelines.ShellStep('${1:Id}', { commands: ['${2:npm ci}'] })"
+            ),
+            "{applied}"
+        );
+        let (_, applied) = check(&TYPESCRIPT, src);
+        assert!(
+            applied.ends_with(
+                "post: [new cdk.pipelines.ShellStep('${1:Id}', { commands: ['${2:npm ci}'] })"
+            ),
+            "{applied}"
+        );
+    }
+
+    #[test]
+    fn after_the_module_alias_and_sources_after_input() {
+        let (labels, applied) = check(
+            &TYPESCRIPT,
+            "import * as pipelines from 'aws-cdk-lib/pipelines';\nconst s = new pipelines.Sh$0",
+        );
+        assert!(
+            labels.contains(&"ShellStep".to_string())
+                && labels.contains(&"CodePipeline".to_string())
+        );
+        assert!(
+            applied.ends_with("new pipelines.ShellStep('${1:Id}', { commands: ['${2:npm ci}'] })"),
+            "{applied}"
+        );
+        let (labels, _) = check(
+            &PYTHON,
+            "from aws_cdk import pipelines\npipelines.ShellStep(\"S\", input=$0",
+        );
+        assert_eq!(labels[0], "CodePipelineSource.connection");
+        let (labels, _) = check(
+            &TYPESCRIPT,
+            "import * as p from 'aws-cdk-lib/pipelines';\np.CodePipelineSource.$0",
+        );
+        assert_eq!(labels[1], "gitHub");
+    }
+
+    #[test]
+    fn stage_snippets_after_a_pipeline_variable() {
+        let src =
+            "import aws_cdk as cdk\npipeline = pipelines.CodePipeline(self, \"P\")\npipeline.$0";
+        let (labels, applied) = check(&PYTHON, src);
+        assert_eq!(labels, ["add_stage", "add_wave"]);
+        assert!(applied.ends_with("pipeline.add_stage(${1:AppStage}(self, \"${2:Id}\", env=cdk.Environment(account=\"${3:111111111111}\", region=\"${4:us-east-1}\")))"), "{applied}");
+        let (labels, _) = check(
+            &TYPESCRIPT,
+            "const pipeline = new pipelines.CodePipeline(this, 'P', {});\npipeline.add$0",
+        );
+        assert_eq!(labels, ["addStage", "addWave"]);
+        let (labels, _) = check(&PYTHON, "other = make()\nother.$0");
+        assert!(labels.is_empty());
+    }
+}
