@@ -23,6 +23,8 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
+    /// Run the language server over stdio.
+    Serve,
     /// Check CDK apps or files and report problems (exit 1 on any error).
     Check(CheckArgs),
     /// Print the pipeline model of one file.
@@ -85,8 +87,12 @@ where
             return code;
         }
     };
+    if matches!(cli.command, Command::Serve) {
+        return crate::lsp::serve();
+    }
     let mut out = std::io::stdout().lock();
     let result = match cli.command {
+        Command::Serve => unreachable!("handled above"),
         Command::Check(a) => check::run(a, &mut out),
         Command::Model(a) => model_cmd::run(a, &mut out),
     };

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod document;
 pub mod ide;
 pub mod lang;
+pub mod lsp;
 pub mod model;
 pub mod regions;
 pub mod rules;

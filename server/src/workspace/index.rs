@@ -110,6 +110,32 @@ impl Index {
         self.files.len()
     }
 
+    /// The app's Stage subclasses, for completion snippets.
+    pub fn stage_classes(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .classes
+            .keys()
+            .filter(|name| self.extends(name, "Stage", 0))
+            .cloned()
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn extends(&self, name: &str, base: &str, depth: usize) -> bool {
+        let Some((_, class, _)) = AppIndex::class(self, name) else {
+            return false;
+        };
+        depth < 8
+            && class.bases.iter().any(|b| {
+                b.dotted()
+                    .and_then(|d| d.last().map(|s| s.to_string()))
+                    .is_some_and(|last| {
+                        last == base || (last != name && self.extends(&last, base, depth + 1))
+                    })
+            })
+    }
+
     pub fn context_map(&self) -> &serde_json::Map<String, serde_json::Value> {
         &self.context
     }

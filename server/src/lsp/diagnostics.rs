@@ -1,0 +1,260 @@
+//! Analysis scheduling: debounced per document, run off the async threads, published with the
+//! document version; a result for a version that is no longer current is dropped.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use ropey::Rope;
+use tower_lsp_server::lsp_types::{self as lsp, MessageType, Uri};
+use tower_lsp_server::{Client, UriExt};
+
+use super::state::{Snapshot, State};
+use super::to_proto;
+use crate::analysis;
+use crate::model::{AppIndex, NoIndex};
+use crate::workspace;
+
+/// Long enough to coalesce a burst of keystrokes, short enough to feel immediate.
+const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// Schedules an analysis of `uri` after the debounce, unless a newer change supersedes it.
+pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
+    let generation = match state.docs.lock() {
+        Ok(mut docs) => match docs.get_mut(&uri) {
+            Some(d) => {
+                d.generation += 1;
+                d.generation
+            }
+            None => return,
+        },
+        Err(_) => return,
+    };
+    let (client, state) = (client.clone(), state.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(DEBOUNCE).await;
+        run(&client, &state, uri, generation).await;
+    });
+}
+
+/// Re-analyses every open document (settings changed, an index was rebuilt).
+pub fn schedule_all(client: &Client, state: &Arc<State>) {
+    let uris: Vec<Uri> = state
+        .docs
+        .lock()
+        .map(|d| d.keys().cloned().collect())
+        .unwrap_or_default();
+    for uri in uris {
+        schedule(client, state, uri);
+    }
+}
+
+async fn run(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
+    // Snapshot under the lock; analyse without it.
+    let job = {
+        let Ok(mut docs) = state.docs.lock() else {
+            return;
+        };
+        let Some(entry) = docs.get_mut(&uri) else {
+            return;
+        };
+        if entry.generation != generation {
+            return;
+        }
+        let plugin = entry.doc.plugin;
+        let version = entry.doc.version;
+        let rope = entry.doc.rope().clone();
+        let tree = entry.doc.tree().cloned();
+        (plugin, version, rope, tree, entry.path.clone())
+    };
+    let (plugin, version, rope, tree, path) = job;
+    let Some(tree) = tree else { return };
+    let st = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let text: Arc<str> = Arc::from(rope.to_string());
+        let root = path.as_deref().and_then(workspace::app_root);
+        let index = root.as_deref().map(|r| st.index_for(r));
+        let extra = st
+            .config
+            .read()
+            .map(|c| c.extra.clone())
+            .unwrap_or_default();
+        let idx: &dyn AppIndex = match &index {
+            Some(i) => i.as_ref(),
+            None => &NoIndex,
+        };
+        let a = analysis::analyze(plugin, &text, &tree, path.as_deref(), idx, &extra);
+        let imports = plugin.lower(&tree, &text).imports;
+        let stage_classes = index
+            .as_ref()
+            .map(|i| i.stage_classes())
+            .unwrap_or_default();
+        let warnings = index.map(|i| i.warnings.clone()).unwrap_or_default();
+        (
+            Snapshot {
+                version,
+                rope,
+                text,
+                analysis: a,
+                imports,
+                stage_classes,
+            },
+            warnings,
+        )
+    })
+    .await;
+    let Ok((snapshot, warnings)) = result else {
+        tracing::error!("analysis of {} failed", uri.as_str());
+        return;
+    };
+    for w in warnings {
+        if state.first_time(&w) {
+            client.log_message(MessageType::WARNING, &w).await;
+        }
+    }
+    let snapshot = Arc::new(snapshot);
+    {
+        let Ok(mut docs) = state.docs.lock() else {
+            return;
+        };
+        let Some(entry) = docs.get_mut(&uri) else {
+            return;
+        };
+        if entry.doc.version != version {
+            return; // stale: a newer edit will publish its own result
+        }
+        entry.snapshot = Some(snapshot.clone());
+    }
+    publish(client, state, &uri, &snapshot).await;
+}
+
+fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
+    let uri = Uri::from_file_path(path)?;
+    if let Some(rope) = state
+        .docs
+        .lock()
+        .ok()?
+        .get(&uri)
+        .map(|d| d.doc.rope().clone())
+    {
+        return Some((uri, rope));
+    }
+    let text = std::fs::read(path).ok()?;
+    Some((uri, Rope::from_str(&String::from_utf8_lossy(&text))))
+}
+
+async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot) {
+    let enc = state.encoding();
+    let mut own = Vec::new();
+    let mut foreign: HashMap<Uri, Vec<lsp::Diagnostic>> = HashMap::new();
+    for d in &snap.analysis.diagnostics {
+        match &d.file {
+            None => own.push(to_proto::diagnostic(&snap.rope, d, enc, uri, |p| {
+                rope_of_file(state, p)
+            })),
+            Some(f) => {
+                if let Some((target, rope)) = rope_of_file(state, f) {
+                    let lsp_d =
+                        to_proto::diagnostic(&rope, d, enc, &target, |p| rope_of_file(state, p));
+                    foreign.entry(target).or_default().push(lsp_d);
+                }
+            }
+        }
+    }
+    // Forget what this document said about other files before, then record what it says now.
+    let mut touched: Vec<Uri> = Vec::new();
+    if let Ok(mut f) = state.foreign.lock() {
+        for (target, by_source) in f.iter_mut() {
+            if by_source.remove(uri).is_some() {
+                touched.push(target.clone());
+            }
+        }
+        for (target, diags) in foreign {
+            f.entry(target.clone())
+                .or_default()
+                .insert(uri.clone(), diags);
+            touched.push(target);
+        }
+    }
+    let mine = merged(state, uri, own);
+    client
+        .publish_diagnostics(uri.clone(), mine, Some(snap.version))
+        .await;
+    touched.sort_by(|a, b| a.as_str().cmp(b.as_str()));
+    touched.dedup();
+    for target in touched.into_iter().filter(|t| t != uri) {
+        let (own, version) = state
+            .docs
+            .lock()
+            .ok()
+            .and_then(|d| {
+                d.get(&target).map(|e| {
+                    let own = e
+                        .snapshot
+                        .as_ref()
+                        .map(|s| own_diagnostics(state, &target, s))
+                        .unwrap_or_default();
+                    (own, Some(e.doc.version))
+                })
+            })
+            .unwrap_or_default();
+        let all = merged(state, &target, own);
+        client.publish_diagnostics(target, all, version).await;
+    }
+}
+
+fn own_diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
+    let enc = state.encoding();
+    snap.analysis
+        .diagnostics
+        .iter()
+        .filter(|d| d.file.is_none())
+        .map(|d| to_proto::diagnostic(&snap.rope, d, enc, uri, |p| rope_of_file(state, p)))
+        .collect()
+}
+
+/// A file's own diagnostics plus what other documents' analyses put in it.
+fn merged(state: &State, uri: &Uri, mut own: Vec<lsp::Diagnostic>) -> Vec<lsp::Diagnostic> {
+    if let Ok(f) = state.foreign.lock() {
+        if let Some(by_source) = f.get(uri) {
+            let mut sources: Vec<_> = by_source.iter().collect();
+            sources.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+            for (_, ds) in sources {
+                for d in ds {
+                    if !own.contains(d) {
+                        own.push(d.clone());
+                    }
+                }
+            }
+        }
+    }
+    own
+}
+
+/// Clears a closed document's diagnostics and what it said about other files.
+pub async fn clear(client: &Client, state: &Arc<State>, uri: &Uri) {
+    let mut touched = Vec::new();
+    if let Ok(mut f) = state.foreign.lock() {
+        for (target, by_source) in f.iter_mut() {
+            if by_source.remove(uri).is_some() {
+                touched.push(target.clone());
+            }
+        }
+    }
+    client
+        .publish_diagnostics(uri.clone(), merged(state, uri, Vec::new()), None)
+        .await;
+    for t in touched {
+        let own = state
+            .docs
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&t).and_then(|e| e.snapshot.clone()))
+            .map(|s| own_diagnostics(state, &t, &s))
+            .unwrap_or_default();
+        client
+            .publish_diagnostics(t.clone(), merged(state, &t, own), None)
+            .await;
+    }
+}

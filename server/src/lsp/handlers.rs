@@ -1,0 +1,47 @@
+//! One file per LSP method. Each converts protocol → engine call → protocol.
+
+pub mod code_action;
+pub mod completion;
+pub mod did_change;
+pub mod did_change_configuration;
+pub mod did_close;
+pub mod did_open;
+pub mod did_save;
+pub mod document_symbol;
+pub mod hover;
+pub mod initialize;
+pub mod initialized;
+pub mod shutdown;
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::lsp_types::Uri;
+
+use super::state::{Snapshot, State};
+
+/// A request about a document the client never opened gets a clear error.
+pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
+    jsonrpc::Error::invalid_params(format!("document not open: {}", uri.as_str()))
+}
+
+/// The current text (rope) and the latest analysis of an open document.
+pub(crate) fn current(
+    state: &State,
+    uri: &Uri,
+) -> jsonrpc::Result<(
+    ropey::Rope,
+    &'static crate::lang::Plugin,
+    Option<Arc<Snapshot>>,
+)> {
+    let docs = state
+        .docs
+        .lock()
+        .map_err(|_| jsonrpc::Error::internal_error())?;
+    let entry = docs.get(uri).ok_or_else(|| not_open(uri))?;
+    Ok((
+        entry.doc.rope().clone(),
+        entry.doc.plugin,
+        entry.snapshot.clone(),
+    ))
+}

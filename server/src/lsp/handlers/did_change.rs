@@ -1,0 +1,100 @@
+//! `textDocument/didChange`: applies incremental edits synchronously, in version order, before
+//! any `.await`. tower-lsp may run notification handlers out of order (its issue 284), so a
+//! change whose version does not follow the document's is held until its predecessor arrives.
+
+use tower_lsp_server::lsp_types::*;
+
+use crate::document::{Change, Encoding};
+use crate::lsp::state::DocEntry;
+use crate::lsp::{diagnostics, from_proto, Backend};
+
+/// How long a change waits for a missing predecessor before it is applied anyway (a client
+/// that skips version numbers must not stall the document).
+const GAP_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+
+pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
+    let uri = p.text_document.uri;
+    let enc = b.state.encoding();
+    let (clamped, waiting) = {
+        let Ok(mut docs) = b.state.docs.lock() else {
+            return;
+        };
+        let Some(entry) = docs.get_mut(&uri) else {
+            tracing::warn!(
+                "didChange for a document that is not open: {}",
+                uri.as_str()
+            );
+            return;
+        };
+        entry
+            .pending
+            .insert(p.text_document.version, p.content_changes);
+        let clamped = drain(entry, enc, false);
+        (clamped, !entry.pending.is_empty())
+    };
+    if clamped > 0 {
+        tracing::warn!(
+            "{}: {clamped} edit(s) pointed outside the document and were clamped",
+            uri.as_str()
+        );
+    }
+    if waiting {
+        let (client, state) = (b.client.clone(), b.state.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(GAP_WAIT).await;
+            if let Ok(mut docs) = state.docs.lock() {
+                if let Some(entry) = docs.get_mut(&uri) {
+                    if !entry.pending.is_empty() {
+                        tracing::warn!(
+                            "{}: version gap; applying {} held change(s) in order",
+                            uri.as_str(),
+                            entry.pending.len()
+                        );
+                        drain(entry, enc, true);
+                    }
+                }
+            }
+            diagnostics::schedule(&client, &state, uri);
+        });
+        return;
+    }
+    diagnostics::schedule(&b.client, &b.state, uri);
+}
+
+/// Applies the pending changes that follow the current version (all of them when `force`).
+fn drain(entry: &mut DocEntry, enc: Encoding, force: bool) -> usize {
+    let mut clamped = 0;
+    while let Some((&version, changes)) = entry.pending.first_key_value() {
+        let full = changes.iter().any(|c| c.range.is_none());
+        if version <= entry.doc.version {
+            entry.pending.pop_first(); // a duplicate or a replay of an applied change
+            continue;
+        }
+        if version != entry.doc.version + 1 && !full && !force {
+            break;
+        }
+        let Some((version, changes)) = entry.pending.pop_first() else {
+            break;
+        };
+        clamped += apply(entry, version, &changes, enc);
+    }
+    clamped
+}
+
+fn apply(
+    entry: &mut DocEntry,
+    version: i32,
+    changes: &[TextDocumentContentChangeEvent],
+    enc: Encoding,
+) -> usize {
+    let changes: Vec<Change<'_>> = changes
+        .iter()
+        .map(|c| Change {
+            range: c
+                .range
+                .map(|r| (from_proto::pos(r.start), from_proto::pos(r.end))),
+            text: &c.text,
+        })
+        .collect();
+    entry.doc.apply(&changes, enc, version)
+}

@@ -1,0 +1,122 @@
+//! The server's state: open documents (with their pending out-of-order edits and latest
+//! analysis), settings, app indexes. Plain `std` locks, never held across an `.await`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use ropey::Rope;
+use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
+
+use crate::analysis::Analysis;
+use crate::document::{Document, Encoding};
+use crate::ide::accounts::Accounts;
+use crate::lang::{ir::Import, ExtraQueries, Plugin};
+use crate::workspace::{Index, Settings};
+
+/// The latest analysis of a document, with the text it was made from.
+pub struct Snapshot {
+    pub version: i32,
+    pub rope: Rope,
+    pub text: Arc<str>,
+    pub analysis: Analysis,
+    pub imports: Vec<Import>,
+    pub stage_classes: Vec<String>,
+}
+
+pub struct DocEntry {
+    pub doc: Document,
+    pub path: Option<PathBuf>,
+    /// Changes that arrived before the version they follow (handlers can run out of order).
+    pub pending: BTreeMap<i32, Vec<TextDocumentContentChangeEvent>>,
+    pub snapshot: Option<Arc<Snapshot>>,
+    /// Bumped on every change; a scheduled analysis that sees another value is stale.
+    pub generation: u64,
+}
+
+pub struct Config {
+    pub settings: Settings,
+    pub extra: Arc<ExtraQueries>,
+    pub accounts: Accounts,
+    pub encoding: Encoding,
+    pub workspace_root: Option<PathBuf>,
+    /// Settings from the client, kept apart so that `pipelens.toml` can be re-read under them.
+    pub client_settings: serde_json::Value,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            settings: Settings::default(),
+            extra: Arc::new(ExtraQueries::default()),
+            accounts: Accounts::default(),
+            encoding: Encoding::Utf16,
+            workspace_root: None,
+            client_settings: serde_json::Value::Null,
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct State {
+    pub docs: Mutex<HashMap<Uri, DocEntry>>,
+    pub config: RwLock<Config>,
+    pub indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
+    /// Diagnostics a document's analysis puts in other files: target → source → diagnostics.
+    pub foreign: Mutex<HashMap<Uri, HashMap<Uri, Vec<tower_lsp_server::lsp_types::Diagnostic>>>>,
+    /// Messages already shown to the user (each problem is said once).
+    pub said: Mutex<HashSet<String>>,
+}
+
+impl State {
+    pub fn encoding(&self) -> Encoding {
+        self.config
+            .read()
+            .map(|c| c.encoding)
+            .unwrap_or(Encoding::Utf16)
+    }
+
+    /// The app index for a root, building it (off the typing path: callers are background
+    /// tasks) from disk plus the open buffers of that app.
+    pub fn index_for(&self, root: &Path) -> Arc<Index> {
+        if let Some(i) = self.indexes.lock().ok().and_then(|m| m.get(root).cloned()) {
+            return i;
+        }
+        let overrides: HashMap<PathBuf, Arc<str>> = self
+            .docs
+            .lock()
+            .map(|docs| {
+                docs.values()
+                    .filter_map(|d| {
+                        let p = d.path.as_ref()?;
+                        p.starts_with(root)
+                            .then(|| (p.clone(), Arc::from(d.doc.text())))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let index = Arc::new(Index::build(root, &overrides));
+        if let Ok(mut m) = self.indexes.lock() {
+            m.insert(root.to_path_buf(), index.clone());
+        }
+        index
+    }
+
+    pub fn invalidate_index(&self, root: &Path) {
+        if let Ok(mut m) = self.indexes.lock() {
+            m.remove(root);
+        }
+    }
+
+    /// Returns true the first time a message is seen.
+    pub fn first_time(&self, message: &str) -> bool {
+        self.said
+            .lock()
+            .map(|mut s| s.insert(message.to_string()))
+            .unwrap_or(false)
+    }
+
+    pub fn plugin_of(&self, uri: &Uri) -> Option<&'static Plugin> {
+        self.docs.lock().ok()?.get(uri).map(|d| d.doc.plugin)
+    }
+}

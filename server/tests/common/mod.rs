@@ -1,0 +1,325 @@
+//! `TestServer`: the real `pipelens serve` binary over real `Content-Length` framing.
+
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .canonicalize()
+        .unwrap()
+}
+
+pub fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Copies a folder of the repo (an example app) into a temp dir, so tests can edit it.
+pub fn copy_tree(from: &Path, to: &Path) {
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+pub struct Builder {
+    root: PathBuf,
+    utf8: bool,
+    init_options: Value,
+    /// What to answer `workspace/configuration` with; `None` never answers.
+    configuration: Option<Value>,
+}
+
+impl Builder {
+    pub fn utf8(mut self, yes: bool) -> Self {
+        self.utf8 = yes;
+        self
+    }
+    pub fn init_options(mut self, v: Value) -> Self {
+        self.init_options = v;
+        self
+    }
+    pub fn configuration(mut self, v: Option<Value>) -> Self {
+        self.configuration = v;
+        self
+    }
+    pub fn start(self) -> TestServer {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+            .arg("serve")
+            .current_dir(&self.root)
+            .env("HOME", &self.root) // no ~/.aws/config of the machine leaks in
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("pipelens binary");
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = None;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    let (k, v) = line.split_once(": ").expect("a header line");
+                    assert_eq!(k, "Content-Length", "only Content-Length headers are sent");
+                    len = Some(v.parse::<usize>().unwrap());
+                }
+                let mut buf = vec![0; len.expect("Content-Length")];
+                if r.read_exact(&mut buf).is_err() {
+                    return;
+                }
+                let v: Value = serde_json::from_slice(&buf).expect("json body");
+                if tx.send(v).is_err() {
+                    return;
+                }
+            }
+        });
+        let (etx, erx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = BufReader::new(stderr).read_to_string(&mut s);
+            let _ = etx.send(s);
+        });
+        let stdin = child.stdin.take().unwrap();
+        let mut server = TestServer {
+            child,
+            stdin,
+            rx,
+            stderr: erx,
+            next_id: 1,
+            notifications: Vec::new(),
+            configuration: self.configuration,
+            root: self.root.clone(),
+            init_result: Value::Null,
+        };
+        let mut caps = json!({
+            "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
+            "workspace": {"configuration": true},
+        });
+        if self.utf8 {
+            caps["general"] = json!({"positionEncodings": ["utf-8", "utf-16"]});
+        }
+        let result = server.request(
+            "initialize",
+            json!({
+                "processId": null,
+                "rootUri": uri(&self.root),
+                "capabilities": caps,
+                "initializationOptions": self.init_options,
+            }),
+        );
+        server.init_result = result.clone();
+        server.notify("initialized", json!({}));
+        server
+    }
+}
+
+pub struct TestServer {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<Value>,
+    stderr: Receiver<String>,
+    next_id: i64,
+    pub notifications: Vec<Value>,
+    configuration: Option<Value>,
+    pub root: PathBuf,
+    pub init_result: Value,
+}
+
+impl TestServer {
+    pub fn builder(root: &Path) -> Builder {
+        Builder {
+            root: root.to_path_buf(),
+            utf8: false,
+            init_options: Value::Null,
+            configuration: Some(Value::Null),
+        }
+    }
+
+    pub fn send(&mut self, msg: &Value) {
+        let body = serde_json::to_string(msg).unwrap();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    pub fn raw_request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let msg = self
+                .next_message(deadline)
+                .unwrap_or_else(|| panic!("no response to {method}"));
+            if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
+                return msg;
+            }
+            self.handle_other(msg);
+        }
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let r = self.raw_request(method, params);
+        assert!(r.get("error").is_none(), "{method} failed: {r}");
+        r["result"].clone()
+    }
+
+    fn next_message(&mut self, deadline: Instant) -> Option<Value> {
+        let now = Instant::now();
+        match self
+            .rx
+            .recv_timeout(deadline.saturating_duration_since(now))
+        {
+            Ok(v) => Some(v),
+            Err(RecvTimeoutError::Timeout) => None,
+            Err(RecvTimeoutError::Disconnected) => panic!("server exited: {}", self.stderr_text()),
+        }
+    }
+
+    fn handle_other(&mut self, msg: Value) {
+        if msg.get("id").is_some() && msg.get("method").is_some() {
+            // A request from the server.
+            let id = msg["id"].clone();
+            match msg["method"].as_str() {
+                Some("workspace/configuration") => {
+                    if let Some(cfg) = self.configuration.clone() {
+                        self.send(&json!({"jsonrpc": "2.0", "id": id, "result": [cfg]}));
+                    }
+                }
+                _ => self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null})),
+            }
+        } else {
+            self.notifications.push(msg);
+        }
+    }
+
+    /// Waits for a notification matching `pred` (already received ones count), and removes it.
+    pub fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(i) = self
+                .notifications
+                .iter()
+                .position(|n| n["method"] == method && pred(&n["params"]))
+            {
+                return self.notifications.remove(i)["params"].clone();
+            }
+            match self.next_message(deadline) {
+                Some(m) => self.handle_other(m),
+                None => panic!("no {method} matching in time; got {:?}", self.notifications),
+            }
+        }
+    }
+
+    /// The diagnostics published for `uri` at `version` (waits for them).
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let p = self.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == uri && p["version"] == version
+        });
+        p["diagnostics"].as_array().unwrap().clone()
+    }
+
+    pub fn open(&mut self, path: &Path, language: &str) -> String {
+        let u = uri(path);
+        let text = std::fs::read_to_string(path).unwrap();
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": u, "languageId": language, "version": 1, "text": text}}),
+        );
+        u
+    }
+
+    /// An incremental change replacing `[start, end)` (line, character) with `text`.
+    pub fn change(
+        &mut self,
+        uri: &str,
+        version: i64,
+        start: (u32, u32),
+        end: (u32, u32),
+        text: &str,
+    ) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{
+                    "range": {"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}},
+                    "text": text,
+                }],
+            }),
+        );
+    }
+
+    pub fn stderr_text(&mut self) -> String {
+        let _ = self.child.kill();
+        self.stderr
+            .recv_timeout(Duration::from_secs(5))
+            .unwrap_or_default()
+    }
+
+    /// `shutdown` + `exit`; returns the exit status within a second or panics.
+    pub fn shutdown(mut self) -> std::process::ExitStatus {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "server did not exit after `exit`"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// (line, character) of the first occurrence of `needle` in `text`, in UTF-16 or UTF-8 units.
+pub fn find(text: &str, needle: &str, utf8: bool) -> (u32, u32) {
+    let at = text
+        .find(needle)
+        .unwrap_or_else(|| panic!("{needle:?} not in text"));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let line = text[..at].matches('\n').count() as u32;
+    let col = if utf8 {
+        (at - line_start) as u32
+    } else {
+        text[line_start..at].encode_utf16().count() as u32
+    };
+    (line, col)
+}

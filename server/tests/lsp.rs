@@ -1,0 +1,478 @@
+//! The language server end to end: the real binary, real framing, both languages, both
+//! position encodings, incremental edits.
+
+mod common;
+
+use std::path::Path;
+
+use common::{copy_tree, find, repo, uri, TestServer};
+use serde_json::{json, Value};
+
+const PY: &str = r#"import aws_cdk as cdk
+from aws_cdk import pipelines
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        cdk.Stack(self, "Api")
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, env=cdk.Environment(account="999999999999", region="us-east-1"))
+        pipeline = pipelines.CodePipeline(self, "Pipeline", cross_account_keys=True, synth=pipelines.ShellStep("Synth", commands=[]))
+        pipeline.add_stage(AppStage(self, "Dev", env=cdk.Environment(account="111111111111", region="us-east-1")))
+        pipeline.add_stage(AppStage(self, "Prod🎉Eu", env=cdk.Environment(account="333333333333", region="eu-west-1")))
+"#;
+
+const TS: &str = r#"import * as cdk from 'aws-cdk-lib';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+
+class AppStage extends cdk.Stage {
+  constructor(scope: cdk.Stack, id: string, props?: cdk.StageProps) {
+    super(scope, id, props);
+    new cdk.Stack(this, 'Api');
+  }
+}
+
+export class PipelineStack extends cdk.Stack {
+  constructor(scope: cdk.App, id: string) {
+    super(scope, id, { env: { account: '999999999999', region: 'us-east-1' } });
+    const pipeline = new pipelines.CodePipeline(this, 'Pipeline', { crossAccountKeys: true, synth: new pipelines.ShellStep('Synth', { commands: [] }) });
+    pipeline.addStage(new AppStage(this, 'Dev', { env: { account: '111111111111', region: 'us-east-1' } }));
+    pipeline.addStage(new AppStage(this, 'Prod🎉Eu', { env: { account: '333333333333', region: 'eu-west-1' } }));
+  }
+}
+"#;
+
+struct Case {
+    lang: &'static str,
+    file: &'static str,
+    text: &'static str,
+    quote: char,
+}
+
+const CASES: [Case; 2] = [
+    Case {
+        lang: "python",
+        file: "pipeline.py",
+        text: PY,
+        quote: '"',
+    },
+    Case {
+        lang: "typescript",
+        file: "pipeline.ts",
+        text: TS,
+        quote: '\'',
+    },
+];
+
+fn app(case: &Case) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cdk.json"),
+        r#"{"app": "x", "context": {"@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2": true}}"#,
+    )
+    .unwrap();
+    let file = dir.path().join(case.file);
+    std::fs::write(&file, case.text).unwrap();
+    (dir, file)
+}
+
+fn pos(p: (u32, u32)) -> Value {
+    json!({"line": p.0, "character": p.1})
+}
+
+#[test]
+fn edits_diagnostics_and_fixes_in_both_languages_and_encodings() {
+    for case in &CASES {
+        for utf8 in [false, true] {
+            let (dir, file) = app(case);
+            let mut s = TestServer::builder(dir.path()).utf8(utf8).start();
+            let expected_enc = if utf8 { "utf-8" } else { "utf-16" };
+            assert_eq!(
+                s.init_result["capabilities"]["positionEncoding"],
+                expected_enc
+            );
+            assert_eq!(
+                s.init_result["capabilities"]["textDocumentSync"]["change"], 2,
+                "incremental sync"
+            );
+            let u = s.open(&file, case.lang);
+            assert_eq!(
+                s.diagnostics(&u, 1),
+                Vec::<Value>::new(),
+                "{} clean at open",
+                case.lang
+            );
+
+            // Type a typo into the region after the emoji: columns differ between encodings.
+            let q = case.quote;
+            let at = find(case.text, &format!("{q}eu-west-1{q}"), utf8);
+            let start = (at.0, at.1 + 1);
+            let end = (at.0, at.1 + 1 + "eu-west-1".len() as u32);
+            s.change(&u, 2, start, end, "eu-wst-1");
+            let d = s.diagnostics(&u, 2);
+            assert_eq!(d.len(), 1, "{d:?}");
+            assert_eq!(d[0]["code"], "unknown-region");
+            assert_eq!(d[0]["source"], "pipelens");
+            assert_eq!(d[0]["severity"], 1);
+            assert_eq!(
+                d[0]["range"]["start"],
+                pos(at),
+                "{} {expected_enc}",
+                case.lang
+            );
+            assert_eq!(d[0]["range"]["end"], pos((at.0, at.1 + 10)));
+
+            // The quick fix puts the real region back.
+            let actions = s.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": u}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+            );
+            let action = &actions[0];
+            assert_eq!(action["title"], "Change to `eu-west-1` (Europe (Ireland))");
+            assert_eq!(action["kind"], "quickfix");
+            let edit = &action["edit"]["changes"][&u][0];
+            assert_eq!(edit["newText"], "eu-west-1");
+            assert_eq!(edit["range"]["start"], pos(start));
+            s.change(
+                &u,
+                3,
+                start,
+                (start.0, start.1 + "eu-wst-1".len() as u32),
+                "eu-west-1",
+            );
+            assert_eq!(s.diagnostics(&u, 3), Vec::<Value>::new());
+            assert!(s.shutdown().success());
+        }
+    }
+}
+
+#[test]
+fn completion_hover_and_symbols() {
+    for case in &CASES {
+        for utf8 in [false, true] {
+            let (dir, file) = app(case);
+            let mut s = TestServer::builder(dir.path())
+                .utf8(utf8)
+                .init_options(json!({"accounts": {"sandbox": "444444444444"}}))
+                .start();
+            let u = s.open(&file, case.lang);
+            s.diagnostics(&u, 1);
+            let q = case.quote;
+
+            // Regions inside the (still closed) string after `region=`, used ones first.
+            let at = find(case.text, &format!("{q}eu-west-1{q}"), utf8);
+            let r = s.request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": u}, "position": pos((at.0, at.1 + 1))}),
+            );
+            let labels: Vec<&str> = r["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["label"].as_str().unwrap())
+                .collect();
+            assert!(labels.len() >= 30, "{labels:?}");
+            let mut sorted = r["items"].as_array().unwrap().clone();
+            sorted.sort_by_key(|i| i["sortText"].as_str().unwrap().to_string());
+            let first_two: Vec<&str> = sorted
+                .iter()
+                .take(2)
+                .map(|i| i["label"].as_str().unwrap())
+                .collect();
+            assert_eq!(
+                first_two,
+                ["eu-west-1", "us-east-1"],
+                "regions used in the workspace first"
+            );
+            let eu = sorted.iter().find(|i| i["label"] == "eu-west-1").unwrap();
+            assert_eq!(eu["detail"], "Europe (Ireland) — used in this workspace");
+
+            // Accounts: from settings and from the workspace.
+            let acc = find(case.text, "111111111111", utf8);
+            let r = s.request(
+                "textDocument/completion",
+                json!({"textDocument": {"uri": u}, "position": pos(acc)}),
+            );
+            let items = r["items"].as_array().unwrap();
+            let sandbox = items
+                .iter()
+                .find(|i| i["label"] == "444444444444")
+                .expect("settings account");
+            assert_eq!(sandbox["detail"], "sandbox");
+            assert!(
+                items.iter().any(|i| i["label"] == "999999999999"),
+                "workspace account"
+            );
+
+            // Hover: account, region, stage.
+            let h = s.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": pos((acc.0, acc.1 + 2))}),
+            );
+            assert!(
+                h["contents"]["value"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("**Account 111111111111**"),
+                "{h}"
+            );
+            let h = s.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": pos((at.0, at.1 + 3))}),
+            );
+            assert_eq!(
+                h["contents"]["value"],
+                "**eu-west-1** — Europe (Ireland)\n\nDeployed to by: `Prod🎉Eu`"
+            );
+            let dev = find(case.text, &format!("{q}Dev{q}"), utf8);
+            let h = s.request(
+                "textDocument/hover",
+                json!({"textDocument": {"uri": u}, "position": pos((dev.0, dev.1 + 1))}),
+            );
+            let md = h["contents"]["value"].as_str().unwrap();
+            assert!(md.starts_with("**Stage `Dev`** → CodePipeline stage `Dev`\n\nenv: `111111111111` / `us-east-1`\n\nstacks: Api"), "{md}");
+            assert!(
+                md.contains("Cross-account: the pipeline runs in `999999999999`"),
+                "{md}"
+            );
+
+            // Outline: pipeline → source/synth/stages.
+            let syms = s.request(
+                "textDocument/documentSymbol",
+                json!({"textDocument": {"uri": u}}),
+            );
+            let p = &syms[0];
+            assert_eq!(p["name"], "Pipeline");
+            let kids: Vec<&str> = p["children"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| c["name"].as_str().unwrap())
+                .collect();
+            assert_eq!(kids, ["Synth", "Dev", "Prod🎉Eu"]);
+            assert_eq!(p["children"][2]["detail"], "333333333333 / eu-west-1");
+        }
+    }
+}
+
+#[test]
+fn step_completion_and_stage_snippets_in_half_typed_code() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    // Start typing a new stage with pre steps at the end of the file: unclosed brackets.
+    let lines = PY.lines().count() as u32;
+    s.change(
+        &u,
+        2,
+        (lines, 0),
+        (lines, 0),
+        "        pipeline.add_stage(x, pre=[",
+    );
+    let r = s.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos((lines, 38))}),
+    );
+    let labels: Vec<&str> = r["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "ShellStep",
+            "CodeBuildStep",
+            "ManualApprovalStep",
+            "ConfirmPermissionsBroadening"
+        ]
+    );
+    assert_eq!(r["items"][0]["insertTextFormat"], 2, "snippet");
+    assert_eq!(
+        r["items"][0]["textEdit"]["newText"],
+        "pipelines.ShellStep(\"${1:Id}\", commands=[\"${2:npm ci}\"])"
+    );
+    // The rest of the file is still understood while the line is broken.
+    let d = s.diagnostics(&u, 2);
+    assert!(d.is_empty(), "{d:?}");
+    s.change(&u, 3, (lines, 0), (lines, 38), "        pipeline.");
+    let r = s.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos((lines, 17))}),
+    );
+    assert_eq!(r["items"][0]["label"], "add_stage");
+    assert!(r["items"][0]["textEdit"]["newText"]
+        .as_str()
+        .unwrap()
+        .starts_with("add_stage(${1:AppStage}(self, \"${2:Id}\", env=cdk.Environment("));
+}
+
+#[test]
+fn cross_account_keys_related_information_and_fix() {
+    let (dir, file) = app(&CASES[1]);
+    let text = TS.replace("crossAccountKeys: true, ", "");
+    std::fs::write(&file, &text).unwrap();
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "typescript");
+    let d = s.diagnostics(&u, 1);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0]["code"], "cross-account-keys");
+    assert!(d[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Set crossAccountKeys: true"));
+    let related = d[0]["relatedInformation"].as_array().unwrap();
+    assert_eq!(related.len(), 2);
+    assert_eq!(
+        related[0]["message"],
+        "stage `Dev` deploys to account 111111111111"
+    );
+    let a = s.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": u}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+    );
+    assert_eq!(a[0]["title"], "Set crossAccountKeys to true");
+    assert_eq!(
+        a[0]["edit"]["changes"][&u][0]["newText"],
+        " crossAccountKeys: true,"
+    );
+}
+
+#[test]
+fn example_app_env_in_another_file() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("examples/payments-python"), dir.path());
+    let pipeline = dir.path().join("payments/pipeline_stack.py");
+    let app_py = dir.path().join("app.py");
+    std::fs::write(
+        &app_py,
+        std::fs::read_to_string(&app_py)
+            .unwrap()
+            .replace("999999999999", "99999999999"),
+    )
+    .unwrap();
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&pipeline, "python");
+    // The pipeline's env lives in app.py: its diagnostic is published there.
+    let app_uri = uri(&app_py);
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == app_uri.as_str() && !p["diagnostics"].as_array().unwrap().is_empty()
+    });
+    assert_eq!(p["diagnostics"][0]["code"], "invalid-account");
+    let own = s.diagnostics(&u, 1);
+    assert!(
+        own.iter().all(|d| d["code"] != "invalid-account"),
+        "{own:?}"
+    );
+    let syms = s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let kids: Vec<&str> = syms[0]["children"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(kids, ["acme/payments", "Synth", "Dev", "Staging", "Prod"]);
+    assert_eq!(
+        syms[0]["children"][4]["children"][0]["name"],
+        "PromoteToProd"
+    );
+}
+
+#[test]
+fn protocol_abuse_gets_clear_errors_and_the_server_stays_up() {
+    let (dir, file) = app(&CASES[0]);
+    // A client that never answers workspace/configuration.
+    let mut s = TestServer::builder(dir.path()).configuration(None).start();
+    let nowhere = uri(&dir.path().join("nope.py"));
+    let r = s.raw_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": nowhere}, "position": pos((0, 0))}),
+    );
+    assert_eq!(r["error"]["code"], -32602);
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("document not open"));
+    let r = s.raw_request("pipelens/noSuchMethod", json!({}));
+    assert_eq!(r["error"]["code"], -32601);
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    // Edits past the end and positions out of range are clamped, not fatal.
+    s.change(&u, 2, (500, 3), (900, 0), "\n# appended\n");
+    s.diagnostics(&u, 2);
+    let h = s.raw_request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": pos((10_000, 10_000))}),
+    );
+    assert!(h.get("error").is_none(), "{h}");
+    let c = s.raw_request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos((3, 99_999))}),
+    );
+    assert!(c.get("error").is_none(), "{c}");
+    // Changes that arrive out of order are applied in version order.
+    let text_lines = PY.lines().count() as u32 + 2;
+    s.change(&u, 4, (text_lines, 0), (text_lines, 0), "b = 2\n");
+    s.change(&u, 3, (text_lines, 0), (text_lines, 0), "a = 1\n");
+    s.diagnostics(&u, 4);
+    let h = s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert_eq!(h[0]["name"], "Pipeline");
+    assert!(s.shutdown().success());
+}
+
+#[test]
+fn configuration_changes_apply() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    s.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pipelens": {"accounts": {"audit": "555555555555"}}}}),
+    );
+    let acc = find(PY, "111111111111", false);
+    // The new account shows up in completion once the settings are applied.
+    let mut found = false;
+    for _ in 0..50 {
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": pos(acc)}),
+        );
+        if r["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|i| i["label"] == "555555555555" && i["detail"] == "audit")
+        {
+            found = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    assert!(found);
+    // A bad setting is reported once, as a message, and does not stop the server.
+    s.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pipelens": {"synth": {"timeoutSeconds": "soon"}}}}),
+    );
+    let m = s.wait_for("window/showMessage", |p| {
+        p["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("synth.timeoutSeconds")
+    });
+    assert_eq!(m["type"], 2);
+    let _ = Path::new("");
+}
