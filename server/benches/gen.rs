@@ -1,0 +1,37 @@
+// A generated pipeline of about `lines` lines in `lang`: a pipeline, then stages in waves, each
+// with a few lines of steps, then filler helper code. Included by the benches and the
+// `gen_pipeline` example (an expression block so it can be `include!`d as a function body).
+{
+    let mut out = String::new();
+    let py = lang == "python";
+    if py {
+        out.push_str("import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\nACCOUNT = \"111111111111\"\n\n\nclass AppStage(cdk.Stage):\n    def __init__(self, scope, construct_id, **kwargs):\n        super().__init__(scope, construct_id, **kwargs)\n        cdk.Stack(self, \"Api\")\n\n\nclass PipelineStack(cdk.Stack):\n    def __init__(self, scope, construct_id, **kwargs):\n        super().__init__(scope, construct_id, env=cdk.Environment(account=\"999999999999\", region=\"us-east-1\"))\n        pipeline = pipelines.CodePipeline(self, \"Pipeline\", cross_account_keys=True, synth=pipelines.ShellStep(\"Synth\", commands=[\"npx cdk synth\"]))\n");
+    } else {
+        out.push_str("import * as cdk from 'aws-cdk-lib';\nimport * as pipelines from 'aws-cdk-lib/pipelines';\n\nconst ACCOUNT = '111111111111';\n\nclass AppStage extends cdk.Stage {\n  constructor(scope: cdk.Stack, id: string, props?: cdk.StageProps) {\n    super(scope, id, props);\n    new cdk.Stack(this, 'Api');\n  }\n}\n\nexport class PipelineStack extends cdk.Stack {\n  constructor(scope: cdk.App, id: string) {\n    super(scope, id, { env: { account: '999999999999', region: 'us-east-1' } });\n    const pipeline = new pipelines.CodePipeline(this, 'Pipeline', { crossAccountKeys: true, synth: new pipelines.ShellStep('Synth', { commands: ['npx cdk synth'] }) });\n");
+    }
+    let regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
+    let mut i = 0;
+    // About a third of the file is pipeline, the rest ordinary code around it.
+    while out.lines().count() < lines / 3 {
+        let r = regions[i % regions.len()];
+        if py {
+            out.push_str(&format!("        wave{i} = pipeline.add_wave(\"Wave{i}\", pre=[pipelines.ManualApprovalStep(\"Approve{i}\")])\n        wave{i}.add_stage(AppStage(self, \"Stage{i}\", env=cdk.Environment(account=ACCOUNT, region=\"{r}\")),\n                         post=[pipelines.ShellStep(\"Test{i}\", commands=[\"make test\"])])\n"));
+        } else {
+            out.push_str(&format!("    const wave{i} = pipeline.addWave('Wave{i}', {{ pre: [new pipelines.ManualApprovalStep('Approve{i}')] }});\n    wave{i}.addStage(new AppStage(this, 'Stage{i}', {{ env: {{ account: ACCOUNT, region: '{r}' }} }}), {{\n      post: [new pipelines.ShellStep('Test{i}', {{ commands: ['make test'] }})],\n    }});\n"));
+        }
+        i += 1;
+    }
+    if !py {
+        out.push_str("  }\n}\n");
+    }
+    let mut j = 0;
+    while out.lines().count() < lines {
+        if py {
+            out.push_str(&format!("\n\ndef helper_{j}(values):\n    total = 0\n    for v in values:\n        total += v * {j}\n    return {{\"name\": \"helper-{j}\", \"total\": total}}\n"));
+        } else {
+            out.push_str(&format!("\nexport function helper{j}(values: number[]): {{ name: string; total: number }} {{\n  let total = 0;\n  for (const v of values) {{\n    total += v * {j};\n  }}\n  return {{ name: 'helper-{j}', total }};\n}}\n"));
+        }
+        j += 1;
+    }
+    out
+}
