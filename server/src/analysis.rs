@@ -64,3 +64,58 @@ pub fn analyze_text(
         },
     }
 }
+
+/// What the `source-synth-change` rule found for a file, or why it could not look.
+#[derive(Debug, Default)]
+pub struct ChangeCheck {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set when there was nothing to compare against (outside git, a new file, the base not in
+    /// a shallow clone, no git): the rule said nothing, and this says why.
+    pub skipped: Option<crate::git::NoBase>,
+}
+
+/// The `source-synth-change` rule for one file: compares `current_text` (the editor's buffer,
+/// saved or not) with the file at the base revision (`HEAD` when `base` is `None`; for another
+/// revision, its merge-base with `HEAD`), given the other changed files of the app.
+///
+/// Starts `git` processes, so it is **never called on the typing path**: the language server
+/// runs it in the background (on open and save), the CLI only when asked (`--base`,
+/// `changeBase`). A file without a pipeline starts no process. `Err` only when git fails in an
+/// unexpected way or times out.
+pub fn source_synth_diagnostics(
+    file: &Path,
+    current_text: &str,
+    plugin: &'static Plugin,
+    index: &dyn AppIndex,
+    extra: &ExtraQueries,
+    base: Option<&str>,
+) -> Result<ChangeCheck, crate::git::GitError> {
+    let current = analyze_text(plugin, current_text, Some(file), index, extra).model;
+    if current.pipelines.is_empty() {
+        return Ok(ChangeCheck::default());
+    }
+    let found = match crate::git::file_base(file, base)? {
+        Ok(f) => f,
+        Err(why) => {
+            return Ok(ChangeCheck {
+                diagnostics: Vec::new(),
+                skipped: Some(why),
+            })
+        }
+    };
+    let base_model = analyze_text(plugin, &found.base_text, Some(file), index, extra).model;
+    // Other files count only inside the app (the folder with cdk.json).
+    let others = match crate::workspace::app_root(file) {
+        Some(root) => crate::git::changes_under(&found.repo, &found.changes, &root),
+        None => Vec::new(),
+    };
+    Ok(ChangeCheck {
+        diagnostics: rules::source_synth_change::check(
+            &base_model,
+            &current,
+            &others,
+            &plugin.naming,
+        ),
+        skipped: None,
+    })
+}

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cli;
 pub mod document;
+pub mod git;
 pub mod ide;
 pub mod lang;
 pub mod lsp;

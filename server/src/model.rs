@@ -146,6 +146,9 @@ pub struct Source {
     /// An explicit `action_name` prop.
     pub action_name: Option<String>,
     pub span: Span,
+    /// Every argument as evaluated (kind, repo, branch, `connection_arn`, `trigger`, …), in a
+    /// normalized form without spans: equal when only formatting or comments differ.
+    pub fingerprint: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -177,6 +180,9 @@ pub struct Step {
     /// The step's primary input source (`input=`), for a synth step.
     pub input: Option<Source>,
     pub additional_inputs: Vec<Source>,
+    /// The step's props except `input` (`commands`, `install_commands`, `env`,
+    /// `primary_output_directory`, …), evaluated and normalized like [`Source::fingerprint`].
+    pub fingerprint: String,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -246,6 +252,18 @@ pub struct Pipeline {
     pub waves: Vec<Wave>,
     /// The props object has a spread (`**props`, `...props`): props the model cannot see.
     pub props_open: bool,
+    /// Every prop the code gives, by canonical (snake_case) name, sorted by name.
+    pub props: Vec<PropFingerprint>,
+}
+
+/// One prop as evaluated, normalized so that formatting and comments do not change it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PropFingerprint {
+    /// Canonical (snake_case) name: `synth_code_build_defaults`.
+    pub name: String,
+    pub fingerprint: String,
+    /// Where the value is written.
+    pub span: Span,
 }
 
 /// Everything the model found in one file.

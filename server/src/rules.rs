@@ -9,6 +9,7 @@ mod invalid_account;
 mod missing_env;
 mod opt_in_region;
 mod pipeline_type_v1;
+pub mod source_synth_change;
 mod unknown_region;
 
 use std::path::PathBuf;

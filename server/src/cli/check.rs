@@ -10,8 +10,9 @@ use anyhow::{bail, Result};
 use super::render::{self, Reported};
 use super::sources::{index_for, plugin_for, read_text, settings_for};
 use super::{CheckArgs, EXIT_FOUND_ERRORS, EXIT_OK};
-use crate::analysis::analyze_text;
+use crate::analysis::{analyze_text, source_synth_diagnostics};
 use crate::document::position::line_col_1based;
+use crate::git::NoBase;
 use crate::rules::{Diagnostic, Severity};
 use crate::workspace::{self, Index};
 
@@ -64,10 +65,14 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
     let mut found: Vec<(PathBuf, Diagnostic)> = Vec::new();
     let mut files_checked = 0;
     let mut pipelines = 0;
+    let mut git = GitRule {
+        explicit: args.base.clone(),
+        noted: HashSet::new(),
+    };
     for (root, files) in &plan {
         let index = index_for(root.as_deref());
         for file in files {
-            let (found_here, n) = check_file(file, &index, &mut texts)?;
+            let (found_here, n) = check_file(file, &index, &mut texts, &mut git)?;
             found.extend(found_here);
             pipelines += n;
             files_checked += 1;
@@ -109,17 +114,74 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
     Ok(if errors { EXIT_FOUND_ERRORS } else { EXIT_OK })
 }
 
+/// The `source-synth-change` rule runs only when asked: `--base REV`, else `changeBase` from
+/// `pipelens.toml`. Without either, `check` starts no git process and its output does not
+/// depend on the state of the work tree (stable CI output).
+struct GitRule {
+    explicit: Option<String>,
+    /// Why the rule was skipped, said once each.
+    noted: HashSet<String>,
+}
+
+impl GitRule {
+    fn run(
+        &mut self,
+        file: &Path,
+        text: &str,
+        plugin: &'static crate::lang::Plugin,
+        index: &Index,
+        extra: &crate::lang::ExtraQueries,
+        configured: Option<&str>,
+    ) -> Result<Vec<Diagnostic>> {
+        let Some(rev) = self.explicit.clone().or(configured.map(str::to_string)) else {
+            return Ok(Vec::new());
+        };
+        let note = match source_synth_diagnostics(file, text, plugin, index, extra, Some(&rev)) {
+            Ok(c) => match c.skipped {
+                None => return Ok(c.diagnostics),
+                // A mistyped `--base` is a usage error; a base missing from a shallow clone
+                // or a `changeBase` this clone lacks only skips the rule.
+                Some(why @ NoBase::BaseMissing { shallow: false, .. })
+                    if self.explicit.is_some() =>
+                {
+                    bail!("--base: {}", why.describe())
+                }
+                Some(NoBase::NewFile) => return Ok(Vec::new()),
+                Some(why) => why.describe(),
+            },
+            Err(e) => e.to_string(),
+        };
+        if self.noted.insert(note.clone()) {
+            eprintln!(
+                "pipelens: source-synth-change skipped for {}: {note}",
+                file.display()
+            );
+        }
+        Ok(Vec::new())
+    }
+}
+
 /// Analyses one file; returns its diagnostics (with the file each points into) and how many
 /// pipelines it defines. Keeps the text of every file a diagnostic points into.
 fn check_file(
     file: &Path,
     index: &Index,
     texts: &mut BTreeMap<PathBuf, String>,
+    git: &mut GitRule,
 ) -> Result<(Vec<(PathBuf, Diagnostic)>, usize)> {
     let plugin = plugin_for(file)?;
     let text = read_text(file)?;
-    let (_, extra) = settings_for(file);
-    let analysis = analyze_text(plugin, &text, Some(file), index, &extra);
+    let (settings, extra) = settings_for(file);
+    let mut analysis = analyze_text(plugin, &text, Some(file), index, &extra);
+    let changes = git.run(
+        file,
+        &text,
+        plugin,
+        index,
+        &extra,
+        settings.change_base.as_deref(),
+    )?;
+    analysis.diagnostics.extend(changes);
     if !analysis.model.syntax_errors.is_empty() && !analysis.model.pipelines.is_empty() {
         eprintln!(
             "pipelens: {}: {} syntax error(s); the rest of the file was still checked",

@@ -827,6 +827,33 @@ impl Args {
         }
     }
 
+    /// Every prop given, by canonical name, sorted by name: keywords (Python) and the keys of
+    /// the props object at `props_at` (TypeScript). Props the model cannot see are one entry
+    /// named `…` (an unknown props object or a spread).
+    pub fn props_list(&self, props_at: usize) -> Vec<(String, V)> {
+        let mut out: Vec<(String, V)> = self
+            .keywords
+            .iter()
+            .map(|(k, v)| (ir::snake_case(k), v.clone()))
+            .collect();
+        match self.positional.get(props_at) {
+            Some(V {
+                val: Value::Dict(entries),
+                ..
+            }) => out.extend(entries.iter().map(|(k, v)| (ir::snake_case(k), v.clone()))),
+            Some(V {
+                val: Value::Null, ..
+            })
+            | None => {}
+            Some(other) => out.push(("…".into(), other.clone())),
+        }
+        if self.spread {
+            out.push(("…".into(), V::unknown(Span::default())));
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
     /// Whether the props may hold keys the model cannot see.
     pub fn props_open(&self, props_at: usize) -> bool {
         self.spread

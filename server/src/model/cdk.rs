@@ -2,10 +2,10 @@
 //! sources and environments, recognised by their canonical qualified names.
 
 use super::build::{Args, Interp, Prop};
-use super::value::{Construct, Value, V};
+use super::value::{fingerprint, Construct, Value, V};
 use super::{
-    Env, EnvState, Known, Pipeline, PipelineClass, Source, SourceKind, Span, StackSteps, Stage,
-    Step, StepKind, Wave,
+    Env, EnvState, Known, Pipeline, PipelineClass, PropFingerprint, Source, SourceKind, Span,
+    StackSteps, Stage, Step, StepKind, Wave,
 };
 use crate::lang::ir;
 
@@ -71,7 +71,33 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
     if starts_upper(last) && a.positional.len() >= 2 {
         return it.construct(Some(last.to_string()), a, span);
     }
-    V::unknown(span)
+    // Not interpreted, but a change to its arguments is still a change (a fingerprint sees it).
+    let args = a
+        .positional
+        .into_iter()
+        .map(|v| (None, v))
+        .chain(
+            a.keywords
+                .into_iter()
+                .map(|(k, v)| (Some(ir::snake_case(&k)), v)),
+        )
+        .collect();
+    V::new(Value::Call(q.to_string(), args), span)
+}
+
+/// `name=value;…` over the props, skipping `skip`.
+fn props_fingerprint(a: &Args, props_at: usize, skip: &[&str]) -> String {
+    let mut out = String::new();
+    for (name, v) in a.props_list(props_at) {
+        if skip.contains(&name.as_str()) {
+            continue;
+        }
+        out.push_str(&name);
+        out.push('=');
+        out.push_str(&fingerprint(&v));
+        out.push(';');
+    }
+    out
 }
 
 fn starts_upper(s: &str) -> bool {
@@ -122,6 +148,15 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         stages: Vec::new(),
         waves: Vec::new(),
         props_open: a.props_open(2),
+        props: a
+            .props_list(2)
+            .into_iter()
+            .map(|(name, v)| PropFingerprint {
+                fingerprint: fingerprint(&v),
+                name,
+                span: v.span,
+            })
+            .collect(),
     };
     it.pipelines.push(p);
     V::new(Value::Pipeline(it.pipelines.len() - 1), span)
@@ -200,6 +235,7 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
         span,
         input,
         additional_inputs,
+        fingerprint: props_fingerprint(a, 1, &["input"]),
     };
     V::new(Value::Step(Box::new(s)), span)
 }
@@ -214,7 +250,15 @@ fn source(method: &str, a: &Args, span: Span) -> V {
         other => SourceKind::Other(other.to_string()),
     };
     let props_at = if kind == SourceKind::Ecr { 1 } else { 2 };
+    let mut print = format!("{}(", kind.name());
+    for v in a.positional.iter().take(props_at) {
+        print.push_str(&fingerprint(v));
+        print.push(',');
+    }
+    print.push_str(&props_fingerprint(a, props_at, &[]));
+    print.push(')');
     let s = Source {
+        fingerprint: print,
         repo: a.positional.first().and_then(V::as_str).map(str::to_string),
         branch: if kind == SourceKind::Ecr {
             None

@@ -54,6 +54,10 @@ pub(super) enum Value {
     Step(Box<Step>),
     Source(Box<Source>),
     StackSteps(Box<StackSteps>),
+    /// A CDK call the model does not interpret (`BuildSpec.from_object({…})`,
+    /// `iam.PolicyStatement(…)`): unknown as a value, but its callee and arguments still count
+    /// in a fingerprint.
+    Call(String, Vec<(Option<String>, V)>),
 }
 
 /// A construct created with `(scope, id, …)`: a Stage, a Stack, or anything else.
@@ -65,6 +69,113 @@ pub(super) struct Construct {
     pub env: EnvState,
     pub span: Span,
     pub scope_is_self: bool,
+}
+
+/// A normalized rendering of an evaluated value, without spans: two values written
+/// differently (other formatting, comments, a constant instead of a literal) but evaluating
+/// the same render the same. Dict keys are sorted; list order is kept.
+pub(super) fn fingerprint(v: &V) -> String {
+    let mut out = String::new();
+    write_fingerprint(v, &mut out, 0);
+    out
+}
+
+fn write_fingerprint(v: &V, out: &mut String, depth: usize) {
+    if depth > 32 {
+        out.push('…');
+        return;
+    }
+    let quoted = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    match &v.val {
+        Value::Unknown => out.push('?'),
+        Value::Null => out.push_str("null"),
+        Value::Str(s) => out.push_str(&quoted(s)),
+        Value::Num(n) => out.push_str(n),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_fingerprint(item, out, depth + 1);
+            }
+            out.push(']');
+        }
+        Value::Dict(entries) => {
+            let mut sorted: Vec<&(String, V)> = entries.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(&b.0));
+            out.push('{');
+            for (i, (k, v)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&quoted(k));
+                out.push(':');
+                write_fingerprint(v, out, depth + 1);
+            }
+            out.push('}');
+        }
+        Value::Qual(q) => out.push_str(q),
+        Value::Class(c) => out.push_str(&format!("class:{c}")),
+        Value::Func(f) => out.push_str(&format!("fn:{f}")),
+        Value::SelfRef => out.push_str("self"),
+        Value::Method(recv, name) => {
+            write_fingerprint(recv, out, depth + 1);
+            out.push('.');
+            out.push_str(name);
+        }
+        Value::Env(e) => match e.as_ref() {
+            EnvState::Given(env) => {
+                let part = |k: &super::Known<String>| match k {
+                    super::Known::Value(s, _) => quoted(s),
+                    super::Known::Absent => "-".into(),
+                    super::Known::Unknown(_) => "?".into(),
+                };
+                out.push_str(&format!(
+                    "env({},{})",
+                    part(&env.account),
+                    part(&env.region)
+                ));
+            }
+            EnvState::Missing => out.push_str("env(-)"),
+            EnvState::Unknown => out.push_str("env(?)"),
+        },
+        Value::Pipeline(i) => out.push_str(&format!("pipeline#{i}")),
+        Value::Wave(p, w) => out.push_str(&format!("wave#{p}.{w}")),
+        Value::Construct(c) => out.push_str(&format!(
+            "new {}({})",
+            c.class.as_deref().unwrap_or("?"),
+            c.id.as_deref().map(quoted).unwrap_or_else(|| "?".into())
+        )),
+        Value::Step(s) => out.push_str(&format!(
+            "{}({};input={};{})",
+            s.kind.name(),
+            s.id.as_deref().map(quoted).unwrap_or_else(|| "?".into()),
+            s.input.as_ref().map_or("-", |i| i.fingerprint.as_str()),
+            s.fingerprint
+        )),
+        Value::Source(s) => out.push_str(&s.fingerprint),
+        Value::StackSteps(s) => out.push_str(&format!(
+            "stack_steps({})",
+            s.stack.as_deref().unwrap_or("?")
+        )),
+        Value::Call(callee, args) => {
+            out.push_str(callee);
+            out.push('(');
+            for (i, (name, v)) in args.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                if let Some(n) = name {
+                    out.push_str(n);
+                    out.push('=');
+                }
+                write_fingerprint(v, out, depth + 1);
+            }
+            out.push(')');
+        }
+    }
 }
 
 /// cdk.json context values become model values, spanned at the lookup that read them.
