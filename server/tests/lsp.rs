@@ -476,3 +476,85 @@ fn configuration_changes_apply() {
     assert_eq!(m["type"], 2);
     let _ = Path::new("");
 }
+
+fn git(dir: &Path, args: &[&str]) {
+    let ok = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "-c",
+            "init.defaultBranch=main",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        ok.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+}
+
+#[test]
+fn source_synth_change_on_unsaved_buffers() {
+    for case in &CASES {
+        let (dir, file) = app(case);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "pipeline"]);
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        assert!(s.diagnostics(&u, 1).is_empty());
+        // Change the synth commands only (in the buffer, not on disk): correctly isolated.
+        let q = case.quote;
+        let at = if case.lang == "python" {
+            find(case.text, "commands=[]", false)
+        } else {
+            find(case.text, "commands: []", false)
+        };
+        let len = if case.lang == "python" {
+            "commands=[]".len()
+        } else {
+            "commands: []".len()
+        } as u32;
+        let new = if case.lang == "python" {
+            "commands=[\"npx cdk synth\"]".to_string()
+        } else {
+            "commands: ['npx cdk synth']".to_string()
+        };
+        s.change(&u, 2, at, (at.0, at.1 + len), &new);
+        let info = s.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == u.as_str()
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "source-synth-change"))
+        });
+        let d = &info["diagnostics"][0];
+        assert_eq!(d["severity"], 3, "information when isolated: {d}");
+        // Now also change a stage: the same commit would wedge the pipeline.
+        let dev = find(case.text, &format!("{q}Dev{q}"), false);
+        s.change(&u, 3, (dev.0, dev.1 + 1), (dev.0, dev.1 + 4), "Qa");
+        let warn = s.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == u.as_str()
+                && p["diagnostics"].as_array().is_some_and(|d| {
+                    d.iter()
+                        .any(|d| d["code"] == "source-synth-change" && d["severity"] == 2)
+                })
+        });
+        let d = warn["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|d| d["code"] == "source-synth-change")
+            .unwrap()
+            .clone();
+        assert!(d["message"].as_str().unwrap().contains("commit"), "{d}");
+        assert!(
+            !d["relatedInformation"].as_array().unwrap().is_empty(),
+            "{d}"
+        );
+    }
+}

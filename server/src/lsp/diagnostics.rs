@@ -38,6 +38,102 @@ pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
     });
 }
 
+/// The source/synth change rule starts git processes: it waits for a pause in typing.
+const GIT_DEBOUNCE: Duration = Duration::from_millis(400);
+
+/// Schedules the `source-synth-change` check of `uri` (git base revision) after a pause.
+pub fn schedule_git(client: &Client, state: &Arc<State>, uri: Uri) {
+    let generation = match state.docs.lock() {
+        Ok(mut docs) => match docs.get_mut(&uri) {
+            Some(d) => {
+                d.git_generation += 1;
+                d.git_generation
+            }
+            None => return,
+        },
+        Err(_) => return,
+    };
+    let (client, state) = (client.clone(), state.clone());
+    tokio::spawn(async move {
+        tokio::time::sleep(GIT_DEBOUNCE).await;
+        run_git(&client, &state, uri, generation).await;
+    });
+}
+
+async fn run_git(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
+    let job = {
+        let Ok(docs) = state.docs.lock() else { return };
+        let Some(entry) = docs.get(&uri) else { return };
+        if entry.git_generation != generation {
+            return;
+        }
+        let Some(path) = entry.path.clone() else {
+            return;
+        };
+        (entry.doc.plugin, entry.doc.version, entry.doc.text(), path)
+    };
+    let (plugin, version, text, path) = job;
+    let st = state.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let root = workspace::app_root(&path);
+        let index = root.as_deref().map(|r| st.index_for(r));
+        let (extra, base) = match st.config.read() {
+            Ok(c) => (c.extra.clone(), c.settings.change_base.clone()),
+            Err(_) => return None,
+        };
+        let idx: &dyn AppIndex = match &index {
+            Some(i) => i.as_ref(),
+            None => &NoIndex,
+        };
+        Some(analysis::source_synth_diagnostics(
+            &path,
+            &text,
+            plugin,
+            idx,
+            &extra,
+            base.as_deref(),
+        ))
+    })
+    .await;
+    let found = match result {
+        Ok(Some(Ok(check))) => {
+            if let Some(why) = check.skipped {
+                let note = format!("source-synth-change: {}", why.describe());
+                if state.first_time(&note) {
+                    client.log_message(MessageType::INFO, note).await;
+                }
+            }
+            check.diagnostics
+        }
+        Ok(Some(Err(e))) => {
+            let note = format!("source-synth-change: git failed: {e}");
+            if state.first_time(&note) {
+                client.log_message(MessageType::WARNING, note).await;
+            }
+            Vec::new()
+        }
+        _ => return,
+    };
+    let snapshot = {
+        let Ok(mut docs) = state.docs.lock() else {
+            return;
+        };
+        let Some(entry) = docs.get_mut(&uri) else {
+            return;
+        };
+        if entry.doc.version != version {
+            return; // typed since: the next run answers for the new text
+        }
+        let changed = entry.git_diagnostics.as_ref().map(|(_, d)| d) != Some(&found);
+        entry.git_diagnostics = Some((version, found));
+        match &entry.snapshot {
+            Some(s) if s.version == version && changed => s.clone(),
+            _ => return,
+        }
+    };
+    publish(client, state, &uri, &snapshot).await;
+}
+
 /// Re-analyses every open document (settings changed, an index was rebuilt).
 pub fn schedule_all(client: &Client, state: &Arc<State>) {
     let uris: Vec<Uri> = state
@@ -148,7 +244,15 @@ async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot
     let enc = state.encoding();
     let mut own = Vec::new();
     let mut foreign: HashMap<Uri, Vec<lsp::Diagnostic>> = HashMap::new();
-    for d in &snap.analysis.diagnostics {
+    let git: Vec<crate::rules::Diagnostic> = state
+        .docs
+        .lock()
+        .ok()
+        .and_then(|d| d.get(uri).and_then(|e| e.git_diagnostics.clone()))
+        .filter(|(v, _)| *v == snap.version)
+        .map(|(_, d)| d)
+        .unwrap_or_default();
+    for d in snap.analysis.diagnostics.iter().chain(git.iter()) {
         match &d.file {
             None => own.push(to_proto::diagnostic(&snap.rope, d, enc, uri, |p| {
                 rope_of_file(state, p)

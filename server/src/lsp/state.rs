@@ -32,6 +32,10 @@ pub struct DocEntry {
     pub snapshot: Option<Arc<Snapshot>>,
     /// Bumped on every change; a scheduled analysis that sees another value is stale.
     pub generation: u64,
+    /// The same for the slower, process-starting checks (git base revision).
+    pub git_generation: u64,
+    /// Diagnostics of the `source-synth-change` rule and the version they were computed for.
+    pub git_diagnostics: Option<(i32, Vec<crate::rules::Diagnostic>)>,
 }
 
 pub struct Config {

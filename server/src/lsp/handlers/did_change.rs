@@ -54,11 +54,13 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
                     }
                 }
             }
-            diagnostics::schedule(&client, &state, uri);
+            diagnostics::schedule(&client, &state, uri.clone());
+            diagnostics::schedule_git(&client, &state, uri);
         });
         return;
     }
-    diagnostics::schedule(&b.client, &b.state, uri);
+    diagnostics::schedule(&b.client, &b.state, uri.clone());
+    diagnostics::schedule_git(&b.client, &b.state, uri);
 }
 
 /// Applies the pending changes that follow the current version (all of them when `force`).

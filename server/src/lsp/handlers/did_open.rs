@@ -29,9 +29,12 @@ pub fn handle(b: &Backend, p: DidOpenTextDocumentParams) {
         pending: BTreeMap::new(),
         snapshot: None,
         generation: 0,
+        git_generation: 0,
+        git_diagnostics: None,
     };
     if let Ok(mut docs) = b.state.docs.lock() {
         docs.insert(doc.uri.clone(), entry);
     }
-    diagnostics::schedule(&b.client, &b.state, doc.uri);
+    diagnostics::schedule(&b.client, &b.state, doc.uri.clone());
+    diagnostics::schedule_git(&b.client, &b.state, doc.uri);
 }

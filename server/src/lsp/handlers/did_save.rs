@@ -12,4 +12,5 @@ pub fn handle(b: &Backend, p: DidSaveTextDocumentParams) {
         b.state.invalidate_index(&root);
     }
     diagnostics::schedule_all(&b.client, &b.state);
+    diagnostics::schedule_git(&b.client, &b.state, p.text_document.uri);
 }
