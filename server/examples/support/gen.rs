@@ -1,7 +1,9 @@
-// A generated pipeline of about `lines` lines in `lang`: a pipeline, then stages in waves, each
-// with a few lines of steps, then filler helper code. Included by the benches and the
-// `gen_pipeline` example (an expression block so it can be `include!`d as a function body).
-{
+//! A generated pipeline of about `lines` lines in `lang`: a pipeline, then stages in waves,
+//! each with a few lines of steps, then ordinary helper code. Shared by the benchmarks and the
+//! `gen_pipeline` example.
+
+/// The generated source text.
+pub fn generate(lang: &str, lines: usize) -> String {
     let mut out = String::new();
     let py = lang == "python";
     if py {
