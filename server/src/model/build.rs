@@ -159,6 +159,8 @@ pub(super) struct Interp<'a> {
     pub(super) children: Option<Vec<Construct>>,
     /// The env a class passes to its own base constructor (`super().__init__(…, env=…)`).
     pub(super) super_env: Option<EnvState>,
+    /// The stacks of each Stage class followed so far.
+    stack_cache: HashMap<String, Option<Vec<Stack>>>,
 }
 
 impl<'a> Interp<'a> {
@@ -204,6 +206,7 @@ impl<'a> Interp<'a> {
             instantiations: Vec::new(),
             children: None,
             super_env: None,
+            stack_cache: HashMap::new(),
         }
     }
 
@@ -736,7 +739,19 @@ impl<'a> Interp<'a> {
     }
 
     /// Follows a Stage class's constructor and returns the stacks it creates.
+    /// Follows a Stage class's constructor and returns the stacks it creates. The answer does
+    /// not depend on the call (the constructor runs with unknown arguments), so it is cached
+    /// per class: a pipeline adding the same Stage class a thousand times follows it once.
     pub(super) fn stage_stacks(&mut self, class: &str) -> Option<Vec<Stack>> {
+        if let Some(cached) = self.stack_cache.get(class) {
+            return cached.clone();
+        }
+        let stacks = self.follow_stage_class(class);
+        self.stack_cache.insert(class.to_string(), stacks.clone());
+        stacks
+    }
+
+    fn follow_stage_class(&mut self, class: &str) -> Option<Vec<Stack>> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -750,7 +765,12 @@ impl<'a> Interp<'a> {
             };
         let mut sub = Interp::new(module, file, self.index);
         sub.depth = self.depth + 1;
-        sub.module_pass();
+        if std::ptr::eq(module, self.module) {
+            // The same file: its module-level names are already known.
+            sub.globals = self.globals.clone();
+        } else {
+            sub.module_pass();
+        }
         sub.children = Some(Vec::new());
         sub.run_class(def, &[]);
         let other_file = (file != self.file)

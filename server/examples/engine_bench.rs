@@ -1,0 +1,100 @@
+//! Engine cost per phase on generated pipelines of 1k/10k/50k lines, and an incremental
+//! re-parse after a one-character edit against a full parse:
+//! `cargo run --release --example engine_bench`
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use std::time::Instant;
+
+use pipelens::analysis::analyze;
+use pipelens::document::{Change, Document, Encoding, Pos};
+use pipelens::lang::{self, ExtraQueries};
+use pipelens::model::NoIndex;
+
+fn median(f: &mut dyn FnMut() -> f64, runs: usize) -> f64 {
+    let mut v: Vec<f64> = (0..runs).map(|_| f()).collect();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1e3
+}
+
+fn main() {
+    println!("| input | full parse | lower (IR) | parse+model+rules (analyze) | edit + incremental re-parse |");
+    println!("| --- | --- | --- | --- | --- |");
+    for lang_name in ["python", "typescript"] {
+        let plugin = lang::for_language_id(lang_name).unwrap();
+        for lines in [1_000, 10_000, 50_000] {
+            let text = gen::generate(lang_name, lines);
+            let runs = if lines >= 50_000 { 5 } else { 15 };
+            let parse = median(
+                &mut || {
+                    let t = Instant::now();
+                    plugin.parser().parse(&text, None).unwrap();
+                    ms(t)
+                },
+                runs,
+            );
+            let tree = plugin.parser().parse(&text, None).unwrap();
+            let lower = median(
+                &mut || {
+                    let t = Instant::now();
+                    std::hint::black_box(plugin.lower(&tree, &text));
+                    ms(t)
+                },
+                runs,
+            );
+            let extra = ExtraQueries::default();
+            let analysis = median(
+                &mut || {
+                    let t = Instant::now();
+                    std::hint::black_box(analyze(plugin, &text, &tree, None, &NoIndex, &extra));
+                    ms(t)
+                },
+                runs,
+            );
+            let mut doc = Document::new(plugin, &text, 1);
+            let line = (text[..text.find("us-east-1").unwrap()]
+                .matches('\n')
+                .count()) as u32;
+            let mut version = 1;
+            let incremental = median(
+                &mut || {
+                    version += 1;
+                    let t = Instant::now();
+                    let p = Pos { line, character: 0 };
+                    doc.apply(
+                        &[Change {
+                            range: Some((p, p)),
+                            text: " ",
+                        }],
+                        Encoding::Utf16,
+                        version,
+                    );
+                    doc.tree();
+                    let r = ms(t);
+                    version += 1;
+                    let q = Pos { line, character: 1 };
+                    doc.apply(
+                        &[Change {
+                            range: Some((p, q)),
+                            text: "",
+                        }],
+                        Encoding::Utf16,
+                        version,
+                    );
+                    doc.tree();
+                    r
+                },
+                runs,
+            );
+            println!(
+                "| {lang_name} {lines} lines ({} KB) | {parse:.2} ms | {lower:.2} ms | {analysis:.2} ms | {incremental:.3} ms |",
+                text.len() / 1024
+            );
+        }
+    }
+}

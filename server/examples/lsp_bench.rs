@@ -1,0 +1,280 @@
+//! LSP-level latency over real stdio, against the release binary:
+//! `cargo run --release --example lsp_bench -- [path/to/pipelens]`
+//!
+//! Measures: `initialize` round trip; completion latency and edit→fresh-diagnostics latency
+//! on a generated 10,000-line pipeline while an edit arrives every 20 ms; resident memory with
+//! 100 pipeline files open. Prints a table for benches/README.md.
+
+#[path = "support/gen.rs"]
+mod gen;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+struct Conn {
+    child: Child,
+    stdin: ChildStdin,
+    rx: Receiver<(Instant, Value)>,
+    id: i64,
+}
+
+impl Conn {
+    fn start(bin: &str, dir: &std::path::Path) -> Conn {
+        let mut child = Command::new(bin)
+            .arg("serve")
+            .current_dir(dir)
+            .env("HOME", dir)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("pipelens binary");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut r = BufReader::new(stdout);
+            loop {
+                let mut len = 0;
+                loop {
+                    let mut line = String::new();
+                    if r.read_line(&mut line).unwrap_or(0) == 0 {
+                        return;
+                    }
+                    let line = line.trim_end();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some(v) = line.strip_prefix("Content-Length: ") {
+                        len = v.parse().unwrap();
+                    }
+                }
+                let mut buf = vec![0; len];
+                if r.read_exact(&mut buf).is_err() {
+                    return;
+                }
+                let _ = tx.send((Instant::now(), serde_json::from_slice(&buf).unwrap()));
+            }
+        });
+        let stdin = child.stdin.take().unwrap();
+        Conn {
+            child,
+            stdin,
+            rx,
+            id: 0,
+        }
+    }
+
+    fn send(&mut self, v: Value) {
+        let body = v.to_string();
+        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn request(&mut self, method: &str, params: Value) -> i64 {
+        self.id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": self.id, "method": method, "params": params}));
+        self.id
+    }
+
+    fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Waits for the response to `id`, passing other messages to `other`.
+    fn wait(&mut self, id: i64, mut other: impl FnMut(Instant, &Value)) -> (Instant, Value) {
+        loop {
+            let (t, v) = self
+                .rx
+                .recv_timeout(Duration::from_secs(30))
+                .expect("server answers");
+            if v.get("id") == Some(&json!(id)) && v.get("method").is_none() {
+                return (t, v);
+            }
+            other(t, &v);
+        }
+    }
+
+    fn init(&mut self, root: &std::path::Path) {
+        let id = self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": format!("file://{}", root.display()), "capabilities": {}}),
+        );
+        self.wait(id, |_, _| {});
+        self.notify("initialized", json!({}));
+    }
+
+    fn rss_kb(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn pct(v: &mut [f64], p: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn main() {
+    let bin = std::env::args()
+        .nth(1)
+        .unwrap_or_else(|| "target/release/pipelens".into());
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"x\"}").unwrap();
+
+    // 1. initialize round trip, fresh process each time.
+    let mut init = Vec::new();
+    for _ in 0..20 {
+        let mut c = Conn::start(&bin, dir.path());
+        let t0 = Instant::now();
+        let id = c.request("initialize", json!({"processId": null, "capabilities": {}}));
+        let (t, _) = c.wait(id, |_, _| {});
+        init.push((t - t0).as_secs_f64() * 1e3);
+    }
+
+    // 2. typing into a 10,000-line pipeline.
+    let mut report = Vec::new();
+    for lang in ["python", "typescript"] {
+        let ext = if lang == "python" { "py" } else { "ts" };
+        let text = gen::generate(lang, 10_000);
+        let file = dir.path().join(format!("big.{ext}"));
+        std::fs::write(&file, &text).unwrap();
+        let uri = format!("file://{}", file.display());
+        let mut c = Conn::start(&bin, dir.path());
+        c.init(dir.path());
+        c.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": lang, "version": 1, "text": text}}),
+        );
+        // The first region literal: edits toggle it between a good and a mistyped region.
+        let q = if lang == "python" { '"' } else { '\'' };
+        let needle = format!("{q}us-east-1{q}");
+        let at = text.find(&needle).unwrap() + 1;
+        let line = text[..at].matches('\n').count();
+        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let mut sent: std::collections::HashMap<i64, Instant> = Default::default();
+        let mut diag_lat = Vec::new();
+        let mut comp_lat = Vec::new();
+        let start = Instant::now();
+        let mut version = 1;
+        let mut current = "us-east-1";
+        while start.elapsed() < Duration::from_secs(8) {
+            let tick = Instant::now();
+            version += 1;
+            let next = if current == "us-east-1" {
+                "us-east-2"
+            } else {
+                "us-east-1"
+            };
+            c.notify(
+                "textDocument/didChange",
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
+                    "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + current.len()}},
+                    "text": next}]}),
+            );
+            current = next;
+            sent.insert(version, Instant::now());
+            let t0 = Instant::now();
+            let id = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 3}}));
+            let (t, resp) = c.wait(id, |t, v| {
+                if v["method"] == "textDocument/publishDiagnostics" {
+                    if let Some(s) = v["params"]["version"]
+                        .as_i64()
+                        .and_then(|ver| sent.get(&ver))
+                    {
+                        diag_lat.push((t - *s).as_secs_f64() * 1e3);
+                    }
+                }
+            });
+            assert!(
+                resp["result"]["items"]
+                    .as_array()
+                    .is_some_and(|i| i.len() > 30),
+                "{resp}"
+            );
+            comp_lat.push((t - t0).as_secs_f64() * 1e3);
+            let spent = tick.elapsed();
+            if spent < Duration::from_millis(20) {
+                std::thread::sleep(Duration::from_millis(20) - spent);
+            }
+        }
+        // The last edit's diagnostics.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            let Ok((t, v)) = c.rx.recv_timeout(Duration::from_millis(200)) else {
+                break;
+            };
+            if v["method"] == "textDocument/publishDiagnostics" {
+                if let Some(s) = v["params"]["version"]
+                    .as_i64()
+                    .and_then(|ver| sent.get(&ver))
+                {
+                    diag_lat.push((t - *s).as_secs_f64() * 1e3);
+                }
+                if v["params"]["version"] == version {
+                    break;
+                }
+            }
+        }
+        let edits = version - 1;
+        report.push(format!(
+            "| {lang} 10k lines, edit every 20 ms ({edits} edits) | completion p50 {:.2} ms, p99 {:.2} ms | diagnostics published for {} versions; edit→diagnostics p50 {:.1} ms, p99 {:.1} ms |",
+            pct(&mut comp_lat.clone(), 0.5),
+            pct(&mut comp_lat, 0.99),
+            diag_lat.len(),
+            pct(&mut diag_lat.clone(), 0.5),
+            pct(&mut diag_lat, 0.99),
+        ));
+    }
+
+    // 3. memory with 100 pipeline files open.
+    let mut c = Conn::start(&bin, dir.path());
+    c.init(dir.path());
+    let rss_idle = c.rss_kb();
+    for i in 0..100 {
+        let text = gen::generate(if i % 2 == 0 { "python" } else { "typescript" }, 300);
+        let ext = if i % 2 == 0 { "py" } else { "ts" };
+        let file = dir.path().join(format!("p{i}.{ext}"));
+        std::fs::write(&file, &text).unwrap();
+        c.notify("textDocument/didOpen", json!({"textDocument": {"uri": format!("file://{}", file.display()), "languageId": if ext == "py" {"python"} else {"typescript"}, "version": 1, "text": text}}));
+    }
+    let id = c.request("shutdown", Value::Null);
+    // Give the analyses time to finish before reading the resident size.
+    std::thread::sleep(Duration::from_secs(2));
+    let rss_100 = c.rss_kb();
+    c.wait(id, |_, _| {});
+
+    println!("| measure | result |");
+    println!("| --- | --- |");
+    println!(
+        "| initialize round trip (fresh process, 20 runs) | p50 {:.2} ms, max {:.2} ms |",
+        pct(&mut init.clone(), 0.5),
+        pct(&mut init, 1.0)
+    );
+    for r in report {
+        println!("{r}");
+    }
+    println!(
+        "| resident memory | idle {:.1} MB; 100 pipeline files (300 lines each) open {:.1} MB |",
+        rss_idle as f64 / 1024.0,
+        rss_100 as f64 / 1024.0
+    );
+}
