@@ -6,6 +6,7 @@ pub mod cli;
 pub mod document;
 pub mod lang;
 pub mod model;
+pub mod predict;
 pub mod regions;
 pub mod rules;
 pub mod workspace;
