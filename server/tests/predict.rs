@@ -170,3 +170,51 @@ fn prediction_of_every_corpus_app_equals_its_synthesized_pipeline() {
         failures.join("\n\n")
     );
 }
+
+#[test]
+fn what_the_model_cannot_follow_is_marked_uncertain_not_guessed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pipeline.py");
+    std::fs::write(
+        &file,
+        r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from somewhere_else import ServiceStage, make_id
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("acme/app", "main"),
+            commands=["cdk synth"]))
+        pipeline.add_stage(ServiceStage(self, "Beta"))
+        pipeline.add_stage(ServiceStage(self, make_id()))
+"#,
+    )
+    .unwrap();
+    let v = preview(&file);
+    let stages: Vec<(String, bool)> = v["pipelines"][0]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["name"].as_str().unwrap().to_string(),
+                s["certain"] == true,
+            )
+        })
+        .collect();
+    let s = |n: &str, c: bool| (n.to_string(), c);
+    assert_eq!(
+        stages,
+        vec![
+            s("Source", true),
+            s("Build", true),
+            s("UpdatePipeline", true),
+            // The Stage class is in a module pipelens cannot read: its stacks are unknown.
+            s("Beta", false),
+            s("?", false),
+        ]
+    );
+}
