@@ -3,6 +3,7 @@
 
 mod check;
 mod model_cmd;
+mod preview;
 mod render;
 mod sources;
 
@@ -29,6 +30,8 @@ enum Command {
     Check(CheckArgs),
     /// Print the pipeline model of one file.
     Model(ModelArgs),
+    /// Show the CodePipeline stages and actions `cdk synth` will generate.
+    Preview(PreviewArgs),
 }
 
 #[derive(clap::Args, Debug)]
@@ -65,6 +68,25 @@ pub enum ModelFormat {
     Json,
 }
 
+#[derive(clap::Args, Debug)]
+pub struct PreviewArgs {
+    /// A pipeline file, or a folder searched for CDK apps by their cdk.json. Default: `.`
+    path: Option<PathBuf>,
+    /// Run the real `cdk synth` and show what it generated instead of the prediction.
+    #[arg(long)]
+    synth: bool,
+    #[arg(long, value_enum, default_value_t = PreviewFormat::Text)]
+    format: PreviewFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PreviewFormat {
+    Text,
+    Json,
+    Mermaid,
+    Svg,
+}
+
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_FOUND_ERRORS: i32 = 1;
 pub const EXIT_USAGE: i32 = 2;
@@ -95,6 +117,7 @@ where
         Command::Serve => unreachable!("handled above"),
         Command::Check(a) => check::run(a, &mut out),
         Command::Model(a) => model_cmd::run(a, &mut out),
+        Command::Preview(a) => preview::run(a, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -9,6 +9,7 @@ pub mod ide;
 pub mod lang;
 pub mod lsp;
 pub mod model;
+pub mod predict;
 pub mod regions;
 pub mod rules;
 pub mod workspace;

@@ -192,6 +192,9 @@ pub struct Stack {
     /// The file that creates the stack, when it is not the pipeline's file.
     pub file: Option<PathBuf>,
     pub span: Span,
+    /// Ids of the stacks of the same Stage this one waits for (`add_dependency` /
+    /// `addDependency`). Dependencies from cross-stack references are not seen.
+    pub depends_on: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -298,3 +298,106 @@ fn a_folder_without_cdk_json_is_checked_file_by_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no cdk.json"), "{}", stderr(&o));
 }
+
+#[test]
+fn preview_json_follows_the_contract() {
+    let o = pipelens(
+        &[
+            "preview",
+            "examples/payments-typescript",
+            "--format",
+            "json",
+        ],
+        &repo(),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let p = &v["pipelines"][0];
+    assert_eq!(p["id"], "Pipeline");
+    assert_eq!(
+        p["file"],
+        "examples/payments-typescript/lib/pipeline-stack.ts"
+    );
+    assert_eq!(p["line"], 14);
+    assert_eq!(p["origin"], "predicted");
+    let names: Vec<&str> = p["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Source",
+            "Build",
+            "UpdatePipeline",
+            "Dev",
+            "Staging",
+            "Prod"
+        ]
+    );
+    let prod = &p["stages"][5];
+    assert_eq!(prod["certain"], true);
+    assert_eq!(prod["line"], 42);
+    let approval = &prod["actions"][0];
+    assert_eq!(
+        approval,
+        &serde_json::json!({"name": "PromoteToProd", "runOrder": 1, "kind": "approval",
+            "account": "999999999999", "region": "us-east-1"})
+    );
+    let deploy = &prod["actions"][5];
+    assert_eq!(deploy["name"], "ProdEuWest1.Api.Deploy");
+    assert_eq!(deploy["kind"], "deploy");
+    assert_eq!(deploy["account"], "333333333333");
+    assert_eq!(deploy["region"], "eu-west-1");
+}
+
+#[test]
+fn preview_synth_is_refused_until_this_build_can_synthesize() {
+    let o = pipelens(&["preview", "examples/payments-python", "--synth"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("not available in this build"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn preview_text_mermaid_and_svg_show_every_stage() {
+    let file = "examples/payments-python/payments/pipeline_stack.py";
+    let text = pipelens(&["preview", file], &repo());
+    assert_eq!(text.status.code(), Some(0), "{}", stderr(&text));
+    let t = stdout(&text);
+    assert!(t.contains("  Prod  line 66"), "{t}");
+    assert!(
+        t.contains(
+            "     2  ProdEuWest1.Api.Prepare       prepare              333333333333 eu-west-1"
+        ),
+        "{t}"
+    );
+
+    let mermaid = stdout(&pipelens(
+        &["preview", file, "--format", "mermaid"],
+        &repo(),
+    ));
+    assert!(mermaid.contains("flowchart LR\n"), "{mermaid}");
+    assert_eq!(mermaid.matches("  subgraph ").count(), 6, "{mermaid}");
+    assert!(mermaid.contains("{\"1. PromoteToProd\"}"), "{mermaid}");
+
+    let svg = stdout(&pipelens(&["preview", file, "--format", "svg"], &repo()));
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.trim_end().ends_with("</svg>"));
+    assert_eq!(svg.matches("<g>").count(), 6, "one column per stage");
+    assert!(svg.contains(">ProdUsEast1.Database.Deploy<"));
+    assert!(svg.contains("deploy · 333333333333 · eu-west-1"));
+}
+
+#[test]
+fn preview_of_a_missing_path_is_an_io_error() {
+    let o = pipelens(&["preview", "no/such/app"], &repo());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("no such file or folder"));
+}

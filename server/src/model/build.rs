@@ -159,8 +159,10 @@ pub(super) struct Interp<'a> {
     pub(super) children: Option<Vec<Construct>>,
     /// The env a class passes to its own base constructor (`super().__init__(…, env=…)`).
     pub(super) super_env: Option<EnvState>,
-    /// The stacks of each Stage class followed so far.
-    stack_cache: HashMap<String, Option<Vec<Stack>>>,
+    /// `a.add_dependency(b)` between constructs: (id of a, id of b).
+    pub(super) dependencies: Vec<(String, String)>,
+    /// What following each Stage class found, by class name.
+    stage_cache: HashMap<String, Option<FollowedStage>>,
 }
 
 impl<'a> Interp<'a> {
@@ -197,6 +199,7 @@ impl<'a> Interp<'a> {
             index,
             globals,
             self_attrs: HashMap::new(),
+            dependencies: Vec::new(),
             classes,
             funcs,
             frames: vec![Frame::default()],
@@ -206,7 +209,7 @@ impl<'a> Interp<'a> {
             instantiations: Vec::new(),
             children: None,
             super_env: None,
-            stack_cache: HashMap::new(),
+            stage_cache: HashMap::new(),
         }
     }
 
@@ -528,6 +531,22 @@ impl<'a> Interp<'a> {
                     obj.span,
                 ),
             },
+            // `stage.api_stack`: a stack the Stage class keeps as an attribute.
+            Value::Construct(c) if c.class.as_deref().is_some_and(|n| self.is_stage_class(n)) => {
+                let class = c.class.clone().unwrap_or_default();
+                match self.follow_stage(&class) {
+                    Some(f) => match f.attrs.get(name) {
+                        Some(
+                            v @ V {
+                                val: Value::Construct(_),
+                                ..
+                            },
+                        ) => v.clone(),
+                        _ => V::unknown(obj.span),
+                    },
+                    None => V::unknown(obj.span),
+                }
+            }
             // Kept as a method of an unknown value: `app.node.try_get_context("k")` still works.
             _ => V::new(
                 Value::Method(Box::new(obj.clone()), name.to_string()),
@@ -636,6 +655,16 @@ impl<'a> Interp<'a> {
                 }
             }
             (Value::Qual(q), _) => cdk::call_qual(self, &format!("{q}.{name}"), a, span),
+            (Value::Construct(c), "add_dependency") => {
+                if let (Some(from), Some(Value::Construct(to))) =
+                    (&c.id, a.positional.first().map(|v| &v.val))
+                {
+                    if let Some(to) = &to.id {
+                        self.dependencies.push((from.clone(), to.clone()));
+                    }
+                }
+                V::unknown(span)
+            }
             (Value::SelfRef, _) => {
                 // `self.add_stages(pipeline)`: run the class's own method.
                 let class = self.frames.last().and_then(|f| f.class.clone());
@@ -738,20 +767,20 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// Follows a Stage class's constructor and returns the stacks it creates.
-    /// Follows a Stage class's constructor and returns the stacks it creates. The answer does
-    /// not depend on the call (the constructor runs with unknown arguments), so it is cached
-    /// per class: a pipeline adding the same Stage class a thousand times follows it once.
-    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<Vec<Stack>> {
-        if let Some(cached) = self.stack_cache.get(class) {
+    /// Follows a Stage class's constructor: the constructs it creates with `self` as scope,
+    /// the attributes it sets on `self`, and the dependencies it adds between them. The answer
+    /// does not depend on the call (the constructor runs with unknown arguments), so it is
+    /// cached per class: a pipeline adding the same Stage class a thousand times follows it once.
+    fn follow_stage(&mut self, class: &str) -> Option<FollowedStage> {
+        if let Some(cached) = self.stage_cache.get(class) {
             return cached.clone();
         }
-        let stacks = self.follow_stage_class(class);
-        self.stack_cache.insert(class.to_string(), stacks.clone());
-        stacks
+        let followed = self.follow_stage_uncached(class);
+        self.stage_cache.insert(class.to_string(), followed.clone());
+        followed
     }
 
-    fn follow_stage_class(&mut self, class: &str) -> Option<Vec<Stack>> {
+    fn follow_stage_uncached(&mut self, class: &str) -> Option<FollowedStage> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -777,9 +806,9 @@ impl<'a> Interp<'a> {
             .then(|| file.map(Path::to_path_buf))
             .flatten();
         let children = sub.children.take().unwrap_or_default();
-        let stacks = children
-            .into_iter()
-            .filter(|c| {
+        let stack_classes: Vec<bool> = children
+            .iter()
+            .map(|c| {
                 c.class.as_deref().is_some_and(|n| {
                     sub.is_stack_class(n)
                         || n == "Stack"
@@ -787,17 +816,52 @@ impl<'a> Interp<'a> {
                         || n.ends_with("Stack")
                 })
             })
-            .map(|c| Stack {
+            .collect();
+        Some(FollowedStage {
+            children,
+            stack_classes,
+            attrs: std::mem::take(&mut sub.self_attrs),
+            dependencies: std::mem::take(&mut sub.dependencies),
+            other_file,
+        })
+    }
+
+    /// Follows a Stage class's constructor and returns the stacks it creates.
+    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<Vec<Stack>> {
+        let f = self.follow_stage(class)?;
+        let stacks = f
+            .children
+            .into_iter()
+            .zip(f.stack_classes)
+            .filter(|(_, is_stack)| *is_stack)
+            .map(|(c, _)| Stack {
+                depends_on: f
+                    .dependencies
+                    .iter()
+                    .filter(|(from, _)| Some(from) == c.id.as_ref())
+                    .map(|(_, to)| to.clone())
+                    .collect(),
                 id: c.id,
                 class: c
                     .class
                     .map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
-                file: other_file.clone(),
+                file: f.other_file.clone(),
                 span: c.span,
             })
             .collect();
         Some(stacks)
     }
+}
+
+/// What following a Stage class's constructor found.
+#[derive(Clone)]
+struct FollowedStage {
+    children: Vec<Construct>,
+    /// For each child: whether it is a stack.
+    stack_classes: Vec<bool>,
+    attrs: HashMap<String, V>,
+    dependencies: Vec<(String, String)>,
+    other_file: Option<PathBuf>,
 }
 
 /// Evaluated call arguments.

@@ -58,6 +58,9 @@ fn stack(s: &Stack) -> Value {
     if let Some(f) = &s.file {
         v["file"] = json!(f.display().to_string());
     }
+    if !s.depends_on.is_empty() {
+        v["dependsOn"] = json!(s.depends_on);
+    }
     v
 }
 

@@ -1,0 +1,541 @@
+//! Model → graph → stages: builds the graph `PipelineGraph` (aws-cdk-lib
+//! `helpers-internal/pipeline-graph.ts`) would build from the blueprint, then lays it out as
+//! `CodePipeline.pipelineStagesAndActionsFromGraph` does (`codepipeline/codepipeline.ts`).
+
+use std::collections::{HashMap, HashSet};
+
+use super::graph::{chunk_tranches, Graph, NodeId};
+use super::{Action, ActionKind, PredictedStage, Prediction};
+use crate::model::{EnvState, Known, Pipeline, Source, SourceKind, Span, Stage, Step, StepKind};
+
+/// CodePipeline's limit of actions per stage; CDK splits a bigger stage into `Name.1`, `Name.2`.
+const MAX_ACTIONS_PER_STAGE: usize = 50;
+/// CDK shortens longer action names with a hash; pipelens does not compute that hash.
+const MAX_ACTION_NAME: usize = 100;
+/// Stands for a name the model cannot know.
+const UNKNOWN: &str = "?";
+
+type Target = (Option<String>, Option<String>);
+
+#[derive(Debug)]
+struct Leaf {
+    kind: ActionKind,
+    /// The name the action gets regardless of its place (sources name themselves).
+    fixed_name: Option<String>,
+    account: Option<String>,
+    region: Option<String>,
+    member: Option<String>,
+    span: Span,
+    certain: bool,
+}
+
+/// What a top-level group (a future CodePipeline stage) came from.
+struct Top {
+    span: Span,
+    certain: bool,
+    members: Vec<String>,
+}
+
+struct Builder<'a> {
+    p: &'a Pipeline,
+    g: Graph<Leaf>,
+    pipeline_target: Target,
+    /// Source nodes by the span of the `CodePipelineSource` call (one object per call site).
+    sources: HashMap<usize, NodeId>,
+    synth: Option<NodeId>,
+    last_preparation: Option<NodeId>,
+    top: HashMap<NodeId, Top>,
+    use_change_sets: bool,
+}
+
+pub fn predict(p: &Pipeline) -> Prediction {
+    let pipeline_target = match &p.env {
+        EnvState::Given(e) => (e.account.value().cloned(), e.region.value().cloned()),
+        _ => (None, None),
+    };
+    let use_change_sets = p.use_change_sets.or_default(true);
+    let mut b = Builder {
+        p,
+        g: Graph::new(),
+        pipeline_target,
+        sources: HashMap::new(),
+        synth: None,
+        last_preparation: None,
+        top: HashMap::new(),
+        use_change_sets: use_change_sets.unwrap_or(true),
+    };
+    b.build(use_change_sets.is_some());
+    b.layout()
+}
+
+impl Builder<'_> {
+    fn build(&mut self, change_sets_known: bool) {
+        let p = self.p;
+        let build = self.top_level("Build", p.synth.as_ref().map_or(p.span, |s| s.span));
+        if let Some(synth) = &p.synth {
+            let n = self.add_step(synth, build, None, (None, None));
+            if let Some(leaf) = self.g.nodes[n].leaf.as_mut() {
+                leaf.kind = ActionKind::Build;
+            }
+            self.synth = Some(n);
+            if synth.input.is_none() {
+                // The synth's source is there, the model just cannot see it: keep Source first.
+                let source = self.top_level("Source", p.span);
+                self.g.depend_on(n, source);
+            }
+        } else {
+            self.uncertain(build);
+        }
+        self.last_preparation = self.synth;
+
+        let self_mutation = p.self_mutation.or_default(true);
+        if self_mutation != Some(false) {
+            let stage = self.top_level("UpdatePipeline", p.span);
+            let leaf = self.leaf(ActionKind::SelfMutate, p.span, None, (None, None));
+            let n = self.g.leaf("SelfMutate", leaf);
+            self.g.add(stage, n);
+            if let Some(s) = self.synth {
+                self.g.depend_on(n, s);
+            }
+            if self_mutation.is_none() {
+                self.uncertain(stage);
+            }
+            self.last_preparation = Some(n);
+        }
+
+        let mut previous: Option<NodeId> = None;
+        for wave in &p.waves {
+            let stage_graphs: Vec<NodeId> = wave
+                .stages
+                .iter()
+                .map(|&i| self.add_stage(&p.stages[i]))
+                .collect();
+            let ret = if stage_graphs.len() == 1 {
+                stage_graphs[0]
+            } else {
+                let g = self.g.group(wave.id.as_deref().unwrap_or(UNKNOWN));
+                for &s in &stage_graphs {
+                    self.g.add(g, s);
+                }
+                g
+            };
+            let members: Vec<String> = wave
+                .stages
+                .iter()
+                .map(|&i| p.stages[i].id.clone().unwrap_or_else(|| UNKNOWN.into()))
+                .collect();
+            let certain = wave.id.is_some() && change_sets_known;
+            self.add_pre_post(&wave.pre, &wave.post, ret, None);
+            if let Some(l) = self.last_preparation {
+                self.g.depend_on(ret, l);
+            }
+            self.g.add(Graph::<Leaf>::ROOT, ret);
+            let stages_certain = stage_graphs
+                .iter()
+                .all(|s| self.top.get(s).is_none_or(|t| t.certain));
+            self.top.insert(
+                ret,
+                Top {
+                    span: wave.span,
+                    certain: certain && stages_certain,
+                    members,
+                },
+            );
+            if let Some(prev) = previous {
+                self.g.depend_on(ret, prev);
+            }
+            previous = Some(ret);
+        }
+    }
+
+    fn top_level(&mut self, name: &str, span: Span) -> NodeId {
+        if let Some(n) = self.g.child(Graph::<Leaf>::ROOT, name) {
+            return n;
+        }
+        let n = self.g.group(name);
+        self.g.add(Graph::<Leaf>::ROOT, n);
+        self.top.insert(
+            n,
+            Top {
+                span,
+                certain: true,
+                members: Vec::new(),
+            },
+        );
+        n
+    }
+
+    fn uncertain(&mut self, top: NodeId) {
+        if let Some(t) = self.top.get_mut(&top) {
+            t.certain = false;
+        }
+    }
+
+    fn leaf(&self, kind: ActionKind, span: Span, member: Option<&str>, target: Target) -> Leaf {
+        let (account, region) = match target {
+            (None, None) => self.pipeline_target.clone(),
+            t => t,
+        };
+        Leaf {
+            kind,
+            fixed_name: None,
+            account,
+            region,
+            member: member.map(str::to_string),
+            span,
+            certain: true,
+        }
+    }
+
+    /// The `{account, region}` a stage's stacks deploy to: the stage's env, and where it
+    /// leaves a part out, the pipeline's (that is where CDK's deploy role points then).
+    fn stage_target(&self, env: &EnvState) -> Option<Target> {
+        let pick = |k: &Known<String>, fallback: &Option<String>| match k {
+            Known::Value(v, _) => Some(v.clone()),
+            Known::Absent => fallback.clone(),
+            Known::Unknown(_) => None,
+        };
+        match env {
+            EnvState::Missing => Some(self.pipeline_target.clone()),
+            EnvState::Unknown => None,
+            EnvState::Given(e) => Some((
+                pick(&e.account, &self.pipeline_target.0),
+                pick(&e.region, &self.pipeline_target.1),
+            )),
+        }
+    }
+
+    fn add_stage(&mut self, stage: &Stage) -> NodeId {
+        let id = stage.id.as_deref().unwrap_or(UNKNOWN);
+        let ret = self.g.group(id);
+        let mut certain = stage.id.is_some();
+        let target = self.stage_target(&stage.env).unwrap_or((None, None));
+        let env_known = !matches!(stage.env, EnvState::Unknown);
+        let stacks = stage.stacks.as_deref().unwrap_or(&[]);
+        if stage.stacks.is_none() {
+            certain = false;
+        }
+        let mut used_steps: HashSet<usize> = HashSet::new();
+        let mut stack_graphs: HashMap<&str, NodeId> = HashMap::new();
+        for stack in stacks {
+            let name = stack.id.as_deref().unwrap_or(UNKNOWN);
+            certain &= stack.id.is_some();
+            let name = self.unique_child_name(ret, name, &target);
+            let sg = self.g.group(&name);
+            self.g.add(ret, sg);
+            if let Some(sid) = &stack.id {
+                stack_graphs.insert(sid, sg);
+            }
+            let leaf = |kind| {
+                let mut l = self.leaf(kind, stage.span, Some(id), target.clone());
+                if !env_known {
+                    l.account = None;
+                    l.region = None;
+                }
+                l
+            };
+            let deploy_leaf = leaf(ActionKind::Deploy);
+            let prepare_leaf = leaf(ActionKind::Prepare);
+            let deploy = self.g.leaf("Deploy", deploy_leaf);
+            self.g.add(sg, deploy);
+            let prepare = self.use_change_sets.then(|| {
+                let n = self.g.leaf("Prepare", prepare_leaf);
+                self.g.add(sg, n);
+                self.g.depend_on(deploy, n);
+                n
+            });
+            let mut first = vec![prepare.unwrap_or(deploy)];
+            let steps: Vec<_> = stage
+                .stack_steps
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.stack.is_some() && s.stack == stack.id)
+                .collect();
+            for (i, ss) in steps {
+                used_steps.insert(i);
+                for c in &ss.change_set {
+                    let n = self.add_step(c, sg, Some(id), (None, None));
+                    match prepare {
+                        Some(prep) => self.g.depend_on(n, prep),
+                        // CDK refuses change-set steps without change sets.
+                        None => certain = false,
+                    }
+                    self.g.depend_on(deploy, n);
+                }
+                let pre = self.add_pre_post(&ss.pre, &ss.post, sg, Some(id));
+                if !pre.is_empty() {
+                    first = pre;
+                }
+            }
+            if let Some(s) = self.synth {
+                for f in first {
+                    self.g.depend_on(f, s);
+                }
+            }
+        }
+        for stack in stacks {
+            for dep in &stack.depends_on {
+                match (
+                    stack.id.as_deref().and_then(|i| stack_graphs.get(i)),
+                    stack_graphs.get(dep.as_str()),
+                ) {
+                    (Some(&from), Some(&to)) => self.g.depend_on(from, to),
+                    _ => certain = false,
+                }
+            }
+        }
+        // Stack steps the model could not attach to a stack it knows.
+        if stage.stack_steps.len() != used_steps.len() {
+            certain = false;
+        }
+        self.add_pre_post(&stage.pre, &stage.post, ret, Some(id));
+        self.top.insert(
+            ret,
+            Top {
+                span: stage.span,
+                certain,
+                members: vec![id.to_string()],
+            },
+        );
+        ret
+    }
+
+    /// CDK names a stack's group after the stack, and adds its account and region when two
+    /// stacks of a stage would share a name.
+    fn unique_child_name(&self, parent: NodeId, name: &str, target: &Target) -> String {
+        let mut parts = vec![name.to_string()];
+        parts.extend(target.0.iter().cloned());
+        parts.extend(target.1.iter().cloned());
+        for i in 1..=parts.len() {
+            let candidate = parts[..i].join(".");
+            if self.g.child(parent, &candidate).is_none() {
+                return candidate;
+            }
+        }
+        parts.join(".")
+    }
+
+    /// Adds `pre` steps that everything already in `parent` waits for, and `post` steps that
+    /// wait for everything already in `parent`. Returns the pre nodes.
+    fn add_pre_post(
+        &mut self,
+        pre: &[Step],
+        post: &[Step],
+        parent: NodeId,
+        member: Option<&str>,
+    ) -> Vec<NodeId> {
+        let current = self.g.nodes[parent].children.clone();
+        let mut pre_nodes = Vec::new();
+        for s in pre {
+            let n = self.add_step(s, parent, member, (None, None));
+            for &c in &current {
+                self.g.depend_on(c, n);
+            }
+            pre_nodes.push(n);
+        }
+        for s in post {
+            let n = self.add_step(s, parent, member, (None, None));
+            for &c in &current {
+                self.g.depend_on(n, c);
+            }
+        }
+        pre_nodes
+    }
+
+    fn add_step(
+        &mut self,
+        step: &Step,
+        parent: NodeId,
+        member: Option<&str>,
+        target: Target,
+    ) -> NodeId {
+        let kind = match step.kind {
+            StepKind::ShellStep => ActionKind::Shell,
+            StepKind::CodeBuildStep => ActionKind::CodeBuild,
+            StepKind::ManualApprovalStep => ActionKind::Approval,
+            StepKind::ConfirmPermissionsBroadening => ActionKind::ConfirmPermissions,
+            StepKind::Other(_) => ActionKind::Other,
+        };
+        let mut leaf = self.leaf(kind, step.span, member, target);
+        leaf.certain = step.id.is_some() && kind != ActionKind::Other;
+        let n = self.g.leaf(step.id.as_deref().unwrap_or(UNKNOWN), leaf);
+        self.g.add(parent, n);
+        for s in step.input.iter().chain(&step.additional_inputs) {
+            let src = self.source(s);
+            self.g.depend_on(n, src);
+        }
+        n
+    }
+
+    /// The node of a `CodePipelineSource`, in the Source stage, named as CDK names its action.
+    fn source(&mut self, s: &Source) -> NodeId {
+        if let Some(&n) = self.sources.get(&s.span.start_byte) {
+            return n;
+        }
+        let stage = self.top_level("Source", s.span);
+        let repo = s.repo.as_deref();
+        // The node id (what CDK's Step id is) and the action name when it differs.
+        let (id, name) = match (&s.kind, repo) {
+            (SourceKind::Connection | SourceKind::GitHub, Some(r)) => (r.to_string(), None),
+            (SourceKind::CodeCommit | SourceKind::S3, Some(r)) => (r.to_string(), Some(r.into())),
+            (SourceKind::Ecr, Some(r)) => (r.to_string(), Some(r.replace('/', "_"))),
+            _ => (UNKNOWN.to_string(), None),
+        };
+        let mut leaf = self.leaf(ActionKind::Source, s.span, None, (None, None));
+        leaf.fixed_name = s.action_name.clone().or(name);
+        leaf.certain =
+            (repo.is_some() && !matches!(s.kind, SourceKind::Other(_))) || s.action_name.is_some();
+        let n = self.g.leaf(&id, leaf);
+        self.g.add(stage, n);
+        self.sources.insert(s.span.start_byte, n);
+        n
+    }
+
+    fn layout(self) -> Prediction {
+        let mut stages = Vec::new();
+        let Ok(tranches) = self.g.sorted_children(Graph::<Leaf>::ROOT) else {
+            return Prediction { stages };
+        };
+        for top in tranches.into_iter().flatten() {
+            let info = &self.top[&top];
+            let Ok(leaves) = self.g.sorted_leaves(top) else {
+                stages.push(PredictedStage {
+                    name: self.g.nodes[top].id.clone(),
+                    certain: false,
+                    span: info.span,
+                    members: info.members.clone(),
+                    actions: Vec::new(),
+                });
+                continue;
+            };
+            let chunks = chunk_tranches(MAX_ACTIONS_PER_STAGE, leaves);
+            if chunks.is_empty() && !info.certain {
+                // A stage the model knows is there but cannot fill (a synth it cannot follow).
+                stages.push(PredictedStage {
+                    name: self.g.nodes[top].id.clone(),
+                    certain: false,
+                    span: info.span,
+                    members: info.members.clone(),
+                    actions: Vec::new(),
+                });
+            }
+            let split = chunks.len() > 1;
+            for (i, chunk) in chunks.iter().enumerate() {
+                let id = &self.g.nodes[top].id;
+                let name = if split {
+                    format!("{id}.{}", i + 1)
+                } else {
+                    id.clone()
+                };
+                let all: Vec<NodeId> = chunk.iter().flatten().copied().collect();
+                let shared = self.g.common_ancestor(&all).unwrap_or(top);
+                let mut used: HashSet<String> = HashSet::new();
+                let mut run_order = 1u32;
+                let mut certain = info.certain;
+                let mut actions = Vec::new();
+                for tranche in chunk {
+                    let mut consumed = 0;
+                    for &n in tranche {
+                        let leaf = self.g.nodes[n].leaf.as_ref().expect("leaves only");
+                        certain &= leaf.certain;
+                        let base = action_name(&self.g.path_below(n, shared));
+                        if base.len() > MAX_ACTION_NAME {
+                            certain = false;
+                        }
+                        let mut node_name = base.clone();
+                        for ctr in 2.. {
+                            if !used.contains(&node_name) {
+                                break;
+                            }
+                            node_name = format!("{base}{ctr}");
+                        }
+                        used.insert(node_name.clone());
+                        let action = |name: String, run_order: u32, kind: ActionKind| Action {
+                            name,
+                            run_order,
+                            kind,
+                            account: leaf.account.clone(),
+                            region: leaf.region.clone(),
+                            member: leaf.member.clone(),
+                            span: leaf.span,
+                        };
+                        if leaf.kind == ActionKind::ConfirmPermissions {
+                            actions.push(action(
+                                format!("{node_name}.Check"),
+                                run_order,
+                                ActionKind::ConfirmPermissions,
+                            ));
+                            actions.push(action(
+                                format!("{node_name}.Confirm"),
+                                run_order + 1,
+                                ActionKind::Approval,
+                            ));
+                            consumed = consumed.max(2);
+                        } else {
+                            let name = leaf.fixed_name.clone().unwrap_or(node_name);
+                            actions.push(action(name, run_order, leaf.kind));
+                            consumed = consumed.max(1);
+                        }
+                    }
+                    run_order += consumed;
+                }
+                actions.sort_by(|a, b| (a.run_order, &a.name).cmp(&(b.run_order, &b.name)));
+                stages.push(PredictedStage {
+                    name,
+                    certain,
+                    span: info.span,
+                    members: info.members.clone(),
+                    actions,
+                });
+            }
+        }
+        if !stages.iter().any(|s| s.name == "Source") {
+            // Every pipeline has a source; the model could not see this one.
+            stages.insert(
+                0,
+                PredictedStage {
+                    name: "Source".into(),
+                    certain: false,
+                    span: self.p.span,
+                    members: Vec::new(),
+                    actions: Vec::new(),
+                },
+            );
+        }
+        Prediction { stages }
+    }
+}
+
+/// CDK's action name: the ids below the shared ancestor joined with dots, characters that
+/// CodePipeline does not allow replaced by `_`.
+fn action_name(ids: &[&str]) -> String {
+    let sanitized: Vec<String> = ids.iter().map(|s| sanitize(s)).collect();
+    sanitized.join(".")
+}
+
+fn sanitize(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_bad = false;
+    for c in s.chars() {
+        if c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '-' | '_') {
+            out.push(c);
+            in_bad = false;
+        } else if !in_bad {
+            out.push('_');
+            in_bad = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_sanitized_like_cdk() {
+        assert_eq!(sanitize("acme/payments"), "acme_payments");
+        assert_eq!(sanitize("a b//c"), "a_b_c");
+        assert_eq!(action_name(&["Prod", "Api", "Prepare"]), "Prod.Api.Prepare");
+    }
+}
