@@ -558,3 +558,32 @@ fn source_synth_change_on_unsaved_buffers() {
         );
     }
 }
+
+#[test]
+fn a_request_sees_a_change_whose_version_skips_numbers() {
+    // LSP versions only have to increase; Neovim sends its changedtick, which skips numbers
+    // whenever several edits go out in one didChange. A request right after such a change
+    // must be answered against the changed text, not the text before it.
+    for case in &CASES {
+        let (dir, file) = app(case);
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        s.diagnostics(&u, 1);
+        s.change(&u, 5, (0, 0), (0, 0), "\n");
+        let q = case.quote;
+        let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": pos((at.0 + 1, at.1 + 1))}),
+        );
+        assert!(
+            r["items"]
+                .as_array()
+                .is_some_and(|items| items.iter().any(|i| i["label"] == "eu-west-1")),
+            "{}: {r}",
+            case.lang
+        );
+        assert_eq!(s.diagnostics(&u, 5), Vec::<Value>::new());
+        assert!(s.shutdown().success());
+    }
+}

@@ -26,6 +26,10 @@ pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
 }
 
 /// The current text (rope) and the latest analysis of an open document.
+///
+/// Changes still held for a missing predecessor version are applied first: the client sent
+/// them before this request, and versions may skip numbers (Neovim's do), so the request must
+/// see them rather than the text before them.
 pub(crate) fn current(
     state: &State,
     uri: &Uri,
@@ -34,11 +38,15 @@ pub(crate) fn current(
     &'static crate::lang::Plugin,
     Option<Arc<Snapshot>>,
 )> {
-    let docs = state
+    let enc = state.encoding();
+    let mut docs = state
         .docs
         .lock()
         .map_err(|_| jsonrpc::Error::internal_error())?;
-    let entry = docs.get(uri).ok_or_else(|| not_open(uri))?;
+    let entry = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
+    if !entry.pending.is_empty() {
+        did_change::drain(entry, enc, true);
+    }
     Ok((
         entry.doc.rope().clone(),
         entry.doc.plugin,

@@ -45,7 +45,8 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
             if let Ok(mut docs) = state.docs.lock() {
                 if let Some(entry) = docs.get_mut(&uri) {
                     if !entry.pending.is_empty() {
-                        tracing::warn!(
+                        // Legal (versions need not be consecutive; Neovim skips), so not a warning.
+                        tracing::debug!(
                             "{}: version gap; applying {} held change(s) in order",
                             uri.as_str(),
                             entry.pending.len()
@@ -64,7 +65,7 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
 }
 
 /// Applies the pending changes that follow the current version (all of them when `force`).
-fn drain(entry: &mut DocEntry, enc: Encoding, force: bool) -> usize {
+pub(crate) fn drain(entry: &mut DocEntry, enc: Encoding, force: bool) -> usize {
     let mut clamped = 0;
     while let Some((&version, changes)) = entry.pending.first_key_value() {
         let full = changes.iter().any(|c| c.range.is_none());

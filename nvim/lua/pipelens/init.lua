@@ -1,0 +1,214 @@
+--- pipelens for Neovim 0.11+: setup, user commands and the pipeline graph view.
+--- The server configuration itself is `lsp/pipelens.lua`; this module only adds to it.
+local M = {}
+
+--- Merges `opts` (any `vim.lsp.Config` field: cmd, settings, init_options, root_markers, …)
+--- into the `pipelens` configuration and enables it.
+---@param opts? vim.lsp.Config
+function M.setup(opts)
+  opts = opts or {}
+  if vim.fn.has('nvim-0.11') == 0 then
+    vim.notify('pipelens: needs Neovim 0.11 or newer', vim.log.levels.ERROR)
+    return
+  end
+  if next(opts) ~= nil then
+    vim.lsp.config('pipelens', opts)
+  end
+  M.create_commands()
+  vim.lsp.enable('pipelens')
+end
+
+local function notify(msg, level)
+  vim.notify('pipelens: ' .. msg, level or vim.log.levels.INFO)
+end
+
+--- The pipelens client attached to `bufnr`, or nil after telling the user why not.
+---@param bufnr integer
+---@return vim.lsp.Client?
+local function client_for(bufnr)
+  local client = vim.lsp.get_clients({ bufnr = bufnr, name = 'pipelens' })[1]
+  if not client then
+    notify('no pipelens server is attached to this buffer', vim.log.levels.WARN)
+  end
+  return client
+end
+
+--- A short, readable form of an LSP error (a `lsp.ResponseError` table or a string).
+---@param err any
+---@return string
+function M.error_message(err)
+  if type(err) == 'table' then
+    local msg = err.message or vim.inspect(err)
+    if err.code == -32601 then -- MethodNotFound
+      return msg .. ' (this pipelens server does not support it; is it up to date?)'
+    end
+    return msg
+  end
+  return tostring(err)
+end
+
+--- A result as text: strings as they are, a list of strings as a shell command line.
+---@param result any
+---@return string
+local function result_text(result)
+  if type(result) == 'string' then
+    return result
+  end
+  if type(result) == 'table' and vim.islist(result) and #result > 0 then
+    local all_strings = true
+    for _, v in ipairs(result) do
+      all_strings = all_strings and type(v) == 'string'
+    end
+    if all_strings then
+      return table.concat(vim.tbl_map(vim.fn.shellescape, result), ' ')
+    end
+  end
+  if type(result) == 'table' and type(result.message) == 'string' then
+    return result.message
+  end
+  return vim.json.encode(result)
+end
+
+--- Runs an LSP command of the server (`workspace/executeCommand`) with the buffer's uri.
+---@param command string e.g. 'pipelens.synth'
+---@param bufnr? integer
+---@param on_result? fun(err: any, result: any)
+function M.execute(command, bufnr, on_result)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if not client then
+    return
+  end
+  local params = { command = command, arguments = { vim.uri_from_bufnr(bufnr) } }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if on_result then
+      on_result(err, result)
+    elseif err then
+      notify(command .. ' failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+    elseif result ~= nil and result ~= vim.NIL then
+      notify(command .. ': ' .. result_text(result))
+    else
+      notify(command .. ': done')
+    end
+  end, bufnr)
+end
+
+--- Lines for the pipeline graph (the `preview` json: pipelines → stages → actions), and for
+--- each line the source line it comes from (1-based), if any.
+---@param graph table
+---@return string[] lines, table<integer, integer> source_lines
+function M.graph_lines(graph)
+  local lines, source = {}, {}
+  local function add(text, line)
+    lines[#lines + 1] = text
+    if type(line) == 'number' then
+      source[#lines] = line
+    end
+  end
+  local pipelines = type(graph) == 'table' and graph.pipelines or nil
+  if type(pipelines) ~= 'table' or #pipelines == 0 then
+    add('No pipeline in this file.')
+    return lines, source
+  end
+  for i, p in ipairs(pipelines) do
+    if i > 1 then
+      add('')
+    end
+    add(('Pipeline %s (%s)'):format(tostring(p.id), tostring(p.origin or 'predicted')), p.line)
+    for _, stage in ipairs(p.stages or {}) do
+      local maybe = stage.certain == false and '  (if needed)' or ''
+      add(('  %s%s'):format(tostring(stage.name), maybe), stage.line)
+      for _, a in ipairs(stage.actions or {}) do
+        local where = ''
+        if a.account ~= nil and a.account ~= vim.NIL then
+          where = '  → ' .. tostring(a.account)
+          if a.region ~= nil and a.region ~= vim.NIL then
+            where = where .. ' / ' .. tostring(a.region)
+          end
+        end
+        local kind = (a.kind ~= nil and a.kind ~= vim.NIL) and ('  ' .. tostring(a.kind)) or ''
+        add(('    %d. %s%s%s'):format(tonumber(a.runOrder) or 0, tostring(a.name), kind, where))
+      end
+    end
+  end
+  return lines, source
+end
+
+--- Shows a pipeline graph in a scratch buffer beside `source_buf`. `<CR>` jumps to the line a
+--- stage comes from, `q` closes.
+---@param graph table
+---@param source_buf integer
+---@return integer bufnr
+function M.show_graph(graph, source_buf)
+  local lines, source = M.graph_lines(graph)
+  local source_win = vim.fn.bufwinid(source_buf)
+  local buf = vim.api.nvim_create_buf(false, true)
+  vim.api.nvim_buf_set_lines(buf, 0, -1, false, lines)
+  vim.bo[buf].modifiable = false
+  vim.bo[buf].bufhidden = 'wipe'
+  vim.bo[buf].filetype = 'pipelensgraph'
+  pcall(vim.api.nvim_buf_set_name, buf, 'pipelens://graph/' .. vim.api.nvim_buf_get_name(source_buf))
+  vim.b[buf].pipelens_source_lines = source
+  vim.cmd('botright vsplit')
+  vim.api.nvim_win_set_buf(0, buf)
+  vim.keymap.set('n', 'q', '<cmd>close<cr>', { buffer = buf, desc = 'Close the pipeline graph' })
+  vim.keymap.set('n', '<CR>', function()
+    local line = source[vim.api.nvim_win_get_cursor(0)[1]]
+    if not line or not vim.api.nvim_buf_is_valid(source_buf) then
+      return
+    end
+    if source_win ~= -1 and vim.api.nvim_win_is_valid(source_win) then
+      vim.api.nvim_set_current_win(source_win)
+    else
+      vim.cmd('wincmd p')
+    end
+    vim.api.nvim_win_set_buf(0, source_buf)
+    vim.api.nvim_win_set_cursor(0, { line, 0 })
+  end, { buffer = buf, desc = 'Go to the code of this stage' })
+  return buf
+end
+
+--- `:PipelensGraph`: asks the server for the buffer's pipeline (`pipelens/pipelineGraph`) and
+--- shows its stages.
+---@param bufnr? integer
+function M.graph(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if not client then
+    return
+  end
+  local params = { textDocument = { uri = vim.uri_from_bufnr(bufnr) } }
+  client:request('pipelens/pipelineGraph', params, function(err, result)
+    if err then
+      notify('pipeline graph failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+      return
+    end
+    M.show_graph(result or {}, bufnr)
+  end, bufnr)
+end
+
+local commands = {
+  PipelensSynth = { 'pipelens.synth', 'Run `cdk synth` for this app and show the real pipeline' },
+  PipelensBootstrapCommand = {
+    'pipelens.bootstrapCommand',
+    'Show the `cdk bootstrap` command for the targets of this pipeline',
+  },
+  PipelensRefreshBootstrap = {
+    'pipelens.refreshBootstrap',
+    'Check the bootstrap state of the targets again',
+  },
+}
+
+--- Creates the `:Pipelens…` user commands (idempotent).
+function M.create_commands()
+  for name, c in pairs(commands) do
+    vim.api.nvim_create_user_command(name, function()
+      M.execute(c[1])
+    end, { desc = 'pipelens: ' .. c[2], force = true })
+  end
+  vim.api.nvim_create_user_command('PipelensGraph', function()
+    M.graph()
+  end, { desc = 'pipelens: show the CodePipeline stages of this file', force = true })
+end
+
+return M

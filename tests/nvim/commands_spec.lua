@@ -1,0 +1,85 @@
+-- The :Pipelens… commands: they exist, talk to the server, and show its answer or its error
+-- message cleanly; the pipeline graph view renders the `preview` json.
+local H = require('helpers')
+local pipelens = require('pipelens')
+local buf = H.open()
+
+local messages = {}
+vim.notify = function(msg, level)
+  table.insert(messages, { msg = msg, level = level })
+end
+
+H.test('the commands exist', function()
+  for _, c in ipairs({ 'PipelensSynth', 'PipelensBootstrapCommand', 'PipelensRefreshBootstrap', 'PipelensGraph' }) do
+    H.eq(2, vim.fn.exists(':' .. c), ':' .. c)
+  end
+end)
+
+H.test('a command the server does not know shows its error message', function()
+  messages = {}
+  pipelens.execute('pipelens.noSuchCommand', buf)
+  local m = H.wait('a message', function()
+    return messages[1]
+  end)
+  H.eq(vim.log.levels.ERROR, m.level, 'level')
+  assert(m.msg:match('^pipelens: pipelens%.noSuchCommand failed: %S'), m.msg)
+  assert(not m.msg:find('traceback', 1, true), m.msg)
+end)
+
+H.test(':PipelensGraph shows the stages, or the server error', function()
+  messages = {}
+  local wins = #vim.api.nvim_list_wins()
+  vim.cmd('PipelensGraph')
+  H.wait('a graph window or a message', function()
+    return #vim.api.nvim_list_wins() > wins or messages[1]
+  end)
+  if messages[1] then
+    -- A server without pipelens/pipelineGraph yet: its message, said once, cleanly.
+    assert(messages[1].msg:match('^pipelens: pipeline graph failed: %S'), messages[1].msg)
+    return
+  end
+  local text = table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n')
+  for _, stage in ipairs({ 'Source', 'Build', 'UpdatePipeline', 'Dev', 'Staging', 'Prod' }) do
+    H.contains(text, '\n  ' .. stage, 'graph')
+  end
+  vim.cmd('close')
+end)
+
+H.test('the graph view lists stages and actions and jumps to the code', function()
+  local graph = {
+    pipelines = {
+      {
+        id = 'Pipeline',
+        file = H.file,
+        line = 3,
+        origin = 'predicted',
+        stages = {
+          { name = 'Source', certain = true, line = 2, actions = {
+            { name = 'acme_payments', runOrder = 1, kind = 'Source', account = vim.NIL, region = vim.NIL },
+          } },
+          { name = 'Assets', certain = false, line = vim.NIL, actions = {} },
+          { name = 'Dev', certain = true, line = 5, actions = {
+            { name = 'Prepare', runOrder = 1, kind = 'CloudFormation', account = '111111111111', region = 'us-east-1' },
+            { name = 'Deploy', runOrder = 2, kind = 'CloudFormation', account = '111111111111', region = 'us-east-1' },
+          } },
+        },
+      },
+    },
+  }
+  local gbuf = pipelens.show_graph(graph, buf)
+  H.eq({
+    'Pipeline Pipeline (predicted)',
+    '  Source',
+    '    1. acme_payments  Source',
+    '  Assets  (if needed)',
+    '  Dev',
+    '    1. Prepare  CloudFormation  → 111111111111 / us-east-1',
+    '    2. Deploy  CloudFormation  → 111111111111 / us-east-1',
+  }, vim.api.nvim_buf_get_lines(gbuf, 0, -1, false), 'graph lines')
+  vim.api.nvim_win_set_cursor(0, { 5, 0 })
+  vim.api.nvim_feedkeys(vim.api.nvim_replace_termcodes('<CR>', true, false, true), 'x', false)
+  H.eq(buf, vim.api.nvim_get_current_buf(), 'buffer after <CR>')
+  H.eq(5, vim.api.nvim_win_get_cursor(0)[1], 'line after <CR>')
+end)
+
+H.finish()
