@@ -13,6 +13,8 @@ use crate::rules::{self, Diagnostic};
 pub struct Analysis {
     pub model: FileModel,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file's imports (completion writes code with the file's own aliases).
+    pub imports: Vec<crate::lang::ir::Import>,
 }
 
 pub fn analyze(
@@ -41,7 +43,11 @@ pub fn analyze(
         naming: &plugin.naming,
         text: original_text,
     });
-    Analysis { model, diagnostics }
+    Analysis {
+        model,
+        diagnostics,
+        imports: module.imports,
+    }
 }
 
 /// Parses and analyses a file's text in one go (CLI, tests).
@@ -61,6 +67,7 @@ pub fn analyze_text(
                 ..FileModel::default()
             },
             diagnostics: Vec::new(),
+            imports: Vec::new(),
         },
     }
 }

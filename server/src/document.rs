@@ -107,6 +107,39 @@ impl Document {
         clamped
     }
 
+    /// What a background parse needs: the text and the previous tree (already edited), when
+    /// edits are pending. Parsing can then happen outside any lock ([`Document::install`]).
+    pub fn parse_input(&self) -> Option<(Rope, Option<Tree>)> {
+        self.dirty.then(|| (self.rope.clone(), self.tree.clone()))
+    }
+
+    /// Installs a tree parsed elsewhere from [`Document::parse_input`] of this `version`; ignored
+    /// when the document changed since.
+    pub fn install(&mut self, version: i32, tree: Tree) {
+        if self.version == version && self.dirty {
+            self.tree = Some(tree);
+            self.dirty = false;
+        }
+    }
+
+    /// The current tree without parsing (`None` while edits are pending).
+    pub fn parsed_tree(&self) -> Option<&Tree> {
+        (!self.dirty).then_some(self.tree.as_ref()).flatten()
+    }
+
+    /// Parses `rope` with a fresh parser, reusing `old` (edited to match) incrementally.
+    pub fn parse_rope(plugin: &Plugin, rope: &Rope, old: Option<&Tree>) -> Option<Tree> {
+        let mut parser = plugin.parser();
+        let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
+            if byte >= rope.len_bytes() {
+                return &[];
+            }
+            let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
+            &chunk.as_bytes()[byte - chunk_start..]
+        };
+        parser.parse_with_options(&mut read, old, None)
+    }
+
     fn reparse(&mut self) {
         let rope = &self.rope;
         let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {

@@ -407,44 +407,34 @@ pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)
     let mut parser = plugin.parser();
     let mut bytes = text.as_bytes().to_vec();
     let mut tree = tree.clone();
+    let mut damage = error_bytes(tree.root_node());
     for _ in 0..MAX_ROUNDS {
         let Some(err) = first_error(tree.root_node()) else {
             break;
         };
-        // A missing token (an unclosed parenthesis) is reported where the construct ends; the
-        // line to drop is where the construct it belongs to starts.
-        let err = if err.is_missing() {
-            err.parent().unwrap_or(err)
-        } else {
-            err
-        };
-        let row = err.start_position().row;
-        let start = bytes[..err.start_byte()]
-            .iter()
-            .rposition(|b| *b == b'\n')
-            .map_or(0, |i| i + 1);
-        let end = bytes[start..]
-            .iter()
-            .position(|b| *b == b'\n')
-            .map_or(bytes.len(), |i| start + i);
-        if bytes[start..end].iter().all(|b| *b == b' ' || *b == b'\r') {
-            break; // nothing left to blank on that line: no progress possible
-        }
-        for b in &mut bytes[start..end] {
-            if *b != b'\r' {
-                *b = b' ';
+        // Which line to drop: where the first stray token is, or the last (an unclosed bracket
+        // at the end of the file makes tree-sitter wrap everything before it). Each candidate
+        // is tried with an incremental re-parse; the one that leaves the least damage wins.
+        let mut candidates = vec![
+            error_anchor(err, false).start_byte(),
+            error_anchor(err, true).start_byte(),
+        ];
+        candidates.dedup();
+        let mut best: Option<(usize, Vec<u8>, Tree)> = None;
+        for at in candidates {
+            let Some((b, t)) = blank_line(&mut parser, &bytes, &tree, at) else {
+                continue;
+            };
+            let d = error_bytes(t.root_node());
+            if best.as_ref().is_none_or(|(bd, _, _)| d < *bd) {
+                best = Some((d, b, t));
             }
         }
-        let point = |col| tree_sitter::Point { row, column: col };
-        tree.edit(&tree_sitter::InputEdit {
-            start_byte: start,
-            old_end_byte: end,
-            new_end_byte: end,
-            start_position: point(0),
-            old_end_position: point(end - start),
-            new_end_position: point(end - start),
-        });
-        tree = parser.parse(&bytes, Some(&tree))?;
+        let Some((d, b, t)) = best else { break };
+        if d >= damage && t.root_node().has_error() {
+            break; // no candidate helps: stop rather than blank good code
+        }
+        (damage, bytes, tree) = (d, b, t);
         if !tree.root_node().has_error() {
             break;
         }
@@ -453,6 +443,82 @@ pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)
     // ASCII spaces, and the other lines are untouched.
     let repaired = String::from_utf8(bytes).ok()?;
     Some((repaired, tree))
+}
+
+/// The text with the line holding byte `at` blanked, and its incremental re-parse.
+fn blank_line(
+    parser: &mut Parser,
+    bytes: &[u8],
+    tree: &Tree,
+    at: usize,
+) -> Option<(Vec<u8>, Tree)> {
+    let start = bytes[..at]
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes[start..]
+        .iter()
+        .position(|b| *b == b'\n')
+        .map_or(bytes.len(), |i| start + i);
+    if bytes[start..end].iter().all(|b| *b == b' ' || *b == b'\r') {
+        return None; // already blank
+    }
+    let row = bytes[..start].iter().filter(|b| **b == b'\n').count();
+    let mut out = bytes.to_vec();
+    for b in &mut out[start..end] {
+        if *b != b'\r' {
+            *b = b' ';
+        }
+    }
+    let point = |col| tree_sitter::Point { row, column: col };
+    let mut edited = tree.clone();
+    edited.edit(&tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: end,
+        new_end_byte: end,
+        start_position: point(0),
+        old_end_position: point(end - start),
+        new_end_position: point(end - start),
+    });
+    let t = parser.parse(&out, Some(&edited))?;
+    Some((out, t))
+}
+
+/// How many bytes of the tree are inside ERROR or MISSING nodes (a rough measure of damage).
+fn error_bytes(node: Node<'_>) -> usize {
+    if node.is_error() || node.is_missing() {
+        return (node.end_byte() - node.start_byte()).max(1);
+    }
+    if !node.has_error() {
+        return 0;
+    }
+    let mut cursor = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    children.into_iter().map(error_bytes).sum()
+}
+
+/// The node whose line is to blame for an error. A missing token (an unclosed parenthesis) is
+/// reported where the construct ends; the line to drop is where that construct starts. An
+/// ERROR node can swallow whole valid statements before the bad tokens (tree-sitter wraps them
+/// when it cannot recover): its first stray token, not its start, is where the damage is.
+fn error_anchor(node: Node<'_>, from_end: bool) -> Node<'_> {
+    if node.is_missing() {
+        return node.parent().unwrap_or(node);
+    }
+    let mut cursor = node.walk();
+    let mut children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+    if from_end {
+        children.reverse();
+    }
+    for child in children {
+        if child.is_error() || child.is_missing() {
+            return error_anchor(child, from_end);
+        }
+        if child.child_count() == 0 {
+            return child;
+        }
+    }
+    node
 }
 
 fn first_error(node: Node<'_>) -> Option<Node<'_>> {

@@ -19,22 +19,44 @@ use crate::workspace;
 /// Long enough to coalesce a burst of keystrokes, short enough to feel immediate.
 const DEBOUNCE: Duration = Duration::from_millis(20);
 
-/// Schedules an analysis of `uri` after the debounce, unless a newer change supersedes it.
+/// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,
+/// changes only bump the generation, and the task analyses again as soon as it finishes. So a
+/// steady stream of edits still gets fresh diagnostics every analysis, never starves.
 pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
-    let generation = match state.docs.lock() {
+    let start = match state.docs.lock() {
         Ok(mut docs) => match docs.get_mut(&uri) {
             Some(d) => {
                 d.generation += 1;
-                d.generation
+                !std::mem::replace(&mut d.analysing, true)
             }
             None => return,
         },
         Err(_) => return,
     };
+    if !start {
+        return;
+    }
     let (client, state) = (client.clone(), state.clone());
     tokio::spawn(async move {
         tokio::time::sleep(DEBOUNCE).await;
-        run(&client, &state, uri, generation).await;
+        loop {
+            let generation = match state.docs.lock() {
+                Ok(docs) => match docs.get(&uri) {
+                    Some(d) => d.generation,
+                    None => return,
+                },
+                Err(_) => return,
+            };
+            run(&client, &state, uri.clone()).await;
+            let Ok(mut docs) = state.docs.lock() else {
+                return;
+            };
+            let Some(d) = docs.get_mut(&uri) else { return };
+            if d.generation == generation {
+                d.analysing = false;
+                return;
+            }
+        }
     });
 }
 
@@ -146,28 +168,36 @@ pub fn schedule_all(client: &Client, state: &Arc<State>) {
     }
 }
 
-async fn run(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
-    // Snapshot under the lock; analyse without it.
-    let job = {
-        let Ok(mut docs) = state.docs.lock() else {
-            return;
-        };
-        let Some(entry) = docs.get_mut(&uri) else {
-            return;
-        };
-        if entry.generation != generation {
-            return;
-        }
-        let plugin = entry.doc.plugin;
-        let version = entry.doc.version;
-        let rope = entry.doc.rope().clone();
-        let tree = entry.doc.tree().cloned();
-        (plugin, version, rope, tree, entry.path.clone())
+async fn run(client: &Client, state: &Arc<State>, uri: Uri) {
+    // Snapshot under the lock; parse and analyse without it.
+    let (plugin, version, rope, parsed, parse_input, path) = {
+        let Ok(docs) = state.docs.lock() else { return };
+        let Some(entry) = docs.get(&uri) else { return };
+        (
+            entry.doc.plugin,
+            entry.doc.version,
+            entry.doc.rope().clone(),
+            entry.doc.parsed_tree().cloned(),
+            entry.doc.parse_input(),
+            entry.path.clone(),
+        )
     };
-    let (plugin, version, rope, tree, path) = job;
-    let Some(tree) = tree else { return };
     let st = state.clone();
+    let uri2 = uri.clone();
     let result = tokio::task::spawn_blocking(move || {
+        let tree = match (parsed, parse_input) {
+            (Some(t), _) => t,
+            (None, Some((rope, old))) => {
+                let t = crate::document::Document::parse_rope(plugin, &rope, old.as_ref())?;
+                if let Ok(mut docs) = st.docs.lock() {
+                    if let Some(e) = docs.get_mut(&uri2) {
+                        e.doc.install(version, t.clone());
+                    }
+                }
+                t
+            }
+            (None, None) => return None,
+        };
         let text: Arc<str> = Arc::from(rope.to_string());
         let root = path.as_deref().and_then(workspace::app_root);
         let index = root.as_deref().map(|r| st.index_for(r));
@@ -181,13 +211,13 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
             None => &NoIndex,
         };
         let a = analysis::analyze(plugin, &text, &tree, path.as_deref(), idx, &extra);
-        let imports = plugin.lower(&tree, &text).imports;
+        let imports = a.imports.clone();
         let stage_classes = index
             .as_ref()
             .map(|i| i.stage_classes())
             .unwrap_or_default();
         let warnings = index.map(|i| i.warnings.clone()).unwrap_or_default();
-        (
+        Some((
             Snapshot {
                 version,
                 rope,
@@ -197,10 +227,10 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
                 stage_classes,
             },
             warnings,
-        )
+        ))
     })
     .await;
-    let Ok((snapshot, warnings)) = result else {
+    let Ok(Some((snapshot, warnings))) = result else {
         tracing::error!("analysis of {} failed", uri.as_str());
         return;
     };
@@ -217,10 +247,11 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri, generation: u64) {
         let Some(entry) = docs.get_mut(&uri) else {
             return;
         };
-        if entry.doc.version != version {
-            return; // stale: a newer edit will publish its own result
-        }
+        // Hover and completion use the newest analysis even while a newer edit is analysed.
         entry.snapshot = Some(snapshot.clone());
+        if entry.doc.version != version {
+            return; // stale for publishing: its ranges are for older text
+        }
     }
     publish(client, state, &uri, &snapshot).await;
 }

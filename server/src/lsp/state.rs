@@ -32,6 +32,9 @@ pub struct DocEntry {
     pub snapshot: Option<Arc<Snapshot>>,
     /// Bumped on every change; a scheduled analysis that sees another value is stale.
     pub generation: u64,
+    /// An analysis task is running (or waiting out the debounce) for this document; new
+    /// changes only bump `generation` and the task runs again when it ends.
+    pub analysing: bool,
     /// The same for the slower, process-starting checks (git base revision).
     pub git_generation: u64,
     /// Diagnostics of the `source-synth-change` rule and the version they were computed for.
@@ -66,6 +69,8 @@ pub struct State {
     pub docs: Mutex<HashMap<Uri, DocEntry>>,
     pub config: RwLock<Config>,
     pub indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
+    /// Held while an index is built, so that documents opened together build it once.
+    index_build: Mutex<()>,
     /// Diagnostics a document's analysis puts in other files: target → source → diagnostics.
     pub foreign: Mutex<HashMap<Uri, HashMap<Uri, Vec<tower_lsp_server::lsp_types::Diagnostic>>>>,
     /// Messages already shown to the user (each problem is said once).
@@ -85,6 +90,10 @@ impl State {
     pub fn index_for(&self, root: &Path) -> Arc<Index> {
         if let Some(i) = self.indexes.lock().ok().and_then(|m| m.get(root).cloned()) {
             return i;
+        }
+        let _building = self.index_build.lock();
+        if let Some(i) = self.indexes.lock().ok().and_then(|m| m.get(root).cloned()) {
+            return i; // another task built it while this one waited
         }
         let overrides: HashMap<PathBuf, Arc<str>> = self
             .docs

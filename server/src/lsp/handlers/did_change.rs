@@ -8,9 +8,11 @@ use crate::document::{Change, Encoding};
 use crate::lsp::state::DocEntry;
 use crate::lsp::{diagnostics, from_proto, Backend};
 
-/// How long a change waits for a missing predecessor before it is applied anyway (a client
-/// that skips version numbers must not stall the document).
-const GAP_WAIT: std::time::Duration = std::time::Duration::from_millis(50);
+/// How long a change waits for a missing predecessor before it is applied anyway. Handlers
+/// that run out of order do so within one scheduling burst, so a few milliseconds is enough;
+/// clients that legally skip version numbers (Neovim sends its changedtick) must not be held
+/// up longer than that. Requests apply held changes at once (see `handlers::current`).
+const GAP_WAIT: std::time::Duration = std::time::Duration::from_millis(3);
 
 pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
     let uri = p.text_document.uri;

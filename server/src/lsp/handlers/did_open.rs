@@ -29,6 +29,7 @@ pub fn handle(b: &Backend, p: DidOpenTextDocumentParams) {
         pending: BTreeMap::new(),
         snapshot: None,
         generation: 0,
+        analysing: false,
         git_generation: 0,
         git_diagnostics: None,
     };
