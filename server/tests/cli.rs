@@ -309,3 +309,38 @@ fn a_folder_without_cdk_json_is_checked_file_by_file() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no cdk.json"), "{}", stderr(&o));
 }
+
+#[test]
+fn bootstrap_check_off_in_pipelens_toml_means_no_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let src = repo().join("examples/payments-python");
+    std::fs::create_dir_all(app.join("payments")).unwrap();
+    for f in [
+        "cdk.json",
+        "app.py",
+        "payments/__init__.py",
+        "payments/pipeline_stack.py",
+        "payments/service_stage.py",
+    ] {
+        if src.join(f).is_file() {
+            std::fs::copy(src.join(f), app.join(f)).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "[bootstrap]\ncheck = \"off\"\n",
+    )
+    .unwrap();
+    // No --offline: the setting alone keeps `check` from asking AWS.
+    let o = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(["check", "app", "--format", "json"])
+        .current_dir(dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "{v:#}");
+}

@@ -525,6 +525,21 @@ mod tests {
     }
 
     #[test]
+    fn the_probe_can_run_on_a_background_task() {
+        fn spawnable<T: Send + 'static>(_: &T) {}
+        let prober = std::sync::Arc::new(Prober::new(ProbeOptions {
+            profile: None,
+            cache_ttl: Duration::from_secs(1),
+            cache_path: None,
+            concurrency: 1,
+            call_timeout: Duration::from_secs(1),
+            deadline: Duration::from_secs(1),
+        }));
+        let fut = async move { prober.probe(&[], false).await };
+        spawnable(&fut);
+    }
+
+    #[test]
     fn failed_or_deleted_stacks_are_unusable() {
         assert!(unusable("ROLLBACK_COMPLETE"));
         assert!(unusable("DELETE_COMPLETE"));
