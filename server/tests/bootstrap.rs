@@ -608,3 +608,46 @@ fn twenty_envs_cold_and_cached() {
         "cached {warm_took:?}"
     );
 }
+
+#[test]
+fn the_aws_profile_setting_picks_the_credentials() {
+    let Some(ep) = endpoint("the_aws_profile_setting_picks_the_credentials") else {
+        return;
+    };
+    seed(&ep, &[("888888888888", "us-east-2", 21, &[PIPELINE])]);
+    let dir = app(&[("Profiled", "888888888888", "us-east-2")]);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[ci]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let env = vec![
+        ("AWS_ENDPOINT_URL", ep),
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("HOME", home.path().display().to_string()),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+    ];
+    // Only the `default` profile is looked at: there is none.
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        target(&json_of(&o), "888888888888", "us-east-2")["status"],
+        "unknown"
+    );
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "[aws]\nprofile = \"ci\"\n",
+    )
+    .unwrap();
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        target(&json_of(&o), "888888888888", "us-east-2")["status"],
+        "bootstrapped",
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
