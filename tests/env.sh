@@ -25,6 +25,10 @@ export PATH
 # also synthesizes, on NODE_PATH alone, but skips the type check.)
 export NODE_PATH="$PIPELENS_CACHE/node/node_modules${NODE_PATH:+:$NODE_PATH}"
 
+# Tests never ask the EC2 instance metadata service for credentials (the AWS SDK's last
+# resort when no other credentials are set up).
+export AWS_EC2_METADATA_DISABLED=true
+
 # Keep cdk and jsii offline and quiet.
 export CDK_DISABLE_VERSION_CHECK=1
 export CDK_DISABLE_CLI_TELEMETRY=1

@@ -1,6 +1,7 @@
 //! The command line: argument parsing and the subcommands. Exit codes are a contract:
 //! 0 fine, 1 an error-severity diagnostic was found, 2 usage or I/O error.
 
+mod bootstrap_status;
 mod check;
 mod model_cmd;
 mod preview;
@@ -32,6 +33,26 @@ enum Command {
     Model(ModelArgs),
     /// Show the CodePipeline stages and actions `cdk synth` will generate.
     Preview(PreviewArgs),
+    /// Probe, in the real AWS accounts, whether every env the pipelines deploy to is
+    /// bootstrapped and trusts the pipeline account (exit 1 when one is not).
+    BootstrapStatus(BootstrapStatusArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct BootstrapStatusArgs {
+    /// A CDK app folder (or a folder of apps, or one pipeline file). Default: `.`
+    dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    format: StatusFormat,
+    /// Ask AWS again instead of using cached answers (and replace them).
+    #[arg(long)]
+    refresh: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    Text,
+    Json,
 }
 
 #[derive(clap::Args, Debug)]
@@ -118,6 +139,7 @@ where
         Command::Check(a) => check::run(a, &mut out),
         Command::Model(a) => model_cmd::run(a, &mut out),
         Command::Preview(a) => preview::run(a, &mut out),
+        Command::BootstrapStatus(a) => bootstrap_status::run(a, &mut out),
     };
     match result {
         Ok(code) => code,

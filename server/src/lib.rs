@@ -2,6 +2,7 @@
 //! See ARCHITECTURE.md for the code map.
 
 pub mod analysis;
+pub mod aws;
 pub mod cli;
 pub mod document;
 pub mod git;

@@ -2,6 +2,7 @@
 //! DESIGN.md). A rule reads the model, never the syntax tree, so it works for every language.
 //! Rules are silent about what the model could not resolve: no false positives from guesses.
 
+pub mod bootstrap;
 mod cross_account_keys;
 mod deprecated_cdkpipeline;
 mod duplicate_stage;
@@ -63,6 +64,9 @@ pub struct Diagnostic {
     pub fix: Option<Fix>,
     /// The code is deprecated (LSP `DiagnosticTag::Deprecated`).
     pub deprecated: bool,
+    /// A command line that fixes what is wrong outside the code (`cdk bootstrap …`): the argv
+    /// the LSP command `pipelens.bootstrapCommand` answers. Never run by pipelens itself.
+    pub command: Option<Vec<String>>,
 }
 
 impl Diagnostic {
@@ -76,6 +80,7 @@ impl Diagnostic {
             related: Vec::new(),
             fix: None,
             deprecated: false,
+            command: None,
         }
     }
 }

@@ -16,6 +16,8 @@ fn pipelens(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pipelens"))
         .args(args)
         .current_dir(cwd)
+        // Never an instance-metadata lookup from a test, should a test forget --offline.
+        .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap()
 }
@@ -103,7 +105,7 @@ fn model_of_both_examples_lists_every_stage_env_and_the_wave() {
 
 #[test]
 fn check_examples_is_clean_and_exits_zero() {
-    let o = pipelens(&["check", "examples"], &repo());
+    let o = pipelens(&["check", "--offline", "examples"], &repo());
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(
         stdout(&o).contains("0 errors, 0 warnings, 0 notes in 7 files (2 pipelines)"),
@@ -116,7 +118,10 @@ const MISTAKES: &str = "tests/fixtures/model/python/rules_mistakes.py";
 
 #[test]
 fn check_json_has_the_contract_shape_and_exit_one_on_errors() {
-    let o = pipelens(&["check", MISTAKES, "--format", "json"], &repo());
+    let o = pipelens(
+        &["check", "--offline", MISTAKES, "--format", "json"],
+        &repo(),
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     let d = v["diagnostics"].as_array().unwrap();
@@ -166,7 +171,7 @@ fn check_json_has_the_contract_shape_and_exit_one_on_errors() {
 
 #[test]
 fn check_text_looks_like_a_compiler() {
-    let o = pipelens(&["check", MISTAKES], &repo());
+    let o = pipelens(&["check", "--offline", MISTAKES], &repo());
     assert_eq!(o.status.code(), Some(1));
     let out = stdout(&o);
     let at = out.find(&format!("{MISTAKES}:19:")).expect(&out);
@@ -190,7 +195,10 @@ fn check_text_looks_like_a_compiler() {
 
 #[test]
 fn check_sarif_and_github_formats() {
-    let o = pipelens(&["check", MISTAKES, "--format", "sarif"], &repo());
+    let o = pipelens(
+        &["check", "--offline", MISTAKES, "--format", "sarif"],
+        &repo(),
+    );
     assert_eq!(o.status.code(), Some(1));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["version"], "2.1.0");
@@ -203,7 +211,10 @@ fn check_sarif_and_github_formats() {
         MISTAKES
     );
 
-    let o = pipelens(&["check", MISTAKES, "--format", "github"], &repo());
+    let o = pipelens(
+        &["check", "--offline", MISTAKES, "--format", "github"],
+        &repo(),
+    );
     let out = stdout(&o);
     let line = out
         .lines()
@@ -219,7 +230,7 @@ fn check_sarif_and_github_formats() {
 
 #[test]
 fn usage_and_io_errors_exit_two_with_a_clear_message() {
-    let o = pipelens(&["check", "no/such/dir"], &repo());
+    let o = pipelens(&["check", "--offline", "no/such/dir"], &repo());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("no/such/dir: no such file or folder"),
@@ -227,7 +238,7 @@ fn usage_and_io_errors_exit_two_with_a_clear_message() {
         stderr(&o)
     );
 
-    let o = pipelens(&["check", "Cargo.toml"], &repo());
+    let o = pipelens(&["check", "--offline", "Cargo.toml"], &repo());
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("not a Python, TypeScript or JavaScript file"),
@@ -235,7 +246,7 @@ fn usage_and_io_errors_exit_two_with_a_clear_message() {
         stderr(&o)
     );
 
-    let o = pipelens(&["check", "--format", "xml"], &repo());
+    let o = pipelens(&["check", "--offline", "--format", "xml"], &repo());
     assert_eq!(o.status.code(), Some(2));
     let o = pipelens(&["model"], &repo());
     assert_eq!(o.status.code(), Some(2));
@@ -272,14 +283,14 @@ fn bad_files_are_read_without_panics() {
         ("latin1.py", 0),
         ("huge.py", 1),
     ] {
-        let o = pipelens(&["check", file, "--format", "json"], d);
+        let o = pipelens(&["check", "--offline", file, "--format", "json"], d);
         assert_eq!(o.status.code(), Some(code), "{file}: {}", stderr(&o));
         let v: Value = serde_json::from_slice(&o.stdout).unwrap();
         assert!(v["diagnostics"].is_array());
         let o = pipelens(&["model", file], d);
         assert_eq!(o.status.code(), Some(0), "{file}: {}", stderr(&o));
     }
-    let o = pipelens(&["check", "latin1.py"], d);
+    let o = pipelens(&["check", "--offline", "latin1.py"], d);
     assert!(
         stderr(&o).contains("latin1.py: not valid UTF-8 (first bad byte at offset 27)"),
         "{}",
@@ -294,7 +305,7 @@ fn bad_files_are_read_without_panics() {
 fn a_folder_without_cdk_json_is_checked_file_by_file() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::copy(repo().join(MISTAKES), dir.path().join("p.py")).unwrap();
-    let o = pipelens(&["check", "."], dir.path());
+    let o = pipelens(&["check", "--offline", "."], dir.path());
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("no cdk.json"), "{}", stderr(&o));
 }
@@ -400,4 +411,39 @@ fn preview_of_a_missing_path_is_an_io_error() {
     let o = pipelens(&["preview", "no/such/app"], &repo());
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no such file or folder"));
+}
+
+#[test]
+fn bootstrap_check_off_in_pipelens_toml_means_no_probe() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    let src = repo().join("examples/payments-python");
+    std::fs::create_dir_all(app.join("payments")).unwrap();
+    for f in [
+        "cdk.json",
+        "app.py",
+        "payments/__init__.py",
+        "payments/pipeline_stack.py",
+        "payments/service_stage.py",
+    ] {
+        if src.join(f).is_file() {
+            std::fs::copy(src.join(f), app.join(f)).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "[bootstrap]\ncheck = \"off\"\n",
+    )
+    .unwrap();
+    // No --offline: the setting alone keeps `check` from asking AWS.
+    let o = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(["check", "app", "--format", "json"])
+        .current_dir(dir.path())
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["diagnostics"], serde_json::json!([]), "{v:#}");
 }

@@ -7,12 +7,14 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
+use super::bootstrap_status::{options_for, probe_files, Probed};
 use super::render::{self, Reported};
 use super::sources::{index_for, plugin_for, read_text, settings_for};
 use super::{CheckArgs, EXIT_FOUND_ERRORS, EXIT_OK};
 use crate::analysis::{analyze_text, source_synth_diagnostics};
 use crate::document::position::line_col_1based;
 use crate::git::NoBase;
+use crate::model::FileModel;
 use crate::rules::{Diagnostic, Severity};
 use crate::workspace::{self, Index};
 
@@ -69,13 +71,37 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
         explicit: args.base.clone(),
         noted: HashSet::new(),
     };
+    let mut probed: Vec<Probed> = Vec::new();
     for (root, files) in &plan {
         let index = index_for(root.as_deref());
+        let qualifier = crate::aws::qualifier_from_context(index.context_map());
         for file in files {
-            let (found_here, n) = check_file(file, &index, &mut texts, &mut git)?;
+            let (found_here, model) = check_file(file, &index, &mut texts, &mut git)?;
             found.extend(found_here);
-            pipelines += n;
+            pipelines += model.pipelines.len();
             files_checked += 1;
+            if !args.offline && !model.pipelines.is_empty() {
+                probed.push(Probed {
+                    file: file.clone(),
+                    model,
+                    qualifier: qualifier.clone(),
+                    options: options_for(file),
+                });
+            }
+        }
+    }
+    // The bootstrap checks: after the static analysis, one probe over every app.
+    let observations = probe_files(&probed, false);
+    for p in &probed {
+        if p.options.is_none() {
+            continue;
+        }
+        for d in crate::rules::bootstrap::check(&p.model, &p.qualifier, &observations) {
+            let target = d.file.clone().unwrap_or_else(|| p.file.clone());
+            if !texts.contains_key(&target) {
+                texts.insert(target.clone(), read_text(&target).unwrap_or_default());
+            }
+            found.push((target, d));
         }
     }
     let mut seen = HashSet::new();
@@ -161,14 +187,13 @@ impl GitRule {
     }
 }
 
-/// Analyses one file; returns its diagnostics (with the file each points into) and how many
-/// pipelines it defines. Keeps the text of every file a diagnostic points into.
+/// Analyses one file; returns its diagnostics (with the file each points into) and its model. Keeps the text of every file a diagnostic points into.
 fn check_file(
     file: &Path,
     index: &Index,
     texts: &mut BTreeMap<PathBuf, String>,
     git: &mut GitRule,
-) -> Result<(Vec<(PathBuf, Diagnostic)>, usize)> {
+) -> Result<(Vec<(PathBuf, Diagnostic)>, FileModel)> {
     let plugin = plugin_for(file)?;
     let text = read_text(file)?;
     let (settings, extra) = settings_for(file);
@@ -210,5 +235,5 @@ fn check_file(
         out.push((target, d));
     }
     texts.entry(file.to_path_buf()).or_insert(text);
-    Ok((out, analysis.model.pipelines.len()))
+    Ok((out, analysis.model))
 }

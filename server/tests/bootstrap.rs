@@ -1,0 +1,653 @@
+//! The bootstrap probe against a real moto server (`tests/moto-tests` starts one and sets
+//! `PIPELENS_MOTO_ENDPOINT`). Without it every test here prints a note and passes, so plain
+//! `cargo test` stays Rust-only.
+//!
+//! moto separates accounts by credentials: assuming `arn:aws:iam::<account>:role/...` gives
+//! credentials that act in that account. The tests seed `CDKToolkit` stacks that way, then
+//! run the `pipelens` binary as a user would.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_cloudformation::types::Parameter;
+use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use pipelens::aws::{EnvKey, Observation, ProbeOptions, Prober};
+use serde_json::Value;
+
+/// The moto endpoint, or `None` (and a note) when the suite runs without moto.
+fn endpoint(test: &str) -> Option<String> {
+    let e = std::env::var("PIPELENS_MOTO_ENDPOINT")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if e.is_none() {
+        eprintln!("note: {test} skipped: PIPELENS_MOTO_ENDPOINT is not set (run tests/moto-tests)");
+    }
+    e
+}
+
+/// moto's default account: what the `testing` credentials are.
+const PIPELINE: &str = "123456789012";
+
+const TEMPLATE: &str = r#"{
+  "Parameters": {
+    "TrustedAccounts": {"Type": "CommaDelimitedList", "Default": ""},
+    "Qualifier": {"Type": "String", "Default": "hnb659fds"},
+    "Version": {"Type": "String"}
+  },
+  "Resources": {
+    "CdkBootstrapVersion": {
+      "Type": "AWS::SSM::Parameter",
+      "Properties": {
+        "Type": "String",
+        "Name": {"Fn::Sub": "/cdk-bootstrap/${Qualifier}/version"},
+        "Value": {"Ref": "Version"}
+      }
+    }
+  },
+  "Outputs": {"BootstrapVersion": {"Value": {"Ref": "Version"}}}
+}"#;
+
+async fn base_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+                ))
+                .build_https(),
+        )
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "testing", "testing", None, None, "test",
+        )))
+        .load()
+        .await
+}
+
+/// Config acting in `account` (moto: through an assumed role) in `region`.
+async fn config_in(base: &SdkConfig, account: &str, region: &str) -> SdkConfig {
+    let builder = base.to_builder().region(Region::new(region.to_string()));
+    if account == PIPELINE {
+        return builder.build();
+    }
+    let sts = aws_sdk_sts::Client::new(base);
+    let out = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{account}:role/seed"))
+        .role_session_name("seed")
+        .send()
+        .await
+        .expect("moto AssumeRole");
+    let c = out.credentials().unwrap();
+    builder
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_string()),
+            None,
+            "seed",
+        )))
+        .build()
+}
+
+/// Creates a `CDKToolkit` stack of `version`, trusting `trusted`, in `account`/`region`.
+async fn bootstrap(base: &SdkConfig, account: &str, region: &str, version: u32, trusted: &[&str]) {
+    let cfg = config_in(base, account, region).await;
+    let cfn = aws_sdk_cloudformation::Client::new(&cfg);
+    let param = |k: &str, v: &str| {
+        Parameter::builder()
+            .parameter_key(k)
+            .parameter_value(v)
+            .build()
+    };
+    let mut req = cfn
+        .create_stack()
+        .stack_name("CDKToolkit")
+        .template_body(TEMPLATE)
+        .parameters(param("Version", &version.to_string()));
+    if !trusted.is_empty() {
+        req = req.parameters(param("TrustedAccounts", &trusted.join(",")));
+    }
+    req.send().await.expect("moto CreateStack");
+}
+
+fn seed(endpoint: &str, envs: &[(&str, &str, u32, &[&str])]) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let base = base_config(endpoint).await;
+        for (account, region, version, trusted) in envs {
+            bootstrap(&base, account, region, *version, trusted).await;
+        }
+    });
+}
+
+/// A CDK app with one pipeline (in moto's default account, us-east-1) and the given stages
+/// (`name`, account, region).
+fn app(stages: &[(&str, &str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("cdk.json"),
+        r#"{"app": "python3 app.py", "context": {"@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2": true}}"#,
+    )
+    .unwrap();
+    let mut src = format!(
+        r#"import aws_cdk as cdk
+from aws_cdk import pipelines
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id, env=cdk.Environment(account="{PIPELINE}", region="us-east-1"))
+        source = pipelines.CodePipelineSource.connection("acme/app", "main", connection_arn="arn:aws:codeconnections:us-east-1:{PIPELINE}:connection/x")
+        pipeline = pipelines.CodePipeline(
+            self, "Pipeline", cross_account_keys=True,
+            synth=pipelines.ShellStep("Synth", input=source, commands=["cdk synth"]),
+        )
+"#
+    );
+    for (name, account, region) in stages {
+        src.push_str(&format!(
+            "        pipeline.add_stage(cdk.Stage(self, \"{name}\", env=cdk.Environment(account=\"{account}\", region=\"{region}\")))\n"
+        ));
+    }
+    std::fs::write(dir.path().join("pipeline.py"), src).unwrap();
+    dir
+}
+
+/// Runs `pipelens` with only the given environment (plus PATH): no credentials leak in from
+/// the machine, and no IMDS lookup leaves it.
+fn pipelens(args: &[&str], cwd: &Path, env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipelens"));
+    cmd.args(args).current_dir(cwd).env_clear();
+    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+/// moto credentials, an empty HOME and a fresh cache folder.
+fn moto_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", endpoint.to_string()),
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("HOME", home.display().to_string()),
+        ("XDG_CACHE_HOME", home.join("cache").display().to_string()),
+    ]
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not json ({e}): {}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn target<'a>(v: &'a Value, account: &str, region: &str) -> &'a Value {
+    v["targets"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["account"] == account && t["region"] == region)
+        .unwrap_or_else(|| panic!("no target {account}/{region} in {v:#}"))
+}
+
+fn strings(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|a| a.iter().map(|s| s.as_str().unwrap().to_string()).collect())
+        .unwrap_or_default()
+}
+
+const FINE: &str = "111111111111";
+const MISSING: &str = "222222222222";
+const UNTRUSTING: &str = "333333333333";
+const OLD: &str = "444444444444";
+
+fn statuses_app() -> tempfile::TempDir {
+    app(&[
+        ("Fine", FINE, "us-east-1"),
+        ("Missing", MISSING, "us-east-1"),
+        ("Untrusting", UNTRUSTING, "us-east-1"),
+        ("Old", OLD, "us-east-1"),
+        ("FineEu", FINE, "eu-west-1"),
+        ("Again", FINE, "us-east-1"),
+    ])
+}
+
+#[test]
+fn every_status_through_bootstrap_status_and_check() {
+    let Some(ep) = endpoint("every_status_through_bootstrap_status_and_check") else {
+        return;
+    };
+    seed(
+        &ep,
+        &[
+            (FINE, "us-east-1", 21, &[PIPELINE]),
+            (FINE, "eu-west-1", 21, &[PIPELINE, "555555555555"]),
+            (UNTRUSTING, "us-east-1", 21, &["555555555555"]),
+            (OLD, "us-east-1", 3, &[PIPELINE]),
+        ],
+    );
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let env = moto_env(&ep, home.path());
+
+    let o = pipelens(
+        &["bootstrap-status", ".", "--format", "json"],
+        dir.path(),
+        &env,
+    );
+    let v = json_of(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    assert_eq!(v["targets"].as_array().unwrap().len(), 6, "{v:#}");
+    let keys: Vec<&str> = target(&v, FINE, "us-east-1")
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    for k in [
+        "account",
+        "region",
+        "status",
+        "version",
+        "trustedAccounts",
+        "neededBy",
+        "fix",
+        "reason",
+    ] {
+        assert!(keys.contains(&k), "{k} missing: {keys:?}");
+    }
+
+    let fine = target(&v, FINE, "us-east-1");
+    assert_eq!(fine["status"], "bootstrapped");
+    assert_eq!(fine["version"], 21);
+    assert_eq!(strings(&fine["trustedAccounts"]), vec![PIPELINE]);
+    assert_eq!(strings(&fine["neededBy"]), vec!["Fine", "Again"]);
+    assert_eq!(fine["fix"], Value::Null);
+
+    let eu = target(&v, FINE, "eu-west-1");
+    assert_eq!(eu["status"], "bootstrapped");
+    // moto answers a CommaDelimitedList as "['123456789012', '555555555555']".
+    assert_eq!(
+        strings(&eu["trustedAccounts"]),
+        vec![PIPELINE, "555555555555"]
+    );
+
+    let missing = target(&v, MISSING, "us-east-1");
+    assert_eq!(missing["status"], "not-bootstrapped");
+    assert_eq!(missing["version"], Value::Null);
+    assert_eq!(
+        strings(&missing["fix"]).join(" "),
+        format!(
+            "cdk bootstrap aws://{MISSING}/us-east-1 --trust {PIPELINE} \
+             --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess"
+        )
+    );
+
+    let untrusting = target(&v, UNTRUSTING, "us-east-1");
+    assert_eq!(untrusting["status"], "untrusted");
+    assert_eq!(
+        strings(&untrusting["fix"]).join(" "),
+        format!(
+            "cdk bootstrap aws://{UNTRUSTING}/us-east-1 --trust {PIPELINE} --trust 555555555555 \
+             --cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess"
+        ),
+        "the fix keeps the trust the env already has"
+    );
+
+    let old = target(&v, OLD, "us-east-1");
+    assert_eq!(old["status"], "outdated");
+    assert_eq!(old["version"], 3);
+
+    let support = target(&v, PIPELINE, "eu-west-1");
+    assert_eq!(support["status"], "not-bootstrapped");
+    assert_eq!(strings(&support["neededBy"]), vec!["FineEu"]);
+    assert_eq!(
+        strings(&support["fix"]).join(" "),
+        format!(
+            "cdk bootstrap aws://{PIPELINE}/eu-west-1 --cloudformation-execution-policies \
+             arn:aws:iam::aws:policy/AdministratorAccess"
+        )
+    );
+
+    // The same, as diagnostics on the stage envs.
+    let o = pipelens(&["check", ".", "--format", "json"], dir.path(), &env);
+    let v = json_of(&o);
+    assert_eq!(o.status.code(), Some(1), "{v:#}");
+    let got: Vec<String> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            format!(
+                "{}:{}:{}",
+                d["line"],
+                d["severity"].as_str().unwrap(),
+                d["code"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            "14:error:unbootstrapped-target",
+            "15:error:untrusted-target",
+            "16:warning:outdated-bootstrap",
+            "17:error:unbootstrapped-support-region",
+        ],
+        "{v:#}"
+    );
+
+    // Text table: aligned columns, one line per env.
+    let o = pipelens(&["bootstrap-status"], dir.path(), &env);
+    let text = String::from_utf8_lossy(&o.stdout);
+    let lines: Vec<&str> = text.lines().take(7).collect();
+    assert!(
+        lines[0].starts_with("ACCOUNT       REGION     STATUS"),
+        "{text}"
+    );
+    let col = lines[0].find("STATUS").unwrap();
+    for l in &lines[1..] {
+        assert!(
+            l.as_bytes()[col - 1] == b' ' && l.as_bytes()[col] != b' ',
+            "STATUS column not aligned:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("fix: cdk bootstrap aws://222222222222/us-east-1"),
+        "{text}"
+    );
+
+    // --offline never asks.
+    let o = pipelens(
+        &["check", ".", "--offline", "--format", "json"],
+        dir.path(),
+        &env,
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert!(json_of(&o)["diagnostics"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn cached_answers_need_no_cloudformation_and_refresh_asks_again() {
+    let Some(ep) = endpoint("cached_answers_need_no_cloudformation_and_refresh_asks_again") else {
+        return;
+    };
+    seed(&ep, &[("666666666666", "us-east-2", 21, &[PIPELINE])]);
+    let dir = app(&[("Cached", "666666666666", "us-east-2")]);
+    let home = tempfile::tempdir().unwrap();
+    let env = moto_env(&ep, home.path());
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        target(&json_of(&o), "666666666666", "us-east-2")["status"],
+        "bootstrapped"
+    );
+    assert!(home.path().join("cache/pipelens/bootstrap.json").is_file());
+    let cache = std::fs::read_to_string(home.path().join("cache/pipelens/bootstrap.json")).unwrap();
+    assert!(
+        !cache.contains("testing") && !cache.contains("pipelens-bootstrap-check"),
+        "{cache}"
+    );
+
+    // CloudFormation and SSM down: the cached answer still stands (STS still answers).
+    let dead = format!("http://127.0.0.1:{}", unused_port());
+    let mut down = env.clone();
+    down.push(("AWS_ENDPOINT_URL_CLOUDFORMATION", dead.clone()));
+    down.push(("AWS_ENDPOINT_URL_SSM", dead));
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &down);
+    assert_eq!(
+        target(&json_of(&o), "666666666666", "us-east-2")["status"],
+        "bootstrapped"
+    );
+    // --refresh bypasses the cache: now it is unknown.
+    let o = pipelens(
+        &["bootstrap-status", "--refresh", "--format", "json"],
+        dir.path(),
+        &down,
+    );
+    assert_eq!(
+        target(&json_of(&o), "666666666666", "us-east-2")["status"],
+        "unknown"
+    );
+}
+
+#[test]
+fn no_credentials_at_all_is_one_hint_and_exit_zero() {
+    let Some(ep) = endpoint("no_credentials_at_all_is_one_hint_and_exit_zero") else {
+        return;
+    };
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let env = vec![
+        ("AWS_ENDPOINT_URL", ep),
+        ("HOME", home.path().display().to_string()),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+    ];
+    let start = Instant::now();
+    let o = pipelens(&["check", ".", "--format", "json"], dir.path(), &env);
+    let v = json_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    let d = v["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{v:#}");
+    assert_eq!(d[0]["code"], "bootstrap-unknown");
+    assert_eq!(d[0]["severity"], "hint");
+    assert!(
+        d[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no AWS credentials"),
+        "{v:#}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    let v = json_of(&o);
+    assert_eq!(o.status.code(), Some(0));
+    for t in v["targets"].as_array().unwrap() {
+        assert_eq!(t["status"], "unknown", "{t}");
+        assert_eq!(t["fix"], Value::Null);
+    }
+}
+
+fn unused_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+#[test]
+fn endpoint_down_mid_probe_is_unknown_with_a_reason() {
+    let Some(ep) = endpoint("endpoint_down_mid_probe_is_unknown_with_a_reason") else {
+        return;
+    };
+    // STS answers (identity, roles), then CloudFormation and SSM are gone.
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let dead = format!("http://127.0.0.1:{}", unused_port());
+    let mut env = moto_env(&ep, home.path());
+    env.push(("AWS_ENDPOINT_URL_CLOUDFORMATION", dead.clone()));
+    env.push(("AWS_ENDPOINT_URL_SSM", dead));
+    let start = Instant::now();
+    let o = pipelens(&["check", ".", "--format", "json"], dir.path(), &env);
+    let v = json_of(&o);
+    assert_eq!(o.status.code(), Some(0), "{v:#}");
+    let d = v["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "one hint for one reason: {v:#}");
+    assert_eq!(d[0]["code"], "bootstrap-unknown");
+    assert!(
+        d[0]["message"].as_str().unwrap().contains("cannot reach"),
+        "{v:#}"
+    );
+    assert!(
+        start.elapsed() < Duration::from_secs(15),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn a_silent_endpoint_times_out_instead_of_hanging() {
+    let Some(ep) = endpoint("a_silent_endpoint_times_out_instead_of_hanging") else {
+        return;
+    };
+    // Accepts connections and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let silent = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+            if held.len() > 200 {
+                break;
+            }
+        }
+    });
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let mut env = moto_env(&ep, home.path());
+    env.push(("AWS_ENDPOINT_URL_CLOUDFORMATION", silent.clone()));
+    env.push(("AWS_ENDPOINT_URL_SSM", silent));
+    let start = Instant::now();
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    let took = start.elapsed();
+    let v = json_of(&o);
+    for t in v["targets"].as_array().unwrap() {
+        assert_eq!(t["status"], "unknown", "{t}");
+        assert!(t["reason"].as_str().unwrap().contains("timed out"), "{t}");
+    }
+    assert!(took < Duration::from_secs(25), "took {took:?}");
+    eprintln!("silent endpoint: every env unknown after {took:?}");
+}
+
+/// 20 envs, cold (every call against moto) and warm (the memory cache): the numbers the
+/// report quotes. Bounds are loose (a shared 2-core machine); the goals are < 2 s and < 1 ms.
+#[test]
+fn twenty_envs_cold_and_cached() {
+    let Some(ep) = endpoint("twenty_envs_cold_and_cached") else {
+        return;
+    };
+    let accounts: Vec<String> = (0..20).map(|i| format!("7000000000{i:02}")).collect();
+    let envs: Vec<(&str, &str, u32, &[&str])> = accounts
+        .iter()
+        .map(|a| (a.as_str(), "us-west-2", 21, &[PIPELINE][..]))
+        .collect();
+    seed(&ep, &envs);
+    let keys: Vec<EnvKey> = accounts
+        .iter()
+        .map(|a| EnvKey::new(a, "us-west-2", "hnb659fds"))
+        .collect();
+    // The prober reads the process environment: point it at moto, whatever the caller set.
+    for (k, v) in [
+        ("AWS_ENDPOINT_URL", ep.as_str()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ] {
+        std::env::set_var(k, v);
+    }
+    std::env::remove_var("AWS_PROFILE");
+    std::env::remove_var("AWS_SESSION_TOKEN");
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let prober = Prober::new(ProbeOptions {
+        profile: None,
+        cache_ttl: Duration::from_secs(600),
+        cache_path: None,
+        concurrency: 8,
+        call_timeout: Duration::from_secs(3),
+        deadline: Duration::from_secs(20),
+    });
+    let start = Instant::now();
+    let cold = rt.block_on(prober.probe(&keys, false));
+    let cold_took = start.elapsed();
+    assert_eq!(cold.observations.len(), 20);
+    for (k, o) in &cold.observations {
+        assert!(
+            matches!(
+                o,
+                Observation::Bootstrapped {
+                    version: Some(21),
+                    ..
+                }
+            ),
+            "{k:?}: {o:?}"
+        );
+    }
+    let start = Instant::now();
+    let warm = rt.block_on(prober.probe(&keys, false));
+    let warm_took = start.elapsed();
+    assert_eq!(warm, cold);
+    eprintln!("bootstrap probe, 20 envs: cold {cold_took:?}, cached {warm_took:?}");
+    assert!(cold_took < Duration::from_secs(10), "cold {cold_took:?}");
+    assert!(
+        warm_took < Duration::from_millis(20),
+        "cached {warm_took:?}"
+    );
+}
+
+#[test]
+fn the_aws_profile_setting_picks_the_credentials() {
+    let Some(ep) = endpoint("the_aws_profile_setting_picks_the_credentials") else {
+        return;
+    };
+    seed(&ep, &[("888888888888", "us-east-2", 21, &[PIPELINE])]);
+    let dir = app(&[("Profiled", "888888888888", "us-east-2")]);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[ci]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    let env = vec![
+        ("AWS_ENDPOINT_URL", ep),
+        ("AWS_REGION", "us-east-1".to_string()),
+        ("HOME", home.path().display().to_string()),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+    ];
+    // Only the `default` profile is looked at: there is none.
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        target(&json_of(&o), "888888888888", "us-east-2")["status"],
+        "unknown"
+    );
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "[aws]\nprofile = \"ci\"\n",
+    )
+    .unwrap();
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        target(&json_of(&o), "888888888888", "us-east-2")["status"],
+        "bootstrapped",
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
