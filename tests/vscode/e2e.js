@@ -82,7 +82,7 @@ async function goTo(page, { line, column }) {
   await page.keyboard.press("Control+G");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor();
-  await input.fill(`${line}:${column}`);
+  await input.fill(`:${line}:${column}`);
   await page.keyboard.press("Enter");
   await page.waitForTimeout(200);
 }
@@ -243,10 +243,27 @@ async function main() {
     await goTo(page, position(tsFile, "'Staging'", 2));
     await page.keyboard.press("Control+K");
     await page.keyboard.press("Control+I");
-    const text = await page.locator(".monaco-hover-content").first().innerText({ timeout: 20_000 });
-    if (!/Staging/.test(text)) throw new Error(`hover: ${text}`);
+    // TypeScript's own hover shows too; wait for the part pipelens wrote.
+    const hover = page.locator(".monaco-hover-content", { hasText: "CodePipeline stage" });
+    const text = await hover.first().innerText({ timeout: 20_000 });
+    if (!/Stage\s+Staging/.test(text) || !/post: IntegrationTests/.test(text)) throw new Error(`hover: ${text}`);
     console.log(`   hover: ${text.replace(/\s+/g, " ").slice(0, 160)}`);
     await page.keyboard.press("Escape");
+  });
+
+  await test("typescript: Bootstrap target types the command, or shows the server's error", page, async () => {
+    await page.locator(".monaco-editor .view-lines").first().click();
+    await runCommand(page, "pipelens: Bootstrap target");
+    const seen = await eventually("a terminal with cdk bootstrap, or an error toast", async () => {
+      const toast = page.locator(".notifications-toasts", { hasText: "Bootstrap target" });
+      if (await toast.isVisible().catch(() => false)) return `toast: ${await toast.innerText()}`;
+      const term = page.locator(".terminal-wrapper .xterm-rows", { hasText: "cdk bootstrap" });
+      if (await term.isVisible().catch(() => false)) return `terminal: ${await term.innerText()}`;
+      return false;
+    });
+    console.log(`   ${seen.replace(/\s+/g, " ").slice(0, 200)}`);
+    if (seen.startsWith("toast") && !/pipelens\.bootstrapCommand/.test(seen)) throw new Error(seen);
+    await screenshot(page, "typescript-bootstrap.png");
   });
 
   await context.close();

@@ -14,13 +14,12 @@ import {
   ResponseError,
   RevealOutputChannelOn,
   ServerOptions,
-  TransportKind,
 } from "vscode-languageclient/node";
 
 import { appRoot, LANGUAGES } from "./app";
 import { bootstrapChoices, commandLine } from "./bootstrap";
 import { GraphAnswer, renderError, renderGraph } from "./graph";
-import { findServer, INSTALL_HINT } from "./serverPath";
+import { findServer } from "./serverPath";
 import { serverSettings } from "./settings";
 import { PipelineState, statusText } from "./status";
 
@@ -73,8 +72,8 @@ async function startClient(): Promise<void> {
 
   const serverOptions: ServerOptions = {
     command: found.path,
+    // No `transport`: vscode-languageclient would add `--stdio`; `serve` is stdio already.
     args: ["serve"],
-    transport: TransportKind.stdio,
     options: { cwd: folder },
   };
   const clientOptions: LanguageClientOptions = {
@@ -83,6 +82,11 @@ async function startClient(): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => currentSettings(),
     middleware: {
+      // A document's first analysis ends with its diagnostics: the outline is ready then.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) updateStatusSoon();
+      },
       workspace: {
         // The server pulls its section; answer with what it can read, trust applied.
         configuration: async (params, token, next) => {
@@ -100,7 +104,7 @@ async function startClient(): Promise<void> {
   try {
     await c.start();
   } catch (e) {
-    const message = `pipelens: the server (${found.path}) did not start: ${errorText(e)}. ${INSTALL_HINT}`;
+    const message = `pipelens: the server (${found.path}) did not start: ${errorText(e)}. Its log is in the "pipelens" output.`;
     output.appendLine(message);
     void vscode.window.showErrorMessage(message, "Show Log").then((x) => x && output.show());
     return;
