@@ -1,0 +1,404 @@
+// The VS Code client: starts `pipelens serve` for Python, TypeScript and JavaScript files of a
+// CDK app, passes it the `pipelens` settings, and adds the commands, the pipeline graph
+// webview and the status bar item. Everything the user sees about a pipeline comes from the
+// server; this file only wires VS Code to it.
+
+import * as os from "node:os";
+import * as vscode from "vscode";
+import {
+  DidChangeConfigurationNotification,
+  DocumentSymbolRequest,
+  ExecuteCommandRequest,
+  LanguageClient,
+  LanguageClientOptions,
+  ResponseError,
+  RevealOutputChannelOn,
+  ServerOptions,
+} from "vscode-languageclient/node";
+
+import { appRoot, LANGUAGES } from "./app";
+import { bootstrapChoices, commandLine } from "./bootstrap";
+import { GraphAnswer, renderError, renderGraph } from "./graph";
+import { findServer } from "./serverPath";
+import { serverSettings } from "./settings";
+import { PipelineState, statusText } from "./status";
+
+const SECTION = "pipelens";
+const METHOD_NOT_FOUND = -32601;
+
+let client: LanguageClient | undefined;
+let output: vscode.OutputChannel;
+let statusItem: vscode.StatusBarItem;
+let pipelineState: PipelineState = { kind: "none" };
+/** The outcome of the last synth, which outranks "predicted" until the next edit. */
+let synthState: PipelineState | undefined;
+let graph: GraphPanel | undefined;
+let extensionPath = "";
+
+function currentSettings() {
+  const section = vscode.workspace.getConfiguration(SECTION);
+  return serverSettings(JSON.parse(JSON.stringify(section)), vscode.workspace.isTrusted);
+}
+
+function isPipelensDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
+  return !!doc && doc.uri.scheme === "file" && LANGUAGES.includes(doc.languageId);
+}
+
+// --- the language client ----------------------------------------------------------------------
+
+async function startClient(): Promise<void> {
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const found = findServer({
+    setting: vscode.workspace.getConfiguration(SECTION).get<string>("server.path") ?? "",
+    extensionPath,
+    platform: process.platform,
+    arch: process.arch,
+    envPath: process.env.PATH ?? "",
+    workspaceFolder: folder,
+    homeDir: os.homedir(),
+  });
+  if (!found.ok) {
+    output.appendLine(found.message);
+    void vscode.window
+      .showErrorMessage(found.message, "Open Settings", "Show Log")
+      .then((choice) => {
+        if (choice === "Open Settings")
+          void vscode.commands.executeCommand("workbench.action.openSettings", "pipelens.server.path");
+        if (choice === "Show Log") output.show();
+      });
+    return;
+  }
+  output.appendLine(`pipelens: starting ${found.path} serve (found via ${found.source})`);
+
+  const serverOptions: ServerOptions = {
+    command: found.path,
+    // No `transport`: vscode-languageclient would add `--stdio`; `serve` is stdio already.
+    args: ["serve"],
+    options: { cwd: folder },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: () => currentSettings(),
+    middleware: {
+      // A document's first analysis ends with its diagnostics: the outline is ready then.
+      handleDiagnostics: (uri, diagnostics, next) => {
+        next(uri, diagnostics);
+        if (uri.toString() === vscode.window.activeTextEditor?.document.uri.toString()) updateStatusSoon();
+      },
+      workspace: {
+        // The server pulls its section; answer with what it can read, trust applied.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (!Array.isArray(result)) return result;
+          return result.map((value, i) =>
+            params.items[i]?.section === SECTION ? currentSettings() : value,
+          );
+        },
+      },
+    },
+  };
+  const c = new LanguageClient("pipelens", "pipelens", serverOptions, clientOptions);
+  client = c;
+  try {
+    await c.start();
+  } catch (e) {
+    const message = `pipelens: the server (${found.path}) did not start: ${errorText(e)}. Its log is in the "pipelens" output.`;
+    output.appendLine(message);
+    void vscode.window.showErrorMessage(message, "Show Log").then((x) => x && output.show());
+    return;
+  }
+  void updateStatus();
+  graph?.refresh();
+}
+
+async function stopClient(): Promise<void> {
+  const c = client;
+  client = undefined;
+  if (c) {
+    try {
+      await c.stop(5000);
+    } catch (e) {
+      output.appendLine(`pipelens: stopping the server: ${errorText(e)}`);
+    }
+  }
+}
+
+async function restartClient(): Promise<void> {
+  await stopClient();
+  await startClient();
+}
+
+/** Sends the settings after a change of settings or of workspace trust. */
+function pushSettings(): void {
+  if (!client?.isRunning()) return;
+  void client.sendNotification(DidChangeConfigurationNotification.type, {
+    settings: { [SECTION]: currentSettings() },
+  });
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof ResponseError) return e.message;
+  if (e instanceof Error) return e.message;
+  return String(e);
+}
+
+/** Runs a server command; its failure is shown as the server put it. */
+async function serverCommand(title: string, command: string, args: unknown[]): Promise<unknown> {
+  if (!client?.isRunning()) {
+    const m = `pipelens: ${title}: the pipelens server is not running (see the "pipelens" output).`;
+    void vscode.window.showErrorMessage(m, "Show Log").then((x) => x && output.show());
+    throw new Error(m);
+  }
+  try {
+    return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  } catch (e) {
+    const m =
+      e instanceof ResponseError && e.code === METHOD_NOT_FOUND
+        ? `pipelens: ${title}: this pipelens server does not support the command \`${command}\` yet (server: ${e.message}).`
+        : `pipelens: ${title} failed: ${errorText(e)}`;
+    output.appendLine(m);
+    void vscode.window.showErrorMessage(m);
+    throw new Error(m);
+  }
+}
+
+function activeDocument(): vscode.TextDocument | undefined {
+  const doc = vscode.window.activeTextEditor?.document;
+  return isPipelensDocument(doc) ? doc : undefined;
+}
+
+// --- commands ----------------------------------------------------------------------------------
+
+async function synthesize(): Promise<void> {
+  if (!vscode.workspace.isTrusted) {
+    void vscode.window.showWarningMessage(
+      "pipelens: synth runs the app's code, so it is off in an untrusted workspace. Trust the workspace to synthesize.",
+    );
+    return;
+  }
+  const doc = activeDocument();
+  const args = doc ? [doc.uri.toString()] : [];
+  synthState = { kind: "synthRunning" };
+  renderStatus();
+  try {
+    await serverCommand("Synthesize pipeline", "pipelens.synth", args);
+    synthState = { kind: "synthesized", at: Date.now() };
+  } catch (e) {
+    synthState = { kind: "synthFailed", message: errorText(e) };
+  }
+  renderStatus();
+  graph?.refresh();
+}
+
+async function refreshBootstrap(): Promise<void> {
+  const doc = activeDocument();
+  await serverCommand("Refresh bootstrap status", "pipelens.refreshBootstrap", doc ? [doc.uri.toString()] : []).catch(
+    () => undefined,
+  );
+}
+
+async function bootstrapTarget(): Promise<void> {
+  const doc = activeDocument();
+  let answer: unknown;
+  try {
+    answer = await serverCommand("Bootstrap target", "pipelens.bootstrapCommand", doc ? [doc.uri.toString()] : []);
+  } catch {
+    return;
+  }
+  const choices = bootstrapChoices(answer);
+  if (choices.length === 0) {
+    void vscode.window.showInformationMessage("pipelens: the server knows of no target that needs bootstrapping.");
+    return;
+  }
+  const pick =
+    choices.length === 1
+      ? choices[0]
+      : await vscode.window.showQuickPick(choices, { placeHolder: "Which target to bootstrap?" });
+  if (!pick) return;
+  const cwd = doc ? appRoot(doc.uri.fsPath) : vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  const terminal = vscode.window.createTerminal({ name: "pipelens: bootstrap", cwd });
+  terminal.show();
+  // Typed, not run: bootstrapping changes an AWS account; the user presses Enter.
+  terminal.sendText(commandLine(pick.argv, process.platform), false);
+}
+
+// --- the pipeline graph webview -----------------------------------------------------------------
+
+class GraphPanel {
+  private timer: NodeJS.Timeout | undefined;
+  private disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly panel: vscode.WebviewPanel,
+    private uri: vscode.Uri,
+  ) {
+    panel.onDidDispose(() => this.dispose(), null, this.disposables);
+    vscode.workspace.onDidChangeTextDocument(
+      (e) => e.document.uri.toString() === this.uri.toString() && this.refreshSoon(),
+      null,
+      this.disposables,
+    );
+    vscode.workspace.onDidSaveTextDocument(() => this.refreshSoon(), null, this.disposables);
+  }
+
+  show(uri: vscode.Uri): void {
+    this.uri = uri;
+    this.panel.reveal(vscode.ViewColumn.Beside, true);
+    this.refresh();
+  }
+
+  refreshSoon(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.refresh(), 500);
+  }
+
+  refresh(): void {
+    const csp = this.panel.webview.cspSource;
+    this.panel.title = `Pipeline: ${vscode.workspace.asRelativePath(this.uri)}`;
+    if (!client?.isRunning()) {
+      this.panel.webview.html = renderError("The pipelens server is not running (see the \"pipelens\" output).", csp);
+      return;
+    }
+    client
+      .sendRequest<GraphAnswer>("pipelens/pipelineGraph", { textDocument: { uri: this.uri.toString() } })
+      .then(
+        (answer) => (this.panel.webview.html = renderGraph(answer, csp)),
+        (e) => {
+          const m =
+            e instanceof ResponseError && e.code === METHOD_NOT_FOUND
+              ? `This pipelens server does not support pipelens/pipelineGraph yet (server: ${e.message}).`
+              : `pipelens/pipelineGraph failed: ${errorText(e)}`;
+          this.panel.webview.html = renderError(m, csp);
+        },
+      );
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.disposables.forEach((d) => d.dispose());
+    if (graph === this) graph = undefined;
+  }
+}
+
+function showGraph(): void {
+  const doc = activeDocument();
+  if (!doc) {
+    void vscode.window.showInformationMessage("pipelens: open a Python, TypeScript or JavaScript file of a CDK app first.");
+    return;
+  }
+  if (graph) {
+    graph.show(doc.uri);
+    return;
+  }
+  const panel = vscode.window.createWebviewPanel("pipelens.graph", "Pipeline", {
+    viewColumn: vscode.ViewColumn.Beside,
+    preserveFocus: true,
+  }, { enableScripts: false });
+  graph = new GraphPanel(panel, doc.uri);
+  graph.refresh();
+}
+
+// --- status bar -------------------------------------------------------------------------------
+
+function renderStatus(): void {
+  const shown = synthState ?? pipelineState;
+  const { text, tooltip } = statusText(shown, Date.now());
+  if (text === undefined || !activeDocument()) {
+    statusItem.hide();
+    return;
+  }
+  statusItem.text = text;
+  statusItem.tooltip = tooltip;
+  statusItem.command = "pipelens.showPipelineGraph";
+  statusItem.show();
+}
+
+let statusTimer: NodeJS.Timeout | undefined;
+function updateStatusSoon(): void {
+  if (statusTimer) clearTimeout(statusTimer);
+  statusTimer = setTimeout(() => void updateStatus(), 400);
+}
+
+/** "predicted" when the server's outline of the active document has a pipeline. */
+async function updateStatus(): Promise<void> {
+  const doc = activeDocument();
+  if (!doc || !client?.isRunning()) {
+    pipelineState = { kind: "none" };
+    renderStatus();
+    return;
+  }
+  try {
+    const symbols = await client.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri: doc.uri.toString() },
+    });
+    pipelineState = symbols && symbols.length > 0 ? { kind: "predicted" } : { kind: "none" };
+  } catch {
+    pipelineState = { kind: "none" };
+  }
+  renderStatus();
+}
+
+// --- activation -------------------------------------------------------------------------------
+
+async function workspaceHasCdkApp(): Promise<boolean> {
+  const found = await vscode.workspace.findFiles("**/cdk.json", "{**/node_modules/**,**/cdk.out/**}", 1);
+  return found.length > 0;
+}
+
+export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  extensionPath = context.extensionPath;
+  output = vscode.window.createOutputChannel("pipelens");
+  statusItem = vscode.window.createStatusBarItem("pipelens.status", vscode.StatusBarAlignment.Left, 10);
+  statusItem.name = "pipelens";
+  context.subscriptions.push(output, statusItem);
+
+  const cmd = (id: string, f: () => unknown) =>
+    context.subscriptions.push(vscode.commands.registerCommand(id, f));
+  cmd("pipelens.synthesize", synthesize);
+  cmd("pipelens.showPipelineGraph", showGraph);
+  cmd("pipelens.refreshBootstrapStatus", refreshBootstrap);
+  cmd("pipelens.bootstrapTarget", bootstrapTarget);
+  cmd("pipelens.restartServer", restartClient);
+  cmd("pipelens.showOutput", () => output.show());
+
+  context.subscriptions.push(
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration("pipelens.server.path")) void restartClient();
+      else if (e.affectsConfiguration(SECTION)) pushSettings();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => pushSettings()),
+    vscode.window.onDidChangeActiveTextEditor(() => {
+      synthState = undefined;
+      void updateStatus();
+    }),
+    vscode.workspace.onDidChangeTextDocument((e) => {
+      if (e.document === vscode.window.activeTextEditor?.document) {
+        if (synthState?.kind !== "synthRunning") synthState = undefined;
+        updateStatusSoon();
+      }
+    }),
+  );
+  const tick = setInterval(() => synthState?.kind === "synthesized" && renderStatus(), 10_000);
+  context.subscriptions.push({ dispose: () => clearInterval(tick) });
+
+  if (await workspaceHasCdkApp()) {
+    await startClient();
+  } else {
+    // A Python/TypeScript file outside a CDK app activated us: wait for a cdk.json.
+    output.appendLine("pipelens: no cdk.json in this workspace; the server starts when one appears.");
+    const watcher = vscode.workspace.createFileSystemWatcher("**/cdk.json", false, true, true);
+    context.subscriptions.push(
+      watcher,
+      watcher.onDidCreate(() => {
+        if (!client) void startClient();
+      }),
+    );
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  graph?.panel.dispose();
+  await stopClient();
+}

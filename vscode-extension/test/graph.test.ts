@@ -1,0 +1,53 @@
+import { test } from "node:test";
+import * as assert from "node:assert/strict";
+
+import { renderError, renderGraph } from "../src/graph";
+
+const answer = {
+  pipelines: [
+    {
+      id: "Pipeline",
+      origin: "predicted",
+      stages: [
+        { name: "Source", certain: true, actions: [{ name: "acme_payments", runOrder: 1, kind: "source" }] },
+        { name: "Assets", certain: false, actions: [] },
+        {
+          name: "Dev",
+          certain: true,
+          actions: [
+            { name: "Deploy", runOrder: 2, kind: "deploy", account: "111111111111", region: "us-east-1" },
+            { name: "Prepare", runOrder: 1, kind: "prepare", account: "111111111111", region: "us-east-1" },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+test("stages are drawn in the server's order, actions by runOrder", () => {
+  const html = renderGraph(answer, "vscode-resource:");
+  const order = ["Source", "Assets", "Dev", "Prepare", "Deploy"].map((s) => html.indexOf(`>${s}`));
+  assert.ok(order.every((i) => i > 0), JSON.stringify(order));
+  assert.deepEqual([...order].sort((a, b) => a - b), order);
+  assert.match(html, /class="stage uncertain"[^>]*><h3>Assets/);
+  assert.match(html, /111111111111 · us-east-1/);
+  assert.match(html, /\(predicted\)/);
+  assert.doesNotMatch(html, /<script/);
+});
+
+test("the server's SVG is shown as an image when it sends one", () => {
+  const html = renderGraph({ svg: "<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>" }, "x:");
+  assert.match(html, /<img class="svg"[^>]*src="data:image\/svg\+xml;base64,/);
+  assert.doesNotMatch(html, /<script/);
+});
+
+test("names are escaped", () => {
+  const html = renderGraph({ pipelines: [{ id: "<b>", stages: [{ name: "a&b", actions: [] }] }] }, "x:");
+  assert.match(html, /Pipeline &lt;b&gt;/);
+  assert.match(html, /a&amp;b/);
+});
+
+test("no pipeline and errors read as sentences", () => {
+  assert.match(renderGraph({ pipelines: [] }, "x:"), /No CDK pipeline in this file/);
+  assert.match(renderError("Method <not> found", "x:"), /Method &lt;not&gt; found/);
+});
