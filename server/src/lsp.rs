@@ -11,12 +11,13 @@ mod from_proto;
 mod handlers;
 mod state;
 mod to_proto;
+mod transport;
 
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
-use tower_lsp_server::{Client, LanguageServer, LspService, Server};
+use tower_lsp_server::{Client, ClientSocket, LanguageServer, LspService, Server};
 
 pub use state::State;
 
@@ -67,6 +68,30 @@ impl LanguageServer for Backend {
     }
 }
 
+fn service() -> (LspService<Backend>, ClientSocket) {
+    LspService::new(|client| Backend {
+        client,
+        state: Arc::new(State::default()),
+    })
+}
+
+/// The language server over any transport, until the client says `exit` or the input ends:
+/// stdio in [`serve`], in-memory pipes in the fuzz target `jsonrpc` and its regression tests.
+/// Malformed frames are dropped before tower-lsp sees them (see `transport`).
+pub async fn serve_on<R, W>(input: R, output: W)
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+    W: tokio::io::AsyncWrite + Unpin,
+{
+    let (filtered_in, filtered_out) = tokio::io::duplex(1 << 16);
+    let filter = tokio::spawn(transport::filter_frames(input, filtered_out));
+    let (service, socket) = service();
+    Server::new(filtered_in, output, socket)
+        .serve(service)
+        .await;
+    filter.abort();
+}
+
 /// `pipelens serve`: LSP over stdio until the client says `exit`. Logs go to stderr (and to
 /// the client as `window/logMessage`), never to stdout.
 pub fn serve() -> i32 {
@@ -87,15 +112,7 @@ pub fn serve() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(async {
-        let (service, socket) = LspService::new(|client| Backend {
-            client,
-            state: Arc::new(State::default()),
-        });
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
-            .serve(service)
-            .await;
-    });
+    runtime.block_on(serve_on(tokio::io::stdin(), tokio::io::stdout()));
     // Background analysis tasks must not keep the process alive after `exit`.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     0
