@@ -587,3 +587,139 @@ fn a_request_sees_a_change_whose_version_skips_numbers() {
         assert!(s.shutdown().success());
     }
 }
+
+#[test]
+fn inlay_hints_code_lens_and_the_pipeline_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("examples/payments-typescript"), dir.path());
+    let file = dir.path().join("lib/pipeline-stack.ts");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut s = TestServer::builder(dir.path()).utf8(true).start();
+    let u = s.open(&file, "typescript");
+    s.diagnostics(&u, 1);
+    let end = text.lines().count() as u32;
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": u}, "range": {"start": pos((0, 0)), "end": pos((end, 0))}}),
+    );
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"⟶ Dev: Api.Prepare ×2 → Api.Deploy ×2"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"⟶ Staging: Api.Prepare ×2 → Api.Deploy ×2 → IntegrationTests"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(
+            &"⟶ Prod: PromoteToProd → ProdEuWest1.Api.Prepare ×4 → ProdEuWest1.Api.Deploy ×4"
+        ),
+        "{labels:?}"
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.contains("Build") && l.contains("UpdatePipeline")),
+        "{labels:?}"
+    );
+    // The Dev hint sits at the end of its addStage call.
+    let dev = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["label"].as_str().unwrap().contains("Dev:"))
+        .unwrap();
+    let dev_line = dev["position"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines().nth(dev_line).unwrap().contains(")"),
+        "{}",
+        text.lines().nth(dev_line).unwrap()
+    );
+
+    let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "Source → Build → UpdatePipeline → Dev → Staging → Prod (predicted)"
+    );
+
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let p = &g["pipelines"][0];
+    assert_eq!(p["origin"], "predicted");
+    assert_eq!(p["stages"][5]["name"], "Prod");
+    assert_eq!(p["stages"][5]["actions"][0]["name"], "PromoteToProd");
+    assert!(
+        g["svg"].as_str().unwrap().starts_with("<svg"),
+        "{}",
+        &g["svg"]
+    );
+    let bad = s.raw_request("pipelens/pipelineGraph", json!({}));
+    assert_eq!(bad["error"]["code"], -32602);
+}
+
+#[test]
+fn a_panicking_handler_is_an_error_and_the_server_keeps_serving() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let r = s.raw_request("pipelens/testPanic", json!({}));
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("keeps running"));
+    let syms = s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert_eq!(syms[0]["name"], "Pipeline");
+    assert!(s.shutdown().success());
+}
+
+#[test]
+fn without_credentials_the_bootstrap_check_is_one_hint() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({"bootstrap": {"check": "auto"}}))
+        .start();
+    let u = s.open(&file, "python");
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "bootstrap-unknown"))
+    });
+    let d = p["diagnostics"].as_array().unwrap();
+    let unknown: Vec<&Value> = d
+        .iter()
+        .filter(|d| d["code"] == "bootstrap-unknown")
+        .collect();
+    assert_eq!(
+        unknown.len(),
+        1,
+        "once per reason, not once per stage: {d:?}"
+    );
+    assert_eq!(unknown[0]["severity"], 4, "a hint");
+    assert_eq!(d.len(), 1, "{d:?}");
+    // Nothing to fix, so no command; a refresh probes again and answers.
+    let argv = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.bootstrapCommand", "arguments": [u]}),
+    );
+    assert_eq!(argv, Value::Null);
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.refreshBootstrap", "arguments": [u]}),
+    );
+    assert_eq!(r["probed"], 3);
+    assert!(s.shutdown().success());
+}
