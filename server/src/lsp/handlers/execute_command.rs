@@ -63,7 +63,7 @@ fn bootstrap_command(b: &Backend, args: &[Value]) -> Result<Value> {
                     a.as_deref().unwrap_or_default(),
                     r.as_deref().unwrap_or_default()
                 );
-                argv.iter().any(|x| *x == target)
+                argv.contains(&target)
             }
         });
     Ok(match argv {
