@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actions;
 pub mod completion;
 pub mod hover;
+pub mod migrate;
 pub mod stages;
 pub mod symbols;
 

@@ -37,6 +37,17 @@ pub fn actions(
                 diagnostic: i,
                 preferred: true,
             });
+        } else if d.code == "deprecated-cdkpipeline" {
+            if let Some(edits) =
+                super::migrate::migrate(text, plugin, d.span.start_byte..d.span.end_byte)
+            {
+                out.push(Action {
+                    title: "Migrate CdkPipeline to CodePipeline".into(),
+                    edits,
+                    diagnostic: i,
+                    preferred: true,
+                });
+            }
         } else if d.code == "cross-account-keys" {
             if let Some(edit) =
                 add_cross_account_keys(text, plugin, d.span.start_byte..d.span.end_byte)
