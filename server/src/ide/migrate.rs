@@ -234,11 +234,7 @@ fn source_text(
         "GitHubSourceAction" => {
             let repo = format!("{}/{}", literal(get("owner")?)?, literal(get("repo")?)?);
             let auth = get("oauth_token").map(src)?;
-            let auth_kw = if py {
-                "authentication"
-            } else {
-                "authentication"
-            };
+            let auth_kw = "authentication";
             Some(format!(
                 "{src_class}.{}({}, {branch}, {})",
                 if py { "git_hub" } else { "gitHub" },
