@@ -77,7 +77,7 @@ fn main() {
                     doc.tree();
                     let r = ms(t);
                     version += 1;
-                    let q = Pos { line, character: 1 };
+                    let q = Pos { line, character: col + 1 };
                     doc.apply(
                         &[Change {
                             range: Some((p, q)),
