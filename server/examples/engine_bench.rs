@@ -65,11 +65,11 @@ fn main() {
                 &mut || {
                     version += 1;
                     let t = Instant::now();
-                    let p = Pos { line, character: 0 };
+                    let p = Pos { line, character: col };
                     doc.apply(
                         &[Change {
                             range: Some((p, p)),
-                            text: " ",
+                            text: "x",
                         }],
                         Encoding::Utf16,
                         version,
