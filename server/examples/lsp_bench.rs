@@ -141,6 +141,11 @@ fn main() {
     let bin = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "target/release/pipelens".into());
+    let bin = std::fs::canonicalize(&bin)
+        .map(|p| p.display().to_string())
+        .unwrap_or(bin);
+    // The peer a user has today: `cdk lsp` (set PIPELENS_BENCH_CDK to the cdk binary).
+    let cdk = std::env::var("PIPELENS_BENCH_CDK").ok();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"x\"}").unwrap();
 
