@@ -400,5 +400,11 @@ fn an_app_that_raises_fails_with_its_error_and_location() {
         err.contains("ValueError: pipelens-test: the account table is empty"),
         "{err}"
     );
-    assert!(err.contains(&format!("app.py:{line}: error:")), "{err}");
+    assert!(
+        err.contains(&format!(
+            "app.py:{line}: error: ValueError: pipelens-test: the account table is empty"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("Subprocess exited"), "{err}");
 }

@@ -30,7 +30,7 @@ static JS_FRAME: LazyLock<Regex> = LazyLock::new(|| {
 fn is_noise(line: &str) -> bool {
     let t = line.trim();
     t.is_empty()
-        || t.starts_with("Subprocess exited with error")
+        || t.contains("Subprocess exited with error")
         || t.starts_with("NOTICES")
         || t.contains("feature flags are not configured")
         || t.starts_with("If you don’t want to see a notice")
@@ -184,7 +184,7 @@ mod tests {
             "Traceback (most recent call last):\n  File \"{0}/app.py\", line 7, in <module>\n    \
              build()\n  File \"{0}/app.py\", line 3, in build\n    raise ValueError('bad env')\n  \
              File \"/usr/lib/python3/site-packages/jsii/x.py\", line 9, in f\n    g()\n\
-             ValueError: bad env\n\nSubprocess exited with error 1\n",
+             ValueError: bad env\n\npython3 app.py: Subprocess exited with error 1\n",
             root.display()
         );
         let (msg, loc) = explain(&out, root);

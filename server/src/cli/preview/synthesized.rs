@@ -91,7 +91,7 @@ fn report(app: &Path, e: &SynthError) -> i32 {
             message,
             ..
         } => {
-            let first = message.lines().last().unwrap_or("cdk synth failed");
+            let first = message.lines().next().unwrap_or("cdk synth failed");
             let column = loc.column.map(|c| format!(":{c}")).unwrap_or_default();
             eprintln!(
                 "{}:{}{column}: error: {first}",
