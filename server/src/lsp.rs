@@ -11,6 +11,7 @@ mod diagnostics;
 mod from_proto;
 mod handlers;
 mod state;
+mod synth;
 mod to_proto;
 
 use std::sync::Arc;

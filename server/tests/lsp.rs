@@ -723,3 +723,67 @@ fn without_credentials_the_bootstrap_check_is_one_hint() {
     assert_eq!(r["probed"], 3);
     assert!(s.shutdown().success());
 }
+
+#[test]
+fn synth_command_reports_progress_and_a_failure_where_it_happened() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = app(&CASES[0]);
+    // A synth that fails the way a Python app does: a traceback into the pipeline file.
+    let script = dir.path().join("fake-synth.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"{}\", line 14, in __init__' >&2\necho 'ValueError: bad stage' >&2\nexit 1\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = TestServer::builder(dir.path())
+        .init_options(
+            json!({"synth": {"command": [script.display().to_string()], "timeoutSeconds": 30}}),
+        )
+        .start();
+    assert!(
+        s.init_result["capabilities"]["executeCommandProvider"]["commands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("pipelens.synth"))
+    );
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+    assert_eq!(lenses[1]["command"]["command"], "pipelens.synth");
+    let r = s.raw_request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.synth", "arguments": [u]}),
+    );
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ValueError: bad stage"),
+        "{r}"
+    );
+    let begin = s.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
+    assert_eq!(begin["value"]["title"], "cdk synth");
+    s.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let d = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "synth-failed"))
+    });
+    let failed = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "synth-failed")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        failed["range"]["start"]["line"], 13,
+        "line 14 of the traceback: {failed}"
+    );
+    assert!(s.shutdown().success());
+}

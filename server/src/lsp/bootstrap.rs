@@ -86,7 +86,7 @@ pub async fn refresh(client: &Client, state: &Arc<State>) -> usize {
             .await;
         return 0;
     };
-    let mut keys: Vec<EnvKey> = snapshots(state)
+    let mut keys: Vec<EnvKey> = current_snapshots(state)
         .iter()
         .flat_map(|(_, s)| keys_of(s))
         .collect();
@@ -97,7 +97,7 @@ pub async fn refresh(client: &Client, state: &Arc<State>) -> usize {
     n
 }
 
-fn snapshots(state: &State) -> Vec<(Uri, Arc<Snapshot>)> {
+pub fn current_snapshots(state: &State) -> Vec<(Uri, Arc<Snapshot>)> {
     state
         .docs
         .lock()
@@ -113,7 +113,7 @@ fn snapshots(state: &State) -> Vec<(Uri, Arc<Snapshot>)> {
 }
 
 async fn republish_all(client: &Client, state: &Arc<State>) {
-    for (uri, snap) in snapshots(state) {
+    for (uri, snap) in current_snapshots(state) {
         super::diagnostics::publish(client, state, &uri, &snap).await;
     }
 }

@@ -286,7 +286,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
 }
 
 /// Asks the client to re-request inlay hints and code lenses (they depend on the analysis).
-fn refresh_views(client: &Client, state: &Arc<State>) {
+pub(crate) fn refresh_views(client: &Client, state: &Arc<State>) {
     let (hints, lenses) = state
         .config
         .read()
@@ -338,12 +338,14 @@ pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap
     } else {
         Vec::new()
     };
+    let synth = super::synth::diagnostics(state, uri, snap);
     for d in snap
         .analysis
         .diagnostics
         .iter()
         .chain(git.iter())
         .chain(boot.iter())
+        .chain(synth.iter())
     {
         match &d.file {
             None => own.push(to_proto::diagnostic(&snap.rope, d, enc, uri, |p| {

@@ -91,6 +91,10 @@ pub struct State {
     pub probing: Mutex<HashSet<EnvKey>>,
     /// The prober of the current settings (its own cache lives inside).
     pub prober: Mutex<Option<Arc<crate::aws::Prober>>>,
+    /// Runs `cdk synth`, one at a time per app.
+    pub synthesizer: crate::synth::Synthesizer,
+    /// The last synth of each app (by app root), and when it ended.
+    pub synthesized: Mutex<HashMap<PathBuf, (Arc<super::synth::Outcome>, std::time::SystemTime)>>,
 }
 
 impl State {

@@ -14,17 +14,27 @@ pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     }
     let enc = b.state.encoding();
     let mut out = Vec::new();
-    for (pipeline, prediction) in snap.analysis.model.pipelines.iter().zip(&snap.predictions) {
+    let (stages, origin) = crate::lsp::synth::views(&b.state, &uri, &snap);
+    for (pipeline, prediction) in snap.analysis.model.pipelines.iter().zip(&stages) {
         let line = to_proto::position(&rope, pipeline.span.start_byte, enc).line;
         let range = Range::new(Position::new(line, 0), Position::new(line, 0));
         out.push(CodeLens {
             range,
             command: Some(Command {
-                title: format!("{} (predicted)", crate::ide::stages::chain(prediction)),
+                title: format!("{} ({origin})", crate::ide::stages::chain(prediction)),
                 // Display only: the chain is the information; `pipelens/pipelineGraph` and the
                 // clients' graph views show the details.
                 command: String::new(),
                 arguments: None,
+            }),
+            data: None,
+        });
+        out.push(CodeLens {
+            range,
+            command: Some(Command {
+                title: "▶ Synthesize".into(),
+                command: super::execute_command::SYNTH.into(),
+                arguments: Some(vec![serde_json::json!(uri.as_str())]),
             }),
             data: None,
         });

@@ -1,4 +1,5 @@
-//! `workspace/executeCommand`: `pipelens.bootstrapCommand` (the `cdk bootstrap` argv for a
+//! `workspace/executeCommand`: `pipelens.synth` (the real `cdk synth`, with progress),
+//! `pipelens.bootstrapCommand` (the `cdk bootstrap` argv for a
 //! target; the editor decides how to run it) and `pipelens.refreshBootstrap`.
 
 use serde_json::{json, Value};
@@ -9,13 +10,34 @@ use crate::lsp::{bootstrap, Backend};
 
 pub const BOOTSTRAP_COMMAND: &str = "pipelens.bootstrapCommand";
 pub const REFRESH_BOOTSTRAP: &str = "pipelens.refreshBootstrap";
+pub const SYNTH: &str = "pipelens.synth";
 
 pub fn commands() -> Vec<String> {
-    vec![BOOTSTRAP_COMMAND.into(), REFRESH_BOOTSTRAP.into()]
+    vec![
+        SYNTH.into(),
+        BOOTSTRAP_COMMAND.into(),
+        REFRESH_BOOTSTRAP.into(),
+    ]
 }
 
 pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value>> {
     match p.command.as_str() {
+        SYNTH => {
+            let uri: Uri = p
+                .arguments
+                .first()
+                .and_then(|u| u.as_str().or_else(|| u.get("uri").and_then(|u| u.as_str())))
+                .and_then(|u| u.parse().ok())
+                .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri]"))?;
+            match crate::lsp::synth::run(&b.client, &b.state, &uri).await {
+                Ok(v) => Ok(Some(v)),
+                Err(message) => {
+                    let mut e = jsonrpc::Error::internal_error();
+                    e.message = message.into();
+                    Err(e)
+                }
+            }
+        }
         BOOTSTRAP_COMMAND => bootstrap_command(b, &p.arguments).map(Some),
         REFRESH_BOOTSTRAP => {
             let n = bootstrap::refresh(&b.client, &b.state).await;
