@@ -34,3 +34,27 @@ pub(crate) fn string_at(text: &str, offset: usize) -> Option<(char, ByteRange)> 
         .map_or(offset, |i| offset + i);
     Some((q, start..end))
 }
+
+/// Test support: applies edits (sorted by start) and re-analyses the result, asserting the
+/// diagnostic `gone` is gone.
+#[cfg(test)]
+pub(crate) fn apply_and_recheck(
+    plugin: &'static crate::lang::Plugin,
+    src: &str,
+    edits: &[(ByteRange, String)],
+    gone: &str,
+) -> (String, crate::analysis::Analysis) {
+    let mut out = src.to_string();
+    for (r, t) in edits.iter().rev() {
+        out.replace_range(r.clone(), t);
+    }
+    let after = crate::analysis::analyze_text(
+        plugin,
+        &out,
+        None,
+        &crate::model::NoIndex,
+        &crate::lang::ExtraQueries::default(),
+    );
+    assert!(after.diagnostics.iter().all(|d| d.code != gone), "{out}");
+    (out, after)
+}

@@ -326,18 +326,8 @@ mod tests {
             .iter()
             .find(|d| d.code == "deprecated-cdkpipeline")?;
         let edits = migrate(src, plugin, d.span.start_byte..d.span.end_byte)?;
-        let mut out = src.to_string();
-        for (r, t) in edits.iter().rev() {
-            out.replace_range(r.clone(), t);
-        }
-        let after = analyze_text(plugin, &out, None, &NoIndex, &ExtraQueries::default());
-        assert!(
-            after
-                .diagnostics
-                .iter()
-                .all(|d| d.code != "deprecated-cdkpipeline"),
-            "{out}"
-        );
+        let (out, after) =
+            crate::ide::apply_and_recheck(plugin, src, &edits, "deprecated-cdkpipeline");
         assert_eq!(after.model.pipelines[0].class.name(), "CodePipeline");
         Some(out)
     }
