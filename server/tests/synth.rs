@@ -408,3 +408,78 @@ fn an_app_that_raises_fails_with_its_error_and_location() {
     );
     assert!(!err.contains("Subprocess exited"), "{err}");
 }
+
+mod common;
+
+#[test]
+fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {
+    if !cdk_tests() {
+        return;
+    }
+    let (_dir, work) = example_copy("payments-python");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut builder = common::TestServer::builder(&work);
+    for (k, v) in fake_aws(tmp.path()) {
+        builder = builder.env(k, &v);
+    }
+    let mut s = builder.start();
+    let file = work.join("payments/pipeline_stack.py");
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.synth", "arguments": [u]}),
+    );
+    let p = &r["pipelines"][0];
+    assert_eq!(p["origin"], "synthesized", "{r}");
+    let names: Vec<&str> = p["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Source",
+            "Build",
+            "UpdatePipeline",
+            "Dev",
+            "Staging",
+            "Prod"
+        ]
+    );
+    s.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    // Hints and the lens now say the stages are synthesized; nothing differs from the prediction.
+    let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+    let title = lenses[0]["command"]["title"].as_str().unwrap();
+    assert!(title.contains("(synthesized"), "{title}");
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": u}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 200, "character": 0}}}),
+    );
+    assert!(
+        hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["label"] == "⟶ Dev: Api.Prepare ×2 → Api.Deploy ×2"
+                && h["tooltip"].as_str().unwrap().contains("synthesized")),
+        "{hints}"
+    );
+    let d = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+    });
+    assert!(
+        d["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "synth-differs"),
+        "{d}"
+    );
+    assert!(
+        !work.join("cdk.out").exists(),
+        "the user's cdk.out is untouched"
+    );
+}

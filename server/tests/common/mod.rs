@@ -41,6 +41,7 @@ pub struct Builder {
     init_options: Value,
     /// What to answer `workspace/configuration` with; `None` never answers.
     configuration: Option<Value>,
+    env: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -50,6 +51,10 @@ impl Builder {
     }
     pub fn init_options(mut self, v: Value) -> Self {
         self.init_options = v;
+        self
+    }
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
         self
     }
     pub fn configuration(mut self, v: Option<Value>) -> Self {
@@ -67,6 +72,7 @@ impl Builder {
             .env_remove("AWS_SECRET_ACCESS_KEY")
             .env_remove("AWS_SESSION_TOKEN")
             .env("PIPELENS_TEST_PANIC", "1")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -169,6 +175,7 @@ impl TestServer {
             utf8: false,
             init_options: Value::Null,
             configuration: Some(Value::Null),
+            env: Vec::new(),
         }
     }
 
