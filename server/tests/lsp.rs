@@ -787,3 +787,138 @@ fn synth_command_reports_progress_and_a_failure_where_it_happened() {
     );
     assert!(s.shutdown().success());
 }
+
+/// The synth-only edit of the shared fixtures: (position, old length, new text).
+fn synth_edit(case: &Case) -> ((u32, u32), u32, String) {
+    if case.lang == "python" {
+        let at = find(case.text, "commands=[]", false);
+        (
+            at,
+            "commands=[]".len() as u32,
+            "commands=[\"npx cdk synth\"]".into(),
+        )
+    } else {
+        let at = find(case.text, "commands: []", false);
+        (
+            at,
+            "commands: []".len() as u32,
+            "commands: ['npx cdk synth']".into(),
+        )
+    }
+}
+
+fn change_rule(s: &mut TestServer, u: &str, severity: i64) -> Value {
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter()
+                    .any(|d| d["code"] == "source-synth-change" && d["severity"] == severity)
+            })
+    });
+    p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "source-synth-change")
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn source_synth_change_scenarios_in_the_editor() {
+    for case in &CASES {
+        let (edit_at, old_len, new_text) = synth_edit(case);
+        let ext = if case.lang == "python" { "py" } else { "ts" };
+
+        // Synth change + another file of the app edited on disk: a warning naming that file.
+        let (dir, file) = app(case);
+        let other = dir.path().join(format!("other.{ext}"));
+        std::fs::write(&other, "x = 1\n").unwrap();
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        std::fs::write(&other, "x = 2\n").unwrap();
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        let d = change_rule(&mut s, &u, 2);
+        let related = d["relatedInformation"].as_array().unwrap();
+        assert!(
+            related.iter().any(|r| r["location"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("other.{ext}"))),
+            "{d}"
+        );
+        drop(s);
+
+        // Reformatting a stage is no change: with a synth change it stays "isolated".
+        let (dir, file) = app(case);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        let q = case.quote;
+        let dev = find(case.text, &format!("{q}Dev{q}"), false);
+        s.change(&u, 2, (dev.0, dev.1), (dev.0, dev.1), "  ");
+        s.change(&u, 3, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        let d = change_rule(&mut s, &u, 3);
+        assert!(d["message"].as_str().unwrap().contains("isolated"), "{d}");
+        drop(s);
+
+        // A renamed pipeline file is compared with its old path: the synth change is isolated.
+        let (dir, file) = app(case);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        let renamed = dir.path().join(format!("delivery.{ext}"));
+        git(
+            dir.path(),
+            &[
+                "mv",
+                file.file_name().unwrap().to_str().unwrap(),
+                renamed.file_name().unwrap().to_str().unwrap(),
+            ],
+        );
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&renamed, case.lang);
+        s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        change_rule(&mut s, &u, 3);
+        drop(s);
+
+        // A brand-new file and a file outside git: nothing to compare, said once in the log.
+        for in_repo in [true, false] {
+            let (dir, file) = app(case);
+            if in_repo {
+                std::fs::write(dir.path().join("README"), "x").unwrap();
+                git(dir.path(), &["init", "-q"]);
+                git(dir.path(), &["add", "README"]);
+                git(dir.path(), &["commit", "-qm", "base"]);
+            }
+            let mut s = TestServer::builder(dir.path()).start();
+            let u = s.open(&file, case.lang);
+            s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+            let log = s.wait_for("window/logMessage", |p| {
+                p["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("source-synth-change:")
+            });
+            let m = log["message"].as_str().unwrap().to_string();
+            assert!(
+                if in_repo {
+                    m.contains("did not exist") || m.contains("new")
+                } else {
+                    m.contains("not in a git repository")
+                },
+                "{m}"
+            );
+            let d = s.diagnostics(&u, 2);
+            assert!(
+                d.iter().all(|d| d["code"] != "source-synth-change"),
+                "{d:?}"
+            );
+        }
+    }
+}
