@@ -57,19 +57,23 @@ fn main() {
                 runs,
             );
             let mut doc = Document::new(plugin, &text, 1);
-            let line = (text[..text.find("us-east-1").unwrap()]
-                .matches('\n')
-                .count()) as u32;
+            // A keystroke inside a string literal (the first region), then its deletion.
+            let at = text.find("us-east-1").unwrap() + 3;
+            let line = text[..at].matches('\n').count() as u32;
+            let col = (at - text[..at].rfind('\n').map_or(0, |i| i + 1)) as u32;
             let mut version = 1;
             let incremental = median(
                 &mut || {
                     version += 1;
                     let t = Instant::now();
-                    let p = Pos { line, character: 0 };
+                    let p = Pos {
+                        line,
+                        character: col,
+                    };
                     doc.apply(
                         &[Change {
                             range: Some((p, p)),
-                            text: " ",
+                            text: "x",
                         }],
                         Encoding::Utf16,
                         version,
@@ -77,7 +81,10 @@ fn main() {
                     doc.tree();
                     let r = ms(t);
                     version += 1;
-                    let q = Pos { line, character: 1 };
+                    let q = Pos {
+                        line,
+                        character: col + 1,
+                    };
                     doc.apply(
                         &[Change {
                             range: Some((p, q)),

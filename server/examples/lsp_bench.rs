@@ -24,8 +24,12 @@ struct Conn {
 
 impl Conn {
     fn start(bin: &str, dir: &std::path::Path) -> Conn {
-        let mut child = Command::new(bin)
-            .arg("serve")
+        Conn::start_cmd(&[bin, "serve"], dir)
+    }
+
+    fn start_cmd(argv: &[&str], dir: &std::path::Path) -> Conn {
+        let mut child = Command::new(argv[0])
+            .args(&argv[1..])
             .current_dir(dir)
             .env("HOME", dir)
             .stdin(Stdio::piped())
@@ -137,6 +141,11 @@ fn main() {
     let bin = std::env::args()
         .nth(1)
         .unwrap_or_else(|| "target/release/pipelens".into());
+    let bin = std::fs::canonicalize(&bin)
+        .map(|p| p.display().to_string())
+        .unwrap_or(bin);
+    // The peer a user has today: `cdk lsp` (set PIPELENS_BENCH_CDK to the cdk binary).
+    let cdk = std::env::var("PIPELENS_BENCH_CDK").ok();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"x\"}").unwrap();
 
@@ -148,6 +157,17 @@ fn main() {
         let id = c.request("initialize", json!({"processId": null, "capabilities": {}}));
         let (t, _) = c.wait(id, |_, _| {});
         init.push((t - t0).as_secs_f64() * 1e3);
+    }
+
+    let mut cdk_init = Vec::new();
+    if let Some(cdk) = &cdk {
+        for _ in 0..5 {
+            let mut c = Conn::start_cmd(&[cdk.as_str(), "lsp"], dir.path());
+            let t0 = Instant::now();
+            let id = c.request("initialize", json!({"processId": null, "rootUri": format!("file://{}", dir.path().display()), "capabilities": {}}));
+            let (t, _) = c.wait(id, |_, _| {});
+            cdk_init.push((t - t0).as_secs_f64() * 1e3);
+        }
     }
 
     // 2. typing into a 10,000-line pipeline.
@@ -269,6 +289,13 @@ fn main() {
         pct(&mut init.clone(), 0.5),
         pct(&mut init, 1.0)
     );
+    if !cdk_init.is_empty() {
+        let p50 = pct(&mut cdk_init.clone(), 0.5);
+        println!(
+            "| `cdk lsp` initialize round trip (fresh process, 5 runs) | p50 {p50:.0} ms ({:.0}× pipelens) |",
+            p50 / pct(&mut init.clone(), 0.5)
+        );
+    }
     for r in report {
         println!("{r}");
     }

@@ -4,7 +4,7 @@
 pub mod position;
 
 use ropey::Rope;
-use tree_sitter::{InputEdit, Parser, Tree};
+use tree_sitter::{InputEdit, Tree};
 
 use crate::lang::Plugin;
 pub use position::{Encoding, Pos};
@@ -14,7 +14,6 @@ pub struct Document {
     pub version: i32,
     rope: Rope,
     tree: Option<Tree>,
-    parser: Parser,
     /// Edits applied since the last parse; the next parse reuses the old tree.
     dirty: bool,
 }
@@ -45,7 +44,6 @@ impl Document {
             version,
             rope: Rope::from_str(text),
             tree: None,
-            parser: plugin.parser(),
             dirty: true,
         };
         doc.reparse();
@@ -149,8 +147,11 @@ impl Document {
             let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
             &chunk.as_bytes()[byte - chunk_start..]
         };
+        // A parser per parse, not per document: a parser keeps sizeable buffers, and a server
+        // with a hundred documents open should not keep a hundred of them.
         self.tree = self
-            .parser
+            .plugin
+            .parser()
             .parse_with_options(&mut read, self.tree.as_ref(), None);
         self.dirty = false;
     }

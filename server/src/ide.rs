@@ -6,6 +6,8 @@ pub mod accounts;
 pub mod actions;
 pub mod completion;
 pub mod hover;
+pub mod migrate;
+pub mod stages;
 pub mod symbols;
 
 /// A byte range in the document's text.
@@ -31,4 +33,28 @@ pub(crate) fn string_at(text: &str, offset: usize) -> Option<(char, ByteRange)> 
         .find(q)
         .map_or(offset, |i| offset + i);
     Some((q, start..end))
+}
+
+/// Test support: applies edits (sorted by start) and re-analyses the result, asserting the
+/// diagnostic `gone` is gone.
+#[cfg(test)]
+pub(crate) fn apply_and_recheck(
+    plugin: &'static crate::lang::Plugin,
+    src: &str,
+    edits: &[(ByteRange, String)],
+    gone: &str,
+) -> (String, crate::analysis::Analysis) {
+    let mut out = src.to_string();
+    for (r, t) in edits.iter().rev() {
+        out.replace_range(r.clone(), t);
+    }
+    let after = crate::analysis::analyze_text(
+        plugin,
+        &out,
+        None,
+        &crate::model::NoIndex,
+        &crate::lang::ExtraQueries::default(),
+    );
+    assert!(after.diagnostics.iter().all(|d| d.code != gone), "{out}");
+    (out, after)
 }

@@ -13,4 +13,5 @@ pub mod model;
 pub mod predict;
 pub mod regions;
 pub mod rules;
+pub mod synth;
 pub mod workspace;

@@ -6,10 +6,12 @@
 // `Uri` caches its parsed parts in cells; it is never mutated while it is a map key.
 #![allow(clippy::mutable_key_type)]
 
+mod bootstrap;
 mod diagnostics;
 mod from_proto;
 mod handlers;
 mod state;
+mod synth;
 mod to_proto;
 mod transport;
 
@@ -26,6 +28,49 @@ pub struct Backend {
     pub(crate) state: Arc<State>,
 }
 
+/// Runs a handler; a panic in it becomes an error for that request (or a log line for a
+/// notification) and the server keeps serving.
+fn guarded<T>(method: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(panic) => Err(panic_error(method, panic)),
+    }
+}
+
+async fn guarded_async<T>(
+    method: &str,
+    f: impl std::future::Future<Output = Result<T>>,
+) -> Result<T> {
+    use futures::FutureExt;
+    match std::panic::AssertUnwindSafe(f).catch_unwind().await {
+        Ok(r) => r,
+        Err(panic) => Err(panic_error(method, panic)),
+    }
+}
+
+fn panic_error(
+    method: &str,
+    panic: Box<dyn std::any::Any + Send>,
+) -> tower_lsp_server::jsonrpc::Error {
+    let what = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!("{method} panicked: {what}");
+    let mut e = tower_lsp_server::jsonrpc::Error::internal_error();
+    e.message =
+        format!("pipelens: {method} failed unexpectedly ({what}); the server keeps running").into();
+    e
+}
+
+fn notify_guarded(method: &str, f: impl FnOnce()) {
+    let _ = guarded(method, || {
+        f();
+        Ok(())
+    });
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, p: InitializeParams) -> Result<InitializeResult> {
         handlers::initialize::handle(self, p).await
@@ -37,13 +82,13 @@ impl LanguageServer for Backend {
         handlers::shutdown::handle(self).await
     }
     async fn did_open(&self, p: DidOpenTextDocumentParams) {
-        handlers::did_open::handle(self, p)
+        notify_guarded("didOpen", || handlers::did_open::handle(self, p))
     }
     async fn did_change(&self, p: DidChangeTextDocumentParams) {
-        handlers::did_change::handle(self, p)
+        notify_guarded("didChange", || handlers::did_change::handle(self, p))
     }
     async fn did_save(&self, p: DidSaveTextDocumentParams) {
-        handlers::did_save::handle(self, p)
+        notify_guarded("didSave", || handlers::did_save::handle(self, p))
     }
     async fn did_close(&self, p: DidCloseTextDocumentParams) {
         handlers::did_close::handle(self, p).await
@@ -52,27 +97,56 @@ impl LanguageServer for Backend {
         handlers::did_change_configuration::handle(self, p).await
     }
     async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
-        handlers::completion::handle(self, p)
+        guarded("completion", || handlers::completion::handle(self, p))
     }
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
-        handlers::hover::handle(self, p)
+        guarded("hover", || handlers::hover::handle(self, p))
     }
     async fn document_symbol(
         &self,
         p: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        handlers::document_symbol::handle(self, p)
+        guarded("documentSymbol", || {
+            handlers::document_symbol::handle(self, p)
+        })
     }
     async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        handlers::code_action::handle(self, p)
+        guarded("codeAction", || handlers::code_action::handle(self, p))
+    }
+    async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        guarded("inlayHint", || handlers::inlay_hint::handle(self, p))
+    }
+    async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        guarded("codeLens", || handlers::code_lens::handle(self, p))
+    }
+    async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        guarded_async("executeCommand", handlers::execute_command::handle(self, p)).await
+    }
+}
+
+impl Backend {
+    async fn pipeline_graph(&self, p: serde_json::Value) -> Result<serde_json::Value> {
+        guarded("pipelens/pipelineGraph", || {
+            handlers::pipeline_graph::handle(self, p)
+        })
+    }
+
+    /// Registered only when `PIPELENS_TEST_PANIC=1`: proves a panicking handler is contained.
+    async fn test_panic(&self, _: serde_json::Value) -> Result<serde_json::Value> {
+        guarded("pipelens/testPanic", || panic!("deliberate test panic"))
     }
 }
 
 fn service() -> (LspService<Backend>, ClientSocket) {
-    LspService::new(|client| Backend {
+    let mut builder = LspService::build(|client| Backend {
         client,
         state: Arc::new(State::default()),
     })
+    .custom_method("pipelens/pipelineGraph", Backend::pipeline_graph);
+    if std::env::var_os("PIPELENS_TEST_PANIC").is_some_and(|v| v == "1") {
+        builder = builder.custom_method("pipelens/testPanic", Backend::test_panic);
+    }
+    builder.finish()
 }
 
 /// The language server over any transport, until the client says `exit` or the input ends:

@@ -365,15 +365,15 @@ fn preview_json_follows_the_contract() {
 }
 
 #[test]
-fn preview_synth_is_refused_until_this_build_can_synthesize() {
-    let o = pipelens(&["preview", "examples/payments-python", "--synth"], &repo());
+fn preview_synth_outside_a_cdk_app_exits_2_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = pipelens(
+        &["preview", "--synth", dir.path().to_str().unwrap()],
+        &repo(),
+    );
     assert_eq!(o.status.code(), Some(2));
     assert!(stdout(&o).is_empty());
-    assert!(
-        stderr(&o).contains("not available in this build"),
-        "{}",
-        stderr(&o)
-    );
+    assert!(stderr(&o).contains("not a CDK app"), "{}", stderr(&o));
 }
 
 #[test]

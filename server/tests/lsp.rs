@@ -587,3 +587,338 @@ fn a_request_sees_a_change_whose_version_skips_numbers() {
         assert!(s.shutdown().success());
     }
 }
+
+#[test]
+fn inlay_hints_code_lens_and_the_pipeline_graph() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("examples/payments-typescript"), dir.path());
+    let file = dir.path().join("lib/pipeline-stack.ts");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut s = TestServer::builder(dir.path()).utf8(true).start();
+    let u = s.open(&file, "typescript");
+    s.diagnostics(&u, 1);
+    let end = text.lines().count() as u32;
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": u}, "range": {"start": pos((0, 0)), "end": pos((end, 0))}}),
+    );
+    let labels: Vec<&str> = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["label"].as_str().unwrap())
+        .collect();
+    assert!(
+        labels.contains(&"⟶ Dev: Api.Prepare ×2 → Api.Deploy ×2"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(&"⟶ Staging: Api.Prepare ×2 → Api.Deploy ×2 → IntegrationTests"),
+        "{labels:?}"
+    );
+    assert!(
+        labels.contains(
+            &"⟶ Prod: PromoteToProd → ProdEuWest1.Api.Prepare ×4 → ProdEuWest1.Api.Deploy ×4"
+        ),
+        "{labels:?}"
+    );
+    assert!(
+        labels
+            .iter()
+            .any(|l| l.contains("Build") && l.contains("UpdatePipeline")),
+        "{labels:?}"
+    );
+    // The Dev hint sits at the end of its addStage call.
+    let dev = hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| h["label"].as_str().unwrap().contains("Dev:"))
+        .unwrap();
+    let dev_line = dev["position"]["line"].as_u64().unwrap() as usize;
+    assert!(
+        text.lines().nth(dev_line).unwrap().contains(")"),
+        "{}",
+        text.lines().nth(dev_line).unwrap()
+    );
+
+    let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+    assert_eq!(
+        lenses[0]["command"]["title"],
+        "Source → Build → UpdatePipeline → Dev → Staging → Prod (predicted)"
+    );
+
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let p = &g["pipelines"][0];
+    assert_eq!(p["origin"], "predicted");
+    assert_eq!(p["stages"][5]["name"], "Prod");
+    assert_eq!(p["stages"][5]["actions"][0]["name"], "PromoteToProd");
+    assert!(
+        g["svg"].as_str().unwrap().starts_with("<svg"),
+        "{}",
+        &g["svg"]
+    );
+    let bad = s.raw_request("pipelens/pipelineGraph", json!({}));
+    assert_eq!(bad["error"]["code"], -32602);
+}
+
+#[test]
+fn a_panicking_handler_is_an_error_and_the_server_keeps_serving() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let r = s.raw_request("pipelens/testPanic", json!({}));
+    assert_eq!(r["error"]["code"], -32603, "{r}");
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("keeps running"));
+    let syms = s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert_eq!(syms[0]["name"], "Pipeline");
+    assert!(s.shutdown().success());
+}
+
+#[test]
+fn without_credentials_the_bootstrap_check_is_one_hint() {
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({"bootstrap": {"check": "auto"}}))
+        .start();
+    let u = s.open(&file, "python");
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "bootstrap-unknown"))
+    });
+    let d = p["diagnostics"].as_array().unwrap();
+    let unknown: Vec<&Value> = d
+        .iter()
+        .filter(|d| d["code"] == "bootstrap-unknown")
+        .collect();
+    assert_eq!(
+        unknown.len(),
+        1,
+        "once per reason, not once per stage: {d:?}"
+    );
+    assert_eq!(unknown[0]["severity"], 4, "a hint");
+    assert_eq!(d.len(), 1, "{d:?}");
+    // Nothing to fix, so no command; a refresh probes again and answers.
+    let argv = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.bootstrapCommand", "arguments": [u]}),
+    );
+    assert_eq!(argv, Value::Null);
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.refreshBootstrap", "arguments": [u]}),
+    );
+    assert_eq!(r["probed"], 3);
+    assert!(s.shutdown().success());
+}
+
+#[test]
+fn synth_command_reports_progress_and_a_failure_where_it_happened() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = app(&CASES[0]);
+    // A synth that fails the way a Python app does: a traceback into the pipeline file.
+    let script = dir.path().join("fake-synth.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"{}\", line 14, in __init__' >&2\necho 'ValueError: bad stage' >&2\nexit 1\n",
+            file.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = TestServer::builder(dir.path())
+        .init_options(
+            json!({"synth": {"command": [script.display().to_string()], "timeoutSeconds": 30}}),
+        )
+        .start();
+    assert!(
+        s.init_result["capabilities"]["executeCommandProvider"]["commands"]
+            .as_array()
+            .unwrap()
+            .contains(&json!("pipelens.synth"))
+    );
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+    assert_eq!(lenses[1]["command"]["command"], "pipelens.synth");
+    let r = s.raw_request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.synth", "arguments": [u]}),
+    );
+    assert!(
+        r["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ValueError: bad stage"),
+        "{r}"
+    );
+    let begin = s.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
+    assert_eq!(begin["value"]["title"], "cdk synth");
+    s.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    let d = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|d| d["code"] == "synth-failed"))
+    });
+    let failed = d["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "synth-failed")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        failed["range"]["start"]["line"], 13,
+        "line 14 of the traceback: {failed}"
+    );
+    assert!(s.shutdown().success());
+}
+
+/// The synth-only edit of the shared fixtures: (position, old length, new text).
+fn synth_edit(case: &Case) -> ((u32, u32), u32, String) {
+    if case.lang == "python" {
+        let at = find(case.text, "commands=[]", false);
+        (
+            at,
+            "commands=[]".len() as u32,
+            "commands=[\"npx cdk synth\"]".into(),
+        )
+    } else {
+        let at = find(case.text, "commands: []", false);
+        (
+            at,
+            "commands: []".len() as u32,
+            "commands: ['npx cdk synth']".into(),
+        )
+    }
+}
+
+fn change_rule(s: &mut TestServer, u: &str, severity: i64) -> Value {
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter()
+                    .any(|d| d["code"] == "source-synth-change" && d["severity"] == severity)
+            })
+    });
+    p["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "source-synth-change")
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn source_synth_change_scenarios_in_the_editor() {
+    for case in &CASES {
+        let (edit_at, old_len, new_text) = synth_edit(case);
+        let ext = if case.lang == "python" { "py" } else { "ts" };
+
+        // Synth change + another file of the app edited on disk: a warning naming that file.
+        let (dir, file) = app(case);
+        let other = dir.path().join(format!("other.{ext}"));
+        std::fs::write(&other, "x = 1\n").unwrap();
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        std::fs::write(&other, "x = 2\n").unwrap();
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        let d = change_rule(&mut s, &u, 2);
+        let related = d["relatedInformation"].as_array().unwrap();
+        assert!(
+            related.iter().any(|r| r["location"]["uri"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("other.{ext}"))),
+            "{d}"
+        );
+        drop(s);
+
+        // Reformatting a stage is no change: with a synth change it stays "isolated".
+        let (dir, file) = app(case);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        let q = case.quote;
+        let dev = find(case.text, &format!("{q}Dev{q}"), false);
+        s.change(&u, 2, (dev.0, dev.1), (dev.0, dev.1), "  ");
+        s.change(&u, 3, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        let d = change_rule(&mut s, &u, 3);
+        assert!(d["message"].as_str().unwrap().contains("isolated"), "{d}");
+        drop(s);
+
+        // A renamed pipeline file is compared with its old path: the synth change is isolated.
+        let (dir, file) = app(case);
+        git(dir.path(), &["init", "-q"]);
+        git(dir.path(), &["add", "-A"]);
+        git(dir.path(), &["commit", "-qm", "base"]);
+        let renamed = dir.path().join(format!("delivery.{ext}"));
+        git(
+            dir.path(),
+            &[
+                "mv",
+                file.file_name().unwrap().to_str().unwrap(),
+                renamed.file_name().unwrap().to_str().unwrap(),
+            ],
+        );
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&renamed, case.lang);
+        s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+        change_rule(&mut s, &u, 3);
+        drop(s);
+
+        // A brand-new file and a file outside git: nothing to compare, said once in the log.
+        for in_repo in [true, false] {
+            let (dir, file) = app(case);
+            if in_repo {
+                std::fs::write(dir.path().join("README"), "x").unwrap();
+                git(dir.path(), &["init", "-q"]);
+                git(dir.path(), &["add", "README"]);
+                git(dir.path(), &["commit", "-qm", "base"]);
+            }
+            let mut s = TestServer::builder(dir.path()).start();
+            let u = s.open(&file, case.lang);
+            s.change(&u, 2, edit_at, (edit_at.0, edit_at.1 + old_len), &new_text);
+            let log = s.wait_for("window/logMessage", |p| {
+                p["message"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("source-synth-change:")
+            });
+            let m = log["message"].as_str().unwrap().to_string();
+            assert!(
+                if in_repo {
+                    m.contains("did not exist") || m.contains("new")
+                } else {
+                    m.contains("not in a git repository")
+                },
+                "{m}"
+            );
+            let d = s.diagnostics(&u, 2);
+            assert!(
+                d.iter().all(|d| d["code"] != "source-synth-change"),
+                "{d:?}"
+            );
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! `pipelens preview [FILE|DIR] [--synth] [--format text|json|mermaid|svg]`: the CodePipeline
-//! stages and actions each pipeline will get, predicted from the code (no `cdk synth`).
+//! stages and actions each pipeline will get, predicted from the code (no `cdk synth`), or with
+//! `--synth` what the real `cdk synth` generated and where the prediction differs.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -8,12 +9,15 @@ use anyhow::{bail, Result};
 use serde_json::json;
 
 use super::sources::{index_for, plugin_for, read_text, settings_for};
-use super::{PreviewArgs, PreviewFormat, EXIT_OK, EXIT_USAGE};
+use super::{PreviewArgs, PreviewFormat, EXIT_OK};
 use crate::analysis::analyze_text;
 use crate::model::Pipeline;
 use crate::predict::json::Origin;
 use crate::predict::{self, mermaid, svg, ActionKind, Prediction};
+use crate::synth::Difference;
 use crate::workspace::{self, Index};
+
+mod synthesized;
 
 /// A pipeline found in a file, and its predicted stages.
 struct Found {
@@ -22,15 +26,59 @@ struct Found {
     prediction: Prediction,
 }
 
-pub fn run(args: PreviewArgs, out: &mut dyn Write) -> Result<i32> {
-    if args.synth {
-        eprintln!(
-            "pipelens: preview --synth: running `cdk synth` is not available in this build of \
-             pipelens; run `pipelens preview` without --synth for the predicted stages"
-        );
-        return Ok(EXIT_USAGE);
+/// A pipeline as it is shown: predicted, or synthesized (with the differences from the
+/// prediction when the code's pipeline was found).
+struct View {
+    id: Option<String>,
+    title: String,
+    /// ` · pipeline in <account> <region>` or empty.
+    env: String,
+    file: PathBuf,
+    /// 1-based.
+    line: usize,
+    origin: Origin,
+    prediction: Prediction,
+    differences: Option<Vec<Difference>>,
+}
+
+impl View {
+    fn predicted(f: Found) -> View {
+        let env = match (f.pipeline.env.account(), f.pipeline.env.region()) {
+            (Some(a), Some(r)) => format!(" · pipeline in {a} {r}"),
+            _ => String::new(),
+        };
+        View {
+            id: f.pipeline.id.clone(),
+            title: title(&f.pipeline),
+            env,
+            line: f.pipeline.span.start.0 + 1,
+            file: f.file,
+            origin: Origin::Predicted,
+            prediction: f.prediction,
+            differences: None,
+        }
     }
+
+    fn json(&self) -> serde_json::Value {
+        let mut v = json!({
+            "id": self.id,
+            "file": self.file.display().to_string(),
+            "line": self.line,
+            "origin": self.origin.name(),
+            "stages": self.prediction.stages.iter().map(predict::json::stage).collect::<Vec<_>>(),
+        });
+        if let Some(d) = &self.differences {
+            v["differences"] = d.iter().map(Difference::json).collect();
+        }
+        v
+    }
+}
+
+pub fn run(args: PreviewArgs, out: &mut dyn Write) -> Result<i32> {
     let path = args.path.unwrap_or_else(|| PathBuf::from("."));
+    if args.synth {
+        return synthesized::run(&path, args.format, out);
+    }
     let found = collect(&path)?;
     if found.is_empty() {
         eprintln!(
@@ -38,35 +86,36 @@ pub fn run(args: PreviewArgs, out: &mut dyn Write) -> Result<i32> {
             path.display()
         );
     }
-    match args.format {
+    let views: Vec<View> = found.into_iter().map(View::predicted).collect();
+    render(out, &views, args.format)?;
+    Ok(EXIT_OK)
+}
+
+fn render(out: &mut dyn Write, views: &[View], format: PreviewFormat) -> Result<()> {
+    match format {
         PreviewFormat::Json => {
-            let pipelines: Vec<_> = found
-                .iter()
-                .map(|f| {
-                    predict::json::pipeline(&f.pipeline, &f.file, &f.prediction, Origin::Predicted)
-                })
-                .collect();
+            let pipelines: Vec<_> = views.iter().map(View::json).collect();
             serde_json::to_writer_pretty(&mut *out, &json!({ "pipelines": pipelines }))?;
             writeln!(out)?;
         }
-        PreviewFormat::Text => text(out, &found)?,
+        PreviewFormat::Text => text(out, views)?,
         PreviewFormat::Mermaid => {
-            for (i, f) in found.iter().enumerate() {
+            for (i, v) in views.iter().enumerate() {
                 if i > 0 {
                     writeln!(out)?;
                 }
-                write!(out, "{}", mermaid::render(&title(f), &f.prediction))?;
+                write!(out, "{}", mermaid::render(&v.title, &v.prediction))?;
             }
         }
         PreviewFormat::Svg => {
-            let pictures: Vec<_> = found
+            let pictures: Vec<_> = views
                 .iter()
-                .map(|f| svg::render(&title(f), &subtitle(f), &f.prediction))
+                .map(|v| svg::render(&v.title, &subtitle(v), &v.prediction))
                 .collect();
             write!(out, "{}", svg::document(&pictures))?;
         }
     }
-    Ok(EXIT_OK)
+    Ok(())
 }
 
 fn collect(path: &Path) -> Result<Vec<Found>> {
@@ -127,37 +176,34 @@ fn file_pipelines(file: &Path, index: &Index) -> Result<Vec<Found>> {
         .collect())
 }
 
-fn title(f: &Found) -> String {
-    let id = f.pipeline.id.as_deref().unwrap_or("pipeline");
-    match &f.pipeline.stack_class {
+fn title(p: &Pipeline) -> String {
+    let id = p.id.as_deref().unwrap_or("pipeline");
+    match &p.stack_class {
         Some(class) => format!("{class} / {id}"),
         None => id.to_string(),
     }
 }
 
-fn subtitle(f: &Found) -> String {
-    let env = match (f.pipeline.env.account(), f.pipeline.env.region()) {
-        (Some(a), Some(r)) => format!(" · pipeline in {a} {r}"),
-        _ => String::new(),
+fn subtitle(v: &View) -> String {
+    let by = match v.origin {
+        Origin::Predicted => "predicted by pipelens",
+        Origin::Synthesized => "synthesized by cdk synth",
     };
-    format!(
-        "{}:{} · predicted by pipelens{env}",
-        f.file.display(),
-        f.pipeline.span.start.0 + 1
-    )
+    format!("{}:{} · {by}{}", v.file.display(), v.line, v.env)
 }
 
-fn text(out: &mut dyn Write, found: &[Found]) -> Result<()> {
-    for (i, f) in found.iter().enumerate() {
+fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
+    for (i, f) in views.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
         writeln!(
             out,
-            "{} ({}:{}, predicted)",
-            title(f),
+            "{} ({}:{}, {})",
+            f.title,
             f.file.display(),
-            f.pipeline.span.start.0 + 1
+            f.line,
+            f.origin.name()
         )?;
         let name_w = f
             .prediction
@@ -194,6 +240,16 @@ fn text(out: &mut dyn Write, found: &[Found]) -> Result<()> {
                     a.kind.name()
                 );
                 writeln!(out, "{}", line.trim_end())?;
+            }
+        }
+        match &f.differences {
+            None => {}
+            Some(d) if d.is_empty() => writeln!(out, "  the prediction matches")?,
+            Some(d) => {
+                writeln!(out, "  the prediction differs:")?;
+                for diff in d {
+                    writeln!(out, "    {}", diff.message())?;
+                }
             }
         }
     }

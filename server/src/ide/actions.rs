@@ -37,6 +37,17 @@ pub fn actions(
                 diagnostic: i,
                 preferred: true,
             });
+        } else if d.code == "deprecated-cdkpipeline" {
+            if let Some(edits) =
+                super::migrate::migrate(text, plugin, d.span.start_byte..d.span.end_byte)
+            {
+                out.push(Action {
+                    title: "Migrate CdkPipeline to CodePipeline".into(),
+                    edits,
+                    diagnostic: i,
+                    preferred: true,
+                });
+            }
         } else if d.code == "cross-account-keys" {
             if let Some(edit) =
                 add_cross_account_keys(text, plugin, d.span.start_byte..d.span.end_byte)
@@ -160,19 +171,7 @@ mod tests {
             .iter()
             .find(|x| x.title.contains("ross"))
             .expect("an action");
-        let mut out = src.to_string();
-        for (r, t) in act.edits.iter().rev() {
-            out.replace_range(r.clone(), t);
-        }
-        let after = analyze_text(plugin, &out, None, &NoIndex, &ExtraQueries::default());
-        assert!(
-            after
-                .diagnostics
-                .iter()
-                .all(|d| d.code != "cross-account-keys"),
-            "{out}"
-        );
-        out
+        crate::ide::apply_and_recheck(plugin, src, &act.edits, "cross-account-keys").0
     }
 
     const PY_HEAD: &str = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nclass S(cdk.Stage):\n    pass\nclass P(cdk.Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id, env=cdk.Environment(account=\"999999999999\", region=\"us-east-1\"))\n";

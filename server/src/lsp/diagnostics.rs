@@ -47,12 +47,13 @@ pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
                 },
                 Err(_) => return,
             };
-            run(&client, &state, uri.clone()).await;
+            // A failed analysis (an engine panic) is not retried until the next change.
+            let ok = run(&client, &state, uri.clone()).await;
             let Ok(mut docs) = state.docs.lock() else {
                 return;
             };
             let Some(d) = docs.get_mut(&uri) else { return };
-            if d.generation == generation {
+            if d.generation == generation || !ok {
                 d.analysing = false;
                 return;
             }
@@ -168,11 +169,16 @@ pub fn schedule_all(client: &Client, state: &Arc<State>) {
     }
 }
 
-async fn run(client: &Client, state: &Arc<State>, uri: Uri) {
+/// One analysis; `false` when it failed (a panic in the engine: logged, not retried).
+async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     // Snapshot under the lock; parse and analyse without it.
     let (plugin, version, rope, parsed, parse_input, path) = {
-        let Ok(docs) = state.docs.lock() else { return };
-        let Some(entry) = docs.get(&uri) else { return };
+        let Ok(docs) = state.docs.lock() else {
+            return true;
+        };
+        let Some(entry) = docs.get(&uri) else {
+            return true;
+        };
         (
             entry.doc.plugin,
             entry.doc.version,
@@ -216,6 +222,16 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) {
             .as_ref()
             .map(|i| i.stage_classes())
             .unwrap_or_default();
+        let predictions = a
+            .model
+            .pipelines
+            .iter()
+            .map(crate::predict::predict)
+            .collect();
+        let qualifier = index
+            .as_ref()
+            .map(|i| crate::aws::qualifier_from_context(i.context_map()))
+            .unwrap_or_else(|| crate::aws::qualifier_from_context(&Default::default()));
         let warnings = index.map(|i| i.warnings.clone()).unwrap_or_default();
         Some((
             Snapshot {
@@ -225,14 +241,24 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) {
                 analysis: a,
                 imports,
                 stage_classes,
+                predictions,
+                qualifier,
             },
             warnings,
         ))
     })
     .await;
-    let Ok(Some((snapshot, warnings))) = result else {
-        tracing::error!("analysis of {} failed", uri.as_str());
-        return;
+    let (snapshot, warnings) = match result {
+        Ok(Some(x)) => x,
+        Ok(None) => return true,
+        Err(e) => {
+            let msg = format!("pipelens: analysing {} failed: {e}", uri.as_str());
+            tracing::error!("{msg}");
+            if state.first_time(&msg) {
+                client.log_message(MessageType::ERROR, &msg).await;
+            }
+            return false;
+        }
     };
     for w in warnings {
         if state.first_time(&w) {
@@ -242,18 +268,42 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) {
     let snapshot = Arc::new(snapshot);
     {
         let Ok(mut docs) = state.docs.lock() else {
-            return;
+            return true;
         };
         let Some(entry) = docs.get_mut(&uri) else {
-            return;
+            return true;
         };
         // Hover and completion use the newest analysis even while a newer edit is analysed.
         entry.snapshot = Some(snapshot.clone());
         if entry.doc.version != version {
-            return; // stale for publishing: its ranges are for older text
+            return true; // stale for publishing: its ranges are for older text
         }
     }
+    super::bootstrap::ensure_probed(client, state, &snapshot);
     publish(client, state, &uri, &snapshot).await;
+    refresh_views(client, state);
+    true
+}
+
+/// Asks the client to re-request inlay hints and code lenses (they depend on the analysis).
+pub(crate) fn refresh_views(client: &Client, state: &Arc<State>) {
+    let (hints, lenses) = state
+        .config
+        .read()
+        .map(|c| (c.refresh_hints, c.refresh_lenses))
+        .unwrap_or_default();
+    if !hints && !lenses {
+        return;
+    }
+    let client = client.clone();
+    tokio::spawn(async move {
+        if hints {
+            let _ = client.inlay_hint_refresh().await;
+        }
+        if lenses {
+            let _ = client.code_lens_refresh().await;
+        }
+    });
 }
 
 fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
@@ -271,7 +321,7 @@ fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
     Some((uri, Rope::from_str(&String::from_utf8_lossy(&text))))
 }
 
-async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot) {
+pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot) {
     let enc = state.encoding();
     let mut own = Vec::new();
     let mut foreign: HashMap<Uri, Vec<lsp::Diagnostic>> = HashMap::new();
@@ -283,7 +333,20 @@ async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot
         .filter(|(v, _)| *v == snap.version)
         .map(|(_, d)| d)
         .unwrap_or_default();
-    for d in snap.analysis.diagnostics.iter().chain(git.iter()) {
+    let boot: Vec<crate::rules::Diagnostic> = if state.prober().is_some() {
+        crate::rules::bootstrap::check(&snap.analysis.model, &snap.qualifier, &state.observations())
+    } else {
+        Vec::new()
+    };
+    let synth = super::synth::diagnostics(state, uri, snap);
+    for d in snap
+        .analysis
+        .diagnostics
+        .iter()
+        .chain(git.iter())
+        .chain(boot.iter())
+        .chain(synth.iter())
+    {
         match &d.file {
             None => own.push(to_proto::diagnostic(&snap.rope, d, enc, uri, |p| {
                 rope_of_file(state, p)

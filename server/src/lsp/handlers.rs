@@ -1,6 +1,7 @@
 //! One file per LSP method. Each converts protocol → engine call → protocol.
 
 pub mod code_action;
+pub mod code_lens;
 pub mod completion;
 pub mod did_change;
 pub mod did_change_configuration;
@@ -8,9 +9,12 @@ pub mod did_close;
 pub mod did_open;
 pub mod did_save;
 pub mod document_symbol;
+pub mod execute_command;
 pub mod hover;
 pub mod initialize;
 pub mod initialized;
+pub mod inlay_hint;
+pub mod pipeline_graph;
 pub mod shutdown;
 
 use std::sync::Arc;

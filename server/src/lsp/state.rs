@@ -9,6 +9,7 @@ use ropey::Rope;
 use tower_lsp_server::lsp_types::{TextDocumentContentChangeEvent, Uri};
 
 use crate::analysis::Analysis;
+use crate::aws::{EnvKey, Observation};
 use crate::document::{Document, Encoding};
 use crate::ide::accounts::Accounts;
 use crate::lang::{ir::Import, ExtraQueries, Plugin};
@@ -22,6 +23,10 @@ pub struct Snapshot {
     pub analysis: Analysis,
     pub imports: Vec<Import>,
     pub stage_classes: Vec<String>,
+    /// The predicted CodePipeline of each pipeline of the model, in order.
+    pub predictions: Vec<crate::predict::Prediction>,
+    /// The app's bootstrap qualifier (cdk.json context, else the default).
+    pub qualifier: String,
 }
 
 pub struct DocEntry {
@@ -47,6 +52,9 @@ pub struct Config {
     pub accounts: Accounts,
     pub encoding: Encoding,
     pub workspace_root: Option<PathBuf>,
+    /// The client can be asked to re-request inlay hints / code lenses.
+    pub refresh_hints: bool,
+    pub refresh_lenses: bool,
     /// Settings from the client, kept apart so that `pipelens.toml` can be re-read under them.
     pub client_settings: serde_json::Value,
 }
@@ -59,6 +67,8 @@ impl Default for Config {
             accounts: Accounts::default(),
             encoding: Encoding::Utf16,
             workspace_root: None,
+            refresh_hints: false,
+            refresh_lenses: false,
             client_settings: serde_json::Value::Null,
         }
     }
@@ -75,6 +85,16 @@ pub struct State {
     pub foreign: Mutex<HashMap<Uri, HashMap<Uri, Vec<tower_lsp_server::lsp_types::Diagnostic>>>>,
     /// Messages already shown to the user (each problem is said once).
     pub said: Mutex<HashSet<String>>,
+    /// What the bootstrap probe saw in each env, and when.
+    pub observations: Mutex<BTreeMap<EnvKey, (Observation, std::time::SystemTime)>>,
+    /// Envs a probe is running for (so that typing does not start the same probe again).
+    pub probing: Mutex<HashSet<EnvKey>>,
+    /// The prober of the current settings (its own cache lives inside).
+    pub prober: Mutex<Option<Arc<crate::aws::Prober>>>,
+    /// Runs `cdk synth`, one at a time per app.
+    pub synthesizer: crate::synth::Synthesizer,
+    /// The last synth of each app (by app root), and when it ended.
+    pub synthesized: Mutex<HashMap<PathBuf, (Arc<super::synth::Outcome>, std::time::SystemTime)>>,
 }
 
 impl State {
@@ -127,6 +147,28 @@ impl State {
             .lock()
             .map(|mut s| s.insert(message.to_string()))
             .unwrap_or(false)
+    }
+
+    /// The observations alone, for the bootstrap rules.
+    pub fn observations(&self) -> BTreeMap<EnvKey, Observation> {
+        self.observations
+            .lock()
+            .map(|o| o.iter().map(|(k, (v, _))| (k.clone(), v.clone())).collect())
+            .unwrap_or_default()
+    }
+
+    pub fn prober(&self) -> Option<Arc<crate::aws::Prober>> {
+        let settings = self.config.read().ok()?.settings.clone();
+        if settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off {
+            return None;
+        }
+        let mut p = self.prober.lock().ok()?;
+        if p.is_none() {
+            *p = Some(Arc::new(crate::aws::Prober::new(
+                crate::aws::ProbeOptions::from_settings(&settings),
+            )));
+        }
+        p.clone()
     }
 
     pub fn plugin_of(&self, uri: &Uri) -> Option<&'static Plugin> {

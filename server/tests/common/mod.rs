@@ -41,6 +41,7 @@ pub struct Builder {
     init_options: Value,
     /// What to answer `workspace/configuration` with; `None` never answers.
     configuration: Option<Value>,
+    env: Vec<(String, String)>,
 }
 
 impl Builder {
@@ -52,6 +53,10 @@ impl Builder {
         self.init_options = v;
         self
     }
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
     pub fn configuration(mut self, v: Option<Value>) -> Self {
         self.configuration = v;
         self
@@ -61,6 +66,13 @@ impl Builder {
             .arg("serve")
             .current_dir(&self.root)
             .env("HOME", &self.root) // no ~/.aws/config of the machine leaks in
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN")
+            .env("PIPELENS_TEST_PANIC", "1")
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -114,6 +126,14 @@ impl Builder {
             root: self.root.clone(),
             init_result: Value::Null,
         };
+        // The bootstrap probe is off unless a test asks for it: most tests count diagnostics.
+        let mut init_options = self.init_options.clone();
+        if init_options.is_null() {
+            init_options = json!({});
+        }
+        if init_options.get("bootstrap").is_none() {
+            init_options["bootstrap"] = json!({"check": "off"});
+        }
         let mut caps = json!({
             "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
             "workspace": {"configuration": true},
@@ -127,7 +147,7 @@ impl Builder {
                 "processId": null,
                 "rootUri": uri(&self.root),
                 "capabilities": caps,
-                "initializationOptions": self.init_options,
+                "initializationOptions": init_options,
             }),
         );
         server.init_result = result.clone();
@@ -155,6 +175,7 @@ impl TestServer {
             utf8: false,
             init_options: Value::Null,
             configuration: Some(Value::Null),
+            env: Vec::new(),
         }
     }
 

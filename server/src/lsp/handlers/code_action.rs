@@ -15,7 +15,7 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
     let enc = b.state.encoding();
     let range = from_proto::range(&rope, p.range, enc);
     let diags = &snap.analysis.diagnostics;
-    let actions = crate::ide::actions::actions(&snap.text, plugin, diags, range);
+    let actions = crate::ide::actions::actions(&snap.text, plugin, diags, range.clone());
     let out: Vec<CodeActionOrCommand> = actions
         .into_iter()
         .map(|a| {
@@ -31,5 +31,39 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
             })
         })
         .collect();
+    // Bootstrap diagnostics: a command that gives the editor the `cdk bootstrap` argv.
+    let mut out = out;
+    let boot = crate::rules::bootstrap::check(
+        &snap.analysis.model,
+        &snap.qualifier,
+        &b.state.observations(),
+    );
+    for d in boot
+        .iter()
+        .filter(|d| d.span.end_byte >= range.start && d.span.start_byte <= range.end)
+    {
+        let Some(argv) = &d.command else { continue };
+        let Some(target) = argv.iter().find(|a| a.starts_with("aws://")) else {
+            continue;
+        };
+        let (account, region) = target
+            .trim_start_matches("aws://")
+            .split_once('/')
+            .unwrap_or_default();
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: format!("Bootstrap {target}: {}", argv.join(" ")),
+            kind: Some(CodeActionKind::QUICKFIX),
+            diagnostics: Some(vec![to_proto::diagnostic(&rope, d, enc, &uri, |_| None)]),
+            command: Some(Command {
+                title: format!("Bootstrap {target}"),
+                command: super::execute_command::BOOTSTRAP_COMMAND.into(),
+                arguments: Some(vec![
+                    serde_json::json!(uri.as_str()),
+                    serde_json::json!({ "account": account, "region": region }),
+                ]),
+            }),
+            ..Default::default()
+        }));
+    }
     Ok((!out.is_empty()).then_some(out))
 }

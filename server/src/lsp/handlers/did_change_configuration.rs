@@ -70,6 +70,9 @@ pub fn reload(state: &State) -> Vec<String> {
     if let Some(p) = aws_config_path() {
         accounts.from_aws_config(&p);
     }
+    if let Ok(mut p) = state.prober.lock() {
+        *p = None; // a new profile or TTL: the next probe uses the new settings
+    }
     if let Ok(mut c) = state.config.write() {
         c.settings = settings;
         c.extra = Arc::new(extra);

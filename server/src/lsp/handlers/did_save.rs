@@ -12,5 +12,6 @@ pub fn handle(b: &Backend, p: DidSaveTextDocumentParams) {
         b.state.invalidate_index(&root);
     }
     diagnostics::schedule_all(&b.client, &b.state);
-    diagnostics::schedule_git(&b.client, &b.state, p.text_document.uri);
+    diagnostics::schedule_git(&b.client, &b.state, p.text_document.uri.clone());
+    crate::lsp::synth::on_save(&b.client, &b.state, p.text_document.uri);
 }

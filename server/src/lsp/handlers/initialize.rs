@@ -31,8 +31,19 @@ pub async fn handle(b: &Backend, p: InitializeParams) -> Result<InitializeResult
         .initialization_options
         .map(|o| o.get("pipelens").cloned().unwrap_or(o))
         .unwrap_or(serde_json::Value::Null);
+    let ws = p.capabilities.workspace.as_ref();
+    let refresh_hints = ws
+        .and_then(|w| w.inlay_hint.as_ref())
+        .and_then(|i| i.refresh_support)
+        .unwrap_or(false);
+    let refresh_lenses = ws
+        .and_then(|w| w.code_lens.as_ref())
+        .and_then(|c| c.refresh_support)
+        .unwrap_or(false);
     if let Ok(mut c) = b.state.config.write() {
         c.encoding = encoding;
+        c.refresh_hints = refresh_hints;
+        c.refresh_lenses = refresh_lenses;
         c.workspace_root = root;
         c.client_settings = client_settings;
     }
@@ -66,6 +77,14 @@ pub async fn handle(b: &Backend, p: InitializeParams) -> Result<InitializeResult
             }),
             hover_provider: Some(HoverProviderCapability::Simple(true)),
             document_symbol_provider: Some(OneOf::Left(true)),
+            inlay_hint_provider: Some(OneOf::Left(true)),
+            code_lens_provider: Some(CodeLensOptions {
+                resolve_provider: Some(false),
+            }),
+            execute_command_provider: Some(ExecuteCommandOptions {
+                commands: super::execute_command::commands(),
+                ..Default::default()
+            }),
             code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
                 code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                 ..Default::default()

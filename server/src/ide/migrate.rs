@@ -1,0 +1,389 @@
+//! The `CdkPipeline` → `CodePipeline` migration, offered where the mapping is mechanical: a
+//! `SimpleSynthAction.standard_npm_synth` / `standard_yarn_synth` synth action over a GitHub,
+//! CodeStar connection or CodeCommit source action written inline with literal values, and
+//! props that exist on both APIs. Anything else is left to the person (no action offered).
+
+use super::ByteRange;
+use crate::lang::ir::{self, Arg, DictEntry, Expr, ExprKind, Stmt};
+use crate::lang::{LangId, Plugin};
+
+/// The edits that migrate the `CdkPipeline(...)` construction at `call` (and every
+/// `add_application_stage` in the file), or `None` when the mapping is not mechanical.
+pub fn migrate(text: &str, plugin: &Plugin, call: ByteRange) -> Option<Vec<(ByteRange, String)>> {
+    let tree = plugin.parser().parse(text, None)?;
+    let module = plugin.lower(&tree, text);
+    let expr = find_call(&module.body, &call)?;
+    let ExprKind::Call { func, args } = &expr.kind else {
+        return None;
+    };
+    let callee = &text[func.span.start_byte..func.span.end_byte];
+    let prefix = callee.strip_suffix("CdkPipeline")?.to_string();
+    let prefix = if prefix.is_empty() {
+        format!("{}.", super::completion::pipelines_alias(&module.imports)?)
+    } else {
+        prefix
+    };
+    let py = plugin.id == LangId::Python;
+    let src = |e: &Expr| text[e.span.start_byte..e.span.end_byte].to_string();
+    let positional: Vec<&Expr> = args
+        .iter()
+        .filter_map(|a| {
+            if let Arg::Positional(e) = a {
+                Some(e)
+            } else {
+                None
+            }
+        })
+        .collect();
+    let (scope, id) = (positional.first()?, positional.get(1)?);
+    let props = props_of(args, if py { usize::MAX } else { 2 })?;
+
+    let mut synth_action = None;
+    let mut source_action = None;
+    let mut kept: Vec<(String, String)> = Vec::new();
+    for (name, value) in &props {
+        match ir::snake_case(name).as_str() {
+            "synth_action" => synth_action = Some(*value),
+            "source_action" => source_action = Some(*value),
+            "cloud_assembly_artifact" => {}
+            "self_mutating" => kept.push(("self_mutation".into(), src(value))),
+            n @ ("pipeline_name" | "cross_account_keys" | "docker_credentials") => {
+                kept.push((n.to_string(), src(value)))
+            }
+            _ => return None, // a prop without a mechanical counterpart
+        }
+    }
+    let source = source_text(source_action?, py, &prefix, &src)?;
+    let (install, commands) = synth_commands(synth_action?, py, &src)?;
+
+    let n = &plugin.naming;
+    let q = |s: &str| {
+        if py {
+            format!("\"{s}\"")
+        } else {
+            format!("'{s}'")
+        }
+    };
+    let kw = |k: &str, v: String| {
+        if py {
+            format!("{}={v}", n.api(k))
+        } else {
+            format!("{}: {v}", n.api(k))
+        }
+    };
+    let step_props = [
+        kw("input", source),
+        kw("install_commands", format!("[{}]", install.join(", "))),
+        kw("commands", format!("[{}]", commands.join(", "))),
+    ];
+    let mut pipeline_props = vec![kw(
+        "synth",
+        if py {
+            format!(
+                "{prefix}ShellStep({}, {})",
+                q("Synth"),
+                step_props.join(", ")
+            )
+        } else {
+            format!(
+                "new {prefix}ShellStep({}, {{ {} }})",
+                q("Synth"),
+                step_props.join(", ")
+            )
+        },
+    )];
+    pipeline_props.extend(kept.into_iter().map(|(k, v)| kw(&k, v)));
+    let replacement = if py {
+        format!(
+            "{prefix}CodePipeline({}, {}, {})",
+            src(scope),
+            src(id),
+            pipeline_props.join(", ")
+        )
+    } else {
+        format!(
+            "new {prefix}CodePipeline({}, {}, {{ {} }})",
+            src(scope),
+            src(id),
+            pipeline_props.join(", ")
+        )
+    };
+    let mut edits = vec![(call.clone(), replacement)];
+    let old = n.api("add_application_stage");
+    let new = n.api("add_stage");
+    let mut from = 0;
+    while let Some(i) = text[from..].find(&old) {
+        let at = from + i;
+        edits.push((at..at + old.len(), new.clone()));
+        from = at + old.len();
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    Some(edits)
+}
+
+fn find_call<'a>(body: &'a [Stmt], call: &ByteRange) -> Option<&'a Expr> {
+    fn in_expr<'a>(e: &'a Expr, call: &ByteRange) -> Option<&'a Expr> {
+        if e.span.start_byte == call.start
+            && e.span.end_byte == call.end
+            && matches!(e.kind, ExprKind::Call { .. })
+        {
+            return Some(e);
+        }
+        if !(e.span.start_byte <= call.start && call.end <= e.span.end_byte) {
+            return None;
+        }
+        match &e.kind {
+            ExprKind::Call { func, args } => in_expr(func, call).or_else(|| {
+                args.iter().find_map(|a| match a {
+                    Arg::Positional(x) | Arg::Keyword { value: x, .. } | Arg::Spread(x) => {
+                        in_expr(x, call)
+                    }
+                })
+            }),
+            ExprKind::Attr(o, _, _) => in_expr(o, call),
+            ExprKind::List(items) => items.iter().find_map(|x| in_expr(x, call)),
+            ExprKind::Dict(entries) => entries.iter().find_map(|d| match d {
+                DictEntry::Pair { value, .. } => in_expr(value, call),
+                DictEntry::Spread(x) => in_expr(x, call),
+            }),
+            _ => None,
+        }
+    }
+    body.iter().find_map(|s| match s {
+        Stmt::Expr(e) => in_expr(e, call),
+        Stmt::Assign { value, .. } => in_expr(value, call),
+        Stmt::For { iter, body, .. } => in_expr(iter, call).or_else(|| find_call(body, call)),
+        Stmt::Class(c) => find_call(&c.body, call),
+        Stmt::Func(f) => find_call(&f.body, call),
+        Stmt::Block(b) => find_call(b, call),
+    })
+}
+
+/// Keyword arguments (Python) or the keys of the props object at `props_at` (TypeScript);
+/// `None` when props are spread in (not mechanical).
+fn props_of(args: &[Arg], props_at: usize) -> Option<Vec<(String, &Expr)>> {
+    let mut out = Vec::new();
+    let mut positional = 0;
+    for a in args {
+        match a {
+            Arg::Keyword { name, value, .. } => out.push((name.clone(), value)),
+            Arg::Spread(_) => return None,
+            Arg::Positional(e) => {
+                if positional == props_at {
+                    let ExprKind::Dict(entries) = &e.kind else {
+                        return None;
+                    };
+                    for d in entries {
+                        match d {
+                            DictEntry::Pair { key, value, .. } => out.push((key.clone(), value)),
+                            DictEntry::Spread(_) => return None,
+                        }
+                    }
+                }
+                positional += 1;
+            }
+        }
+    }
+    Some(out)
+}
+
+fn call_parts(e: &Expr) -> Option<(String, &[Arg])> {
+    let ExprKind::Call { func, args } = &e.kind else {
+        return None;
+    };
+    let name = func.dotted()?.last()?.to_string();
+    Some((name, args))
+}
+
+fn literal(e: &Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Str(s) => Some(s),
+        _ => None,
+    }
+}
+
+fn source_text(
+    action: &Expr,
+    py: bool,
+    prefix: &str,
+    src: &dyn Fn(&Expr) -> String,
+) -> Option<String> {
+    let (class, args) = call_parts(action)?;
+    let props: Vec<(String, &Expr)> = props_of(args, if py { usize::MAX } else { 0 })?
+        .into_iter()
+        .map(|(k, v)| (ir::snake_case(&k), v))
+        .collect();
+    let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
+    let q = |s: &str| {
+        if py {
+            format!("\"{s}\"")
+        } else {
+            format!("'{s}'")
+        }
+    };
+    let branch = get("branch").map(src).unwrap_or_else(|| q("master"));
+    let kw = |k: &str, v: String| {
+        if py {
+            format!("{k}={v}")
+        } else {
+            format!("{{ {k}: {v} }}")
+        }
+    };
+    let src_class = format!("{prefix}CodePipelineSource");
+    match class.as_str() {
+        "GitHubSourceAction" => {
+            let repo = format!("{}/{}", literal(get("owner")?)?, literal(get("repo")?)?);
+            let auth = get("oauth_token").map(src)?;
+            let auth_kw = "authentication";
+            Some(format!(
+                "{src_class}.{}({}, {branch}, {})",
+                if py { "git_hub" } else { "gitHub" },
+                q(&repo),
+                kw(auth_kw, auth)
+            ))
+        }
+        "CodeStarConnectionsSourceAction" => {
+            let repo = format!("{}/{}", literal(get("owner")?)?, literal(get("repo")?)?);
+            let arn = get("connection_arn").map(src)?;
+            Some(format!(
+                "{src_class}.connection({}, {branch}, {})",
+                q(&repo),
+                kw(
+                    if py {
+                        "connection_arn"
+                    } else {
+                        "connectionArn"
+                    },
+                    arn
+                )
+            ))
+        }
+        "CodeCommitSourceAction" => {
+            let repo = get("repository").map(src)?;
+            Some(format!(
+                "{src_class}.{}({repo}, {branch})",
+                if py { "code_commit" } else { "codeCommit" }
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// (install commands, commands) of a standard synth action.
+fn synth_commands(
+    action: &Expr,
+    py: bool,
+    src: &dyn Fn(&Expr) -> String,
+) -> Option<(Vec<String>, Vec<String>)> {
+    let ExprKind::Call { func, args } = &action.kind else {
+        return None;
+    };
+    let dotted = func.dotted()?;
+    let method = ir::snake_case(dotted.last()?);
+    let (install_default, synth_default) = match method.as_str() {
+        "standard_npm_synth" => ("npm ci", "npx cdk synth"),
+        "standard_yarn_synth" => ("yarn install --frozen-lockfile", "npx cdk synth"),
+        _ => return None,
+    };
+    let props: Vec<(String, &Expr)> = props_of(args, if py { usize::MAX } else { 0 })?
+        .into_iter()
+        .map(|(k, v)| (ir::snake_case(&k), v))
+        .collect();
+    let q = |s: &str| {
+        if py {
+            format!("\"{s}\"")
+        } else {
+            format!("'{s}'")
+        }
+    };
+    let mut install = vec![q(install_default)];
+    let mut commands = Vec::new();
+    let mut synth = q(synth_default);
+    for (k, v) in &props {
+        match k.as_str() {
+            "source_artifact" | "cloud_assembly_artifact" | "action_name" => {}
+            "install_command" => install = vec![src(v)],
+            "build_command" => commands.push(src(v)),
+            "synth_command" => synth = src(v),
+            _ => return None,
+        }
+    }
+    commands.push(synth);
+    Some((install, commands))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_text;
+    use crate::lang::{ExtraQueries, PYTHON, TYPESCRIPT};
+    use crate::model::NoIndex;
+
+    fn run(plugin: &'static Plugin, src: &str) -> Option<String> {
+        let a = analyze_text(plugin, src, None, &NoIndex, &ExtraQueries::default());
+        let d = a
+            .diagnostics
+            .iter()
+            .find(|d| d.code == "deprecated-cdkpipeline")?;
+        let edits = migrate(src, plugin, d.span.start_byte..d.span.end_byte)?;
+        let (out, after) =
+            crate::ide::apply_and_recheck(plugin, src, &edits, "deprecated-cdkpipeline");
+        assert_eq!(after.model.pipelines[0].class.name(), "CodePipeline");
+        Some(out)
+    }
+
+    #[test]
+    fn python_standard_npm_synth_over_github() {
+        let src = r#"from aws_cdk import Stack, pipelines, aws_codepipeline as cp, aws_codepipeline_actions as cpa, SecretValue
+class P(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        source = cp.Artifact()
+        cloud = cp.Artifact()
+        pipeline = pipelines.CdkPipeline(self, "Pipeline",
+            cloud_assembly_artifact=cloud,
+            source_action=cpa.GitHubSourceAction(action_name="GitHub", output=source, oauth_token=SecretValue.secrets_manager("gh"), owner="acme", repo="app", branch="main"),
+            synth_action=pipelines.SimpleSynthAction.standard_npm_synth(source_artifact=source, cloud_assembly_artifact=cloud, build_command="npm run build"),
+            cross_account_keys=True)
+        pipeline.add_application_stage(AppStage(self, "Prod"))
+"#;
+        let out = run(&PYTHON, src).expect("mechanical");
+        assert!(out.contains(r#"pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep("Synth", input=pipelines.CodePipelineSource.git_hub("acme/app", "main", authentication=SecretValue.secrets_manager("gh")), install_commands=["npm ci"], commands=["npm run build", "npx cdk synth"]), cross_account_keys=True)"#), "{out}");
+        assert!(
+            out.contains("pipeline.add_stage(AppStage(self, \"Prod\"))"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn typescript_connection_source() {
+        let src = r#"import * as pipelines from 'aws-cdk-lib/pipelines';
+import * as cpa from 'aws-cdk-lib/aws-codepipeline-actions';
+export class P extends Stack {
+  constructor(scope: any, id: string) {
+    super(scope, id);
+    const pipeline = new pipelines.CdkPipeline(this, 'Pipeline', {
+      cloudAssemblyArtifact: cloud,
+      sourceAction: new cpa.CodeStarConnectionsSourceAction({ actionName: 'Src', output: source, connectionArn: 'arn:x', owner: 'acme', repo: 'app', branch: 'main' }),
+      synthAction: pipelines.SimpleSynthAction.standardYarnSynth({ sourceArtifact: source, cloudAssemblyArtifact: cloud }),
+    });
+    pipeline.addApplicationStage(new AppStage(this, 'Prod'));
+  }
+}
+"#;
+        let out = run(&TYPESCRIPT, src).expect("mechanical");
+        assert!(out.contains("const pipeline = new pipelines.CodePipeline(this, 'Pipeline', { synth: new pipelines.ShellStep('Synth', { input: pipelines.CodePipelineSource.connection('acme/app', 'main', { connectionArn: 'arn:x' }), installCommands: ['yarn install --frozen-lockfile'], commands: ['npx cdk synth'] }) });"), "{out}");
+        assert!(out.contains("pipeline.addStage(new AppStage"), "{out}");
+    }
+
+    #[test]
+    fn not_mechanical_means_no_action() {
+        let src = r#"from aws_cdk import Stack, pipelines
+class P(Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        pipelines.CdkPipeline(self, "Pipeline", cloud_assembly_artifact=c, source_action=make_source(), synth_action=pipelines.SimpleSynthAction.standard_npm_synth(source_artifact=s, cloud_assembly_artifact=c))
+"#;
+        assert_eq!(run(&PYTHON, src), None);
+    }
+}

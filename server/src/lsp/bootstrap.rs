@@ -1,0 +1,119 @@
+//! The bootstrap probe in the editor: started in the background for the envs an analysis
+//! needs (never on the typing path), its observations kept in the state, and every open
+//! document re-published when they arrive. Diagnostics are computed from the current model and
+//! the observations at publish time, so they never point at stale ranges.
+
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use tower_lsp_server::lsp_types::{MessageType, Uri};
+use tower_lsp_server::Client;
+
+use super::state::{Snapshot, State};
+use crate::aws::EnvKey;
+
+/// The envs a snapshot needs checked.
+pub fn keys_of(snap: &Snapshot) -> Vec<EnvKey> {
+    let mut keys: Vec<EnvKey> = crate::aws::gather(&snap.analysis.model)
+        .iter()
+        .map(|n| n.key(&snap.qualifier))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Probes the envs of `snap` that were never observed and are not being probed.
+pub fn ensure_probed(client: &Client, state: &Arc<State>, snap: &Snapshot) {
+    let Some(prober) = state.prober() else { return };
+    let missing: Vec<EnvKey> = {
+        let (Ok(obs), Ok(mut probing)) = (state.observations.lock(), state.probing.lock()) else {
+            return;
+        };
+        let keys: Vec<EnvKey> = keys_of(snap)
+            .into_iter()
+            .filter(|k| !obs.contains_key(k) && !probing.contains(k))
+            .collect();
+        probing.extend(keys.iter().cloned());
+        keys
+    };
+    if missing.is_empty() {
+        return;
+    }
+    let (client, state) = (client.clone(), state.clone());
+    tokio::spawn(async move { probe(&client, &state, &prober, missing, false).await });
+}
+
+/// Runs one probe and re-publishes every open document.
+pub async fn probe(
+    client: &Client,
+    state: &Arc<State>,
+    prober: &crate::aws::Prober,
+    keys: Vec<EnvKey>,
+    refresh: bool,
+) {
+    tracing::info!(
+        "bootstrap probe of {} env(s){}",
+        keys.len(),
+        if refresh { " (refresh)" } else { "" }
+    );
+    let result = prober.probe(&keys, refresh).await;
+    let now = SystemTime::now();
+    if let Ok(mut obs) = state.observations.lock() {
+        for (k, o) in result.observations {
+            obs.insert(k, (o, now));
+        }
+    }
+    if let Ok(mut probing) = state.probing.lock() {
+        for k in &keys {
+            probing.remove(k);
+        }
+    }
+    if let Some(c) = &result.caller {
+        let _ = c; // who we are is not logged: it can name a person's session
+    }
+    republish_all(client, state).await;
+}
+
+/// Probes again every env of every open document, ignoring cached answers.
+pub async fn refresh(client: &Client, state: &Arc<State>) -> usize {
+    let Some(prober) = state.prober() else {
+        client
+            .show_message(
+                MessageType::INFO,
+                "pipelens: bootstrap checks are off (bootstrap.check = \"off\")",
+            )
+            .await;
+        return 0;
+    };
+    let mut keys: Vec<EnvKey> = current_snapshots(state)
+        .iter()
+        .flat_map(|(_, s)| keys_of(s))
+        .collect();
+    keys.sort();
+    keys.dedup();
+    let n = keys.len();
+    probe(client, state, &prober, keys, true).await;
+    n
+}
+
+pub fn current_snapshots(state: &State) -> Vec<(Uri, Arc<Snapshot>)> {
+    state
+        .docs
+        .lock()
+        .map(|d| {
+            d.iter()
+                .filter_map(|(u, e)| {
+                    let s = e.snapshot.clone()?;
+                    (s.version == e.doc.version).then(|| (u.clone(), s))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn republish_all(client: &Client, state: &Arc<State>) {
+    for (uri, snap) in current_snapshots(state) {
+        super::diagnostics::publish(client, state, &uri, &snap).await;
+    }
+}

@@ -1,0 +1,43 @@
+//! `textDocument/codeLens`: above each pipeline, its whole CodePipeline stage chain.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::lsp_types::*;
+
+use crate::lsp::{to_proto, Backend};
+
+pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let uri = p.text_document.uri;
+    let (rope, _, snap) = super::current(&b.state, &uri)?;
+    let Some(snap) = snap else { return Ok(None) };
+    if snap.rope != rope {
+        return Ok(None);
+    }
+    let enc = b.state.encoding();
+    let mut out = Vec::new();
+    let (stages, origin) = crate::lsp::synth::views(&b.state, &uri, &snap);
+    for (pipeline, prediction) in snap.analysis.model.pipelines.iter().zip(&stages) {
+        let line = to_proto::position(&rope, pipeline.span.start_byte, enc).line;
+        let range = Range::new(Position::new(line, 0), Position::new(line, 0));
+        out.push(CodeLens {
+            range,
+            command: Some(Command {
+                title: format!("{} ({origin})", crate::ide::stages::chain(prediction)),
+                // Display only: the chain is the information; `pipelens/pipelineGraph` and the
+                // clients' graph views show the details.
+                command: String::new(),
+                arguments: None,
+            }),
+            data: None,
+        });
+        out.push(CodeLens {
+            range,
+            command: Some(Command {
+                title: "▶ Synthesize".into(),
+                command: super::execute_command::SYNTH.into(),
+                arguments: Some(vec![serde_json::json!(uri.as_str())]),
+            }),
+            data: None,
+        });
+    }
+    Ok(Some(out))
+}

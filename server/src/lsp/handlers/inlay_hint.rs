@@ -1,0 +1,33 @@
+//! `textDocument/inlayHint`: the CodePipeline stage each `add_stage` / `add_wave` becomes.
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::lsp_types::*;
+
+use crate::lsp::{from_proto, to_proto, Backend};
+
+pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let (rope, _, snap) = super::current(&b.state, &p.text_document.uri)?;
+    let Some(snap) = snap else { return Ok(None) };
+    if snap.rope != rope {
+        return Ok(None); // offsets of older text; the refresh after analysis brings new ones
+    }
+    let enc = b.state.encoding();
+    let range = from_proto::range(&rope, p.range, enc);
+    let (stages, origin) = crate::lsp::synth::views(&b.state, &p.text_document.uri, &snap);
+    let hints = crate::ide::stages::hints(&snap.analysis.model, &stages, &origin);
+    let out = hints
+        .into_iter()
+        .filter(|h| h.offset >= range.start && h.offset <= range.end)
+        .map(|h| InlayHint {
+            position: to_proto::position(&rope, h.offset, enc),
+            label: InlayHintLabel::String(format!("⟶ {}", h.label)),
+            kind: None,
+            text_edits: None,
+            tooltip: Some(InlayHintTooltip::String(h.tooltip)),
+            padding_left: Some(true),
+            padding_right: None,
+            data: None,
+        })
+        .collect();
+    Ok(Some(out))
+}

@@ -1,0 +1,259 @@
+//! Starting the synth command: which command, its arguments and environment, and the child
+//! in its own process group, killed as a group on timeout, cancel and drop.
+
+use std::future::Future;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncRead, AsyncReadExt};
+use tokio::process::Command;
+
+use super::failure;
+use super::SynthError;
+use crate::workspace::Settings;
+
+/// How much of the command's output is kept for the error message (the tail).
+const TAIL_BYTES: usize = 64 * 1024;
+
+/// The command to run, before the output folder is added: `synth.command`, else the app's own
+/// `node_modules/.bin/cdk synth`, else `cdk synth` from PATH.
+pub fn command(root: &Path, settings: &Settings) -> Result<Vec<String>, SynthError> {
+    if let Some(argv) = settings.synth_command.clone().filter(|a| !a.is_empty()) {
+        return Ok(argv);
+    }
+    let local = root.join("node_modules/.bin/cdk");
+    let cdk = if is_executable(&local) {
+        local
+    } else {
+        find_on_path("cdk").ok_or_else(|| SynthError::CdkNotFound {
+            app_root: root.to_path_buf(),
+        })?
+    };
+    Ok(vec![cdk.display().to_string(), "synth".into()])
+}
+
+/// Adds the private output folder and the quiet flags when the command is a `cdk synth`
+/// (any command whose program is `cdk` and that has a `synth` argument); other commands get
+/// the folder only through `CDK_OUTDIR`.
+pub fn with_output(mut argv: Vec<String>, output: &Path) -> Vec<String> {
+    let is_cdk = argv.iter().take(3).any(|a| {
+        Path::new(a)
+            .file_name()
+            .is_some_and(|n| n == "cdk" || n == "cdk.cmd")
+    });
+    let is_synth = argv.iter().any(|a| a == "synth" || a == "synthesize");
+    if is_cdk && is_synth && !argv.iter().any(|a| a == "--output" || a == "-o") {
+        for flag in ["--quiet", "--no-version-reporting", "--no-notices"] {
+            if !argv.iter().any(|a| a == flag) {
+                argv.push(flag.into());
+            }
+        }
+        argv.push("--output".into());
+        argv.push(output.display().to_string());
+    }
+    argv
+}
+
+/// Where the command wrote its cloud assembly: the private folder, or — for a custom command
+/// that ignores `CDK_OUTDIR` — the app's `cdk.out` when it was written during this synth.
+pub fn assembly_dir(root: &Path, output: &Path, started: Instant) -> PathBuf {
+    if output.join("manifest.json").is_file() {
+        return output.to_path_buf();
+    }
+    let fallback = root.join("cdk.out");
+    let fresh = std::fs::metadata(fallback.join("manifest.json"))
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|m| m.elapsed().ok())
+        .is_some_and(|age| age <= started.elapsed());
+    if fresh {
+        fallback
+    } else {
+        output.to_path_buf()
+    }
+}
+
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+fn find_on_path(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|d| d.join(name))
+        .find(|p| is_executable(p))
+}
+
+/// The child's process group; killed (SIGKILL to every member) when dropped unless the child
+/// was reaped after exiting on its own.
+struct ProcessGroup {
+    pgid: Option<libc::pid_t>,
+}
+
+impl ProcessGroup {
+    fn kill(&mut self) {
+        if let Some(pgid) = self.pgid.take() {
+            // SAFETY: killpg only sends a signal; the group is ours (the child leads it and has
+            // not been reaped yet, so its id cannot have been reused).
+            unsafe {
+                libc::killpg(pgid, libc::SIGKILL);
+            }
+        }
+    }
+}
+
+impl Drop for ProcessGroup {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A bounded tail of a stream, shared with the task that reads it.
+type Tail = Arc<Mutex<Vec<u8>>>;
+
+async fn read_tail(mut r: impl AsyncRead + Unpin, tail: Tail) {
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = r.read(&mut buf).await {
+        if n == 0 {
+            break;
+        }
+        let mut t = tail.lock().unwrap_or_else(|e| e.into_inner());
+        t.extend_from_slice(&buf[..n]);
+        if t.len() > TAIL_BYTES {
+            let cut = t.len() - TAIL_BYTES;
+            t.drain(..cut);
+        }
+    }
+}
+
+fn text(tail: &Tail) -> String {
+    String::from_utf8_lossy(&tail.lock().unwrap_or_else(|e| e.into_inner())).into_owned()
+}
+
+/// Runs `argv` in `root` until it exits, `timeout` passes or `cancelled` resolves.
+pub async fn run(
+    root: &Path,
+    argv: &[String],
+    output: &Path,
+    timeout: Duration,
+    cancelled: impl Future<Output = ()>,
+) -> Result<(), SynthError> {
+    let mut cmd = Command::new(&argv[0]);
+    cmd.args(&argv[1..])
+        .current_dir(root)
+        .env("CDK_DISABLE_VERSION_CHECK", "1")
+        .env("CDK_DISABLE_CLI_TELEMETRY", "1")
+        .env("CDK_OUTDIR", output)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .kill_on_drop(true);
+    let mut child = cmd.spawn().map_err(|error| SynthError::Spawn {
+        command: argv.to_vec(),
+        error,
+    })?;
+    let mut group = ProcessGroup {
+        pgid: child.id().map(|id| id as libc::pid_t),
+    };
+    let out: Tail = Arc::default();
+    let err: Tail = Arc::default();
+    let stdout = child.stdout.take();
+    let stderr = child.stderr.take();
+    let finished = async {
+        let read_out = async {
+            if let Some(s) = stdout {
+                read_tail(s, out.clone()).await;
+            }
+        };
+        let read_err = async {
+            if let Some(s) = stderr {
+                read_tail(s, err.clone()).await;
+            }
+        };
+        let (status, _, _) = tokio::join!(child.wait(), read_out, read_err);
+        status
+    };
+    enum End {
+        Exited(std::io::Result<std::process::ExitStatus>),
+        TimedOut,
+        Cancelled,
+    }
+    let end = tokio::select! {
+        status = finished => End::Exited(status),
+        _ = tokio::time::sleep(timeout) => End::TimedOut,
+        _ = cancelled => End::Cancelled,
+    };
+    match end {
+        End::Exited(status) => {
+            // Reaped: the group id may be reused from now on, so it is never signalled.
+            group.pgid = None;
+            let status = status.map_err(|error| SynthError::Spawn {
+                command: argv.to_vec(),
+                error,
+            })?;
+            if status.success() {
+                return Ok(());
+            }
+            let (stdout, stderr) = (text(&out), text(&err));
+            let all = if stderr.trim().is_empty() {
+                stdout
+            } else {
+                stderr
+            };
+            let (message, location) = failure::explain(&all, root);
+            Err(SynthError::Failed {
+                exit_code: status.code(),
+                message,
+                location,
+            })
+        }
+        End::TimedOut | End::Cancelled => {
+            group.kill();
+            let _ = child.wait().await;
+            if matches!(end, End::Cancelled) {
+                return Err(SynthError::Cancelled);
+            }
+            let mut all = text(&err);
+            if all.trim().is_empty() {
+                all = text(&out);
+            }
+            Err(SynthError::TimedOut {
+                seconds: timeout.as_secs(),
+                output_tail: failure::last_lines(&all, 10),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cdk_synth_gets_the_private_output_and_quiet_flags() {
+        let argv = with_output(vec!["/x/cdk".into(), "synth".into()], Path::new("/t/o"));
+        assert_eq!(
+            argv,
+            [
+                "/x/cdk",
+                "synth",
+                "--quiet",
+                "--no-version-reporting",
+                "--no-notices",
+                "--output",
+                "/t/o"
+            ]
+        );
+        let npx = with_output(
+            vec!["npx".into(), "cdk".into(), "synth".into(), "-q".into()],
+            Path::new("/t/o"),
+        );
+        assert_eq!(npx.last().unwrap(), "/t/o");
+        let custom = vec!["./synth.sh".to_string()];
+        assert_eq!(with_output(custom.clone(), Path::new("/t/o")), custom);
+    }
+}
