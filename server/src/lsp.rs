@@ -176,7 +176,11 @@ pub fn serve() -> i32 {
         .with_writer(std::io::stderr)
         .with_ansi(false)
         .try_init();
+    // Analyses run on blocking threads; a handful is enough on small machines, and opening a
+    // hundred files at once must not start a hundred threads (each with its own stack/arena).
     let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .max_blocking_threads(4)
         .enable_all()
         .build()
     {
