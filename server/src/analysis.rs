@@ -2,10 +2,11 @@
 //! pipeline model and diagnostics out.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use tree_sitter::Tree;
 
-use crate::lang::{ExtraQueries, Plugin};
+use crate::lang::{ExtraQueries, LowerMemo, Lowered, Plugin};
 use crate::model::{self, AppIndex, FileModel};
 use crate::rules::{self, Diagnostic};
 
@@ -25,12 +26,57 @@ pub fn analyze(
     index: &dyn AppIndex,
     extra: &ExtraQueries,
 ) -> Analysis {
+    analyze_with(
+        plugin,
+        original_text,
+        original_tree,
+        file,
+        index,
+        extra,
+        None,
+    )
+}
+
+/// [`analyze`] for a document analysed again and again (the language server): lowers only the
+/// statements that changed since the analysis that left `memo`, and leaves a memo for the next.
+/// The result equals [`analyze`]'s.
+pub fn analyze_reusing(
+    plugin: &'static Plugin,
+    text: &Arc<str>,
+    tree: &Tree,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+    extra: &ExtraQueries,
+    memo: &mut Option<LowerMemo>,
+) -> Analysis {
+    analyze_with(plugin, text, tree, file, index, extra, Some((text, memo)))
+}
+
+fn analyze_with(
+    plugin: &'static Plugin,
+    original_text: &str,
+    original_tree: &Tree,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+    extra: &ExtraQueries,
+    memo: Option<(&Arc<str>, &mut Option<LowerMemo>)>,
+) -> Analysis {
     let repaired = crate::lang::repair(plugin, original_text, original_tree);
     let (text, tree) = match &repaired {
         Some((t, tr)) => (t.as_str(), tr),
         None => (original_text, original_tree),
     };
-    let mut module = plugin.lower(tree, text);
+    // A repaired text is not the document's: its statements are not worth keeping.
+    let (keep, old) = match memo {
+        Some((text, slot)) if repaired.is_none() => {
+            let old = slot.take();
+            (Some((text, slot)), old)
+        }
+        _ => (None, None),
+    };
+    let Lowered {
+        mut module, groups, ..
+    } = plugin.lower_reusing(tree, text, old);
     if repaired.is_some() {
         // Report where the user's text is broken, not what is left after the repair.
         module.errors.clear();
@@ -43,6 +89,9 @@ pub fn analyze(
         naming: &plugin.naming,
         text: original_text,
     });
+    if let Some((text, slot)) = keep {
+        *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
+    }
     Analysis {
         model,
         diagnostics,

@@ -4,7 +4,10 @@
 
 pub mod ir;
 mod python;
+mod reuse;
 mod typescript;
+
+pub use reuse::{Group as LoweredGroup, LowerMemo};
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -53,6 +56,16 @@ impl Naming {
 
 /// A shipped query file: its purpose name and its text.
 type QuerySource = (&'static str, &'static str);
+
+/// A lowering and what the next lowering of the same document can reuse from it.
+#[derive(Debug)]
+pub struct Lowered {
+    pub module: ir::Module,
+    /// How many statements were moved over from the memo instead of lowered.
+    pub reused: usize,
+    /// Pass to [`LowerMemo::new`] with the tree and `module.body` once done with them.
+    pub groups: Vec<LoweredGroup>,
+}
 
 pub struct Plugin {
     pub id: LangId,
@@ -194,10 +207,20 @@ impl Plugin {
 
     /// Lowers a parsed file into the language-neutral IR.
     pub fn lower(&self, tree: &Tree, src: &str) -> ir::Module {
+        self.lower_reusing(tree, src, None).module
+    }
+
+    /// Lowers a parsed file, moving over the IR of every statement the parser reused from the
+    /// tree `memo` was made on (see [`LowerMemo`]). The result equals [`Plugin::lower`]'s.
+    pub fn lower_reusing(&self, tree: &Tree, src: &str, memo: Option<LowerMemo>) -> Lowered {
         let root = tree.root_node();
+        let reuse = std::cell::RefCell::new(reuse::Reuse::new(memo));
+        let memo = Some(&reuse);
         let body = match self.id {
-            LangId::Python => python::Lowerer { src }.block(root),
-            LangId::TypeScript | LangId::JavaScript => typescript::Lowerer { src }.block(root),
+            LangId::Python => python::Lowerer { src, memo }.block(root),
+            LangId::TypeScript | LangId::JavaScript => {
+                typescript::Lowerer { src, memo }.block(root)
+            }
         };
         let mut module = ir::Module {
             imports: self.imports(root, src),
@@ -205,14 +228,21 @@ impl Plugin {
             errors: Vec::new(),
         };
         collect_errors(root, &mut module.errors);
-        module
+        let reuse = reuse.into_inner();
+        Lowered {
+            module,
+            reused: reuse.reused,
+            groups: reuse.into_groups(),
+        }
     }
 
     /// Lowers one expression node (used for the captures of extension queries).
     pub fn lower_expr(&self, node: Node<'_>, src: &str) -> ir::Expr {
         match self.id {
-            LangId::Python => python::Lowerer { src }.expr(node),
-            LangId::TypeScript | LangId::JavaScript => typescript::Lowerer { src }.expr(node),
+            LangId::Python => python::Lowerer { src, memo: None }.expr(node),
+            LangId::TypeScript | LangId::JavaScript => {
+                typescript::Lowerer { src, memo: None }.expr(node)
+            }
         }
     }
 

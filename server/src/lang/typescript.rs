@@ -4,10 +4,15 @@
 use super::ir::{
     Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Span, Stmt, Target, TemplatePart,
 };
+use std::cell::RefCell;
+
+use super::reuse::Reuse;
 use tree_sitter::Node;
 
 pub(super) struct Lowerer<'a> {
     pub src: &'a str,
+    /// Set when statements of a previous lowering can be reused (see `reuse`).
+    pub memo: Option<&'a RefCell<Reuse>>,
 }
 
 impl<'a> Lowerer<'a> {
@@ -25,6 +30,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        match self.memo {
+            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| self.stmt_fresh(node, out)),
+            None => self.stmt_fresh(node, out),
+        }
+    }
+
+    fn stmt_fresh(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
         match node.kind() {
             "expression_statement" => {
                 if let Some(e) = node.named_child(0) {

@@ -172,11 +172,11 @@ pub fn schedule_all(client: &Client, state: &Arc<State>) {
 /// One analysis; `false` when it failed (a panic in the engine: logged, not retried).
 async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     // Snapshot under the lock; parse and analyse without it.
-    let (plugin, version, rope, parsed, parse_input, path) = {
-        let Ok(docs) = state.docs.lock() else {
+    let (plugin, version, rope, parsed, parse_input, path, mut memo) = {
+        let Ok(mut docs) = state.docs.lock() else {
             return true;
         };
-        let Some(entry) = docs.get(&uri) else {
+        let Some(entry) = docs.get_mut(&uri) else {
             return true;
         };
         (
@@ -186,6 +186,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             entry.doc.parsed_tree().cloned(),
             entry.doc.parse_input(),
             entry.path.clone(),
+            entry.lower_memo.take(),
         )
     };
     let st = state.clone();
@@ -216,7 +217,20 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             Some(i) => i.as_ref(),
             None => &NoIndex,
         };
-        let a = analysis::analyze(plugin, &text, &tree, path.as_deref(), idx, &extra);
+        let a = analysis::analyze_reusing(
+            plugin,
+            &text,
+            &tree,
+            path.as_deref(),
+            idx,
+            &extra,
+            &mut memo,
+        );
+        if let Ok(mut docs) = st.docs.lock() {
+            if let Some(e) = docs.get_mut(&uri2) {
+                e.lower_memo = memo;
+            }
+        }
         let imports = a.imports.clone();
         let stage_classes = index
             .as_ref()

@@ -44,6 +44,8 @@ pub struct DocEntry {
     pub git_generation: u64,
     /// Diagnostics of the `source-synth-change` rule and the version they were computed for.
     pub git_diagnostics: Option<(i32, Vec<crate::rules::Diagnostic>)>,
+    /// What the last analysis lowered, for the next one to reuse (taken while one runs).
+    pub lower_memo: Option<crate::lang::LowerMemo>,
 }
 
 pub struct Config {

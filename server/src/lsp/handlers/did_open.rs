@@ -32,6 +32,7 @@ pub fn handle(b: &Backend, p: DidOpenTextDocumentParams) {
         analysing: false,
         git_generation: 0,
         git_diagnostics: None,
+        lower_memo: None,
     };
     if let Ok(mut docs) = b.state.docs.lock() {
         docs.insert(doc.uri.clone(), entry);
