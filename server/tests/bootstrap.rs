@@ -4,18 +4,24 @@
 //!
 //! moto separates accounts by credentials: assuming `arn:aws:iam::<account>:role/...` gives
 //! credentials that act in that account. The tests seed `CDKToolkit` stacks that way, then
-//! run the `pipelens` binary as a user would.
+//! run the `pipelens` binary as a user would: the CLI (`bootstrap-status`, `check`) and the
+//! language server (`serve`, through the `TestServer` harness).
+
+mod common;
 
 use std::net::TcpListener;
 use std::path::Path;
 use std::process::{Command, Output};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
+
+use common::{find, silent_endpoint, TestServer};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::types::Parameter;
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use pipelens::aws::{EnvKey, Observation, ProbeOptions, Prober};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// The moto endpoint, or `None` (and a note) when the suite runs without moto.
 fn endpoint(test: &str) -> Option<String> {
@@ -213,6 +219,28 @@ const MISSING: &str = "222222222222";
 const UNTRUSTING: &str = "333333333333";
 const OLD: &str = "444444444444";
 
+/// Seeds the envs of [`statuses_app`], once per test process (tests run in parallel and share
+/// one moto; a second `CreateStack CDKToolkit` in the same env would fail):
+/// - `FINE` bootstrapped (v21) and trusting the pipeline in us-east-1 and eu-west-1;
+/// - `MISSING` not bootstrapped;
+/// - `UNTRUSTING` bootstrapped but trusting only 555555555555;
+/// - `OLD` at version 3;
+/// - the pipeline account not bootstrapped in eu-west-1 (the support region of `FineEu`).
+fn seed_statuses(endpoint: &str) {
+    static SEEDED: OnceLock<()> = OnceLock::new();
+    SEEDED.get_or_init(|| {
+        seed(
+            endpoint,
+            &[
+                (FINE, "us-east-1", 21, &[PIPELINE]),
+                (FINE, "eu-west-1", 21, &[PIPELINE, "555555555555"]),
+                (UNTRUSTING, "us-east-1", 21, &["555555555555"]),
+                (OLD, "us-east-1", 3, &[PIPELINE]),
+            ],
+        )
+    });
+}
+
 fn statuses_app() -> tempfile::TempDir {
     app(&[
         ("Fine", FINE, "us-east-1"),
@@ -229,15 +257,7 @@ fn every_status_through_bootstrap_status_and_check() {
     let Some(ep) = endpoint("every_status_through_bootstrap_status_and_check") else {
         return;
     };
-    seed(
-        &ep,
-        &[
-            (FINE, "us-east-1", 21, &[PIPELINE]),
-            (FINE, "eu-west-1", 21, &[PIPELINE, "555555555555"]),
-            (UNTRUSTING, "us-east-1", 21, &["555555555555"]),
-            (OLD, "us-east-1", 3, &[PIPELINE]),
-        ],
-    );
+    seed_statuses(&ep);
     let dir = statuses_app();
     let home = tempfile::tempdir().unwrap();
     let env = moto_env(&ep, home.path());
@@ -511,17 +531,7 @@ fn a_silent_endpoint_times_out_instead_of_hanging() {
         return;
     };
     // Accepts connections and never answers.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let silent = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for s in listener.incoming().flatten() {
-            held.push(s);
-            if held.len() > 200 {
-                break;
-            }
-        }
-    });
+    let silent = silent_endpoint();
     let dir = statuses_app();
     let home = tempfile::tempdir().unwrap();
     let mut env = moto_env(&ep, home.path());
@@ -650,4 +660,315 @@ fn the_aws_profile_setting_picks_the_credentials() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
+}
+
+// The language server: the same probe, started by opening the pipeline file, its answers
+// published as diagnostics on the stage envs, with the fix as a code action and command.
+
+/// `pipelens serve` on `dir` with the bootstrap check on and nothing of this process's
+/// environment but PATH and `env`.
+fn server(dir: &Path, env: &[(&str, String)]) -> TestServer {
+    let mut b = TestServer::builder(dir)
+        .clear_env()
+        .init_options(json!({"bootstrap": {"check": "auto"}}));
+    for (k, v) in env {
+        b = b.env(k, v);
+    }
+    b.start()
+}
+
+/// The LSP range (UTF-16 = bytes here: ASCII) of the `cdk.Environment(...)` of the stage that
+/// deploys to `account`/`region` (its first one).
+fn env_range(text: &str, account: &str, region: &str) -> Value {
+    let env = format!("cdk.Environment(account=\"{account}\", region=\"{region}\")");
+    let (line, col) = find(text, &env, false);
+    json!({
+        "start": {"line": line, "character": col},
+        "end": {"line": line, "character": col + env.len() as u32},
+    })
+}
+
+fn has_code(p: &Value, code: &str) -> bool {
+    p["diagnostics"]
+        .as_array()
+        .is_some_and(|d| d.iter().any(|d| d["code"] == code))
+}
+
+fn hover_text(s: &mut TestServer, u: &str, at: (u32, u32)) -> String {
+    let h = s.request(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u}, "position": {"line": at.0, "character": at.1}}),
+    );
+    h["contents"]["value"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn the_editor_shows_every_status_on_its_stage_env_with_the_fix() {
+    let Some(ep) = endpoint("the_editor_shows_every_status_on_its_stage_env_with_the_fix") else {
+        return;
+    };
+    seed_statuses(&ep);
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = server(dir.path(), &moto_env(&ep, home.path()));
+    let file = dir.path().join("pipeline.py");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let u = s.open(&file, "python");
+
+    // Opening the file starts the probe; its answers come in a later publish.
+    let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str() && has_code(p, "unbootstrapped-target")
+    });
+    assert_eq!(p["version"], 1);
+    let d = p["diagnostics"].as_array().unwrap().clone();
+    let got: Vec<(&str, i64, &Value)> = d
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["severity"].as_i64().unwrap(),
+                &d["range"],
+            )
+        })
+        .collect();
+    // One per env that needs fixing, on the env of the stage that needs it; nothing on the
+    // bootstrapped and trusting envs (`Fine`, `Again`, `FineEu`'s own target).
+    let want = [
+        (
+            "unbootstrapped-target",
+            1,
+            env_range(&text, MISSING, "us-east-1"),
+        ),
+        (
+            "untrusted-target",
+            1,
+            env_range(&text, UNTRUSTING, "us-east-1"),
+        ),
+        ("outdated-bootstrap", 2, env_range(&text, OLD, "us-east-1")),
+        (
+            "unbootstrapped-support-region",
+            1,
+            env_range(&text, FINE, "eu-west-1"),
+        ),
+    ];
+    let want: Vec<(&str, i64, &Value)> = want.iter().map(|(c, s, r)| (*c, *s, r)).collect();
+    assert_eq!(got, want, "{d:#?}");
+    for d in &d {
+        assert_eq!(d["source"], "pipelens", "{d}");
+    }
+
+    // Each carries the command that fixes it: in its message, as a code action, and as the
+    // argv `pipelens.bootstrapCommand` answers. The untrusted env keeps the trust it has.
+    let policies =
+        "--cloudformation-execution-policies arn:aws:iam::aws:policy/AdministratorAccess";
+    let fixes = [
+        format!("cdk bootstrap aws://{MISSING}/us-east-1 --trust {PIPELINE} {policies}"),
+        format!(
+            "cdk bootstrap aws://{UNTRUSTING}/us-east-1 --trust {PIPELINE} --trust 555555555555 \
+             {policies}"
+        ),
+        format!("cdk bootstrap aws://{OLD}/us-east-1 --trust {PIPELINE} {policies}"),
+        format!("cdk bootstrap aws://{PIPELINE}/eu-west-1 {policies}"),
+    ];
+    for (diag, fix) in d.iter().zip(&fixes) {
+        let message = diag["message"].as_str().unwrap();
+        assert!(message.ends_with(&format!("Run: {fix}")), "{message}");
+        let actions = s.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": u},
+                "range": diag["range"],
+                "context": {"diagnostics": [diag]},
+            }),
+        );
+        let boot: Vec<&Value> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|a| a["command"]["command"] == "pipelens.bootstrapCommand")
+            .collect();
+        assert_eq!(boot.len(), 1, "{actions:#}");
+        assert_eq!(boot[0]["kind"], "quickfix");
+        assert_eq!(boot[0]["diagnostics"][0]["code"], diag["code"]);
+        assert!(
+            boot[0]["title"].as_str().unwrap().ends_with(fix.as_str()),
+            "{}",
+            boot[0]["title"]
+        );
+        let argv = s.request(
+            "workspace/executeCommand",
+            json!({
+                "command": "pipelens.bootstrapCommand",
+                "arguments": boot[0]["command"]["arguments"],
+            }),
+        );
+        let argv: Vec<&str> = argv
+            .as_array()
+            .unwrap_or_else(|| panic!("no argv: {argv}"))
+            .iter()
+            .map(|a| a.as_str().unwrap())
+            .collect();
+        assert_eq!(argv.join(" "), *fix);
+    }
+    // Without a target: the first env of the file that needs fixing.
+    let argv = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.bootstrapCommand", "arguments": [u]}),
+    );
+    assert_eq!(strings(&argv).join(" "), fixes[0]);
+    // The fine stage has no bootstrap fix to offer.
+    let actions = s.request(
+        "textDocument/codeAction",
+        json!({
+            "textDocument": {"uri": u},
+            "range": env_range(&text, FINE, "us-east-1"),
+            "context": {"diagnostics": []},
+        }),
+    );
+    assert!(
+        !actions.as_array().is_some_and(|a| a
+            .iter()
+            .any(|a| a["command"]["command"] == "pipelens.bootstrapCommand")),
+        "{actions:#}"
+    );
+
+    // Hover on a target env says what the probe saw there.
+    let at = |account: &str, region: &str| {
+        let (line, col) = find(
+            &text,
+            &format!("cdk.Environment(account=\"{account}\", region=\"{region}\")"),
+            false,
+        );
+        (line, col + "cdk.Environment(account=\"".len() as u32 + 2)
+    };
+    let h = hover_text(&mut s, &u, at(FINE, "us-east-1"));
+    assert!(h.starts_with("**Account 111111111111**"), "{h}");
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{FINE}/us-east-1`: bootstrapped (version 21), trusts `{PIPELINE}`"
+        )),
+        "{h}"
+    );
+    let h = hover_text(&mut s, &u, at(MISSING, "us-east-1"));
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{MISSING}/us-east-1`: **not bootstrapped**"
+        )),
+        "{h}"
+    );
+    assert!(h.contains(&format!("`{}`", fixes[0])), "{h}");
+    let h = hover_text(&mut s, &u, at(UNTRUSTING, "us-east-1"));
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{UNTRUSTING}/us-east-1`: **untrusted** — does not trust the \
+             pipeline account {PIPELINE}"
+        )),
+        "{h}"
+    );
+    let old = find(&text, "\"Old\"", false);
+    let h = hover_text(&mut s, &u, (old.0, old.1 + 1));
+    assert!(h.starts_with("**Stage `Old`**"), "{h}");
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{OLD}/us-east-1`: **outdated** — bootstrap version 3 is older \
+             than 6"
+        )),
+        "{h}"
+    );
+    // The pipeline account's support env in eu-west-1 shows on the stage that needs it.
+    let h = hover_text(&mut s, &u, at(FINE, "eu-west-1"));
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{FINE}/eu-west-1`: bootstrapped (version 21)"
+        )),
+        "{h}"
+    );
+    assert!(
+        h.contains(&format!(
+            "Bootstrap `aws://{PIPELINE}/eu-west-1` (the pipeline account's cross-region \
+             support): **not bootstrapped**"
+        )),
+        "{h}"
+    );
+    assert!(s.shutdown().success());
+}
+
+/// Probes against an endpoint that accepts and never answers hang until their timeout; typing
+/// goes on meanwhile: completion answers from the analysed model, never waits on the network.
+#[test]
+fn completion_answers_quickly_while_probes_hang() {
+    if endpoint("completion_answers_quickly_while_probes_hang").is_none() {
+        return;
+    }
+    let silent = silent_endpoint();
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let mut s = server(dir.path(), &moto_env(&silent, home.path()));
+    let file = dir.path().join("pipeline.py");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let u = s.open(&file, "python");
+    // The first publish comes after the probe started: nothing is known yet.
+    let first = s.diagnostics(&u, 1);
+    assert_eq!(first.len(), 1, "{first:#?}");
+    assert!(
+        first[0]["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("not checked"),
+        "{first:#?}"
+    );
+    let opened = Instant::now();
+
+    let (line, col) = find(&text, &format!("account=\"{MISSING}\", region=\""), false);
+    let at = json!({"line": line, "character": col + format!("account=\"{MISSING}\", region=\"").len() as u32});
+    let mut took = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": at}),
+        );
+        took.push(start.elapsed());
+        assert!(
+            r["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|i| i["label"] == "eu-west-1")),
+            "{r}"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    let window = opened.elapsed();
+    // The probe was still hanging the whole time: its timed-out answer had not come.
+    let timed_out = |p: &Value| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter()
+                    .any(|d| d["message"].as_str().unwrap_or("").contains("timed out"))
+            })
+    };
+    assert!(
+        !s.notifications
+            .iter()
+            .any(|n| n["method"] == "textDocument/publishDiagnostics" && timed_out(&n["params"])),
+        "the probe ended within {window:?}: this measured nothing"
+    );
+    let mut sorted = took.clone();
+    sorted.sort();
+    let (p50, max) = (sorted[sorted.len() / 2], sorted[sorted.len() - 1]);
+    eprintln!("completion during a hanging probe: p50 {p50:?}, max {max:?} (20 requests)");
+    assert!(max < Duration::from_millis(500), "{took:?}");
+
+    // And the probe does end, as unknown with a reason.
+    let p = s.wait_for("textDocument/publishDiagnostics", timed_out);
+    let d = p["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0]["code"], "bootstrap-unknown");
+    eprintln!(
+        "hanging probe answered unknown after {:?}",
+        opened.elapsed()
+    );
+    assert!(s.shutdown().success());
 }

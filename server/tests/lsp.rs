@@ -4,8 +4,11 @@
 mod common;
 
 use std::path::Path;
+use std::time::{Duration, Instant};
 
-use common::{copy_tree, find, repo, uri, TestServer};
+use common::{
+    copy_tree, find, gone, marker, processes_with, repo, silent_endpoint, uri, TestServer,
+};
 use serde_json::{json, Value};
 
 const PY: &str = r#"import aws_cdk as cdk
@@ -921,4 +924,77 @@ fn source_synth_change_scenarios_in_the_editor() {
             );
         }
     }
+}
+
+/// `exit` while a synth and a bootstrap probe run (neither would end on its own for a long
+/// time): the server is gone within a second, and so is every process of the synth.
+#[test]
+fn exit_ends_the_server_and_its_synth_within_a_second_while_work_hangs() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, file) = app(&CASES[0]);
+    // A synth that never finishes: a shell that starts a child and waits for it.
+    let script = dir.path().join("hang.sh");
+    std::fs::write(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n").unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let m = marker();
+    let home = tempfile::tempdir().unwrap();
+    let silent = silent_endpoint();
+    let mut s = TestServer::builder(dir.path())
+        .clear_env()
+        .env("HOME", home.path().to_str().unwrap())
+        .env(
+            "XDG_CACHE_HOME",
+            home.path().join("cache").to_str().unwrap(),
+        )
+        .env("AWS_ENDPOINT_URL", &silent)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_REGION", "us-east-1")
+        .init_options(json!({
+            "bootstrap": {"check": "auto"},
+            "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},
+        }))
+        .start();
+    let u = s.open(&file, "python");
+    // The probe has started (against an endpoint that never answers): nothing known yet.
+    let d = s.diagnostics(&u, 1);
+    assert!(
+        d.iter().any(|d| d["code"] == "bootstrap-unknown"
+            && d["message"].as_str().unwrap().ends_with("not checked")),
+        "{d:?}"
+    );
+    // The synth runs; its answer is not waited for.
+    s.send(&json!({
+        "jsonrpc": "2.0", "id": 9000, "method": "workspace/executeCommand",
+        "params": {"command": "pipelens.synth", "arguments": [u]},
+    }));
+    let start = Instant::now();
+    while processes_with(&m).len() < 2 {
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "the synth script and its child did not start: {:?}",
+            processes_with(&m)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+
+    let (status, took) = s.shutdown_timed(Duration::from_secs(5));
+    eprintln!("exit during a hanging synth and probe: the server ended after {took:?}");
+    let orphans_gone = gone(&m, Duration::from_millis(500));
+    let orphans = processes_with(&m);
+    for pid in &orphans {
+        // Ours (children of the server this test started): do not leave them to the machine.
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    assert!(
+        status.is_some(),
+        "the server still ran {took:?} after `exit`"
+    );
+    assert!(
+        took < Duration::from_secs(1),
+        "the server took {took:?} to exit"
+    );
+    assert!(orphans_gone, "synth processes left after exit: {orphans:?}");
 }

@@ -8,21 +8,17 @@
 //! sourcing tests/env.sh): both examples synthesized equal their fixtures with no difference
 //! from the prediction, and an app that raises fails with its own error text and location.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use common::{gone, marker, processes_with, repo};
 use pipelens::synth::{SynthError, Synthesizer};
 use pipelens::workspace::Settings;
 use serde_json::{json, Value};
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
 
 fn pipelens(args: &[&str], path: &Path, env: &[(&str, &str)]) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_pipelens"));
@@ -35,46 +31,6 @@ fn pipelens(args: &[&str], path: &Path, env: &[(&str, &str)]) -> Output {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A unique number that `sleep` accepts, to find the processes of one test in the process table.
-fn marker() -> String {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .subsec_nanos();
-    format!("4{}.{:09}", std::process::id() % 1000, nanos)
-}
-
-/// Processes whose command line contains `marker`.
-fn processes_with(marker: &str) -> Vec<u32> {
-    let mut pids = Vec::new();
-    for e in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
-            continue;
-        };
-        if let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) {
-            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
-            if cmdline.contains(marker) {
-                pids.push(pid);
-            }
-        }
-    }
-    pids
-}
-
-/// Waits up to `within` for no process to carry `marker`.
-fn gone(marker: &str, within: Duration) -> bool {
-    let start = Instant::now();
-    loop {
-        if processes_with(marker).is_empty() {
-            return true;
-        }
-        if start.elapsed() > within {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
 }
 
 /// An app folder (cdk.json only) with an executable script `name` holding `body`.
@@ -408,8 +364,6 @@ fn an_app_that_raises_fails_with_its_error_and_location() {
     );
     assert!(!err.contains("Subprocess exited"), "{err}");
 }
-
-mod common;
 
 #[test]
 fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {

@@ -1,8 +1,13 @@
 //! Hover: an account id (its names and profile), a region (name, opt-in), a stage or wave (its
-//! env and the CodePipeline stage it becomes), a CDK Pipelines class (one line of doc).
+//! env and the CodePipeline stage it becomes), a CDK Pipelines class (one line of doc). On a
+//! stage's env or id, also the bootstrap state the probe saw for the envs that stage needs.
+
+use std::collections::BTreeMap;
 
 use super::accounts::Accounts;
 use super::{string_at, ByteRange};
+use crate::aws::report::{target_report, TargetReport};
+use crate::aws::{gather, EnvKey, Need, Observation, Status};
 use crate::model::{EnvState, FileModel, Pipeline, Stage, Wave};
 use crate::regions;
 
@@ -11,7 +16,38 @@ pub struct Hover {
     pub range: ByteRange,
 }
 
-pub fn hover(text: &str, offset: usize, model: &FileModel, accounts: &Accounts) -> Option<Hover> {
+/// What the bootstrap probe saw, for hovers on stage envs (absent when the check is off).
+pub struct Probed<'a> {
+    /// The app's bootstrap qualifier.
+    pub qualifier: &'a str,
+    pub observations: &'a BTreeMap<EnvKey, Observation>,
+}
+
+pub fn hover(
+    text: &str,
+    offset: usize,
+    model: &FileModel,
+    accounts: &Accounts,
+    probed: Option<&Probed>,
+) -> Option<Hover> {
+    let base = plain(text, offset, model, accounts);
+    let Some((md, range)) = probed.and_then(|p| bootstrap(model, offset, p)) else {
+        return base;
+    };
+    Some(match base {
+        Some(mut h) => {
+            h.markdown.push_str("\n\n");
+            h.markdown.push_str(&md);
+            h
+        }
+        None => Hover {
+            markdown: md,
+            range,
+        },
+    })
+}
+
+fn plain(text: &str, offset: usize, model: &FileModel, accounts: &Accounts) -> Option<Hover> {
     let mut offset = offset.min(text.len());
     while !text.is_char_boundary(offset) {
         offset -= 1;
@@ -92,6 +128,80 @@ pub fn hover(text: &str, offset: usize, model: &FileModel, accounts: &Accounts) 
         }
     }
     None
+}
+
+/// The bootstrap state of every env the stage at `offset` (on its env or its id) needs: its
+/// target, and the pipeline account's support env in its region when it is the first stage
+/// there. The same report as the diagnostics and `bootstrap-status`.
+fn bootstrap(model: &FileModel, offset: usize, probed: &Probed) -> Option<(String, ByteRange)> {
+    let (pi, si, span) = model.pipelines.iter().enumerate().find_map(|(pi, p)| {
+        p.stages.iter().enumerate().find_map(|(si, s)| {
+            let env = s.env.env().filter(|e| e.file.is_none());
+            match env {
+                Some(e) if e.span.contains_byte(offset) => Some((pi, si, e.span)),
+                _ => s
+                    .id_span
+                    .contains_byte(offset)
+                    .then_some((pi, si, s.id_span)),
+            }
+        })
+    })?;
+    let needs = gather(model);
+    let mut seen: Vec<EnvKey> = Vec::new();
+    let mut paragraphs = Vec::new();
+    for n in needs.iter().filter(|n| n.pipeline == pi && n.stage == si) {
+        let key = n.key(probed.qualifier);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key.clone());
+        let group: Vec<&Need> = needs
+            .iter()
+            .filter(|m| m.key(probed.qualifier) == key)
+            .collect();
+        paragraphs.push(describe(&target_report(key, &group, probed.observations)));
+    }
+    (!paragraphs.is_empty()).then(|| (paragraphs.join("\n\n"), span.start_byte..span.end_byte))
+}
+
+fn describe(r: &TargetReport) -> String {
+    let role = if r.support_region_only {
+        " (the pipeline account's cross-region support)"
+    } else {
+        ""
+    };
+    let state = match r.status {
+        Status::Bootstrapped => {
+            let mut s = "bootstrapped".to_string();
+            if let Some(v) = r.version {
+                s.push_str(&format!(" (version {v})"));
+            }
+            if !r.trusted_accounts.is_empty() {
+                let trusted: Vec<String> = r
+                    .trusted_accounts
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect();
+                s.push_str(&format!(", trusts {}", trusted.join(", ")));
+            }
+            s
+        }
+        Status::NotBootstrapped => "**not bootstrapped**".into(),
+        Status::Untrusted => "**untrusted**".into(),
+        Status::Outdated => "**outdated**".into(),
+        Status::Unknown => "unknown".into(),
+    };
+    let mut md = format!(
+        "Bootstrap `aws://{}/{}`{role}: {state}",
+        r.key.account, r.key.region
+    );
+    if let Some(reason) = &r.reason {
+        md.push_str(&format!(" — {reason}"));
+    }
+    if let Some(fix) = &r.fix {
+        md.push_str(&format!("\n\nFix: `{}`", fix.join(" ")));
+    }
+    md
 }
 
 fn word_at(text: &str, offset: usize) -> Option<(&str, ByteRange)> {
@@ -231,4 +341,84 @@ fn wave(p: &Pipeline, w: &Wave) -> String {
             members.join("\n\n")
         }
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::analyze_text;
+    use crate::lang::{ExtraQueries, PYTHON};
+    use crate::model::NoIndex;
+
+    const SRC: &str = r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+class P(cdk.Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id, env=cdk.Environment(account="999999999999", region="us-east-1"))
+        p = pipelines.CodePipeline(self, "P", cross_account_keys=True, synth=pipelines.ShellStep("S", commands=[]))
+        p.add_stage(cdk.Stage(self, "Dev", env=cdk.Environment(account="111111111111", region="us-east-1")))
+        p.add_stage(cdk.Stage(self, "Eu", env=cdk.Environment(account="222222222222", region="eu-west-1")))
+"#;
+
+    fn at(needle: &str, probed: Option<&Probed>) -> Option<String> {
+        let a = analyze_text(&PYTHON, SRC, None, &NoIndex, &ExtraQueries::default());
+        let offset = SRC.find(needle).unwrap() + 1;
+        hover(SRC, offset, &a.model, &Accounts::default(), probed).map(|h| h.markdown)
+    }
+
+    #[test]
+    fn a_stage_env_shows_what_the_probe_saw_for_each_env_it_needs() {
+        let key = |a: &str, r: &str| EnvKey::new(a, r, "hnb659fds");
+        let observations = BTreeMap::from([
+            (
+                key("111111111111", "us-east-1"),
+                Observation::Bootstrapped {
+                    version: Some(21),
+                    trusted: Some(vec!["999999999999".into()]),
+                },
+            ),
+            (
+                key("222222222222", "eu-west-1"),
+                Observation::NotBootstrapped { reason: None },
+            ),
+        ]);
+        let probed = Probed {
+            qualifier: "hnb659fds",
+            observations: &observations,
+        };
+        let dev = at("\"111111111111\"", Some(&probed)).unwrap();
+        assert!(dev.starts_with("**Account 111111111111**"), "{dev}");
+        assert!(
+            dev.ends_with(
+                "\n\nBootstrap `aws://111111111111/us-east-1`: bootstrapped (version 21), trusts \
+                 `999999999999`"
+            ),
+            "{dev}"
+        );
+        // On the stage id too; the pipeline account's support env of the region, never
+        // observed, is unknown.
+        let eu = at("\"Eu\"", Some(&probed)).unwrap();
+        assert!(eu.starts_with("**Stage `Eu`**"), "{eu}");
+        assert!(
+            eu.contains(
+                "Bootstrap `aws://222222222222/eu-west-1`: **not bootstrapped** — no CDKToolkit \
+                 stack and no /cdk-bootstrap/hnb659fds/version parameter\n\nFix: `cdk bootstrap \
+                 aws://222222222222/eu-west-1 --trust 999999999999"
+            ),
+            "{eu}"
+        );
+        assert!(
+            eu.ends_with(
+                "Bootstrap `aws://999999999999/eu-west-1` (the pipeline account's cross-region \
+                 support): unknown — not checked"
+            ),
+            "{eu}"
+        );
+        // Not on the pipeline's own env, and not when the check is off.
+        let pipeline = at("\"999999999999\"", Some(&probed)).unwrap();
+        assert!(!pipeline.contains("Bootstrap"), "{pipeline}");
+        let off = at("\"111111111111\"", None).unwrap();
+        assert!(!off.contains("Bootstrap"), "{off}");
+    }
 }

@@ -42,6 +42,8 @@ pub struct Builder {
     /// What to answer `workspace/configuration` with; `None` never answers.
     configuration: Option<Value>,
     env: Vec<(String, String)>,
+    /// Start from an empty environment (plus PATH) instead of the test process's.
+    clear_env: bool,
 }
 
 impl Builder {
@@ -61,8 +63,19 @@ impl Builder {
         self.configuration = v;
         self
     }
+    /// Nothing of the test process's environment but PATH reaches the server (no AWS_* the
+    /// machine or another test set, no XDG_CACHE_HOME): only what `env` adds.
+    pub fn clear_env(mut self) -> Self {
+        self.clear_env = true;
+        self
+    }
     pub fn start(self) -> TestServer {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipelens"));
+        if self.clear_env {
+            cmd.env_clear()
+                .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+        }
+        let mut child = cmd
             .arg("serve")
             .current_dir(&self.root)
             .env("HOME", &self.root) // no ~/.aws/config of the machine leaks in
@@ -176,6 +189,7 @@ impl TestServer {
             init_options: Value::Null,
             configuration: Some(Value::Null),
             env: Vec::new(),
+            clear_env: false,
         }
     }
 
@@ -305,20 +319,29 @@ impl TestServer {
             .unwrap_or_default()
     }
 
-    /// `shutdown` + `exit`; returns the exit status within a second or panics.
-    pub fn shutdown(mut self) -> std::process::ExitStatus {
+    /// `shutdown` + `exit`; returns the exit status within two seconds or panics.
+    pub fn shutdown(self) -> std::process::ExitStatus {
+        let (status, took) = self.shutdown_timed(Duration::from_secs(2));
+        status.unwrap_or_else(|| panic!("server did not exit within {took:?} after `exit`"))
+    }
+
+    /// `shutdown` + `exit`; the exit status (`None` when the server still ran after `wait`)
+    /// and the time from sending `exit` to the process ending (or giving up).
+    pub fn shutdown_timed(
+        mut self,
+        wait: Duration,
+    ) -> (Option<std::process::ExitStatus>, Duration) {
         self.request("shutdown", Value::Null);
         self.notify("exit", Value::Null);
-        let deadline = Instant::now() + Duration::from_secs(2);
+        let sent = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().unwrap() {
-                return status;
+                return (Some(status), sent.elapsed());
             }
-            assert!(
-                Instant::now() < deadline,
-                "server did not exit after `exit`"
-            );
-            std::thread::sleep(Duration::from_millis(10));
+            if sent.elapsed() > wait {
+                return (None, sent.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
     }
 }
@@ -343,4 +366,62 @@ pub fn find(text: &str, needle: &str, utf8: bool) -> (u32, u32) {
         text[line_start..at].encode_utf16().count() as u32
     };
     (line, col)
+}
+
+/// A unique number that `sleep` accepts, to find the processes of one test in the process
+/// table.
+pub fn marker() -> String {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .subsec_nanos();
+    format!("4{}.{:09}", std::process::id() % 1000, nanos)
+}
+
+/// Processes whose command line contains `marker`.
+pub fn processes_with(marker: &str) -> Vec<u32> {
+    let mut pids = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        if let Ok(cmdline) = std::fs::read(e.path().join("cmdline")) {
+            let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+            if cmdline.contains(marker) {
+                pids.push(pid);
+            }
+        }
+    }
+    pids
+}
+
+/// Waits up to `within` for no process to carry `marker`.
+pub fn gone(marker: &str, within: Duration) -> bool {
+    let start = Instant::now();
+    loop {
+        if processes_with(marker).is_empty() {
+            return true;
+        }
+        if start.elapsed() > within {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A TCP listener on 127.0.0.1 that accepts connections and never answers (holding them
+/// open): an endpoint where every request hangs. Returns its `http://` URL.
+pub fn silent_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in listener.incoming().flatten() {
+            held.push(s);
+            if held.len() > 200 {
+                break;
+            }
+        }
+    });
+    url
 }

@@ -1,8 +1,10 @@
-//! `textDocument/hover`: accounts, regions, stages and waves, step classes.
+//! `textDocument/hover`: accounts, regions, stages and waves, step classes; the bootstrap state
+//! of a stage's envs when the bootstrap check is on.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
+use crate::ide::hover::{hover, Probed};
 use crate::lsp::{from_proto, to_proto, Backend};
 
 pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
@@ -19,8 +21,18 @@ pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
     // Hover reads the analysed text; an offset past a newer edit is clamped into it.
     let offset = from_proto::offset(&snap.rope, pos.position, enc);
     let _ = rope;
-    let Some(h) = crate::ide::hover::hover(&snap.text, offset, &snap.analysis.model, &accounts)
-    else {
+    let observations = b.state.observations();
+    let probed = b.state.prober().is_some().then(|| Probed {
+        qualifier: &snap.qualifier,
+        observations: &observations,
+    });
+    let Some(h) = hover(
+        &snap.text,
+        offset,
+        &snap.analysis.model,
+        &accounts,
+        probed.as_ref(),
+    ) else {
         return Ok(None);
     };
     Ok(Some(Hover {
