@@ -10,11 +10,13 @@
 //! - the incremental tree equals a fresh parse of that text (node kinds, byte ranges, points,
 //!   error and missing flags);
 //! - `analysis::analyze` of the text with the incremental tree gives the same model and
-//!   diagnostics as with the fresh tree.
+//!   diagnostics as with the fresh tree;
+//! - so does `analysis::analyze_reusing` with the memo the previous batch left (incremental
+//!   lowering, `lang/reuse.rs`), as the language server analyses.
 
 use pipelens::analysis;
 use pipelens::document::{Change, Document, Encoding, Pos};
-use pipelens::lang::{ExtraQueries, Plugin};
+use pipelens::lang::{ExtraQueries, LowerMemo, Plugin};
 use pipelens::model::NoIndex;
 use tree_sitter::Tree;
 
@@ -37,6 +39,7 @@ pub fn check(data: &[u8]) {
     let mut reference = String::from_utf8_lossy(input.until_sep()).into_owned();
     let mut doc = Document::new(plugin, &reference, 0);
     let mut version = 0;
+    let mut memo = None;
     for _ in 0..MAX_BATCHES {
         if input.is_empty() {
             break;
@@ -85,12 +88,17 @@ pub fn check(data: &[u8]) {
         } else {
             doc.tree().expect("no cancellation").clone()
         };
-        same_as_fresh_parse(plugin, &reference, &tree);
+        same_as_fresh_parse(plugin, &reference, &tree, &mut memo);
     }
 }
 
 /// The incremental tree and its analysis against a fresh parse of the same text.
-fn same_as_fresh_parse(plugin: &'static Plugin, text: &str, incremental: &Tree) {
+fn same_as_fresh_parse(
+    plugin: &'static Plugin,
+    text: &str,
+    incremental: &Tree,
+    memo: &mut Option<LowerMemo>,
+) {
     let fresh = plugin.parser().parse(text, None).expect("no cancellation");
     assert_eq!(
         dump(incremental),
@@ -102,6 +110,16 @@ fn same_as_fresh_parse(plugin: &'static Plugin, text: &str, incremental: &Tree) 
     let b = analysis::analyze(plugin, text, &fresh, None, &NoIndex, &extra);
     assert_eq!(a.model, b.model, "model of {text:?}");
     assert_eq!(a.diagnostics, b.diagnostics, "diagnostics of {text:?}");
+    let shared: std::sync::Arc<str> = text.into();
+    let c = analysis::analyze_reusing(plugin, &shared, incremental, None, &NoIndex, &extra, memo);
+    assert_eq!(
+        c.model, b.model,
+        "model of {text:?} reusing the last lowering"
+    );
+    assert_eq!(
+        c.diagnostics, b.diagnostics,
+        "diagnostics of {text:?} reusing"
+    );
 }
 
 /// Every node of a tree with its kind, flags, byte range and points, walked without

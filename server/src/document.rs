@@ -58,6 +58,18 @@ impl Document {
         self.rope.to_string()
     }
 
+    /// Whether a tree is kept (see [`Document::forget_tree`]).
+    pub fn has_tree(&self) -> bool {
+        self.tree.is_some()
+    }
+
+    /// Drops the syntax tree to save memory (a tree takes some 40 times the text); the next
+    /// parse is a full one.
+    pub fn forget_tree(&mut self) {
+        self.tree = None;
+        self.dirty = true;
+    }
+
     /// The current tree (parsing first if edits are pending).
     pub fn tree(&mut self) -> Option<&Tree> {
         if self.dirty {

@@ -16,8 +16,40 @@ use crate::analysis;
 use crate::model::{AppIndex, NoIndex};
 use crate::workspace;
 
-/// Long enough to coalesce a burst of keystrokes, short enough to feel immediate.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+/// Coalesces the changes of one burst (a paste, a format-on-type) into one analysis; typing
+/// itself is coalesced by running one analysis at a time.
+const DEBOUNCE: Duration = Duration::from_millis(5);
+
+/// Documents below this size are not lowered incrementally (see `lang::LowerMemo`).
+const MEMO_MIN_BYTES: usize = 32 * 1024;
+
+/// How many documents keep their syntax tree for incremental re-parsing: the ones changed
+/// most recently. The others parse afresh when they change again (a 1,000-line file parses in
+/// about 10 ms); a tree takes some 40 times its text, so 100 open files would otherwise hold
+/// 50 MB of trees.
+const TREES_KEPT: usize = 8;
+
+fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) {
+    let mut with_tree: Vec<(std::time::Instant, &Uri)> = docs
+        .iter()
+        .filter(|(_, e)| e.doc.has_tree() && !e.analysing)
+        .map(|(u, e)| (e.touched, u))
+        .collect();
+    if with_tree.len() <= TREES_KEPT {
+        return;
+    }
+    with_tree.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
+    let idle: Vec<Uri> = with_tree[TREES_KEPT..]
+        .iter()
+        .map(|(_, u)| (*u).clone())
+        .collect();
+    for uri in idle {
+        if let Some(e) = docs.get_mut(&uri) {
+            e.doc.forget_tree();
+            e.lower_memo = None;
+        }
+    }
+}
 
 /// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,
 /// changes only bump the generation, and the task analyses again as soon as it finishes. So a
@@ -27,6 +59,7 @@ pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
         Ok(mut docs) => match docs.get_mut(&uri) {
             Some(d) => {
                 d.generation += 1;
+                d.touched = std::time::Instant::now();
                 !std::mem::replace(&mut d.analysing, true)
             }
             None => return,
@@ -217,6 +250,10 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             Some(i) => i.as_ref(),
             None => &NoIndex,
         };
+        // Small files lower in a millisecond or two: their memo is not worth its memory.
+        if text.len() < MEMO_MIN_BYTES {
+            memo = None;
+        }
         let a = analysis::analyze_reusing(
             plugin,
             &text,
@@ -228,8 +265,9 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         );
         if let Ok(mut docs) = st.docs.lock() {
             if let Some(e) = docs.get_mut(&uri2) {
-                e.lower_memo = memo;
+                e.lower_memo = memo.filter(|_| text.len() >= MEMO_MIN_BYTES);
             }
+            forget_idle_trees(&mut docs);
         }
         let imports = a.imports.clone();
         let stage_classes = index

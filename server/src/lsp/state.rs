@@ -46,6 +46,8 @@ pub struct DocEntry {
     pub git_diagnostics: Option<(i32, Vec<crate::rules::Diagnostic>)>,
     /// What the last analysis lowered, for the next one to reuse (taken while one runs).
     pub lower_memo: Option<crate::lang::LowerMemo>,
+    /// When the document was last opened or changed (idle documents give up their tree).
+    pub touched: std::time::Instant,
 }
 
 pub struct Config {

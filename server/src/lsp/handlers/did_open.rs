@@ -33,6 +33,7 @@ pub fn handle(b: &Backend, p: DidOpenTextDocumentParams) {
         git_generation: 0,
         git_diagnostics: None,
         lower_memo: None,
+        touched: std::time::Instant::now(),
     };
     if let Ok(mut docs) = b.state.docs.lock() {
         docs.insert(doc.uri.clone(), entry);
