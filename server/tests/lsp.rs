@@ -998,3 +998,45 @@ fn exit_ends_the_server_and_its_synth_within_a_second_while_work_hangs() {
     );
     assert!(orphans_gone, "synth processes left after exit: {orphans:?}");
 }
+
+#[test]
+fn a_document_that_gave_up_its_syntax_tree_is_still_analysed_right() {
+    // Only the most recently changed documents keep their tree (memory); the others parse
+    // afresh on their next change. Open the pipeline, then enough other files to push it out,
+    // then edit it incrementally: the diagnostics must be at the edited place.
+    for case in &CASES {
+        let (dir, file) = app(case);
+        let mut s = TestServer::builder(dir.path())
+            .env("PIPELENS_LOG", "pipelens=debug")
+            .start();
+        let u = s.open(&file, case.lang);
+        let before = s.diagnostics(&u, 1);
+        for i in 0..12 {
+            let other = dir.path().join(format!("other{i}.{}", &case.file[9..]));
+            std::fs::write(&other, case.text.replace("PipelineStack", &format!("P{i}"))).unwrap();
+            let o = s.open(&other, case.lang);
+            s.diagnostics(&o, 1);
+        }
+        let q = case.quote;
+        let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
+        // eu-west-1 → eu-wset-1
+        s.change(&u, 2, (at.0, at.1 + 4), (at.0, at.1 + 8), "wset");
+        let d = s.diagnostics(&u, 2);
+        let typo = d
+            .iter()
+            .find(|d| d["code"] == "unknown-region")
+            .unwrap_or_else(|| panic!("{}: no unknown-region in {d:?}", case.lang));
+        assert_eq!(typo["range"]["start"], pos(at), "{}", case.lang);
+        s.change(&u, 3, (at.0, at.1 + 4), (at.0, at.1 + 8), "west");
+        assert_eq!(s.diagnostics(&u, 3), before, "{}", case.lang);
+        // The tree was dropped before the edit (the other files' analyses, all published
+        // before it, drop the trees of idle documents).
+        let log = s.stderr_text();
+        let dropped = log.find(&format!("{u}: idle, syntax tree dropped"));
+        assert!(
+            dropped.is_some(),
+            "{}: the tree was kept:\n{log}",
+            case.lang
+        );
+    }
+}

@@ -47,6 +47,7 @@ fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) {
         if let Some(e) = docs.get_mut(&uri) {
             e.doc.forget_tree();
             e.lower_memo = None;
+            tracing::debug!("{}: idle, syntax tree dropped", uri.as_str());
         }
     }
 }
