@@ -111,7 +111,17 @@ fn same_as_fresh_parse(
     assert_eq!(a.model, b.model, "model of {text:?}");
     assert_eq!(a.diagnostics, b.diagnostics, "diagnostics of {text:?}");
     let shared: std::sync::Arc<str> = text.into();
-    let c = analysis::analyze_reusing(plugin, &shared, incremental, None, &NoIndex, &extra, memo);
+    let c = analysis::analyze_reusing(
+        plugin,
+        &shared,
+        incremental,
+        None,
+        &NoIndex,
+        &extra,
+        memo,
+        &|| false,
+    )
+    .expect("not abandoned");
     assert_eq!(
         c.model, b.model,
         "model of {text:?} reusing the last lowering"

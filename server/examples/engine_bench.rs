@@ -115,7 +115,14 @@ fn main() {
                 let tree = doc.tree().unwrap().clone();
                 let txt: Arc<str> = doc.text().into();
                 std::hint::black_box(analyze_reusing(
-                    plugin, &txt, &tree, None, &NoIndex, &extra, &mut memo,
+                    plugin,
+                    &txt,
+                    &tree,
+                    None,
+                    &NoIndex,
+                    &extra,
+                    &mut memo,
+                    &|| false,
                 ));
             };
             let p = Pos {

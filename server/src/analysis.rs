@@ -34,12 +34,19 @@ pub fn analyze(
         index,
         extra,
         None,
+        &|| false,
     )
+    .expect("never abandoned")
 }
 
 /// [`analyze`] for a document analysed again and again (the language server): lowers only the
 /// statements that changed since the analysis that left `memo`, and leaves a memo for the next.
 /// The result equals [`analyze`]'s.
+///
+/// `abandon` is asked between the phases (lowering, model, rules); when it says yes the
+/// analysis stops there and returns `None` (the document changed again: a newer analysis is
+/// due). What was lowered is kept in the memo all the same.
+#[allow(clippy::too_many_arguments)]
 pub fn analyze_reusing(
     plugin: &'static Plugin,
     text: &Arc<str>,
@@ -48,10 +55,21 @@ pub fn analyze_reusing(
     index: &dyn AppIndex,
     extra: &ExtraQueries,
     memo: &mut Option<LowerMemo>,
-) -> Analysis {
-    analyze_with(plugin, text, tree, file, index, extra, Some((text, memo)))
+    abandon: &dyn Fn() -> bool,
+) -> Option<Analysis> {
+    analyze_with(
+        plugin,
+        text,
+        tree,
+        file,
+        index,
+        extra,
+        Some((text, memo)),
+        abandon,
+    )
 }
 
+#[allow(clippy::too_many_arguments)]
 fn analyze_with(
     plugin: &'static Plugin,
     original_text: &str,
@@ -60,7 +78,8 @@ fn analyze_with(
     index: &dyn AppIndex,
     extra: &ExtraQueries,
     memo: Option<(&Arc<str>, &mut Option<LowerMemo>)>,
-) -> Analysis {
+    abandon: &dyn Fn() -> bool,
+) -> Option<Analysis> {
     let repaired = crate::lang::repair(plugin, original_text, original_tree);
     let (text, tree) = match &repaired {
         Some((t, tr)) => (t.as_str(), tr),
@@ -82,21 +101,25 @@ fn analyze_with(
         module.errors.clear();
         crate::lang::collect_errors(original_tree.root_node(), &mut module.errors);
     }
-    let ext = plugin.extension_stages(tree, text, extra);
-    let model = model::build(&module, plugin.name, file, index, &ext);
+    let mut model = None;
+    if !abandon() {
+        let ext = plugin.extension_stages(tree, text, extra);
+        model = Some(model::build(&module, plugin.name, file, index, &ext));
+    }
+    if let Some((text, slot)) = keep {
+        *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
+    }
+    let model = model.filter(|_| !abandon())?;
     let diagnostics = rules::check(&rules::Ctx {
         model: &model,
         naming: &plugin.naming,
         text: original_text,
     });
-    if let Some((text, slot)) = keep {
-        *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
-    }
-    Analysis {
+    Some(Analysis {
         model,
         diagnostics,
         imports: module.imports,
-    }
+    })
 }
 
 /// Parses and analyses a file's text in one go (CLI, tests).
@@ -174,4 +197,55 @@ pub fn source_synth_diagnostics(
         ),
         skipped: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::sync::Arc;
+
+    use super::{analyze_reusing, analyze_text};
+    use crate::lang::{self, ExtraQueries};
+    use crate::model::NoIndex;
+
+    const PY: &str = include_str!("../../examples/payments-python/payments/pipeline_stack.py");
+
+    #[test]
+    fn an_abandoned_analysis_stops_between_phases_and_keeps_what_it_lowered() {
+        let plugin = lang::for_language_id("python").unwrap();
+        let text: Arc<str> = PY.into();
+        let tree = plugin.parser().parse(PY, None).unwrap();
+        let extra = ExtraQueries::default();
+        let fresh = analyze_text(plugin, PY, None, &NoIndex, &extra);
+        for stop_at in 1..=2 {
+            let asked = Cell::new(0);
+            let abandon = || {
+                asked.set(asked.get() + 1);
+                asked.get() >= stop_at
+            };
+            let mut memo = None;
+            let a = analyze_reusing(
+                plugin, &text, &tree, None, &NoIndex, &extra, &mut memo, &abandon,
+            );
+            assert!(a.is_none(), "abandoned at check {stop_at}");
+            assert!(
+                memo.is_some(),
+                "the lowering is kept when abandoned at check {stop_at}"
+            );
+            // The next analysis reuses it and is whole.
+            let b = analyze_reusing(
+                plugin,
+                &text,
+                &tree,
+                None,
+                &NoIndex,
+                &extra,
+                &mut memo,
+                &|| false,
+            )
+            .expect("not abandoned");
+            assert_eq!(b.model, fresh.model);
+            assert_eq!(b.diagnostics, fresh.diagnostics);
+        }
+    }
 }

@@ -20,6 +20,11 @@ use crate::workspace;
 /// itself is coalesced by running one analysis at a time.
 const DEBOUNCE: Duration = Duration::from_millis(5);
 
+/// An analysis that a newer change made stale stops early (see `run`), unless the document's
+/// last analysis is older than this: then it runs to the end, to refresh what hover and
+/// completion read.
+const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(300);
+
 /// Documents below this size are not lowered incrementally (see `lang::LowerMemo`).
 const MEMO_MIN_BYTES: usize = 32 * 1024;
 
@@ -206,7 +211,7 @@ pub fn schedule_all(client: &Client, state: &Arc<State>) {
 /// One analysis; `false` when it failed (a panic in the engine: logged, not retried).
 async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     // Snapshot under the lock; parse and analyse without it.
-    let (plugin, version, rope, parsed, parse_input, path, mut memo) = {
+    let (plugin, version, rope, parsed, parse_input, path, mut memo, generation, may_abandon) = {
         let Ok(mut docs) = state.docs.lock() else {
             return true;
         };
@@ -221,11 +226,26 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             entry.doc.parse_input(),
             entry.path.clone(),
             entry.lower_memo.take(),
+            entry.generation,
+            // Hover and completion read the latest analysis even while typing goes on, so
+            // an analysis is only abandoned for a newer one while the last is recent.
+            entry
+                .snapshot_at
+                .is_some_and(|t| t.elapsed() < MAX_SNAPSHOT_AGE),
         )
     };
     let st = state.clone();
     let uri2 = uri.clone();
     let result = tokio::task::spawn_blocking(move || {
+        // Asked between the phases: a change since the analysis began makes it stale.
+        let abandon = || {
+            may_abandon
+                && st
+                    .docs
+                    .lock()
+                    .map(|d| d.get(&uri2).is_some_and(|e| e.generation != generation))
+                    .unwrap_or(false)
+        };
         let tree = match (parsed, parse_input) {
             (Some(t), _) => t,
             (None, Some((rope, old))) => {
@@ -239,6 +259,19 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             }
             (None, None) => return None,
         };
+        // The memo goes back to the document whatever happens below.
+        let give_back = |memo: Option<crate::lang::LowerMemo>, text_len: usize| {
+            if let Ok(mut docs) = st.docs.lock() {
+                if let Some(e) = docs.get_mut(&uri2) {
+                    e.lower_memo = memo.filter(|_| text_len >= MEMO_MIN_BYTES);
+                }
+                forget_idle_trees(&mut docs);
+            }
+        };
+        if abandon() {
+            give_back(memo, rope.len_bytes());
+            return None;
+        }
         let text: Arc<str> = Arc::from(rope.to_string());
         let root = path.as_deref().and_then(workspace::app_root);
         let index = root.as_deref().map(|r| st.index_for(r));
@@ -263,12 +296,12 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             idx,
             &extra,
             &mut memo,
+            &abandon,
         );
-        if let Ok(mut docs) = st.docs.lock() {
-            if let Some(e) = docs.get_mut(&uri2) {
-                e.lower_memo = memo.filter(|_| text.len() >= MEMO_MIN_BYTES);
-            }
-            forget_idle_trees(&mut docs);
+        give_back(memo, text.len());
+        let a = a?;
+        if abandon() {
+            return None;
         }
         let imports = a.imports.clone();
         let stage_classes = index
@@ -328,6 +361,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         };
         // Hover and completion use the newest analysis even while a newer edit is analysed.
         entry.snapshot = Some(snapshot.clone());
+        entry.snapshot_at = Some(std::time::Instant::now());
         if entry.doc.version != version {
             return true; // stale for publishing: its ranges are for older text
         }

@@ -48,6 +48,8 @@ pub struct DocEntry {
     pub lower_memo: Option<crate::lang::LowerMemo>,
     /// When the document was last opened or changed (idle documents give up their tree).
     pub touched: std::time::Instant,
+    /// When `snapshot` was last replaced.
+    pub snapshot_at: Option<std::time::Instant>,
 }
 
 pub struct Config {

@@ -34,6 +34,7 @@ pub fn handle(b: &Backend, p: DidOpenTextDocumentParams) {
         git_diagnostics: None,
         lower_memo: None,
         touched: std::time::Instant::now(),
+        snapshot_at: None,
     };
     if let Ok(mut docs) = b.state.docs.lock() {
         docs.insert(doc.uri.clone(), entry);
