@@ -55,6 +55,7 @@ fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) {
             tracing::debug!("{}: idle, syntax tree dropped", uri.as_str());
         }
     }
+    super::state::return_free_memory();
 }
 
 /// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,

@@ -135,6 +135,7 @@ impl State {
             })
             .unwrap_or_default();
         let index = Arc::new(Index::build(root, &overrides));
+        return_free_memory();
         if let Ok(mut m) = self.indexes.lock() {
             m.insert(root.to_path_buf(), index.clone());
         }
@@ -179,5 +180,16 @@ impl State {
 
     pub fn plugin_of(&self, uri: &Uri) -> Option<&'static Plugin> {
         self.docs.lock().ok()?.get(uri).map(|d| d.doc.plugin)
+    }
+}
+
+/// Hands memory that was freed back to the system. glibc's allocator keeps freed blocks of
+/// its arenas mapped; after an index build or dropping syntax trees that is megabytes of
+/// resident memory nobody uses (14 MB with 100 files open).
+pub fn return_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists; it is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
