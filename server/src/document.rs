@@ -65,9 +65,9 @@ impl Document {
 
     /// Drops the syntax tree to save memory (a tree takes some 40 times the text); the next
     /// parse is a full one.
-    pub fn forget_tree(&mut self) {
-        self.tree = None;
+    pub fn forget_tree(&mut self) -> Option<Tree> {
         self.dirty = true;
+        self.tree.take()
     }
 
     /// The current tree (parsing first if edits are pending).

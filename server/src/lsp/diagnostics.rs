@@ -34,29 +34,34 @@ const MEMO_MIN_BYTES: usize = 32 * 1024;
 /// 50 MB of trees.
 const TREES_KEPT: usize = 8;
 
-fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) {
+/// Takes the trees (and lowering memos) of idle documents out; the caller drops them once the
+/// lock is released and then calls [`super::state::return_free_memory`], so that typing never
+/// waits on freeing memory.
+fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) -> Vec<Garbage> {
     let mut with_tree: Vec<(std::time::Instant, &Uri)> = docs
         .iter()
         .filter(|(_, e)| e.doc.has_tree() && !e.analysing)
         .map(|(u, e)| (e.touched, u))
         .collect();
     if with_tree.len() <= TREES_KEPT {
-        return;
+        return Vec::new();
     }
     with_tree.sort_unstable_by_key(|e| std::cmp::Reverse(e.0));
     let idle: Vec<Uri> = with_tree[TREES_KEPT..]
         .iter()
         .map(|(_, u)| (*u).clone())
         .collect();
+    let mut garbage = Vec::new();
     for uri in idle {
         if let Some(e) = docs.get_mut(&uri) {
-            e.doc.forget_tree();
-            e.lower_memo = None;
+            garbage.push((e.doc.forget_tree(), e.lower_memo.take()));
             tracing::debug!("{}: idle, syntax tree dropped", uri.as_str());
         }
     }
-    super::state::return_free_memory();
+    garbage
 }
+
+type Garbage = (Option<tree_sitter::Tree>, Option<crate::lang::LowerMemo>);
 
 /// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,
 /// changes only bump the generation, and the task analyses again as soon as it finishes. So a
@@ -262,11 +267,18 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         };
         // The memo goes back to the document whatever happens below.
         let give_back = |memo: Option<crate::lang::LowerMemo>, text_len: usize| {
-            if let Ok(mut docs) = st.docs.lock() {
-                if let Some(e) = docs.get_mut(&uri2) {
-                    e.lower_memo = memo.filter(|_| text_len >= MEMO_MIN_BYTES);
+            let garbage = match st.docs.lock() {
+                Ok(mut docs) => {
+                    if let Some(e) = docs.get_mut(&uri2) {
+                        e.lower_memo = memo.filter(|_| text_len >= MEMO_MIN_BYTES);
+                    }
+                    forget_idle_trees(&mut docs)
                 }
-                forget_idle_trees(&mut docs);
+                Err(_) => Vec::new(),
+            };
+            if !garbage.is_empty() {
+                drop(garbage);
+                super::state::return_free_memory();
             }
         };
         if abandon() {
