@@ -89,9 +89,11 @@ pub fn check(data: &[u8]) {
     let accounts = ide::accounts::Accounts::default();
     // Bootstrap on, nothing observed: stage envs hover with "unknown".
     let observations = std::collections::BTreeMap::new();
+    let checked = std::collections::BTreeMap::new();
     let probed = ide::hover::Probed {
         qualifier: "hnb659fds",
         observations: &observations,
+        checked: &checked,
     };
     for (pos, byte) in places {
         positions(&rope, &text, pos, byte);

@@ -859,6 +859,8 @@ fn the_editor_shows_every_status_on_its_stage_env_with_the_fix() {
         )),
         "{h}"
     );
+    // And when it was checked (moments ago: this test's probe).
+    assert!(h.contains(" s ago)"), "{h}");
     assert!(h.contains(&format!("`{}`", fixes[0])), "{h}");
     let h = hover_text(&mut s, &u, at(UNTRUSTING, "us-east-1"));
     assert!(

@@ -3,6 +3,7 @@
 //! stage's env or id, also the bootstrap state the probe saw for the envs that stage needs.
 
 use std::collections::BTreeMap;
+use std::time::SystemTime;
 
 use super::accounts::Accounts;
 use super::{string_at, ByteRange};
@@ -21,6 +22,8 @@ pub struct Probed<'a> {
     /// The app's bootstrap qualifier.
     pub qualifier: &'a str,
     pub observations: &'a BTreeMap<EnvKey, Observation>,
+    /// When each env was last observed.
+    pub checked: &'a BTreeMap<EnvKey, SystemTime>,
 }
 
 pub fn hover(
@@ -159,12 +162,16 @@ fn bootstrap(model: &FileModel, offset: usize, probed: &Probed) -> Option<(Strin
             .iter()
             .filter(|m| m.key(probed.qualifier) == key)
             .collect();
-        paragraphs.push(describe(&target_report(key, &group, probed.observations)));
+        let checked = probed.checked.get(&key).copied();
+        paragraphs.push(describe(
+            &target_report(key, &group, probed.observations),
+            checked,
+        ));
     }
     (!paragraphs.is_empty()).then(|| (paragraphs.join("\n\n"), span.start_byte..span.end_byte))
 }
 
-fn describe(r: &TargetReport) -> String {
+fn describe(r: &TargetReport, checked: Option<SystemTime>) -> String {
     let role = if r.support_region_only {
         " (the pipeline account's cross-region support)"
     } else {
@@ -198,10 +205,26 @@ fn describe(r: &TargetReport) -> String {
     if let Some(reason) = &r.reason {
         md.push_str(&format!(" — {reason}"));
     }
+    if let Some(at) = checked {
+        md.push_str(&format!(" (checked {})", ago(at)));
+    }
     if let Some(fix) = &r.fix {
         md.push_str(&format!("\n\nFix: `{}`", fix.join(" ")));
     }
     md
+}
+
+/// "12 s ago", "3 min ago", "2 h ago" (a clock that went back counts as just now).
+fn ago(at: SystemTime) -> String {
+    let secs = SystemTime::now()
+        .duration_since(at)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    match secs {
+        0..=59 => format!("{secs} s ago"),
+        60..=3599 => format!("{} min ago", secs / 60),
+        _ => format!("{} h ago", secs / 3600),
+    }
 }
 
 fn word_at(text: &str, offset: usize) -> Option<(&str, ByteRange)> {
@@ -383,9 +406,15 @@ class P(cdk.Stack):
                 Observation::NotBootstrapped { reason: None },
             ),
         ]);
+        // Only the Eu env has been checked (two minutes ago).
+        let checked = BTreeMap::from([(
+            key("222222222222", "eu-west-1"),
+            SystemTime::now() - std::time::Duration::from_secs(125),
+        )]);
         let probed = Probed {
             qualifier: "hnb659fds",
             observations: &observations,
+            checked: &checked,
         };
         let dev = at("\"111111111111\"", Some(&probed)).unwrap();
         assert!(dev.starts_with("**Account 111111111111**"), "{dev}");
@@ -403,8 +432,8 @@ class P(cdk.Stack):
         assert!(
             eu.contains(
                 "Bootstrap `aws://222222222222/eu-west-1`: **not bootstrapped** — no CDKToolkit \
-                 stack and no /cdk-bootstrap/hnb659fds/version parameter\n\nFix: `cdk bootstrap \
-                 aws://222222222222/eu-west-1 --trust 999999999999"
+                 stack and no /cdk-bootstrap/hnb659fds/version parameter (checked 2 min ago)\n\n\
+                 Fix: `cdk bootstrap aws://222222222222/eu-west-1 --trust 999999999999"
             ),
             "{eu}"
         );

@@ -164,6 +164,14 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// When each env was last observed.
+    pub fn observed_at(&self) -> BTreeMap<EnvKey, std::time::SystemTime> {
+        self.observations
+            .lock()
+            .map(|o| o.iter().map(|(k, (_, at))| (k.clone(), *at)).collect())
+            .unwrap_or_default()
+    }
+
     pub fn prober(&self) -> Option<Arc<crate::aws::Prober>> {
         let settings = self.config.read().ok()?.settings.clone();
         if settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off {

@@ -22,9 +22,11 @@ pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
     let offset = from_proto::offset(&snap.rope, pos.position, enc);
     let _ = rope;
     let observations = b.state.observations();
+    let checked = b.state.observed_at();
     let probed = b.state.prober().is_some().then(|| Probed {
         qualifier: &snap.qualifier,
         observations: &observations,
+        checked: &checked,
     });
     let Some(h) = hover(
         &snap.text,
