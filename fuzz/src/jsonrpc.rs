@@ -107,6 +107,12 @@ fn count_panics() {
 }
 
 pub fn check(data: &[u8]) {
+    without_panics(session(data));
+}
+
+/// Runs `f` on a single-threaded runtime with a paused clock and fails when any thread
+/// panicked meanwhile (a handler's panic is caught by the server, so only the count tells).
+fn without_panics(f: impl std::future::Future<Output = ()>) {
     count_panics();
     let before = PANICS.load(Ordering::SeqCst);
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -114,7 +120,7 @@ pub fn check(data: &[u8]) {
         .start_paused(true)
         .build()
         .expect("runtime");
-    runtime.block_on(session(data));
+    runtime.block_on(f);
     drop(runtime);
     assert_eq!(
         PANICS.load(Ordering::SeqCst),
@@ -268,16 +274,7 @@ pub fn replay_lines(lines: &str, uri: &str) {
         .filter(|l| !l.trim().is_empty())
         .map(|l| Step::Json(serde_json::from_str(l).expect("one JSON message a line")))
         .collect();
-    count_panics();
-    let before = PANICS.load(Ordering::SeqCst);
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .start_paused(true)
-        .build()
-        .expect("runtime");
-    runtime.block_on(exchange(steps, json!([null]), uri));
-    drop(runtime);
-    assert_eq!(PANICS.load(Ordering::SeqCst), before, "the server panicked");
+    without_panics(exchange(steps, json!([null]), uri));
 }
 
 /// Reads the server's frames until the pipe closes.

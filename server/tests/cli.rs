@@ -1,16 +1,13 @@
 //! The `pipelens` binary as scripts and CI use it: output formats, exit codes, bad input.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+
+use common::{repo, stage_names};
 
 fn pipelens(args: &[&str], cwd: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pipelens"))
@@ -331,14 +328,8 @@ fn preview_json_follows_the_contract() {
     );
     assert_eq!(p["line"], 14);
     assert_eq!(p["origin"], "predicted");
-    let names: Vec<&str> = p["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        stage_names(p),
         [
             "Source",
             "Build",

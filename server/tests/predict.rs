@@ -7,14 +7,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde_json::{json, Value};
+use serde_json::Value;
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("..")
-        .canonicalize()
-        .unwrap()
-}
+mod common;
+
+use common::{as_fixture, repo};
 
 /// The preview json of an app folder.
 fn preview(app: &Path) -> Value {
@@ -30,32 +27,6 @@ fn preview(app: &Path) -> Value {
         String::from_utf8_lossy(&o.stderr)
     );
     serde_json::from_slice(&o.stdout).unwrap()
-}
-
-/// The predicted stages in the fixture's shape (the fields `cdk synth` output can tell).
-fn as_fixture(pipeline: &Value) -> Value {
-    let stages: Vec<Value> = pipeline["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let actions: Vec<Value> = s["actions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| {
-                    json!({
-                        "name": a["name"],
-                        "runOrder": a["runOrder"],
-                        "account": a["account"],
-                        "region": a["region"],
-                    })
-                })
-                .collect();
-            json!({ "name": s["name"], "actions": actions })
-        })
-        .collect();
-    json!({ "stages": stages })
 }
 
 /// Compares one app; returns a readable difference, or `None`.

@@ -15,7 +15,7 @@ use std::process::{Command, Output};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{gone, marker, processes_with, repo};
+use common::{as_fixture, gone, marker, processes_with, repo, stage_names};
 use pipelens::synth::{SynthError, Synthesizer};
 use pipelens::workspace::Settings;
 use serde_json::{json, Value};
@@ -266,28 +266,6 @@ fn run_cdk(args: &[&str], app: &Path, tmp: &Path) -> Output {
     pipelens(args, app, &env)
 }
 
-/// The fixture's shape: stages with actions `{name, runOrder, account, region}`.
-fn as_fixture(pipeline: &Value) -> Value {
-    let stages: Vec<Value> = pipeline["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let actions: Vec<Value> = s["actions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| {
-                    json!({"name": a["name"], "runOrder": a["runOrder"],
-                        "account": a["account"], "region": a["region"]})
-                })
-                .collect();
-            json!({ "name": s["name"], "actions": actions })
-        })
-        .collect();
-    json!({ "stages": stages })
-}
-
 #[test]
 fn both_examples_synthesize_to_their_fixtures_with_no_difference() {
     if !cdk_tests() {
@@ -386,14 +364,8 @@ fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {
     );
     let p = &r["pipelines"][0];
     assert_eq!(p["origin"], "synthesized", "{r}");
-    let names: Vec<&str> = p["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["name"].as_str().unwrap())
-        .collect();
     assert_eq!(
-        names,
+        stage_names(p),
         [
             "Source",
             "Build",

@@ -17,6 +17,44 @@ pub fn repo() -> PathBuf {
         .unwrap()
 }
 
+/// A pipeline of `preview --format json` (or `pipelens.synth`) in the shape of the synth
+/// fixtures (`tests/fixtures/synth/*.json`): stages with actions `{name, runOrder, account,
+/// region}`, the fields a cloud assembly can tell.
+pub fn as_fixture(pipeline: &Value) -> Value {
+    let stages: Vec<Value> = pipeline["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let actions: Vec<Value> = s["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|a| {
+                    json!({
+                        "name": a["name"],
+                        "runOrder": a["runOrder"],
+                        "account": a["account"],
+                        "region": a["region"],
+                    })
+                })
+                .collect();
+            json!({ "name": s["name"], "actions": actions })
+        })
+        .collect();
+    json!({ "stages": stages })
+}
+
+/// The stage names of a pipeline of `preview --format json` (or `pipelens.synth`).
+pub fn stage_names(pipeline: &Value) -> Vec<&str> {
+    pipeline["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap())
+        .collect()
+}
+
 pub fn uri(path: &Path) -> String {
     format!("file://{}", path.display())
 }
