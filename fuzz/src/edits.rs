@@ -82,7 +82,8 @@ pub fn check(data: &[u8]) {
         assert_eq!(doc.text(), reference, "text after batch {version}");
         let tree = if background_parse {
             let (rope, old) = doc.parse_input().expect("edits are pending");
-            let tree = Document::parse_rope(plugin, &rope, old.as_ref()).expect("no cancellation");
+            let tree = Document::parse_rope(plugin, &rope, old.as_ref(), &|| false)
+                .expect("no cancellation");
             doc.install(version, tree.clone());
             assert!(doc.parsed_tree().is_some(), "installed tree is current");
             tree

@@ -3,7 +3,11 @@
 //!
 //! Measures: `initialize` round trip; completion latency and edit→fresh-diagnostics latency
 //! on a generated 10,000-line pipeline while an edit arrives every 20 ms; resident memory with
-//! 100 pipeline files open. Prints a table for benches/README.md.
+//! 100 pipeline files open; and, with `PIPELENS_BENCH_CDK` set to the `cdk` binary, the peers
+//! in the same run: `cdk lsp` answering `initialize`, and `cdk synth` of the example apps
+//! (`examples/`, or the folders in `PIPELENS_BENCH_EXAMPLES`) against `pipelens preview` and
+//! `pipelens preview --synth` (time to a stage list). `benches/run` sets it all up. Prints a
+//! table for benches/README.md.
 
 #[path = "support/gen.rs"]
 mod gen;
@@ -34,7 +38,17 @@ impl Conn {
             .env("HOME", dir)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // PIPELENS_BENCH_STDERR=file keeps the server's log (with PIPELENS_LOG=pipelens=debug:
+            // the time each analysis phase takes).
+            .stderr(match std::env::var_os("PIPELENS_BENCH_STDERR") {
+                Some(f) => std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(f)
+                    .map(Stdio::from)
+                    .unwrap_or_else(|_| Stdio::null()),
+                None => Stdio::null(),
+            })
             .spawn()
             .expect("pipelens binary");
         let stdout = child.stdout.take().unwrap();
@@ -149,9 +163,13 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"x\"}").unwrap();
 
+    // PIPELENS_BENCH_ONLY=init (or python, typescript, memory) runs one part.
+    let only = std::env::var("PIPELENS_BENCH_ONLY").ok();
+    let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
+
     // 1. initialize round trip, fresh process each time.
     let mut init = Vec::new();
-    for _ in 0..20 {
+    for _ in 0..if runs("init") { 20 } else { 0 } {
         let mut c = Conn::start(&bin, dir.path());
         let t0 = Instant::now();
         let id = c.request("initialize", json!({"processId": null, "capabilities": {}}));
@@ -160,7 +178,7 @@ fn main() {
     }
 
     let mut cdk_init = Vec::new();
-    if let Some(cdk) = &cdk {
+    if let Some(cdk) = cdk.as_ref().filter(|_| runs("init")) {
         for _ in 0..5 {
             let mut c = Conn::start_cmd(&[cdk.as_str(), "lsp"], dir.path());
             let t0 = Instant::now();
@@ -172,7 +190,7 @@ fn main() {
 
     // 2. typing into a 10,000-line pipeline.
     let mut report = Vec::new();
-    for lang in ["python", "typescript"] {
+    for lang in ["python", "typescript"].into_iter().filter(|l| runs(l)) {
         let ext = if lang == "python" { "py" } else { "ts" };
         let text = gen::generate(lang, 10_000);
         let file = dir.path().join(format!("big.{ext}"));
@@ -273,29 +291,41 @@ fn main() {
     }
 
     // 3. memory with 100 pipeline files open.
-    let mut c = Conn::start(&bin, dir.path());
-    c.init(dir.path());
-    let rss_idle = c.rss_kb();
-    for i in 0..100 {
-        let text = gen::generate(if i % 2 == 0 { "python" } else { "typescript" }, 300);
-        let ext = if i % 2 == 0 { "py" } else { "ts" };
-        let file = dir.path().join(format!("p{i}.{ext}"));
-        std::fs::write(&file, &text).unwrap();
-        c.notify("textDocument/didOpen", json!({"textDocument": {"uri": format!("file://{}", file.display()), "languageId": if ext == "py" {"python"} else {"typescript"}, "version": 1, "text": text}}));
+    let mut memory = None;
+    if runs("memory") {
+        let mut c = Conn::start(&bin, dir.path());
+        c.init(dir.path());
+        let rss_idle = c.rss_kb();
+        for i in 0..100 {
+            let text = gen::generate(if i % 2 == 0 { "python" } else { "typescript" }, 300);
+            let ext = if i % 2 == 0 { "py" } else { "ts" };
+            let file = dir.path().join(format!("p{i}.{ext}"));
+            std::fs::write(&file, &text).unwrap();
+            c.notify("textDocument/didOpen", json!({"textDocument": {"uri": format!("file://{}", file.display()), "languageId": if ext == "py" {"python"} else {"typescript"}, "version": 1, "text": text}}));
+        }
+        let id = c.request("shutdown", Value::Null);
+        // Give the analyses time to finish before reading the resident size.
+        std::thread::sleep(Duration::from_secs(2));
+        let rss_100 = c.rss_kb();
+        c.wait(id, |_, _| {});
+        memory = Some((rss_idle, rss_100));
     }
-    let id = c.request("shutdown", Value::Null);
-    // Give the analyses time to finish before reading the resident size.
-    std::thread::sleep(Duration::from_secs(2));
-    let rss_100 = c.rss_kb();
-    c.wait(id, |_, _| {});
+
+    // 4. time to a stage list: the prediction against the real synth, in the same run.
+    let mut synth_rows = Vec::new();
+    if let Some(cdk) = cdk.as_ref().filter(|_| runs("synth")) {
+        synth_rows = time_to_stages(&bin, cdk);
+    }
 
     println!("| measure | result |");
     println!("| --- | --- |");
-    println!(
-        "| initialize round trip (fresh process, 20 runs) | p50 {:.2} ms, max {:.2} ms |",
-        pct(&mut init.clone(), 0.5),
-        pct(&mut init, 1.0)
-    );
+    if !init.is_empty() {
+        println!(
+            "| initialize round trip (fresh process, 20 runs) | p50 {:.2} ms, max {:.2} ms |",
+            pct(&mut init.clone(), 0.5),
+            pct(&mut init, 1.0)
+        );
+    }
     if !cdk_init.is_empty() {
         let p50 = pct(&mut cdk_init.clone(), 0.5);
         println!(
@@ -306,9 +336,103 @@ fn main() {
     for r in report {
         println!("{r}");
     }
-    println!(
-        "| resident memory | idle {:.1} MB; 100 pipeline files (300 lines each) open {:.1} MB |",
-        rss_idle as f64 / 1024.0,
-        rss_100 as f64 / 1024.0
-    );
+    for r in synth_rows {
+        println!("{r}");
+    }
+    if let Some((rss_idle, rss_100)) = memory {
+        println!(
+            "| resident memory | idle {:.1} MB; 100 pipeline files (300 lines each) open {:.1} MB |",
+            rss_idle as f64 / 1024.0,
+            rss_100 as f64 / 1024.0
+        );
+    }
+}
+
+/// Wall time of a command run to completion, its output discarded; `None` when it failed.
+fn timed(argv: &[&str], dir: &std::path::Path) -> Option<f64> {
+    let t0 = Instant::now();
+    let ok = Command::new(argv[0])
+        .args(&argv[1..])
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    ok.then(|| t0.elapsed().as_secs_f64())
+}
+
+/// `pipelens preview` (predicted), `cdk synth` and `pipelens preview --synth` on a fresh copy
+/// of each example app, 3 runs each, median seconds.
+fn time_to_stages(bin: &str, cdk: &str) -> Vec<String> {
+    let examples: Vec<std::path::PathBuf> = match std::env::var_os("PIPELENS_BENCH_EXAMPLES") {
+        Some(v) => std::env::split_paths(&v).collect(),
+        None => ["examples/payments-python", "examples/payments-typescript"]
+            .iter()
+            .map(std::path::PathBuf::from)
+            .filter(|p| p.is_dir())
+            .collect(),
+    };
+    let mut rows = Vec::new();
+    for ex in examples {
+        let tmp = tempfile::tempdir().unwrap();
+        let app = tmp.path().join("app");
+        let copied = Command::new("cp")
+            .arg("-R")
+            .arg(&ex)
+            .arg(&app)
+            .status()
+            .is_ok_and(|s| s.success());
+        if !copied {
+            continue;
+        }
+        let _ = std::fs::remove_dir_all(app.join("cdk.out"));
+        // A TypeScript app finds its packages through NODE_PATH; ts-node's type check wants a
+        // node_modules folder next to the app.
+        if let Some(first) = std::env::var_os("NODE_PATH")
+            .and_then(|p| std::env::split_paths(&p).next())
+            .filter(|_| app.join("package.json").is_file())
+        {
+            let _ = std::os::unix::fs::symlink(first, app.join("node_modules"));
+        }
+        let out = tmp.path().join("cdk.out");
+        let app_s = app.display().to_string();
+        let out_s = out.display().to_string();
+        let mut predicted = Vec::new();
+        let mut synth = Vec::new();
+        let mut preview_synth = Vec::new();
+        for _ in 0..3 {
+            predicted.extend(timed(&[bin, "preview", &app_s], &app));
+            let _ = std::fs::remove_dir_all(&out);
+            synth.extend(timed(
+                &[
+                    cdk,
+                    "synth",
+                    "--quiet",
+                    "--no-notices",
+                    "--no-version-reporting",
+                    "--output",
+                    &out_s,
+                ],
+                &app,
+            ));
+            preview_synth.extend(timed(&[bin, "preview", "--synth", &app_s], &app));
+        }
+        let name = ex
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        let (p, c, s) = (
+            pct(&mut predicted, 0.5),
+            pct(&mut synth, 0.5),
+            pct(&mut preview_synth, 0.5),
+        );
+        rows.push(format!(
+            "| time to a stage list, {name} (median of 3) | `pipelens preview` {:.0} ms; `cdk synth` {c:.1} s ({:.0}× slower); `pipelens preview --synth` {s:.1} s |",
+            p * 1e3,
+            c / p,
+        ));
+    }
+    rows
 }

@@ -138,7 +138,14 @@ impl Document {
     }
 
     /// Parses `rope` with a fresh parser, reusing `old` (edited to match) incrementally.
-    pub fn parse_rope(plugin: &Plugin, rope: &Rope, old: Option<&Tree>) -> Option<Tree> {
+    /// `cancel` is asked now and then (at most every half millisecond) while the parse runs;
+    /// when it says yes the parse stops and returns `None`.
+    pub fn parse_rope(
+        plugin: &Plugin,
+        rope: &Rope,
+        old: Option<&Tree>,
+        cancel: &dyn Fn() -> bool,
+    ) -> Option<Tree> {
         let mut parser = plugin.parser();
         let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
             if byte >= rope.len_bytes() {
@@ -147,7 +154,17 @@ impl Document {
             let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
             &chunk.as_bytes()[byte - chunk_start..]
         };
-        parser.parse_with_options(&mut read, old, None)
+        const EVERY: std::time::Duration = std::time::Duration::from_micros(500);
+        let mut last = std::time::Instant::now();
+        let mut progress = |_: &tree_sitter::ParseState| {
+            if last.elapsed() < EVERY {
+                return false;
+            }
+            last = std::time::Instant::now();
+            cancel()
+        };
+        let options = tree_sitter::ParseOptions::new().progress_callback(&mut progress);
+        parser.parse_with_options(&mut read, old, Some(options))
     }
 
     fn reparse(&mut self) {
@@ -242,5 +259,20 @@ mod tests {
             2,
         );
         assert!(!doc.tree().unwrap().root_node().has_error());
+    }
+
+    #[test]
+    fn a_parse_stops_when_asked_to_and_only_then() {
+        let text = "x = call(1, 'two', [3])\n".repeat(20_000);
+        let rope = Rope::from_str(&text);
+        let asked = std::cell::Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        assert!(Document::parse_rope(&PYTHON, &rope, None, &stop).is_none());
+        assert_eq!(asked.get(), 1, "stops at the first answer");
+        let tree = Document::parse_rope(&PYTHON, &rope, None, &|| false).unwrap();
+        assert_eq!(tree.root_node().named_child_count(), 20_000);
     }
 }

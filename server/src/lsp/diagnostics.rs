@@ -22,8 +22,10 @@ const DEBOUNCE: Duration = Duration::from_millis(5);
 
 /// An analysis that a newer change made stale stops early (see `run`), unless the document's
 /// last analysis is older than this: then it runs to the end, to refresh what hover and
-/// completion read.
-const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(300);
+/// completion read. Such a refresh delays the diagnostics of the edit that follows it by up to
+/// one analysis, so it happens only during long stretches of very fast typing: at ordinary
+/// typing speed every keystroke's analysis finishes before the next key.
+const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(1000);
 
 /// Documents below this size are not lowered incrementally (see `lang::LowerMemo`).
 const MEMO_MIN_BYTES: usize = 32 * 1024;
@@ -242,7 +244,9 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     };
     let st = state.clone();
     let uri2 = uri.clone();
+    let began = std::time::Instant::now();
     let result = tokio::task::spawn_blocking(move || {
+        let waited = began.elapsed();
         // Asked between the phases: a change since the analysis began makes it stale.
         let abandon = || {
             may_abandon
@@ -251,19 +255,6 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                     .lock()
                     .map(|d| d.get(&uri2).is_some_and(|e| e.generation != generation))
                     .unwrap_or(false)
-        };
-        let tree = match (parsed, parse_input) {
-            (Some(t), _) => t,
-            (None, Some((rope, old))) => {
-                let t = crate::document::Document::parse_rope(plugin, &rope, old.as_ref())?;
-                if let Ok(mut docs) = st.docs.lock() {
-                    if let Some(e) = docs.get_mut(&uri2) {
-                        e.doc.install(version, t.clone());
-                    }
-                }
-                t
-            }
-            (None, None) => return None,
         };
         // The memo goes back to the document whatever happens below.
         let give_back = |memo: Option<crate::lang::LowerMemo>, text_len: usize| {
@@ -281,6 +272,29 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 super::state::return_free_memory();
             }
         };
+        let tree = match (parsed, parse_input) {
+            (Some(t), _) => t,
+            (None, Some((rope, old))) => {
+                // A stale parse stops at once: the next analysis parses the newer text.
+                let Some(t) =
+                    crate::document::Document::parse_rope(plugin, &rope, old.as_ref(), &abandon)
+                else {
+                    give_back(memo, rope.len_bytes());
+                    return None;
+                };
+                if let Ok(mut docs) = st.docs.lock() {
+                    if let Some(e) = docs.get_mut(&uri2) {
+                        e.doc.install(version, t.clone());
+                    }
+                }
+                t
+            }
+            (None, None) => {
+                give_back(memo, rope.len_bytes());
+                return None;
+            }
+        };
+        let parsed_at = began.elapsed();
         if abandon() {
             give_back(memo, rope.len_bytes());
             return None;
@@ -312,6 +326,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             &abandon,
         );
         give_back(memo, text.len());
+        let analysed_at = began.elapsed();
         let a = a?;
         if abandon() {
             return None;
@@ -321,17 +336,20 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             .as_ref()
             .map(|i| i.stage_classes())
             .unwrap_or_default();
-        let predictions = a
-            .model
-            .pipelines
-            .iter()
-            .map(crate::predict::predict)
-            .collect();
         let qualifier = index
             .as_ref()
             .map(|i| crate::aws::qualifier_from_context(i.context_map()))
             .unwrap_or_else(|| crate::aws::qualifier_from_context(&Default::default()));
         let warnings = index.map(|i| i.warnings.clone()).unwrap_or_default();
+        tracing::debug!(
+            "{}: v{version} analysed: thread {:.1} ms, parse {:.1} ms, analysis {:.1} ms, \
+             snapshot {:.1} ms",
+            uri2.as_str(),
+            waited.as_secs_f64() * 1e3,
+            (parsed_at - waited).as_secs_f64() * 1e3,
+            (analysed_at - parsed_at).as_secs_f64() * 1e3,
+            (began.elapsed() - analysed_at).as_secs_f64() * 1e3,
+        );
         Some((
             Snapshot {
                 version,
@@ -340,7 +358,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 analysis: a,
                 imports,
                 stage_classes,
-                predictions,
+                predictions: std::sync::OnceLock::new(),
                 qualifier,
             },
             warnings,
@@ -380,7 +398,19 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         }
     }
     super::bootstrap::ensure_probed(client, state, &snapshot);
+    let publishing = std::time::Instant::now();
     publish(client, state, &uri, &snapshot).await;
+    tracing::debug!(
+        "{}: v{version} published in {:.1} ms ({:.1} ms after the analysis began)",
+        uri.as_str(),
+        publishing.elapsed().as_secs_f64() * 1e3,
+        began.elapsed().as_secs_f64() * 1e3,
+    );
+    // Hints, lenses and hover want the prediction next: make it now, off the async threads.
+    let warm = snapshot.clone();
+    tokio::task::spawn_blocking(move || {
+        warm.predictions();
+    });
     refresh_views(client, state);
     true
 }

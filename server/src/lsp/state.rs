@@ -23,10 +23,27 @@ pub struct Snapshot {
     pub analysis: Analysis,
     pub imports: Vec<Import>,
     pub stage_classes: Vec<String>,
-    /// The predicted CodePipeline of each pipeline of the model, in order.
-    pub predictions: Vec<crate::predict::Prediction>,
+    /// The predicted CodePipeline of each pipeline of the model, in order: computed when first
+    /// asked for (see [`Snapshot::predictions`]), not on the way to publishing diagnostics.
+    pub(super) predictions: std::sync::OnceLock<Vec<crate::predict::Prediction>>,
     /// The app's bootstrap qualifier (cdk.json context, else the default).
     pub qualifier: String,
+}
+
+impl Snapshot {
+    /// The predicted CodePipeline of each pipeline of the model, in order. Diagnostics do not
+    /// need it, so it is made after they are published (a 1,000-wave pipeline takes 10 ms or
+    /// more), or here by the first request that wants it.
+    pub fn predictions(&self) -> &[crate::predict::Prediction] {
+        self.predictions.get_or_init(|| {
+            self.analysis
+                .model
+                .pipelines
+                .iter()
+                .map(crate::predict::predict)
+                .collect()
+        })
+    }
 }
 
 pub struct DocEntry {

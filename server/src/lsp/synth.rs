@@ -166,7 +166,7 @@ fn ago(at: SystemTime) -> String {
 
 /// The stages to show for each pipeline of a snapshot, and where they come from.
 pub fn views(state: &State, uri: &Uri, snap: &Snapshot) -> (Vec<Prediction>, String) {
-    let predicted = || (snap.predictions.clone(), "predicted".to_string());
+    let predicted = || (snap.predictions().to_vec(), "predicted".to_string());
     let Some(path) = uri.to_file_path() else {
         return predicted();
     };
@@ -178,13 +178,13 @@ pub fn views(state: &State, uri: &Uri, snap: &Snapshot) -> (Vec<Prediction>, Str
     };
     let pipelines: Vec<&crate::model::Pipeline> = snap.analysis.model.pipelines.iter().collect();
     let matched = synth::match_pipelines(&pipelines, &s.pipelines);
-    let mut out = snap.predictions.clone();
+    let mut out = snap.predictions().to_vec();
     let mut any = false;
     for (si, m) in matched.iter().enumerate() {
         if let Some(pi) = m {
             out[*pi] = synth::to_prediction(
                 &s.pipelines[si],
-                snap.predictions.get(*pi),
+                snap.predictions().get(*pi),
                 pipelines[*pi].span,
             );
             any = true;
@@ -219,10 +219,10 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
                 let Some(pi) = m else { continue };
                 let synthesized = synth::to_prediction(
                     &s.pipelines[si],
-                    snap.predictions.get(*pi),
+                    snap.predictions().get(*pi),
                     pipelines[*pi].span,
                 );
-                for d in synth::compare(&snap.predictions[*pi], &synthesized) {
+                for d in synth::compare(&snap.predictions()[*pi], &synthesized) {
                     out.push(Diagnostic::new(
                         "synth-differs",
                         Severity::Information,
