@@ -592,6 +592,39 @@ fn a_request_sees_a_change_whose_version_skips_numbers() {
 }
 
 #[test]
+fn changes_that_arrive_out_of_order_apply_in_version_order() {
+    // tower-lsp may run notification handlers out of order (its issue 284): a change that
+    // arrives before its predecessor waits for it. Version 3 edits a line that only lines up
+    // once version 2's new first line is in: applied in arrival order, the region typo would
+    // land one line too high, in other text.
+    for case in &CASES {
+        let (dir, file) = app(case);
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, case.lang);
+        s.diagnostics(&u, 1);
+        let q = case.quote;
+        let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
+        let (line, col) = (at.0 + 1, at.1 + 1);
+        s.change(&u, 3, (line, col), (line, col + 9), "eu-wst-1");
+        s.change(&u, 2, (0, 0), (0, 0), "\n");
+        let d = s.diagnostics(&u, 3);
+        assert_eq!(d.len(), 1, "{}: {d:?}", case.lang);
+        assert_eq!(d[0]["code"], "unknown-region");
+        assert_eq!(d[0]["range"]["start"], pos((line, at.1)), "{}", case.lang);
+        // The fix's edit is computed from the server's text: it replaces exactly the typo.
+        let actions = s.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": d[0]["range"], "context": {"diagnostics": d}}),
+        );
+        let edit = &actions[0]["edit"]["changes"][&u][0];
+        assert_eq!(edit["range"]["start"], pos((line, col)), "{actions}");
+        assert_eq!(edit["range"]["end"], pos((line, col + 8)), "{actions}");
+        assert_eq!(edit["newText"], "eu-west-1", "{actions}");
+        assert!(s.shutdown().success());
+    }
+}
+
+#[test]
 fn inlay_hints_code_lens_and_the_pipeline_graph() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&repo().join("examples/payments-typescript"), dir.path());
