@@ -189,9 +189,61 @@ pub fn snake_case(name: &str) -> String {
     out
 }
 
+/// `snake_case(name) == snake`, without building the string (the model compares prop names
+/// for every argument it reads).
+pub fn is_snake_case_of(name: &str, snake: &str) -> bool {
+    let mut want = snake.bytes();
+    for (i, c) in name.bytes().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && want.next() != Some(b'_') {
+                return false;
+            }
+            if want.next() != Some(c.to_ascii_lowercase()) {
+                return false;
+            }
+        } else if want.next() != Some(c) {
+            return false;
+        }
+    }
+    want.next().is_none()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::snake_case;
+    use super::{is_snake_case_of, snake_case};
+
+    #[test]
+    fn is_snake_case_of_agrees_with_snake_case() {
+        let names = [
+            "addStage",
+            "add_stage",
+            "crossAccountKeys",
+            "cross_account_keys",
+            "gitHub",
+            "git_hub",
+            "Env",
+            "env",
+            "",
+            "a",
+            "A",
+            "aB",
+            "a_b",
+            "ab",
+            "URL",
+            "u_r_l",
+            "é",
+            "xÉy",
+        ];
+        for name in names {
+            for snake in names {
+                assert_eq!(
+                    is_snake_case_of(name, snake),
+                    snake_case(name) == snake,
+                    "{name:?} {snake:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn snake_case_matches_cdk_naming() {

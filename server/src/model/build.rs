@@ -890,13 +890,16 @@ impl Args {
         if let Some((_, v)) = self
             .keywords
             .iter()
-            .find(|(k, _)| ir::snake_case(k) == canonical)
+            .find(|(k, _)| ir::is_snake_case_of(k, canonical))
         {
             return Prop::Value(v.clone());
         }
         match self.positional.get(props_at).map(|v| &v.val) {
             Some(Value::Dict(entries)) => {
-                match entries.iter().find(|(k, _)| ir::snake_case(k) == canonical) {
+                match entries
+                    .iter()
+                    .find(|(k, _)| ir::is_snake_case_of(k, canonical))
+                {
                     Some((_, v)) => Prop::Value(v.clone()),
                     None if self.spread => Prop::Hidden,
                     None => Prop::Absent,

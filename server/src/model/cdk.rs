@@ -295,7 +295,7 @@ fn stack_steps_of(v: &V) -> Option<StackSteps> {
             let get = |k: &str| {
                 entries
                     .iter()
-                    .find(|(key, _)| ir::snake_case(key) == k)
+                    .find(|(key, _)| ir::is_snake_case_of(key, k))
                     .map(|(_, v)| v.clone())
             };
             let stack = match get("stack").map(|v| v.val) {
