@@ -14,25 +14,32 @@ pub fn generate(lang: &str, lines: usize) -> String {
     let regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
     let mut i = 0;
     // About a third of the file is pipeline, the rest ordinary code around it.
-    while out.lines().count() < lines / 3 {
+    // Lines so far, counted as text is added (counting the whole text each time is quadratic).
+    let mut count = out.lines().count();
+    while count < lines / 3 {
+        let before = out.len();
         let r = regions[i % regions.len()];
         if py {
             out.push_str(&format!("        wave{i} = pipeline.add_wave(\"Wave{i}\", pre=[pipelines.ManualApprovalStep(\"Approve{i}\")])\n        wave{i}.add_stage(AppStage(self, \"Stage{i}\", env=cdk.Environment(account=ACCOUNT, region=\"{r}\")),\n                         post=[pipelines.ShellStep(\"Test{i}\", commands=[\"make test\"])])\n"));
         } else {
             out.push_str(&format!("    const wave{i} = pipeline.addWave('Wave{i}', {{ pre: [new pipelines.ManualApprovalStep('Approve{i}')] }});\n    wave{i}.addStage(new AppStage(this, 'Stage{i}', {{ env: {{ account: ACCOUNT, region: '{r}' }} }}), {{\n      post: [new pipelines.ShellStep('Test{i}', {{ commands: ['make test'] }})],\n    }});\n"));
         }
+        count += out[before..].matches('\n').count();
         i += 1;
     }
     if !py {
         out.push_str("  }\n}\n");
+        count += 2;
     }
     let mut j = 0;
-    while out.lines().count() < lines {
+    while count < lines {
+        let before = out.len();
         if py {
             out.push_str(&format!("\n\ndef helper_{j}(values):\n    total = 0\n    for v in values:\n        total += v * {j}\n    return {{\"name\": \"helper-{j}\", \"total\": total}}\n"));
         } else {
             out.push_str(&format!("\nexport function helper{j}(values: number[]): {{ name: string; total: number }} {{\n  let total = 0;\n  for (const v of values) {{\n    total += v * {j};\n  }}\n  return {{ name: 'helper-{j}', total }};\n}}\n"));
         }
+        count += out[before..].matches('\n').count();
         j += 1;
     }
     out
