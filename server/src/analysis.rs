@@ -104,7 +104,7 @@ fn analyze_with(
     let mut model = None;
     if !abandon() {
         let ext = plugin.extension_stages(tree, text, extra);
-        model = Some(model::build(&module, plugin.name, file, index, &ext));
+        model = model::build_unless(&module, plugin.name, file, index, &ext, abandon);
     }
     if let Some((text, slot)) = keep {
         *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
@@ -247,5 +247,32 @@ mod tests {
             assert_eq!(b.model, fresh.model);
             assert_eq!(b.diagnostics, fresh.diagnostics);
         }
+    }
+
+    #[test]
+    fn a_model_build_stops_midway_when_asked_to() {
+        let plugin = lang::for_language_id("python").unwrap();
+        let mut text = String::from(
+            "from aws_cdk import pipelines\n\np = pipelines.CodePipeline(None, \"P\")\n",
+        );
+        for i in 0..1000 {
+            text.push_str(&format!("p.add_wave(\"W{i}\")\n"));
+        }
+        let tree = plugin.parser().parse(&text, None).unwrap();
+        let module = plugin.lower(&tree, &text);
+        let asked = Cell::new(0);
+        let stop = || {
+            asked.set(asked.get() + 1);
+            true
+        };
+        let stopped = crate::model::build_unless(&module, "python", None, &NoIndex, &[], &stop);
+        assert!(stopped.is_none());
+        assert_eq!(asked.get(), 1, "asked once, then stopped");
+        let whole = crate::model::build_unless(&module, "python", None, &NoIndex, &[], &|| false);
+        assert_eq!(whole.as_ref().unwrap().pipelines[0].waves.len(), 1000);
+        assert_eq!(
+            whole.as_ref(),
+            Some(&crate::model::build(&module, "python", None, &NoIndex, &[]))
+        );
     }
 }

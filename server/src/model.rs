@@ -12,7 +12,7 @@ mod value;
 use std::path::PathBuf;
 
 pub use crate::lang::ir::Span;
-pub use build::{build, instantiations, AppIndex, Instantiation, NoIndex};
+pub use build::{build, build_unless, instantiations, AppIndex, Instantiation, NoIndex};
 
 /// A property or value as the code gives it.
 #[derive(Clone, Debug, PartialEq)]

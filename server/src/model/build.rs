@@ -55,6 +55,8 @@ pub struct Instantiation {
 const MAX_DEPTH: usize = 6;
 const MAX_LOOP_ITEMS: usize = 256;
 const MAX_STEPS: usize = 200_000;
+/// How often a run that may be abandoned asks (a step is a statement, some microseconds).
+const ABANDON_EVERY: usize = 128;
 
 /// Builds the model of one file.
 pub fn build<'a>(
@@ -64,8 +66,26 @@ pub fn build<'a>(
     index: &'a dyn AppIndex,
     extension_stages: &'a [ExtensionStage],
 ) -> FileModel {
+    build_unless(module, language, file, index, extension_stages, &|| false)
+        .expect("never abandoned")
+}
+
+/// [`build`], asking `abandon` now and then (every few hundred statements run); `None` when it
+/// said yes (the language server's analysis of a document that changed again meanwhile).
+pub fn build_unless<'a>(
+    module: &'a ir::Module,
+    language: &'static str,
+    file: Option<&'a Path>,
+    index: &'a dyn AppIndex,
+    extension_stages: &'a [ExtensionStage],
+    abandon: &'a dyn Fn() -> bool,
+) -> Option<FileModel> {
     let mut it = Interp::new(module, file, index);
+    it.abandon = Some(abandon);
     it.run_module();
+    if it.abandoned {
+        return None;
+    }
     for ext in extension_stages {
         it.add_extension_stage(ext);
     }
@@ -83,12 +103,12 @@ pub fn build<'a>(
             .context("@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2")
             .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"))
     });
-    FileModel {
+    Some(FileModel {
         language,
         pipelines,
         syntax_errors: module.errors.clone(),
         default_pipeline_type_v2: flag,
-    }
+    })
 }
 
 /// The constructs a file instantiates at module level (what the workspace index keeps).
@@ -156,6 +176,9 @@ pub(super) struct Interp<'a> {
     frames: Vec<Frame>,
     depth: usize,
     steps: usize,
+    /// Asked every [`ABANDON_EVERY`] steps; a yes ends the run (see [`build_unless`]).
+    abandon: Option<&'a dyn Fn() -> bool>,
+    abandoned: bool,
     pub(super) pipelines: Vec<Pipeline>,
     pub(super) instantiations: Vec<Instantiation>,
     /// While following a Stage class: the constructs created with `self` as scope.
@@ -208,6 +231,8 @@ impl<'a> Interp<'a> {
             frames: vec![Frame::default()],
             depth: 0,
             steps: 0,
+            abandon: None,
+            abandoned: false,
             pipelines: Vec::new(),
             instantiations: Vec::new(),
             children: None,
@@ -362,6 +387,12 @@ impl<'a> Interp<'a> {
     fn exec(&mut self, stmt: &'a Stmt) {
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            return;
+        }
+        if self.steps % ABANDON_EVERY == 0 && self.abandon.is_some_and(|stop| stop()) {
+            // Every later statement returns at once, as after MAX_STEPS.
+            self.abandoned = true;
+            self.steps = MAX_STEPS + 1;
             return;
         }
         match stmt {
