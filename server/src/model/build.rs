@@ -389,7 +389,7 @@ impl<'a> Interp<'a> {
         if self.steps > MAX_STEPS {
             return;
         }
-        if self.steps % ABANDON_EVERY == 0 && self.abandon.is_some_and(|stop| stop()) {
+        if self.steps.is_multiple_of(ABANDON_EVERY) && self.abandon.is_some_and(|stop| stop()) {
             // Every later statement returns at once, as after MAX_STEPS.
             self.abandoned = true;
             self.steps = MAX_STEPS + 1;
