@@ -155,17 +155,21 @@ mod tests {
         );
     }
 
-    #[test]
-    fn the_probe_can_run_on_a_background_task() {
-        fn spawnable<T: Send + 'static>(_: &T) {}
-        let prober = std::sync::Arc::new(Prober::new(ProbeOptions {
+    fn options() -> ProbeOptions {
+        ProbeOptions {
             profile: None,
             cache_ttl: Duration::from_secs(1),
             cache_path: None,
             concurrency: 1,
             call_timeout: Duration::from_secs(1),
             deadline: Duration::from_secs(1),
-        }));
+        }
+    }
+
+    #[test]
+    fn the_probe_can_run_on_a_background_task() {
+        fn spawnable<T: Send + 'static>(_: &T) {}
+        let prober = std::sync::Arc::new(Prober::new(options()));
         let fut = async move { prober.probe(&[], false).await };
         spawnable(&fut);
     }
@@ -173,14 +177,7 @@ mod tests {
     #[cfg(not(feature = "aws"))]
     #[tokio::test]
     async fn without_the_sdk_every_env_is_unknown_and_says_why() {
-        let prober = Prober::new(ProbeOptions {
-            profile: None,
-            cache_ttl: Duration::from_secs(1),
-            cache_path: None,
-            concurrency: 1,
-            call_timeout: Duration::from_secs(1),
-            deadline: Duration::from_secs(1),
-        });
+        let prober = Prober::new(options());
         let key = |region: &str| EnvKey {
             account: "111111111111".into(),
             region: region.into(),
