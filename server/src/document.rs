@@ -168,20 +168,9 @@ impl Document {
     }
 
     fn reparse(&mut self) {
-        let rope = &self.rope;
-        let mut read = |byte: usize, _: tree_sitter::Point| -> &[u8] {
-            if byte >= rope.len_bytes() {
-                return &[];
-            }
-            let (chunk, chunk_start, _, _) = rope.chunk_at_byte(byte);
-            &chunk.as_bytes()[byte - chunk_start..]
-        };
         // A parser per parse, not per document: a parser keeps sizeable buffers, and a server
         // with a hundred documents open should not keep a hundred of them.
-        self.tree = self
-            .plugin
-            .parser()
-            .parse_with_options(&mut read, self.tree.as_ref(), None);
+        self.tree = Self::parse_rope(self.plugin, &self.rope, self.tree.as_ref(), &|| false);
         self.dirty = false;
     }
 }
