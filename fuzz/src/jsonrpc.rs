@@ -7,8 +7,10 @@
 //! document's text up to [`SEP`](crate::SEP), then messages: a method from the server's real
 //! set or garbage, as a request or a notification, with parameters that are either the right
 //! shape with fuzzed values (positions, versions, edits) or arbitrary JSON; now and then a
-//! frame that is not JSON at all. The server's own requests (`workspace/configuration`) get one
-//! of a few answers, valid or not, chosen by the header.
+//! frame that is not JSON at all, or a message whose `Content-Length` is wrong (off by one
+//! either way, counted in characters or UTF-16 units, far too big, too small, zero) or has
+//! bytes before it. The server's own requests (`workspace/configuration`) get one of a few
+//! answers, valid or not, chosen by the header.
 //!
 //! Checks: no panic on any thread (handlers and background analysis alike), and the server
 //! still answers a final request after all of it.
@@ -137,11 +139,22 @@ fn debug() -> bool {
 }
 
 async fn send(w: &Writer, body: &[u8]) {
+    send_framed(w, b"", body.len(), body).await;
+}
+
+/// A frame announcing `len` bytes (right or wrong) for `body`, after `before`.
+async fn send_framed(w: &Writer, before: &[u8], len: usize, body: &[u8]) {
     if debug() {
-        eprintln!("--> {}", String::from_utf8_lossy(body));
+        eprintln!(
+            "--> {}Content-Length: {len} ({} bytes) {}",
+            String::from_utf8_lossy(before),
+            body.len(),
+            String::from_utf8_lossy(body)
+        );
     }
     let mut w = w.lock().await;
-    let head = format!("Content-Length: {}\r\n\r\n", body.len());
+    let _ = w.write_all(before).await;
+    let head = format!("Content-Length: {len}\r\n\r\n");
     // The server stops reading only when it exits; a write error then is not a finding.
     let _ = w.write_all(head.as_bytes()).await;
     let _ = w.write_all(body).await;
@@ -156,6 +169,8 @@ pub enum Step {
     Json(Value),
     /// A frame whose body is whatever these bytes are.
     Raw(Vec<u8>),
+    /// A message framed wrongly, the way chosen by the byte ([`wrong_length`]).
+    Mislabelled(Value, u8),
     /// Virtual milliseconds for debounced analyses and timeouts to run.
     Sleep(u64),
 }
@@ -208,6 +223,7 @@ async fn session(data: &[u8]) {
         } else {
             shaped_params(&mut input, method, uri)
         };
+        let mislabel = kind % 29 == 27;
         let mut msg = json!({"jsonrpc": "2.0", "method": method, "params": params});
         if kind & 0x40 != 0 {
             msg["id"] = match kind & 3 {
@@ -220,7 +236,11 @@ async fn session(data: &[u8]) {
         if kind & 0x20 != 0 && kind & 0x10 != 0 {
             steps.push(Step::Sleep(u64::from(input.u8()) * 4));
         }
-        steps.push(Step::Json(msg));
+        if mislabel {
+            steps.push(Step::Mislabelled(msg, input.u8()));
+        } else {
+            steps.push(Step::Json(msg));
+        }
     }
     exchange(steps, answer, uri).await;
 }
@@ -242,6 +262,11 @@ pub async fn exchange(steps: Vec<Step>, answer: Value, uri: &str) {
         match step {
             Step::Json(v) => send_json(&writer, &v).await,
             Step::Raw(b) => send(&writer, &b).await,
+            Step::Mislabelled(v, how) => {
+                let body = v.to_string();
+                let before: &[u8] = if how & 0x80 != 0 { b"}\r\n" } else { b"" };
+                send_framed(&writer, before, wrong_length(&body, how), body.as_bytes()).await;
+            }
             Step::Sleep(ms) => tokio::time::sleep(Duration::from_millis(ms)).await,
         }
     }
@@ -264,6 +289,21 @@ pub async fn exchange(steps: Vec<Step>, answer: Value, uri: &str) {
     send_json(&writer, &json!({"jsonrpc": "2.0", "method": "exit"})).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
     reader.abort();
+}
+
+/// A wrong `Content-Length` for `body`, as clients get it wrong.
+fn wrong_length(body: &str, how: u8) -> usize {
+    let bytes = body.len();
+    match how % 8 {
+        0 => bytes.saturating_sub(1),
+        1 => bytes + 1,
+        2 => body.chars().count(),
+        3 => body.encode_utf16().count(),
+        4 => bytes + 1000 + usize::from(how),
+        5 => bytes / 2,
+        6 => 0,
+        _ => bytes * 2,
+    }
 }
 
 /// Replays JSON messages, one per line (a debugging aid: `FUZZ_DEBUG=1` prints a failing

@@ -14,6 +14,16 @@ return {
   -- Answered from here when the server asks with `workspace/configuration`.
   settings = { pipelens = vim.empty_dict() },
   init_options = vim.empty_dict(),
+  -- The server runs no process (synth, git) and calls no AWS API until it is told the project
+  -- is trusted: `trusted` in the initialization options (see :h pipelens-trust).
+  before_init = function(params, config)
+    local opts = params.initializationOptions
+    if type(opts) ~= 'table' or vim.islist(opts) then
+      opts = {}
+    end
+    opts = vim.tbl_extend('force', opts, { trusted = require('pipelens').trusted(config.root_dir) })
+    params.initializationOptions = opts
+  end,
   capabilities = {
     -- pipelens prefers UTF-8 columns (no conversion on either side) and speaks UTF-16 too.
     general = { positionEncodings = { 'utf-8', 'utf-16' } },

@@ -110,11 +110,7 @@ fn analyze_with(
         *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
     }
     let model = model.filter(|_| !abandon())?;
-    let diagnostics = rules::check(&rules::Ctx {
-        model: &model,
-        naming: &plugin.naming,
-        text: original_text,
-    });
+    let diagnostics = rules::check(&rules::Ctx::new(&model, &plugin.naming, original_text));
     Some(Analysis {
         model,
         diagnostics,
@@ -160,7 +156,8 @@ pub struct ChangeCheck {
 /// Starts `git` processes, so it is **never called on the typing path**: the language server
 /// runs it in the background (on open and save), the CLI only when asked (`--base`,
 /// `changeBase`). A file without a pipeline starts no process. `Err` only when git fails in an
-/// unexpected way or times out.
+/// unexpected way or times out. Git runs only in a trusted workspace (`trusted`).
+#[allow(clippy::too_many_arguments)]
 pub fn source_synth_diagnostics(
     file: &Path,
     current_text: &str,
@@ -168,12 +165,13 @@ pub fn source_synth_diagnostics(
     index: &dyn AppIndex,
     extra: &ExtraQueries,
     base: Option<&str>,
+    trusted: crate::trust::Trusted,
 ) -> Result<ChangeCheck, crate::git::GitError> {
     let current = analyze_text(plugin, current_text, Some(file), index, extra).model;
     if current.pipelines.is_empty() {
         return Ok(ChangeCheck::default());
     }
-    let found = match crate::git::file_base(file, base)? {
+    let found = match crate::git::file_base(file, base, trusted)? {
         Ok(f) => f,
         Err(why) => {
             return Ok(ChangeCheck {

@@ -153,8 +153,31 @@ where
             EXIT_OK
         }
         Err(e) => {
-            eprintln!("pipelens: {e:#}");
+            note(&format!("{e:#}"));
             EXIT_USAGE
         }
+    }
+}
+
+/// One line on stderr, `pipelens: <what>`. What it says may quote the code or its file names,
+/// and stderr is in the CI log too: quoted (`quote::for_log`).
+pub(crate) fn note(what: &str) {
+    eprintln!("pipelens: {}", crate::quote::for_log(what));
+}
+
+/// `note`, but each text only once per run: a problem of `pipelens.toml` or of a query file is
+/// the same for every file checked.
+pub(crate) fn note_once(what: &str) {
+    static SAID: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let first = match SAID.lock() {
+        Ok(mut said) if !said.iter().any(|s| s == what) => {
+            said.push(what.to_string());
+            true
+        }
+        Ok(_) => false,
+        Err(_) => true,
+    };
+    if first {
+        note(what);
     }
 }

@@ -2,8 +2,9 @@
 //! base commit (`HEAD`, or the merge-base of `HEAD` and a configured revision such as
 //! `origin/main`), and which other files changed since (committed, staged, unstaged and
 //! untracked, not ignored). Uses the real `git` CLI: every call is an argument vector (never a
-//! shell string), runs with `-C <repo>`, and is killed when it outlives [`TIMEOUT`]. Starts
-//! processes, so it is never called on the typing path.
+//! shell string), runs with `-C <repo>` and with every program the repository could name
+//! switched off (`run.rs`), and is killed when it outlives [`TIMEOUT`]. Starts processes, so it
+//! is never called on the typing path.
 
 mod run;
 
@@ -12,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, OnceLock};
 
 pub use run::{GitError, TIMEOUT};
+
+use crate::trust::Trusted;
 
 /// Why there is nothing to compare against. None of these is an error: the rule says nothing.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,6 +93,8 @@ pub struct Change {
 pub struct Repo {
     /// The work tree's root as git reports it (symlinks resolved).
     pub root: PathBuf,
+    /// Git runs only in a trusted workspace.
+    trusted: Trusted,
 }
 
 /// The base commit a comparison is made against.
@@ -118,9 +123,9 @@ pub struct FileBase {
 pub type Lookup = Result<Result<FileBase, NoBase>, GitError>;
 
 /// The base version of `file` for `rev` (`HEAD` when `None`), and the other changes since.
-pub fn file_base(file: &Path, rev: Option<&str>) -> Lookup {
+pub fn file_base(file: &Path, rev: Option<&str>, trusted: Trusted) -> Lookup {
     let rev = rev.unwrap_or("HEAD");
-    let repo = match Repo::discover(file)? {
+    let repo = match Repo::discover(file, trusted)? {
         Ok(r) => r,
         Err(why) => return Ok(Err(why)),
     };
@@ -152,7 +157,7 @@ pub fn file_base(file: &Path, rev: Option<&str>) -> Lookup {
 
 impl Repo {
     /// The work tree holding `path` (a file that need not exist yet, or a folder).
-    pub fn discover(path: &Path) -> Result<Result<Repo, NoBase>, GitError> {
+    pub fn discover(path: &Path, trusted: Trusted) -> Result<Result<Repo, NoBase>, GitError> {
         let dir = if path.is_dir() {
             path
         } else {
@@ -165,7 +170,7 @@ impl Repo {
         if !dir.is_dir() {
             return Ok(Err(NoBase::NotInRepo));
         }
-        let out = match run::git(dir, &["rev-parse", "--show-toplevel"], None) {
+        let out = match run::git(trusted, dir, &["rev-parse", "--show-toplevel"], None) {
             Ok(o) => o,
             Err(GitError::NotInstalled) => return Ok(Err(NoBase::NoGit)),
             Err(e) => return Err(e),
@@ -180,6 +185,7 @@ impl Repo {
         }
         Ok(Ok(Repo {
             root: PathBuf::from(root),
+            trusted,
         }))
     }
 
@@ -200,7 +206,7 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str], stdin: Option<&[u8]>) -> Result<run::Output, GitError> {
-        run::git(&self.root, args, stdin)
+        run::git(self.trusted, &self.root, args, stdin)
     }
 
     pub fn is_shallow(&self) -> Result<bool, GitError> {
@@ -253,9 +259,9 @@ impl Repo {
     pub fn changes(&self, commit: &str) -> Result<Vec<Change>, GitError> {
         let diff = self.git(
             &[
+                // `run` adds `--no-ext-diff --no-textconv --ignore-submodules=dirty`.
                 "diff",
                 "--no-color",
-                "--no-ext-diff",
                 "--name-status",
                 "-z",
                 "--find-renames",

@@ -3,6 +3,7 @@
 //! module knows which language a file is written in.
 
 pub mod ir;
+mod nesting;
 mod python;
 mod reuse;
 mod typescript;
@@ -216,16 +217,19 @@ impl Plugin {
         let root = tree.root_node();
         let reuse = std::cell::RefCell::new(reuse::Reuse::new(memo));
         let memo = Some(&reuse);
+        let nesting = nesting::Nesting::default();
+        let nesting = &nesting;
         let body = match self.id {
-            LangId::Python => python::Lowerer { src, memo }.block(root),
+            LangId::Python => python::Lowerer { src, memo, nesting }.block(root),
             LangId::TypeScript | LangId::JavaScript => {
-                typescript::Lowerer { src, memo }.block(root)
+                typescript::Lowerer { src, memo, nesting }.block(root)
             }
         };
         let mut module = ir::Module {
             imports: self.imports(root, src),
             body,
             errors: Vec::new(),
+            too_deep: nesting.cut(),
         };
         collect_errors(root, &mut module.errors);
         let reuse = reuse.into_inner();
@@ -237,12 +241,23 @@ impl Plugin {
     }
 
     /// Lowers one expression node (used for the captures of extension queries).
+    /// What is nested too deep in it is unknown, without a note: the note is the file's
+    /// lowering's to make.
     pub fn lower_expr(&self, node: Node<'_>, src: &str) -> ir::Expr {
+        let nesting = &nesting::Nesting::default();
         match self.id {
-            LangId::Python => python::Lowerer { src, memo: None }.expr(node),
-            LangId::TypeScript | LangId::JavaScript => {
-                typescript::Lowerer { src, memo: None }.expr(node)
+            LangId::Python => python::Lowerer {
+                src,
+                memo: None,
+                nesting,
             }
+            .expr(node),
+            LangId::TypeScript | LangId::JavaScript => typescript::Lowerer {
+                src,
+                memo: None,
+                nesting,
+            }
+            .expr(node),
         }
     }
 
@@ -292,16 +307,42 @@ impl Plugin {
 
 /// The spans of a tree's syntax errors.
 pub fn collect_errors(node: Node<'_>, out: &mut Vec<ir::Span>) {
-    if !node.has_error() {
-        return;
-    }
-    if node.is_error() || node.is_missing() {
-        out.push(ir::Span::of(&node));
-        return;
-    }
-    let mut cursor = node.walk();
-    for child in node.children(&mut cursor) {
-        collect_errors(child, out);
+    preorder(node, |n| {
+        if !n.has_error() {
+            return Visit::Skip;
+        }
+        if n.is_error() || n.is_missing() {
+            out.push(ir::Span::of(&n));
+            return Visit::Skip;
+        }
+        Visit::Enter
+    });
+}
+
+/// What [`preorder`] does after visiting a node.
+enum Visit {
+    Enter,
+    Skip,
+    Stop,
+}
+
+/// Visits `root` and the nodes under it in source order, as `visit` says. A loop over a cursor,
+/// not a recursion: a tree is as deep as the text is nested (a 30 KB file can hold 15,000
+/// brackets), and a recursion that deep would overflow the stack.
+fn preorder<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> Visit) {
+    let mut cursor = root.walk();
+    loop {
+        match visit(cursor.node()) {
+            Visit::Stop => return,
+            Visit::Enter if cursor.goto_first_child() => continue,
+            Visit::Enter | Visit::Skip => {}
+        }
+        // The cursor never leaves `root`: at `root` both moves fail.
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
     }
 }
 
@@ -337,7 +378,12 @@ impl ExtraQueries {
                     .collect();
                 files.sort();
                 for file in files {
-                    let text = match std::fs::read_to_string(&file) {
+                    // A FIFO named `*.scm` is an error, not a read that never ends.
+                    let read = crate::workspace::read_file(&file, 1024 * 1024).and_then(|b| {
+                        String::from_utf8(b)
+                            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+                    });
+                    let text = match read {
                         Ok(t) => t,
                         Err(e) => {
                             errors.push(format!("{}: {e}", file.display()));
@@ -516,51 +562,61 @@ fn blank_line(
 
 /// How many bytes of the tree are inside ERROR or MISSING nodes (a rough measure of damage).
 fn error_bytes(node: Node<'_>) -> usize {
-    if node.is_error() || node.is_missing() {
-        return (node.end_byte() - node.start_byte()).max(1);
-    }
-    if !node.has_error() {
-        return 0;
-    }
-    let mut cursor = node.walk();
-    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-    children.into_iter().map(error_bytes).sum()
+    let mut sum = 0;
+    preorder(node, |n| {
+        if n.is_error() || n.is_missing() {
+            sum += (n.end_byte() - n.start_byte()).max(1);
+            return Visit::Skip;
+        }
+        if n.has_error() {
+            Visit::Enter
+        } else {
+            Visit::Skip
+        }
+    });
+    sum
 }
 
 /// The node whose line is to blame for an error. A missing token (an unclosed parenthesis) is
 /// reported where the construct ends; the line to drop is where that construct starts. An
 /// ERROR node can swallow whole valid statements before the bad tokens (tree-sitter wraps them
 /// when it cannot recover): its first stray token, not its start, is where the damage is.
-fn error_anchor(node: Node<'_>, from_end: bool) -> Node<'_> {
-    if node.is_missing() {
-        return node.parent().unwrap_or(node);
-    }
-    let mut cursor = node.walk();
-    let mut children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-    if from_end {
-        children.reverse();
-    }
-    for child in children {
-        if child.is_error() || child.is_missing() {
-            return error_anchor(child, from_end);
+fn error_anchor(mut node: Node<'_>, from_end: bool) -> Node<'_> {
+    'deeper: loop {
+        if node.is_missing() {
+            return node.parent().unwrap_or(node);
         }
-        if child.child_count() == 0 {
-            return child;
+        let mut cursor = node.walk();
+        let mut children: Vec<Node<'_>> = node.children(&mut cursor).collect();
+        if from_end {
+            children.reverse();
         }
+        for child in children {
+            if child.is_error() || child.is_missing() {
+                node = child;
+                continue 'deeper;
+            }
+            if child.child_count() == 0 {
+                return child;
+            }
+        }
+        return node;
     }
-    node
 }
 
 fn first_error(node: Node<'_>) -> Option<Node<'_>> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
-    }
-    if !node.has_error() {
-        return None;
-    }
-    let mut cursor = node.walk();
-    let children: Vec<Node<'_>> = node.children(&mut cursor).collect();
-    children.into_iter().find_map(first_error)
+    let mut found = None;
+    preorder(node, |n| {
+        if n.is_error() || n.is_missing() {
+            found = Some(n);
+            Visit::Stop
+        } else if n.has_error() {
+            Visit::Enter
+        } else {
+            Visit::Skip
+        }
+    });
+    found
 }
 
 #[cfg(test)]

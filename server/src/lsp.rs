@@ -71,6 +71,14 @@ fn notify_guarded(method: &str, f: impl FnOnce()) {
     });
 }
 
+async fn notify_guarded_async(method: &str, f: impl std::future::Future<Output = ()>) {
+    let _ = guarded_async(method, async {
+        f.await;
+        Ok(())
+    })
+    .await;
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, p: InitializeParams) -> Result<InitializeResult> {
         handlers::initialize::handle(self, p).await
@@ -131,18 +139,27 @@ impl Backend {
         })
     }
 
+    async fn did_change_trust(&self, p: serde_json::Value) {
+        notify_guarded_async(
+            handlers::did_change_trust::METHOD,
+            handlers::did_change_trust::handle(self, p),
+        )
+        .await
+    }
+
     /// Registered only when `PIPELENS_TEST_PANIC=1`: proves a panicking handler is contained.
     async fn test_panic(&self, _: serde_json::Value) -> Result<serde_json::Value> {
         guarded("pipelens/testPanic", || panic!("deliberate test panic"))
     }
 }
 
-fn service() -> (LspService<Backend>, ClientSocket) {
-    let mut builder = LspService::build(|client| Backend {
-        client,
-        state: Arc::new(State::default()),
-    })
-    .custom_method("pipelens/pipelineGraph", Backend::pipeline_graph);
+fn service(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
+    let mut builder = LspService::build(move |client| Backend { client, state })
+        .custom_method("pipelens/pipelineGraph", Backend::pipeline_graph)
+        .custom_method(
+            handlers::did_change_trust::METHOD,
+            Backend::did_change_trust,
+        );
     if std::env::var_os("PIPELENS_TEST_PANIC").is_some_and(|v| v == "1") {
         builder = builder.custom_method("pipelens/testPanic", Backend::test_panic);
     }
@@ -151,30 +168,56 @@ fn service() -> (LspService<Backend>, ClientSocket) {
 
 /// The language server over any transport, until the client says `exit` or the input ends:
 /// stdio in [`serve`], in-memory pipes in the fuzz target `jsonrpc` and its regression tests.
-/// Malformed frames are dropped before tower-lsp sees them (see `transport`).
-pub async fn serve_on<R, W>(input: R, output: W)
+/// Malformed frames are dropped before tower-lsp sees them (see `transport`). Answers whether
+/// the client asked for `shutdown` first (the exit code is 0 then, else 1).
+pub async fn serve_on<R, W>(input: R, output: W) -> bool
 where
     R: tokio::io::AsyncRead + Unpin + Send + 'static,
     W: tokio::io::AsyncWrite + Unpin,
 {
     let (filtered_in, filtered_out) = tokio::io::duplex(1 << 16);
     let filter = tokio::spawn(transport::filter_frames(input, filtered_out));
-    let (service, socket) = service();
+    let state = Arc::new(State::default());
+    let (service, socket) = service(state.clone());
     Server::new(filtered_in, output, socket)
         .serve(service)
         .await;
     filter.abort();
+    state
+        .shutdown_requested
+        .load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Log targets that print credentials below warning level, whatever `PIPELENS_LOG` asks for:
+/// the AWS SDK (`aws_sigv4` logs the canonical request, with the session token, and the
+/// credential scope, with the access key id; `aws_config` the credentials it loaded;
+/// `aws_smithy_*` requests and their headers) and the HTTP and TLS stack under it.
+const CREDENTIAL_TARGETS: &[&str] = &["aws_", "hyper", "h2", "rustls", "tokio_rustls"];
+
+/// Whether an event or span may be logged at all: from [`CREDENTIAL_TARGETS`], warnings and
+/// errors only.
+fn may_log(meta: &tracing::Metadata<'_>) -> bool {
+    *meta.level() <= tracing::Level::WARN
+        || !CREDENTIAL_TARGETS
+            .iter()
+            .any(|t| meta.target().starts_with(t))
 }
 
 /// `pipelens serve`: LSP over stdio until the client says `exit`. Logs go to stderr (and to
 /// the client as `window/logMessage`), never to stdout.
 pub fn serve() -> i32 {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = tracing_subscriber::EnvFilter::try_from_env("PIPELENS_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // A second filter over the whole subscriber, so no `PIPELENS_LOG` directive (a more
+    // specific target, a span filter) can turn those targets' debug output back on.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
         .with_ansi(false)
+        .finish()
+        .with(tracing_subscriber::filter::filter_fn(may_log))
         .try_init();
     // Analyses run on blocking threads; a handful is enough on small machines, and opening a
     // hundred files at once must not start a hundred threads (each with its own stack/arena).
@@ -190,8 +233,21 @@ pub fn serve() -> i32 {
             return 2;
         }
     };
-    runtime.block_on(serve_on(tokio::io::stdin(), tokio::io::stdout()));
-    // Background analysis tasks must not keep the process alive after `exit`.
+    let code = runtime.block_on(async {
+        tokio::select! {
+            shut_down = serve_on(tokio::io::stdin(), tokio::io::stdout()) => {
+                // LSP: exit code 0 after `shutdown`, 1 when `exit` (or the end of input) came
+                // without it.
+                if shut_down { 0 } else { 1 }
+            }
+            signal = crate::terminate::signal() => {
+                tracing::info!("signal {signal}: stopping (and the synth, if one runs)");
+                128 + signal
+            }
+        }
+    });
+    // Background tasks must not keep the process alive after `exit` or a signal: shutting the
+    // runtime down drops them, and a dropped synth kills its whole process group.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    0
+    code
 }

@@ -12,7 +12,7 @@ mod value;
 use std::path::PathBuf;
 
 pub use crate::lang::ir::Span;
-pub use build::{build, build_unless, instantiations, AppIndex, Instantiation, NoIndex};
+pub use build::{build, build_unless, instantiations, AppIndex, Instantiation, NoIndex, MAX_PARTS};
 
 /// A property or value as the code gives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -146,6 +146,9 @@ pub struct Source {
     /// An explicit `action_name` prop.
     pub action_name: Option<String>,
     pub span: Span,
+    /// Where the repository (bucket, image repository) argument is written; the call's span
+    /// when there is none.
+    pub repo_span: Span,
     /// Every argument as evaluated (kind, repo, branch, `connection_arn`, `trigger`, …), in a
     /// normalized form without spans: equal when only formatting or comments differ.
     pub fingerprint: String,
@@ -175,11 +178,16 @@ impl StepKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Step {
     pub id: Option<String>,
+    /// Where the id is written (for a constant, the literal); the call's span without one.
+    pub id_span: Span,
     pub kind: StepKind,
     pub span: Span,
     /// The step's primary input source (`input=`), for a synth step.
     pub input: Option<Source>,
     pub additional_inputs: Vec<Source>,
+    /// The directories of `additional_inputs` as written (the keys of its dict / object
+    /// literal), each with the span of that literal; empty when it is not a literal.
+    pub additional_input_dirs: Vec<(String, Span)>,
     /// The step's props except `input` (`commands`, `install_commands`, `env`,
     /// `primary_output_directory`, …), evaluated and normalized like [`Source::fingerprint`].
     pub fingerprint: String,
@@ -192,6 +200,9 @@ pub struct Stack {
     /// The file that creates the stack, when it is not the pipeline's file.
     pub file: Option<PathBuf>,
     pub span: Span,
+    /// The `stack_name` prop (CloudFormation's name for the stack); absent, CDK generates
+    /// `<stage name>-<id>`.
+    pub stack_name: Known<String>,
     /// Ids of the stacks of the same Stage this one waits for (`add_dependency` /
     /// `addDependency`). Dependencies from cross-stack references are not seen.
     pub depends_on: Vec<String>,
@@ -216,6 +227,15 @@ pub struct Stage {
     pub env: EnvState,
     /// The stacks the Stage class creates; `None` when the class could not be followed.
     pub stacks: Option<Vec<Stack>>,
+    /// Whether `stacks` is every stack the Stage can hold when it is added: its class extends
+    /// CDK's `Stage` directly and its constructor was followed to the end without handing the
+    /// stage to code the model does not follow (a helper, a non-stack construct, a base
+    /// class), and the stage object was not used as a scope before it was added. When false,
+    /// `stacks` is what was seen, not necessarily all.
+    pub stacks_complete: bool,
+    /// The `stage_name` prop (the CodePipeline stage's name and the stacks' name prefix);
+    /// absent, it is the construct id.
+    pub stage_name: Known<String>,
     pub pre: Vec<Step>,
     pub post: Vec<Step>,
     pub stack_steps: Vec<StackSteps>,
@@ -237,6 +257,8 @@ pub struct Wave {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Pipeline {
     pub id: Option<String>,
+    /// Where the construct id is written; the call's span without one.
+    pub id_span: Span,
     pub class: PipelineClass,
     /// The `CodePipeline(...)` construction.
     pub span: Span,
@@ -265,8 +287,32 @@ pub struct PropFingerprint {
     /// Canonical (snake_case) name: `synth_code_build_defaults`.
     pub name: String,
     pub fingerprint: String,
+    /// What the value is, as far as rules need to know.
+    pub value: PropValue,
     /// Where the value is written.
     pub span: Span,
+}
+
+/// A prop's value, as far as rules need to know it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PropValue {
+    /// `None` / `null` / `undefined`: the same as not setting it.
+    Null,
+    Bool(bool),
+    Str(String),
+    Num(String),
+    /// A value that is certainly not null (a construct, a call's result, a list, an object,
+    /// an enum member), but not one of the above.
+    Object,
+    /// Only known at run time; may even be null.
+    Unknown,
+}
+
+impl Pipeline {
+    /// A prop the code gives, by canonical (snake_case) name.
+    pub fn prop(&self, name: &str) -> Option<&PropFingerprint> {
+        self.props.iter().find(|p| p.name == name)
+    }
 }
 
 /// Everything the model found in one file.
@@ -279,4 +325,17 @@ pub struct FileModel {
     /// The cdk.json feature flag `@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2`, when the
     /// file belongs to an app whose cdk.json is known.
     pub default_pipeline_type_v2: Option<bool>,
+    /// The first construct nested too deep to be followed (see
+    /// [`MAX_NESTING`](crate::lang::ir::MAX_NESTING)), or building a value bigger than
+    /// [`MAX_PARTS`]: what is inside it is unknown.
+    pub too_deep: Option<TooDeep>,
+}
+
+/// A construct the analysis did not follow because it is nested too deep (or builds a value
+/// too big).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TooDeep {
+    /// The file it is in, when it is not the analysed file (a Stage class followed there).
+    pub file: Option<PathBuf>,
+    pub span: Span,
 }

@@ -11,6 +11,7 @@
 mod assembly;
 mod compare;
 mod failure;
+mod guard;
 mod run;
 
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use std::time::{Duration, Instant};
 
 use tokio::sync::watch;
 
+use crate::trust::Trusted;
 use crate::workspace::Settings;
 
 pub use assembly::{read_assembly, SynthAction, SynthStack, SynthStage, SynthesizedPipeline};
@@ -147,12 +149,14 @@ impl Synthesizer {
     }
 
     /// Synthesizes the app at `app_root` (the folder with `cdk.json`; a path inside an app is
-    /// accepted too) with the command and timeout of `settings`.
+    /// accepted too) with the command and timeout of `settings`. It runs the app's code, so it
+    /// takes the proof that the workspace is trusted.
     pub async fn synth(
         &self,
         app_root: &Path,
         settings: &Settings,
         progress: impl Fn(SynthProgress),
+        trusted: Trusted,
     ) -> Result<Synthesized, SynthError> {
         let root = crate::workspace::app_root(app_root)
             .ok_or_else(|| SynthError::NoApp(app_root.to_path_buf()))?;
@@ -176,6 +180,7 @@ impl Synthesizer {
         let argv = run::with_output(argv, output.path());
         progress(SynthProgress::RunningCdk(argv.clone()));
         run::run(
+            trusted,
             &root,
             &argv,
             output.path(),

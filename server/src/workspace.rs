@@ -9,6 +9,53 @@ use std::path::{Path, PathBuf};
 pub use index::Index;
 pub use settings::Settings;
 
+/// Reads a file of the workspace (or one a synth wrote), at most `limit` bytes. Only a regular
+/// file is read: a FIFO, socket or device given a source's or a setting's name (`pipelens.toml`,
+/// `app.py`, a query `.scm`) is an error at once, never a read that waits for a writer. The open
+/// does not wait either (`O_NONBLOCK`, which changes nothing for a regular file), and the type
+/// and size are those of the opened file, so nothing can be swapped in between a check and the
+/// read.
+pub fn read_file(path: &Path, limit: u64) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)?;
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a FIFO, socket or device is never read)"
+        };
+        return Err(Error::new(ErrorKind::InvalidInput, what));
+    }
+    if meta.len() > limit {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "{} bytes; pipelens reads such files up to {} bytes",
+                meta.len(),
+                limit
+            ),
+        ));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    // `take`: a file that grows while it is read still stops at the limit.
+    file.take(limit).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// `read_file` as text, invalid UTF-8 read as U+FFFD.
+pub fn read_text_lossy(path: &Path, limit: u64) -> std::io::Result<String> {
+    let bytes = read_file(path, limit)?;
+    Ok(match String::from_utf8(bytes) {
+        Ok(s) => s,
+        Err(e) => String::from_utf8_lossy(e.as_bytes()).into_owned(),
+    })
+}
+
 /// The nearest folder at or above `path` that holds a `cdk.json`.
 pub fn app_root(path: &Path) -> Option<PathBuf> {
     let start = if path.is_dir() { path } else { path.parent()? };

@@ -21,6 +21,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_cloudformation::types::Parameter;
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use pipelens::aws::{EnvKey, Observation, ProbeOptions, Prober};
+use pipelens::trust::Trusted;
 use serde_json::{json, Value};
 
 /// The moto endpoint, or `None` (and a note) when the suite runs without moto.
@@ -157,9 +158,15 @@ class PipelineStack(cdk.Stack):
     );
     for (name, account, region) in stages {
         src.push_str(&format!(
-            "        pipeline.add_stage(cdk.Stage(self, \"{name}\", env=cdk.Environment(account=\"{account}\", region=\"{region}\")))\n"
+            "        pipeline.add_stage(Workloads(self, \"{name}\", env=cdk.Environment(account=\"{account}\", region=\"{region}\")))\n"
         ));
     }
+    // A Stage must create a stack (CDK refuses an empty one: `empty-stage`). Defined after its
+    // use, so that the lines and columns the tests expect stay those of the stages above
+    // (`Workloads` is as long as `cdk.Stage`).
+    src.push_str(
+        "\n\nclass Workloads(cdk.Stage):\n    def __init__(self, scope, construct_id, **kwargs):\n        super().__init__(scope, construct_id, **kwargs)\n        cdk.Stack(self, \"Api\")\n",
+    );
     std::fs::write(dir.path().join("pipeline.py"), src).unwrap();
     dir
 }
@@ -583,14 +590,17 @@ fn twenty_envs_cold_and_cached() {
         .enable_all()
         .build()
         .unwrap();
-    let prober = Prober::new(ProbeOptions {
-        profile: None,
-        cache_ttl: Duration::from_secs(600),
-        cache_path: None,
-        concurrency: 8,
-        call_timeout: Duration::from_secs(3),
-        deadline: Duration::from_secs(20),
-    });
+    let prober = Prober::new(
+        ProbeOptions {
+            profile: None,
+            cache_ttl: Duration::from_secs(600),
+            cache_path: None,
+            concurrency: 8,
+            call_timeout: Duration::from_secs(3),
+            deadline: Duration::from_secs(20),
+        },
+        Trusted::by_user(),
+    );
     let start = Instant::now();
     let cold = rt.block_on(prober.probe(&keys, false));
     let cold_took = start.elapsed();
@@ -973,4 +983,110 @@ fn completion_answers_quickly_while_probes_hang() {
         opened.elapsed()
     );
     assert!(s.shutdown().success());
+}
+
+// Credentials never reach a log. Needs no moto: the requests go to an endpoint that records
+// them and never answers, which is enough for the SDK to load, sign and send.
+
+const KEY_ID: &str = "AKIAEXAMPLESECRET123";
+const SECRET_KEY: &str = "wJalrXUtnFEMIqK7MDENGvbPxRfiCYzQpLehN3Xw";
+const SESSION_TOKEN: &str = "IQoJb3JpZ2luX2VjEJr0kenVaLuEzQxWvYp9ProbeOnlyTok";
+
+/// An endpoint that accepts connections, sends what it read on the channel (first chunk of
+/// each connection), and never answers.
+fn recording_endpoint() -> (String, std::sync::mpsc::Receiver<String>) {
+    use std::io::Read;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for mut s in listener.incoming().flatten().take(50) {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                let mut buf = vec![0; 64 * 1024];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let _ = tx.send(String::from_utf8_lossy(&buf[..n]).into_owned());
+                // Held open, never answered, until the client gives up.
+                let _ = s.read(&mut buf);
+            });
+        }
+    });
+    (url, rx)
+}
+
+/// Fails when any 6 characters in a row of a credential appear in `text`.
+fn assert_no_credential(what: &str, text: &str) {
+    for secret in [KEY_ID, SECRET_KEY, SESSION_TOKEN] {
+        for part in secret.as_bytes().windows(6) {
+            let part = std::str::from_utf8(part).unwrap();
+            if let Some(at) = text.find(part) {
+                let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+                let line = text[line_start..].lines().next().unwrap_or("");
+                panic!("{what} shows {part:?} of a credential:\n{line}");
+            }
+        }
+    }
+}
+
+#[test]
+fn no_part_of_a_credential_is_ever_logged() {
+    let (endpoint, requests) = recording_endpoint();
+    let dir = statuses_app();
+    let home = tempfile::tempdir().unwrap();
+    let env: Vec<(&str, String)> = vec![
+        ("AWS_ENDPOINT_URL", endpoint),
+        ("AWS_ACCESS_KEY_ID", KEY_ID.into()),
+        ("AWS_SECRET_ACCESS_KEY", SECRET_KEY.into()),
+        ("AWS_SESSION_TOKEN", SESSION_TOKEN.into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("HOME", home.path().display().to_string()),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+        // Everything the server may log, the SDK's targets named explicitly too.
+        (
+            "PIPELENS_LOG",
+            "trace,aws_smithy_runtime=trace,aws_sigv4::http_request=trace,hyper=trace".into(),
+        ),
+    ];
+
+    // The language server: opening the pipeline starts the probe.
+    let mut b = TestServer::builder(dir.path())
+        .clear_env()
+        .init_options(json!({"trusted": true, "bootstrap": {"check": "auto"}}));
+    for (k, v) in &env {
+        b = b.env(k, v);
+    }
+    let mut s = b.start();
+    s.open(&dir.path().join("pipeline.py"), "python");
+    let request = requests
+        .recv_timeout(Duration::from_secs(20))
+        .expect("the probe sent a request");
+    // It was signed with these credentials: the test looks at a real signing.
+    assert!(
+        request.contains(KEY_ID) && request.contains(SESSION_TOKEN),
+        "{request}"
+    );
+    // What the SDK logs about a request it logs before it is sent; a moment for the writes.
+    std::thread::sleep(Duration::from_millis(500));
+    let log = s.stderr_text();
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "no debug log at all: {log}"
+    );
+    assert_no_credential("`pipelens serve` with PIPELENS_LOG=trace", &log);
+
+    // The CLI (requests of the server, killed now, drained first).
+    while requests.try_recv().is_ok() {}
+    let o = pipelens(&["bootstrap-status", "--format", "json"], dir.path(), &env);
+    assert_no_credential(
+        "`pipelens bootstrap-status`",
+        &String::from_utf8_lossy(&o.stderr),
+    );
+    assert_no_credential(
+        "`pipelens bootstrap-status`",
+        &String::from_utf8_lossy(&o.stdout),
+    );
+    assert!(requests.try_recv().is_ok(), "bootstrap-status sent nothing");
 }

@@ -348,7 +348,9 @@ fn preview_json_follows_the_contract() {
         &serde_json::json!({"name": "PromoteToProd", "runOrder": 1, "kind": "approval",
             "account": "999999999999", "region": "us-east-1"})
     );
-    let deploy = &prod["actions"][5];
+    // CDK's order (the template's): ProdUsEast1 was added first, so its actions lead each
+    // runOrder; the last is ProdEuWest1's Database.
+    let deploy = &prod["actions"][7];
     assert_eq!(deploy["name"], "ProdEuWest1.Api.Deploy");
     assert_eq!(deploy["kind"], "deploy");
     assert_eq!(deploy["account"], "333333333333");
@@ -437,4 +439,301 @@ fn bootstrap_check_off_in_pipelens_toml_means_no_probe() {
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["diagnostics"], serde_json::json!([]), "{v:#}");
+}
+
+/// What the code says reaches CI logs and terminals as data: a stage id with a line break and
+/// a workflow command, the legacy `##[` command, an escape sequence, a bidi override; a file
+/// name that is a workflow command.
+#[test]
+fn values_from_the_code_never_become_commands_or_escape_sequences() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+    // In a triple-quoted Python string the line break and the carriage return are real.
+    let id = "Dev\n::error file=x::pwned ##[warning]legacy \u{1b}[2J\u{1b}]8;;http://x\u{7} \u{202e}cod.exe\r::add-mask::x";
+    let stage = |n: usize| {
+        format!(
+            "        pipeline.add_stage(cdk.Stage(self, \"\"\"{id}\"\"\", env=cdk.Environment(account=\"11111111111{n}\", region=\"us-east-1\")))\n"
+        )
+    };
+    let src = format!(
+        r#"import aws_cdk as cdk
+from aws_cdk import pipelines
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id):
+        super().__init__(scope, construct_id, env=cdk.Environment(account="999999999999", region="us-east-1"))
+        pipeline = pipelines.CodePipeline(self, """::warning::{id}""", cross_account_keys=True, synth=pipelines.ShellStep("Synth", commands=[]))
+{}{}"#,
+        stage(1),
+        stage(2)
+    );
+    let file = "::error::file ##[error]name.py";
+    std::fs::write(dir.path().join(file), &src).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+            .args(args)
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .output()
+            .unwrap();
+        (o.status.code(), stdout(&o), stderr(&o))
+    };
+    let mut outputs = Vec::new();
+    for format in ["text", "json", "sarif", "github"] {
+        outputs.push((
+            format!("check {format}"),
+            run(&["check", "--offline", "--format", format, "."]),
+        ));
+    }
+    for format in ["text", "json", "mermaid", "svg"] {
+        outputs.push((
+            format!("preview {format}"),
+            run(&["preview", "--format", format, "."]),
+        ));
+    }
+    outputs.push(("model".into(), run(&["model", file])));
+    for format in ["text", "json"] {
+        outputs.push((
+            format!("bootstrap-status {format}"),
+            run(&["bootstrap-status", "--format", format, "."]),
+        ));
+    }
+    for (what, (code, out, err)) in &outputs {
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{what}: exit {code:?}\n{out}\n{err}"
+        );
+        // The values did reach the output (this test looks at something).
+        assert!(
+            out.contains("pwned"),
+            "{what}: the stage id is not shown:\n{out}"
+        );
+        for (stream, text) in [("stdout", out), ("stderr", err)] {
+            for line in text.lines() {
+                let ours = what == "check github"
+                    && stream == "stdout"
+                    && ["::error file=", "::warning file=", "::notice file="]
+                        .iter()
+                        .any(|p| line.starts_with(p));
+                assert!(
+                    ours || !line.trim_start().starts_with("::"),
+                    "{what}: {stream} has a workflow command: {line:?}"
+                );
+                assert!(
+                    !line.contains("##["),
+                    "{what}: {stream} has `##[`: {line:?}"
+                );
+                assert!(
+                    !line.contains(['\u{1b}', '\r', '\u{7}', '\u{202e}']),
+                    "{what}: {stream} has a control character: {line:?}"
+                );
+            }
+        }
+    }
+    // JSON keeps the values exact.
+    let (_, json, _) = &outputs[1].1;
+    let v: Value = serde_json::from_str(json).unwrap();
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["message"].as_str().unwrap().contains(id)),
+        "{v:#}"
+    );
+}
+
+/// Runs the binary like `pipelens`, but gives up (and kills it) after `within`: `None` means it
+/// hung.
+fn pipelens_within(args: &[&str], cwd: &Path, within: std::time::Duration) -> Option<Output> {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(args)
+        .current_dir(cwd)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if start.elapsed() > within {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    Some(child.wait_with_output().unwrap())
+}
+
+fn mkfifo(path: &Path) {
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
+        0,
+        "mkfifo {path:?}"
+    );
+}
+
+/// A clean app (one pipeline, no mistake) in a temporary folder.
+fn clean_app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        repo().join("tests/fixtures/model/python/rules_clean.py"),
+        dir.path().join("app.py"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+    dir
+}
+
+/// A FIFO named like a query file (or a settings file) is never read: `check` used to wait
+/// for a writer forever. It is said once, and the app is checked.
+#[test]
+fn a_fifo_named_like_a_query_or_setting_never_hangs_check() {
+    let dir = clean_app();
+    std::fs::create_dir_all(dir.path().join("queries/python")).unwrap();
+    mkfifo(&dir.path().join("queries/python/extra.scm"));
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "queryPath = \"queries\"\n",
+    )
+    .unwrap();
+    let o = pipelens_within(&["check", "--offline", "."], dir.path(), common::HANG)
+        .expect("check waited on a FIFO");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("extra.scm") && err.contains("not a regular file"),
+        "{err}"
+    );
+    assert!(
+        stdout(&o).contains("in 1 file (1 pipeline)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// A file of the app that cannot be read is said, the others are checked and reported, and the
+/// exit code says the check was not whole (2, or 1 when an error was found). Here the file is
+/// over the size pipelens reads (a sparse file: no 33 MB written); as a user other than root,
+/// also one without read permission.
+#[test]
+fn an_unreadable_file_is_said_and_the_rest_is_checked() {
+    let dir = clean_app();
+    std::fs::copy(
+        repo().join("tests/fixtures/model/python/rules_mistakes.py"),
+        dir.path().join("mistakes.py"),
+    )
+    .unwrap();
+    let big = std::fs::File::create(dir.path().join("generated.py")).unwrap();
+    big.set_len(33 * 1024 * 1024).unwrap();
+    drop(big);
+    let mut unreadable = vec!["generated.py"];
+    // SAFETY: no arguments, no side effect.
+    if unsafe { libc::geteuid() } != 0 {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.path().join("locked.py");
+        std::fs::write(&p, "x = 1\n").unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o000)).unwrap();
+        unreadable.push("locked.py");
+    }
+    let o = pipelens_within(
+        &["check", "--offline", "--format", "json", "."],
+        dir.path(),
+        common::HANG,
+    )
+    .expect("check finished");
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "errors of mistakes.py: {err}");
+    let v: Value = serde_json::from_str(&stdout(&o)).expect("json on stdout");
+    let files: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["file"].as_str())
+        .collect();
+    assert!(files.iter().any(|f| f.ends_with("mistakes.py")), "{v}");
+    for name in &unreadable {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(name) && l.contains("not checked")),
+            "{name}: {err}"
+        );
+    }
+    // Without the file that has errors, the incomplete check exits 2, with its report.
+    std::fs::remove_file(dir.path().join("mistakes.py")).unwrap();
+    let o = pipelens_within(&["check", "--offline", "."], dir.path(), common::HANG)
+        .expect("check finished");
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stdout(&o).contains("(1 pipeline)"), "{}", stdout(&o));
+}
+
+/// A problem of `pipelens.toml` is said once per run, not once per file checked.
+#[test]
+fn a_settings_problem_is_said_once_per_run() {
+    let dir = clean_app();
+    std::fs::copy(dir.path().join("app.py"), dir.path().join("second.py")).unwrap();
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        "[synth]\ntimeoutSeconds = \"soon\"\n",
+    )
+    .unwrap();
+    let o = pipelens(&["check", "--offline", "."], dir.path());
+    let err = stderr(&o);
+    assert_eq!(err.matches("synth.timeoutSeconds").count(), 1, "{err}");
+    assert!(stdout(&o).contains("in 2 files"), "{}", stdout(&o));
+}
+
+/// `pipelens … | head`: the reader leaves early. No "Broken pipe" message, no usage error.
+#[test]
+fn a_reader_that_leaves_early_is_not_an_error() {
+    use std::process::Stdio;
+    // Output far bigger than a pipe's buffer (64 KiB), so that writing fails once the reader
+    // is gone: 600 stages, each with a mistyped region.
+    let dir = tempfile::tempdir().unwrap();
+    let mut py = String::from(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\napp = cdk.App()\n\
+         stack = cdk.Stack(app, \"P\")\n\
+         p = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n",
+    );
+    for i in 0..600 {
+        py.push_str(&format!(
+            "p.add_stage(cdk.Stage(app, \"S{i}\", env=cdk.Environment(account=\"111111111111\", region=\"eu-wset-1\")))\n"
+        ));
+    }
+    std::fs::write(dir.path().join("big.py"), py).unwrap();
+    for args in [
+        &["check", "--offline", "big.py"][..],
+        &["preview", "--format", "svg", "big.py"][..],
+    ] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Read a few bytes, like `head -c`, then close the pipe.
+        let mut first = [0u8; 8];
+        std::io::Read::read_exact(child.stdout.as_mut().unwrap(), &mut first).unwrap();
+        drop(child.stdout.take());
+        let o = child.wait_with_output().unwrap();
+        let err = stderr(&o);
+        assert!(
+            !err.to_lowercase().contains("broken pipe"),
+            "{args:?}: {err}"
+        );
+        assert_ne!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(o.status.code().is_some(), "{args:?}: killed by a signal");
+    }
 }

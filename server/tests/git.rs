@@ -2,6 +2,8 @@
 //! engine entry point the language server calls, and `pipelens check --base` through the
 //! binary. Needs only Rust and git.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -224,8 +226,16 @@ fn check_text(file: &Path, text: &str, base: Option<&str>) -> ChangeCheck {
         Some(root) => Index::build(&root, &Default::default()),
         None => Index::default(),
     };
-    source_synth_diagnostics(file, text, plugin, &index, &ExtraQueries::default(), base)
-        .expect("git works")
+    source_synth_diagnostics(
+        file,
+        text,
+        plugin,
+        &index,
+        &ExtraQueries::default(),
+        base,
+        pipelens::trust::Trusted::by_user(),
+    )
+    .expect("git works")
 }
 
 fn check(r: &Repo, rel: &str, base: Option<&str>) -> ChangeCheck {
@@ -573,5 +583,236 @@ fn a_shallow_clone_or_no_git_skips_the_rule_with_one_note() {
         text(&o.stderr).contains("git is not installed"),
         "{}",
         text(&o.stderr)
+    );
+}
+
+// Git as data, never as code: a repository whose config, attributes and hooks name programs.
+
+/// A program that records that it ran (in `markers/<name>`) and otherwise behaves like `cat`,
+/// so a filter that does run leaves the content alone.
+#[cfg(unix)]
+fn plant(bin: &Path, markers: &Path, name: &str) -> String {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::create_dir_all(bin).unwrap();
+    let path = bin.join(name);
+    std::fs::write(
+        &path,
+        format!(
+            "#!/bin/sh\necho \"$0 $*\" >> '{}'\nexec cat\n",
+            markers.join(name).display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    path.display().to_string()
+}
+
+/// Every way a repository can name a program, planted after the last commit (so the test's
+/// own git never ran them), with the work tree in the state that makes git reach for them:
+/// the pipeline's synth changed, a file touched without a change (stat-dirty: git re-hashes
+/// it, through the clean filter), an untracked file, a dirty submodule.
+#[cfg(unix)]
+fn hostile_repo(tools: &Path, markers: &Path) -> Repo {
+    let sub = Repo::new();
+    sub.write("data.txt", "submodule data\n");
+    sub.write(".gitattributes", "* filter=subevil\n");
+    sub.commit("sub");
+
+    let r = repo_with(&PY);
+    r.write(
+        ".gitattributes",
+        "*.py filter=evil diff=evil merge=evil\n*.md filter=evilprocess diff=evil\n",
+    );
+    r.git(&[
+        "-c",
+        "protocol.file.allow=always",
+        "submodule",
+        "add",
+        "-q",
+        sub.root().to_str().unwrap(),
+        "sub",
+    ]);
+    r.commit("attributes and a submodule");
+
+    let bin = tools.join("bin");
+    let p = |name: &str| plant(&bin, markers, name);
+    let hooks = tools.join("hooks");
+    let git_hooks = r.path(".git/hooks");
+    for hook in [
+        "post-index-change",
+        "reference-transaction",
+        "pre-auto-gc",
+        "post-checkout",
+        "fsmonitor-watchman",
+        "pre-commit",
+        "post-commit",
+    ] {
+        plant(&hooks, markers, &format!("hook-{hook}"));
+        std::fs::copy(hooks.join(format!("hook-{hook}")), hooks.join(hook)).unwrap();
+        plant(&git_hooks, markers, &format!("git-hook-{hook}"));
+        std::fs::copy(
+            git_hooks.join(format!("git-hook-{hook}")),
+            git_hooks.join(hook),
+        )
+        .unwrap();
+    }
+    let included = tools.join("included.gitconfig");
+    std::fs::write(
+        &included,
+        format!(
+            "[core]\n\tfsmonitor = {}\n[diff]\n\texternal = {}\n",
+            p("included-fsmonitor"),
+            p("included-diff-external")
+        ),
+    )
+    .unwrap();
+    let config: Vec<(&str, String)> = vec![
+        ("core.fsmonitor", p("core-fsmonitor")),
+        ("core.hooksPath", hooks.display().to_string()),
+        ("core.pager", p("core-pager")),
+        ("pager.diff", p("pager-diff")),
+        ("core.sshCommand", p("core-sshCommand")),
+        ("core.askPass", p("core-askPass")),
+        ("core.editor", p("core-editor")),
+        ("sequence.editor", p("sequence-editor")),
+        ("core.gitProxy", p("core-gitProxy")),
+        ("core.alternateRefsCommand", p("core-alternateRefsCommand")),
+        ("credential.helper", p("credential-helper")),
+        ("diff.external", p("diff-external")),
+        ("diff.evil.command", p("diff-driver-command")),
+        ("diff.evil.textconv", p("diff-driver-textconv")),
+        ("diff.autoRefreshIndex", "true".into()),
+        ("filter.evil.clean", p("filter-clean")),
+        ("filter.evil.smudge", p("filter-smudge")),
+        ("filter.evil.required", "true".into()),
+        ("filter.evilprocess.process", p("filter-process")),
+        ("filter.evilprocess.required", "true".into()),
+        ("merge.evil.driver", p("merge-driver")),
+        ("gpg.program", p("gpg-program")),
+        ("gpg.ssh.program", p("gpg-ssh-program")),
+        ("log.showSignature", "true".into()),
+        (
+            "uploadpack.packObjectsHook",
+            p("uploadpack-packObjectsHook"),
+        ),
+        ("remote.origin.url", "ssh://example.invalid/repo.git".into()),
+        ("remote.origin.uploadpack", p("remote-uploadpack")),
+        ("gc.auto", "1".into()),
+        ("include.path", included.display().to_string()),
+    ];
+    for (key, value) in &config {
+        r.git(&["config", key, value.as_str()]);
+    }
+    let sub_config = r.path(".git/modules/sub/config");
+    let text = std::fs::read_to_string(&sub_config).unwrap();
+    std::fs::write(
+        &sub_config,
+        format!(
+            "{text}[core]\n\tfsmonitor = {}\n[filter \"subevil\"]\n\tclean = {}\n\trequired = true\n",
+            p("sub-fsmonitor"),
+            p("sub-filter-clean")
+        ),
+    )
+    .unwrap();
+
+    // The work tree: a synth change, a stat-only change (older mtime than the index would
+    // make git trust the stat data), an untracked file, a dirty submodule.
+    r.replace(PY.pipeline, PY.synth_line.0, PY.synth_line.1);
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    r.write("README.md", &r.read("README.md"));
+    r.write(PY.stage_file, &r.read(PY.stage_file));
+    r.write("pipeline/new_module.py", "X = 1\n");
+    r.write("sub/data.txt", "submodule dat!\n");
+    r
+}
+
+#[cfg(unix)]
+fn ran(markers: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(markers)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+#[cfg(unix)]
+#[test]
+fn no_program_a_repository_names_ever_runs() {
+    let tools = tempfile::tempdir().unwrap();
+    let markers = tempfile::tempdir().unwrap();
+    let r = hostile_repo(tools.path(), markers.path());
+    assert_eq!(
+        ran(markers.path()),
+        Vec::<String>::new(),
+        "the setup ran one"
+    );
+
+    // The CLI: `check --base HEAD`, and the rule did run (git worked, with everything off).
+    let o = pipelens(
+        &[
+            "check",
+            "--base",
+            "HEAD",
+            "--format",
+            "json",
+            "--offline",
+            ".",
+        ],
+        r.root(),
+        None,
+    );
+    assert_eq!(
+        ran(markers.path()),
+        Vec::<String>::new(),
+        "`pipelens check` ran these"
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["code"] == "source-synth-change"),
+        "{v:#}\n{}",
+        text(&o.stderr)
+    );
+
+    // The language server: open, edit, save; each runs the check in the background.
+    let mut s = common::TestServer::builder(r.root())
+        .init_options(serde_json::json!({"trusted": true}))
+        .start();
+    let file = r.path(PY.pipeline);
+    let u = s.open(&file, "python");
+    // A publish of `version` with the rule's diagnostic (a warning: the untracked file is
+    // another change since the base).
+    let change_rule = |version: i64| {
+        move |p: &serde_json::Value| {
+            p["version"] == version
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "source-synth-change"))
+        }
+    };
+    s.wait_for("textDocument/publishDiagnostics", change_rule(1));
+    let disk = r.read(PY.pipeline);
+    let dev = common::find(&disk, "\"Dev\"", false);
+    s.change(&u, 2, (dev.0, dev.1 + 1), (dev.0, dev.1 + 4), "Qa");
+    s.wait_for("textDocument/publishDiagnostics", change_rule(2));
+    r.replace(PY.pipeline, "\"Dev\"", "\"Qa\"");
+    s.notify(
+        "textDocument/didSave",
+        serde_json::json!({"textDocument": {"uri": u}}),
+    );
+    // The save's check runs after its debounce; then one more edit, answered after it.
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    s.change(&u, 3, (dev.0, dev.1 + 1), (dev.0, dev.1 + 3), "Dev");
+    s.wait_for("textDocument/publishDiagnostics", change_rule(3));
+    assert!(s.shutdown().success());
+    assert_eq!(
+        ran(markers.path()),
+        Vec::<String>::new(),
+        "the language server ran these"
     );
 }

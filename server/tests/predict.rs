@@ -1,9 +1,17 @@
-//! The predicted CodePipeline equals what `cdk synth` really generated: for both examples and
-//! every corpus app (`tests/corpus/<name>/`), `pipelens preview --format json` (model and
-//! prediction only, no cdk) is compared with the synthesized fixture
+//! The predicted CodePipeline against what `cdk synth` really generated, over the whole
+//! corpus: both examples and every app of `tests/corpus/<name>/`. `pipelens preview --format
+//! json` (model and prediction only, no cdk) is compared with the fixture
 //! `tests/fixtures/synth/<name>.json` that `tests/synth-examples` / `tests/synth-corpus`
-//! write from the real cloud assembly. Needs nothing but Rust.
+//! write from the real cloud assembly: stage by stage, action by action, in order (name,
+//! runOrder, kind, account, region). Needs nothing but Rust.
+//!
+//! The invariant is honesty: a stage marked `certain: true` never differs from the real
+//! synth, and a stage the synth has is never silently absent. Where the engine is wrong
+//! today the difference must be listed in `KNOWN_GAPS` (and `KNOWN_CHECK_GAPS` for `check`);
+//! a listed gap that no longer occurs fails the test too, so the lists only shrink.
 
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -11,134 +19,1118 @@ use serde_json::Value;
 
 mod common;
 
-use common::{as_fixture, repo};
+use common::repo;
 
-/// The preview json of an app folder.
-fn preview(app: &Path) -> Value {
-    let o = Command::new(env!("CARGO_BIN_EXE_pipelens"))
-        .args(["preview", "--format", "json"])
-        .arg(app)
-        .output()
-        .unwrap();
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    serde_json::from_slice(&o.stdout).unwrap()
+/// How a stage of a prediction is wrong while claiming to be right.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Wrong {
+    /// The synth has this stage; the prediction has neither it nor an uncertain stage in its
+    /// place.
+    Missing,
+    /// A stage marked certain that the synth does not have there.
+    Extra,
+    /// Marked certain; its actions differ in name, order, runOrder or kind.
+    Actions,
+    /// Marked certain; an action it shares with the synth has another (or an unknown)
+    /// account or region.
+    Env,
+    /// Not one pipeline predicted where the app synthesizes one (stage `*`): a dead pipeline
+    /// file reported as live, or no pipeline found.
+    Pipelines,
 }
 
-/// Compares one app; returns a readable difference, or `None`.
-fn check(app: &Path, fixture: &Path) -> Option<String> {
-    let expected: Value =
-        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap_or_else(|e| {
-            panic!("{}: {e}", fixture.display());
-        }))
-        .unwrap();
-    let v = preview(app);
-    let pipelines = v["pipelines"].as_array().unwrap();
-    if pipelines.len() != 1 {
-        return Some(format!(
-            "{}: {} pipelines predicted, expected 1",
-            app.display(),
-            pipelines.len()
+use Wrong::*;
+
+/// What the engine gets wrong today, one entry per (app, stage, kind of wrongness), with why.
+/// The engine is being fixed in parallel: each fix must delete its entries here. The test
+/// fails on any difference not listed AND on any listed entry that no longer occurs.
+const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
+    (
+        "js-helper-function-assets",
+        "*",
+        Pipelines,
+        "the pipeline made and returned by createPipeline() is not found: no pipeline predicted (the synth also has an Assets stage)",
+    ),
+    (
+        "js-require-config-foreach",
+        "Build",
+        Env,
+        "certain, but the pipeline env (PIPELINE_ENV from require('./config')) is not followed: account/region null",
+    ),
+    (
+        "js-require-config-foreach",
+        "ProdFrankfurt",
+        Missing,
+        "no stage from TARGETS.forEach over a required list, and nothing uncertain in its place",
+    ),
+    (
+        "js-require-config-foreach",
+        "ProdIreland",
+        Missing,
+        "no stage from TARGETS.forEach over a required list, and nothing uncertain in its place",
+    ),
+    (
+        "js-require-config-foreach",
+        "Source",
+        Env,
+        "certain, but the pipeline env (PIPELINE_ENV from require('./config')) is not followed: account/region null",
+    ),
+    (
+        "js-require-config-foreach",
+        "Test",
+        Missing,
+        "no stage from TARGETS.forEach over a required list, and nothing uncertain in its place",
+    ),
+    (
+        "js-require-config-foreach",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (PIPELINE_ENV from require('./config')) is not followed: account/region null",
+    ),
+    (
+        "js-stack-deps-handles",
+        "Prod",
+        Actions,
+        "stackName and the cross-stack dependency not seen; addPost on the wave.addStage handle lost (Probe missing)",
+    ),
+    (
+        "js-stack-deps-handles",
+        "Sandbox",
+        Actions,
+        "explicit stackName (search-index-…) and the dependency from a cross-stack reference are not seen",
+    ),
+    (
+        "js-stack-deps-handles",
+        "Sandbox",
+        Env,
+        "account from `process.env.SANDBOX_ACCOUNT || '111111111111'` is unknown, yet the stage is certain",
+    ),
+    (
+        "py-assets-docker-construct",
+        "Assets",
+        Missing,
+        "no Assets stage (DockerImageAsset, ContainerImage.from_asset, DockerImageFunction, Code.from_asset in a custom construct)",
+    ),
+    (
+        "py-assets-files",
+        "Assets",
+        Missing,
+        "no Assets stage (Code.from_asset, s3_assets.Asset, BucketDeployment)",
+    ),
+    (
+        "py-assets-serial-nested-stack",
+        "Assets",
+        Missing,
+        "no Assets stage (publish_assets_in_parallel=False: FileAssets, DockerAssets)",
+    ),
+    (
+        "py-config-module-dict-items",
+        "Build",
+        Env,
+        "certain, but the pipeline env (config.PIPELINE_ACCOUNT via `import config`) is not followed: account/region null",
+    ),
+    (
+        "py-config-module-dict-items",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (config.PIPELINE_ACCOUNT via `import config`) is not followed: account/region null",
+    ),
+    (
+        "py-dead-pipeline-file",
+        "*",
+        Pipelines,
+        "the dead legacy_pipeline_stack.py (imported by nothing) is predicted as a second pipeline",
+    ),
+    (
+        "py-enum-wave-comprehension",
+        "Build",
+        Env,
+        "certain, but the pipeline env (Account.SHARED_SERVICES.value, an Enum) is not followed: account/region null",
+    ),
+    (
+        "py-enum-wave-comprehension",
+        "Source",
+        Env,
+        "certain, but the pipeline env (Account.SHARED_SERVICES.value, an Enum) is not followed: account/region null",
+    ),
+    (
+        "py-enum-wave-comprehension",
+        "Staging",
+        Env,
+        "env from Enum members (Account.STAGING.value) unknown, yet the stage is certain",
+    ),
+    (
+        "py-enum-wave-comprehension",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (Account.SHARED_SERVICES.value, an Enum) is not followed: account/region null",
+    ),
+    (
+        "py-env-unresolvable",
+        "Build",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from settings.py) is not followed: account/region null",
+    ),
+    (
+        "py-env-unresolvable",
+        "Prod",
+        Env,
+        "account from account_for() and region from os.environ are unknown, yet the stage is certain",
+    ),
+    (
+        "py-env-unresolvable",
+        "Qa",
+        Env,
+        "account from os.environ (via settings.py) is unknown, yet the stage is certain",
+    ),
+    (
+        "py-env-unresolvable",
+        "Source",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from settings.py) is not followed: account/region null",
+    ),
+    (
+        "py-env-unresolvable",
+        "Staging",
+        Env,
+        "account from account_for() (reads accounts.json) is unknown, yet the stage is certain",
+    ),
+    (
+        "py-env-unresolvable",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from settings.py) is not followed: account/region null",
+    ),
+    (
+        "py-helper-attribute-build",
+        "*",
+        Pipelines,
+        "the pipeline made in self._create_pipeline() and kept in self.pipeline is not found: no pipeline predicted",
+    ),
+    (
+        "py-kwargs-props-through",
+        "Prod",
+        Env,
+        "env passed through **prod_kwargs is unknown, yet the stage is certain",
+    ),
+    (
+        "py-kwargs-props-through",
+        "Test",
+        Env,
+        "accounts['test'] and data_account from constructor parameters are unknown, yet the stage is certain",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Build",
+        Env,
+        "certain, but the pipeline env (cdk.Environment(**TOOLING)) is not followed: account/region null",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Dev",
+        Env,
+        "the post step runs in the pipeline env, which is not followed (Environment(**TOOLING))",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Dr",
+        Extra,
+        "`if ENABLE_DR:` with ENABLE_DR = False is not followed: a Dr stage is predicted",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Prod",
+        Actions,
+        "the approval appended under `if env['approval']:` is lost",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Prod",
+        Env,
+        "the steps run in the pipeline env, which is not followed (Environment(**TOOLING))",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Source",
+        Env,
+        "certain, but the pipeline env (cdk.Environment(**TOOLING)) is not followed: account/region null",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "Uat",
+        Env,
+        "the post step runs in the pipeline env, which is not followed (Environment(**TOOLING))",
+    ),
+    (
+        "py-list-of-dicts-if",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (cdk.Environment(**TOOLING)) is not followed: account/region null",
+    ),
+    (
+        "py-package-init-reexports",
+        "Build",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-package-init-reexports",
+        "Dev",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-package-init-reexports",
+        "Prod",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-package-init-reexports",
+        "ProdDr",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-package-init-reexports",
+        "Source",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-package-init-reexports",
+        "UpdatePipeline",
+        Env,
+        "envs from class attributes (Accounts.DEV, Regions.PRIMARY) via a relative import and __init__.py are unknown, yet certain",
+    ),
+    (
+        "py-s3-additional-inputs",
+        "Source",
+        Actions,
+        "order of the two source actions: sorted by name, CDK orders them by node id / insertion",
+    ),
+    (
+        "py-stack-names-deps-nested",
+        "Beta",
+        Actions,
+        "explicit stack_name (platform-network, Beta-observability) and dependencies from cross-stack references not seen",
+    ),
+    (
+        "py-stack-names-deps-nested",
+        "Beta-Edge",
+        Missing,
+        "the nested Stage's stage name Outer-Inner is not used",
+    ),
+    (
+        "py-stack-names-deps-nested",
+        "Edge",
+        Extra,
+        "a nested Stage is predicted as `Edge` (pipeline account) instead of Beta-Edge/Prod-Edge",
+    ),
+    (
+        "py-stack-names-deps-nested",
+        "Prod",
+        Actions,
+        "explicit stack_name and dependencies from cross-stack references not seen",
+    ),
+    (
+        "py-stack-names-deps-nested",
+        "Prod-Edge",
+        Missing,
+        "the nested Stage's stage name Outer-Inner is not used",
+    ),
+    (
+        "py-wrapper-construct-existing-pipeline",
+        "Build",
+        Env,
+        "certain, but the pipeline env (given to the Stack around the wrapper Construct) is not followed: account/region null",
+    ),
+    (
+        "py-wrapper-construct-existing-pipeline",
+        "Prod",
+        Missing,
+        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
+    ),
+    (
+        "py-wrapper-construct-existing-pipeline",
+        "Staging",
+        Missing,
+        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
+    ),
+    (
+        "py-wrapper-construct-existing-pipeline",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (given to the Stack around the wrapper Construct) is not followed: account/region null",
+    ),
+    (
+        "ts-assets-custom-construct",
+        "Assets",
+        Missing,
+        "no Assets stage (StaticSite's BucketDeployment and auto-delete bucket, Code.fromAsset, DockerImageFunction, ContainerImage.fromAsset, Asset)",
+    ),
+    (
+        "ts-config-object-entries",
+        "Build",
+        Env,
+        "certain, but the pipeline env (PIPELINE_ENV imported from lib/config.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-config-object-entries",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (PIPELINE_ENV imported from lib/config.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-config-object-entries",
+        "dev",
+        Missing,
+        "no stage from Object.entries(ACCOUNTS).forEach, and nothing uncertain in its place",
+    ),
+    (
+        "ts-config-object-entries",
+        "prod",
+        Missing,
+        "no stage from Object.entries(ACCOUNTS).forEach, and nothing uncertain in its place",
+    ),
+    (
+        "ts-config-object-entries",
+        "staging",
+        Missing,
+        "no stage from Object.entries(ACCOUNTS).forEach, and nothing uncertain in its place",
+    ),
+    (
+        "ts-dead-pipeline-file",
+        "*",
+        Pipelines,
+        "the dead lib/old-pipeline-stack.ts (imported by nothing) is predicted as a second pipeline",
+    ),
+    (
+        "ts-env-process-env",
+        "Build",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from lib/accounts.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-env-process-env",
+        "Prod",
+        Env,
+        "account from accountFor() and region from process.env are unknown, yet the stage is certain",
+    ),
+    (
+        "ts-env-process-env",
+        "Qa",
+        Env,
+        "account from process.env (via lib/accounts.ts) is unknown, yet the stage is certain",
+    ),
+    (
+        "ts-env-process-env",
+        "Source",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from lib/accounts.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-env-process-env",
+        "Staging",
+        Env,
+        "account from accountFor() (reads accounts.json) is unknown, yet the stage is certain",
+    ),
+    (
+        "ts-env-process-env",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (TOOLING_ACCOUNT/REGION imported from lib/accounts.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-helper-pipeline-from-bin",
+        "*",
+        Pipelines,
+        "the pipeline made in a private method and kept in this.pipeline is not found: no pipeline predicted",
+    ),
+    (
+        "ts-map-keys-if",
+        "Alpha",
+        Missing,
+        "no stage from Object.keys(PRE_PRODUCTION).forEach, and nothing uncertain in its place",
+    ),
+    (
+        "ts-map-keys-if",
+        "Beta",
+        Missing,
+        "no stage from Object.keys(PRE_PRODUCTION).forEach, and nothing uncertain in its place",
+    ),
+    (
+        "ts-map-keys-if",
+        "Production",
+        Actions,
+        "no stage from regions.map(...) + forEach(wave.addStage): the wave shows only its Canary post step",
+    ),
+    (
+        "ts-pipeline-in-stage",
+        "Build",
+        Env,
+        "certain, but the pipeline env (inherited from the Tooling Stage) is not followed: account/region null",
+    ),
+    (
+        "ts-pipeline-in-stage",
+        "Prod",
+        Missing,
+        "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
+    ),
+    (
+        "ts-pipeline-in-stage",
+        "Source",
+        Env,
+        "certain, but the pipeline env (inherited from the Tooling Stage) is not followed: account/region null",
+    ),
+    (
+        "ts-pipeline-in-stage",
+        "Tooling-Beta",
+        Missing,
+        "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
+    ),
+    (
+        "ts-pipeline-in-stage",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (inherited from the Tooling Stage) is not followed: account/region null",
+    ),
+    (
+        "ts-reexports-default-namespace",
+        "Build",
+        Env,
+        "certain, but the pipeline env (Accounts.tooling / Region.Primary through `export *` in lib/index.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-reexports-default-namespace",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (Accounts.tooling / Region.Primary through `export *` in lib/index.ts) is not followed: account/region null",
+    ),
+    (
+        "ts-stack-names-deps-nested",
+        "Audit",
+        Extra,
+        "a nested Stage is predicted as `Audit` (pipeline account) instead of Staging-Audit",
+    ),
+    (
+        "ts-stack-names-deps-nested",
+        "Staging",
+        Actions,
+        "explicit stackName (staging-identity-users) and dependencies from cross-stack references not seen",
+    ),
+    (
+        "ts-stack-names-deps-nested",
+        "Staging-Audit",
+        Missing,
+        "the nested Stage's stage name Outer-Inner is not used",
+    ),
+    (
+        "ts-wave-handles-order",
+        "Beta",
+        Actions,
+        "addPre (ConfirmPermissionsBroadening) and addPost on the addStage handle are lost",
+    ),
+    (
+        "ts-wrapper-construct-existing-pipeline",
+        "Build",
+        Env,
+        "certain, but the pipeline env (given to the Stack around the wrapper Construct) is not followed: account/region null",
+    ),
+    (
+        "ts-wrapper-construct-existing-pipeline",
+        "Prod",
+        Missing,
+        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
+    ),
+    (
+        "ts-wrapper-construct-existing-pipeline",
+        "Staging",
+        Missing,
+        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
+    ),
+    (
+        "ts-wrapper-construct-existing-pipeline",
+        "UpdatePipeline",
+        Env,
+        "certain, but the pipeline env (given to the Stack around the wrapper Construct) is not followed: account/region null",
+    ),
+];
+
+/// Error-severity diagnostics `pipelens check` reports today on corpus apps whose real synth
+/// succeeds (every corpus app does): (app, code, why). Same rule: listed must occur.
+const KNOWN_CHECK_GAPS: &[(&str, &str, &str)] = &[];
+
+/// How an app's prediction compares with its synth, from best to worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Category {
+    /// Every stage certain and equal.
+    Exact,
+    /// Equal, but some stages are marked uncertain.
+    RightButUncertain,
+    /// Differs only in stages marked uncertain (honest).
+    WrongUncertain,
+    /// A certain stage differs, or a stage is silently missing.
+    WrongWhileCertain,
+}
+
+impl Category {
+    fn name(self) -> &'static str {
+        match self {
+            Category::Exact => "exact",
+            Category::RightButUncertain => "right-but-uncertain",
+            Category::WrongUncertain => "wrong-uncertain",
+            Category::WrongWhileCertain => "wrong-while-certain",
+        }
+    }
+}
+
+struct Outcome {
+    app: String,
+    category: Category,
+    /// (stage, wrong): the dishonest differences.
+    wrong: BTreeSet<(String, Wrong)>,
+    /// Every difference, honest or not, readable.
+    report: String,
+}
+
+/// A corpus app or an example: (name in KNOWN_GAPS, folder, fixture).
+fn apps() -> Vec<(String, PathBuf, PathBuf)> {
+    let repo = repo();
+    let mut out = Vec::new();
+    for name in ["payments-python", "payments-typescript"] {
+        out.push((
+            name.to_string(),
+            repo.join("examples").join(name),
+            repo.join(format!("tests/fixtures/synth/{name}.json")),
         ));
     }
-    let p = &pipelines[0];
-    assert_eq!(p["origin"], "predicted");
-    let uncertain: Vec<&Value> = p["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|s| s["certain"] != true)
-        .map(|s| &s["name"])
-        .collect();
-    let actual = as_fixture(p);
-    if actual == expected && uncertain.is_empty() {
-        return None;
-    }
-    Some(format!(
-        "{}: uncertain stages {uncertain:?}\n--- synthesized\n{}\n+++ predicted\n{}",
-        app.display(),
-        summary(&expected),
-        summary(&actual)
-    ))
-}
-
-/// One line per stage: `Name: Action(runOrder account region), …`.
-fn summary(v: &Value) -> String {
-    v["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| {
-            let acts: Vec<String> = s["actions"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|a| {
-                    format!(
-                        "{}({} {} {})",
-                        a["name"].as_str().unwrap_or("?"),
-                        a["runOrder"],
-                        a["account"].as_str().unwrap_or("null"),
-                        a["region"].as_str().unwrap_or("null")
-                    )
-                })
-                .collect();
-            format!(
-                "  {}: {}",
-                s["name"].as_str().unwrap_or("?"),
-                acts.join(", ")
-            )
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-#[test]
-fn prediction_of_both_examples_equals_their_synthesized_pipeline() {
-    let repo = repo();
-    let mut failures = Vec::new();
-    for name in ["payments-python", "payments-typescript"] {
-        let app = repo.join("examples").join(name);
-        let fixture = repo.join(format!("tests/fixtures/synth/{name}.json"));
-        failures.extend(check(&app, &fixture));
-    }
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
-}
-
-#[test]
-fn prediction_of_every_corpus_app_equals_its_synthesized_pipeline() {
-    let repo = repo();
-    let mut apps: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/corpus"))
+    let mut corpus: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/corpus"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("cdk.json").is_file())
         .collect();
-    apps.sort();
-    let python = apps.iter().filter(|a| a.join("app.py").is_file()).count();
-    let typescript = apps
-        .iter()
-        .filter(|a| a.join("bin/app.ts").is_file())
-        .count();
-    assert!(
-        python >= 4 && typescript >= 4 && apps.len() >= 10,
-        "the corpus needs 10 apps, 4 of each language: {python} Python, {typescript} TypeScript"
-    );
-    let mut failures = Vec::new();
-    for app in &apps {
-        let name = app.file_name().unwrap().to_string_lossy();
+    corpus.sort();
+    for app in corpus {
+        let name = app.file_name().unwrap().to_string_lossy().into_owned();
         let fixture = repo.join(format!("tests/fixtures/synth/corpus-{name}.json"));
-        failures.extend(check(app, &fixture));
+        out.push((name, app, fixture));
     }
+    out
+}
+
+fn pipelens(args: &[&str], app: &Path) -> Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(args)
+        .arg(app)
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    // `check` exits 1 when it reports an error; anything else is a crash or a usage error.
+    assert!(
+        matches!(o.status.code(), Some(0 | 1)),
+        "{args:?} {}: {:?}\n{}",
+        app.display(),
+        o.status,
+        String::from_utf8_lossy(&o.stderr)
+    );
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "{args:?} {}: {e}\n{}",
+            app.display(),
+            String::from_utf8_lossy(&o.stdout)
+        )
+    })
+}
+
+/// An action as both sides can tell it. A template cannot tell a ShellStep from a
+/// CodeBuildStep or a permissions check (all CodeBuild), so those kinds are one.
+#[derive(Clone, Debug, PartialEq)]
+struct Act {
+    name: String,
+    run_order: u64,
+    kind: String,
+    account: Option<String>,
+    region: Option<String>,
+}
+
+fn acts(stage: &Value) -> Vec<Act> {
+    stage["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| Act {
+            name: a["name"].as_str().unwrap_or("?").to_string(),
+            run_order: a["runOrder"].as_u64().unwrap_or(0),
+            kind: match a["kind"].as_str().unwrap_or("?") {
+                "shell" | "codebuild" | "confirm-permissions" => "codebuild",
+                k => k,
+            }
+            .to_string(),
+            account: a["account"].as_str().map(str::to_string),
+            region: a["region"].as_str().map(str::to_string),
+        })
+        .collect()
+}
+
+fn line(acts: &[Act]) -> String {
+    acts.iter()
+        .map(|a| {
+            format!(
+                "[{}] {} {} {}/{}",
+                a.run_order,
+                a.name,
+                a.kind,
+                a.account.as_deref().unwrap_or("?"),
+                a.region.as_deref().unwrap_or("?")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn name(stage: &Value) -> &str {
+    stage["name"].as_str().unwrap_or("?")
+}
+
+/// Longest common subsequence of stage names: the pairs (synth index, predicted index).
+fn align(synth: &[&str], predicted: &[&str]) -> Vec<(usize, usize)> {
+    let (n, m) = (synth.len(), predicted.len());
+    let mut len = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            len[i][j] = if synth[i] == predicted[j] {
+                len[i + 1][j + 1] + 1
+            } else {
+                len[i + 1][j].max(len[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut pairs) = (0, 0, Vec::new());
+    while i < n && j < m {
+        if synth[i] == predicted[j] {
+            pairs.push((i, j));
+            i += 1;
+            j += 1;
+        } else if len[i + 1][j] >= len[i][j + 1] {
+            i += 1;
+        } else {
+            j += 1;
+        }
+    }
+    pairs
+}
+
+/// Compares one app's prediction with its synthesized fixture.
+fn compare(app: &str, folder: &Path, fixture: &Path) -> Outcome {
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture).unwrap_or_else(|e| {
+            panic!("{}: {e} (run tests/synth-corpus)", fixture.display());
+        }))
+        .unwrap();
+    let synth: Vec<&Value> = expected["stages"].as_array().unwrap().iter().collect();
+    let synth_names: Vec<&str> = synth.iter().map(|s| name(s)).collect();
+    let v = pipelens(&["preview", "--format", "json"], folder);
+    let pipelines = v["pipelines"].as_array().unwrap();
+
+    let mut wrong = BTreeSet::new();
+    let mut honest = false;
+    let mut uncertain_any = false;
+    let mut report = String::new();
+    if pipelines.len() != 1 {
+        wrong.insert(("*".to_string(), Pipelines));
+        let ids: Vec<String> = pipelines
+            .iter()
+            .map(|p| format!("{} ({})", p["id"], p["file"]))
+            .collect();
+        let _ = writeln!(
+            report,
+            "  {} pipelines predicted, the synth has 1: {}",
+            pipelines.len(),
+            ids.join(", ")
+        );
+    }
+    if pipelines.is_empty() {
+        return Outcome {
+            app: app.to_string(),
+            category: Category::WrongWhileCertain,
+            wrong,
+            report,
+        };
+    }
+    // The predicted pipeline that is the synthesized one: the most stage names in common,
+    // then the fewest other stages, then the first.
+    let mut chosen: Option<&Value> = None;
+    let mut best = None;
+    for p in pipelines {
+        let names: Vec<&str> = p["stages"].as_array().unwrap().iter().map(name).collect();
+        let key = (align(&synth_names, &names).len(), usize::MAX - names.len());
+        if best.is_none_or(|b| key > b) {
+            best = Some(key);
+            chosen = Some(p);
+        }
+    }
+    let predicted: Vec<&Value> = chosen
+        .map(|p| p["stages"].as_array().unwrap().iter().collect())
+        .unwrap_or_default();
+    let predicted_names: Vec<&str> = predicted.iter().map(|s| name(s)).collect();
+    let pairs = align(&synth_names, &predicted_names);
+
+    // Walk the pairs and the gaps between them.
+    let (mut i, mut j) = (0, 0);
+    for &(pi, pj) in pairs
+        .iter()
+        .chain(std::iter::once(&(synth.len(), predicted.len())))
+    {
+        let missing = &synth[i..pi];
+        let extra = &predicted[j..pj];
+        let stand_in = extra.iter().any(|s| s["certain"] != true);
+        for s in extra {
+            let _ = writeln!(
+                report,
+                "  stage {} predicted ({}), not in the synth here: {}",
+                name(s),
+                if s["certain"] == true {
+                    "certain"
+                } else {
+                    "uncertain"
+                },
+                line(&acts(s))
+            );
+            if s["certain"] == true {
+                wrong.insert((name(s).to_string(), Extra));
+            } else {
+                uncertain_any = true;
+                honest = true;
+            }
+        }
+        for s in missing {
+            let _ = writeln!(
+                report,
+                "  stage {} not predicted{}: synth {}",
+                name(s),
+                if stand_in {
+                    " (an uncertain stage stands in)"
+                } else {
+                    ""
+                },
+                line(&acts(s))
+            );
+            if stand_in {
+                honest = true;
+            } else {
+                wrong.insert((name(s).to_string(), Missing));
+            }
+        }
+        if pi == synth.len() {
+            break;
+        }
+        let (s, p) = (synth[pi], predicted[pj]);
+        let certain = p["certain"] == true;
+        uncertain_any |= !certain;
+        let (want, got) = (acts(s), acts(p));
+        let shape = |a: &[Act]| -> Vec<(String, u64, String)> {
+            a.iter()
+                .map(|a| (a.name.clone(), a.run_order, a.kind.clone()))
+                .collect()
+        };
+        let actions_differ = shape(&want) != shape(&got);
+        let env_differs = want.iter().any(|w| {
+            got.iter()
+                .find(|g| g.name == w.name)
+                .is_some_and(|g| (&g.account, &g.region) != (&w.account, &w.region))
+        });
+        if actions_differ || env_differs {
+            let _ = writeln!(
+                report,
+                "  stage {} ({}) differs in {}:\n      synth     {}\n      predicted {}",
+                name(s),
+                if certain { "certain" } else { "uncertain" },
+                match (actions_differ, env_differs) {
+                    (true, true) => "actions and env",
+                    (true, false) => "actions",
+                    _ => "env",
+                },
+                line(&want),
+                line(&got)
+            );
+            if certain {
+                if actions_differ {
+                    wrong.insert((name(s).to_string(), Actions));
+                }
+                if env_differs {
+                    wrong.insert((name(s).to_string(), Env));
+                }
+            } else {
+                honest = true;
+            }
+        }
+        i = pi + 1;
+        j = pj + 1;
+    }
+    let category = if !wrong.is_empty() {
+        Category::WrongWhileCertain
+    } else if honest {
+        Category::WrongUncertain
+    } else if uncertain_any {
+        Category::RightButUncertain
+    } else {
+        Category::Exact
+    };
+    Outcome {
+        app: app.to_string(),
+        category,
+        wrong,
+        report,
+    }
+}
+
+/// Compares what occurs with what a known-gaps list says, both as sorted keys; the failures.
+fn against_known<K: Ord + Clone + std::fmt::Debug>(
+    occurring: &BTreeSet<K>,
+    known: &BTreeSet<K>,
+    what: &str,
+) -> Vec<String> {
+    let mut failures = Vec::new();
+    for k in occurring.difference(known) {
+        failures.push(format!("{what} not in the known-gaps list: {k:?}"));
+    }
+    for k in known.difference(occurring) {
+        failures.push(format!(
+            "{what} listed as a known gap no longer occurs (delete the entry): {k:?}"
+        ));
+    }
+    failures
+}
+
+#[test]
+fn the_corpus_is_big_enough_and_covers_each_language() {
+    let all = apps();
+    let corpus: Vec<_> = all
+        .iter()
+        .filter(|(n, ..)| !n.starts_with("payments-"))
+        .collect();
+    let count = |f: &dyn Fn(&Path) -> bool| corpus.iter().filter(|(_, p, _)| f(p)).count();
+    let python = count(&|p| p.join("app.py").is_file());
+    let typescript = count(&|p| p.join("bin/app.ts").is_file());
+    let javascript = count(&|p| p.join("bin/app.js").is_file());
+    assert!(
+        corpus.len() >= 30 && python >= 12 && typescript >= 12 && javascript >= 3,
+        "the corpus needs 30 apps (12 Python, 12 TypeScript, 3 JavaScript): {} apps, {python} \
+         Python, {typescript} TypeScript, {javascript} JavaScript",
+        corpus.len()
+    );
+    assert_eq!(
+        python + typescript + javascript,
+        corpus.len(),
+        "an app with none of app.py, bin/app.ts, bin/app.js"
+    );
+    for (name, _, fixture) in &corpus {
+        assert!(
+            fixture.is_file(),
+            "{name}: no synth fixture {} (run tests/synth-corpus)",
+            fixture.display()
+        );
+    }
+}
+
+/// (a) no stage marked certain differs from the real synth, (b) every app's stages are exact
+/// or honestly uncertain (none silently missing), except the listed `KNOWN_GAPS`.
+#[test]
+fn no_predicted_stage_is_wrong_while_certain() {
+    let mut occurring = BTreeSet::new();
+    let mut summary = String::new();
+    let mut counts = std::collections::BTreeMap::new();
+    for (app, folder, fixture) in apps() {
+        let o = compare(&app, &folder, &fixture);
+        *counts.entry(o.category).or_insert(0) += 1;
+        let _ = writeln!(summary, "{}: {}", o.app, o.category.name());
+        summary.push_str(&o.report);
+        for (stage, wrong) in o.wrong {
+            occurring.insert((o.app.clone(), stage, wrong));
+        }
+    }
+    let counts: Vec<String> = counts
+        .iter()
+        .map(|(c, n)| format!("{} {n}", c.name()))
+        .collect();
+    eprintln!("{summary}\n{}", counts.join(", "));
+    let known: BTreeSet<(String, String, Wrong)> = KNOWN_GAPS
+        .iter()
+        .map(|(a, s, w, _)| (a.to_string(), s.to_string(), *w))
+        .collect();
+    assert_eq!(
+        known.len(),
+        KNOWN_GAPS.len(),
+        "a KNOWN_GAPS entry is listed twice"
+    );
+    let failures = against_known(&occurring, &known, "difference");
     assert!(
         failures.is_empty(),
-        "{} of {} apps differ:\n\n{}",
-        failures.len(),
-        apps.len(),
-        failures.join("\n\n")
+        "{}\n\n{summary}\n{}",
+        failures.join("\n"),
+        counts.join(", ")
+    );
+}
+
+/// (c) `pipelens check` reports no error-severity diagnostic on an app whose real synth
+/// succeeds (every corpus app and example does: tests/synth-corpus), except the listed ones.
+#[test]
+fn check_reports_no_error_on_an_app_that_synthesizes() {
+    let mut occurring = BTreeSet::new();
+    let mut messages = Vec::new();
+    for (app, folder, _) in apps() {
+        let v = pipelens(&["check", "--offline", "--format", "json"], &folder);
+        for d in v["diagnostics"].as_array().unwrap() {
+            if d["severity"] == "error" {
+                let code = d["code"].as_str().unwrap_or("?").to_string();
+                messages.push(format!(
+                    "{app}: {code} at {}:{}: {}",
+                    d["file"].as_str().unwrap_or("?"),
+                    d["line"],
+                    d["message"].as_str().unwrap_or("")
+                ));
+                occurring.insert((app.clone(), code));
+            }
+        }
+    }
+    let known: BTreeSet<(String, String)> = KNOWN_CHECK_GAPS
+        .iter()
+        .map(|(a, c, _)| (a.to_string(), c.to_string()))
+        .collect();
+    let failures = against_known(&occurring, &known, "error diagnostic");
+    assert!(
+        failures.is_empty(),
+        "{}\n\n{}",
+        failures.join("\n"),
+        messages.join("\n")
+    );
+}
+
+/// The comparison itself can fail: a certain stage with another action order, a wrong
+/// account, a silently missing stage, an extra pipeline are each caught; an uncertain stage
+/// standing in for a real one is honest.
+#[test]
+fn the_comparison_catches_each_kind_of_wrong() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path().join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::write(app.join("cdk.json"), r#"{ "app": "python3 app.py" }"#).unwrap();
+    std::fs::write(
+        app.join("app.py"),
+        r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from somewhere_else import ServiceStage
+
+
+class Svc(cdk.Stack):
+    pass
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Svc(self, "Svc")
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("o/r", "main"),
+            commands=["cdk synth"]))
+        pipeline.add_stage(AppStage(self, "Beta", env=cdk.Environment(account="999999999999", region="us-east-1")))
+        pipeline.add_stage(ServiceStage(self, "Gamma"))
+
+
+app = cdk.App()
+PipelineStack(app, "P", env=cdk.Environment(account="999999999999", region="us-east-1"))
+app.synth()
+"#,
+    )
+    .unwrap();
+    let v = pipelens(&["preview", "--format", "json"], &app);
+    let predicted = v["pipelines"][0]["stages"].clone();
+    let fixture = dir.path().join("fixture.json");
+    let write = |stages: &Value| {
+        std::fs::write(
+            &fixture,
+            serde_json::json!({ "stages": stages }).to_string(),
+        )
+        .unwrap()
+    };
+    let stages = predicted.as_array().unwrap();
+    let beta = stages.iter().position(|s| s["name"] == "Beta").unwrap();
+    let gamma = stages.iter().position(|s| s["name"] == "Gamma").unwrap();
+    assert_eq!(stages[beta]["certain"], true, "{predicted:#}");
+    assert_eq!(stages[gamma]["certain"], false, "{predicted:#}");
+
+    // The prediction itself: Gamma is uncertain (its class cannot be read), the rest exact.
+    write(&predicted);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.category, Category::RightButUncertain, "{}", o.report);
+
+    // Beta's two actions swapped within the stage: actions differ while certain.
+    let mut swapped = predicted.clone();
+    swapped[beta]["actions"].as_array_mut().unwrap().reverse();
+    write(&swapped);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.category, Category::WrongWhileCertain, "{}", o.report);
+    assert!(
+        o.wrong.contains(&("Beta".to_string(), Actions)),
+        "{:?}",
+        o.wrong
+    );
+
+    // Beta really deploys to another account.
+    let mut account = predicted.clone();
+    for a in account[beta]["actions"].as_array_mut().unwrap() {
+        a["account"] = "111111111111".into();
+    }
+    write(&account);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.wrong, BTreeSet::from([("Beta".to_string(), Env)]));
+
+    // The synth has an Assets stage the prediction lacks, before Beta: silently missing.
+    let mut assets = predicted.clone();
+    assets.as_array_mut().unwrap().insert(
+        beta,
+        serde_json::json!({ "name": "Assets", "actions": [
+            { "name": "Fn_Code", "runOrder": 1, "kind": "assets",
+              "account": "999999999999", "region": "us-east-1" }] }),
+    );
+    write(&assets);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.wrong, BTreeSet::from([("Assets".to_string(), Missing)]));
+
+    // Gamma's real stage differs (other actions): honest, it is marked uncertain.
+    let mut gamma_differs = predicted.clone();
+    gamma_differs[gamma]["actions"] = serde_json::json!([
+        { "name": "Api.Prepare", "runOrder": 1, "kind": "prepare", "account": null, "region": null }
+    ]);
+    write(&gamma_differs);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.category, Category::WrongUncertain, "{}", o.report);
+    assert!(o.wrong.is_empty());
+
+    // A stage the synth lacks while the prediction is sure of it.
+    let mut fewer = predicted.clone();
+    fewer.as_array_mut().unwrap().remove(beta);
+    write(&fewer);
+    let o = compare("t", &app, &fixture);
+    assert_eq!(o.wrong, BTreeSet::from([("Beta".to_string(), Extra)]));
+
+    // The known-gaps bookkeeping: unlisted and stale entries both fail.
+    let occurring = BTreeSet::from([1, 2]);
+    assert!(against_known(&occurring, &BTreeSet::from([1, 2]), "x").is_empty());
+    assert_eq!(
+        against_known(&occurring, &BTreeSet::from([1]), "x").len(),
+        1
+    );
+    assert_eq!(
+        against_known(&occurring, &BTreeSet::from([1, 2, 3]), "x").len(),
+        1
     );
 }
 
@@ -164,7 +1156,7 @@ class PipelineStack(cdk.Stack):
 "#,
     )
     .unwrap();
-    let v = preview(&file);
+    let v = pipelens(&["preview", "--format", "json"], &file);
     let stages: Vec<(String, bool)> = v["pipelines"][0]["stages"]
         .as_array()
         .unwrap()

@@ -88,9 +88,11 @@ fn a_synth_past_the_timeout_is_stopped_with_its_whole_process_tree() {
         err.contains("did not finish within 2 s (`synth.timeoutSeconds`)"),
         "{err}"
     );
-    assert!(took < Duration::from_secs(8), "took {took:?}");
+    // Stopped at its 2 s bound, not at the script's own end (an hour): the margin is for a
+    // busy machine, not a measure of speed.
+    assert!(took < Duration::from_secs(60), "took {took:?}");
     assert!(
-        gone(&m, Duration::from_secs(2)),
+        gone(&m, Duration::from_secs(10)),
         "orphans left: {:?}",
         processes_with(&m)
     );
@@ -110,10 +112,7 @@ fn hang_settings(script: &Path, marker: &str) -> Settings {
 async fn until_running(marker: &str) {
     let start = Instant::now();
     while processes_with(marker).is_empty() {
-        assert!(
-            start.elapsed() < Duration::from_secs(10),
-            "{marker} never started"
-        );
+        assert!(start.elapsed() < common::HANG, "{marker} never started");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
 }
@@ -131,7 +130,15 @@ async fn a_newer_synth_cancels_the_running_one_and_kills_its_group() {
             root.clone(),
             hang_settings(&script, &m1),
         );
-        tokio::spawn(async move { s.synth(&root, &settings, |_| {}).await })
+        tokio::spawn(async move {
+            s.synth(
+                &root,
+                &settings,
+                |_| {},
+                pipelens::trust::Trusted::by_user(),
+            )
+            .await
+        })
     };
     until_running(&m1).await;
 
@@ -141,7 +148,15 @@ async fn a_newer_synth_cancels_the_running_one_and_kills_its_group() {
             root.clone(),
             hang_settings(&script, &m2),
         );
-        tokio::spawn(async move { s.synth(&root, &settings, |_| {}).await })
+        tokio::spawn(async move {
+            s.synth(
+                &root,
+                &settings,
+                |_| {},
+                pipelens::trust::Trusted::by_user(),
+            )
+            .await
+        })
     };
     let r1 = tokio::time::timeout(Duration::from_secs(10), first)
         .await
@@ -149,7 +164,7 @@ async fn a_newer_synth_cancels_the_running_one_and_kills_its_group() {
         .unwrap();
     assert!(matches!(r1, Err(SynthError::Cancelled)), "{r1:?}");
     assert!(
-        gone(&m1, Duration::from_secs(2)),
+        gone(&m1, Duration::from_secs(10)),
         "first synth's processes left"
     );
 
@@ -158,7 +173,7 @@ async fn a_newer_synth_cancels_the_running_one_and_kills_its_group() {
     second.abort();
     let _ = second.await;
     assert!(
-        gone(&m2, Duration::from_secs(2)),
+        gone(&m2, Duration::from_secs(10)),
         "second synth's processes left"
     );
 }
@@ -207,6 +222,84 @@ fn a_custom_synth_command_writing_to_cdk_outdir_is_read() {
     assert_eq!(p["stages"][0]["actions"][0]["kind"], "source");
     // The user's own cdk.out is never written.
     assert!(!dir.path().join("cdk.out").exists());
+}
+
+/// `preview --synth` of a synth that hangs, stopped by `sig`: the synth's whole process group
+/// (its own, which a signal to pipelens never reaches) is gone, and pipelens exits 128 + sig.
+fn a_signal_to_preview_synth_stops_the_synth(sig: libc::c_int) {
+    let (dir, script) = app_with_script("hang.sh", HANG);
+    let m = marker();
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        format!(
+            "[synth]\ncommand = [{:?}, {m:?}]\ntimeoutSeconds = 600\n",
+            script.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(["preview", "--synth"])
+        .arg(dir.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while processes_with(&m).is_empty() {
+        assert!(start.elapsed() < common::HANG, "the synth never started");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // SAFETY: a signal to our own child.
+    unsafe { libc::kill(child.id() as libc::pid_t, sig) };
+    let status = child.wait().unwrap();
+    let left = gone(&m, Duration::from_secs(10));
+    let orphans = processes_with(&m);
+    for pid in &orphans {
+        // SAFETY: ours; do not leave them to the machine.
+        unsafe { libc::kill(*pid as libc::pid_t, libc::SIGKILL) };
+    }
+    assert!(left, "signal {sig}: synth processes left: {orphans:?}");
+    assert_eq!(status.code(), Some(128 + sig), "signal {sig}: {status:?}");
+}
+
+#[test]
+fn ctrl_c_sigterm_and_sighup_to_preview_synth_stop_the_synth() {
+    for sig in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
+        a_signal_to_preview_synth_stops_the_synth(sig);
+    }
+}
+
+#[test]
+fn a_synth_that_exits_while_a_background_child_holds_its_output_is_done_at_once() {
+    // cdk exits 0 with its assembly written, leaving a child that keeps stdout open.
+    let manifest = json!({"version": "36.0.0", "artifacts": {}});
+    let m = marker();
+    let body = format!(
+        "#!/bin/sh\ncat > \"$CDK_OUTDIR/manifest.json\" <<'EOF'\n{manifest}\nEOF\n\
+         sleep \"$1\" &\nexit 0\n"
+    );
+    let (dir, script) = app_with_script("synth.sh", &body);
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        format!(
+            "[synth]\ncommand = [{:?}, {m:?}]\ntimeoutSeconds = 30\n",
+            script.to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let start = Instant::now();
+    let o = pipelens(&["preview", "--synth", "--format", "json"], dir.path(), &[]);
+    let took = start.elapsed();
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        took < Duration::from_secs(25),
+        "took {took:?}: waited for the background child"
+    );
+    assert!(
+        gone(&m, Duration::from_secs(10)),
+        "the background child was left running: {:?}",
+        processes_with(&m)
+    );
 }
 
 // ---- With the real CDK -------------------------------------------------------------------
@@ -304,6 +397,7 @@ fn both_examples_synthesize_to_their_fixtures_with_no_difference() {
                 .unwrap(),
         )
         .unwrap();
+        // Both in the template's order (CDK's own), action by action.
         assert_eq!(as_fixture(p), fixture, "{name}");
         // The text format says so too.
         let o = run_cdk(&["preview", "--synth"], &app, dir.path());

@@ -1,7 +1,9 @@
 // Drives code-server (real VS Code in chromium) with the pipelens extension installed and checks
 // what a user sees: the status bar, diagnostics in the Problems panel, completion and hover, the
-// pipeline graph. Started by tests/vscode/run, which passes everything in environment variables.
-// Prints one line per test and "N passed, M failed"; exits 1 when a test failed.
+// pipeline graph; then, in a second code-server with workspace trust on, that a folder whose
+// pipelens.toml names a program opens in Restricted Mode and runs nothing (lens, palette, save)
+// until the user trusts it. Started by tests/vscode/run, which passes everything in environment
+// variables. Prints one line per test and "N passed, M failed"; exits 1 when a test failed.
 "use strict";
 
 const fs = require("node:fs");
@@ -12,6 +14,12 @@ const URL = process.env.PIPELENS_E2E_URL;
 const ARTIFACTS = process.env.PIPELENS_E2E_ARTIFACTS;
 const PY_APP = process.env.PIPELENS_E2E_PYTHON;
 const TS_APP = process.env.PIPELENS_E2E_TYPESCRIPT;
+const RESTRICTED_URL = process.env.PIPELENS_E2E_RESTRICTED_URL;
+const UNTRUSTED_APP = process.env.PIPELENS_E2E_UNTRUSTED_PYTHON;
+/** The file the untrusted app's synth.command (`touch`) makes: it exists once that program ran. */
+const MARKER = process.env.PIPELENS_E2E_MARKER;
+/** The server's lens in place of "▶ Synthesize" while the workspace is untrusted. */
+const UNTRUSTED_LENS = "synth is off in an untrusted workspace";
 const SLOW = 90_000; // first start: code-server loads the workbench, the server indexes the app
 
 const results = [];
@@ -59,8 +67,8 @@ function position(file, needle, offset = 0, after = "") {
   throw new Error(`${needle} not in ${file}`);
 }
 
-async function openWorkspace(page, folder) {
-  await page.goto(`${URL}/?folder=${encodeURIComponent(folder)}`);
+async function openWorkspace(page, folder, url = URL) {
+  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
   await page.locator(".monaco-workbench").waitFor({ timeout: SLOW });
   await page.locator(".statusbar").waitFor({ timeout: SLOW });
 }
@@ -78,13 +86,51 @@ async function openFile(page, relative) {
   await page.locator(".monaco-editor .view-lines").first().waitFor();
 }
 
+/**
+ * Moves the cursor with Go to Line: Enter once the picker offers that line, then the status bar's
+ * "Ln, Col" must show it, so a test never types somewhere else.
+ */
 async function goTo(page, { line, column }) {
   await page.keyboard.press("Control+G");
   const input = page.locator(".quick-input-widget input");
   await input.waitFor();
   await input.fill(`:${line}:${column}`);
+  await page
+    .locator(".quick-input-list .monaco-list-row", { hasText: new RegExp(`line ${line}\\b.*column ${column}\\b`) })
+    .first()
+    .waitFor();
   await page.keyboard.press("Enter");
-  await page.waitForTimeout(200);
+  await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+  const want = `Ln ${line}, Col ${column}`;
+  await eventually(`"${want}" in the status bar`, async () => (await statusBarText(page)).includes(want), 5_000);
+}
+
+/**
+ * Shows the hover at the cursor (Ctrl+K Ctrl+I) and answers the text of the part that contains
+ * `hasText`. On a busy machine the hover once did not come within 20 s: the chord is pressed
+ * again, three times at most.
+ */
+async function showHover(page, hasText) {
+  const hover = page.locator(".monaco-hover-content", { hasText });
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("Control+K");
+    await page.keyboard.press("Control+I");
+    try {
+      return await hover.first().innerText({ timeout: 10_000 });
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await page.keyboard.press("Escape");
+    }
+  }
+}
+
+/**
+ * Gives the keyboard to the active editor (after a panel or a picker had it) without moving its
+ * cursor, as a click in the text would.
+ */
+async function focusEditor(page) {
+  await page.keyboard.press("Control+1"); // View: Focus First Editor Group
+  await page.locator(".monaco-editor.focused").first().waitFor();
 }
 
 async function selectRight(page, n) {
@@ -117,8 +163,20 @@ async function screenshot(page, name) {
   console.log(`   screenshot: ${file}`);
 }
 
-async function main() {
-  const context = await chromium.launchPersistentContext(process.env.PIPELENS_E2E_BROWSER_DATA, {
+/** The text of the code lenses in view (the editor renders only the lenses of visible lines). */
+async function lensText(page) {
+  const all = await page.locator(".monaco-editor .codelens-decoration").allInnerTexts();
+  return all.join("\n");
+}
+
+/** Waits `ms` and fails if the untrusted app's synth.command ran by then. */
+async function noMarkerAfter(page, ms, what) {
+  await page.waitForTimeout(ms);
+  if (fs.existsSync(MARKER)) throw new Error(`${what} ran pipelens.toml's synth.command: ${MARKER} exists`);
+}
+
+async function launch(userDataDir) {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: [
@@ -135,6 +193,11 @@ async function main() {
   });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(30_000);
+  return { context, page };
+}
+
+async function main() {
+  const { context, page } = await launch(process.env.PIPELENS_E2E_BROWSER_DATA);
 
   // --- Python -------------------------------------------------------------------------------
   const pyFile = path.join(PY_APP, "payments", "pipeline_stack.py");
@@ -147,10 +210,7 @@ async function main() {
 
   await test("python: hover on a region names it and the stages deploying there", page, async () => {
     await goTo(page, position(pyFile, "eu-west-1", 2));
-    await page.keyboard.press("Control+K");
-    await page.keyboard.press("Control+I");
-    const hover = page.locator(".monaco-hover-content", { hasText: "Europe (Ireland)" });
-    const text = await hover.first().innerText({ timeout: 20_000 });
+    const text = await showHover(page, "Europe (Ireland)");
     if (!/eu-west-1/.test(text) || !/Deployed to by: ProdEuWest1/.test(text)) throw new Error(`hover: ${text}`);
     await screenshot(page, "python-hover.png");
     await page.keyboard.press("Escape");
@@ -176,7 +236,7 @@ async function main() {
   await test("python: completion inside region=\" lists regions", page, async () => {
     // Clear the broken value: cursor between the quotes of region="".
     const at = position(pyFile, 'region="us-east-1"', 'region="'.length);
-    await page.locator(".monaco-editor .view-lines").first().click();
+    await focusEditor(page);
     await goTo(page, at);
     await selectRight(page, "us-east-7".length);
     await page.keyboard.press("Delete");
@@ -246,18 +306,15 @@ async function main() {
 
   await test("typescript: hover on a stage id describes the stage", page, async () => {
     await goTo(page, position(tsFile, "'Staging'", 2));
-    await page.keyboard.press("Control+K");
-    await page.keyboard.press("Control+I");
     // TypeScript's own hover shows too; wait for the part pipelens wrote.
-    const hover = page.locator(".monaco-hover-content", { hasText: "CodePipeline stage" });
-    const text = await hover.first().innerText({ timeout: 20_000 });
+    const text = await showHover(page, "CodePipeline stage");
     if (!/Stage\s+Staging/.test(text) || !/post: IntegrationTests/.test(text)) throw new Error(`hover: ${text}`);
     console.log(`   hover: ${text.replace(/\s+/g, " ").slice(0, 160)}`);
     await page.keyboard.press("Escape");
   });
 
   await test("typescript: Bootstrap target types the command, or shows the server's error", page, async () => {
-    await page.locator(".monaco-editor .view-lines").first().click();
+    await focusEditor(page);
     await runCommand(page, "pipelens: Bootstrap target");
     const seen = await eventually("a terminal with cdk bootstrap, or an error toast", async () => {
       const toast = page.locator(".notifications-toasts", { hasText: "Bootstrap target" });
@@ -275,10 +332,106 @@ async function main() {
   });
 
   await context.close();
+
+  await restricted();
+
   const passed = results.filter(Boolean).length;
   const failed = results.length - passed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
+}
+
+/**
+ * A second code-server with workspace trust on, a fresh browser, and a copy of the Python app
+ * whose pipelens.toml runs `touch MARKER` as its synth command, on save too.
+ */
+async function restricted() {
+  const { context, page } = await launch(process.env.PIPELENS_E2E_RESTRICTED_BROWSER_DATA);
+  const file = path.join(UNTRUSTED_APP, "payments", "pipeline_stack.py");
+  const pipelineLine = position(file, "pipelines.CodePipeline(");
+
+  await test("restricted: an unread folder opens in Restricted Mode; the server still predicts", page, async () => {
+    await openWorkspace(page, UNTRUSTED_APP, RESTRICTED_URL);
+    const banner = page.locator(".part.banner", { hasText: "Restricted Mode" });
+    await banner.waitFor({ timeout: SLOW });
+    await eventually("'Restricted Mode' in the status bar", async () =>
+      (await statusBarText(page)).includes("Restricted Mode"));
+    await openFile(page, "payments/pipeline_stack.py");
+    await eventually("'pipelens: predicted' in the status bar", async () =>
+      (await statusBarText(page)).includes("pipelens: predicted"), SLOW);
+    console.log(`   banner: ${(await banner.innerText()).split("\n")[0]}`);
+  });
+
+  await test("restricted: the synth lens says synth is off and is no link; clicking it runs nothing", page, async () => {
+    await goTo(page, pipelineLine);
+    const text = await eventually(`the lens "${UNTRUSTED_LENS}"`, async () => {
+      const t = await lensText(page);
+      return t.includes(UNTRUSTED_LENS) ? t : false;
+    }, SLOW);
+    if (/Synthesize/.test(text)) throw new Error(`a Synthesize lens in Restricted Mode: ${text}`);
+    // VS Code renders a lens with a command as a link (<a>), a display-only one as text.
+    const lens = page.locator(".monaco-editor .codelens-decoration span", { hasText: UNTRUSTED_LENS });
+    if ((await page.locator(".monaco-editor .codelens-decoration a", { hasText: UNTRUSTED_LENS }).count()) > 0)
+      throw new Error("the untrusted lens is a link");
+    console.log(`   lens: ${text.replace(/\s+/g, " ")}`);
+    await screenshot(page, "restricted-mode.png");
+    await lens.last().click();
+    await noMarkerAfter(page, 3_000, "clicking the lens");
+  });
+
+  await test("restricted: the palette's Synthesize pipeline says synth is off", page, async () => {
+    await runCommand(page, "pipelens: Synthesize pipeline");
+    const toast = page.locator(".notifications-toasts", { hasText: "off in an untrusted workspace" });
+    const text = await toast.innerText({ timeout: 20_000 });
+    console.log(`   toast: ${text.replace(/\s+/g, " ").slice(0, 200)}`);
+    await noMarkerAfter(page, 2_000, "the palette command");
+    await runCommand(page, "Notifications: Clear All Notifications");
+  });
+
+  await test("restricted: editing and saving runs nothing; diagnostics still come", page, async () => {
+    // Dev's region="us-east-1" -> "us-east-7", then Ctrl+S (pipelens.toml says synth on save).
+    await focusEditor(page);
+    await goTo(page, position(file, 'region="us-east-1"', 'region="'.length));
+    await selectRight(page, "us-east-1".length);
+    await page.keyboard.type("us-east-7", { delay: 20 });
+    await page.keyboard.press("Escape");
+    await page.keyboard.press("Control+S");
+    await eventually("the file saved", async () => fs.readFileSync(file, "utf8").includes('region="us-east-7"'));
+    await eventually("unknown-region in Problems", async () => /unknown-region/.test(await problemsText(page)));
+    // The server would start an on-save synth half a second after the save.
+    await noMarkerAfter(page, 5_000, "saving");
+  });
+
+  await test("restricted: trusting the folder turns the lens into ▶ Synthesize", page, async () => {
+    await runCommand(page, "Workspaces: Manage Workspace Trust");
+    const trustEditor = page.locator(".workspace-trust-editor");
+    await trustEditor.locator(".monaco-button", { hasText: /^Trust$/ }).click();
+    await trustEditor.getByText("You trust this folder").waitFor();
+    await page.locator('.monaco-modal-editor-block .action-label[aria-label^="Close Modal Editor"]').click();
+    await trustEditor.waitFor({ state: "hidden" });
+    await eventually("no Restricted Mode in the status bar", async () =>
+      !(await statusBarText(page)).includes("Restricted Mode"));
+    await focusEditor(page);
+    await goTo(page, pipelineLine);
+    const link = page.locator(".monaco-editor .codelens-decoration a", { hasText: "▶ Synthesize" });
+    await link.waitFor({ timeout: SLOW });
+    if ((await lensText(page)).includes(UNTRUSTED_LENS)) throw new Error(`still: ${await lensText(page)}`);
+    if (fs.existsSync(MARKER)) throw new Error(`granting trust alone ran synth.command: ${MARKER} exists`);
+    await screenshot(page, "trusted-lens.png");
+  });
+
+  await test("restricted, then trusted: clicking ▶ Synthesize runs pipelens.toml's synth.command", page, async () => {
+    if (fs.existsSync(MARKER)) throw new Error(`${MARKER} exists before the click`);
+    await page.locator(".monaco-editor .codelens-decoration a", { hasText: "▶ Synthesize" }).click();
+    await eventually(`${MARKER} (touched by synth.command)`, async () => fs.existsSync(MARKER), SLOW);
+    // `touch` writes no cloud assembly, so the synth itself fails, and says why.
+    const toast = page.locator(".notifications-toasts", { hasText: "cloud assembly" });
+    const text = await toast.first().innerText({ timeout: SLOW });
+    console.log(`   toast: ${text.replace(/\s+/g, " ").slice(0, 200)}`);
+    await screenshot(page, "trusted-synth.png");
+  });
+
+  await context.close();
 }
 
 main().catch((e) => {

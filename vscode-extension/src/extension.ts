@@ -20,7 +20,7 @@ import { appRoot, LANGUAGES } from "./app";
 import { bootstrapChoices, commandLine } from "./bootstrap";
 import { GraphAnswer, renderError, renderGraph } from "./graph";
 import { findServer } from "./serverPath";
-import { serverSettings } from "./settings";
+import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION } from "./settings";
 import { PipelineState, statusText } from "./status";
 
 const SECTION = "pipelens";
@@ -35,9 +35,17 @@ let synthState: PipelineState | undefined;
 let graph: GraphPanel | undefined;
 let extensionPath = "";
 
-function currentSettings() {
+/** The keys this extension contributes under `pipelens.`, without the prefix. */
+let settingKeys: string[] = [];
+
+/** The `pipelens` settings the user set (no defaults: those would hide `pipelens.toml`). */
+function explicitSettings() {
   const section = vscode.workspace.getConfiguration(SECTION);
-  return serverSettings(JSON.parse(JSON.stringify(section)), vscode.workspace.isTrusted);
+  return explicitSection(settingKeys, (key) => section.inspect(key));
+}
+
+function currentSettings() {
+  return serverSettings(explicitSettings(), vscode.workspace.isTrusted);
 }
 
 function isPipelensDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -80,7 +88,7 @@ async function startClient(): Promise<void> {
     documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: () => currentSettings(),
+    initializationOptions: () => initializationOptions(explicitSettings(), vscode.workspace.isTrusted),
     middleware: {
       // A document's first analysis ends with its diagnostics: the outline is ready then.
       handleDiagnostics: (uri, diagnostics, next) => {
@@ -349,6 +357,10 @@ async function workspaceHasCdkApp(): Promise<boolean> {
 
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   extensionPath = context.extensionPath;
+  const properties = context.extension.packageJSON?.contributes?.configuration?.properties ?? {};
+  settingKeys = Object.keys(properties)
+    .filter((k) => k.startsWith(`${SECTION}.`))
+    .map((k) => k.slice(SECTION.length + 1));
   output = vscode.window.createOutputChannel("pipelens");
   statusItem = vscode.window.createStatusBarItem("pipelens.status", vscode.StatusBarAlignment.Left, 10);
   statusItem.name = "pipelens";
@@ -368,7 +380,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       if (e.affectsConfiguration("pipelens.server.path")) void restartClient();
       else if (e.affectsConfiguration(SECTION)) pushSettings();
     }),
-    vscode.workspace.onDidGrantWorkspaceTrust(() => pushSettings()),
+    vscode.workspace.onDidGrantWorkspaceTrust(() => {
+      // The server enforces trust itself: tell it, then send the settings trust unlocks.
+      if (client?.isRunning()) void client.sendNotification(TRUST_NOTIFICATION, { trusted: true });
+      pushSettings();
+      graph?.refresh();
+    }),
     vscode.window.onDidChangeActiveTextEditor(() => {
       synthState = undefined;
       void updateStatus();

@@ -1,7 +1,10 @@
-// The `pipelens` settings section as the server gets it. VS Code hands the extension every
-// contributed key, including the ones only the client reads and `null`s for unset values; the
-// server reports unknown keys and wrong types, so they are taken out here. In an untrusted
-// workspace nothing may run a process: synth on save is forced off.
+// The `pipelens` settings section as the server gets it: only what the user set (the server
+// puts these over `pipelens.toml`, so a default sent for an unset key would hide the file's
+// value), without the keys only the client reads and without `null`s; the server reports
+// unknown keys and wrong types, so they are taken out here. In an untrusted
+// workspace nothing may run a process: synth on save is forced off. The server enforces trust
+// itself (it starts untrusted); `initializationOptions` tells it whether VS Code trusts the
+// workspace, and `TRUST_NOTIFICATION` when the user grants trust later.
 
 /** Keys under `pipelens.` that only the client reads (the server never sees them). */
 export const CLIENT_ONLY_KEYS = ["server.path", "trace.server"];
@@ -47,6 +50,43 @@ function removePath(obj: { [key: string]: Json }, dotted: string): void {
   }
 }
 
+/** What `WorkspaceConfiguration.inspect` reports of one setting: the parts a user sets. */
+export interface Inspected {
+  globalValue?: unknown;
+  workspaceValue?: unknown;
+  workspaceFolderValue?: unknown;
+}
+
+/**
+ * The section made of the values set in user, workspace or folder settings (a folder's value
+ * over the workspace's over the user's; an object is merged key by key, as VS Code does), nested
+ * at the dots of `keys`. Defaults are left out, so `pipelens.toml` decides what nobody set.
+ */
+export function explicitSection(
+  keys: readonly string[],
+  inspect: (key: string) => Inspected | undefined,
+): { [key: string]: Json } {
+  const out: { [key: string]: Json } = {};
+  for (const key of keys) {
+    const i = inspect(key);
+    if (!i) continue;
+    let value: Json | undefined;
+    for (const v of [i.globalValue, i.workspaceValue, i.workspaceFolderValue].map(clean)) {
+      if (v === undefined) continue;
+      value = isObject(value) && isObject(v) ? { ...value, ...v } : v;
+    }
+    if (value === undefined) continue;
+    const parts = key.split(".");
+    let at = out;
+    for (const p of parts.slice(0, -1)) {
+      if (!isObject(at[p])) at[p] = {};
+      at = at[p] as { [key: string]: Json };
+    }
+    at[parts[parts.length - 1]] = value;
+  }
+  return out;
+}
+
 /**
  * The settings object sent as `initializationOptions`, in `workspace/didChangeConfiguration` and
  * as the answer to `workspace/configuration` for the `pipelens` section.
@@ -62,4 +102,18 @@ export function serverSettings(section: unknown, trusted: boolean): { [key: stri
     out.synth = synth;
   }
   return out;
+}
+
+/** The server's notification for a change of workspace trust: `{ trusted: boolean }`. */
+export const TRUST_NOTIFICATION = "pipelens/didChangeTrust";
+
+/**
+ * The server's `initializationOptions`: whether the workspace is trusted (the server runs no
+ * process and calls no AWS API until it is told so), and the `pipelens` settings.
+ */
+export function initializationOptions(
+  section: unknown,
+  trusted: boolean,
+): { trusted: boolean; pipelens: { [key: string]: Json } } {
+  return { trusted, pipelens: serverSettings(section, trusted) };
 }

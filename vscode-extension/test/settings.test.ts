@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 
-import { serverSettings } from "../src/settings";
+import { explicitSection, Inspected, initializationOptions, serverSettings } from "../src/settings";
 
 const section = {
   server: { path: "/opt/pipelens" },
@@ -26,4 +26,35 @@ test("an untrusted workspace never synthesizes", () => {
   const s = serverSettings(section, false);
   assert.deepEqual(s.synth, { onSave: false, timeoutSeconds: 60 });
   assert.deepEqual(serverSettings(undefined, false), { synth: { onSave: false } });
+});
+
+test("the server is told whether the workspace is trusted, next to its settings", () => {
+  const untrusted = initializationOptions(section, false);
+  assert.equal(untrusted.trusted, false);
+  assert.deepEqual(untrusted.pipelens, serverSettings(section, false));
+  const trusted = initializationOptions(section, true);
+  assert.equal(trusted.trusted, true);
+  assert.deepEqual(trusted.pipelens.synth, { onSave: true, command: "make synth", timeoutSeconds: 60 });
+});
+
+test("only values someone set are sent: a default would hide pipelens.toml", () => {
+  const seen: Record<string, Inspected & { defaultValue?: unknown }> = {
+    "synth.command": { defaultValue: "" },
+    "synth.onSave": { defaultValue: false, globalValue: true },
+    "synth.timeoutSeconds": { defaultValue: 300, globalValue: 60, workspaceValue: 120 },
+    "aws.profile": { globalValue: "dev", workspaceValue: "ci", workspaceFolderValue: "prod" },
+    accounts: { defaultValue: {}, globalValue: { dev: "111111111111" }, workspaceValue: { prod: "333333333333" } },
+    queryPath: { defaultValue: [], workspaceValue: [] },
+    changeBase: { globalValue: null },
+  };
+  const section = explicitSection([...Object.keys(seen), "bootstrap.check"], (k) => seen[k]);
+  assert.deepEqual(section, {
+    synth: { onSave: true, timeoutSeconds: 120 },
+    aws: { profile: "prod" },
+    accounts: { dev: "111111111111", prod: "333333333333" },
+    queryPath: [],
+  });
+  // Nothing set: nothing sent, so the server keeps pipelens.toml's synth.command.
+  const none = explicitSection(["synth.command", "synth.onSave"], () => ({}));
+  assert.deepEqual(initializationOptions(none, true).pipelens, {});
 });

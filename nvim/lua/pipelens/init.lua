@@ -2,14 +2,25 @@
 --- The server configuration itself is `lsp/pipelens.lua`; this module only adds to it.
 local M = {}
 
+--- Options of the plugin itself (not of the server configuration).
+---   trusted: nil (default) — a project with a `pipelens.toml` is trusted when Neovim's trust
+---            database allows that file (`vim.secure.read`, which asks once, as for 'exrc');
+---            a project without one is trusted. true / false: every project, without asking.
+M.options = { trusted = nil }
+
 --- Merges `opts` (any `vim.lsp.Config` field: cmd, settings, init_options, root_markers, …)
---- into the `pipelens` configuration and enables it.
----@param opts? vim.lsp.Config
+--- into the `pipelens` configuration and enables it. `opts.trusted` is the plugin's own
+--- option (see |pipelens-trust|), not passed to the server configuration.
+---@param opts? vim.lsp.Config|{trusted?: boolean}
 function M.setup(opts)
-  opts = opts or {}
+  opts = vim.deepcopy(opts or {})
   if vim.fn.has('nvim-0.11') == 0 then
     vim.notify('pipelens: needs Neovim 0.11 or newer', vim.log.levels.ERROR)
     return
+  end
+  if opts.trusted ~= nil then
+    M.options.trusted = opts.trusted == true
+    opts.trusted = nil
   end
   if next(opts) ~= nil then
     vim.lsp.config('pipelens', opts)
@@ -22,6 +33,33 @@ local function notify(msg, level)
   vim.notify('pipelens: ' .. msg, level or vim.log.levels.INFO)
 end
 
+--- The settings file of a project, when it has one.
+---@param root? string
+---@return string?
+local function settings_file(root)
+  if not root then
+    return nil
+  end
+  local path = vim.fs.joinpath(root, 'pipelens.toml')
+  return vim.uv.fs_stat(path) and path or nil
+end
+
+--- Whether the project at `root` is trusted: the server runs no process (synth, git) and calls
+--- no AWS API for a project that is not. See `M.options.trusted`.
+---@param root? string
+---@return boolean
+function M.trusted(root)
+  if M.options.trusted ~= nil then
+    return M.options.trusted
+  end
+  local toml = settings_file(root)
+  if toml then
+    -- nil when the user denied the file, or has not allowed its current content.
+    return vim.secure.read(toml) ~= nil
+  end
+  return true
+end
+
 --- The pipelens client attached to `bufnr`, or nil after telling the user why not.
 ---@param bufnr integer
 ---@return vim.lsp.Client?
@@ -31,6 +69,30 @@ local function client_for(bufnr)
     notify('no pipelens server is attached to this buffer', vim.log.levels.WARN)
   end
   return client
+end
+
+--- `:PipelensTrust`: trust the project of the current buffer (and its `pipelens.toml`, in
+--- Neovim's trust database), and tell its server.
+---@param bufnr? integer
+function M.trust(bufnr)
+  bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
+  local client = client_for(bufnr)
+  if not client then
+    return
+  end
+  local toml = settings_file(client.root_dir)
+  if toml then
+    -- `allow` takes a buffer (what is trusted is the content the user could see).
+    local buf = vim.fn.bufadd(toml)
+    vim.fn.bufload(buf)
+    local ok, err = vim.secure.trust({ action = 'allow', bufnr = buf })
+    if not ok then
+      notify('cannot trust ' .. toml .. ': ' .. tostring(err), vim.log.levels.ERROR)
+      return
+    end
+  end
+  client:notify('pipelens/didChangeTrust', { trusted = true })
+  notify('trusted ' .. tostring(client.root_dir) .. ': synth, git and the bootstrap check are on')
 end
 
 --- A short, readable form of an LSP error (a `lsp.ResponseError` table or a string).
@@ -209,6 +271,9 @@ function M.create_commands()
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()
   end, { desc = 'pipelens: show the CodePipeline stages of this file', force = true })
+  vim.api.nvim_create_user_command('PipelensTrust', function()
+    M.trust()
+  end, { desc = 'pipelens: trust this project (synth, git and AWS calls)', force = true })
 end
 
 return M

@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use super::cache::Cache;
 use super::{EnvKey, Observation};
+use crate::trust::Trusted;
 use crate::workspace::Settings;
 
 #[cfg(feature = "aws")]
@@ -75,6 +76,9 @@ pub struct ProbeResult {
 
 pub struct Prober {
     opts: ProbeOptions,
+    /// The probe calls AWS with the user's credentials: a prober exists only in a trusted
+    /// workspace. Held as the proof; nothing reads it.
+    _trusted: Trusted,
     #[cfg(feature = "aws")]
     cache: Cache,
     #[cfg(feature = "aws")]
@@ -91,8 +95,11 @@ impl std::fmt::Debug for Prober {
 }
 
 impl Prober {
-    pub fn new(opts: ProbeOptions) -> Prober {
+    /// A prober calls AWS with the user's credentials into the accounts the code names, so
+    /// it is made only with the proof that the workspace is trusted.
+    pub fn new(opts: ProbeOptions, trusted: Trusted) -> Prober {
         Prober {
+            _trusted: trusted,
             #[cfg(feature = "aws")]
             cache: Cache::new(opts.cache_ttl, opts.cache_path.clone()),
             #[cfg(feature = "aws")]
@@ -169,7 +176,7 @@ mod tests {
     #[test]
     fn the_probe_can_run_on_a_background_task() {
         fn spawnable<T: Send + 'static>(_: &T) {}
-        let prober = std::sync::Arc::new(Prober::new(options()));
+        let prober = std::sync::Arc::new(Prober::new(options(), Trusted::by_user()));
         let fut = async move { prober.probe(&[], false).await };
         spawnable(&fut);
     }
@@ -177,7 +184,7 @@ mod tests {
     #[cfg(not(feature = "aws"))]
     #[tokio::test]
     async fn without_the_sdk_every_env_is_unknown_and_says_why() {
-        let prober = Prober::new(options());
+        let prober = Prober::new(options(), Trusted::by_user());
         let key = |region: &str| EnvKey {
             account: "111111111111".into(),
             region: region.into(),

@@ -18,6 +18,8 @@ use crate::aws::{
     gather, qualifier_from_context, report, EnvKey, Need, Observation, ProbeOptions, Prober, Status,
 };
 use crate::model::FileModel;
+use crate::quote::{for_log, json_for_log};
+use crate::trust::Trusted;
 use crate::workspace::{self, settings::BootstrapCheck};
 
 /// A file's model with its app's qualifier and the probe settings that apply to it.
@@ -57,14 +59,14 @@ pub(super) fn probe_files(files: &[Probed], refresh: bool) -> BTreeMap<EnvKey, O
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("pipelens: cannot start the bootstrap check: {e}");
+            super::note(&format!("cannot start the bootstrap check: {e}"));
             return BTreeMap::new();
         }
     };
     let mut out = BTreeMap::new();
     runtime.block_on(async {
         for (_, (opts, keys)) in groups {
-            let prober = Prober::new(opts);
+            let prober = Prober::new(opts, Trusted::by_user());
             out.extend(prober.probe(&keys, refresh).await.observations);
         }
     });
@@ -161,16 +163,16 @@ pub fn run(args: BootstrapStatusArgs, out: &mut dyn Write) -> Result<i32> {
                     })
                 })
                 .collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({ "targets": targets }))?;
-            writeln!(out)?;
+            let doc = serde_json::to_string_pretty(&json!({ "targets": targets }))?;
+            writeln!(out, "{}", json_for_log(doc))?;
         }
         StatusFormat::Text => {
             let rows: Vec<[String; 6]> = reports
                 .iter()
                 .map(|r| {
                     [
-                        r.key.account.clone(),
-                        r.key.region.clone(),
+                        for_log(&r.key.account).into_owned(),
+                        for_log(&r.key.region).into_owned(),
                         r.status.name().to_string(),
                         r.version
                             .map(|v| v.to_string())
@@ -178,12 +180,12 @@ pub fn run(args: BootstrapStatusArgs, out: &mut dyn Write) -> Result<i32> {
                         if r.trusted_accounts.is_empty() {
                             "-".into()
                         } else {
-                            r.trusted_accounts.join(",")
+                            for_log(&r.trusted_accounts.join(",")).into_owned()
                         },
                         if r.support_region_only {
-                            format!("{} (support region)", r.needed_by.join(", "))
+                            format!("{} (support region)", for_log(&r.needed_by.join(", ")))
                         } else {
-                            r.needed_by.join(", ")
+                            for_log(&r.needed_by.join(", ")).into_owned()
                         },
                     ]
                 })
@@ -221,14 +223,15 @@ pub fn run(args: BootstrapStatusArgs, out: &mut dyn Write) -> Result<i32> {
                 if let Some(reason) = &r.reason {
                     writeln!(
                         out,
-                        "\naws://{}/{}: {}: {reason}",
-                        r.key.account,
-                        r.key.region,
-                        r.status.name()
+                        "\naws://{}/{}: {}: {}",
+                        for_log(&r.key.account),
+                        for_log(&r.key.region),
+                        r.status.name(),
+                        for_log(reason)
                     )?;
                 }
                 if let Some(fix) = &r.fix {
-                    writeln!(out, "  fix: {}", fix.join(" "))?;
+                    writeln!(out, "  fix: {}", for_log(&fix.join(" ")))?;
                 }
             }
             if reports.is_empty() {

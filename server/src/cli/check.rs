@@ -16,6 +16,7 @@ use crate::document::position::line_col_1based;
 use crate::git::NoBase;
 use crate::model::FileModel;
 use crate::rules::{Diagnostic, Severity};
+use crate::trust::Trusted;
 use crate::workspace::{self, Index};
 
 /// Source files per app root (`None`: files outside any CDK app).
@@ -30,10 +31,10 @@ fn plan(paths: &[PathBuf]) -> Result<Plan> {
         if path.is_dir() {
             let apps = workspace::find_apps(path);
             if apps.is_empty() {
-                eprintln!(
-                    "pipelens: no cdk.json in or above {}; checking its files on their own",
+                super::note(&format!(
+                    "no cdk.json in or above {}; checking its files on their own",
                     path.display()
-                );
+                ));
                 plan.entry(None)
                     .or_default()
                     .extend(workspace::source_files(path, 10_000));
@@ -72,11 +73,22 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
         noted: HashSet::new(),
     };
     let mut probed: Vec<Probed> = Vec::new();
+    // Files that could not be read: each said once, the others still checked, and the exit
+    // code tells the check was not whole (2) unless an error was found.
+    let mut unreadable = 0;
     for (root, files) in &plan {
         let index = index_for(root.as_deref());
         let qualifier = crate::aws::qualifier_from_context(index.context_map());
         for file in files {
-            let (found_here, model) = check_file(file, &index, &mut texts, &mut git)?;
+            let text = match read_text(file) {
+                Ok(t) => t,
+                Err(e) => {
+                    super::note(&format!("{e:#}; not checked"));
+                    unreadable += 1;
+                    continue;
+                }
+            };
+            let (found_here, model) = check_file(file, text, &index, &mut texts, &mut git)?;
             found.extend(found_here);
             pipelines += model.pipelines.len();
             files_checked += 1;
@@ -137,7 +149,13 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
         super::CheckFormat::Github => render::github(out, &reported, &summary)?,
     }
     let errors = reported.iter().any(|r| r.severity == Severity::Error);
-    Ok(if errors { EXIT_FOUND_ERRORS } else { EXIT_OK })
+    Ok(if errors {
+        EXIT_FOUND_ERRORS
+    } else if unreadable > 0 {
+        super::EXIT_USAGE
+    } else {
+        EXIT_OK
+    })
 }
 
 /// The `source-synth-change` rule runs only when asked: `--base REV`, else `changeBase` from
@@ -162,7 +180,15 @@ impl GitRule {
         let Some(rev) = self.explicit.clone().or(configured.map(str::to_string)) else {
             return Ok(Vec::new());
         };
-        let note = match source_synth_diagnostics(file, text, plugin, index, extra, Some(&rev)) {
+        let note = match source_synth_diagnostics(
+            file,
+            text,
+            plugin,
+            index,
+            extra,
+            Some(&rev),
+            Trusted::by_user(),
+        ) {
             Ok(c) => match c.skipped {
                 None => return Ok(c.diagnostics),
                 // A mistyped `--base` is a usage error; a base missing from a shallow clone
@@ -178,10 +204,10 @@ impl GitRule {
             Err(e) => e.to_string(),
         };
         if self.noted.insert(note.clone()) {
-            eprintln!(
-                "pipelens: source-synth-change skipped for {}: {note}",
+            super::note(&format!(
+                "source-synth-change skipped for {}: {note}",
                 file.display()
-            );
+            ));
         }
         Ok(Vec::new())
     }
@@ -190,12 +216,12 @@ impl GitRule {
 /// Analyses one file; returns its diagnostics (with the file each points into) and its model. Keeps the text of every file a diagnostic points into.
 fn check_file(
     file: &Path,
+    text: String,
     index: &Index,
     texts: &mut BTreeMap<PathBuf, String>,
     git: &mut GitRule,
 ) -> Result<(Vec<(PathBuf, Diagnostic)>, FileModel)> {
     let plugin = plugin_for(file)?;
-    let text = read_text(file)?;
     let (settings, extra) = settings_for(file);
     let mut analysis = analyze_text(plugin, &text, Some(file), index, &extra);
     let changes = git.run(
@@ -208,11 +234,11 @@ fn check_file(
     )?;
     analysis.diagnostics.extend(changes);
     if !analysis.model.syntax_errors.is_empty() && !analysis.model.pipelines.is_empty() {
-        eprintln!(
-            "pipelens: {}: {} syntax error(s); the rest of the file was still checked",
+        super::note(&format!(
+            "{}: {} syntax error(s); the rest of the file was still checked",
             file.display(),
             analysis.model.syntax_errors.len()
-        );
+        ));
     }
     let mut out = Vec::new();
     for d in analysis.diagnostics {

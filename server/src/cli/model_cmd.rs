@@ -18,14 +18,14 @@ pub fn run(args: ModelArgs, out: &mut dyn Write) -> Result<i32> {
     let index = index_for(root.as_deref());
     let analysis = analyze_text(plugin, &text, Some(path), &index, &extra);
     if !analysis.model.syntax_errors.is_empty() {
-        eprintln!(
-            "pipelens: {}: {} syntax error(s); the rest of the file was still read",
+        super::note(&format!(
+            "{}: {} syntax error(s); the rest of the file was still read",
             path.display(),
             analysis.model.syntax_errors.len()
-        );
+        ));
     }
     let json = crate::model::json::file_model(&analysis.model);
-    serde_json::to_writer_pretty(&mut *out, &json)?;
-    writeln!(out)?;
+    let doc = serde_json::to_string_pretty(&json)?;
+    writeln!(out, "{}", crate::quote::json_for_log(doc))?;
     Ok(EXIT_OK)
 }

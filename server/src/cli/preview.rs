@@ -14,6 +14,7 @@ use crate::analysis::analyze_text;
 use crate::model::Pipeline;
 use crate::predict::json::Origin;
 use crate::predict::{self, mermaid, svg, ActionKind, Prediction};
+use crate::quote::{for_log, json_for_log};
 use crate::synth::Difference;
 use crate::workspace::{self, Index};
 
@@ -81,10 +82,10 @@ pub fn run(args: PreviewArgs, out: &mut dyn Write) -> Result<i32> {
     }
     let found = collect(&path)?;
     if found.is_empty() {
-        eprintln!(
-            "pipelens: no CDK Pipelines pipeline found in {}",
+        super::note(&format!(
+            "no CDK Pipelines pipeline found in {}",
             path.display()
-        );
+        ));
     }
     let views: Vec<View> = found.into_iter().map(View::predicted).collect();
     render(out, &views, args.format)?;
@@ -95,8 +96,8 @@ fn render(out: &mut dyn Write, views: &[View], format: PreviewFormat) -> Result<
     match format {
         PreviewFormat::Json => {
             let pipelines: Vec<_> = views.iter().map(View::json).collect();
-            serde_json::to_writer_pretty(&mut *out, &json!({ "pipelines": pipelines }))?;
-            writeln!(out)?;
+            let doc = serde_json::to_string_pretty(&json!({ "pipelines": pipelines }))?;
+            writeln!(out, "{}", json_for_log(doc))?;
         }
         PreviewFormat::Text => text(out, views)?,
         PreviewFormat::Mermaid => {
@@ -126,10 +127,10 @@ fn collect(path: &Path) -> Result<Vec<Found>> {
     if path.is_dir() {
         let apps = workspace::find_apps(path);
         if apps.is_empty() {
-            eprintln!(
-                "pipelens: no cdk.json in or above {}; reading its files on their own",
+            super::note(&format!(
+                "no cdk.json in or above {}; reading its files on their own",
                 path.display()
-            );
+            ));
             let index = Index::default();
             for file in workspace::source_files(path, 10_000) {
                 found.extend(file_pipelines(&file, &index)?);
@@ -158,11 +159,11 @@ fn file_pipelines(file: &Path, index: &Index) -> Result<Vec<Found>> {
     let (_, extra) = settings_for(file);
     let analysis = analyze_text(plugin, &text, Some(file), index, &extra);
     if !analysis.model.syntax_errors.is_empty() && !analysis.model.pipelines.is_empty() {
-        eprintln!(
-            "pipelens: {}: {} syntax error(s); the rest of the file was still read",
+        super::note(&format!(
+            "{}: {} syntax error(s); the rest of the file was still read",
             file.display(),
             analysis.model.syntax_errors.len()
-        );
+        ));
     }
     Ok(analysis
         .model
@@ -200,8 +201,8 @@ fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
         writeln!(
             out,
             "{} ({}:{}, {})",
-            f.title,
-            f.file.display(),
+            for_log(&f.title),
+            for_log(&f.file.display().to_string()),
             f.line,
             f.origin.name()
         )?;
@@ -210,7 +211,7 @@ fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
             .stages
             .iter()
             .flat_map(|s| &s.actions)
-            .map(|a| a.name.chars().count())
+            .map(|a| for_log(&a.name).chars().count())
             .max()
             .unwrap_or(0);
         for stage in &f.prediction.stages {
@@ -218,7 +219,7 @@ fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
             writeln!(
                 out,
                 "  {}  line {}{certain}",
-                stage.name,
+                for_log(&stage.name),
                 stage.span.start.0 + 1
             )?;
             if stage.actions.is_empty() {
@@ -228,15 +229,15 @@ fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
                 let target = match (a.kind, &a.account, &a.region) {
                     (ActionKind::Prepare | ActionKind::Deploy, acc, reg) => format!(
                         "  {} {}",
-                        acc.as_deref().unwrap_or("?"),
-                        reg.as_deref().unwrap_or("?")
+                        for_log(acc.as_deref().unwrap_or("?")),
+                        for_log(reg.as_deref().unwrap_or("?"))
                     ),
                     _ => String::new(),
                 };
                 let line = format!(
                     "    {:>2}  {:<name_w$}  {:<19}{target}",
                     a.run_order,
-                    a.name,
+                    for_log(&a.name),
                     a.kind.name()
                 );
                 writeln!(out, "{}", line.trim_end())?;
@@ -248,7 +249,7 @@ fn text(out: &mut dyn Write, views: &[View]) -> Result<()> {
             Some(d) => {
                 writeln!(out, "  the prediction differs:")?;
                 for diff in d {
-                    writeln!(out, "    {}", diff.message())?;
+                    writeln!(out, "    {}", for_log(&diff.message()))?;
                 }
             }
         }

@@ -9,6 +9,7 @@ use anyhow::Result;
 use serde_json::json;
 
 use crate::document::position::line_col_1based;
+use crate::quote::{for_log, json_for_log};
 use crate::rules::{Diagnostic, Severity};
 
 pub struct Reported {
@@ -62,43 +63,49 @@ pub fn text(out: &mut dyn Write, reported: &[Reported], summary: &Summary) -> Re
         writeln!(
             out,
             "{}:{}:{}: {}[{}]: {}",
-            r.file.display(),
+            for_log(&r.file.display().to_string()),
             r.line,
             r.column,
             r.severity.name(),
             r.code,
-            r.message
+            for_log(&r.message)
         )?;
         let gutter = r.line.to_string().len();
-        writeln!(
-            out,
-            "{:>gutter$} | {}",
-            r.line,
-            r.source_line.replace('\t', " ")
-        )?;
-        let width = if r.end_line == r.line {
-            (r.end_column - r.column).max(1)
-        } else {
-            (r.source_line.chars().count() + 1)
-                .saturating_sub(r.column)
-                .max(1)
+        // The source line as shown (tabs as one space, escapes for what a terminal would act
+        // on), and the caret under the same characters.
+        let line = r.source_line.replace('\t', " ");
+        let shown = |from: usize, to: usize| {
+            let part: String = line
+                .chars()
+                .skip(from)
+                .take(to.saturating_sub(from))
+                .collect();
+            for_log(&part).chars().count()
         };
+        let total = line.chars().count();
+        let start = r.column - 1;
+        let end = if r.end_line == r.line {
+            (r.end_column - 1).max(r.column)
+        } else {
+            total.max(r.column)
+        };
+        writeln!(out, "{:>gutter$} | {}", r.line, for_log(&line))?;
         writeln!(
             out,
             "{:>gutter$} | {}{}",
             "",
-            " ".repeat(r.column - 1),
-            "^".repeat(width)
+            " ".repeat(shown(0, start)),
+            "^".repeat(shown(start, end).max(end - start).max(1))
         )?;
         for (f, l, c, m) in &r.related {
             writeln!(
                 out,
                 "{:>gutter$} = note: {}:{}:{}: {}",
                 "",
-                f.display(),
+                for_log(&f.display().to_string()),
                 l,
                 c,
-                m
+                for_log(m)
             )?;
         }
         writeln!(out)?;
@@ -135,8 +142,8 @@ pub fn json(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
             })
         })
         .collect();
-    serde_json::to_writer_pretty(&mut *out, &json!({ "diagnostics": diagnostics }))?;
-    writeln!(out)?;
+    let doc = serde_json::to_string_pretty(&json!({ "diagnostics": diagnostics }))?;
+    writeln!(out, "{}", json_for_log(doc))?;
     Ok(())
 }
 
@@ -147,19 +154,33 @@ fn uri(path: &Path) -> String {
         .to_string()
 }
 
+/// SARIF's level for a severity.
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        _ => "note",
+    }
+}
+
 pub fn sarif(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
-    let rules: Vec<_> = crate::rules::ALL_CODES
+    let rules: Vec<_> = crate::rules::RULES
         .iter()
-        .map(|c| json!({ "id": c, "name": c, "shortDescription": { "text": c } }))
+        .map(|r| {
+            json!({
+                "id": r.code,
+                "name": r.code,
+                "shortDescription": { "text": r.summary },
+                "fullDescription": { "text": r.doc },
+                "help": { "text": r.doc },
+                "defaultConfiguration": { "level": level(r.severities[0]) },
+            })
+        })
         .collect();
     let results: Vec<_> = reported
         .iter()
         .map(|r| {
-            let level = match r.severity {
-                Severity::Error => "error",
-                Severity::Warning => "warning",
-                _ => "note",
-            };
+            let level = level(r.severity);
             let related: Vec<_> = r
                 .related
                 .iter()
@@ -207,17 +228,20 @@ pub fn sarif(out: &mut dyn Write, reported: &[Reported]) -> Result<()> {
             "results": results,
         }],
     });
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)?;
+    writeln!(out, "{}", json_for_log(serde_json::to_string_pretty(&doc)?))?;
     Ok(())
 }
 
-/// GitHub Actions workflow commands (`::error file=…,line=…::message`).
+/// GitHub Actions workflow commands (`::error file=…,line=…::message`), escaped as the runner
+/// unescapes them (`%`, line breaks; in a property also `:` and `,`): a value can end neither
+/// the command's line nor, in a property, the property. Each line of a value is also quoted
+/// for the log (control characters, escape sequences).
 pub fn github(out: &mut dyn Write, reported: &[Reported], summary: &Summary) -> Result<()> {
     fn data(s: &str) -> String {
-        s.replace('%', "%25")
-            .replace('\r', "%0D")
-            .replace('\n', "%0A")
+        s.split('\n')
+            .map(|line| for_log(line).replace('%', "%25"))
+            .collect::<Vec<_>>()
+            .join("%0A")
     }
     fn prop(s: &str) -> String {
         data(s).replace(':', "%3A").replace(',', "%2C")

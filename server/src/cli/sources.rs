@@ -26,16 +26,17 @@ pub fn read_text(path: &Path) -> Result<String> {
             meta.len() >> 20
         );
     }
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let bytes = workspace::read_file(path, MAX_FILE_BYTES)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     Ok(match String::from_utf8(bytes) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!(
-                "pipelens: {}: not valid UTF-8 (first bad byte at offset {}); invalid bytes are \
-                 read as U+FFFD",
+            super::note(&format!(
+                "{}: not valid UTF-8 (first bad byte at offset {}); invalid bytes are read as \
+                 U+FFFD",
                 path.display(),
                 e.utf8_error().valid_up_to()
-            );
+            ));
             String::from_utf8_lossy(e.as_bytes()).into_owned()
         }
     })
@@ -67,11 +68,11 @@ pub fn settings_for(path: &Path) -> (Settings, ExtraQueries) {
     };
     let (settings, problems) = Settings::from_workspace(&root);
     for p in problems {
-        eprintln!("pipelens: {p}");
+        super::note_once(&p);
     }
     let (extra, errors) = ExtraQueries::load(&settings.query_path);
     for e in errors {
-        eprintln!("pipelens: {e}");
+        super::note_once(&e);
     }
     (settings, extra)
 }
@@ -82,7 +83,7 @@ pub fn index_for(app_root: Option<&Path>) -> Index {
         Some(root) => {
             let index = Index::build(root, &HashMap::<PathBuf, Arc<str>>::new());
             for w in &index.warnings {
-                eprintln!("pipelens: {w}");
+                super::note(&w.to_string());
             }
             index
         }

@@ -1,5 +1,6 @@
-//! Quick fixes: the mechanical fixes rules attach to their diagnostics, and the ones that need
-//! to edit code around a diagnostic (adding `cross_account_keys=True` to a pipeline).
+//! Quick fixes: the mechanical fixes rules attach to their diagnostics, and the code actions
+//! a rule registers (`rules::Rule::action`) for what needs to edit the code around a
+//! diagnostic; plus the text edits those actions share (adding a prop to a construction).
 
 use super::ByteRange;
 use crate::lang::{LangId, Plugin};
@@ -37,28 +38,11 @@ pub fn actions(
                 diagnostic: i,
                 preferred: true,
             });
-        } else if d.code == "deprecated-cdkpipeline" {
-            if let Some(edits) =
-                super::migrate::migrate(text, plugin, d.span.start_byte..d.span.end_byte)
-            {
+        } else if let Some(action) = crate::rules::rule(d.code).and_then(|r| r.action) {
+            if let Some(edits) = (action.edits)(text, plugin, d) {
                 out.push(Action {
-                    title: "Migrate CdkPipeline to CodePipeline".into(),
+                    title: (action.title)(&plugin.naming),
                     edits,
-                    diagnostic: i,
-                    preferred: true,
-                });
-            }
-        } else if d.code == "cross-account-keys" {
-            if let Some(edit) =
-                add_cross_account_keys(text, plugin, d.span.start_byte..d.span.end_byte)
-            {
-                out.push(Action {
-                    title: format!(
-                        "Set {} to {}",
-                        plugin.naming.api("cross_account_keys"),
-                        plugin.naming.true_lit
-                    ),
-                    edits: vec![edit],
                     diagnostic: i,
                     preferred: true,
                 });
@@ -74,13 +58,18 @@ fn indent_of_line(text: &str, pos: usize) -> &str {
     &line[..line.len() - line.trim_start_matches([' ', '\t']).len()]
 }
 
-/// Inserts the prop into a pipeline construction `call`: as a keyword argument before the
-/// closing parenthesis (Python) or as the first key of the props object (TypeScript).
-fn add_cross_account_keys(
+/// Inserts the prop `snake` (canonical name) with the value `value` (written in the file's
+/// language) into a construction `call` whose props come third (`CodePipeline(scope, id,
+/// props)`): as a keyword argument before the closing parenthesis (Python) or as the first key
+/// of the props object (TypeScript).
+pub(crate) fn add_prop(
     text: &str,
     plugin: &Plugin,
     call: ByteRange,
+    snake: &str,
+    value: &str,
 ) -> Option<(ByteRange, String)> {
+    let name = plugin.naming.api(snake);
     let src = text.get(call.clone())?;
     let close = call.start + src.rfind(')')?;
     let multiline = src.contains('\n');
@@ -101,7 +90,7 @@ fn add_cross_account_keys(
             let at = call.start + before.len();
             return Some((
                 at..line_start,
-                format!("{comma}\n{last_arg_indent}cross_account_keys=True,\n"),
+                format!("{comma}\n{last_arg_indent}{name}={value},\n"),
             ));
         }
         let sep = if before.ends_with('(') || before.ends_with(',') {
@@ -113,7 +102,7 @@ fn add_cross_account_keys(
         return Some((
             at..at,
             format!(
-                "{}cross_account_keys=True",
+                "{}{name}={value}",
                 if before.ends_with('(') { "" } else { sep }
             ),
         ));
@@ -138,12 +127,9 @@ fn add_cross_account_keys(
                     return Some(if rest.trim_start_matches([' ', '\t']).starts_with('\n') {
                         let next_line = at + rest.find('\n')? + 1;
                         let indent = indent_of_line(text, next_line + 1).to_string();
-                        (
-                            next_line..next_line,
-                            format!("{indent}crossAccountKeys: true,\n"),
-                        )
+                        (next_line..next_line, format!("{indent}{name}: {value},\n"))
                     } else {
-                        (at..at, " crossAccountKeys: true,".into())
+                        (at..at, format!(" {name}: {value},"))
                     });
                 }
                 depth += 1;
@@ -154,7 +140,7 @@ fn add_cross_account_keys(
         }
     }
     let _ = multiline;
-    Some((close..close, ", { crossAccountKeys: true }".into()))
+    Some((close..close, format!(", {{ {name}: {value} }}")))
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! Hover: an account id (its names and profile), a region (name, opt-in), a stage or wave (its
 //! env and the CodePipeline stage it becomes), a CDK Pipelines class (one line of doc). On a
 //! stage's env or id, also the bootstrap state the probe saw for the envs that stage needs.
+//!
+//! Every value from the code (ids, env values, account names from the settings) goes into the
+//! Markdown through `quote::md_code` or `quote::md_text`, so none can close its code span, link
+//! anywhere or add HTML.
 
 use std::collections::BTreeMap;
 use std::time::SystemTime;
@@ -10,6 +14,7 @@ use super::{string_at, ByteRange};
 use crate::aws::report::{target_report, TargetReport};
 use crate::aws::{gather, EnvKey, Need, Observation, Status};
 use crate::model::{EnvState, FileModel, Pipeline, Stage, Wave};
+use crate::quote::{md_code, md_text};
 use crate::regions;
 
 pub struct Hover {
@@ -184,11 +189,7 @@ fn describe(r: &TargetReport, checked: Option<SystemTime>) -> String {
                 s.push_str(&format!(" (version {v})"));
             }
             if !r.trusted_accounts.is_empty() {
-                let trusted: Vec<String> = r
-                    .trusted_accounts
-                    .iter()
-                    .map(|a| format!("`{a}`"))
-                    .collect();
+                let trusted: Vec<String> = r.trusted_accounts.iter().map(|a| md_code(a)).collect();
                 s.push_str(&format!(", trusts {}", trusted.join(", ")));
             }
             s
@@ -199,17 +200,17 @@ fn describe(r: &TargetReport, checked: Option<SystemTime>) -> String {
         Status::Unknown => "unknown".into(),
     };
     let mut md = format!(
-        "Bootstrap `aws://{}/{}`{role}: {state}",
-        r.key.account, r.key.region
+        "Bootstrap {}{role}: {state}",
+        md_code(&format!("aws://{}/{}", r.key.account, r.key.region))
     );
     if let Some(reason) = &r.reason {
-        md.push_str(&format!(" — {reason}"));
+        md.push_str(&format!(" — {}", md_text(reason)));
     }
     if let Some(at) = checked {
         md.push_str(&format!(" (checked {})", ago(at)));
     }
     if let Some(fix) = &r.fix {
-        md.push_str(&format!("\n\nFix: `{}`", fix.join(" ")));
+        md.push_str(&format!("\n\nFix: {}", md_code(&fix.join(" "))));
     }
     md
 }
@@ -260,15 +261,19 @@ fn class_doc(word: &str) -> Option<&'static str> {
 fn env_text(e: &EnvState) -> String {
     match e {
         EnvState::Given(env) => format!(
-            "`{}` / `{}`",
-            env.account
-                .value()
-                .map(String::as_str)
-                .unwrap_or("(unknown)"),
-            env.region
-                .value()
-                .map(String::as_str)
-                .unwrap_or("(unknown)")
+            "{} / {}",
+            md_code(
+                env.account
+                    .value()
+                    .map(String::as_str)
+                    .unwrap_or("(unknown)")
+            ),
+            md_code(
+                env.region
+                    .value()
+                    .map(String::as_str)
+                    .unwrap_or("(unknown)")
+            )
         ),
         EnvState::Missing => "none: deploys to the pipeline's account and region".into(),
         EnvState::Unknown => "only known when the app runs".into(),
@@ -281,13 +286,14 @@ fn stages_where(model: &FileModel, f: impl Fn(&EnvState) -> bool) -> Vec<String>
         .iter()
         .flat_map(|p| p.stages.iter())
         .filter(|s| f(&s.env))
-        .map(|s| format!("`{}`", s.id.as_deref().unwrap_or("?")))
+        .map(|s| md_code(s.id.as_deref().unwrap_or("?")))
         .collect()
 }
 
 fn account(id: &str, model: &FileModel, accounts: &Accounts) -> String {
-    let mut md = format!("**Account {id}**");
+    let mut md = format!("**Account {}**", md_text(id));
     if let Some(names) = accounts.get(id) {
+        let names: Vec<String> = names.iter().map(|n| md_text(n)).collect();
         md.push_str(&format!(" — {}", names.join(", ")));
     }
     let users = stages_where(model, |e| e.account() == Some(id));
@@ -304,13 +310,24 @@ fn stage(p: &Pipeline, _index: usize, s: &Stage) -> String {
     let id = s.id.as_deref().unwrap_or("?");
     let becomes = match &s.wave {
         Some(w) => format!(
-            "a member of wave `{w}`: its actions run in CodePipeline stage `{w}`, prefixed `{id}.`"
+            "a member of wave {}: its actions run in CodePipeline stage {}, prefixed {}",
+            md_code(w),
+            md_code(w),
+            md_code(&format!("{id}."))
         ),
-        None => format!("CodePipeline stage `{id}`"),
+        None => format!("CodePipeline stage {}", md_code(id)),
     };
-    let mut md = format!("**Stage `{id}`** → {becomes}\n\nenv: {}", env_text(&s.env));
+    let mut md = format!(
+        "**Stage {}** → {becomes}\n\nenv: {}",
+        md_code(id),
+        env_text(&s.env)
+    );
     if let Some(stacks) = &s.stacks {
-        let names: Vec<&str> = stacks.iter().filter_map(|s| s.id.as_deref()).collect();
+        let names: Vec<String> = stacks
+            .iter()
+            .filter_map(|s| s.id.as_deref())
+            .map(md_text)
+            .collect();
         md.push_str(&format!(
             "\n\nstacks: {}",
             if names.is_empty() {
@@ -322,7 +339,7 @@ fn stage(p: &Pipeline, _index: usize, s: &Stage) -> String {
     }
     let ids = |v: &[crate::model::Step]| {
         v.iter()
-            .map(|s| s.id.clone().unwrap_or("?".into()))
+            .map(|s| md_text(s.id.as_deref().unwrap_or("?")))
             .collect::<Vec<_>>()
             .join(", ")
     };
@@ -335,7 +352,8 @@ fn stage(p: &Pipeline, _index: usize, s: &Stage) -> String {
     if let Some(pipeline_account) = p.env.account() {
         if s.env.account().is_some_and(|a| a != pipeline_account) {
             md.push_str(&format!(
-                "\n\nCross-account: the pipeline runs in `{pipeline_account}`."
+                "\n\nCross-account: the pipeline runs in {}.",
+                md_code(pipeline_account)
             ));
         }
     }
@@ -350,14 +368,16 @@ fn wave(p: &Pipeline, w: &Wave) -> String {
         .filter_map(|i| p.stages.get(*i))
         .map(|s| {
             format!(
-                "`{}` ({})",
-                s.id.as_deref().unwrap_or("?"),
+                "{} ({})",
+                md_code(s.id.as_deref().unwrap_or("?")),
                 env_text(&s.env)
             )
         })
         .collect();
     format!(
-        "**Wave `{id}`** → CodePipeline stage `{id}`; its stages deploy in parallel\n\n{}",
+        "**Wave {}** → CodePipeline stage {}; its stages deploy in parallel\n\n{}",
+        md_code(id),
+        md_code(id),
         if members.is_empty() {
             "no stages yet".to_string()
         } else {
@@ -449,5 +469,115 @@ class P(cdk.Stack):
         assert!(!pipeline.contains("Bootstrap"), "{pipeline}");
         let off = at("\"111111111111\"", None).unwrap();
         assert!(!off.contains("Bootstrap"), "{off}");
+    }
+
+    /// Values from the code and the settings, each trying to leave its code span or add
+    /// markup (a triple-quoted Python string keeps its line breaks): what a Markdown renderer
+    /// makes of the hover has them only as text.
+    #[test]
+    fn values_from_the_code_stay_text_in_the_markdown() {
+        use pulldown_cmark::{Event, Parser, Tag};
+        let hostile = "a`b``</code><img src=x onerror=alert(1)>[click](javascript:alert(1))\n\n# H\n```\n<b>x";
+        let src = format!(
+            r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+class P(cdk.Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id, env=cdk.Environment(account="999999999999", region="us-east-1"))
+        p = pipelines.CodePipeline(self, "P", cross_account_keys=True, synth=pipelines.ShellStep("S", commands=[]))
+        w = p.add_wave("""{h}""")
+        w.add_stage(cdk.Stage(self, """{h}""", env=cdk.Environment(account="111111111111", region="""{h}""")), pre=[pipelines.ManualApprovalStep("""{h}""")])
+        p.add_stage(cdk.Stage(self, "Eu", env=cdk.Environment(account="111111111111", region="eu-west-1")))
+"#,
+            h = hostile
+        );
+        let a = analyze_text(&PYTHON, &src, None, &NoIndex, &ExtraQueries::default());
+        let mut accounts = Accounts::default();
+        accounts.add(
+            "111111111111",
+            "[prod](javascript:alert(1)) <b>x</b> ![i](http://t/i.png)".into(),
+        );
+        let key = |a: &str, r: &str| EnvKey::new(a, r, "hnb659fds");
+        let observations = BTreeMap::from([(
+            key("111111111111", "eu-west-1"),
+            Observation::Unknown {
+                reason: format!("GetCallerIdentity: {hostile}"),
+            },
+        )]);
+        let checked = BTreeMap::new();
+        let probed = Probed {
+            qualifier: "hnb659fds",
+            observations: &observations,
+            checked: &checked,
+        };
+        let at = |needle: &str, into: usize| {
+            let offset = src.find(needle).unwrap() + into;
+            hover(&src, offset, &a.model, &accounts, Some(&probed))
+                .unwrap_or_else(|| panic!("no hover at {needle}"))
+                .markdown
+        };
+        let wave = at("add_wave(\"\"\"", 12);
+        let stage = at("cdk.Stage(self, \"\"\"a", 19);
+        let eu = at("\"Eu\"", 1);
+        let account = at("account=\"111111111111\", region=\"eu", 10);
+        let quoted = crate::quote::for_log(hostile).into_owned();
+        for md in [&wave, &stage, &eu, &account] {
+            let mut text = String::new();
+            let mut code = Vec::new();
+            for event in Parser::new(md) {
+                match event {
+                    Event::Text(t) => text.push_str(&t),
+                    Event::Code(c) => code.push(c.to_string()),
+                    Event::SoftBreak
+                    | Event::HardBreak
+                    | Event::Start(Tag::Paragraph | Tag::Strong)
+                    | Event::End(_) => {}
+                    other => panic!("markup from a value: {other:?} in\n{md}"),
+                }
+            }
+            // Whole, in one code span each time (the prefix of a wave member's actions is the
+            // id and a dot), or as text.
+            for c in &code {
+                assert!(
+                    !c.contains("<img") || *c == quoted || *c == format!("{quoted}."),
+                    "cut short: {c:?} in\n{md}"
+                );
+            }
+            assert!(!text.contains("<img") || text.contains(&quoted), "{text:?}");
+        }
+        let spans = |md: &str| -> Vec<String> {
+            Parser::new(md)
+                .filter_map(|e| match e {
+                    Event::Code(c) => Some(c.to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        // Wave id, member stage id, its region; stage id, wave (twice), region.
+        assert!(
+            spans(&wave).iter().filter(|c| **c == quoted).count() >= 4,
+            "{wave}"
+        );
+        assert!(
+            spans(&stage).iter().filter(|c| **c == quoted).count() >= 4,
+            "{stage}"
+        );
+        let text = |md: &str| -> String {
+            Parser::new(md)
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect()
+        };
+        assert!(
+            text(&eu).contains(&format!("GetCallerIdentity: {quoted}")),
+            "{eu}"
+        );
+        assert!(
+            text(&account).contains("[prod](javascript:alert(1)) <b>x</b> ![i](http://t/i.png)"),
+            "{account}"
+        );
     }
 }

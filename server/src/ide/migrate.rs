@@ -325,7 +325,8 @@ mod tests {
             .diagnostics
             .iter()
             .find(|d| d.code == "deprecated-cdkpipeline")?;
-        let edits = migrate(src, plugin, d.span.start_byte..d.span.end_byte)?;
+        let call = d.subject?;
+        let edits = migrate(src, plugin, call.start_byte..call.end_byte)?;
         let (out, after) =
             crate::ide::apply_and_recheck(plugin, src, &edits, "deprecated-cdkpipeline");
         assert_eq!(after.model.pipelines[0].class.name(), "CodePipeline");

@@ -1,6 +1,25 @@
 //! The language-neutral syntax a plugin lowers its tree into: just enough statements and
 //! expressions for the model to follow a pipeline definition, each carrying its source span.
 
+/// How deep the IR may nest: statements inside statements, and expressions inside expressions
+/// (counted apart, so the IR is at most twice this deep). Lowering leaves out what is nested
+/// deeper (an expression becomes [`ExprKind::Unknown`], a statement is dropped) and notes where
+/// ([`Module::too_deep`]); the model bounds its own nesting and its values by it too.
+///
+/// Why a bound: every walk over the IR recurses (lowering, the model's interpreter, incremental
+/// lowering's shift, `Clone`, `Drop`), and so does every walk over the values the model computes
+/// from it. A generated file with 600 chained calls overflowed the 2 MiB stack of the language
+/// server's analysis threads: an abort, which no panic guard catches.
+///
+/// Why this number: hand-written pipeline code nests 10 to 20 levels (a builder chain of 50
+/// calls is 100), and the deepest walks stay well inside 2 MiB even in a debug build, whose
+/// frames are several times a release build's: lowering classes in methods 100 deep with an
+/// expression 100 deep inside took 0.8 MB there, and the interpreter following calls from as
+/// deep as it goes (`2 * MAX_NESTING` levels) 0.4 MB. The functions on those paths keep their
+/// frames small on purpose (see `lang/python.rs`). `server/tests/deep.rs` runs every hostile
+/// shape, these worst cases included, on a 2 MiB thread.
+pub const MAX_NESTING: usize = 100;
+
 /// A byte range plus the 0-based (row, byte column) of its ends, as tree-sitter reports them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {
@@ -147,6 +166,8 @@ pub struct Module {
     pub body: Vec<Stmt>,
     /// Byte ranges of syntax errors the parser recovered from.
     pub errors: Vec<Span>,
+    /// The first construct nested deeper than [`MAX_NESTING`], which was left out.
+    pub too_deep: Option<Span>,
 }
 
 impl Expr {

@@ -5,6 +5,7 @@ use super::ir::{
 };
 use std::cell::RefCell;
 
+use super::nesting::Nesting;
 use super::reuse::Reuse;
 use tree_sitter::Node;
 
@@ -12,6 +13,8 @@ pub(super) struct Lowerer<'a> {
     pub src: &'a str,
     /// Set when statements of a previous lowering can be reused (see `reuse`).
     pub memo: Option<&'a RefCell<Reuse>>,
+    /// How deep the lowering is (see [`Nesting`]).
+    pub nesting: &'a Nesting,
 }
 
 impl<'a> Lowerer<'a> {
@@ -35,84 +38,32 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(_deeper) = self.nesting.stmt(&node) else {
+            return;
+        };
         match self.memo {
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| self.stmt_fresh(node, out)),
+            // A statement with a part left out is not kept for reuse: a reused statement would
+            // not note it again.
+            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
+                let cuts = self.nesting.cuts();
+                self.stmt_fresh(node, out);
+                self.nesting.cuts() == cuts
+            }),
             None => self.stmt_fresh(node, out),
         }
     }
 
+    // Statements and expressions are lowered by recursion, as deep as the code nests (up to
+    // `MAX_NESTING`): the functions on that path only dispatch, and each construct is lowered
+    // by a function of its own, so that every level costs a small stack frame even in a debug
+    // build (a `match` with every construct inline took 5 KB a level).
+
     fn stmt_fresh(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
         match node.kind() {
-            "expression_statement" => {
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    if child.kind() == "assignment" {
-                        self.assignment(child, out);
-                    } else {
-                        out.push(Stmt::Expr(self.expr(child)));
-                    }
-                }
-            }
-            "for_statement" => {
-                let (Some(left), Some(right)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                ) else {
-                    return;
-                };
-                out.push(Stmt::For {
-                    target: self.target(left),
-                    iter: self.expr(right),
-                    body: self.body(node, "body"),
-                });
-            }
-            "class_definition" => {
-                let Some(name) = node.child_by_field_name("name") else {
-                    return;
-                };
-                let mut bases = Vec::new();
-                if let Some(sup) = node.child_by_field_name("superclasses") {
-                    let mut cursor = sup.walk();
-                    for b in sup.named_children(&mut cursor) {
-                        if b.kind() != "keyword_argument" && b.kind() != "comment" {
-                            bases.push(self.expr(b));
-                        }
-                    }
-                }
-                out.push(Stmt::Class(ClassDef {
-                    name: self.text(name).to_string(),
-                    name_span: Span::of(&name),
-                    bases,
-                    body: self.body(node, "body"),
-                    span: Span::of(&node),
-                }));
-            }
-            "function_definition" => {
-                let name = node
-                    .child_by_field_name("name")
-                    .map(|n| self.text(n))
-                    .unwrap_or("");
-                let mut params = Vec::new();
-                if let Some(ps) = node.child_by_field_name("parameters") {
-                    let mut cursor = ps.walk();
-                    for p in ps.named_children(&mut cursor) {
-                        let id = if p.kind() == "identifier" {
-                            Some(p)
-                        } else {
-                            p.child_by_field_name("name").or_else(|| p.named_child(0))
-                        };
-                        if let Some(id) = id.filter(|i| i.kind() == "identifier") {
-                            params.push(self.text(id).to_string());
-                        }
-                    }
-                }
-                out.push(Stmt::Func(FuncDef {
-                    name: name.to_string(),
-                    params,
-                    body: self.body(node, "body"),
-                    span: Span::of(&node),
-                }));
-            }
+            "expression_statement" => self.expression_statement(node, out),
+            "for_statement" => self.for_statement(node, out),
+            "class_definition" => self.class_definition(node, out),
+            "function_definition" => self.function_definition(node, out),
             "decorated_definition" => {
                 if let Some(def) = node.child_by_field_name("definition") {
                     self.stmt(def, out);
@@ -120,38 +71,131 @@ impl<'a> Lowerer<'a> {
             }
             "if_statement" | "elif_clause" | "else_clause" | "with_statement" | "try_statement"
             | "except_clause" | "finally_clause" | "while_statement" | "block" => {
-                let mut inner = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "block" => inner.extend(self.block(child)),
-                        "elif_clause" | "else_clause" | "except_clause" | "finally_clause" => {
-                            self.stmt(child, &mut inner)
-                        }
-                        _ => {}
-                    }
-                }
-                out.push(Stmt::Block(inner));
+                out.push(Stmt::Block(self.compound(node)))
             }
             // Recovered syntax errors: keep whatever statements the parser still found inside.
-            "ERROR" => {
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    self.stmt(child, out);
+            "ERROR" => self.statements_in(node, out),
+            "assignment" => self.assignment(node, out),
+            "call" | "attribute" => out.push(Stmt::Expr(self.expr(node))),
+            // Statements that cannot create or configure anything.
+            "comment"
+            | "pass_statement"
+            | "import_statement"
+            | "import_from_statement"
+            | "future_import_statement"
+            | "global_statement"
+            | "nonlocal_statement"
+            | "break_statement"
+            | "continue_statement"
+            | "type_alias_statement" => {}
+            // One the model does not follow (`return …`, `raise`, `match`, …) leaves a mark:
+            // what it does is unknown, not nothing.
+            _ => out.push(Stmt::Expr(Expr::unknown(Span::of(&node)))),
+        }
+    }
+
+    fn expression_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            if child.kind() == "assignment" {
+                self.assignment(child, out);
+            } else {
+                out.push(Stmt::Expr(self.expr(child)));
+            }
+        }
+    }
+
+    fn for_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let (Some(left), Some(right)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+        ) else {
+            return;
+        };
+        out.push(Stmt::For {
+            target: self.target(left),
+            iter: self.expr(right),
+            body: self.body(node, "body"),
+        });
+    }
+
+    fn class_definition(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let mut bases = Vec::new();
+        if let Some(sup) = node.child_by_field_name("superclasses") {
+            let mut cursor = sup.walk();
+            for b in sup.named_children(&mut cursor) {
+                if b.kind() != "keyword_argument" && b.kind() != "comment" {
+                    bases.push(self.expr(b));
                 }
             }
-            "call" | "attribute" | "assignment" => {
-                if node.kind() == "assignment" {
-                    self.assignment(node, out);
+        }
+        out.push(Stmt::Class(ClassDef {
+            name: self.text(name).to_string(),
+            name_span: Span::of(&name),
+            bases,
+            body: self.body(node, "body"),
+            span: Span::of(&node),
+        }));
+    }
+
+    fn function_definition(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n))
+            .unwrap_or("");
+        let mut params = Vec::new();
+        if let Some(ps) = node.child_by_field_name("parameters") {
+            let mut cursor = ps.walk();
+            for p in ps.named_children(&mut cursor) {
+                let id = if p.kind() == "identifier" {
+                    Some(p)
                 } else {
-                    out.push(Stmt::Expr(self.expr(node)));
+                    p.child_by_field_name("name").or_else(|| p.named_child(0))
+                };
+                if let Some(id) = id.filter(|i| i.kind() == "identifier") {
+                    params.push(self.text(id).to_string());
                 }
             }
-            _ => {}
+        }
+        out.push(Stmt::Func(FuncDef {
+            name: name.to_string(),
+            params,
+            body: self.body(node, "body"),
+            span: Span::of(&node),
+        }));
+    }
+
+    /// `if`/`with`/`try`/`while` and their clauses: the statements of every branch.
+    fn compound(&self, node: Node<'_>) -> Vec<Stmt> {
+        let mut inner = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "block" => inner.extend(self.block(child)),
+                "elif_clause" | "else_clause" | "except_clause" | "finally_clause" => {
+                    self.stmt(child, &mut inner)
+                }
+                _ => {}
+            }
+        }
+        inner
+    }
+
+    fn statements_in(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.stmt(child, out);
         }
     }
 
     fn assignment(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        // `a = b = … = value` recurses once per `=`.
+        let Some(_deeper) = self.nesting.expr(&node) else {
+            return;
+        };
         let Some(left) = node.child_by_field_name("left") else {
             return;
         };
@@ -175,6 +219,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn target(&self, node: Node<'_>) -> Target {
+        let Some(_deeper) = self.nesting.expr(&node) else {
+            return Target::Other;
+        };
         match node.kind() {
             "identifier" => Target::Name(self.text(node).to_string(), Span::of(&node)),
             "attribute" => {
@@ -206,6 +253,9 @@ impl<'a> Lowerer<'a> {
 
     pub fn expr(&self, node: Node<'_>) -> Expr {
         let span = Span::of(&node);
+        let Some(_deeper) = self.nesting.expr(&node) else {
+            return Expr::unknown(span);
+        };
         let kind = match node.kind() {
             "identifier" => match self.text(node) {
                 "self" => ExprKind::This,
@@ -216,103 +266,114 @@ impl<'a> Lowerer<'a> {
             "none" => ExprKind::Null,
             "integer" | "float" => ExprKind::Num(self.text(node).to_string()),
             "string" => self.string(node),
-            "concatenated_string" => {
-                let mut parts = Vec::new();
-                let mut cursor = node.walk();
-                for s in node.named_children(&mut cursor) {
-                    match self.string(s) {
-                        ExprKind::Str(t) => parts.push(TemplatePart::Lit(t)),
-                        ExprKind::Template(ps) => parts.extend(ps),
-                        _ => parts.push(TemplatePart::Expr(Expr::unknown(Span::of(&s)))),
-                    }
-                }
-                ExprKind::Template(parts)
-            }
-            "attribute" => {
-                match (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("attribute"),
-                ) {
-                    (Some(o), Some(a)) => ExprKind::Attr(
-                        Box::new(self.expr(o)),
-                        self.text(a).to_string(),
-                        Span::of(&a),
-                    ),
-                    _ => ExprKind::Unknown,
-                }
-            }
-            "call" => {
-                let func = node.child_by_field_name("function").map(|f| self.expr(f));
-                let args = node
-                    .child_by_field_name("arguments")
-                    .filter(|a| a.kind() == "argument_list")
-                    .map(|a| self.args(a))
-                    .unwrap_or_default();
-                match func {
-                    Some(f) => ExprKind::Call {
-                        func: Box::new(f),
-                        args,
-                    },
-                    None => ExprKind::Unknown,
-                }
-            }
-            "subscript" => {
-                match (
-                    node.child_by_field_name("value"),
-                    node.child_by_field_name("subscript"),
-                ) {
-                    (Some(v), Some(s)) => {
-                        ExprKind::Subscript(Box::new(self.expr(v)), Box::new(self.expr(s)))
-                    }
-                    _ => ExprKind::Unknown,
-                }
-            }
-            "dictionary" => {
-                let mut entries = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "pair" => {
-                            let key = child.child_by_field_name("key");
-                            let value = child.child_by_field_name("value");
-                            if let (Some(k), Some(v)) = (key, value) {
-                                if let ExprKind::Str(key) = self.string(k) {
-                                    entries.push(DictEntry::Pair {
-                                        key,
-                                        key_span: Span::of(&k),
-                                        value: self.expr(v),
-                                    });
-                                } else {
-                                    entries.push(DictEntry::Spread(Expr::unknown(Span::of(&k))));
-                                }
-                            }
-                        }
-                        "dictionary_splat" => {
-                            entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
-                        }
-                        _ => {}
-                    }
-                }
-                ExprKind::Dict(entries)
-            }
-            "list" | "tuple" => {
-                let mut cursor = node.walk();
-                let items: Vec<Expr> = node
-                    .named_children(&mut cursor)
-                    .filter(|c| c.kind() != "comment")
-                    .map(|c| self.expr(c))
-                    .collect();
-                ExprKind::List(items)
-            }
-            "parenthesized_expression" => {
-                return node
-                    .named_child(0)
-                    .map(|c| self.expr(c))
-                    .unwrap_or(Expr::unknown(span))
-            }
+            "concatenated_string" => self.concatenated_string(node),
+            "attribute" => self.attribute(node),
+            "call" => self.call(node),
+            "subscript" => self.subscript(node),
+            "dictionary" => self.dictionary(node),
+            "list" | "tuple" => self.list(node),
+            "parenthesized_expression" => return self.first_child(node, span),
             _ => ExprKind::Unknown,
         };
         Expr { kind, span }
+    }
+
+    /// `(x)`: the expression inside.
+    fn first_child(&self, node: Node<'_>, span: Span) -> Expr {
+        match node.named_child(0) {
+            Some(c) => self.expr(c),
+            None => Expr::unknown(span),
+        }
+    }
+
+    fn concatenated_string(&self, node: Node<'_>) -> ExprKind {
+        let mut parts = Vec::new();
+        let mut cursor = node.walk();
+        for s in node.named_children(&mut cursor) {
+            match self.string(s) {
+                ExprKind::Str(t) => parts.push(TemplatePart::Lit(t)),
+                ExprKind::Template(ps) => parts.extend(ps),
+                _ => parts.push(TemplatePart::Expr(Expr::unknown(Span::of(&s)))),
+            }
+        }
+        ExprKind::Template(parts)
+    }
+
+    fn attribute(&self, node: Node<'_>) -> ExprKind {
+        match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("attribute"),
+        ) {
+            (Some(o), Some(a)) => ExprKind::Attr(
+                Box::new(self.expr(o)),
+                self.text(a).to_string(),
+                Span::of(&a),
+            ),
+            _ => ExprKind::Unknown,
+        }
+    }
+
+    fn call(&self, node: Node<'_>) -> ExprKind {
+        let Some(func) = node.child_by_field_name("function") else {
+            return ExprKind::Unknown;
+        };
+        let func = Box::new(self.expr(func));
+        let args = match node.child_by_field_name("arguments") {
+            Some(a) if a.kind() == "argument_list" => self.args(a),
+            _ => Vec::new(),
+        };
+        ExprKind::Call { func, args }
+    }
+
+    fn subscript(&self, node: Node<'_>) -> ExprKind {
+        match (
+            node.child_by_field_name("value"),
+            node.child_by_field_name("subscript"),
+        ) {
+            (Some(v), Some(s)) => {
+                ExprKind::Subscript(Box::new(self.expr(v)), Box::new(self.expr(s)))
+            }
+            _ => ExprKind::Unknown,
+        }
+    }
+
+    fn dictionary(&self, node: Node<'_>) -> ExprKind {
+        let mut entries = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => entries.extend(self.pair(child)),
+                "dictionary_splat" => {
+                    entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
+                }
+                _ => {}
+            }
+        }
+        ExprKind::Dict(entries)
+    }
+
+    fn pair(&self, node: Node<'_>) -> Option<DictEntry> {
+        let key = node.child_by_field_name("key")?;
+        let value = node.child_by_field_name("value")?;
+        Some(match self.string(key) {
+            ExprKind::Str(k) => DictEntry::Pair {
+                key: k,
+                key_span: Span::of(&key),
+                value: self.expr(value),
+            },
+            _ => DictEntry::Spread(Expr::unknown(Span::of(&key))),
+        })
+    }
+
+    fn list(&self, node: Node<'_>) -> ExprKind {
+        let mut items = Vec::new();
+        let mut cursor = node.walk();
+        for c in node.named_children(&mut cursor) {
+            if c.kind() != "comment" {
+                items.push(self.expr(c));
+            }
+        }
+        ExprKind::List(items)
     }
 
     fn string(&self, node: Node<'_>) -> ExprKind {
@@ -328,18 +389,7 @@ impl<'a> Lowerer<'a> {
                 "escape_sequence" => parts.push(TemplatePart::Lit(unescape(self.text(child)))),
                 "interpolation" => {
                     templated = true;
-                    let e = child
-                        .child_by_field_name("expression")
-                        .map(|e| self.expr(e))
-                        .unwrap_or(Expr::unknown(Span::of(&child)));
-                    // A format spec or conversion (`{x!r}`, `{x:>4}`) changes the text.
-                    let plain = child.child_by_field_name("format_specifier").is_none()
-                        && child.child_by_field_name("type_conversion").is_none();
-                    parts.push(TemplatePart::Expr(if plain {
-                        e
-                    } else {
-                        Expr::unknown(Span::of(&child))
-                    }));
+                    parts.push(TemplatePart::Expr(self.interpolation(child)));
                 }
                 _ => {}
             }
@@ -359,22 +409,23 @@ impl<'a> Lowerer<'a> {
         }
     }
 
+    /// `{x}` in an f-string.
+    fn interpolation(&self, node: Node<'_>) -> Expr {
+        // A format spec or conversion (`{x!r}`, `{x:>4}`) changes the text.
+        let plain = node.child_by_field_name("format_specifier").is_none()
+            && node.child_by_field_name("type_conversion").is_none();
+        match node.child_by_field_name("expression") {
+            Some(e) if plain => self.expr(e),
+            _ => Expr::unknown(Span::of(&node)),
+        }
+    }
+
     fn args(&self, node: Node<'_>) -> Vec<Arg> {
         let mut out = Vec::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
             match child.kind() {
-                "keyword_argument" => {
-                    let name = child.child_by_field_name("name");
-                    let value = child.child_by_field_name("value");
-                    if let (Some(n), Some(v)) = (name, value) {
-                        out.push(Arg::Keyword {
-                            name: self.text(n).to_string(),
-                            name_span: Span::of(&n),
-                            value: self.expr(v),
-                        });
-                    }
-                }
+                "keyword_argument" => out.extend(self.keyword_argument(child)),
                 "list_splat" | "dictionary_splat" => {
                     out.push(Arg::Spread(Expr::unknown(Span::of(&child))))
                 }
@@ -383,6 +434,16 @@ impl<'a> Lowerer<'a> {
             }
         }
         out
+    }
+
+    fn keyword_argument(&self, node: Node<'_>) -> Option<Arg> {
+        let name = node.child_by_field_name("name")?;
+        let value = node.child_by_field_name("value")?;
+        Some(Arg::Keyword {
+            name: self.text(name).to_string(),
+            name_span: Span::of(&name),
+            value: self.expr(value),
+        })
     }
 }
 

@@ -130,13 +130,13 @@ impl Reuse {
 }
 
 /// Lowers one statement node of `src` into `out`, moving the old IR over when the statement did
-/// not change. `fresh` lowers it from the tree.
+/// not change. `fresh` lowers it from the tree, and says whether what it lowered may be reused.
 pub(super) fn stmt(
     memo: &RefCell<Reuse>,
     src: &str,
     node: Node<'_>,
     out: &mut Vec<Stmt>,
-    fresh: impl FnOnce(&mut Vec<Stmt>),
+    fresh: impl FnOnce(&mut Vec<Stmt>) -> bool,
 ) {
     let p = node.start_position();
     let start = (node.start_byte(), p.row, p.column);
@@ -156,14 +156,21 @@ pub(super) fn stmt(
         let mut m = memo.borrow_mut();
         m.reused += stmts.len();
         let mark = m.groups.len();
-        record(&mut m, &node, start, &stmts, mark);
+        record(&mut m, &node, start, &stmts, mark, true);
         drop(m);
         out.extend(stmts);
         return;
     }
     let mark = memo.borrow().groups.len();
-    fresh(out);
-    record(&mut memo.borrow_mut(), &node, start, &out[before..], mark);
+    let reusable = fresh(out);
+    record(
+        &mut memo.borrow_mut(),
+        &node,
+        start,
+        &out[before..],
+        mark,
+        reusable,
+    );
 }
 
 fn is_simple(s: &Stmt) -> bool {
@@ -181,13 +188,20 @@ fn anchor(s: &Stmt) -> Option<usize> {
 /// Records what a statement node lowered to. A node that lowered to simple statements only is
 /// one group; anything recorded while lowering it did not end up in a body (the IR has no
 /// statements inside expressions), so it is dropped. A compound statement keeps the groups of
-/// its body.
-fn record(m: &mut Reuse, node: &Node<'_>, start: Pos, produced: &[Stmt], mark: usize) {
+/// its body. A node that is not `reusable` records no group of its own.
+fn record(
+    m: &mut Reuse,
+    node: &Node<'_>,
+    start: Pos,
+    produced: &[Stmt],
+    mark: usize,
+    reusable: bool,
+) {
     let simple = !produced.is_empty() && produced.iter().all(is_simple);
     if produced.is_empty() || simple {
         m.groups.truncate(mark);
     }
-    if simple && !node.has_error() {
+    if simple && reusable && !node.has_error() {
         if let Some(anchor) = anchor(&produced[0]) {
             m.groups.push(Group {
                 kind: node.kind_id(),
@@ -392,6 +406,25 @@ mod tests {
         let lowered = plugin.lower_reusing(&tree, text, None);
         let memo = LowerMemo::new(text.into(), lowered.module.body, lowered.groups);
         (tree, memo)
+    }
+
+    #[test]
+    fn a_statement_nested_too_deep_is_lowered_again_so_it_is_noted_again() {
+        let chain = ".b()".repeat(crate::lang::ir::MAX_NESTING);
+        for (lang_id, text) in [
+            ("python", format!("x = a{chain}\ny = 1\n")),
+            ("typescript", format!("const x = a{chain};\nconst y = 1;\n")),
+        ] {
+            let plugin = lang::for_language_id(lang_id).unwrap();
+            let (tree, memo) = start(plugin, &text);
+            assert!(plugin.lower(&tree, &text).too_deep.is_some(), "{lang_id}");
+            // An edit in the other statement; `check` compares with a fresh lowering, note
+            // included.
+            let at = text.rfind('1').unwrap();
+            let (text, tree) = edit(plugin, &text, &tree, at, at + 1, "2");
+            let (_, reused) = check(plugin, &text, &tree, memo);
+            assert_eq!(reused, 0, "{lang_id}");
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@ use super::ir::{
 };
 use std::cell::RefCell;
 
+use super::nesting::Nesting;
 use super::reuse::Reuse;
 use tree_sitter::Node;
 
@@ -13,6 +14,8 @@ pub(super) struct Lowerer<'a> {
     pub src: &'a str,
     /// Set when statements of a previous lowering can be reused (see `reuse`).
     pub memo: Option<&'a RefCell<Reuse>>,
+    /// How deep the lowering is (see [`Nesting`]).
+    pub nesting: &'a Nesting,
 }
 
 impl<'a> Lowerer<'a> {
@@ -30,11 +33,25 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(_deeper) = self.nesting.stmt(&node) else {
+            return;
+        };
         match self.memo {
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| self.stmt_fresh(node, out)),
+            // A statement with a part left out is not kept for reuse: a reused statement would
+            // not note it again.
+            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
+                let cuts = self.nesting.cuts();
+                self.stmt_fresh(node, out);
+                self.nesting.cuts() == cuts
+            }),
             None => self.stmt_fresh(node, out),
         }
     }
+
+    // Statements and expressions are lowered by recursion, as deep as the code nests (up to
+    // `MAX_NESTING`): the functions on that path only dispatch, and each construct is lowered
+    // by a function of its own, so that every level costs a small stack frame even in a debug
+    // build (a `match` with every construct inline took 7 KB a level).
 
     fn stmt_fresh(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
         match node.kind() {
@@ -43,123 +60,155 @@ impl<'a> Lowerer<'a> {
                     self.expr_stmt(e, out);
                 }
             }
-            "lexical_declaration" | "variable_declaration" => {
-                let mut cursor = node.walk();
-                for decl in node.named_children(&mut cursor) {
-                    if decl.kind() != "variable_declarator" {
-                        continue;
-                    }
-                    let (Some(name), Some(value)) = (
-                        decl.child_by_field_name("name"),
-                        decl.child_by_field_name("value"),
-                    ) else {
-                        continue;
-                    };
-                    out.push(Stmt::Assign {
-                        target: self.target(name),
-                        value: self.expr(value),
-                    });
-                }
-            }
+            "lexical_declaration" | "variable_declaration" => self.declaration(node, out),
             "export_statement" => {
                 if let Some(d) = node.child_by_field_name("declaration") {
                     self.stmt(d, out);
                 }
             }
-            "for_in_statement" => {
-                // Only `for (… of …)` iterates values; `for (… in …)` iterates keys.
-                let is_of = node
-                    .child_by_field_name("operator")
-                    .is_some_and(|op| self.text(op) == "of");
-                let (Some(left), Some(right), Some(body)) = (
-                    node.child_by_field_name("left"),
-                    node.child_by_field_name("right"),
-                    node.child_by_field_name("body"),
-                ) else {
-                    return;
-                };
-                let body = self.stmts_of(body);
-                if is_of {
-                    out.push(Stmt::For {
-                        target: self.target(left),
-                        iter: self.expr(right),
-                        body,
-                    });
-                } else {
-                    out.push(Stmt::Block(Vec::new()));
-                }
-            }
-            "class_declaration" | "abstract_class_declaration" | "class" => {
-                let Some(name) = node.child_by_field_name("name") else {
-                    return;
-                };
-                let mut bases = Vec::new();
-                let mut body = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "class_heritage" => {
-                            let mut c2 = child.walk();
-                            for clause in child.named_children(&mut c2) {
-                                // TypeScript wraps `extends X` in extends_clause; JavaScript
-                                // puts the expression directly under class_heritage.
-                                if clause.kind() == "extends_clause" {
-                                    if let Some(v) = clause.child_by_field_name("value") {
-                                        bases.push(self.expr(v));
-                                    }
-                                } else if clause.kind() != "implements_clause" {
-                                    bases.push(self.expr(clause));
-                                }
-                            }
-                        }
-                        "class_body" => body = self.class_body(child),
-                        _ => {}
-                    }
-                }
-                out.push(Stmt::Class(ClassDef {
-                    name: self.text(name).to_string(),
-                    name_span: Span::of(&name),
-                    bases,
-                    body,
-                    span: Span::of(&node),
-                }));
-            }
+            "for_in_statement" => self.for_in(node, out),
+            "class_declaration" | "abstract_class_declaration" | "class" => self.class(node, out),
             "function_declaration" | "generator_function_declaration" => {
-                let name = node
-                    .child_by_field_name("name")
-                    .map(|n| self.text(n))
-                    .unwrap_or("");
-                out.push(Stmt::Func(self.func(node, name)));
+                self.function_declaration(node, out)
             }
             "statement_block" | "if_statement" | "else_clause" | "try_statement"
             | "catch_clause" | "finally_clause" | "while_statement" => {
-                let mut inner = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "statement_block" => inner.extend(self.block(child)),
-                        "else_clause" | "catch_clause" | "finally_clause" => {
-                            self.stmt(child, &mut inner)
-                        }
-                        k if k.ends_with("_statement") || k == "lexical_declaration" => {
-                            self.stmt(child, &mut inner)
-                        }
-                        _ => {}
-                    }
-                }
-                out.push(Stmt::Block(inner));
+                out.push(Stmt::Block(self.compound(node)))
             }
-            "ERROR" => {
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    self.stmt(child, out);
-                }
-            }
+            "ERROR" => self.statements_in(node, out),
             "call_expression" | "new_expression" | "assignment_expression" => {
                 self.expr_stmt(node, out)
             }
-            _ => {}
+            // Statements and declarations that cannot create or configure anything.
+            "comment"
+            | "empty_statement"
+            | "import_statement"
+            | "break_statement"
+            | "continue_statement"
+            | "debugger_statement"
+            | "type_alias_declaration"
+            | "interface_declaration"
+            | "enum_declaration"
+            | "ambient_declaration"
+            | "hash_bang_line" => {}
+            // One the model does not follow (`return …`, `switch`, `throw`, a C-style `for`, …)
+            // leaves a mark: what it does is unknown, not nothing.
+            _ => out.push(Stmt::Expr(Expr::unknown(Span::of(&node)))),
         }
+    }
+
+    fn declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let mut cursor = node.walk();
+        for decl in node.named_children(&mut cursor) {
+            if decl.kind() != "variable_declarator" {
+                continue;
+            }
+            let (Some(name), Some(value)) = (
+                decl.child_by_field_name("name"),
+                decl.child_by_field_name("value"),
+            ) else {
+                continue;
+            };
+            out.push(Stmt::Assign {
+                target: self.target(name),
+                value: self.expr(value),
+            });
+        }
+    }
+
+    fn for_in(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        // Only `for (… of …)` iterates values; `for (… in …)` iterates keys.
+        let is_of = node
+            .child_by_field_name("operator")
+            .is_some_and(|op| self.text(op) == "of");
+        let (Some(left), Some(right), Some(body)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("right"),
+            node.child_by_field_name("body"),
+        ) else {
+            return;
+        };
+        let body = self.stmts_of(body);
+        if is_of {
+            out.push(Stmt::For {
+                target: self.target(left),
+                iter: self.expr(right),
+                body,
+            });
+        } else {
+            // Not followed: what its body does is unknown, not nothing.
+            out.push(Stmt::Expr(Expr::unknown(Span::of(&node))));
+        }
+    }
+
+    fn function_declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let name = node
+            .child_by_field_name("name")
+            .map(|n| self.text(n))
+            .unwrap_or("");
+        out.push(Stmt::Func(self.func(node, name)));
+    }
+
+    fn statements_in(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            self.stmt(child, out);
+        }
+    }
+
+    fn class(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let mut bases = Vec::new();
+        let mut body = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "class_heritage" => self.heritage(child, &mut bases),
+                "class_body" => body = self.class_body(child),
+                _ => {}
+            }
+        }
+        out.push(Stmt::Class(ClassDef {
+            name: self.text(name).to_string(),
+            name_span: Span::of(&name),
+            bases,
+            body,
+            span: Span::of(&node),
+        }));
+    }
+
+    fn heritage(&self, node: Node<'_>, bases: &mut Vec<Expr>) {
+        let mut cursor = node.walk();
+        for clause in node.named_children(&mut cursor) {
+            // TypeScript wraps `extends X` in extends_clause; JavaScript puts the expression
+            // directly under class_heritage.
+            if clause.kind() == "extends_clause" {
+                if let Some(v) = clause.child_by_field_name("value") {
+                    bases.push(self.expr(v));
+                }
+            } else if clause.kind() != "implements_clause" {
+                bases.push(self.expr(clause));
+            }
+        }
+    }
+
+    /// Blocks, `if`/`try`/`while` and their clauses: the statements of every branch.
+    fn compound(&self, node: Node<'_>) -> Vec<Stmt> {
+        let mut inner = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "statement_block" => inner.extend(self.block(child)),
+                "else_clause" | "catch_clause" | "finally_clause" => self.stmt(child, &mut inner),
+                k if k.ends_with("_statement") || k == "lexical_declaration" => {
+                    self.stmt(child, &mut inner)
+                }
+                _ => {}
+            }
+        }
+        inner
     }
 
     fn stmts_of(&self, node: Node<'_>) -> Vec<Stmt> {
@@ -233,6 +282,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn target(&self, node: Node<'_>) -> Target {
+        let Some(_deeper) = self.nesting.expr(&node) else {
+            return Target::Other;
+        };
         match node.kind() {
             "identifier" => Target::Name(self.text(node).to_string(), Span::of(&node)),
             "member_expression" => {
@@ -245,35 +297,8 @@ impl<'a> Lowerer<'a> {
                     _ => Target::Other,
                 }
             }
-            "array_pattern" => {
-                let mut cursor = node.walk();
-                Target::Tuple(
-                    node.named_children(&mut cursor)
-                        .map(|c| self.target(c))
-                        .collect(),
-                )
-            }
-            "object_pattern" => {
-                let mut fields = Vec::new();
-                let mut cursor = node.walk();
-                for c in node.named_children(&mut cursor) {
-                    match c.kind() {
-                        "shorthand_property_identifier_pattern" => {
-                            let n = self.text(c).to_string();
-                            fields.push((n.clone(), Target::Name(n, Span::of(&c))));
-                        }
-                        "pair_pattern" => {
-                            if let (Some(k), Some(v)) =
-                                (c.child_by_field_name("key"), c.child_by_field_name("value"))
-                            {
-                                fields.push((self.key(k), self.target(v)));
-                            }
-                        }
-                        _ => {}
-                    }
-                }
-                Target::Object(fields)
-            }
+            "array_pattern" => self.array_pattern(node),
+            "object_pattern" => self.object_pattern(node),
             "lexical_declaration" | "variable_declaration" => node
                 .named_child(0)
                 .and_then(|d| d.child_by_field_name("name"))
@@ -281,6 +306,37 @@ impl<'a> Lowerer<'a> {
                 .unwrap_or(Target::Other),
             _ => Target::Other,
         }
+    }
+
+    fn array_pattern(&self, node: Node<'_>) -> Target {
+        let mut items = Vec::new();
+        let mut cursor = node.walk();
+        for c in node.named_children(&mut cursor) {
+            items.push(self.target(c));
+        }
+        Target::Tuple(items)
+    }
+
+    fn object_pattern(&self, node: Node<'_>) -> Target {
+        let mut fields = Vec::new();
+        let mut cursor = node.walk();
+        for c in node.named_children(&mut cursor) {
+            match c.kind() {
+                "shorthand_property_identifier_pattern" => {
+                    let n = self.text(c).to_string();
+                    fields.push((n.clone(), Target::Name(n, Span::of(&c))));
+                }
+                "pair_pattern" => {
+                    if let (Some(k), Some(v)) =
+                        (c.child_by_field_name("key"), c.child_by_field_name("value"))
+                    {
+                        fields.push((self.key(k), self.target(v)));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Target::Object(fields)
     }
 
     fn key(&self, node: Node<'_>) -> String {
@@ -292,6 +348,9 @@ impl<'a> Lowerer<'a> {
 
     pub fn expr(&self, node: Node<'_>) -> Expr {
         let span = Span::of(&node);
+        let Some(_deeper) = self.nesting.expr(&node) else {
+            return Expr::unknown(span);
+        };
         let kind = match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
                 ExprKind::Name(self.text(node).to_string())
@@ -304,138 +363,140 @@ impl<'a> Lowerer<'a> {
             "null" => ExprKind::Null,
             "number" => ExprKind::Num(self.text(node).to_string()),
             "string" => ExprKind::Str(self.string_text(node)),
-            "template_string" => {
-                let mut parts = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "string_fragment" => {
-                            parts.push(TemplatePart::Lit(self.text(child).to_string()))
-                        }
-                        "escape_sequence" => {
-                            parts.push(TemplatePart::Lit(unescape(self.text(child))))
-                        }
-                        "template_substitution" => parts.push(TemplatePart::Expr(
-                            child
-                                .named_child(0)
-                                .map(|e| self.expr(e))
-                                .unwrap_or(Expr::unknown(Span::of(&child))),
-                        )),
-                        _ => {}
-                    }
-                }
-                // Older grammar versions expose no fragments: fall back to the raw text.
-                if parts.is_empty() {
-                    let raw = self.text(node);
-                    parts.push(TemplatePart::Lit(raw.trim_matches('`').to_string()));
-                }
-                ExprKind::Template(parts)
-            }
-            "member_expression" => {
-                match (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("property"),
-                ) {
-                    (Some(o), Some(p)) => ExprKind::Attr(
-                        Box::new(self.expr(o)),
-                        self.text(p).to_string(),
-                        Span::of(&p),
-                    ),
-                    _ => ExprKind::Unknown,
-                }
-            }
-            "call_expression" | "new_expression" => {
-                let func = node
-                    .child_by_field_name("function")
-                    .or_else(|| node.child_by_field_name("constructor"))
-                    .map(|f| self.expr(f));
-                let args = node
-                    .child_by_field_name("arguments")
-                    .filter(|a| a.kind() == "arguments")
-                    .map(|a| self.args(a))
-                    .unwrap_or_default();
-                match func {
-                    Some(f) => ExprKind::Call {
-                        func: Box::new(f),
-                        args,
-                    },
-                    None => ExprKind::Unknown,
-                }
-            }
-            "subscript_expression" => {
-                match (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("index"),
-                ) {
-                    (Some(o), Some(i)) => {
-                        ExprKind::Subscript(Box::new(self.expr(o)), Box::new(self.expr(i)))
-                    }
-                    _ => ExprKind::Unknown,
-                }
-            }
-            "object" => {
-                let mut entries = Vec::new();
-                let mut cursor = node.walk();
-                for child in node.named_children(&mut cursor) {
-                    match child.kind() {
-                        "pair" => {
-                            let (Some(k), Some(v)) = (
-                                child.child_by_field_name("key"),
-                                child.child_by_field_name("value"),
-                            ) else {
-                                continue;
-                            };
-                            if k.kind() == "computed_property_name" {
-                                entries.push(DictEntry::Spread(Expr::unknown(Span::of(&k))));
-                            } else {
-                                entries.push(DictEntry::Pair {
-                                    key: self.key(k),
-                                    key_span: Span::of(&k),
-                                    value: self.expr(v),
-                                });
-                            }
-                        }
-                        "shorthand_property_identifier" => entries.push(DictEntry::Pair {
-                            key: self.text(child).to_string(),
-                            key_span: Span::of(&child),
-                            value: self.expr(child),
-                        }),
-                        "spread_element" => {
-                            entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
-                        }
-                        _ => {}
-                    }
-                }
-                ExprKind::Dict(entries)
-            }
-            "array" => {
-                let mut items = Vec::new();
-                let mut cursor = node.walk();
-                for c in node.named_children(&mut cursor) {
-                    if c.kind() == "spread_element" {
-                        // The array's length is unknown once anything is spread into it.
-                        return Expr::unknown(span);
-                    }
-                    if c.kind() != "comment" {
-                        items.push(self.expr(c));
-                    }
-                }
-                ExprKind::List(items)
-            }
+            "template_string" => self.template(node),
+            "member_expression" => self.member(node),
+            "call_expression" | "new_expression" => self.call(node),
+            "subscript_expression" => self.subscript(node),
+            "object" => self.object(node),
+            // The array's length is unknown once anything is spread into it.
+            "array" => self.array(node).unwrap_or(ExprKind::Unknown),
             "parenthesized_expression"
             | "as_expression"
             | "satisfies_expression"
             | "non_null_expression"
             | "type_assertion"
-            | "await_expression" => {
-                return node
-                    .named_child(0)
-                    .map(|c| self.expr(c))
-                    .unwrap_or(Expr::unknown(span))
-            }
+            | "await_expression" => return self.first_child(node, span),
             _ => ExprKind::Unknown,
         };
         Expr { kind, span }
+    }
+
+    /// `(x)`, `x as T`, `x!`, `await x`: the expression inside.
+    fn first_child(&self, node: Node<'_>, span: Span) -> Expr {
+        match node.named_child(0) {
+            Some(c) => self.expr(c),
+            None => Expr::unknown(span),
+        }
+    }
+
+    fn template(&self, node: Node<'_>) -> ExprKind {
+        let mut parts = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "string_fragment" => parts.push(TemplatePart::Lit(self.text(child).to_string())),
+                "escape_sequence" => parts.push(TemplatePart::Lit(unescape(self.text(child)))),
+                "template_substitution" => parts.push(TemplatePart::Expr(
+                    self.first_child(child, Span::of(&child)),
+                )),
+                _ => {}
+            }
+        }
+        // Older grammar versions expose no fragments: fall back to the raw text.
+        if parts.is_empty() {
+            let raw = self.text(node);
+            parts.push(TemplatePart::Lit(raw.trim_matches('`').to_string()));
+        }
+        ExprKind::Template(parts)
+    }
+
+    fn member(&self, node: Node<'_>) -> ExprKind {
+        match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("property"),
+        ) {
+            (Some(o), Some(p)) => ExprKind::Attr(
+                Box::new(self.expr(o)),
+                self.text(p).to_string(),
+                Span::of(&p),
+            ),
+            _ => ExprKind::Unknown,
+        }
+    }
+
+    fn call(&self, node: Node<'_>) -> ExprKind {
+        let Some(func) = node
+            .child_by_field_name("function")
+            .or_else(|| node.child_by_field_name("constructor"))
+        else {
+            return ExprKind::Unknown;
+        };
+        let func = Box::new(self.expr(func));
+        let args = match node.child_by_field_name("arguments") {
+            Some(a) if a.kind() == "arguments" => self.args(a),
+            _ => Vec::new(),
+        };
+        ExprKind::Call { func, args }
+    }
+
+    fn subscript(&self, node: Node<'_>) -> ExprKind {
+        match (
+            node.child_by_field_name("object"),
+            node.child_by_field_name("index"),
+        ) {
+            (Some(o), Some(i)) => {
+                ExprKind::Subscript(Box::new(self.expr(o)), Box::new(self.expr(i)))
+            }
+            _ => ExprKind::Unknown,
+        }
+    }
+
+    fn object(&self, node: Node<'_>) -> ExprKind {
+        let mut entries = Vec::new();
+        let mut cursor = node.walk();
+        for child in node.named_children(&mut cursor) {
+            match child.kind() {
+                "pair" => entries.extend(self.pair(child)),
+                "shorthand_property_identifier" => entries.push(DictEntry::Pair {
+                    key: self.text(child).to_string(),
+                    key_span: Span::of(&child),
+                    value: self.expr(child),
+                }),
+                "spread_element" => {
+                    entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
+                }
+                _ => {}
+            }
+        }
+        ExprKind::Dict(entries)
+    }
+
+    fn pair(&self, node: Node<'_>) -> Option<DictEntry> {
+        let key = node.child_by_field_name("key")?;
+        let value = node.child_by_field_name("value")?;
+        Some(if key.kind() == "computed_property_name" {
+            DictEntry::Spread(Expr::unknown(Span::of(&key)))
+        } else {
+            DictEntry::Pair {
+                key: self.key(key),
+                key_span: Span::of(&key),
+                value: self.expr(value),
+            }
+        })
+    }
+
+    /// `None` when something is spread into the array.
+    fn array(&self, node: Node<'_>) -> Option<ExprKind> {
+        let mut items = Vec::new();
+        let mut cursor = node.walk();
+        for c in node.named_children(&mut cursor) {
+            match c.kind() {
+                "spread_element" => return None,
+                "comment" => {}
+                _ => items.push(self.expr(c)),
+            }
+        }
+        Some(ExprKind::List(items))
     }
 
     fn string_text(&self, node: Node<'_>) -> String {

@@ -112,7 +112,11 @@ pub fn schedule(client: &Client, state: &Arc<State>, uri: Uri) {
 const GIT_DEBOUNCE: Duration = Duration::from_millis(400);
 
 /// Schedules the `source-synth-change` check of `uri` (git base revision) after a pause.
+/// Git runs only in a trusted workspace.
 pub fn schedule_git(client: &Client, state: &Arc<State>, uri: Uri) {
+    if state.trusted().is_none() {
+        return;
+    }
     let generation = match state.docs.lock() {
         Ok(mut docs) => match docs.get_mut(&uri) {
             Some(d) => {
@@ -145,6 +149,8 @@ async fn run_git(client: &Client, state: &Arc<State>, uri: Uri, generation: u64)
     let (plugin, version, text, path) = job;
     let st = state.clone();
     let result = tokio::task::spawn_blocking(move || {
+        // Asked again here: trust can be taken back while the check waited.
+        let trusted = st.trusted()?;
         let root = workspace::app_root(&path);
         let index = root.as_deref().map(|r| st.index_for(r));
         let (extra, base) = match st.config.read() {
@@ -162,6 +168,7 @@ async fn run_git(client: &Client, state: &Arc<State>, uri: Uri, generation: u64)
             idx,
             &extra,
             base.as_deref(),
+            trusted,
         ))
     })
     .await;
@@ -447,7 +454,7 @@ fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
     {
         return Some((uri, rope));
     }
-    let text = std::fs::read(path).ok()?;
+    let text = crate::workspace::read_file(path, 32 * 1024 * 1024).ok()?;
     Some((uri, Rope::from_str(&String::from_utf8_lossy(&text))))
 }
 

@@ -13,6 +13,7 @@ use crate::aws::{EnvKey, Observation};
 use crate::document::{Document, Encoding};
 use crate::ide::accounts::Accounts;
 use crate::lang::{ir::Import, ExtraQueries, Plugin};
+use crate::trust::Trusted;
 use crate::workspace::{Index, Settings};
 
 /// The latest analysis of a document, with the text it was made from.
@@ -80,6 +81,9 @@ pub struct Config {
     pub refresh_lenses: bool,
     /// Settings from the client, kept apart so that `pipelens.toml` can be re-read under them.
     pub client_settings: serde_json::Value,
+    /// The client said the workspace is trusted (initialization option `trusted`, or the
+    /// `pipelens/didChangeTrust` notification). Until it does, nothing runs: see `crate::trust`.
+    pub trusted: bool,
 }
 
 impl Default for Config {
@@ -93,6 +97,7 @@ impl Default for Config {
             refresh_hints: false,
             refresh_lenses: false,
             client_settings: serde_json::Value::Null,
+            trusted: false,
         }
     }
 }
@@ -116,6 +121,8 @@ pub struct State {
     pub prober: Mutex<Option<Arc<crate::aws::Prober>>>,
     /// Runs `cdk synth`, one at a time per app.
     pub synthesizer: crate::synth::Synthesizer,
+    /// The client asked for `shutdown` (the exit code is 0 only then).
+    pub shutdown_requested: std::sync::atomic::AtomicBool,
     /// The last synth of each app (by app root), and when it ended.
     pub synthesized: Mutex<HashMap<PathBuf, (Arc<super::synth::Outcome>, std::time::SystemTime)>>,
 }
@@ -189,7 +196,20 @@ impl State {
             .unwrap_or_default()
     }
 
+    /// The proof that the client trusts the workspace, while it does: every process start
+    /// and AWS call of the server needs it.
+    pub fn trusted(&self) -> Option<Trusted> {
+        self.config
+            .read()
+            .ok()
+            .filter(|c| c.trusted)
+            .map(|_| Trusted::granted_by_client())
+    }
+
+    /// The bootstrap prober, unless the check is off or the workspace is not trusted (the probe
+    /// calls AWS with the user's credentials, into accounts the code names).
     pub fn prober(&self) -> Option<Arc<crate::aws::Prober>> {
+        let trusted = self.trusted()?;
         let settings = self.config.read().ok()?.settings.clone();
         if settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off {
             return None;
@@ -198,6 +218,7 @@ impl State {
         if p.is_none() {
             *p = Some(Arc::new(crate::aws::Prober::new(
                 crate::aws::ProbeOptions::from_settings(&settings),
+                trusted,
             )));
         }
         p.clone()

@@ -14,9 +14,8 @@ use tower_lsp_server::lsp_types::{self as lsp, MessageType, NumberOrString, Uri}
 use tower_lsp_server::{Client, UriExt};
 
 use super::state::{Snapshot, State};
-use crate::model::Span;
 use crate::predict::Prediction;
-use crate::rules::{Diagnostic, Severity};
+use crate::rules::{self, Diagnostic};
 use crate::synth::{self, SynthError, Synthesized};
 
 static TOKENS: AtomicU64 = AtomicU64::new(1);
@@ -31,8 +30,12 @@ pub enum Outcome {
 }
 
 /// Runs the synth of the app `uri` belongs to. Answers the `preview` json of the document
-/// (origin `synthesized`), or an error message.
+/// (origin `synthesized`), or an error message. It runs the app's code: in an untrusted
+/// workspace it answers why not, and runs nothing.
 pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value, String> {
+    let trusted = state
+        .trusted()
+        .ok_or_else(|| format!("pipelens: {}", crate::trust::untrusted_reason("synth")))?;
     let path = uri
         .to_file_path()
         .map(|p| p.into_owned())
@@ -84,9 +87,14 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
     let synth = async {
         let r = state
             .synthesizer
-            .synth(&root, &settings, move |p| {
-                let _ = tx.send(p.message());
-            })
+            .synth(
+                &root,
+                &settings,
+                move |p| {
+                    let _ = tx.send(p.message());
+                },
+                trusted,
+            )
             .await;
         r
     };
@@ -199,7 +207,7 @@ pub fn views(state: &State, uri: &Uri, snap: &Snapshot) -> (Vec<Prediction>, Str
 
 /// Diagnostics from the last synth of the snapshot's app: where the synthesized pipeline
 /// differs from the prediction (the prediction is wrong, or the code does something dynamic),
-/// and a failed synth at the place its error points to.
+/// and a failed synth at the place its error points to (`rules::synth`).
 pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic> {
     let Some(path) = uri.to_file_path() else {
         return Vec::new();
@@ -207,11 +215,11 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
     let Some((outcome, at, _)) = outcome_for(state, &path) else {
         return Vec::new();
     };
+    let model = &snap.analysis.model;
     let mut out = Vec::new();
     match outcome.as_ref() {
         Outcome::Done(s) => {
-            let pipelines: Vec<&crate::model::Pipeline> =
-                snap.analysis.model.pipelines.iter().collect();
+            let pipelines: Vec<&crate::model::Pipeline> = model.pipelines.iter().collect();
             for (si, m) in synth::match_pipelines(&pipelines, &s.pipelines)
                 .iter()
                 .enumerate()
@@ -222,54 +230,27 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
                     snap.predictions().get(*pi),
                     pipelines[*pi].span,
                 );
-                for d in synth::compare(&snap.predictions()[*pi], &synthesized) {
-                    out.push(Diagnostic::new(
-                        "synth-differs",
-                        Severity::Information,
-                        pipelines[*pi].span,
-                        format!(
-                            "The synthesized pipeline ({}) differs from pipelens' prediction: {}",
-                            ago(at),
-                            d.message()
-                        ),
-                    ));
-                }
-            }
-        }
-        Outcome::Failed { message, location } => {
-            let span = location
-                .as_ref()
-                .filter(|l| l.file == path)
-                .and_then(|l| line_span(&snap.text, l.line))
-                .or_else(|| snap.analysis.model.pipelines.first().map(|p| p.span));
-            if let Some(span) = span {
-                out.push(Diagnostic::new(
-                    "synth-failed",
-                    Severity::Error,
-                    span,
-                    message.clone(),
+                let predicted = &snap.predictions()[*pi];
+                let differences = synth::compare(predicted, &synthesized);
+                out.extend(rules::synth::differs(
+                    pipelines[*pi],
+                    predicted,
+                    &differences,
+                    &ago(at),
                 ));
             }
         }
+        Outcome::Failed { message, location } => {
+            out.extend(rules::synth::failed(
+                &model.pipelines,
+                &snap.text,
+                &path,
+                message,
+                location.as_ref(),
+            ));
+        }
     }
     out
-}
-
-fn line_span(text: &str, line: u32) -> Option<Span> {
-    let row = line.checked_sub(1)? as usize;
-    let start = text
-        .split_inclusive('\n')
-        .take(row)
-        .map(str::len)
-        .sum::<usize>();
-    let len = text[start..].find('\n').unwrap_or(text.len() - start);
-    let indent = text[start..start + len].len() - text[start..start + len].trim_start().len();
-    Some(Span {
-        start_byte: start + indent,
-        end_byte: start + len,
-        start: (row, indent),
-        end: (row, len),
-    })
 }
 
 /// The `pipelens/pipelineGraph` answer for a document: synthesized stages when there are
@@ -313,7 +294,9 @@ pub fn on_save(client: &Client, state: &Arc<State>, uri: Uri) {
         .read()
         .map(|c| c.settings.synth_on_save)
         .unwrap_or(false);
-    if !on {
+    // Untrusted, `synth.onSave` is not even read (see `Settings::restrict_untrusted`); this
+    // keeps a save from running anything should a setting slip through.
+    if !on || state.trusted().is_none() {
         return;
     }
     let (client, state) = (client.clone(), state.clone());

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::cdk;
 use super::value::{canonical_module, from_json, Construct, Value, V};
-use super::{EnvState, FileModel, Pipeline, Span, Stack};
+use super::{EnvState, FileModel, Pipeline, Span, Stack, TooDeep};
 use crate::lang::ir::{self, Arg, ClassDef, ExprKind, FuncDef, Stmt, Target, TemplatePart};
 use crate::lang::ExtensionStage;
 
@@ -55,6 +55,17 @@ pub struct Instantiation {
 const MAX_DEPTH: usize = 6;
 const MAX_LOOP_ITEMS: usize = 256;
 const MAX_STEPS: usize = 200_000;
+/// How deep a run nests, in statements and expressions followed, across the functions it
+/// follows calls into: the IR of one function is at most this deep (statements and expressions
+/// are each bounded by [`ir::MAX_NESTING`]), and a call made that deep is followed only as far
+/// as the rest of the budget goes (then its value is unknown, and noted). Without it the
+/// [`MAX_DEPTH`] calls would multiply the IR's bound.
+const MAX_LEVEL: usize = 2 * ir::MAX_NESTING;
+/// How many parts (list items, dict entries, …, counted all the way down) a value may have. A
+/// value is copied whenever a name is read, and walked for fingerprints: without a bound,
+/// `x = [x, x]` sixty times makes a value of 2^60 parts. Real pipeline code builds values of a
+/// few hundred parts (a list of accounts, a build spec).
+pub const MAX_PARTS: usize = 10_000;
 /// How often a run that may be abandoned asks (a step is a statement, some microseconds).
 const ABANDON_EVERY: usize = 128;
 
@@ -90,6 +101,13 @@ pub fn build_unless<'a>(
         it.add_extension_stage(ext);
     }
     let mut pipelines = std::mem::take(&mut it.pipelines);
+    let too_deep = earliest(
+        module.too_deep.map(|span| TooDeep { file: None, span }),
+        it.too_deep.map(|(f, span)| TooDeep {
+            file: f.filter(|f| Some(*f) != file).map(Path::to_path_buf),
+            span,
+        }),
+    );
     for p in &mut pipelines {
         cdk::finish_pipeline(p);
         if matches!(p.env, EnvState::Unknown) {
@@ -108,7 +126,19 @@ pub fn build_unless<'a>(
         pipelines,
         syntax_errors: module.errors.clone(),
         default_pipeline_type_v2: flag,
+        too_deep,
     })
+}
+
+/// The note about the file itself first, else the one that comes first in the file.
+fn earliest(a: Option<TooDeep>, b: Option<TooDeep>) -> Option<TooDeep> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            let key = |t: &TooDeep| (t.file.is_some(), t.span.start_byte);
+            Some(if key(&b) < key(&a) { b } else { a })
+        }
+        (a, b) => a.or(b),
+    }
 }
 
 /// The constructs a file instantiates at module level (what the workspace index keeps).
@@ -175,6 +205,12 @@ pub(super) struct Interp<'a> {
     funcs: HashMap<&'a str, &'a FuncDef>,
     frames: Vec<Frame>,
     depth: usize,
+    /// How deep the run is nested now (see [`MAX_LEVEL`]).
+    level: usize,
+    /// The first place the run went past [`MAX_LEVEL`], or computed a value nested deeper than
+    /// [`ir::MAX_NESTING`] or bigger than [`MAX_PARTS`], and the file it is in (`None`: the
+    /// file being built).
+    too_deep: Option<(Option<&'a Path>, Span)>,
     steps: usize,
     /// Asked every [`ABANDON_EVERY`] steps; a yes ends the run (see [`build_unless`]).
     abandon: Option<&'a dyn Fn() -> bool>,
@@ -189,6 +225,14 @@ pub(super) struct Interp<'a> {
     pub(super) dependencies: Vec<(String, String)>,
     /// What following each Stage class found, by class name.
     stage_cache: HashMap<String, Option<FollowedStage>>,
+    /// While following a Stage class: how many call arguments were `self`.
+    self_uses: usize,
+    /// While following a Stage class: something ran that the model does not follow (an
+    /// expression or statement it cannot evaluate, a method it cannot find, a bound hit), so
+    /// the constructs it found may not be all.
+    opaque: bool,
+    /// How often each construct (by the start of the call that made it) was passed to a call.
+    construct_uses: HashMap<usize, u32>,
 }
 
 impl<'a> Interp<'a> {
@@ -230,6 +274,8 @@ impl<'a> Interp<'a> {
             funcs,
             frames: vec![Frame::default()],
             depth: 0,
+            level: 0,
+            too_deep: None,
             steps: 0,
             abandon: None,
             abandoned: false,
@@ -238,6 +284,9 @@ impl<'a> Interp<'a> {
             children: None,
             super_env: None,
             stage_cache: HashMap::default(),
+            self_uses: 0,
+            opaque: false,
+            construct_uses: HashMap::default(),
         }
     }
 
@@ -261,6 +310,7 @@ impl<'a> Interp<'a> {
             Some(V {
                 val: Value::Str(s),
                 span,
+                ..
             }) => super::Known::Value(s, span),
             Some(v) => super::Known::Unknown(v.span),
             None => super::Known::Absent,
@@ -283,6 +333,8 @@ impl<'a> Interp<'a> {
             class: None,
             env,
             stacks: None,
+            stacks_complete: false,
+            stage_name: super::Known::Absent,
             pre: Vec::new(),
             post: Vec::new(),
             stack_steps: Vec::new(),
@@ -360,6 +412,7 @@ impl<'a> Interp<'a> {
 
     fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &[V]) {
         if self.depth >= MAX_DEPTH {
+            self.opaque = true;
             return;
         }
         let mut frame = Frame {
@@ -384,9 +437,19 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// Notes a construct not followed because it is nested too deep (the first one is kept).
+    fn note_too_deep(&mut self, span: Span) {
+        // Inside a followed Stage class, what was cut off could have made stacks.
+        self.opaque = true;
+        if self.too_deep.is_none() {
+            self.too_deep = Some((self.file, span));
+        }
+    }
+
     fn exec(&mut self, stmt: &'a Stmt) {
         self.steps += 1;
         if self.steps > MAX_STEPS {
+            self.opaque = true;
             return;
         }
         if self.steps.is_multiple_of(ABANDON_EVERY) && self.abandon.is_some_and(|stop| stop()) {
@@ -395,6 +458,23 @@ impl<'a> Interp<'a> {
             self.steps = MAX_STEPS + 1;
             return;
         }
+        if self.level >= MAX_LEVEL {
+            if let Some(span) = stmt_span(stmt) {
+                self.note_too_deep(span);
+            }
+            return;
+        }
+        self.level += 1;
+        self.exec_inner(stmt);
+        self.level -= 1;
+    }
+
+    // Statements and expressions are followed by recursion, as deep as the code nests (up to
+    // `MAX_LEVEL`): the functions on that path only dispatch, and each construct is followed
+    // by a function of its own, so that every level costs a small stack frame even in a debug
+    // build.
+
+    fn exec_inner(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Expr(e) => {
                 self.eval(e);
@@ -403,25 +483,27 @@ impl<'a> Interp<'a> {
                 let v = self.eval(value);
                 self.bind(target, v);
             }
-            Stmt::For { target, iter, body } => {
-                let it = self.eval(iter);
-                match it.val {
-                    Value::List(items) => {
-                        for item in items.into_iter().take(MAX_LOOP_ITEMS) {
-                            self.bind(target, item);
-                            self.exec_block(body);
-                        }
-                    }
-                    // Unknown iterables still run the body once, so what it adds is modelled
-                    // (with unknown ids and envs) rather than silently missing.
-                    _ => {
-                        self.bind(target, V::unknown(iter.span));
-                        self.exec_block(body);
-                    }
-                }
-            }
+            Stmt::For { target, iter, body } => self.exec_for(target, iter, body),
             Stmt::Block(inner) => self.exec_block(inner),
             Stmt::Class(_) | Stmt::Func(_) => {}
+        }
+    }
+
+    fn exec_for(&mut self, target: &'a Target, iter: &'a ir::Expr, body: &'a [Stmt]) {
+        let it = self.eval(iter);
+        match it.val {
+            Value::List(items) => {
+                for item in items.into_iter().take(MAX_LOOP_ITEMS) {
+                    self.bind(target, item);
+                    self.exec_block(body);
+                }
+            }
+            // Unknown iterables still run the body once, so what it adds is modelled (with
+            // unknown ids and envs) rather than silently missing.
+            _ => {
+                self.bind(target, V::unknown(iter.span));
+                self.exec_block(body);
+            }
         }
     }
 
@@ -433,25 +515,31 @@ impl<'a> Interp<'a> {
             Target::SelfAttr(name, _) => {
                 self.self_attrs.insert(name.clone(), v);
             }
-            Target::Tuple(targets) => match v.val {
-                Value::List(items) if items.len() == targets.len() => {
-                    for (t, item) in targets.iter().zip(items) {
-                        self.bind(t, item);
-                    }
-                }
-                _ => {
-                    for t in targets {
-                        self.bind(t, V::unknown(v.span));
-                    }
-                }
-            },
-            Target::Object(fields) => {
-                for (key, t) in fields {
-                    let item = self.member(&v, key);
+            Target::Tuple(targets) => self.bind_tuple(targets, v),
+            Target::Object(fields) => self.bind_object(fields, v),
+            Target::Other => {}
+        }
+    }
+
+    fn bind_tuple(&mut self, targets: &[Target], v: V) {
+        match v.val {
+            Value::List(items) if items.len() == targets.len() => {
+                for (t, item) in targets.iter().zip(items) {
                     self.bind(t, item);
                 }
             }
-            Target::Other => {}
+            _ => {
+                for t in targets {
+                    self.bind(t, V::unknown(v.span));
+                }
+            }
+        }
+    }
+
+    fn bind_object(&mut self, fields: &[(String, Target)], v: V) {
+        for (key, t) in fields {
+            let item = self.member(&v, key);
+            self.bind(t, item);
         }
     }
 
@@ -481,69 +569,103 @@ impl<'a> Interp<'a> {
         V::unknown(span)
     }
 
+    /// The value of an expression; unknown (and noted) when the run is nested too deep to
+    /// follow it, or the value would nest deeper than [`ir::MAX_NESTING`] or have more than
+    /// [`MAX_PARTS`] parts.
     pub(super) fn eval(&mut self, e: &'a ir::Expr) -> V {
+        if self.level >= MAX_LEVEL {
+            self.note_too_deep(e.span);
+            return V::unknown(e.span);
+        }
+        self.level += 1;
+        let v = self.eval_inner(e);
+        self.level -= 1;
+        if v.depth() > ir::MAX_NESTING || v.parts() > MAX_PARTS {
+            self.note_too_deep(e.span);
+            return V::unknown(e.span);
+        }
+        v
+    }
+
+    fn eval_inner(&mut self, e: &'a ir::Expr) -> V {
         let span = e.span;
         match &e.kind {
             ExprKind::Str(s) => V::new(Value::Str(s.clone()), span),
             ExprKind::Num(n) => V::new(Value::Num(n.clone()), span),
             ExprKind::Bool(b) => V::new(Value::Bool(*b), span),
             ExprKind::Null => V::new(Value::Null, span),
-            ExprKind::Template(parts) => {
-                let mut out = String::new();
-                for part in parts {
-                    match part {
-                        TemplatePart::Lit(s) => out.push_str(s),
-                        TemplatePart::Expr(inner) => match self.eval(inner).val {
-                            Value::Str(s) | Value::Num(s) => out.push_str(&s),
-                            _ => return V::unknown(span),
-                        },
-                    }
-                }
-                V::new(Value::Str(out), span)
-            }
+            ExprKind::Template(parts) => self.eval_template(parts, span),
             ExprKind::Name(n) => self.lookup(n, span),
             ExprKind::This => V::new(Value::SelfRef, span),
-            ExprKind::Attr(obj, name, _) => {
-                let o = self.eval(obj);
-                let mut v = self.member(&o, name);
-                if !matches!(o.val, Value::Dict(_)) {
-                    v.span = span;
-                }
-                v
-            }
-            ExprKind::Subscript(obj, key) => {
-                let o = self.eval(obj);
-                let k = self.eval(key);
-                match (&o.val, &k.val) {
-                    (Value::Dict(_), Value::Str(s)) => self.member(&o, s),
-                    (Value::List(items), Value::Num(n)) => n
-                        .parse::<usize>()
-                        .ok()
-                        .and_then(|i| items.get(i).cloned())
-                        .unwrap_or(V::unknown(span)),
-                    _ => V::unknown(span),
-                }
-            }
-            ExprKind::Dict(entries) => {
-                let mut out = Vec::new();
-                for entry in entries {
-                    match entry {
-                        ir::DictEntry::Pair { key, value, .. } => {
-                            out.push((key.clone(), self.eval(value)))
-                        }
-                        // A spread hides keys: the object as a whole is unknown.
-                        ir::DictEntry::Spread(_) => return V::unknown(span),
-                    }
-                }
-                V::new(Value::Dict(out), span)
-            }
-            ExprKind::List(items) => V::new(
-                Value::List(items.iter().map(|i| self.eval(i)).collect()),
-                span,
-            ),
+            ExprKind::Attr(obj, name, _) => self.eval_attr(obj, name, span),
+            ExprKind::Subscript(obj, key) => self.eval_subscript(obj, key, span),
+            ExprKind::Dict(entries) => self.eval_dict(entries, span),
+            ExprKind::List(items) => self.eval_list(items, span),
             ExprKind::Call { func, args } => self.call(e, func, args),
-            ExprKind::Unknown => V::unknown(span),
+            ExprKind::Unknown => {
+                if self.children.is_some() {
+                    self.opaque = true;
+                }
+                V::unknown(span)
+            }
         }
+    }
+
+    fn eval_template(&mut self, parts: &'a [TemplatePart], span: Span) -> V {
+        let mut out = String::new();
+        for part in parts {
+            match part {
+                TemplatePart::Lit(s) => out.push_str(s),
+                TemplatePart::Expr(inner) => match self.eval(inner).val {
+                    Value::Str(s) | Value::Num(s) => out.push_str(&s),
+                    _ => return V::unknown(span),
+                },
+            }
+        }
+        V::new(Value::Str(out), span)
+    }
+
+    fn eval_attr(&mut self, obj: &'a ir::Expr, name: &str, span: Span) -> V {
+        let o = self.eval(obj);
+        let mut v = self.member(&o, name);
+        if !matches!(o.val, Value::Dict(_)) {
+            v.span = span;
+        }
+        v
+    }
+
+    fn eval_subscript(&mut self, obj: &'a ir::Expr, key: &'a ir::Expr, span: Span) -> V {
+        let o = self.eval(obj);
+        let k = self.eval(key);
+        match (&o.val, &k.val) {
+            (Value::Dict(_), Value::Str(s)) => self.member(&o, s),
+            (Value::List(items), Value::Num(n)) => n
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| items.get(i).cloned())
+                .unwrap_or(V::unknown(span)),
+            _ => V::unknown(span),
+        }
+    }
+
+    fn eval_dict(&mut self, entries: &'a [ir::DictEntry], span: Span) -> V {
+        let mut out = Vec::new();
+        for entry in entries {
+            match entry {
+                ir::DictEntry::Pair { key, value, .. } => out.push((key.clone(), self.eval(value))),
+                // A spread hides keys: the object as a whole is unknown.
+                ir::DictEntry::Spread(_) => return V::unknown(span),
+            }
+        }
+        V::new(Value::Dict(out), span)
+    }
+
+    fn eval_list(&mut self, items: &'a [ir::Expr], span: Span) -> V {
+        let mut out = Vec::with_capacity(items.len());
+        for i in items {
+            out.push(self.eval(i));
+        }
+        V::new(Value::List(out), span)
     }
 
     /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
@@ -606,6 +728,17 @@ impl<'a> Interp<'a> {
 
     fn call(&mut self, call: &'a ir::Expr, func: &'a ir::Expr, args: &'a [Arg]) -> V {
         let span = call.span;
+        if let Some(v) = self.special_call(func, args, span) {
+            return v;
+        }
+        let f = self.eval(func);
+        let a = self.args(args);
+        self.note_uses(&a);
+        self.apply(f, a, span)
+    }
+
+    /// `require(…)` and `super(…)`, which are not calls of a value.
+    fn special_call(&mut self, func: &'a ir::Expr, args: &'a [Arg], span: Span) -> Option<V> {
         // `require('aws-cdk-lib/pipelines')` in JavaScript binds a module like an import.
         if let (
             ExprKind::Name(n),
@@ -616,7 +749,7 @@ impl<'a> Interp<'a> {
         ) = (&func.kind, args)
         {
             if n == "require" && !self.globals.contains_key("require") {
-                return V::new(Value::Qual(canonical_module(m)), span);
+                return Some(V::new(Value::Qual(canonical_module(m)), span));
             }
         }
         // `super().__init__(scope, id, env=…)` / `super(scope, id, { env })`.
@@ -629,18 +762,21 @@ impl<'a> Interp<'a> {
             }
             _ => false,
         };
-        if is_super {
-            let a = self.args(args);
-            if let EnvState::Given(e) = self.env_arg(&a, 2) {
-                self.super_env = Some(EnvState::Given(e));
-            }
-            return V::unknown(span);
+        if !is_super {
+            return None;
         }
-        let f = self.eval(func);
         let a = self.args(args);
+        if let EnvState::Given(e) = self.env_arg(&a, 2) {
+            self.super_env = Some(EnvState::Given(e));
+        }
+        Some(V::unknown(span))
+    }
+
+    /// Calls a value with evaluated arguments.
+    fn apply(&mut self, f: V, a: Args, span: Span) -> V {
         match f.val {
             Value::Qual(q) => cdk::call_qual(self, &q, a, span),
-            Value::Class(name) => self.construct(Some(name), a, span),
+            Value::Class(name) => self.construct(Some(name), a, span, false),
             Value::Func(name) => {
                 if let Some(def) = self.funcs.get(name.as_str()).copied() {
                     self.call_func(def, None, &a.positional);
@@ -650,6 +786,29 @@ impl<'a> Interp<'a> {
             Value::Method(recv, name) => self.call_method(*recv, &name, a, span),
             _ => V::unknown(span),
         }
+    }
+
+    /// Counts what a call is handed: `self` while following a Stage class (a callee the
+    /// model does not follow could create stacks in it), and constructs (a Stage used as a
+    /// scope before it is added may hold stacks its class does not create).
+    fn note_uses(&mut self, a: &Args) {
+        for v in a.positional.iter().chain(a.keywords.iter().map(|(_, v)| v)) {
+            match &v.val {
+                Value::SelfRef if self.children.is_some() => self.self_uses += 1,
+                Value::Construct(c) => {
+                    *self.construct_uses.entry(c.span.start_byte).or_default() += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// How often the construct made at `span` was passed to a call so far.
+    pub(super) fn construct_uses(&self, span: Span) -> u32 {
+        self.construct_uses
+            .get(&span.start_byte)
+            .copied()
+            .unwrap_or(0)
     }
 
     fn call_method(&mut self, recv: V, name: &str, a: Args, span: Span) -> V {
@@ -703,8 +862,11 @@ impl<'a> Interp<'a> {
                 // `self.add_stages(pipeline)`: run the class's own method.
                 let class = self.frames.last().and_then(|f| f.class.clone());
                 let method = class.as_deref().and_then(|c| self.method(c, name));
-                if let Some(m) = method {
-                    self.call_func(m, class.as_deref(), &a.positional);
+                match method {
+                    Some(m) => self.call_func(m, class.as_deref(), &a.positional),
+                    // Inherited, or not a method at all: not followed.
+                    None if self.children.is_some() => self.opaque = true,
+                    None => {}
                 }
                 V::unknown(span)
             }
@@ -725,13 +887,29 @@ impl<'a> Interp<'a> {
 
     /// `SomeClass(scope, "Id", env=…)`: records the construct, and where its scope is `self`
     /// inside a followed Stage class, keeps it as a child.
-    pub(super) fn construct(&mut self, class: Option<String>, a: Args, span: Span) -> V {
+    pub(super) fn construct(&mut self, class: Option<String>, a: Args, span: Span, cdk: bool) -> V {
         let id = a.positional.get(1);
         let (id_str, id_span) = match id {
             Some(v) => (v.as_str().map(str::to_string), v.span),
             None => (None, span),
         };
         let env = self.env_arg(&a, 2);
+        // A Stage made inside another Stage is named `<outer name>-<id>` by CDK (`stageName`
+        // joins the names of the stages above it), which the model does not compute: its
+        // name is unknown, never its id.
+        let in_stage = match a.positional.first().map(|v| &v.val) {
+            Some(Value::SelfRef) => self.children.is_some(),
+            Some(Value::Construct(scope)) => scope
+                .class
+                .as_deref()
+                .is_some_and(|n| n == "Stage" || n.ends_with(".Stage") || self.is_stage_class(n)),
+            _ => false,
+        };
+        let stage_name = if in_stage {
+            super::Known::Unknown(id_span)
+        } else {
+            cdk::known_prop_str(&a, "stage_name", 2)
+        };
         let c = Construct {
             class: class.clone(),
             id: id_str.clone(),
@@ -739,6 +917,9 @@ impl<'a> Interp<'a> {
             env: env.clone(),
             span,
             scope_is_self: matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)),
+            cdk,
+            stage_name,
+            stack_name: cdk::known_prop_str(&a, "stack_name", 2),
         };
         if let Some(name) = &class {
             self.instantiations.push(Instantiation {
@@ -828,6 +1009,7 @@ impl<'a> Interp<'a> {
             };
         let mut sub = Interp::new(module, file, self.index);
         sub.depth = self.depth + 1;
+        sub.level = self.level;
         if std::ptr::eq(module, self.module) {
             // The same file: its module-level names are already known.
             sub.globals = self.globals.clone();
@@ -836,6 +1018,21 @@ impl<'a> Interp<'a> {
         }
         sub.children = Some(Vec::new());
         sub.run_class(def, &[]);
+        if self.too_deep.is_none() {
+            self.too_deep = sub.too_deep;
+        }
+        let direct_cdk_base = def.bases.iter().any(|b| {
+            let Some(parts) = b.dotted() else {
+                return false;
+            };
+            parts.last() == Some(&"Stage")
+                && !sub.classes.contains_key("Stage")
+                && module
+                    .imports
+                    .iter()
+                    .find(|i| i.local == parts[0])
+                    .is_some_and(|i| canonical_module(&i.module).starts_with("cdk"))
+        });
         let other_file = (file != self.file)
             .then(|| file.map(Path::to_path_buf))
             .flatten();
@@ -851,7 +1048,14 @@ impl<'a> Interp<'a> {
                 })
             })
             .collect();
+        // Every construct it made is a stack, every `self` handed out made one of them, and
+        // nothing ran that the model does not follow: these are all the stacks.
+        let complete = direct_cdk_base
+            && !sub.opaque
+            && sub.self_uses == children.len()
+            && stack_classes.iter().all(|s| *s);
         Some(FollowedStage {
+            complete,
             children,
             stack_classes,
             attrs: std::mem::take(&mut sub.self_attrs),
@@ -860,8 +1064,9 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// Follows a Stage class's constructor and returns the stacks it creates.
-    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<Vec<Stack>> {
+    /// Follows a Stage class's constructor and returns the stacks it creates, and whether
+    /// those are certainly all (see [`FollowedStage::complete`]).
+    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<(Vec<Stack>, bool)> {
         let f = self.follow_stage(class)?;
         let stacks = f
             .children
@@ -881,15 +1086,36 @@ impl<'a> Interp<'a> {
                     .map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
                 file: f.other_file.clone(),
                 span: c.span,
+                stack_name: c.stack_name,
             })
             .collect();
-        Some(stacks)
+        Some((stacks, f.complete))
+    }
+}
+
+/// Where a statement starts, for a note (a block: its first statement's).
+fn stmt_span(mut stmt: &Stmt) -> Option<Span> {
+    loop {
+        return match stmt {
+            Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::For { iter: e, .. } => {
+                Some(e.span)
+            }
+            Stmt::Class(c) => Some(c.span),
+            Stmt::Func(f) => Some(f.span),
+            Stmt::Block(inner) => {
+                stmt = inner.first()?;
+                continue;
+            }
+        };
     }
 }
 
 /// What following a Stage class's constructor found.
 #[derive(Clone)]
 struct FollowedStage {
+    /// The class extends CDK's `Stage` directly, and its constructor made only stacks, each
+    /// through a call the model followed, and ran nothing the model does not follow.
+    complete: bool,
     children: Vec<Construct>,
     /// For each child: whether it is a stack.
     stack_classes: Vec<bool>,

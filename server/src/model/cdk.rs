@@ -4,8 +4,8 @@
 use super::build::{Args, Interp, Prop};
 use super::value::{fingerprint, Construct, Value, V};
 use super::{
-    Env, EnvState, Known, Pipeline, PipelineClass, PropFingerprint, Source, SourceKind, Span,
-    StackSteps, Stage, Step, StepKind, Wave,
+    Env, EnvState, Known, Pipeline, PipelineClass, PropFingerprint, PropValue, Source, SourceKind,
+    Span, StackSteps, Stage, Step, StepKind, Wave,
 };
 use crate::lang::ir;
 
@@ -16,7 +16,7 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
     let Some(rest) = q.strip_prefix("cdk.") else {
         // An imported class of the app (`from .stage import AppStage`) or of another library.
         return if starts_upper(last) {
-            it.construct(Some(last.to_string()), a, span)
+            it.construct(Some(last.to_string()), a, span, false)
         } else {
             V::unknown(span)
         };
@@ -69,7 +69,7 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
         return V::unknown(span);
     }
     if starts_upper(last) && a.positional.len() >= 2 {
-        return it.construct(Some(last.to_string()), a, span);
+        return it.construct(Some(last.to_string()), a, span, true);
     }
     // Not interpreted, but a change to its arguments is still a change (a fingerprint sees it).
     let args = a
@@ -134,6 +134,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
     };
     let p = Pipeline {
         id: a.positional.get(1).and_then(V::as_str).map(str::to_string),
+        id_span: a.positional.get(1).map_or(span, |v| v.span),
         class,
         span,
         stack_class,
@@ -153,6 +154,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
             .into_iter()
             .map(|(name, v)| PropFingerprint {
                 fingerprint: fingerprint(&v),
+                value: prop_value(&v),
                 name,
                 span: v.span,
             })
@@ -160,6 +162,30 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
     };
     it.pipelines.push(p);
     V::new(Value::Pipeline(it.pipelines.len() - 1), span)
+}
+
+fn prop_value(v: &V) -> PropValue {
+    match &v.val {
+        Value::Null => PropValue::Null,
+        Value::Bool(b) => PropValue::Bool(*b),
+        Value::Str(s) => PropValue::Str(s.clone()),
+        Value::Num(n) => PropValue::Num(n.clone()),
+        // A method of an unknown value is a value only known at run time.
+        Value::Unknown | Value::Method(..) => PropValue::Unknown,
+        _ => PropValue::Object,
+    }
+}
+
+/// A string prop of a construct call (`stage_name`, `stack_name`).
+pub(super) fn known_prop_str(a: &Args, name: &str, props_at: usize) -> Known<String> {
+    match a.prop(name, props_at) {
+        Prop::Value(v) => known_str(Some(v)),
+        Prop::Absent => Known::Absent,
+        Prop::Hidden => Known::Unknown(a.positional.get(props_at).map_or_else(
+            || a.positional.last().map(|v| v.span).unwrap_or_default(),
+            |v| v.span,
+        )),
+    }
 }
 
 fn known_bool(a: &Args, name: &str) -> Known<bool> {
@@ -179,10 +205,12 @@ fn known_str(v: Option<V>) -> Known<String> {
         Some(V {
             val: Value::Str(s),
             span,
+            ..
         })
         | Some(V {
             val: Value::Num(s),
             span,
+            ..
         }) => Known::Value(s, span),
         Some(V {
             val: Value::Null, ..
@@ -219,7 +247,16 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
         Some(Value::Source(s)) => Some(*s),
         _ => None,
     };
-    let additional_inputs = match a.prop_value("additional_inputs", 1).map(|v| v.val) {
+    let additional = a.prop_value("additional_inputs", 1);
+    let additional_input_dirs = match &additional {
+        Some(V {
+            val: Value::Dict(entries),
+            span,
+            ..
+        }) => entries.iter().map(|(k, _)| (k.clone(), *span)).collect(),
+        _ => Vec::new(),
+    };
+    let additional_inputs = match additional.map(|v| v.val) {
         Some(Value::Dict(entries)) => entries
             .into_iter()
             .filter_map(|(_, v)| match v.val {
@@ -231,10 +268,12 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
     };
     let s = Step {
         id: a.positional.first().and_then(V::as_str).map(str::to_string),
+        id_span: a.positional.first().map_or(span, |v| v.span),
         kind,
         span,
         input,
         additional_inputs,
+        additional_input_dirs,
         fingerprint: props_fingerprint(a, 1, &["input"]),
     };
     V::new(Value::Step(Box::new(s)), span)
@@ -260,6 +299,7 @@ fn source(method: &str, a: &Args, span: Span) -> V {
     let s = Source {
         fingerprint: print,
         repo: a.positional.first().and_then(V::as_str).map(str::to_string),
+        repo_span: a.positional.first().map_or(span, |v| v.span),
         branch: if kind == SourceKind::Ecr {
             None
         } else {
@@ -402,7 +442,18 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
             EnvState::Unknown,
         ),
     };
-    let stacks = class.as_deref().and_then(|cl| it.stage_stacks(cl));
+    // Handed only to this call so far: nothing else could have put a stack in it.
+    let only_here = c.as_ref().is_some_and(|c| it.construct_uses(c.span) == 1);
+    let (stacks, complete) = match &c {
+        // CDK's own `Stage`: empty, unless something used it as a scope.
+        Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && only_here => {
+            (Some(Vec::new()), true)
+        }
+        _ => match class.as_deref().and_then(|cl| it.stage_stacks(cl)) {
+            Some((stacks, complete)) => (Some(stacks), complete && only_here),
+            None => (None, false),
+        },
+    };
     let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {
         Some(Value::List(items)) => items.iter().filter_map(stack_steps_of).collect(),
         _ => Vec::new(),
@@ -415,6 +466,8 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         class,
         env,
         stacks,
+        stacks_complete: complete,
+        stage_name: c.map_or(Known::Absent, |c| c.stage_name),
         pre: steps_of(a.prop_value("pre", 1)),
         post: steps_of(a.prop_value("post", 1)),
         stack_steps,

@@ -7,17 +7,55 @@ use super::{EnvState, Source, Span, StackSteps, Step};
 pub(super) struct V {
     pub val: Value,
     pub span: Span,
+    /// How deep and how big `val` is, kept so that both are bounded without walking it:
+    /// `x = [x]` a thousand times builds a value as deep as the statements are many, and
+    /// `x = [x, x]` sixty times one with 2^60 parts.
+    shape: Shape,
+}
+
+/// How deep a value nests (0 for a leaf) and how many values it is made of (1 for a leaf).
+#[derive(Clone, Copy, Debug)]
+struct Shape {
+    depth: u32,
+    parts: u32,
+}
+
+impl Shape {
+    const LEAF: Shape = Shape { depth: 0, parts: 1 };
+
+    fn of<'v>(children: impl Iterator<Item = &'v V>) -> Shape {
+        children.fold(Shape::LEAF, |acc, v| Shape {
+            depth: acc.depth.max(v.shape.depth.saturating_add(1)),
+            parts: acc.parts.saturating_add(v.shape.parts),
+        })
+    }
 }
 
 impl V {
     pub fn new(val: Value, span: Span) -> V {
-        V { val, span }
+        let shape = match &val {
+            Value::List(items) => Shape::of(items.iter()),
+            Value::Dict(entries) => Shape::of(entries.iter().map(|(_, v)| v)),
+            Value::Method(recv, _) => Shape::of(std::iter::once(&**recv)),
+            Value::Call(_, args) => Shape::of(args.iter().map(|(_, v)| v)),
+            _ => Shape::LEAF,
+        };
+        V { val, span, shape }
     }
     pub fn unknown(span: Span) -> V {
         V {
             val: Value::Unknown,
             span,
+            shape: Shape::LEAF,
         }
+    }
+    /// How many values deep it nests (0 for a leaf).
+    pub fn depth(&self) -> usize {
+        self.shape.depth as usize
+    }
+    /// How many values it is made of (1 for a leaf).
+    pub fn parts(&self) -> usize {
+        self.shape.parts as usize
     }
     pub fn as_str(&self) -> Option<&str> {
         match &self.val {
@@ -69,6 +107,11 @@ pub(super) struct Construct {
     pub env: EnvState,
     pub span: Span,
     pub scope_is_self: bool,
+    /// Made by a CDK class itself (`cdk.Stage(…)`), not by a class of the app.
+    pub cdk: bool,
+    /// The `stage_name` / `stack_name` props, for a Stage or a Stack.
+    pub stage_name: super::Known<String>,
+    pub stack_name: super::Known<String>,
 }
 
 /// A normalized rendering of an evaluated value, without spans: two values written

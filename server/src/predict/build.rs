@@ -6,7 +6,9 @@ use std::collections::{HashMap, HashSet};
 
 use super::graph::{chunk_tranches, Graph, NodeId};
 use super::{Action, ActionKind, PredictedStage, Prediction};
-use crate::model::{EnvState, Known, Pipeline, Source, SourceKind, Span, Stage, Step, StepKind};
+use crate::model::{
+    EnvState, Known, Pipeline, Source, SourceKind, Span, Stack, Stage, Step, StepKind,
+};
 
 /// CodePipeline's limit of actions per stage; CDK splits a bigger stage into `Name.1`, `Name.2`.
 const MAX_ACTIONS_PER_STAGE: usize = 50;
@@ -217,7 +219,9 @@ impl Builder<'_> {
         }
         let mut used_steps: HashSet<usize> = HashSet::new();
         let mut stack_graphs: HashMap<&str, NodeId> = HashMap::new();
-        for stack in stacks {
+        let (ordered, order_known) = cdk_stack_order(stacks);
+        certain &= order_known;
+        for stack in ordered {
             let name = stack.id.as_deref().unwrap_or(UNKNOWN);
             certain &= stack.id.is_some();
             let name = self.unique_child_name(ret, name, &target);
@@ -479,7 +483,9 @@ impl Builder<'_> {
                     }
                     run_order += consumed;
                 }
-                actions.sort_by(|a, b| (a.run_order, &a.name).cmp(&(b.run_order, &b.name)));
+                // No sort: the tranches come in CDK's order (by leaf id, stably, from the graph's
+                // insertion order) and the actions of each in the order CDK adds them, which is
+                // the order of the template's Actions list.
                 stages.push(PredictedStage {
                     name,
                     certain,
@@ -528,6 +534,65 @@ fn sanitize(s: &str) -> String {
     out
 }
 
+/// The stacks of a Stage in the order CDK deploys them from (`stage.stacks`): the cloud
+/// assembly sorts its artifacts by dependency level, then by artifact id as a string. A stack's
+/// artifact id is its path's ids with everything but letters and digits removed, then a hash of
+/// the path; within one Stage the path up to the stage is shared, so two stacks compare by their
+/// own ids, unless one id is a prefix of the other: then the hash decides, which needs the full
+/// path (not known here), and the order is said to be unknown (`false`). The order matters where
+/// actions tie (`Api.Prepare` before `Payments.Prepare` in one run order).
+fn cdk_stack_order(stacks: &[Stack]) -> (Vec<&Stack>, bool) {
+    let key = |s: &Stack| -> String {
+        s.id.as_deref()
+            .unwrap_or_default()
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .collect()
+    };
+    let by_id: HashMap<&str, usize> = stacks
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| Some((s.id.as_deref()?, i)))
+        .collect();
+    // Dependency levels, as the assembly's sort finds them round by round.
+    let mut level: Vec<Option<usize>> = vec![None; stacks.len()];
+    let mut known = true;
+    for round in 0..stacks.len() {
+        let ready: Vec<usize> = (0..stacks.len())
+            .filter(|&i| level[i].is_none())
+            .filter(|&i| {
+                stacks[i]
+                    .depends_on
+                    .iter()
+                    .all(|d| match by_id.get(d.as_str()) {
+                        Some(&j) => level[j].is_some_and(|l| l < round),
+                        None => true, // not a stack of this stage: no effect on its order
+                    })
+            })
+            .collect();
+        for i in ready {
+            level[i] = Some(round);
+        }
+    }
+    if level.iter().any(Option::is_none) {
+        known = false; // a cycle: CDK refuses it
+    }
+    let mut order: Vec<usize> = (0..stacks.len()).collect();
+    order.sort_by(|&a, &b| {
+        (level[a].unwrap_or(usize::MAX), key(&stacks[a]))
+            .cmp(&(level[b].unwrap_or(usize::MAX), key(&stacks[b])))
+    });
+    for (i, a) in order.iter().enumerate() {
+        for b in &order[i + 1..] {
+            let (ka, kb) = (key(&stacks[*a]), key(&stacks[*b]));
+            if level[*a] == level[*b] && (ka.starts_with(&kb) || kb.starts_with(&ka)) {
+                known = false;
+            }
+        }
+    }
+    (order.into_iter().map(|i| &stacks[i]).collect(), known)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -537,5 +602,61 @@ mod tests {
         assert_eq!(sanitize("acme/payments"), "acme_payments");
         assert_eq!(sanitize("a b//c"), "a_b_c");
         assert_eq!(action_name(&["Prod", "Api", "Prepare"]), "Prod.Api.Prepare");
+    }
+
+    fn stack(id: &str, deps: &[&str]) -> Stack {
+        Stack {
+            id: Some(id.into()),
+            class: None,
+            file: None,
+            span: Span::default(),
+            depends_on: deps.iter().map(|d| d.to_string()).collect(),
+            stack_name: Known::Absent,
+        }
+    }
+
+    fn ids(order: &[&Stack]) -> Vec<String> {
+        order.iter().map(|s| s.id.clone().unwrap()).collect()
+    }
+
+    #[test]
+    fn stacks_are_ordered_by_dependency_level_then_artifact_id() {
+        // Written Table, Events, Queue; CDK deploys from Events, Queue, Table.
+        let s = [
+            stack("Table", &[]),
+            stack("Events", &[]),
+            stack("Queue", &[]),
+        ];
+        let (order, known) = cdk_stack_order(&s);
+        assert_eq!(ids(&order), ["Events", "Queue", "Table"]);
+        assert!(known);
+        // A dependency puts a stack a level later, whatever its id; `-` is not in the id.
+        let s = [
+            stack("Zed", &[]),
+            stack("Api", &["Zed"]),
+            stack("my-db", &[]),
+        ];
+        let (order, known) = cdk_stack_order(&s);
+        assert_eq!(ids(&order), ["Zed", "my-db", "Api"]);
+        assert!(known);
+        // Case-sensitive, as a JS string compare: upper case first.
+        let s = [stack("api", &[]), stack("Web", &[])];
+        let (order, _) = cdk_stack_order(&s);
+        assert_eq!(ids(&order), ["Web", "api"]);
+    }
+
+    #[test]
+    fn a_stack_id_that_prefixes_another_leaves_the_order_unknown() {
+        // `ProdApi<hash>` against `ProdApiV2<hash>`: the hash of the path decides.
+        let (_, known) = cdk_stack_order(&[stack("Api", &[]), stack("ApiV2", &[])]);
+        assert!(!known);
+        // At different levels the dependency decides: known.
+        let s = [stack("ApiV2", &["Api"]), stack("Api", &[])];
+        let (order, known) = cdk_stack_order(&s);
+        assert_eq!(ids(&order), ["Api", "ApiV2"]);
+        assert!(known);
+        // A cycle (CDK refuses it) is not an order.
+        let (_, known) = cdk_stack_order(&[stack("A", &["B"]), stack("B", &["A"])]);
+        assert!(!known);
     }
 }

@@ -44,7 +44,8 @@ pub fn render(title: &str, p: &Prediction) -> String {
     out
 }
 
-/// Mermaid labels are quoted; quotes inside become the HTML entity.
+/// Mermaid labels are quoted; quotes inside become the HTML entity. A name from the code stays
+/// on its line (the diagram is printed, maybe into a CI log: `quote::for_log`).
 fn escape(s: &str) -> String {
-    s.replace('"', "#quot;")
+    crate::quote::for_log(s).replace('"', "#quot;")
 }

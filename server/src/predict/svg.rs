@@ -56,8 +56,11 @@ fn bold_w(s: &str, px: f64) -> f64 {
     s.chars().count() as f64 * px * BOLD_W
 }
 
+/// XML text, from names in the code: quoted for the log first (the document is printed, and a
+/// line break in a name would start a line of it), then XML-escaped.
 fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
+    crate::quote::for_log(s)
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")

@@ -13,7 +13,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{stage_name, Diagnostic, Related, Severity};
+use super::{stage_name, Check, Diagnostic, Related, Rule, Severity};
 use crate::aws::report::target_report;
 use crate::aws::{gather, EnvKey, Need, NeedKind, Observation, Status};
 use crate::model::{FileModel, Span};
@@ -23,6 +23,77 @@ pub const UNTRUSTED_TARGET: &str = "untrusted-target";
 pub const OUTDATED_BOOTSTRAP: &str = "outdated-bootstrap";
 pub const UNBOOTSTRAPPED_SUPPORT_REGION: &str = "unbootstrapped-support-region";
 pub const BOOTSTRAP_UNKNOWN: &str = "bootstrap-unknown";
+
+/// Where the bootstrap rules run: not on the model alone.
+const ELSEWHERE: Check = Check::Elsewhere(
+    "`rules::bootstrap::check`, on the model and what the bootstrap probe (`aws/`) observed in \
+     the target accounts: in the language server when the probe answers, in `pipelens check` \
+     unless `--offline`",
+);
+
+pub const UNBOOTSTRAPPED_TARGET_RULE: Rule = Rule {
+    code: UNBOOTSTRAPPED_TARGET,
+    severities: &[Severity::Error],
+    summary: "a stage's env is not bootstrapped (see [Bootstrap checks](#bootstrap-checks))",
+    prevents: "deploy: the stage's deploy role does not exist",
+    doc: "CDK Pipelines deploys each stage through the bootstrap roles of its account and \
+          region (`cdk-<qualifier>-deploy-role-<account>-<region>`). Where `cdk bootstrap` has \
+          not run, there is no such role and the stage fails. Run the `cdk bootstrap` command \
+          the diagnostic gives (with `--trust <pipeline account>`).",
+    check: ELSEWHERE,
+    action: None,
+};
+
+pub const UNTRUSTED_TARGET_RULE: Rule = Rule {
+    code: UNTRUSTED_TARGET,
+    severities: &[Severity::Error],
+    summary: "a stage's env is bootstrapped without `--trust <pipeline account>`",
+    prevents: "deploy: the pipeline may not assume the stage's deploy role",
+    doc: "A target account must trust the pipeline's account (bootstrap stack parameter \
+          `TrustedAccounts`) for the pipeline to assume its deploy role; without it the \
+          stage fails with AccessDenied. Bootstrap the env again with `--trust <pipeline \
+          account>`.",
+    check: ELSEWHERE,
+    action: None,
+};
+
+pub const OUTDATED_BOOTSTRAP_RULE: Rule = Rule {
+    code: OUTDATED_BOOTSTRAP,
+    severities: &[Severity::Warning],
+    summary: "a stage's env has a bootstrap version older than 6",
+    prevents: "deploy: the stage needs a newer bootstrap stack",
+    doc: "CDK Pipelines needs bootstrap version 6 or later in every target env (the SSM \
+          parameter `/cdk-bootstrap/<qualifier>/version`). Run `cdk bootstrap` again there with \
+          a current CDK CLI.",
+    check: ELSEWHERE,
+    action: None,
+};
+
+pub const UNBOOTSTRAPPED_SUPPORT_REGION_RULE: Rule = Rule {
+    code: UNBOOTSTRAPPED_SUPPORT_REGION,
+    severities: &[Severity::Error],
+    summary: "the pipeline account is not bootstrapped in a region a stage deploys to",
+    prevents: "deploy: the pipeline's cross-region support stack cannot deploy",
+    doc: "For a stage in another region, CDK Pipelines deploys a support stack (an artifact \
+          bucket) in that region of the pipeline's own account, which needs the pipeline \
+          account bootstrapped there too. Run the `cdk bootstrap` command the diagnostic \
+          gives.",
+    check: ELSEWHERE,
+    action: None,
+};
+
+pub const BOOTSTRAP_UNKNOWN_RULE: Rule = Rule {
+    code: BOOTSTRAP_UNKNOWN,
+    severities: &[Severity::Hint],
+    summary: "the bootstrap could not be checked (no credentials, access denied, timeout…), \
+              once per reason",
+    prevents: "",
+    doc: "The bootstrap probe could not tell whether an env is bootstrapped: no credentials, \
+          no access to the account's lookup or deploy role, or no answer in time. Reported once \
+          per reason, as a hint; nothing is wrong with the code.",
+    check: ELSEWHERE,
+    action: None,
+};
 
 /// Where a need points: the stage's env (in the file it is written in), else the stage call.
 fn place(model: &FileModel, n: &Need) -> (Option<std::path::PathBuf>, Span) {

@@ -1,25 +1,64 @@
 //! `cross-account-keys`: a stage deploys to another account than the pipeline's, but the
-//! pipeline does not set `cross_account_keys=True`, so its artifact bucket is encrypted with
-//! a key the target account cannot use.
+//! pipeline does not set `cross_account_keys=True`: its artifact bucket has no KMS key another
+//! account could use, and `cdk synth` refuses the cross-account action.
 
-use super::{stage_name, Ctx, Diagnostic, Fix, Related, Severity};
-use crate::model::{Known, PipelineClass};
+use super::{stage_name, Check, CodeAction, Ctx, Diagnostic, Fix, Related, Rule, Severity};
+use crate::lang::Naming;
+use crate::model::{Known, PipelineClass, PropValue};
 
-pub const CODE: &str = "cross-account-keys";
+const CODE: &str = "cross-account-keys";
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Error],
+    summary: "a stage in another account, but no `cross_account_keys=True`",
+    prevents: "synth: `Artifact Bucket must have a KMS Key to add cross-account action \
+               'Prepare' (pipeline account: '111111111111', action account: \
+               '222222222222'). Create Pipeline with 'crossAccountKeys: true' (or pass an \
+               existing Bucket with a key)`",
+    doc: "A pipeline that deploys to another account encrypts its artifacts with a KMS key that \
+          account is allowed to use. `CodePipeline` creates that key only with \
+          `cross_account_keys=True`; without it `cdk synth` fails with \"Artifact Bucket must \
+          have a KMS Key to add cross-account action …\". Set `cross_account_keys=True` (the \
+          quick fix does).",
+    check: Check::Model(check),
+    action: Some(ADD_CROSS_ACCOUNT_KEYS),
+};
+
+/// Adds `cross_account_keys=True` to the pipeline construction the diagnostic is about.
+pub const ADD_CROSS_ACCOUNT_KEYS: CodeAction = CodeAction {
+    title: |n: &Naming| format!("Set {} to {}", n.api("cross_account_keys"), n.true_lit),
+    edits: |text, plugin, d| {
+        let call = d.subject?;
+        crate::ide::actions::add_prop(
+            text,
+            plugin,
+            call.start_byte..call.end_byte,
+            "cross_account_keys",
+            plugin.naming.true_lit,
+        )
+        .map(|e| vec![e])
+    },
+};
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let n = ctx.naming;
     let prop = n.api("cross_account_keys");
     for p in &ctx.model.pipelines {
         if p.class != PipelineClass::CodePipeline {
             continue; // CdkPipeline always creates the keys.
         }
+        // An artifact bucket of the user's own (or an existing pipeline's) may have a key.
+        let given = |name| p.prop(name).is_some_and(|v| v.value != PropValue::Null);
+        if given("artifact_bucket") || given("code_pipeline") {
+            continue;
+        }
         let Some(pipeline_account) = p.env.account() else {
             continue;
         };
         let (span, set_false) = match &p.cross_account_keys {
             Known::Value(false, span) => (*span, true),
-            Known::Absent if !p.props_open => (p.span, false),
+            Known::Absent if !p.props_open => (p.id_span, false),
             _ => continue,
         };
         let Some(stage) = p
@@ -36,13 +75,13 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             span,
             format!(
                 "Stage {} deploys to account {target}, but the pipeline runs in account \
-                 {pipeline_account} without {prop}: the target account cannot decrypt the \
-                 pipeline's artifacts and the deploy fails with AccessDenied. Set {prop}{}{}.",
+                 {pipeline_account} without {prop}: `cdk synth` fails with \"Artifact Bucket \
+                 must have a KMS Key to add cross-account action …\". Set {}.",
                 stage_name(&stage.id),
-                if n.camel_case { ": " } else { "=" },
-                n.true_lit,
+                ctx.prop_text("cross_account_keys", n.true_lit),
             ),
         );
+        d.subject = Some(p.span);
         d.related.push(Related {
             file: None,
             span: stage.env.env().map(|e| e.span).unwrap_or(stage.span),

@@ -1,11 +1,24 @@
 //! `invalid-account`: an account that is not 12 digits. CloudFormation rejects it at deploy.
 
-use super::{is_account_id, Ctx, Diagnostic, Severity};
+use super::{is_account_id, Check, Ctx, Diagnostic, Rule, Severity};
 use crate::model::Known;
 
-pub const CODE: &str = "invalid-account";
+const CODE: &str = "invalid-account";
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Error],
+    summary: "an account id that is not 12 digits",
+    prevents: "deploy: no account has that id (`cdk synth` does not check it)",
+    doc: "An AWS account id is exactly 12 digits, leading zeros included. `cdk synth` does not \
+          check it, so the pipeline deploys and the stage fails when CodePipeline assumes the \
+          bootstrap roles of an account that cannot exist. Write the full 12-digit id as a \
+          string, so that leading zeros stay.",
+    check: Check::Model(check),
+    action: None,
+};
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for env in ctx.envs() {
         let Known::Value(account, span) = &env.account else {
             continue;

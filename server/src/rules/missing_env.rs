@@ -2,12 +2,30 @@
 //! stacks deploy wherever the pipeline runs, and cross-account or cross-region pipelines need
 //! an explicit env to synthesize at all.
 
-use super::{pipeline_name, stage_name, Ctx, Diagnostic, Severity};
-use crate::model::EnvState;
+use super::{pipeline_name, stage_name, Check, Ctx, Diagnostic, Rule, Severity};
+use crate::model::{EnvState, Known};
 
-pub const CODE: &str = "missing-env";
+const CODE: &str = "missing-env";
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Warning, Severity::Error],
+    summary: "a stage without `env` (deploys wherever the pipeline is); a pipeline stack \
+              without `env` (an error when a stage names its own env)",
+    prevents: "synth: `Pipeline stack which uses cross-environment actions must have an \
+               explicitly set region`",
+    doc: "A stage without `env` is environment-agnostic: its stacks deploy to the pipeline's \
+          own account and region, which is rarely what a stage called Prod means. A pipeline \
+          whose stack has no `env` cannot deploy anywhere else: as soon as a stage names an \
+          account or region, `cdk synth` fails with \"Pipeline stack which uses \
+          cross-environment actions must have an explicitly set region\". Pass \
+          `env={account, region}` where the app creates the pipeline's stack, and to every \
+          stage.",
+    check: Check::Model(check),
+    action: None,
+};
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let n = ctx.naming;
     for p in &ctx.model.pipelines {
         for s in &p.stages {
@@ -27,21 +45,37 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         if matches!(p.env, EnvState::Missing) {
-            let targets_elsewhere = p.stages.iter().any(|s| s.env.env().is_some());
-            let severity = if targets_elsewhere {
-                Severity::Error
+            // Only an account or region the code states makes the stage cross-environment
+            // for certain (an env of unknowns may well be empty at synth).
+            let targets_elsewhere = p.stages.iter().any(|s| {
+                s.env.env().is_some_and(|e| {
+                    matches!(e.account, Known::Value(..)) || matches!(e.region, Known::Value(..))
+                })
+            });
+            let (severity, consequence) = if targets_elsewhere {
+                (
+                    Severity::Error,
+                    "`cdk synth` fails with \"Pipeline stack which uses cross-environment \
+                     actions must have an explicitly set region\"",
+                )
             } else {
-                Severity::Warning
+                (
+                    Severity::Warning,
+                    "CDK cannot set up cross-account or cross-region deployments for it",
+                )
             };
-            let class = p.stack_class.as_deref().unwrap_or("the pipeline's stack");
-            out.push(Diagnostic::new(
+            // CDK's own `Stack` says nothing; the app's class names the stack.
+            let (class, it) = match p.stack_class.as_deref().filter(|c| *c != "Stack") {
+                Some(c) => (format!("`{c}`"), format!("`{c}`")),
+                None => ("The pipeline's stack".to_string(), "the stack".to_string()),
+            };
+            let mut d = Diagnostic::new(
                 CODE,
                 severity,
-                p.span,
+                p.id_span,
                 format!(
-                    "{class} is instantiated without an env, so {} has no account or region: CDK \
-                     cannot set up cross-account or cross-region deployments and fails at synth. \
-                     Pass env={{account, region}} where the app creates {class}{}.",
+                    "{class} is instantiated without an env, so {} has no account or region: \
+                     {consequence}. Pass env={{account, region}} where the app creates {it}{}.",
                     pipeline_name(p),
                     if n.camel_case {
                         " (`new ...(app, id, { env })`)"
@@ -49,7 +83,9 @@ pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                         ""
                     },
                 ),
-            ));
+            );
+            d.subject = Some(p.span);
+            out.push(d);
         }
     }
 }

@@ -9,11 +9,31 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Diagnostic, Related, Severity};
+use super::{Check, Diagnostic, Related, Rule, Severity};
 use crate::lang::Naming;
 use crate::model::{FileModel, Known, Pipeline, Source, Span, Stage, Step, Wave};
 
 pub const CODE: &str = "source-synth-change";
+
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Warning, Severity::Information],
+    summary: "the pipeline's Source or Synth changed together with other changes (see \
+              below); only with `--base` or `changeBase`",
+    prevents: "pipeline run: the old synth fails on the new commit and the pipeline never \
+               updates itself",
+    doc: "A self-mutating pipeline runs its old Source and Synth on a new commit first and only \
+          then updates itself. When one commit changes the Source or the synth step and other \
+          code that needs the new synth, the old synth fails and the pipeline is wedged until \
+          someone deploys it by hand. Commit the Source/Synth change on its own, let the \
+          pipeline update itself, then the rest.",
+    check: Check::Elsewhere(
+        "`rules::source_synth_change::check`, comparing the file's model at the git base \
+         revision with today's (`analysis::source_synth_diagnostics`): it runs git, so off \
+         the typing path, and in `pipelens check` only with `--base` or `changeBase`",
+    ),
+    action: None,
+};
 
 /// Pipeline props that configure the synth step's build, so belong to "Synth".
 const SYNTH_PROPS: &[&str] = &[

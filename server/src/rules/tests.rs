@@ -22,7 +22,9 @@ const PY: &str = r#"
 import aws_cdk as cdk
 from aws_cdk import pipelines
 class S(cdk.Stage):
-    pass
+    def __init__(self, scope, id, **kw):
+        super().__init__(scope, id, **kw)
+        cdk.Stack(self, "Svc")
 class P(cdk.Stack):
     def __init__(self, scope, id):
         super().__init__(scope, id, env=cdk.Environment(account="999999999999", region="us-east-1"))
@@ -110,9 +112,211 @@ fn duplicate_stage_points_at_the_first_definition() {
     assert!(first.span.start_byte < d[0].span.start_byte);
 }
 
-#[test]
-fn every_rule_has_a_documented_code() {
-    for (code, _) in super::RULES {
-        assert!(super::ALL_CODES.contains(code), "{code}");
+/// README's diagnostics table, generated from the registry.
+fn readme_table() -> String {
+    let mut out = String::from(
+        "| code | severity | what | the failure it prevents |\n| --- | --- | --- | --- |\n",
+    );
+    for r in super::RULES {
+        let severities: Vec<&str> = r.severities.iter().map(|s| s.name()).collect();
+        let prevents = if r.prevents.is_empty() {
+            "—"
+        } else {
+            r.prevents
+        };
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} |\n",
+            r.code,
+            severities.join("/"),
+            r.summary,
+            prevents
+        ));
     }
+    out
+}
+
+const TABLE_BEGIN: &str = "<!-- diagnostics table: generated from the rule registry (server/src/rules.rs); PIPELENS_BLESS=1 cargo test -p pipelens --lib readme rewrites it -->\n";
+const TABLE_END: &str = "<!-- end of diagnostics table -->";
+
+/// README's diagnostics table is the registry's. `PIPELENS_BLESS=1` rewrites it.
+#[test]
+fn readme_lists_every_rule_of_the_registry() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md");
+    let readme = std::fs::read_to_string(path).expect("README.md");
+    let start = readme
+        .find(TABLE_BEGIN)
+        .expect("README has the table's begin marker")
+        + TABLE_BEGIN.len();
+    let end = start
+        + readme[start..]
+            .find(TABLE_END)
+            .expect("README has the table's end marker");
+    let table = readme_table();
+    if readme[start..end] != table {
+        if std::env::var("PIPELENS_BLESS").as_deref() == Ok("1") {
+            let blessed = format!("{}{table}{}", &readme[..start], &readme[end..]);
+            std::fs::write(path, blessed).expect("write README.md");
+            return;
+        }
+        panic!(
+            "README.md's diagnostics table differs from the rule registry; run \
+             PIPELENS_BLESS=1 cargo test -p pipelens --lib readme\n--- README\n{}\n--- registry\n{table}",
+            &readme[start..end]
+        );
+    }
+}
+
+#[test]
+fn the_registry_holds_each_code_once_with_a_whole_description() {
+    let mut seen = std::collections::HashSet::new();
+    for r in super::RULES {
+        assert!(seen.insert(r.code), "{} registered twice", r.code);
+        assert!(
+            r.code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-'),
+            "{} is not kebab-case",
+            r.code
+        );
+        assert!(!r.severities.is_empty(), "{}", r.code);
+        assert!(!r.summary.is_empty() && !r.doc.is_empty(), "{}", r.code);
+        for text in [r.summary, r.prevents, r.doc] {
+            // A cell of a Markdown table ends at `|`, and a paragraph at a blank line.
+            assert!(
+                !text.contains('|') && !text.contains("\n\n"),
+                "{}: {text}",
+                r.code
+            );
+            assert!(
+                !text.contains("  "),
+                "{}: a line break inside: {text}",
+                r.code
+            );
+        }
+        assert!(super::rule(r.code).is_some());
+    }
+    // The public codes of DESIGN.md, and those of the synth the language server runs.
+    for code in [
+        "invalid-account",
+        "unknown-region",
+        "opt-in-region",
+        "missing-env",
+        "cross-account-keys",
+        "duplicate-stage",
+        "deprecated-cdkpipeline",
+        "pipeline-type-v1",
+        "unbootstrapped-target",
+        "untrusted-target",
+        "outdated-bootstrap",
+        "unbootstrapped-support-region",
+        "bootstrap-unknown",
+        "source-synth-change",
+        "synth-differs",
+        "synth-failed",
+    ] {
+        assert!(super::rule(code).is_some(), "{code} is not registered");
+    }
+}
+
+/// Every diagnostic a model rule reports carries a registered code, on one line.
+#[test]
+fn model_rules_report_registered_codes_on_small_spans() {
+    let src = PY.replace("eu-wset-1", "us-east-1");
+    for d in diags(&PYTHON, &src) {
+        let rule = super::rule(d.code).expect("registered");
+        assert!(matches!(rule.check, super::Check::Model(_)), "{}", d.code);
+        assert!(rule.severities.contains(&d.severity), "{}", d.code);
+        assert_eq!(d.span.start.0, d.span.end.0, "{}: {:?}", d.code, d.span);
+    }
+}
+
+/// What `cdk synth` accepts gets no error, however the code is written: each case synthesizes
+/// (or, for the cases the model cannot follow, may), and no rule may claim otherwise.
+#[test]
+fn no_error_where_the_model_cannot_be_sure() {
+    let head = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom helpers import make_stacks, Base\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\n";
+    let pipeline = "app = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[]))\n";
+    let stage = |body: &str| {
+        format!("class S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n{body}")
+    };
+    let nested = "class Edge(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Cdn\")\n".to_string()
+        + &stage("        cdk.Stack(self, \"Api\")\n        self.edge = Edge(self, \"Edge\")\n");
+    let cases: Vec<(&str, String)> = vec![
+        ("a helper function makes the stacks", stage("        make_stacks(self)\n") + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a comprehension makes them", stage("        [cdk.Stack(self, n) for n in [\"A\", \"B\"]]\n") + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("an inherited method makes them", stage("        self.build_stacks()\n") + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a construct inside the stage holds them", stage("        Base(self, \"Inner\")\n") + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a base class of the app makes them", "class S(Base):\n    pass\n".to_string() + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("the stage is a scope before it is added", "class S(cdk.Stage):\n    pass\n".to_string() + pipeline + "s = S(app, \"Prod\", env=ENV)\ncdk.Stack(s, \"Svc\")\np.add_stage(s)\n"),
+        ("a plain Stage filled outside", pipeline.to_string() + "s = cdk.Stage(app, \"Prod\", env=ENV)\ncdk.Stack(s, \"Svc\")\np.add_stage(s)\n"),
+        ("a return statement makes them", stage("        self.api = self.make()\n    def make(self):\n        return cdk.Stack(self, \"Api\")\n") + pipeline + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a repository string only known at run time", pipeline.replace("\"o/r\"", "REPO")),
+        ("one step object in two stages", stage("        cdk.Stack(self, \"Api\")\n") + pipeline + "a = pipelines.ManualApprovalStep(\"Check\")\np.add_stage(S(app, \"Beta\", env=ENV), pre=[a])\np.add_stage(S(app, \"Prod\", env=ENV), pre=[a, pipelines.ManualApprovalStep(\"Ok\")])\n"),
+        ("one call site making step objects in a loop", stage("        cdk.Stack(self, \"Api\")\n") + pipeline + "w = p.add_wave(\"W\")\nfor n in [\"A\", \"B\"]:\n    w.add_stage(S(app, n, env=ENV), pre=[pipelines.ManualApprovalStep(\"Check\")])\n"),
+        ("a wave of one stage is named after the stage", stage("        cdk.Stack(self, \"Api\")\n") + pipeline + "w = p.add_wave(\"My Wave\")\nw.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("an existing pipeline that may be None", pipeline.replace("commands=[]))", "commands=[]), code_pipeline=existing, pipeline_name=\"x\")")),
+        ("key rotation with keys the model cannot see", pipeline.replace("commands=[]))", "commands=[]), enable_key_rotation=True, **more)")),
+        ("a pipeline name only known at run time", pipeline.replace("commands=[]))", "commands=[]), pipeline_name=NAME)")),
+        ("an empty GitHub owner (CDK only splits at `/`)", pipeline.replace("\"o/r\"", "\"/repo\"")),
+        ("Stages nested in two Stages, named `<outer>-Edge` by CDK", nested.clone() + pipeline + "b = S(app, \"Beta\", env=ENV)\np.add_stage(b)\np.add_stage(b.edge)\nq = S(app, \"Prod\", env=ENV)\np.add_stage(q)\np.add_stage(q.edge)\n"),
+        ("the same in one wave", nested.clone() + pipeline + "w = p.add_wave(\"Edges\")\nw.add_stage(S(app, \"Beta\", env=ENV).edge)\nw.add_stage(S(app, \"Prod\", env=ENV).edge)\n"),
+    ];
+    for (what, src) in cases {
+        let src = format!("{head}{src}");
+        let errors: Vec<String> = diags(&PYTHON, &src)
+            .into_iter()
+            .filter(|d| d.severity == super::Severity::Error)
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:?}\n{src}");
+    }
+}
+
+/// The quick fixes of the new rules, applied, leave the rule silent.
+#[test]
+fn fixes_of_the_synth_error_rules_clear_them() {
+    let head = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        self.svc = cdk.Stack(self, \"Svc\")\napp = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\nsynth = pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[])\n";
+    let cases = [
+        ("invalid-stage-name", "p = pipelines.CodePipeline(stack, \"Pipeline\", synth=synth)\np.add_stage(S(app, \"Prod Stage\", env=ENV))\n", "\"Prod-Stage\""),
+        ("invalid-stage-name", "p = pipelines.CodePipeline(stack, \"Pipeline\", synth=synth)\nw = p.add_wave(\"My Wave!\")\nw.add_stage(S(app, \"A\", env=ENV))\nw.add_stage(S(app, \"B\", env=ENV))\n", "\"My-Wave\""),
+        ("invalid-pipeline-name", "p = pipelines.CodePipeline(stack, \"Pipeline\", pipeline_name=\"my pipeline\", synth=synth)\n", "\"my-pipeline\""),
+        ("key-rotation-needs-keys", "p = pipelines.CodePipeline(stack, \"Pipeline\", enable_key_rotation=True, cross_account_keys=False, synth=synth)\n", "cross_account_keys=True"),
+        ("change-set-steps-disabled", "p = pipelines.CodePipeline(stack, \"Pipeline\", use_change_sets=False, synth=synth)\ns = S(app, \"Prod\", env=ENV)\np.add_stage(s, stack_steps=[pipelines.StackSteps(stack=s.svc, change_set=[pipelines.ManualApprovalStep(\"A\")])])\n", "use_change_sets=True"),
+    ];
+    for (code, body, wanted) in cases {
+        let src = format!("{head}{body}");
+        let d = diags(&PYTHON, &src);
+        let found = d
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code}: {d:?}"));
+        let fixed = apply(&src, found.fix.as_ref().expect("a fix"));
+        assert!(fixed.contains(wanted), "{code}: {fixed}");
+        assert!(
+            diags(&PYTHON, &fixed).iter().all(|d| d.code != code),
+            "{code}: {fixed}"
+        );
+    }
+    // Without the prop, the code action inserts it.
+    let src = format!("{head}p = pipelines.CodePipeline(stack, \"Pipeline\", enable_key_rotation=True, synth=synth)\n");
+    let d = diags(&PYTHON, &src);
+    let edits = crate::ide::actions::actions(&src, &PYTHON, &d, 0..src.len());
+    let add = edits
+        .iter()
+        .find(|a| a.title == "Set cross_account_keys to True")
+        .expect("the code action");
+    let (fixed, after) =
+        crate::ide::apply_and_recheck(&PYTHON, &src, &add.edits, "key-rotation-needs-keys");
+    assert!(
+        fixed.contains("synth=synth, cross_account_keys=True)"),
+        "{fixed}"
+    );
+    assert!(
+        after
+            .diagnostics
+            .iter()
+            .all(|d| d.severity != super::Severity::Error),
+        "{:?}",
+        after.diagnostics
+    );
 }

@@ -1,12 +1,24 @@
 //! `unknown-region`: a region code that is not an AWS region, with the nearest real one.
 
-use super::{Ctx, Diagnostic, Fix, Severity};
+use super::{Check, Ctx, Diagnostic, Fix, Rule, Severity};
 use crate::model::Known;
 use crate::regions;
 
-pub const CODE: &str = "unknown-region";
+const CODE: &str = "unknown-region";
 
-pub fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Error],
+    summary: "not an AWS region; suggests the nearest one",
+    prevents: "deploy: no such region (`cdk synth` does not check it)",
+    doc: "The region is not one of AWS's region codes (nor of another partition's). `cdk synth` \
+          accepts any string, and the deploy fails where CodePipeline reaches for that region. \
+          The diagnostic names the nearest real region, and its quick fix writes it.",
+    check: Check::Model(check),
+    action: None,
+};
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     for env in ctx.envs() {
         let Known::Value(region, span) = &env.region else {
             continue;

@@ -43,7 +43,7 @@ pub struct SynthAction {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SynthStage {
     pub name: String,
-    /// Ordered by (runOrder, name).
+    /// In the template's order (CDK's own; within a runOrder it is not by name).
     pub actions: Vec<SynthAction>,
 }
 
@@ -70,7 +70,13 @@ pub fn read_assembly(dir: &Path) -> Result<(Vec<SynthesizedPipeline>, Vec<SynthS
 }
 
 fn read_json(path: &Path) -> Result<Value, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    // What the synth wrote (or a checked-in `cdk.out`): a FIFO there is an error, not a hang.
+    let text = crate::workspace::read_file(path, 512 * 1024 * 1024)
+        .and_then(|b| {
+            String::from_utf8(b)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        })
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
 }
 
@@ -180,7 +186,7 @@ fn template_pipelines(
             .unwrap_or_default()
             .iter()
             .map(|s| {
-                let mut actions: Vec<SynthAction> = s["Actions"]
+                let actions: Vec<SynthAction> = s["Actions"]
                     .as_array()
                     .map(Vec::as_slice)
                     .unwrap_or_default()
@@ -202,8 +208,8 @@ fn template_pipelines(
                         account: role_account(&a["RoleArn"]).or(account.map(str::to_string)),
                         region: a["Region"].as_str().or(region).map(str::to_string),
                     })
+                    // The template's order, CDK's own: a prediction is compared with it as it is.
                     .collect();
-                actions.sort_by(|a, b| (a.run_order, &a.name).cmp(&(b.run_order, &b.name)));
                 SynthStage {
                     name: s["Name"].as_str().unwrap_or_default().to_string(),
                     actions,
@@ -283,12 +289,13 @@ mod tests {
         assert!(stacks.iter().any(|s| s.support_stack));
         let p = &pipelines[0];
         assert_eq!(p.id.as_deref(), Some("Pipeline"));
+        // The template's order, as it is.
         let names: Vec<_> = p.stages[0].actions.iter().map(|a| &a.name).collect();
-        assert_eq!(names, ["Prepare", "Deploy"]);
-        let deploy = &p.stages[0].actions[1];
+        assert_eq!(names, ["Deploy", "Prepare"]);
+        let deploy = &p.stages[0].actions[0];
         assert_eq!(deploy.account.as_deref(), Some("111111111111"));
         assert_eq!(deploy.region.as_deref(), Some("eu-west-1"));
-        let prepare = &p.stages[0].actions[0];
+        let prepare = &p.stages[0].actions[1];
         assert_eq!(prepare.account.as_deref(), Some("999999999999"));
         assert_eq!(prepare.region.as_deref(), Some("us-east-1"));
     }

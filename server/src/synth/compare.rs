@@ -127,6 +127,13 @@ pub enum Difference {
         predicted: u32,
         synthesized: u32,
     },
+    /// Actions of one stage with the same `runOrder` on both sides, listed in another order
+    /// (CDK's order is the template's; the console and the CLI show it).
+    ActionOrder {
+        stage: String,
+        predicted: Vec<String>,
+        synthesized: Vec<String>,
+    },
     Region {
         stage: String,
         action: String,
@@ -150,6 +157,7 @@ impl Difference {
             Difference::ActionNotPredicted { .. } => "action-not-predicted",
             Difference::ActionNotSynthesized { .. } => "action-not-synthesized",
             Difference::RunOrder { .. } => "run-order",
+            Difference::ActionOrder { .. } => "action-order",
             Difference::Region { .. } => "region",
             Difference::Account { .. } => "account",
         }
@@ -186,6 +194,15 @@ impl Difference {
             } => format!(
                 "{stage} / {action}: runOrder predicted {predicted}, synthesized {synthesized}"
             ),
+            Difference::ActionOrder {
+                stage,
+                predicted,
+                synthesized,
+            } => format!(
+                "{stage}: action order predicted {}, synthesized {}",
+                predicted.join(", "),
+                synthesized.join(", ")
+            ),
             Difference::Region {
                 stage,
                 action,
@@ -217,6 +234,11 @@ impl Difference {
                 predicted,
                 synthesized,
             } => (None, None, json!(predicted), json!(synthesized)),
+            Difference::ActionOrder {
+                stage,
+                predicted,
+                synthesized,
+            } => (Some(stage), None, json!(predicted), json!(synthesized)),
             Difference::ActionNotPredicted { stage, action }
             | Difference::ActionNotSynthesized { stage, action } => {
                 (Some(stage), Some(action), Value::Null, Value::Null)
@@ -351,6 +373,34 @@ pub fn compare(predicted: &Prediction, synthesized: &Prediction) -> Vec<Differen
                 });
             }
         }
+        // The actions both sides have at the same runOrder, each side in its own order: only
+        // their order inside a runOrder is compared here (the rest is said above).
+        let same_run_order = |name: &str| {
+            let p = ps
+                .actions
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.run_order);
+            let s = ss
+                .actions
+                .iter()
+                .find(|a| a.name == name)
+                .map(|a| a.run_order);
+            p.is_some() && p == s
+        };
+        let order = |actions: &[Action]| -> Vec<String> {
+            let mut v: Vec<&Action> = actions.iter().filter(|a| same_run_order(&a.name)).collect();
+            v.sort_by_key(|a| a.run_order); // stable: each side's order inside a runOrder
+            v.into_iter().map(|a| a.name.clone()).collect()
+        };
+        let (p_order, s_order) = (order(&ps.actions), order(&ss.actions));
+        if p_order != s_order {
+            out.push(Difference::ActionOrder {
+                stage: stage(),
+                predicted: p_order,
+                synthesized: s_order,
+            });
+        }
     }
     out
 }
@@ -417,5 +467,38 @@ mod tests {
                 "action-not-synthesized"
             ]
         );
+    }
+
+    #[test]
+    fn the_order_inside_a_run_order_is_compared_and_said_once() {
+        let in_order = |names: &[&str]| Prediction {
+            stages: vec![stage(
+                "Prod",
+                names
+                    .iter()
+                    .map(|n| action(n, if n.ends_with("Deploy") { 2 } else { 1 }, None))
+                    .collect(),
+            )],
+        };
+        let cdk = in_order(&["Us.Prepare", "Eu.Prepare", "Us.Deploy", "Eu.Deploy"]);
+        assert!(compare(&cdk, &cdk).is_empty());
+        // The same actions at the same runOrders, another order inside each: one difference.
+        let sorted = in_order(&["Eu.Prepare", "Us.Prepare", "Eu.Deploy", "Us.Deploy"]);
+        let d = compare(&sorted, &cdk);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code(), "action-order");
+        assert_eq!(
+            d[0].message(),
+            "Prod: action order predicted Eu.Prepare, Us.Prepare, Eu.Deploy, Us.Deploy, \
+             synthesized Us.Prepare, Eu.Prepare, Us.Deploy, Eu.Deploy"
+        );
+        let j = d[0].json();
+        assert_eq!(j["kind"], "action-order");
+        assert_eq!(j["stage"], "Prod");
+        assert_eq!(j["action"], Value::Null);
+        assert_eq!(j["synthesized"][0], "Us.Prepare");
+        // Listing the actions in another order but by runOrder first is no difference.
+        let listed = in_order(&["Us.Prepare", "Us.Deploy", "Eu.Prepare", "Eu.Deploy"]);
+        assert!(compare(&listed, &cdk).is_empty());
     }
 }

@@ -8,14 +8,18 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncRead, AsyncReadExt};
-use tokio::process::Command;
 
 use super::failure;
+use super::guard::Guard;
 use super::SynthError;
+use crate::trust::{self, Trusted};
 use crate::workspace::Settings;
 
 /// How much of the command's output is kept for the error message (the tail).
 const TAIL_BYTES: usize = 64 * 1024;
+
+/// How long the output may stay open after the command exited (its last writes draining).
+const OUTPUT_GRACE: Duration = Duration::from_millis(300);
 
 /// The command to run, before the output folder is added: `synth.command`, else the app's own
 /// `node_modules/.bin/cdk synth`, else `cdk synth` from PATH.
@@ -88,19 +92,34 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
 }
 
 /// The child's process group; killed (SIGKILL to every member) when dropped unless the child
-/// was reaped after exiting on its own.
+/// was reaped after exiting on its own. Its [`Guard`] kills it too should pipelens die without
+/// dropping it (SIGKILL).
 struct ProcessGroup {
     pgid: Option<libc::pid_t>,
+    guard: Option<Guard>,
 }
 
 impl ProcessGroup {
     fn kill(&mut self) {
         if let Some(pgid) = self.pgid.take() {
             // SAFETY: killpg only sends a signal; the group is ours (the child leads it and has
-            // not been reaped yet, so its id cannot have been reused).
+            // not been reaped yet, or a member still holds its output pipes, so the group exists
+            // and its id cannot have been reused).
             unsafe {
                 libc::killpg(pgid, libc::SIGKILL);
             }
+        }
+        if let Some(g) = self.guard.take() {
+            g.kill();
+        }
+    }
+
+    /// The leader exited on its own and was reaped, and no member is known to be left: the
+    /// group id may be reused from now on, so it is never signalled.
+    fn reaped(&mut self) {
+        self.pgid = None;
+        if let Some(g) = self.guard.take() {
+            g.dismiss();
         }
     }
 }
@@ -135,13 +154,14 @@ fn text(tail: &Tail) -> String {
 
 /// Runs `argv` in `root` until it exits, `timeout` passes or `cancelled` resolves.
 pub async fn run(
+    trusted: Trusted,
     root: &Path,
     argv: &[String],
     output: &Path,
     timeout: Duration,
     cancelled: impl Future<Output = ()>,
 ) -> Result<(), SynthError> {
-    let mut cmd = Command::new(&argv[0]);
+    let mut cmd = trust::async_command(trusted, &argv[0]);
     cmd.args(&argv[1..])
         .current_dir(root)
         .env("CDK_DISABLE_VERSION_CHECK", "1")
@@ -156,9 +176,17 @@ pub async fn run(
         command: argv.to_vec(),
         error,
     })?;
-    let mut group = ProcessGroup {
-        pgid: child.id().map(|id| id as libc::pid_t),
-    };
+    let pgid = child.id().map(|id| id as libc::pid_t);
+    let guard = pgid.and_then(|pgid| match Guard::start(trusted, pgid) {
+        Ok(g) => Some(g),
+        Err(e) => {
+            tracing::warn!(
+                "no guard for the synth's processes (they may outlive a SIGKILL of pipelens): {e}"
+            );
+            None
+        }
+    });
+    let mut group = ProcessGroup { pgid, guard };
     let out: Tail = Arc::default();
     let err: Tail = Arc::default();
     let stdout = child.stdout.take();
@@ -174,11 +202,28 @@ pub async fn run(
                 read_tail(s, err.clone()).await;
             }
         };
-        let (status, _, _) = tokio::join!(child.wait(), read_out, read_err);
-        status
+        let mut reading = std::pin::pin!(async {
+            tokio::join!(read_out, read_err);
+        });
+        let mut read_all = false;
+        let mut wait = std::pin::pin!(child.wait());
+        let status = loop {
+            tokio::select! {
+                status = &mut wait => break status,
+                () = &mut reading, if !read_all => read_all = true,
+            }
+        };
+        // The leader exited. Its output ends when every member of the group has closed it; a
+        // background child that keeps it open (a watcher, a daemon) must not turn a finished
+        // synth into a timeout.
+        let left_running = !read_all
+            && tokio::time::timeout(OUTPUT_GRACE, &mut reading)
+                .await
+                .is_err();
+        (status, left_running)
     };
     enum End {
-        Exited(std::io::Result<std::process::ExitStatus>),
+        Exited((std::io::Result<std::process::ExitStatus>, bool)),
         TimedOut,
         Cancelled,
     }
@@ -188,9 +233,16 @@ pub async fn run(
         _ = cancelled => End::Cancelled,
     };
     match end {
-        End::Exited(status) => {
-            // Reaped: the group id may be reused from now on, so it is never signalled.
-            group.pgid = None;
+        End::Exited((status, left_running)) => {
+            if left_running {
+                // Members still hold the output: the group exists (its id cannot have been
+                // reused), and what is left of it is killed.
+                group.kill();
+            } else {
+                // Reaped, and nothing left: the group id may be reused from now on, so it is
+                // never signalled.
+                group.reaped();
+            }
             let status = status.map_err(|error| SynthError::Spawn {
                 command: argv.to_vec(),
                 error,

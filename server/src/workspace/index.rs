@@ -15,6 +15,8 @@ use crate::model::{self, AppIndex, Instantiation};
 
 /// Files above this size are not indexed (generated code, bundles).
 const MAX_INDEXED_FILE: u64 = 2 * 1024 * 1024;
+/// A `cdk.json` is a few lines of JSON; context caches make some large, none this large.
+const MAX_CDK_JSON: u64 = 16 * 1024 * 1024;
 const MAX_INDEXED_FILES: usize = 2_000;
 
 struct File {
@@ -65,8 +67,8 @@ impl Index {
             ..Index::default()
         };
         let cdk_json = root.join("cdk.json");
-        match std::fs::read_to_string(&cdk_json) {
-            Ok(text) => match serde_json::from_str::<serde_json::Value>(&text) {
+        match super::read_file(&cdk_json, MAX_CDK_JSON) {
+            Ok(text) => match serde_json::from_slice::<serde_json::Value>(&text) {
                 Ok(v) => {
                     if let Some(ctx) = v.get("context").and_then(|c| c.as_object()) {
                         index.context = ctx.clone();
@@ -81,18 +83,20 @@ impl Index {
         for path in super::source_files(root, MAX_INDEXED_FILES) {
             let text: Arc<str> = match overrides.get(&path) {
                 Some(t) => t.clone(),
-                None => {
-                    if std::fs::metadata(&path)
-                        .map(|m| m.len() > MAX_INDEXED_FILE)
-                        .unwrap_or(true)
-                    {
+                None => match super::read_text_lossy(&path, MAX_INDEXED_FILE) {
+                    Ok(text) => text.into(),
+                    // Bigger than any hand-written source: a bundle or generated file.
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
+                    // A file of the app that cannot be read: its classes are unknown, and the
+                    // stages that use them uncertain; say why, once.
+                    Err(e) => {
+                        index.warnings.push(format!(
+                            "{}: cannot be read ({e}); what it defines is unknown",
+                            path.display()
+                        ));
                         continue;
                     }
-                    match std::fs::read(&path) {
-                        Ok(bytes) => String::from_utf8_lossy(&bytes).into(),
-                        Err(_) => continue,
-                    }
-                }
+                },
             };
             index.add_file(path, text);
         }

@@ -47,6 +47,9 @@ impl Default for Settings {
 
 pub const FILE_NAME: &str = "pipelens.toml";
 
+/// No settings file is bigger; a bigger one is refused with a message.
+const MAX_SETTINGS_BYTES: u64 = 1024 * 1024;
+
 impl Settings {
     /// Reads `pipelens.toml` from `root` if there is one. Returns the settings and any
     /// problems found (to report once).
@@ -54,7 +57,12 @@ impl Settings {
         let mut s = Settings::default();
         let mut problems = Vec::new();
         let path = root.join(FILE_NAME);
-        match std::fs::read_to_string(&path) {
+        // A FIFO or device named `pipelens.toml` is an error here, not a read that never ends.
+        let read = super::read_file(&path, MAX_SETTINGS_BYTES).and_then(|b| {
+            String::from_utf8(b)
+                .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+        });
+        match read {
             Ok(text) => match toml::from_str::<toml::Value>(&text) {
                 Ok(v) => {
                     let json = serde_json::to_value(v).unwrap_or(Value::Null);
@@ -72,6 +80,34 @@ impl Settings {
             Err(e) => problems.push(format!("{}: {e}", path.display())),
         }
         (s, problems)
+    }
+
+    /// What an untrusted workspace may not choose: a program to run (`synth.command`), running
+    /// it on save (`synth.onSave`), and query folders outside the workspace. Returns a note per
+    /// setting left out.
+    pub fn restrict_untrusted(&mut self, root: Option<&Path>) -> Vec<String> {
+        let mut notes = Vec::new();
+        if self.synth_command.take().is_some() {
+            notes.push("`synth.command` is ignored in an untrusted workspace".to_string());
+        }
+        if std::mem::replace(&mut self.synth_on_save, false) {
+            notes.push("`synth.onSave` is ignored in an untrusted workspace".to_string());
+        }
+        let root = root.and_then(|r| r.canonicalize().ok());
+        self.query_path.retain(|p| {
+            let inside = match (&root, p.canonicalize()) {
+                (Some(root), Ok(p)) => p.starts_with(root),
+                _ => false,
+            };
+            if !inside {
+                notes.push(format!(
+                    "`queryPath` {} is outside the workspace: ignored in an untrusted workspace",
+                    p.display()
+                ));
+            }
+            inside
+        });
+        notes
     }
 
     fn resolve_paths(&mut self, root: &Path) {
@@ -222,6 +258,33 @@ mod tests {
         );
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert_eq!(s, Settings::default());
+    }
+
+    #[test]
+    fn an_untrusted_workspace_chooses_no_program_and_no_folder_outside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let inside = dir.path().join("q");
+        std::fs::create_dir(&inside).unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let mut s = Settings {
+            synth_command: Some(vec!["touch".into(), "marker".into()]),
+            synth_on_save: true,
+            query_path: vec![
+                inside.clone(),
+                outside.path().to_path_buf(),
+                dir.path().join("q/../../elsewhere"),
+            ],
+            ..Settings::default()
+        };
+        let notes = s.restrict_untrusted(Some(dir.path()));
+        assert_eq!(s.synth_command, None);
+        assert!(!s.synth_on_save);
+        assert_eq!(s.query_path, vec![inside]);
+        assert_eq!(notes.len(), 4, "{notes:?}");
+        // Nothing to say when nothing was set.
+        assert!(Settings::default()
+            .restrict_untrusted(Some(dir.path()))
+            .is_empty());
     }
 
     #[test]

@@ -10,6 +10,60 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
+/// How long a test waits for an answer or a notification before it calls the server hung. It is
+/// no measure of speed (benches/ measure that): on a 2-core machine under load a request behind a
+/// cold index can take seconds, so this is far above anything the server needs, and a wait that
+/// can follow a synth is longer still (`TestServer::bound`).
+pub const HANG: Duration = Duration::from_secs(120);
+
+/// What a synth may take on top of its own bound (`synth.timeoutSeconds`) before its answer is
+/// overdue: starting it, reading the cloud assembly, comparing it with the prediction.
+pub const AFTER_SYNTH: Duration = Duration::from_secs(60);
+
+/// The largest `timeoutSeconds` in a settings value (initialization options or a
+/// `workspace/configuration` answer), wherever the client put it.
+fn largest_timeout(v: &Value) -> Option<u64> {
+    match v {
+        Value::Object(m) => m
+            .iter()
+            .filter_map(|(k, v)| match (k.as_str(), v) {
+                ("timeoutSeconds" | "synth.timeoutSeconds", Value::Number(n)) => n.as_u64(),
+                _ => largest_timeout(v),
+            })
+            .max(),
+        Value::Array(items) => items.iter().filter_map(largest_timeout).max(),
+        _ => None,
+    }
+}
+
+/// The longest a synth of a server started in `root` with these settings may run: the
+/// server's default `synth.timeoutSeconds`, or a larger one the test set in the initialization
+/// options, the configuration or `pipelens.toml`.
+fn synth_bound(root: &Path, init_options: &Value, configuration: Option<&Value>) -> Duration {
+    let default = pipelens::workspace::settings::Settings::default().synth_timeout_seconds;
+    let toml = Some(root.join("pipelens.toml"))
+        .filter(|p| p.is_file()) // a FIFO there (a test of that) is not read
+        .and_then(|p| std::fs::read_to_string(p).ok())
+        .and_then(|t| t.parse::<toml::Table>().ok())
+        .and_then(|t| {
+            t.get("synth")?
+                .get("timeoutSeconds")?
+                .as_integer()
+                .and_then(|n| u64::try_from(n).ok())
+        });
+    let secs = [
+        Some(default),
+        largest_timeout(init_options),
+        configuration.and_then(largest_timeout),
+        toml,
+    ]
+    .into_iter()
+    .flatten()
+    .max()
+    .unwrap_or(default);
+    Duration::from_secs(secs)
+}
+
 pub fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
@@ -18,8 +72,10 @@ pub fn repo() -> PathBuf {
 }
 
 /// A pipeline of `preview --format json` (or `pipelens.synth`) in the shape of the synth
-/// fixtures (`tests/fixtures/synth/*.json`): stages with actions `{name, runOrder, account,
-/// region}`, the fields a cloud assembly can tell.
+/// fixtures (`tests/fixtures/synth/*.json`): stages with actions `{name, runOrder, kind,
+/// account, region}`, the fields a cloud assembly can tell. A template cannot tell a
+/// ShellStep from a CodeBuildStep or a permissions check (all CodeBuild projects), so those
+/// kinds are all `codebuild`, as `tests/read-pipeline.py` writes them.
 pub fn as_fixture(pipeline: &Value) -> Value {
     let stages: Vec<Value> = pipeline["stages"]
         .as_array()
@@ -31,9 +87,14 @@ pub fn as_fixture(pipeline: &Value) -> Value {
                 .unwrap()
                 .iter()
                 .map(|a| {
+                    let kind = match a["kind"].as_str() {
+                        Some("shell" | "confirm-permissions") => json!("codebuild"),
+                        _ => a["kind"].clone(),
+                    };
                     json!({
                         "name": a["name"],
                         "runOrder": a["runOrder"],
+                        "kind": kind,
                         "account": a["account"],
                         "region": a["region"],
                     })
@@ -82,6 +143,9 @@ pub struct Builder {
     env: Vec<(String, String)>,
     /// Start from an empty environment (plus PATH) instead of the test process's.
     clear_env: bool,
+    /// Say `"trusted": true` in the initialization options, as a client of a trusted workspace
+    /// does (the default here: most tests are about what a trusted workspace gets).
+    trusted: bool,
 }
 
 impl Builder {
@@ -105,6 +169,11 @@ impl Builder {
     /// machine or another test set, no XDG_CACHE_HOME): only what `env` adds.
     pub fn clear_env(mut self) -> Self {
         self.clear_env = true;
+        self
+    }
+    /// Start the server as a client of an untrusted workspace does: without `trusted`.
+    pub fn untrusted(mut self) -> Self {
+        self.trusted = false;
         self
     }
     pub fn start(self) -> TestServer {
@@ -166,7 +235,11 @@ impl Builder {
             let _ = etx.send(s);
         });
         let stdin = child.stdin.take().unwrap();
+        let bound = HANG.max(
+            synth_bound(&self.root, &self.init_options, self.configuration.as_ref()) + AFTER_SYNTH,
+        );
         let mut server = TestServer {
+            bound,
             child,
             stdin,
             rx,
@@ -184,6 +257,9 @@ impl Builder {
         }
         if init_options.get("bootstrap").is_none() {
             init_options["bootstrap"] = json!({"check": "off"});
+        }
+        if self.trusted {
+            init_options["trusted"] = json!(true);
         }
         let mut caps = json!({
             "textDocument": {"completion": {"completionItem": {"snippetSupport": true}}},
@@ -208,6 +284,10 @@ impl Builder {
 }
 
 pub struct TestServer {
+    /// How long to wait for any answer or notification before calling the server hung: `HANG`,
+    /// or the synth's own bound and `AFTER_SYNTH` when that is longer (any wait can be behind
+    /// a synth: the answer to `pipelens.synth`, the diagnostics and progress that follow it).
+    bound: Duration,
     child: Child,
     stdin: ChildStdin,
     rx: Receiver<Value>,
@@ -228,6 +308,7 @@ impl TestServer {
             configuration: Some(Value::Null),
             env: Vec::new(),
             clear_env: false,
+            trusted: true,
         }
     }
 
@@ -241,18 +322,34 @@ impl TestServer {
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 
+    /// Writes bytes as they are (frames with a wrong length, garbage between frames).
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
     /// Sends a request and returns its whole response (`result` or `error`).
     pub fn raw_request(&mut self, method: &str, params: Value) -> Value {
+        let bound = self.bound;
+        self.request_within(method, params.clone(), bound)
+            .unwrap_or_else(|| panic!("no response to {method} within {bound:?}"))
+    }
+
+    /// Sends a request and returns its whole response, or `None` when none came `within`.
+    pub fn request_within(
+        &mut self,
+        method: &str,
+        params: Value,
+        within: Duration,
+    ) -> Option<Value> {
         let id = self.next_id;
         self.next_id += 1;
         self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + within;
         loop {
-            let msg = self
-                .next_message(deadline)
-                .unwrap_or_else(|| panic!("no response to {method}"));
+            let msg = self.next_message(deadline)?;
             if msg.get("id") == Some(&json!(id)) && msg.get("method").is_none() {
-                return msg;
+                return Some(msg);
             }
             self.handle_other(msg);
         }
@@ -295,7 +392,7 @@ impl TestServer {
 
     /// Waits for a notification matching `pred` (already received ones count), and removes it.
     pub fn wait_for(&mut self, method: &str, pred: impl Fn(&Value) -> bool) -> Value {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        let deadline = Instant::now() + self.bound;
         loop {
             if let Some(i) = self
                 .notifications
@@ -365,6 +462,25 @@ impl TestServer {
 
     /// `shutdown` + `exit`; the exit status (`None` when the server still ran after `wait`)
     /// and the time from sending `exit` to the process ending (or giving up).
+    /// The server's process id (to signal it).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits up to `wait` for the server to exit by itself.
+    pub fn wait_exit(&mut self, wait: Duration) -> Option<std::process::ExitStatus> {
+        let start = Instant::now();
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if start.elapsed() > wait {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+    }
+
     pub fn shutdown_timed(
         mut self,
         wait: Duration,

@@ -16,6 +16,7 @@ use crate::predict::json::Origin;
 use crate::synth::{
     compare, match_pipelines, to_prediction, SynthError, SynthProgress, Synthesized, Synthesizer,
 };
+use crate::trust::Trusted;
 use crate::workspace;
 
 pub fn run(path: &Path, format: PreviewFormat, out: &mut dyn Write) -> Result<i32> {
@@ -33,11 +34,10 @@ pub fn run(path: &Path, format: PreviewFormat, out: &mut dyn Write) -> Result<i3
         workspace::app_root(path).into_iter().collect()
     };
     if apps.is_empty() {
-        eprintln!(
-            "pipelens: preview --synth: no cdk.json in or above {}: not a CDK app, nothing to \
-             synthesize",
+        crate::cli::note(&format!(
+            "preview --synth: no cdk.json in or above {}: not a CDK app, nothing to synthesize",
             path.display()
-        );
+        ));
         return Ok(EXIT_USAGE);
     }
     let found = collect(path)?;
@@ -45,27 +45,47 @@ pub fn run(path: &Path, format: PreviewFormat, out: &mut dyn Write) -> Result<i3
         .enable_all()
         .build()?;
     let synthesizer = Synthesizer::new();
+    // Ctrl-C, SIGTERM or SIGHUP: the synth (its own process group, which the terminal's
+    // signal never reaches) is killed before pipelens exits.
+    let mut signal = std::pin::pin!(crate::terminate::signal());
     let mut views = Vec::new();
     let mut code = EXIT_OK;
     for app in &apps {
         let (settings, _) = settings_for(app);
         let progress = |p: SynthProgress| {
             if let SynthProgress::RunningCdk(argv) = p {
-                eprintln!(
-                    "pipelens: {}: running {}",
+                crate::cli::note(&format!(
+                    "{}: running {}",
                     app.display(),
                     argv.first().map_or("", String::as_str)
-                );
+                ));
             }
         };
-        let result = runtime.block_on(synthesizer.synth(app, &settings, progress));
+        let result = runtime.block_on(async {
+            tokio::select! {
+                r = synthesizer.synth(app, &settings, progress, Trusted::by_user()) => Ok(r),
+                sig = &mut signal => Err(sig),
+            }
+        });
+        let result = match result {
+            Ok(r) => r,
+            Err(sig) => {
+                // The synth's future is dropped: its process group is dead.
+                crate::cli::note(&format!(
+                    "{}: stopped by signal {sig}; the synth was stopped",
+                    app.display()
+                ));
+                runtime.shutdown_timeout(Duration::from_millis(100));
+                return Ok(128 + sig);
+            }
+        };
         match result {
             Ok(s) => {
                 if s.pipelines.is_empty() {
-                    eprintln!(
-                        "pipelens: {}: the cloud assembly has no AWS::CodePipeline::Pipeline",
+                    crate::cli::note(&format!(
+                        "{}: the cloud assembly has no AWS::CodePipeline::Pipeline",
                         app.display()
-                    );
+                    ));
                 }
                 let in_app: Vec<&Found> =
                     found.iter().filter(|f| f.file.starts_with(app)).collect();
@@ -83,7 +103,14 @@ pub fn run(path: &Path, format: PreviewFormat, out: &mut dyn Write) -> Result<i3
 
 /// Prints a failed synth and returns its exit code.
 fn report(app: &Path, e: &SynthError) -> i32 {
-    eprintln!("pipelens: {}: {e}", app.display());
+    // CDK's own output, multi-line: each line quoted (it comes from running the app's code).
+    for (i, line) in format!("{}: {e}", app.display()).lines().enumerate() {
+        if i == 0 {
+            crate::cli::note(line);
+        } else {
+            eprintln!("{}", crate::quote::for_log(line));
+        }
+    }
     match e {
         SynthError::NoApp(_) | SynthError::CdkNotFound { .. } => EXIT_USAGE,
         SynthError::Failed {
@@ -94,9 +121,12 @@ fn report(app: &Path, e: &SynthError) -> i32 {
             let first = message.lines().next().unwrap_or("cdk synth failed");
             let column = loc.column.map(|c| format!(":{c}")).unwrap_or_default();
             eprintln!(
-                "{}:{}{column}: error: {first}",
-                loc.file.display(),
-                loc.line
+                "{}",
+                crate::quote::for_log(&format!(
+                    "{}:{}{column}: error: {first}",
+                    loc.file.display(),
+                    loc.line
+                ))
             );
             EXIT_FOUND_ERRORS
         }

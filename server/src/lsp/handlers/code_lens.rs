@@ -5,6 +5,9 @@ use tower_lsp_server::lsp_types::*;
 
 use crate::lsp::{to_proto, Backend};
 
+/// The lens in place of "▶ Synthesize" in an untrusted workspace (display only).
+pub const UNTRUSTED_SYNTH: &str = "synth is off in an untrusted workspace";
+
 pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let uri = p.text_document.uri;
     let (rope, _, snap) = super::current(&b.state, &uri)?;
@@ -29,13 +32,22 @@ pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
             }),
             data: None,
         });
-        out.push(CodeLens {
-            range,
-            command: Some(Command {
+        // Synth runs the app's code: offered only in a trusted workspace.
+        let synth = match b.state.trusted() {
+            Some(_) => Command {
                 title: "▶ Synthesize".into(),
                 command: super::execute_command::SYNTH.into(),
                 arguments: Some(vec![serde_json::json!(uri.as_str())]),
-            }),
+            },
+            None => Command {
+                title: UNTRUSTED_SYNTH.into(),
+                command: String::new(),
+                arguments: None,
+            },
+        };
+        out.push(CodeLens {
+            range,
+            command: Some(synth),
             data: None,
         });
     }

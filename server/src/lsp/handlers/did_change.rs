@@ -28,9 +28,21 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
             );
             return;
         };
-        entry
-            .pending
-            .insert(p.text_document.version, p.content_changes);
+        let version = p.text_document.version;
+        // A version the document already has (or a held change already carries) is a client
+        // bug: the edit is not applied, and the editor's text may now differ from ours. Said,
+        // not silently dropped.
+        if version <= entry.doc.version || entry.pending.contains_key(&version) {
+            tracing::warn!(
+                "{}: a second change with version {version} (the document is at version {}); \
+                 it is not applied — the editor's text may differ until the document is \
+                 reopened",
+                uri.as_str(),
+                entry.doc.version
+            );
+            return;
+        }
+        entry.pending.insert(version, p.content_changes);
         let clamped = drain(entry, enc, false);
         (clamped, !entry.pending.is_empty())
     };

@@ -41,8 +41,12 @@ pub async fn handle(b: &Backend, p: DidChangeConfigurationParams) {
 /// Rebuilds the settings: `pipelens.toml` at the workspace root, then the client's settings on
 /// top; reloads extra queries and the known accounts. Returns the problems found.
 pub fn reload(state: &State) -> Vec<String> {
-    let (root, client) = match state.config.read() {
-        Ok(c) => (c.workspace_root.clone(), c.client_settings.clone()),
+    let (root, client, trusted) = match state.config.read() {
+        Ok(c) => (
+            c.workspace_root.clone(),
+            c.client_settings.clone(),
+            c.trusted,
+        ),
         Err(_) => return Vec::new(),
     };
     let (mut settings, mut problems) = match &root {
@@ -61,6 +65,11 @@ pub fn reload(state: &State) -> Vec<String> {
             if p.is_relative() {
                 *p = r.join(&*p);
             }
+        }
+    }
+    if !trusted {
+        for note in settings.restrict_untrusted(root.as_deref()) {
+            tracing::info!("{note}");
         }
     }
     let (extra, errors) = ExtraQueries::load(&settings.query_path);
@@ -82,11 +91,30 @@ pub fn reload(state: &State) -> Vec<String> {
 }
 
 pub async fn reload_and_report(client: &Client, state: &Arc<State>) {
-    for p in reload(state) {
-        if state.first_time(&p) {
+    // Every new problem of this reload in one message: ten bad keys are one thing to fix, not
+    // ten pop-ups.
+    let new: Vec<String> = reload(state)
+        .into_iter()
+        .filter(|p| state.first_time(p))
+        .collect();
+    match new.as_slice() {
+        [] => {}
+        [one] => {
             client
-                .show_message(MessageType::WARNING, format!("pipelens: {p}"))
-                .await;
+                .show_message(MessageType::WARNING, format!("pipelens: {one}"))
+                .await
+        }
+        many => {
+            client
+                .show_message(
+                    MessageType::WARNING,
+                    format!(
+                        "pipelens: {} problems with the settings:\n{}",
+                        many.len(),
+                        many.join("\n")
+                    ),
+                )
+                .await
         }
     }
 }

@@ -23,6 +23,9 @@ pub fn commands() -> Vec<String> {
 pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value>> {
     match p.command.as_str() {
         SYNTH => {
+            if b.state.trusted().is_none() {
+                return Err(untrusted("synth"));
+            }
             let uri: Uri = p
                 .arguments
                 .first()
@@ -40,6 +43,9 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
         }
         BOOTSTRAP_COMMAND => bootstrap_command(b, &p.arguments).map(Some),
         REFRESH_BOOTSTRAP => {
+            if b.state.trusted().is_none() {
+                return Err(untrusted("the bootstrap check"));
+            }
             let n = bootstrap::refresh(&b.client, &b.state).await;
             Ok(Some(json!({ "probed": n })))
         }
@@ -47,6 +53,13 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
             "unknown command: {other}"
         ))),
     }
+}
+
+/// The error answered in an untrusted workspace: it names the reason.
+fn untrusted(what: &str) -> jsonrpc::Error {
+    let mut e = jsonrpc::Error::invalid_request();
+    e.message = format!("pipelens: {}", crate::trust::untrusted_reason(what)).into();
+    e
 }
 
 /// Arguments: `[uri]` (the first target of the document that needs fixing) or

@@ -27,10 +27,7 @@ pub async fn handle(b: &Backend, p: InitializeParams) -> Result<InitializeResult
         .map(|f| f.uri.clone())
         .or(p.root_uri.clone())
         .and_then(|u| u.to_file_path().map(|p| p.into_owned()));
-    let client_settings = p
-        .initialization_options
-        .map(|o| o.get("pipelens").cloned().unwrap_or(o))
-        .unwrap_or(serde_json::Value::Null);
+    let (trusted, client_settings) = options(p.initialization_options);
     let ws = p.capabilities.workspace.as_ref();
     let refresh_hints = ws
         .and_then(|w| w.inlay_hint.as_ref())
@@ -46,6 +43,13 @@ pub async fn handle(b: &Backend, p: InitializeParams) -> Result<InitializeResult
         c.refresh_lenses = refresh_lenses;
         c.workspace_root = root;
         c.client_settings = client_settings;
+        c.trusted = trusted;
+    }
+    if !trusted {
+        tracing::info!(
+            "the workspace is not trusted: no synth, git or AWS call until the client says it is \
+             (initialization option `trusted`, notification `pipelens/didChangeTrust`)"
+        );
     }
     let problems = super::did_change_configuration::reload(&b.state);
     for p in problems {
@@ -92,4 +96,41 @@ pub async fn handle(b: &Backend, p: InitializeParams) -> Result<InitializeResult
             ..Default::default()
         },
     })
+}
+
+/// The initialization options: `trusted` (the client trusts the workspace; absent: not
+/// trusted), and the `pipelens` settings, either under `pipelens` or as the options themselves.
+fn options(o: Option<serde_json::Value>) -> (bool, serde_json::Value) {
+    let Some(mut o) = o else {
+        return (false, serde_json::Value::Null);
+    };
+    let trusted = o.get("trusted").and_then(|t| t.as_bool()) == Some(true);
+    if let Some(obj) = o.as_object_mut() {
+        obj.remove("trusted");
+    }
+    let settings = o.get("pipelens").cloned().unwrap_or(o);
+    (trusted, settings)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    #[test]
+    fn trust_is_an_explicit_true_and_never_a_setting() {
+        let o = |v| super::options(Some(v));
+        assert!(!super::options(None).0);
+        assert!(!o(json!({})).0);
+        assert!(!o(json!({"trusted": "yes"})).0);
+        assert!(!o(json!({"pipelens": {"trusted": true}})).0);
+        assert_eq!(
+            o(json!({"trusted": true, "pipelens": {"synth": {"onSave": true}}})),
+            (true, json!({"synth": {"onSave": true}}))
+        );
+        // Flat settings next to `trusted`: the key is not passed on as a setting.
+        assert_eq!(
+            o(json!({"trusted": true, "changeBase": "main"})),
+            (true, json!({"changeBase": "main"}))
+        );
+    }
 }

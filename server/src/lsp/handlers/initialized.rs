@@ -28,6 +28,7 @@ pub async fn handle(b: &Backend, _: InitializedParams) {
                     }
                     super::did_change_configuration::reload_and_report(&client, &state).await;
                     diagnostics::schedule_all(&client, &state);
+                    return;
                 }
             }
             Ok(Err(e)) => tracing::info!("workspace/configuration not answered: {e}"),
@@ -35,5 +36,8 @@ pub async fn handle(b: &Backend, _: InitializedParams) {
                 "workspace/configuration: no answer in 5 s; using pipelens.toml and defaults"
             ),
         }
+        // No client settings: the problems of pipelens.toml (read at `initialize`, before a
+        // message could be shown) still reach the user, once.
+        super::did_change_configuration::reload_and_report(&client, &state).await;
     });
 }

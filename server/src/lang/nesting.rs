@@ -1,0 +1,72 @@
+//! The depth bound of a lowering: how deep statements and expressions may nest before the rest
+//! of a construct is left out (see [`MAX_NESTING`](super::ir::MAX_NESTING)).
+
+use std::cell::Cell;
+
+use tree_sitter::Node;
+
+use super::ir::{Span, MAX_NESTING};
+
+/// How deep one lowering is, in statements and in expressions, and where it first went past
+/// [`MAX_NESTING`]. Statements and expressions are counted apart: an expression never holds a
+/// statement in the IR, so the expression count starts from zero in every statement and a
+/// simple statement lowers the same wherever it is (which incremental lowering relies on).
+#[derive(Default)]
+pub(super) struct Nesting {
+    stmts: Cell<usize>,
+    exprs: Cell<usize>,
+    /// The first construct left out (in source order).
+    cut: Cell<Option<Span>>,
+    /// How many constructs were left out so far.
+    cuts: Cell<usize>,
+}
+
+/// One level deeper, until dropped.
+pub(super) struct Deeper<'a>(&'a Cell<usize>);
+
+impl Drop for Deeper<'_> {
+    fn drop(&mut self) {
+        self.0.set(self.0.get() - 1);
+    }
+}
+
+impl Nesting {
+    /// One statement deeper, at `node`; `None` when that is too deep (the statement is then
+    /// left out, and noted).
+    pub fn stmt(&self, node: &Node<'_>) -> Option<Deeper<'_>> {
+        self.enter(&self.stmts, node)
+    }
+
+    /// One expression (or assignment target) deeper, at `node`; `None` when that is too deep
+    /// (the expression is then unknown, and noted).
+    pub fn expr(&self, node: &Node<'_>) -> Option<Deeper<'_>> {
+        self.enter(&self.exprs, node)
+    }
+
+    fn enter<'a>(&'a self, level: &'a Cell<usize>, node: &Node<'_>) -> Option<Deeper<'a>> {
+        if level.get() >= MAX_NESTING {
+            let span = Span::of(node);
+            if self
+                .cut
+                .get()
+                .is_none_or(|c| span.start_byte < c.start_byte)
+            {
+                self.cut.set(Some(span));
+            }
+            self.cuts.set(self.cuts.get() + 1);
+            return None;
+        }
+        level.set(level.get() + 1);
+        Some(Deeper(level))
+    }
+
+    /// How many constructs were left out so far.
+    pub fn cuts(&self) -> usize {
+        self.cuts.get()
+    }
+
+    /// The first construct left out, if any was.
+    pub fn cut(&self) -> Option<Span> {
+        self.cut.get()
+    }
+}

@@ -1,0 +1,65 @@
+//! `pipeline-quota`: a pipeline whose predicted CodePipeline exceeds a CodePipeline quota.
+//! `cdk synth` does not check these; the deploy fails.
+
+use super::{Check, Ctx, Diagnostic, Rule, Severity};
+
+const CODE: &str = "pipeline-quota";
+
+/// Quotas in AWS CodePipeline
+/// (<https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html>): "Maximum number
+/// of stages in a pipeline: 50" and "Maximum number of actions per pipeline: 500" (AWS
+/// raised the latter to 1000 in October 2024, by one report; the 500 of the user guide's
+/// published source is used, as a warning). Actions per stage (50) need no rule: CDK splits
+/// a larger stage into `Name.1`, `Name.2`.
+const MAX_STAGES: usize = 50;
+const MAX_ACTIONS: usize = 500;
+
+pub const RULE: Rule = Rule {
+    code: CODE,
+    severities: &[Severity::Warning],
+    summary: "more stages (50) or actions (500) than CodePipeline allows in one pipeline",
+    prevents: "deploy: CodePipeline refuses the pipeline (`cdk synth` succeeds)",
+    doc: "CodePipeline allows at most 50 stages in a pipeline and, per its published quotas, \
+          500 actions (AWS has reportedly raised the latter to 1000: hence a warning), see \
+          \"Quotas in AWS CodePipeline\", \
+          https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html. `cdk synth` \
+          does not check them; the pipeline's deploy fails. CDK already splits a stage of more \
+          than 50 actions. Group stages into waves (a wave of several stages is one \
+          CodePipeline stage), or split the pipeline.",
+    check: Check::Model(check),
+    action: None,
+};
+
+fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
+    for (p, pred) in ctx.model.pipelines.iter().zip(ctx.predictions()) {
+        let stages = pred.stages.len();
+        let actions: usize = pred.stages.iter().map(|s| s.actions.len()).sum();
+        let mut over = Vec::new();
+        if stages > MAX_STAGES {
+            over.push(format!(
+                "{stages} stages (CodePipeline allows {MAX_STAGES})"
+            ));
+        }
+        if actions > MAX_ACTIONS {
+            over.push(format!(
+                "{actions} actions (CodePipeline allows {MAX_ACTIONS} per pipeline)"
+            ));
+        }
+        if over.is_empty() {
+            continue;
+        }
+        let mut d = Diagnostic::new(
+            CODE,
+            Severity::Warning,
+            p.id_span,
+            format!(
+                "This pipeline will have {}: `cdk synth` succeeds, but CodePipeline refuses \
+                 the pipeline when it deploys. Group stages into waves (several stages in one \
+                 CodePipeline stage), or split the pipeline.",
+                over.join(" and ")
+            ),
+        );
+        d.subject = Some(p.span);
+        out.push(d);
+    }
+}

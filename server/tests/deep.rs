@@ -1,0 +1,791 @@
+//! Deeply nested code never crashes pipelens. A generated file with 600 chained calls used to
+//! overflow the stack (SIGABRT, which no panic guard catches) — even when it only sat in the
+//! app folder and was indexed. Here every hostile shape, at ten times the depths that crashed,
+//! goes through the engine on a thread with the language server's 2 MiB stack, through
+//! `check`, `model` and `preview` of the real binary, and through `pipelens serve` opened and
+//! merely indexed. Each file holds a real pipeline after the deep code, which must still be
+//! analysed, and gets one `too-deep` note. The inputs are generated here, not committed.
+
+mod common;
+#[path = "../../fuzz/src/lib.rs"]
+#[allow(dead_code)]
+mod fuzz_checks;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+use common::{find, TestServer};
+use pipelens::analysis::analyze_text;
+use pipelens::lang::{self, ExtraQueries};
+use pipelens::model::NoIndex;
+
+/// Ten times what crashed the language server (600 chained calls, 700 nested calls, 1,500
+/// nested brackets) and `check` (2,500 calls, 5,000 brackets), as the security issue asks.
+const SERVER_CHAIN: usize = 6_000;
+const SERVER_CALLS: usize = 7_000;
+const SERVER_BRACKETS: usize = 15_000;
+const CLI_CALLS: usize = 25_000;
+const CLI_BRACKETS: usize = 50_000;
+/// Nesting by indentation (Python blocks) costs a file quadratic in the depth: 1,000 levels is
+/// 500 KB, five times what pipelens follows.
+const INDENTED: usize = 1_000;
+/// Values nested by statements (`x = [x]` again and again) cost the interpreter a copy of the
+/// value per statement: 2,500 statements, more than 12 times what pipelens follows.
+const STATEMENTS: usize = 2_500;
+/// The stack of the language server's analysis threads (tokio's default) and of test threads.
+const SMALL_STACK: usize = 2 << 20;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Lang {
+    Python,
+    TypeScript,
+    JavaScript,
+}
+
+const LANGS: [Lang; 3] = [Lang::Python, Lang::TypeScript, Lang::JavaScript];
+
+impl Lang {
+    fn ext(self) -> &'static str {
+        match self {
+            Lang::Python => "py",
+            Lang::TypeScript => "ts",
+            Lang::JavaScript => "js",
+        }
+    }
+
+    fn id(self) -> &'static str {
+        match self {
+            Lang::Python => "python",
+            Lang::TypeScript => "typescript",
+            Lang::JavaScript => "javascript",
+        }
+    }
+
+    /// The header byte that picks this language's plugin in the fuzz checks' input.
+    fn fuzz_header(self) -> u8 {
+        match self {
+            Lang::Python => 0,
+            Lang::TypeScript => 1,
+            Lang::JavaScript => 2,
+        }
+    }
+
+    /// A real pipeline (one stage, `Dev`, with one stack and a mistyped region: an
+    /// `unknown-region` error) after `deep`, at module level.
+    fn file(self, deep: &str) -> String {
+        match self {
+            Lang::Python => format!(
+                r#"import aws_cdk as cdk
+from aws_cdk import pipelines
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, id, **kwargs):
+        super().__init__(scope, id, **kwargs)
+        cdk.Stack(self, "Api")
+
+{deep}
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id, env=cdk.Environment(account="999999999999", region="us-east-1"))
+        pipeline = pipelines.CodePipeline(
+            self, "Pipeline", cross_account_keys=True,
+            synth=pipelines.ShellStep("Synth", input=pipelines.CodePipelineSource.git_hub("acme/app", "main"), commands=["cdk synth"]),
+        )
+        pipeline.add_stage(AppStage(self, "Dev", env=cdk.Environment(account="111111111111", region="eu-wset-1")))
+"#
+            ),
+            Lang::TypeScript | Lang::JavaScript => {
+                let (params, stage_params) = if self == Lang::TypeScript {
+                    (
+                        "scope: cdk.App, id: string",
+                        "scope: cdk.App, id: string, props?: cdk.StageProps",
+                    )
+                } else {
+                    ("scope, id", "scope, id, props")
+                };
+                format!(
+                    r#"import * as cdk from 'aws-cdk-lib';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+
+class AppStage extends cdk.Stage {{
+  constructor({stage_params}) {{
+    super(scope, id, props);
+    new cdk.Stack(this, 'Api');
+  }}
+}}
+
+{deep}
+
+export class PipelineStack extends cdk.Stack {{
+  constructor({params}) {{
+    super(scope, id, {{ env: {{ account: '999999999999', region: 'us-east-1' }} }});
+    const pipeline = new pipelines.CodePipeline(this, 'Pipeline', {{
+      crossAccountKeys: true,
+      synth: new pipelines.ShellStep('Synth', {{ input: pipelines.CodePipelineSource.gitHub('acme/app', 'main'), commands: ['cdk synth'] }}),
+    }});
+    pipeline.addStage(new AppStage(this, 'Dev', {{ env: {{ account: '111111111111', region: 'eu-wset-1' }} }}));
+  }}
+}}
+"#
+                )
+            }
+        }
+    }
+}
+
+/// A deep construct: its name, whether pipelens would follow it (and so must leave out its
+/// deepest part, with a note) and its code at module level.
+struct Shape {
+    name: &'static str,
+    noted: bool,
+    code: String,
+}
+
+fn shape(name: &'static str, noted: bool, code: String) -> Shape {
+    Shape { name, noted, code }
+}
+
+/// The shapes that share one file in the tests of the binary: the deepest trees (calls, chains,
+/// brackets), values nested by statements, and the worst cases for the stack. Every shape is
+/// run alone through the engine on a small stack.
+const COMBINED: &[&str] = &[
+    "chained calls",
+    "nested calls",
+    "brackets",
+    "dicts",
+    "objects",
+    "subscripts",
+    "parentheses",
+    "lists built by statements",
+    "deep code in deep blocks",
+    "calls from deep code",
+];
+
+fn nest(open: &str, inner: &str, close: &str, n: usize) -> String {
+    format!("{}{inner}{}", open.repeat(n), close.repeat(n))
+}
+
+/// Blocks nested a little deeper than pipelens follows, with an expression nested a little
+/// deeper than it follows at every level: the most stack a lowering takes.
+const WORST_BLOCKS: usize = 120;
+const WORST_EXPRESSION: usize = 150;
+/// Functions that call the next one (the last calls the first) from as deep as pipelens
+/// follows, in blocks and in an expression: the most stack the interpreter takes.
+const WORST_CALLS: usize = 8;
+const WORST_CALL_BLOCKS: usize = 95;
+const WORST_CALL_EXPRESSION: usize = 95;
+
+/// Python: `n` blocks nested by indentation, each opened by `open` and holding `line(i)` first.
+fn python_blocks(open: &str, line: impl Fn(usize) -> String, n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        out.push_str(&format!(
+            "{}{open}\n{} {}\n",
+            " ".repeat(i),
+            " ".repeat(i),
+            line(i)
+        ));
+    }
+    out
+}
+
+fn indented(line: &str, body: &str, n: usize) -> String {
+    let mut out = String::new();
+    for i in 0..n {
+        out.push_str(&" ".repeat(i));
+        out.push_str(line);
+        out.push('\n');
+    }
+    out.push_str(&" ".repeat(n));
+    out.push_str(body);
+    out.push('\n');
+    out
+}
+
+/// How deep the shapes nest.
+#[derive(Clone, Copy)]
+struct Depths {
+    /// Calls, chains and the like.
+    calls: usize,
+    /// Brackets and the like.
+    brackets: usize,
+    /// Blocks nested by indentation.
+    indented: usize,
+    /// Values nested by statements.
+    statements: usize,
+}
+
+const CLI: Depths = Depths {
+    calls: CLI_CALLS,
+    brackets: CLI_BRACKETS,
+    indented: INDENTED,
+    statements: STATEMENTS,
+};
+
+const SERVER: Depths = Depths {
+    calls: SERVER_CALLS,
+    brackets: SERVER_BRACKETS,
+    indented: INDENTED,
+    statements: STATEMENTS,
+};
+
+/// Every deep shape of a language. Names are unique per shape so that several can share a
+/// file.
+fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
+    let Depths {
+        calls,
+        brackets,
+        indented: blocks,
+        statements,
+    } = depths;
+    let mut out = Vec::new();
+    if lang == Lang::Python {
+        out.extend([
+            shape(
+                "chained calls",
+                true,
+                format!("chain = a{}", ".b()".repeat(calls)),
+            ),
+            shape(
+                "nested calls",
+                true,
+                format!("calls = {}", nest("f(", "1", ")", calls)),
+            ),
+            shape(
+                "brackets",
+                true,
+                format!("brackets = {}", nest("[", "", "]", brackets)),
+            ),
+            shape(
+                "dicts",
+                true,
+                format!("dicts = {}", nest("{'a': ", "1", "}", brackets)),
+            ),
+            shape(
+                "attributes",
+                true,
+                format!("attrs = a{}", ".b".repeat(calls)),
+            ),
+            shape(
+                "subscripts",
+                true,
+                format!("subs = {}", nest("a[", "1", "]", brackets)),
+            ),
+            shape(
+                "parentheses",
+                true,
+                format!("parens = {}", nest("(", "1", ")", brackets)),
+            ),
+            shape(
+                "arithmetic",
+                false,
+                format!("arith = {}", nest("1 + (", "1", ")", brackets)),
+            ),
+            shape(
+                "lambdas",
+                false,
+                format!("lambdas = {}1", "lambda: ".repeat(calls)),
+            ),
+            shape(
+                "f-strings",
+                false,
+                format!("fstrings = {}", nest("f'{", "1", "}'", calls)),
+            ),
+            shape(
+                "assignments",
+                true,
+                format!("{}1", "assigned = ".repeat(calls)),
+            ),
+            shape(
+                "targets",
+                true,
+                format!("{} = (1,)", nest("(", "target", ",)", brackets)),
+            ),
+            shape("ifs", true, indented("if ok:", "pass", blocks)),
+            shape("functions", true, indented("def f():", "pass", blocks)),
+            shape("classes", true, indented("class C:", "pass", blocks)),
+            shape(
+                "lists built by statements",
+                true,
+                format!("built = 1\n{}", "built = [built]\n".repeat(statements)),
+            ),
+            shape(
+                "attributes built by statements",
+                true,
+                format!("got = a\n{}", "got = got.b\n".repeat(statements)),
+            ),
+            shape(
+                "lists doubled by statements",
+                true,
+                format!("twice = 1\n{}", "twice = [twice, twice]\n".repeat(64)),
+            ),
+            shape(
+                "deep code in deep blocks",
+                true,
+                python_blocks(
+                    "if ok:",
+                    |i| format!("x{i} = {}", nest("f(", "1", ")", WORST_EXPRESSION)),
+                    WORST_BLOCKS,
+                ),
+            ),
+            shape("calls from deep code", true, {
+                let mut out = String::new();
+                for f in 0..WORST_CALLS {
+                    let next = (f + 1) % WORST_CALLS;
+                    let call = nest("g(", &format!("f{next}()"), ")", WORST_CALL_EXPRESSION);
+                    let body = python_blocks("if ok:", |_| "pass".into(), WORST_CALL_BLOCKS);
+                    let body: String = body.lines().map(|l| format!(" {l}\n")).collect();
+                    out.push_str(&format!(
+                        "def f{f}():\n{body}{} x = {call}\n",
+                        " ".repeat(WORST_CALL_BLOCKS)
+                    ));
+                }
+                out + "f0()\n"
+            }),
+        ]);
+    } else {
+        out.extend([
+            shape(
+                "chained calls",
+                true,
+                format!("const chain = a{};", ".b()".repeat(calls)),
+            ),
+            shape(
+                "nested calls",
+                true,
+                format!("const calls = {};", nest("f(", "1", ")", calls)),
+            ),
+            shape(
+                "constructions",
+                true,
+                format!("const news = {};", nest("new A(", "1", ")", calls)),
+            ),
+            shape(
+                "brackets",
+                true,
+                format!("const brackets = {};", nest("[", "", "]", brackets)),
+            ),
+            shape(
+                "objects",
+                true,
+                format!("const objects = {};", nest("{a: ", "1", "}", brackets)),
+            ),
+            shape(
+                "attributes",
+                true,
+                format!("const attrs = a{};", ".b".repeat(calls)),
+            ),
+            shape(
+                "subscripts",
+                true,
+                format!("const subs = {};", nest("a[", "1", "]", brackets)),
+            ),
+            shape(
+                "parentheses",
+                true,
+                format!("const parens = {};", nest("(", "1", ")", brackets)),
+            ),
+            shape(
+                "arithmetic",
+                false,
+                format!("const arith = {};", nest("1 + (", "1", ")", brackets)),
+            ),
+            shape(
+                "arrow functions",
+                false,
+                format!("const arrows = {}1;", "() => ".repeat(calls)),
+            ),
+            shape(
+                "templates",
+                true,
+                format!("const templates = {};", nest("`${", "1", "}`", calls)),
+            ),
+            shape(
+                "awaits",
+                false,
+                format!(
+                    "async function awaits() {{ return {}1; }}",
+                    "await ".repeat(calls)
+                ),
+            ),
+            shape(
+                "array patterns",
+                true,
+                format!("const {} = x;", nest("[", "arr", "]", brackets)),
+            ),
+            shape(
+                "object patterns",
+                true,
+                format!("const {} = x;", nest("{a: ", "obj", "}", brackets)),
+            ),
+            shape("blocks", true, nest("{", "", "}", brackets)),
+            shape("ifs", true, nest("if (ok) {", "", "}", brackets)),
+            shape(
+                "else ifs",
+                true,
+                format!("if (ok) {{}}{}", " else if (ok) {}".repeat(calls)),
+            ),
+            shape("functions", true, nest("function f() {", "", "}", calls)),
+            shape("classes", true, nest("class C { m() {", "", "} }", calls)),
+            shape(
+                "lists built by statements",
+                true,
+                format!(
+                    "let built = 1;\n{}",
+                    "built = [built];\n".repeat(statements)
+                ),
+            ),
+            shape(
+                "attributes built by statements",
+                true,
+                format!("let got = a;\n{}", "got = got.b;\n".repeat(statements)),
+            ),
+            shape(
+                "lists doubled by statements",
+                true,
+                format!("let twice = 1;\n{}", "twice = [twice, twice];\n".repeat(64)),
+            ),
+            shape(
+                "deep code in deep blocks",
+                true,
+                nest(
+                    &format!(
+                        "if (ok) {{ x = {}; ",
+                        nest("f(", "1", ")", WORST_EXPRESSION)
+                    ),
+                    "",
+                    "}",
+                    WORST_BLOCKS,
+                ),
+            ),
+            shape(
+                "deep code in deep classes",
+                true,
+                nest(
+                    &format!(
+                        "class C {{ m() {{ x = {}; ",
+                        nest("f(", "1", ")", WORST_EXPRESSION)
+                    ),
+                    "",
+                    "} }",
+                    WORST_BLOCKS,
+                ),
+            ),
+            shape("calls from deep code", true, {
+                let mut out = String::new();
+                for f in 0..WORST_CALLS {
+                    let next = (f + 1) % WORST_CALLS;
+                    let call = nest("g(", &format!("f{next}()"), ")", WORST_CALL_EXPRESSION);
+                    let body = nest(
+                        "if (ok) { ",
+                        &format!("x = {call};"),
+                        " }",
+                        WORST_CALL_BLOCKS,
+                    );
+                    out.push_str(&format!("function f{f}() {{ {body} }}\n"));
+                }
+                out + "f0();"
+            }),
+        ]);
+        if lang == Lang::TypeScript {
+            out.extend([
+                shape(
+                    "type casts",
+                    true,
+                    format!("const casts = a{};", " as any".repeat(calls)),
+                ),
+                shape(
+                    "non-null assertions",
+                    true,
+                    format!("const bangs = a{};", "!".repeat(calls)),
+                ),
+            ]);
+        }
+    }
+    out
+}
+
+/// Runs `f` on a thread with the language server's stack size; a stack overflow there aborts
+/// the whole test binary, which is how these tests fail on code without the depth bound.
+fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
+    std::thread::Builder::new()
+        .stack_size(SMALL_STACK)
+        .spawn(f)
+        .unwrap()
+        .join()
+        .unwrap()
+}
+
+fn plugin(lang: Lang) -> &'static lang::Plugin {
+    lang::for_language_id(lang.id()).unwrap()
+}
+
+/// The engine, everything it does with a file (the fuzz target `analyze`: analysis, stage
+/// prediction and its pictures, outline, hover, completion and code actions at places spread
+/// over the file; `edits`: incremental re-parse and re-lowering after an edit), on every
+/// shape of every language, on a small stack. The pipeline after the deep code is analysed,
+/// with one note for the file when pipelens left something out.
+#[test]
+fn the_engine_follows_the_rest_of_a_deep_file_on_a_small_stack() {
+    on_small_stack(|| {
+        let mut wrong = Vec::new();
+        for lang in LANGS {
+            for s in shapes(lang, SERVER) {
+                let text = lang.file(&s.code);
+                let what = format!("{lang:?} {}", s.name);
+                let a = analyze_text(
+                    plugin(lang),
+                    &text,
+                    None,
+                    &NoIndex,
+                    &ExtraQueries::default(),
+                );
+                let stages: Vec<_> = a
+                    .model
+                    .pipelines
+                    .iter()
+                    .flat_map(|p| &p.stages)
+                    .map(|s| s.id.as_deref())
+                    .collect();
+                let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
+                let notes = codes.iter().filter(|c| **c == "too-deep").count();
+                if stages != [Some("Dev")]
+                    || !codes.contains(&"unknown-region")
+                    || notes != usize::from(s.noted)
+                {
+                    wrong.push(format!("{what}: stages {stages:?}, diagnostics {codes:?}"));
+                }
+
+                let header = lang.fuzz_header();
+                fuzz_checks::analyze::check(&[&[header][..], text.as_bytes()].concat());
+                // Type a line break at the start of line 1.
+                let edits = [fuzz_checks::SEP, 1, 0, 0, 0, 0, 0, 0, 0x40];
+                fuzz_checks::edits::check(&[&[header][..], text.as_bytes(), &edits].concat());
+            }
+        }
+        assert!(wrong.is_empty(), "{wrong:#?}");
+    });
+}
+
+/// An app folder with `cdk.json`.
+fn app() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("cdk.json"), r#"{"app": "true"}"#).unwrap();
+    dir
+}
+
+/// The [`COMBINED`] shapes of a language in one file, before the pipeline.
+fn all_shapes(lang: Lang, depths: Depths) -> String {
+    let parts: Vec<String> = shapes(lang, depths)
+        .into_iter()
+        .filter(|s| COMBINED.contains(&s.name))
+        .map(|s| s.code)
+        .collect();
+    lang.file(&parts.join("\n\n"))
+}
+
+/// A generated file that is not pipeline code: the shapes that crashed, and a value nested by
+/// statements.
+fn bundle(lang: Lang, depths: Depths) -> String {
+    let crashed = [
+        "chained calls",
+        "nested calls",
+        "brackets",
+        "lists built by statements",
+    ];
+    let parts: Vec<String> = shapes(lang, depths)
+        .into_iter()
+        .filter(|s| crashed.contains(&s.name))
+        .map(|s| s.code)
+        .collect();
+    parts.join("\n\n") + "\n"
+}
+
+fn pipelens(args: &[&str], dir: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pipelens"))
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .output()
+        .unwrap()
+}
+
+/// The process exited with `code`, not killed by a signal.
+fn exited(out: &Output, code: i32, what: &str) {
+    assert_eq!(
+        out.status.code(),
+        Some(code),
+        "{what}: {:?}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn check_model_and_preview_read_the_rest_of_a_deep_file() {
+    for lang in LANGS {
+        let dir = app();
+        // An absolute path: the app's index is built from the file's folder.
+        let file = dir.path().join(format!("pipeline.{}", lang.ext()));
+        let abs = file.to_str().unwrap();
+        std::fs::write(&file, all_shapes(lang, CLI)).unwrap();
+        // Not pipeline code, merely in the app: indexed by every command.
+        let ext = if lang == Lang::Python { "py" } else { "js" };
+        std::fs::write(dir.path().join(format!("bundle.{ext}")), bundle(lang, CLI)).unwrap();
+        let what = format!("{lang:?}");
+
+        let out = pipelens(&["check", abs, "--offline", "--format", "json"], dir.path());
+        exited(&out, 1, &what);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let codes: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap())
+            .collect();
+        assert!(codes.contains(&"unknown-region"), "{what}: {codes:?}");
+        assert_eq!(
+            codes.iter().filter(|c| **c == "too-deep").count(),
+            1,
+            "one note for the file: {codes:?}"
+        );
+
+        // The whole app, the bundle included: one note for each file.
+        let out = pipelens(&["check", ".", "--offline", "--format", "json"], dir.path());
+        exited(&out, 1, &what);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut noted: Vec<&str> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "too-deep")
+            .map(|d| d["file"].as_str().unwrap())
+            .collect();
+        noted.sort();
+        assert_eq!(noted.len(), 2, "{what}: {noted:?}");
+        assert!(
+            noted.iter().any(|f| f.ends_with(&format!("bundle.{ext}"))),
+            "{noted:?}"
+        );
+
+        let out = pipelens(&["model", abs, "--format", "json"], dir.path());
+        exited(&out, 0, &what);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(json["pipelines"][0]["stages"][0]["id"], "Dev", "{what}");
+
+        let out = pipelens(&["preview", abs, "--format", "json"], dir.path());
+        exited(&out, 0, &what);
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let stages = common::stage_names(&json["pipelines"][0]);
+        assert!(stages.contains(&"Dev"), "{what}: {stages:?}");
+    }
+}
+
+/// The language server with a deep file opened, and with one merely in the app folder while
+/// another file is open: diagnostics, a hover and a completion are answered after it, and the
+/// server exits cleanly.
+#[test]
+fn the_language_server_survives_deep_files_opened_and_indexed() {
+    for lang in LANGS {
+        let dir = app();
+        let ext = lang.ext();
+        let deep = dir.path().join(format!("deep_pipeline.{ext}"));
+        let deep_text = {
+            let mut parts: Vec<String> = Vec::new();
+            for s in shapes(lang, SERVER) {
+                if COMBINED.contains(&s.name) {
+                    parts.push(s.code);
+                }
+            }
+            parts.push(match lang {
+                Lang::Python => format!("long_chain = a{}", ".b()".repeat(SERVER_CHAIN)),
+                _ => format!("const longChain = a{};", ".b()".repeat(SERVER_CHAIN)),
+            });
+            lang.file(&parts.join("\n\n"))
+        };
+        std::fs::write(&deep, &deep_text).unwrap();
+        let bundle_ext = if lang == Lang::Python { "py" } else { "js" };
+        std::fs::write(
+            dir.path().join(format!("generated.{bundle_ext}")),
+            bundle(lang, SERVER),
+        )
+        .unwrap();
+        let plain = dir.path().join(format!("pipeline.{ext}"));
+        let plain_text = lang.file("");
+        std::fs::write(&plain, &plain_text).unwrap();
+        let what = format!("{lang:?}");
+
+        let mut s = TestServer::builder(dir.path()).start();
+        // The plain file first: its analysis indexes the app, deep files included.
+        let u = s.open(&plain, lang.id());
+        let codes = |d: &[Value]| -> Vec<String> {
+            d.iter()
+                .map(|d| d["code"].as_str().unwrap_or("").to_string())
+                .collect()
+        };
+        let d = s.diagnostics(&u, 1);
+        assert!(
+            codes(&d).contains(&"unknown-region".to_string()),
+            "{what}: {d:?}"
+        );
+        assert!(
+            !codes(&d).contains(&"too-deep".to_string()),
+            "{what}: {d:?}"
+        );
+        let dev = find(&plain_text, "Dev", false);
+        let h = s.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": dev.0, "character": dev.1}}),
+        );
+        assert!(
+            h["contents"]["value"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Stage `Dev`"),
+            "{what}: {h}"
+        );
+
+        // The deep file opened.
+        let u = s.open(&deep, lang.id());
+        let d = s.diagnostics(&u, 1);
+        let c = codes(&d);
+        assert!(c.contains(&"unknown-region".to_string()), "{what}: {c:?}");
+        assert_eq!(
+            c.iter().filter(|c| *c == "too-deep").count(),
+            1,
+            "{what}: {c:?}"
+        );
+        let dev = find(&deep_text, "Dev", false);
+        let h = s.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": dev.0, "character": dev.1}}),
+        );
+        assert!(
+            h["contents"]["value"]
+                .as_str()
+                .unwrap_or("")
+                .contains("Stage `Dev`"),
+            "{what}: {h}"
+        );
+        let region = find(&deep_text, "eu-wset-1", false);
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": {"line": region.0, "character": region.1}}),
+        );
+        let items = r["items"]
+            .as_array()
+            .or(r.as_array())
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            items.iter().any(|i| i["label"] == "eu-west-1"),
+            "{what}: {r}"
+        );
+        let status = s.shutdown();
+        assert!(status.success(), "{what}: {status:?}");
+    }
+}

@@ -1,0 +1,1 @@
+exports.handler = async (event) => ({ ingested: event.Records ? event.Records.length : 0 });

@@ -1,0 +1,9 @@
+#!/usr/bin/env node
+import * as cdk from 'aws-cdk-lib';
+import { NotificationsPipelineStack } from '../lib/pipeline-stack';
+
+const app = new cdk.App();
+new NotificationsPipelineStack(app, 'NotificationsPipeline', {
+  env: { account: '999999999999', region: 'us-east-1' },
+});
+app.synth();
