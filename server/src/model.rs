@@ -239,6 +239,9 @@ pub struct Stage {
     pub pre: Vec<Step>,
     pub post: Vec<Step>,
     pub stack_steps: Vec<StackSteps>,
+    /// Added, or given steps, under an `if` whose condition the model does not know: the stage
+    /// may not be there, or not be as modelled.
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -252,6 +255,8 @@ pub struct Wave {
     pub stages: Vec<usize>,
     pub pre: Vec<Step>,
     pub post: Vec<Step>,
+    /// Added, or given steps, under an `if` whose condition the model does not know.
+    pub conditional: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -100,6 +100,85 @@ fn model_of_both_examples_lists_every_stage_env_and_the_wave() {
     }
 }
 
+/// `env: null` means "no env" or "not known"; `envState` tells which, and a known env with
+/// a part that is not followed is `unknown` too.
+#[test]
+fn model_json_tells_no_env_from_an_env_not_known() {
+    let states = |file: &str| -> (Value, Vec<(String, Value, Value)>) {
+        let o = pipelens(&["model", file, "--format", "json"], &repo());
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let p = &v["pipelines"][0];
+        let stages = p["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["id"].as_str().unwrap_or("?").to_string(),
+                    s["envState"].clone(),
+                    s["env"].clone(),
+                )
+            })
+            .collect();
+        (p["envState"].clone(), stages)
+    };
+    let (pipeline, stages) = states("examples/payments-python/payments/pipeline_stack.py");
+    assert_eq!(pipeline, "known");
+    assert!(stages.iter().all(|(_, s, _)| s == "known"), "{stages:?}");
+
+    for file in [
+        "tests/fixtures/model/python/unresolvable.py",
+        "tests/fixtures/model/typescript/unresolvable.ts",
+    ] {
+        let (pipeline, stages) = states(file);
+        assert_eq!(pipeline, "unknown", "{file}");
+        let by_id = |id: &str| stages.iter().find(|(i, ..)| i == id).unwrap().clone();
+        // Both parts from the environment: unknown, with null parts.
+        let (_, state, env) = by_id("Dev");
+        assert_eq!(
+            (state, env["account"].clone()),
+            ("unknown".into(), Value::Null)
+        );
+        // The region is known, the account is not.
+        let (_, state, env) = by_id("Prod");
+        assert_eq!(state, "unknown", "{file}");
+        assert_eq!(env["region"], "eu-west-1", "{file}");
+        assert_eq!(env["account"], Value::Null, "{file}");
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pipeline.py");
+    std::fs::write(
+        &file,
+        r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, id, **kw):
+        super().__init__(scope, id, **kw)
+        cdk.Stack(self, "Svc")
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, id, **kwargs):
+        super().__init__(scope, id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep("Synth", commands=[]))
+        pipeline.add_stage(AppStage(self, "Agnostic"))
+
+app = cdk.App()
+PipelineStack(app, "P")
+"#,
+    )
+    .unwrap();
+    let (pipeline, stages) = states(file.to_str().unwrap());
+    assert_eq!(pipeline, "none");
+    assert_eq!(
+        stages,
+        vec![("Agnostic".to_string(), Value::from("none"), Value::Null)]
+    );
+}
+
 #[test]
 fn check_examples_is_clean_and_exits_zero() {
     let o = pipelens(&["check", "--offline", "examples"], &repo());

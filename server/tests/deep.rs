@@ -287,8 +287,23 @@ fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
             ),
             shape(
                 "lambdas",
-                false,
+                true,
                 format!("lambdas = {}1", "lambda: ".repeat(calls)),
+            ),
+            shape(
+                "comprehensions",
+                true,
+                format!("comps = {}", nest("[", "1", " for x in a]", brackets)),
+            ),
+            shape(
+                "comparisons",
+                true,
+                format!("cmps = {}", nest("(1 == ", "1", ")", brackets)),
+            ),
+            shape(
+                "conditions",
+                true,
+                format!("conds = {}", nest("not (1 and ", "1", ")", brackets)),
             ),
             shape(
                 "f-strings",
@@ -396,8 +411,31 @@ fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
             ),
             shape(
                 "arrow functions",
-                false,
+                true,
                 format!("const arrows = {}1;", "() => ".repeat(calls)),
+            ),
+            shape(
+                "forEach bodies",
+                true,
+                nest("a.forEach((x) => { ", "f();", " });", brackets),
+            ),
+            shape(
+                "map bodies returning",
+                true,
+                format!(
+                    "const maps = {};",
+                    nest("a.map(function (x) { g(); return ", "1", "; })", calls)
+                ),
+            ),
+            shape(
+                "comparisons",
+                true,
+                format!("const cmps = {};", nest("(1 === ", "1", ")", brackets)),
+            ),
+            shape(
+                "conditions",
+                true,
+                format!("const conds = {};", nest("!(1 && ", "1", ")", brackets)),
             ),
             shape(
                 "templates",

@@ -255,10 +255,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "the pipeline made in a private method and kept in this.pipeline is not found",
     ),
     (
-        "corpus/ts-map-keys-if/lib/pipeline-stack.ts",
-        "no stage from Object.keys(...).forEach nor from regions.map(...) + forEach into the wave",
-    ),
-    (
         "corpus/ts-pipeline-in-stage/lib/tooling-stage.ts",
         "a pipeline stack inside a Stage: env unknown; stages added through this.pipelineStack.pipeline and from bin/app.ts not found",
     ),

@@ -605,8 +605,13 @@ fn changes_that_arrive_out_of_order_apply_in_version_order() {
         let q = case.quote;
         let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
         let (line, col) = (at.0 + 1, at.1 + 1);
-        s.change(&u, 3, (line, col), (line, col + 9), "eu-wst-1");
-        s.change(&u, 2, (0, 0), (0, 0), "\n");
+        s.changes_at_once(
+            &u,
+            &[
+                (3, (line, col), (line, col + 9), "eu-wst-1"),
+                (2, (0, 0), (0, 0), "\n"),
+            ],
+        );
         let d = s.diagnostics(&u, 3);
         assert_eq!(d.len(), 1, "{}: {d:?}", case.lang);
         assert_eq!(d[0]["code"], "unknown-region");

@@ -142,6 +142,9 @@ fn find_call<'a>(body: &'a [Stmt], call: &ByteRange) -> Option<&'a Expr> {
             }),
             ExprKind::Attr(o, _, _) => in_expr(o, call),
             ExprKind::List(items) => items.iter().find_map(|x| in_expr(x, call)),
+            ExprKind::Lambda(l) => {
+                find_call(&l.body, call).or_else(|| l.value.as_ref().and_then(|v| in_expr(v, call)))
+            }
             ExprKind::Dict(entries) => entries.iter().find_map(|d| match d {
                 DictEntry::Pair { value, .. } => in_expr(value, call),
                 DictEntry::Spread(x) => in_expr(x, call),
@@ -156,6 +159,13 @@ fn find_call<'a>(body: &'a [Stmt], call: &ByteRange) -> Option<&'a Expr> {
         Stmt::Class(c) => find_call(&c.body, call),
         Stmt::Func(f) => find_call(&f.body, call),
         Stmt::Block(b) => find_call(b, call),
+        Stmt::If {
+            cond,
+            then,
+            otherwise,
+        } => in_expr(cond, call)
+            .or_else(|| find_call(then, call))
+            .or_else(|| find_call(otherwise, call)),
     })
 }
 

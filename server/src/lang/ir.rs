@@ -70,8 +70,38 @@ pub enum ExprKind {
     Subscript(Box<Expr>, Box<Expr>),
     Dict(Vec<DictEntry>),
     List(Vec<Expr>),
-    /// Anything the model does not follow (lambdas, arithmetic, comprehensions, …).
+    /// An arrow function or function expression; in Python a lambda, or a list
+    /// comprehension's element as a lambda of its target (`[f(r) for r in rs]` is
+    /// `rs.map(r => f(r))`). The model follows one where it is called for each item of a
+    /// list (`forEach`, `map`); anywhere else it is unknown.
+    Lambda(Box<Lambda>),
+    /// `a == b` / `a != b` (`===`, `!==`): `equal` tells which.
+    Compare {
+        equal: bool,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `not a` / `!a`.
+    Not(Box<Expr>),
+    /// `a and b` / `a && b` (`and`), `a or b` / `a || b`.
+    Logic {
+        and: bool,
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// Anything the model does not follow (arithmetic, other comparisons, …).
     Unknown,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Lambda {
+    pub params: Vec<Target>,
+    /// The statements of a block body. The only statements inside an expression: they are
+    /// lowered as deep as the lambda is (see `Nesting::context_dependent`).
+    pub body: Vec<Stmt>,
+    /// What it returns: an expression body, or a block body's last statement when that is a
+    /// `return` with a value.
+    pub value: Option<Expr>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -144,9 +174,16 @@ pub enum Stmt {
         iter: Expr,
         body: Vec<Stmt>,
     },
+    /// `if cond: … else: …` (an `elif` is an `If` in `otherwise`): the branch the condition
+    /// picks when the model knows it; both, as maybe run, when it does not.
+    If {
+        cond: Expr,
+        then: Vec<Stmt>,
+        otherwise: Vec<Stmt>,
+    },
     Class(ClassDef),
     Func(FuncDef),
-    /// `if`/`with`/`try` bodies: the model reads them as if they ran.
+    /// `with`/`try`/`while` bodies: the model reads them as if they ran.
     Block(Vec<Stmt>),
 }
 

@@ -8,9 +8,12 @@ use tree_sitter::Node;
 use super::ir::{Span, MAX_NESTING};
 
 /// How deep one lowering is, in statements and in expressions, and where it first went past
-/// [`MAX_NESTING`]. Statements and expressions are counted apart: an expression never holds a
-/// statement in the IR, so the expression count starts from zero in every statement and a
-/// simple statement lowers the same wherever it is (which incremental lowering relies on).
+/// [`MAX_NESTING`]. Statements and expressions are counted apart: the expression count starts
+/// from zero in every statement outside a lambda, so such a statement lowers the same wherever
+/// it is (which incremental lowering relies on). A lambda's body is the one place an
+/// expression holds statements: they are counted on from the lambda's depth (so that the
+/// lowering never nests deeper than twice [`MAX_NESTING`]), and lower differently at another
+/// depth, so a statement holding one is [`context_dependent`](Nesting::context_dependent).
 #[derive(Default)]
 pub(super) struct Nesting {
     stmts: Cell<usize>,
@@ -19,6 +22,8 @@ pub(super) struct Nesting {
     cut: Cell<Option<Span>>,
     /// How many constructs were left out so far.
     cuts: Cell<usize>,
+    /// How many lambda bodies were lowered so far.
+    lambdas: Cell<usize>,
 }
 
 /// One level deeper, until dropped.
@@ -63,6 +68,17 @@ impl Nesting {
     /// How many constructs were left out so far.
     pub fn cuts(&self) -> usize {
         self.cuts.get()
+    }
+
+    /// Notes a lambda body lowered: statements whose lowering depends on how deep they are.
+    pub fn lambda_body(&self) {
+        self.lambdas.set(self.lambdas.get() + 1);
+    }
+
+    /// How many constructs that lower differently at another depth (lambda bodies) were
+    /// lowered so far: a statement that holds one is not reused elsewhere.
+    pub fn context_dependent(&self) -> usize {
+        self.lambdas.get()
     }
 
     /// The first construct left out, if any was.

@@ -1,7 +1,7 @@
 //! The Python plugin: lowers a `tree-sitter-python` tree into [`ir`](super::ir).
 
 use super::ir::{
-    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Span, Stmt, Target, TemplatePart,
+    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
 };
 use std::cell::RefCell;
 
@@ -46,8 +46,9 @@ impl<'a> Lowerer<'a> {
             // not note it again.
             Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
                 let cuts = self.nesting.cuts();
+                let lambdas = self.nesting.context_dependent();
                 self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts
+                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
             }),
             None => self.stmt_fresh(node, out),
         }
@@ -69,8 +70,9 @@ impl<'a> Lowerer<'a> {
                     self.stmt(def, out);
                 }
             }
-            "if_statement" | "elif_clause" | "else_clause" | "with_statement" | "try_statement"
-            | "except_clause" | "finally_clause" | "while_statement" | "block" => {
+            "if_statement" => self.if_statement(node, out),
+            "else_clause" | "with_statement" | "try_statement" | "except_clause"
+            | "finally_clause" | "while_statement" | "block" => {
                 out.push(Stmt::Block(self.compound(node)))
             }
             // Recovered syntax errors: keep whatever statements the parser still found inside.
@@ -91,6 +93,36 @@ impl<'a> Lowerer<'a> {
             // One the model does not follow (`return …`, `raise`, `match`, …) leaves a mark:
             // what it does is unknown, not nothing.
             _ => out.push(Stmt::Expr(Expr::unknown(Span::of(&node)))),
+        }
+    }
+
+    /// `if c: … elif d: … else: …` as `If(c, …, [If(d, …, …)])`.
+    fn if_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let mut cursor = node.walk();
+        let alternatives: Vec<Node<'_>> = node
+            .children_by_field_name("alternative", &mut cursor)
+            .collect();
+        let mut otherwise = Vec::new();
+        for alt in alternatives.iter().rev() {
+            match alt.kind() {
+                "elif_clause" => {
+                    otherwise = vec![self.conditional(*alt, otherwise)];
+                }
+                _ => otherwise = self.body(*alt, "body"),
+            }
+        }
+        out.push(self.conditional(node, otherwise));
+    }
+
+    /// An `if` or `elif` clause: its condition and consequence, with `otherwise` after.
+    fn conditional(&self, node: Node<'_>, otherwise: Vec<Stmt>) -> Stmt {
+        let span = Span::of(&node);
+        Stmt::If {
+            cond: node
+                .child_by_field_name("condition")
+                .map_or(Expr::unknown(span), |c| self.expr(c)),
+            then: self.body(node, "consequence"),
+            otherwise,
         }
     }
 
@@ -272,10 +304,110 @@ impl<'a> Lowerer<'a> {
             "subscript" => self.subscript(node),
             "dictionary" => self.dictionary(node),
             "list" | "tuple" => self.list(node),
+            "list_comprehension" | "generator_expression" => self.comprehension(node),
+            "comparison_operator" => self.comparison(node),
+            "not_operator" => match node.child_by_field_name("argument") {
+                Some(a) => ExprKind::Not(Box::new(self.expr(a))),
+                None => ExprKind::Unknown,
+            },
+            "boolean_operator" => self.boolean(node),
+            "lambda" => self.lambda(node),
             "parenthesized_expression" => return self.first_child(node, span),
             _ => ExprKind::Unknown,
         };
         Expr { kind, span }
+    }
+
+    /// `[f(r) for r in rs]` as `rs.map(r => f(r))`. With an `if` or a second `for` the items
+    /// are not known.
+    fn comprehension(&self, node: Node<'_>) -> ExprKind {
+        let mut cursor = node.walk();
+        let mut clauses = node
+            .named_children(&mut cursor)
+            .filter(|c| c.kind() != "comment")
+            .skip(1);
+        let (Some(clause), None) = (clauses.next(), clauses.next()) else {
+            return ExprKind::Unknown;
+        };
+        let (Some(body), Some(left), Some(right)) = (
+            node.child_by_field_name("body"),
+            clause.child_by_field_name("left"),
+            clause.child_by_field_name("right"),
+        ) else {
+            return ExprKind::Unknown;
+        };
+        if clause.kind() != "for_in_clause" {
+            return ExprKind::Unknown;
+        }
+        let iter = self.expr(right);
+        let lambda = Expr {
+            kind: ExprKind::Lambda(Box::new(Lambda {
+                params: vec![self.target(left)],
+                body: Vec::new(),
+                value: Some(self.expr(body)),
+            })),
+            span: Span::of(&body),
+        };
+        let span = iter.span;
+        ExprKind::Call {
+            func: Box::new(Expr {
+                kind: ExprKind::Attr(Box::new(iter), "map".into(), span),
+                span,
+            }),
+            args: vec![Arg::Positional(lambda)],
+        }
+    }
+
+    /// `a == b` / `a != b`; other comparisons, and chains, are not followed.
+    fn comparison(&self, node: Node<'_>) -> ExprKind {
+        let mut cursor = node.walk();
+        let operands: Vec<Node<'_>> = node.named_children(&mut cursor).collect();
+        let mut cursor = node.walk();
+        let ops: Vec<&str> = node
+            .children_by_field_name("operators", &mut cursor)
+            .map(|o| self.text(o))
+            .collect();
+        match (operands.as_slice(), ops.as_slice()) {
+            ([l, r], [op @ ("==" | "!=")]) => ExprKind::Compare {
+                equal: *op == "==",
+                left: Box::new(self.expr(*l)),
+                right: Box::new(self.expr(*r)),
+            },
+            _ => ExprKind::Unknown,
+        }
+    }
+
+    /// `a and b` / `a or b`.
+    fn boolean(&self, node: Node<'_>) -> ExprKind {
+        let (Some(l), Some(op), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("operator"),
+            node.child_by_field_name("right"),
+        ) else {
+            return ExprKind::Unknown;
+        };
+        ExprKind::Logic {
+            and: self.text(op) == "and",
+            left: Box::new(self.expr(l)),
+            right: Box::new(self.expr(r)),
+        }
+    }
+
+    /// `lambda r: f(r)`.
+    fn lambda(&self, node: Node<'_>) -> ExprKind {
+        let mut params = Vec::new();
+        if let Some(ps) = node.child_by_field_name("parameters") {
+            let mut cursor = ps.walk();
+            for p in ps.named_children(&mut cursor) {
+                params.push(self.target(p));
+            }
+        }
+        let value = node.child_by_field_name("body").map(|b| self.expr(b));
+        ExprKind::Lambda(Box::new(Lambda {
+            params,
+            body: Vec::new(),
+            value,
+        }))
     }
 
     /// `(x)`: the expression inside.
@@ -343,9 +475,7 @@ impl<'a> Lowerer<'a> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "pair" => entries.extend(self.pair(child)),
-                "dictionary_splat" => {
-                    entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
-                }
+                "dictionary_splat" => entries.push(DictEntry::Spread(self.splatted(child))),
                 _ => {}
             }
         }
@@ -426,14 +556,23 @@ impl<'a> Lowerer<'a> {
         for child in node.named_children(&mut cursor) {
             match child.kind() {
                 "keyword_argument" => out.extend(self.keyword_argument(child)),
-                "list_splat" | "dictionary_splat" => {
-                    out.push(Arg::Spread(Expr::unknown(Span::of(&child))))
-                }
+                // `**known` passes its keys as keywords (see the model's `args`); what `*x`
+                // passes is not followed.
+                "dictionary_splat" => out.push(Arg::Spread(self.splatted(child))),
+                "list_splat" => out.push(Arg::Spread(Expr::unknown(Span::of(&child)))),
                 "comment" => {}
                 _ => out.push(Arg::Positional(self.expr(child))),
             }
         }
         out
+    }
+
+    /// What `**x` spreads: `x`.
+    fn splatted(&self, node: Node<'_>) -> Expr {
+        match node.named_child(0) {
+            Some(inner) => self.expr(inner),
+            None => Expr::unknown(Span::of(&node)),
+        }
     }
 
     fn keyword_argument(&self, node: Node<'_>) -> Option<Arg> {

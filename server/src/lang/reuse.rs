@@ -228,6 +228,12 @@ fn explode(
     while let Some(s) = it.next() {
         match s {
             Stmt::For { body, .. } | Stmt::Block(body) => explode(body, groups, next, keep),
+            Stmt::If {
+                then, otherwise, ..
+            } => {
+                explode(then, groups, next, keep);
+                explode(otherwise, groups, next, keep);
+            }
             Stmt::Class(c) => explode(c.body, groups, next, keep),
             Stmt::Func(f) => explode(f.body, groups, next, keep),
             Stmt::Expr(_) | Stmt::Assign { .. } => {
@@ -274,8 +280,32 @@ impl Shift {
                 self.target(target);
                 self.expr(value);
             }
-            // Never memoized (see `record`).
-            Stmt::For { .. } | Stmt::Class(_) | Stmt::Func(_) | Stmt::Block(_) => {}
+            // Never memoized themselves (see `record`), but a lambda's body may hold them.
+            Stmt::For { target, iter, body } => {
+                self.target(target);
+                self.expr(iter);
+                body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::Block(body) => body.iter_mut().for_each(|s| self.stmt(s)),
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.expr(cond);
+                then.iter_mut().for_each(|s| self.stmt(s));
+                otherwise.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::Class(c) => {
+                self.span(&mut c.name_span);
+                self.span(&mut c.span);
+                c.bases.iter_mut().for_each(|e| self.expr(e));
+                c.body.iter_mut().for_each(|s| self.stmt(s));
+            }
+            Stmt::Func(f) => {
+                self.span(&mut f.span);
+                f.body.iter_mut().for_each(|s| self.stmt(s));
+            }
         }
     }
 
@@ -341,6 +371,18 @@ impl Shift {
                 }
             }
             ExprKind::List(items) => items.iter_mut().for_each(|e| self.expr(e)),
+            ExprKind::Compare { left, right, .. } | ExprKind::Logic { left, right, .. } => {
+                self.expr(left);
+                self.expr(right);
+            }
+            ExprKind::Not(e) => self.expr(e),
+            ExprKind::Lambda(l) => {
+                l.params.iter_mut().for_each(|t| self.target(t));
+                l.body.iter_mut().for_each(|s| self.stmt(s));
+                if let Some(v) = &mut l.value {
+                    self.expr(v);
+                }
+            }
         }
     }
 }
@@ -459,6 +501,9 @@ mod tests {
             .map(|s| match s {
                 Stmt::Expr(_) | Stmt::Assign { .. } => 1,
                 Stmt::For { body, .. } | Stmt::Block(body) => simple(body),
+                Stmt::If {
+                    then, otherwise, ..
+                } => simple(then) + simple(otherwise),
                 Stmt::Class(c) => simple(&c.body),
                 Stmt::Func(f) => simple(&f.body),
             })

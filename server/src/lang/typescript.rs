@@ -2,7 +2,7 @@
 //! `tree-sitter-javascript` tree into [`ir`](super::ir). The two grammars share node names.
 
 use super::ir::{
-    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Span, Stmt, Target, TemplatePart,
+    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
 };
 use std::cell::RefCell;
 
@@ -41,8 +41,9 @@ impl<'a> Lowerer<'a> {
             // not note it again.
             Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
                 let cuts = self.nesting.cuts();
+                let lambdas = self.nesting.context_dependent();
                 self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts
+                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
             }),
             None => self.stmt_fresh(node, out),
         }
@@ -71,10 +72,9 @@ impl<'a> Lowerer<'a> {
             "function_declaration" | "generator_function_declaration" => {
                 self.function_declaration(node, out)
             }
-            "statement_block" | "if_statement" | "else_clause" | "try_statement"
-            | "catch_clause" | "finally_clause" | "while_statement" => {
-                out.push(Stmt::Block(self.compound(node)))
-            }
+            "if_statement" => self.if_statement(node, out),
+            "statement_block" | "else_clause" | "try_statement" | "catch_clause"
+            | "finally_clause" | "while_statement" => out.push(Stmt::Block(self.compound(node))),
             "ERROR" => self.statements_in(node, out),
             "call_expression" | "new_expression" | "assignment_expression" => {
                 self.expr_stmt(node, out)
@@ -95,6 +95,28 @@ impl<'a> Lowerer<'a> {
             // leaves a mark: what it does is unknown, not nothing.
             _ => out.push(Stmt::Expr(Expr::unknown(Span::of(&node)))),
         }
+    }
+
+    /// `if (c) … else …`; an `else if` is an `If` in `otherwise`.
+    fn if_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let span = Span::of(&node);
+        let cond = node
+            .child_by_field_name("condition")
+            .map_or(Expr::unknown(span), |c| self.expr(c));
+        let then = node
+            .child_by_field_name("consequence")
+            .map(|c| self.stmts_of(c))
+            .unwrap_or_default();
+        let otherwise = node
+            .child_by_field_name("alternative")
+            .and_then(|e| e.named_child(0))
+            .map(|c| self.stmts_of(c))
+            .unwrap_or_default();
+        out.push(Stmt::If {
+            cond,
+            then,
+            otherwise,
+        });
     }
 
     fn declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
@@ -366,6 +388,15 @@ impl<'a> Lowerer<'a> {
             "template_string" => self.template(node),
             "member_expression" => self.member(node),
             "call_expression" | "new_expression" => self.call(node),
+            "arrow_function" | "function_expression" | "function" => self.lambda(node),
+            "binary_expression" => self.binary(node),
+            "unary_expression" => match (
+                node.child_by_field_name("operator").map(|o| self.text(o)),
+                node.child_by_field_name("argument"),
+            ) {
+                (Some("!"), Some(a)) => ExprKind::Not(Box::new(self.expr(a))),
+                _ => ExprKind::Unknown,
+            },
             "subscript_expression" => self.subscript(node),
             "object" => self.object(node),
             // The array's length is unknown once anything is spread into it.
@@ -379,6 +410,85 @@ impl<'a> Lowerer<'a> {
             _ => ExprKind::Unknown,
         };
         Expr { kind, span }
+    }
+
+    /// `a === b`, `a !== b` (and `==`, `!=`), `a && b`, `a || b`; nothing else.
+    fn binary(&self, node: Node<'_>) -> ExprKind {
+        let (Some(l), Some(op), Some(r)) = (
+            node.child_by_field_name("left"),
+            node.child_by_field_name("operator"),
+            node.child_by_field_name("right"),
+        ) else {
+            return ExprKind::Unknown;
+        };
+        let op = self.text(op);
+        if !matches!(op, "===" | "==" | "!==" | "!=" | "&&" | "||") {
+            return ExprKind::Unknown;
+        }
+        let (left, right) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
+        match op {
+            "&&" | "||" => ExprKind::Logic {
+                and: op == "&&",
+                left,
+                right,
+            },
+            _ => ExprKind::Compare {
+                equal: op.starts_with("=="),
+                left,
+                right,
+            },
+        }
+    }
+
+    /// `(t) => …` / `function (t) { … }`. The body is lowered without reuse: its statements
+    /// lower differently at another depth (see [`Nesting`]).
+    fn lambda(&self, node: Node<'_>) -> ExprKind {
+        let mut params = Vec::new();
+        if let Some(p) = node.child_by_field_name("parameter") {
+            params.push(self.target(p));
+        } else if let Some(ps) = node.child_by_field_name("parameters") {
+            let mut cursor = ps.walk();
+            for p in ps.named_children(&mut cursor) {
+                if p.kind() == "comment" {
+                    continue;
+                }
+                let pattern = p.child_by_field_name("pattern").unwrap_or(p);
+                params.push(self.target(pattern));
+            }
+        }
+        let Some(body) = node.child_by_field_name("body") else {
+            return ExprKind::Unknown;
+        };
+        let inner = Lowerer {
+            src: self.src,
+            memo: None,
+            nesting: self.nesting,
+        };
+        let (body, value) = if body.kind() == "statement_block" {
+            self.nesting.lambda_body();
+            let mut cursor = body.walk();
+            let children: Vec<Node<'_>> = body
+                .named_children(&mut cursor)
+                .filter(|c| c.kind() != "comment")
+                .collect();
+            let last_return = children
+                .last()
+                .filter(|c| c.kind() == "return_statement")
+                .and_then(|r| r.named_child(0));
+            let mut out = Vec::new();
+            let upto = children.len() - usize::from(last_return.is_some());
+            for &c in &children[..upto] {
+                inner.stmt(c, &mut out);
+            }
+            (out, last_return.map(|r| inner.expr(r)))
+        } else {
+            (Vec::new(), Some(inner.expr(body)))
+        };
+        ExprKind::Lambda(Box::new(Lambda {
+            params,
+            body,
+            value,
+        }))
     }
 
     /// `(x)`, `x as T`, `x!`, `await x`: the expression inside.
@@ -462,8 +572,9 @@ impl<'a> Lowerer<'a> {
                     key_span: Span::of(&child),
                     value: self.expr(child),
                 }),
+                // `...known` adds its keys (see the model's `eval_dict`).
                 "spread_element" => {
-                    entries.push(DictEntry::Spread(Expr::unknown(Span::of(&child))))
+                    entries.push(DictEntry::Spread(self.first_child(child, Span::of(&child))))
                 }
                 _ => {}
             }

@@ -233,6 +233,9 @@ pub(super) struct Interp<'a> {
     opaque: bool,
     /// How often each construct (by the start of the call that made it) was passed to a call.
     construct_uses: HashMap<usize, u32>,
+    /// How many `if`s whose condition the model does not know the run is inside: what is
+    /// added to a pipeline there may not be (see [`super::Stage::conditional`]).
+    pub(super) maybe: u32,
 }
 
 impl<'a> Interp<'a> {
@@ -287,6 +290,7 @@ impl<'a> Interp<'a> {
             self_uses: 0,
             opaque: false,
             construct_uses: HashMap::default(),
+            maybe: 0,
         }
     }
 
@@ -338,6 +342,7 @@ impl<'a> Interp<'a> {
             pre: Vec::new(),
             post: Vec::new(),
             stack_steps: Vec::new(),
+            conditional: false,
         };
         let pl = &mut self.pipelines[p];
         pl.stages.push(stage);
@@ -355,6 +360,7 @@ impl<'a> Interp<'a> {
                 stages: vec![idx],
                 pre: Vec::new(),
                 post: Vec::new(),
+                conditional: false,
             }),
         }
     }
@@ -485,12 +491,38 @@ impl<'a> Interp<'a> {
             }
             Stmt::For { target, iter, body } => self.exec_for(target, iter, body),
             Stmt::Block(inner) => self.exec_block(inner),
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => self.exec_if(cond, then, otherwise),
             Stmt::Class(_) | Stmt::Func(_) => {}
+        }
+    }
+
+    /// The branch a known condition picks; both, as maybe run, when it is not known.
+    fn exec_if(&mut self, cond: &'a ir::Expr, then: &'a [Stmt], otherwise: &'a [Stmt]) {
+        let c = self.eval(cond);
+        match truthy(&c) {
+            Some(true) => self.exec_block(then),
+            Some(false) => self.exec_block(otherwise),
+            None => {
+                // Inside a Stage class: the stacks it finds may not all be made.
+                if self.children.is_some() {
+                    self.opaque = true;
+                }
+                self.maybe += 1;
+                self.exec_block(then);
+                self.exec_block(otherwise);
+                self.maybe -= 1;
+            }
         }
     }
 
     fn exec_for(&mut self, target: &'a Target, iter: &'a ir::Expr, body: &'a [Stmt]) {
         let it = self.eval(iter);
+        // `for name in accounts:` iterates a dict's keys.
+        let it = dict_view(&it, "keys", it.span).unwrap_or(it);
         match it.val {
             Value::List(items) => {
                 for item in items.into_iter().take(MAX_LOOP_ITEMS) {
@@ -498,6 +530,7 @@ impl<'a> Interp<'a> {
                     self.exec_block(body);
                 }
             }
+
             // Unknown iterables still run the body once, so what it adds is modelled (with
             // unknown ids and envs) rather than silently missing.
             _ => {
@@ -602,7 +635,35 @@ impl<'a> Interp<'a> {
             ExprKind::Dict(entries) => self.eval_dict(entries, span),
             ExprKind::List(items) => self.eval_list(items, span),
             ExprKind::Call { func, args } => self.call(e, func, args),
-            ExprKind::Unknown => {
+            ExprKind::Compare { equal, left, right } => {
+                let (l, r) = (self.eval(left), self.eval(right));
+                match scalar_eq(&l, &r) {
+                    Some(eq) => V::new(Value::Bool(eq == *equal), span),
+                    None => V::unknown(span),
+                }
+            }
+            ExprKind::Not(inner) => {
+                let v = self.eval(inner);
+                match truthy(&v) {
+                    Some(t) => V::new(Value::Bool(!t), span),
+                    None => V::unknown(span),
+                }
+            }
+            ExprKind::Logic { and, left, right } => {
+                let l = self.eval(left);
+                match truthy(&l) {
+                    // `a and b` is `a` when `a` is falsy, `a or b` when it is truthy.
+                    Some(t) if t != *and => l,
+                    Some(_) => self.eval(right),
+                    None => {
+                        self.eval(right);
+                        V::unknown(span)
+                    }
+                }
+            }
+            // A lambda anywhere but `forEach` / `map` (see `call`) runs where the model does
+            // not follow it.
+            ExprKind::Lambda(_) | ExprKind::Unknown => {
                 if self.children.is_some() {
                     self.opaque = true;
                 }
@@ -649,13 +710,24 @@ impl<'a> Interp<'a> {
     }
 
     fn eval_dict(&mut self, entries: &'a [ir::DictEntry], span: Span) -> V {
-        let mut out = Vec::new();
+        let mut out: Vec<(String, V)> = Vec::new();
+        let mut spread = false;
         for entry in entries {
             match entry {
                 ir::DictEntry::Pair { key, value, .. } => out.push((key.clone(), self.eval(value))),
-                // A spread hides keys: the object as a whole is unknown.
-                ir::DictEntry::Spread(_) => return V::unknown(span),
+                // `...known` / `**known`: its keys, overridden by later ones. A spread of
+                // anything else hides keys: the object as a whole is unknown.
+                ir::DictEntry::Spread(e) => match self.eval(e).val {
+                    Value::Dict(entries) => {
+                        spread = true;
+                        out.extend(entries);
+                    }
+                    _ => return V::unknown(span),
+                },
             }
+        }
+        if spread {
+            out = last_wins(out);
         }
         V::new(Value::Dict(out), span)
     }
@@ -720,7 +792,12 @@ impl<'a> Interp<'a> {
                     let v = self.eval(value);
                     out.keywords.push((name.clone(), v));
                 }
-                Arg::Spread(_) => out.spread = true,
+                // `**known` (Python): its keys are keyword arguments. Anything else spread
+                // (`*args`, `...rest`, which plugins lower as unknown) hides arguments.
+                Arg::Spread(e) => match self.eval(e).val {
+                    Value::Dict(entries) => out.keywords.extend(entries),
+                    _ => out.spread = true,
+                },
             }
         }
         out
@@ -728,6 +805,14 @@ impl<'a> Interp<'a> {
 
     fn call(&mut self, call: &'a ir::Expr, func: &'a ir::Expr, args: &'a [Arg]) -> V {
         let span = call.span;
+        if let (ExprKind::Attr(recv, method, _), [Arg::Positional(f), ..]) = (&func.kind, args) {
+            if let (ExprKind::Lambda(lambda), "forEach" | "map" | "flatMap") =
+                (&f.kind, method.as_str())
+            {
+                let items = self.eval(recv);
+                return self.for_each(items, lambda, method != "forEach", span);
+            }
+        }
         if let Some(v) = self.special_call(func, args, span) {
             return v;
         }
@@ -735,6 +820,60 @@ impl<'a> Interp<'a> {
         let a = self.args(args);
         self.note_uses(&a);
         self.apply(f, a, span)
+    }
+
+    /// `items.forEach(f)` / `items.map(f)` (and a Python comprehension, lowered as `map`): runs
+    /// `f` for each item of a known list, with the item and its index; for anything else,
+    /// once with both unknown, so that what it adds is there (unknown) rather than missing.
+    /// With `collect`, the list of what `f` returned (unknown unless the items are known).
+    fn for_each(&mut self, items: V, f: &'a ir::Lambda, collect: bool, span: Span) -> V {
+        let mut names = Vec::new();
+        for t in &f.params {
+            target_names(t, &mut names);
+        }
+        let saved: Vec<(&str, Option<V>)> = names
+            .iter()
+            .map(|&n| (n, self.frame().locals.get(n).cloned()))
+            .collect();
+        let mut out = Vec::new();
+        let run = |it: &mut Self, item: V, index: V| {
+            if let Some(t) = f.params.first() {
+                it.bind(t, item);
+            }
+            if let Some(t) = f.params.get(1) {
+                it.bind(t, index);
+            }
+            it.exec_block(&f.body);
+            match &f.value {
+                Some(e) => it.eval(e),
+                None => V::unknown(span),
+            }
+        };
+        let known = match items.val {
+            Value::List(items) => {
+                for (i, item) in items.into_iter().take(MAX_LOOP_ITEMS).enumerate() {
+                    let index = V::new(Value::Num(i.to_string()), span);
+                    out.push(run(self, item, index));
+                }
+                true
+            }
+            _ => {
+                run(self, V::unknown(items.span), V::unknown(items.span));
+                false
+            }
+        };
+        let frame = self.frame();
+        for (n, old) in saved {
+            match old {
+                Some(v) => frame.locals.insert(n.to_string(), v),
+                None => frame.locals.remove(n),
+            };
+        }
+        if collect && known {
+            V::new(Value::List(out), span)
+        } else {
+            V::unknown(span)
+        }
     }
 
     /// `require(…)` and `super(…)`, which are not calls of a value.
@@ -750,6 +889,17 @@ impl<'a> Interp<'a> {
         {
             if n == "require" && !self.globals.contains_key("require") {
                 return Some(V::new(Value::Qual(canonical_module(m)), span));
+            }
+        }
+        // `Object.entries(o)` / `Object.keys(o)` / `Object.values(o)` of a known object.
+        if let (ExprKind::Attr(obj, m, _), [Arg::Positional(o)]) = (&func.kind, args) {
+            if matches!(&obj.kind, ExprKind::Name(n) if n == "Object")
+                && !self.globals.contains_key("Object")
+                && matches!(m.as_str(), "entries" | "keys" | "values")
+            {
+                let o = self.eval(o);
+                let m = if m == "entries" { "items" } else { m.as_str() };
+                return Some(dict_view(&o, m, span).unwrap_or(V::unknown(span)));
             }
         }
         // `super().__init__(scope, id, env=…)` / `super(scope, id, { env })`.
@@ -823,23 +973,10 @@ impl<'a> Interp<'a> {
                 None => V::unknown(span),
             };
         }
+        if let Some(v) = dict_view(&recv, &canonical, span) {
+            return v;
+        }
         match (&recv.val, canonical.as_str()) {
-            (Value::Dict(entries), "items") => V::new(
-                Value::List(
-                    entries
-                        .iter()
-                        .map(|(k, v)| {
-                            let key = V::new(Value::Str(k.clone()), v.span);
-                            V::new(Value::List(vec![key, v.clone()]), v.span)
-                        })
-                        .collect(),
-                ),
-                span,
-            ),
-            (Value::Dict(entries), "values") => V::new(
-                Value::List(entries.iter().map(|(_, v)| v.clone()).collect()),
-                span,
-            ),
             (Value::Dict(entries), "get") => {
                 let key = a.positional.first().and_then(V::as_str);
                 match key.and_then(|k| entries.iter().find(|(ek, _)| ek == k)) {
@@ -870,7 +1007,7 @@ impl<'a> Interp<'a> {
                 }
                 V::unknown(span)
             }
-            (Value::Pipeline(_) | Value::Wave(..), _) => {
+            (Value::Pipeline(_) | Value::Wave(..) | Value::StageDeployment(..), _) => {
                 cdk::call_pipeline_method(self, &recv, &canonical, a, span)
             }
             _ => V::unknown(span),
@@ -1094,12 +1231,98 @@ impl<'a> Interp<'a> {
 }
 
 /// Where a statement starts, for a note (a block: its first statement's).
+/// An object's entries with each key once, where it first appears, with its last value (what
+/// `{ ...a, k: v }` and `dict(**a, k=v)` build).
+fn last_wins(entries: Vec<(String, V)>) -> Vec<(String, V)> {
+    let mut at: HashMap<String, usize> =
+        HashMap::with_capacity_and_hasher(entries.len(), Default::default());
+    let mut out: Vec<(String, V)> = Vec::with_capacity(entries.len());
+    for (k, v) in entries {
+        match at.get(&k) {
+            Some(&i) => out[i].1 = v,
+            None => {
+                at.insert(k.clone(), out.len());
+                out.push((k, v));
+            }
+        }
+    }
+    out
+}
+
+/// `d.items()` / `d.keys()` / `d.values()` of a known dict, as a list.
+fn dict_view(d: &V, view: &str, span: Span) -> Option<V> {
+    let Value::Dict(entries) = &d.val else {
+        return None;
+    };
+    let items = entries.iter().map(|(k, v)| {
+        let key = || V::new(Value::Str(k.clone()), v.span);
+        match view {
+            "items" => Some(V::new(Value::List(vec![key(), v.clone()]), v.span)),
+            "keys" => Some(key()),
+            "values" => Some(v.clone()),
+            _ => None,
+        }
+    });
+    Some(V::new(Value::List(items.collect::<Option<_>>()?), span))
+}
+
+/// Whether a value counts as true in a condition, when the model knows (the same in Python
+/// and JavaScript for what it answers).
+fn truthy(v: &V) -> Option<bool> {
+    match &v.val {
+        Value::Bool(b) => Some(*b),
+        Value::Null => Some(false),
+        Value::Str(s) => Some(!s.is_empty()),
+        Value::Num(n) => n.parse::<f64>().ok().map(|x| x != 0.0),
+        // An empty list or object is false in Python and true in JavaScript.
+        Value::List(items) => (!items.is_empty()).then_some(true),
+        Value::Dict(entries) => (!entries.is_empty()).then_some(true),
+        Value::Construct(_)
+        | Value::Step(_)
+        | Value::Source(_)
+        | Value::StackSteps(_)
+        | Value::Pipeline(_)
+        | Value::Wave(..)
+        | Value::StageDeployment(..)
+        | Value::Env(_)
+        | Value::Class(_)
+        | Value::Func(_) => Some(true),
+        Value::Unknown | Value::Qual(_) | Value::SelfRef | Value::Method(..) | Value::Call(..) => {
+            None
+        }
+    }
+}
+
+/// `a == b` of two values the model knows, when both are strings, numbers, booleans or null.
+fn scalar_eq(a: &V, b: &V) -> Option<bool> {
+    match (&a.val, &b.val) {
+        (Value::Str(x), Value::Str(y)) => Some(x == y),
+        (Value::Num(x), Value::Num(y)) => Some(x.parse::<f64>().ok()? == y.parse::<f64>().ok()?),
+        (Value::Bool(x), Value::Bool(y)) => Some(x == y),
+        (Value::Null, Value::Null) => Some(true),
+        (Value::Null, Value::Str(_) | Value::Num(_) | Value::Bool(_))
+        | (Value::Str(_) | Value::Num(_) | Value::Bool(_), Value::Null) => Some(false),
+        _ => None,
+    }
+}
+
+/// Every name a binding target binds.
+fn target_names<'t>(t: &'t Target, out: &mut Vec<&'t str>) {
+    match t {
+        Target::Name(n, _) => out.push(n),
+        Target::Tuple(ts) => ts.iter().for_each(|t| target_names(t, out)),
+        Target::Object(fields) => fields.iter().for_each(|(_, t)| target_names(t, out)),
+        Target::SelfAttr(..) | Target::Other => {}
+    }
+}
+
 fn stmt_span(mut stmt: &Stmt) -> Option<Span> {
     loop {
         return match stmt {
-            Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::For { iter: e, .. } => {
-                Some(e.span)
-            }
+            Stmt::Expr(e)
+            | Stmt::Assign { value: e, .. }
+            | Stmt::For { iter: e, .. }
+            | Stmt::If { cond: e, .. } => Some(e.span),
             Stmt::Class(c) => Some(c.span),
             Stmt::Func(f) => Some(f.span),
             Stmt::Block(inner) => {

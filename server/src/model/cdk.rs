@@ -315,16 +315,24 @@ fn source(method: &str, a: &Args, span: Span) -> V {
 }
 
 fn steps_of(v: Option<V>) -> Vec<Step> {
-    match v.map(|v| v.val) {
-        Some(Value::List(items)) => items
-            .into_iter()
-            .filter_map(|i| match i.val {
-                Value::Step(s) => Some(*s),
-                _ => None,
-            })
-            .collect(),
-        Some(Value::Step(s)) => vec![*s],
-        _ => Vec::new(),
+    match v {
+        Some(v) => steps_in(vec![v], false),
+        None => Vec::new(),
+    }
+}
+
+/// A step the model cannot read (a value it does not follow, spread arguments): there, but
+/// unknown, so that nothing that holds it is certain.
+fn unknown_step(span: Span) -> Step {
+    Step {
+        id: None,
+        id_span: span,
+        kind: StepKind::Other("?".into()),
+        span,
+        input: None,
+        additional_inputs: Vec::new(),
+        additional_input_dirs: Vec::new(),
+        fingerprint: "?".into(),
     }
 }
 
@@ -365,6 +373,7 @@ pub(super) fn call_pipeline_method(
         (Value::Pipeline(p), "add_stage" | "add_application_stage") => {
             let p = *p;
             let stage = stage_of(it, &a, None, span);
+            let conditional = stage.conditional;
             let pl = &mut it.pipelines[p];
             pl.stages.push(stage);
             let idx = pl.stages.len() - 1;
@@ -377,8 +386,9 @@ pub(super) fn call_pipeline_method(
                 stages: vec![idx],
                 pre: Vec::new(),
                 post: Vec::new(),
+                conditional,
             });
-            V::unknown(span)
+            V::new(Value::StageDeployment(p, idx), span)
         }
         (Value::Pipeline(p), "add_wave") => {
             let p = *p;
@@ -391,6 +401,7 @@ pub(super) fn call_pipeline_method(
                 stages: Vec::new(),
                 pre: steps_of(a.prop_value("pre", 1)),
                 post: steps_of(a.prop_value("post", 1)),
+                conditional: it.maybe > 0,
             };
             it.pipelines[p].waves.push(wave);
             V::new(Value::Wave(p, it.pipelines[p].waves.len() - 1), span)
@@ -404,18 +415,27 @@ pub(super) fn call_pipeline_method(
             pl.stages.push(stage);
             let idx = pl.stages.len() - 1;
             pl.waves[w].stages.push(idx);
+            V::new(Value::StageDeployment(p, idx), span)
+        }
+        // `deployment.add_pre(step)` / `add_post` on what `add_stage` returned: the stage's own
+        // steps, as its `pre` / `post` props give them.
+        (Value::StageDeployment(p, s), "add_pre" | "add_post") => {
+            let steps = steps_in(a.positional, a.spread);
+            let maybe = it.maybe > 0;
+            let stage = &mut it.pipelines[*p].stages[*s];
+            stage.conditional |= maybe;
+            if method == "add_pre" {
+                stage.pre.extend(steps);
+            } else {
+                stage.post.extend(steps);
+            }
             V::unknown(span)
         }
         (Value::Wave(p, w), "add_pre" | "add_post") => {
-            let steps: Vec<Step> = a
-                .positional
-                .into_iter()
-                .filter_map(|v| match v.val {
-                    Value::Step(s) => Some(*s),
-                    _ => None,
-                })
-                .collect();
+            let steps = steps_in(a.positional, a.spread);
+            let maybe = it.maybe > 0;
             let wave = &mut it.pipelines[*p].waves[*w];
+            wave.conditional |= maybe;
             if method == "add_pre" {
                 wave.pre.extend(steps);
             } else {
@@ -425,6 +445,25 @@ pub(super) fn call_pipeline_method(
         }
         _ => V::unknown(span),
     }
+}
+
+/// The steps among `add_pre(…)` / `add_post(…)`'s arguments or in a `pre` / `post` list (a
+/// list in it too); what is not a step and not `None` is an unknown step, and so is a spread.
+fn steps_in(args: Vec<V>, spread: bool) -> Vec<Step> {
+    let mut out = Vec::new();
+    for v in args {
+        match v.val {
+            Value::Step(s) => out.push(*s),
+            Value::List(items) => out.extend(steps_in(items, false)),
+            Value::Null => {}
+            _ => out.push(unknown_step(v.span)),
+        }
+    }
+    if spread {
+        let span = out.last().map_or(Span::default(), |s| s.span);
+        out.push(unknown_step(span));
+    }
+    out
 }
 
 fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> Stage {
@@ -471,6 +510,7 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         pre: steps_of(a.prop_value("pre", 1)),
         post: steps_of(a.prop_value("post", 1)),
         stack_steps,
+        conditional: it.maybe > 0,
     }
 }
 

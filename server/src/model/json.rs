@@ -25,6 +25,25 @@ pub fn env(e: &EnvState) -> Value {
     }
 }
 
+/// Tells an env that is not given (`"none"`: `env` is `null`, the stacks are
+/// environment-agnostic) from one the code sets to something pipelens cannot follow
+/// (`"unknown"`: `env` is `null`, or the parts that are known with `null` for the rest) and one
+/// whose every part is known (`"known"`: a `null` part is not given).
+pub fn env_state(e: &EnvState) -> Value {
+    let state = match e {
+        EnvState::Missing => "none",
+        EnvState::Unknown => "unknown",
+        EnvState::Given(env)
+            if matches!(env.account, Known::Unknown(_))
+                || matches!(env.region, Known::Unknown(_)) =>
+        {
+            "unknown"
+        }
+        EnvState::Given(_) => "known",
+    };
+    Value::String(state.into())
+}
+
 fn flag(k: &Known<bool>, default: bool) -> Value {
     k.or_default(default)
         .map(Value::Bool)
@@ -71,6 +90,7 @@ fn stage(s: &Stage) -> Value {
         "line": line(s.span),
         "class": s.class,
         "env": env(&s.env),
+        "envState": env_state(&s.env),
         "stacks": s.stacks.as_ref().map(|st| st.iter().map(stack).collect::<Vec<_>>()),
         "pre": steps(&s.pre),
         "post": steps(&s.post),
@@ -93,6 +113,7 @@ pub fn pipeline(p: &Pipeline) -> Value {
         "class": p.class.name(),
         "line": line(p.span),
         "env": env_v,
+        "envState": env_state(&p.env),
         "crossAccountKeys": flag(&p.cross_account_keys, false),
         "selfMutation": flag(&p.self_mutation, true),
         "useChangeSets": flag(&p.use_change_sets, true),

@@ -88,6 +88,8 @@ pub(super) enum Value {
     Pipeline(usize),
     /// (pipeline index, wave index)
     Wave(usize, usize),
+    /// What `add_stage` returns (CDK's `StageDeployment`): (pipeline index, stage index).
+    StageDeployment(usize, usize),
     Construct(Box<Construct>),
     Step(Box<Step>),
     Source(Box<Source>),
@@ -186,6 +188,7 @@ fn write_fingerprint(v: &V, out: &mut String, depth: usize) {
         },
         Value::Pipeline(i) => out.push_str(&format!("pipeline#{i}")),
         Value::Wave(p, w) => out.push_str(&format!("wave#{p}.{w}")),
+        Value::StageDeployment(p, s) => out.push_str(&format!("stage#{p}.{s}")),
         Value::Construct(c) => out.push_str(&format!(
             "new {}({})",
             c.class.as_deref().unwrap_or("?"),

@@ -42,6 +42,9 @@ struct Builder<'a> {
     p: &'a Pipeline,
     g: Graph<Leaf>,
     pipeline_target: Target,
+    /// Whether the pipeline's env is known: no env, or one whose every part the model
+    /// followed. Actions that run in the pipeline's account are not certain otherwise.
+    pipeline_known: bool,
     /// Source nodes by the span of the `CodePipelineSource` call (one object per call site).
     sources: HashMap<usize, NodeId>,
     synth: Option<NodeId>,
@@ -55,11 +58,13 @@ pub fn predict(p: &Pipeline) -> Prediction {
         EnvState::Given(e) => (e.account.value().cloned(), e.region.value().cloned()),
         _ => (None, None),
     };
+    let pipeline_known = env_known(&p.env);
     let use_change_sets = p.use_change_sets.or_default(true);
     let mut b = Builder {
         p,
         g: Graph::new(),
         pipeline_target,
+        pipeline_known,
         sources: HashMap::new(),
         synth: None,
         last_preparation: None,
@@ -126,7 +131,7 @@ impl Builder<'_> {
                 .iter()
                 .map(|&i| p.stages[i].id.clone().unwrap_or_else(|| UNKNOWN.into()))
                 .collect();
-            let certain = wave.id.is_some() && change_sets_known;
+            let certain = wave.id.is_some() && change_sets_known && !wave.conditional;
             self.add_pre_post(&wave.pre, &wave.post, ret, None);
             if let Some(l) = self.last_preparation {
                 self.g.depend_on(ret, l);
@@ -173,10 +178,16 @@ impl Builder<'_> {
         }
     }
 
+    /// An action in `target`, or in the pipeline's account and region when `target` names
+    /// neither; not certain when that env is not known.
     fn leaf(&self, kind: ActionKind, span: Span, member: Option<&str>, target: Target) -> Leaf {
-        let (account, region) = match target {
-            (None, None) => self.pipeline_target.clone(),
-            t => t,
+        let (account, region, certain) = match target {
+            (None, None) => (
+                self.pipeline_target.0.clone(),
+                self.pipeline_target.1.clone(),
+                self.pipeline_known,
+            ),
+            (a, r) => (a, r, true),
         };
         Leaf {
             kind,
@@ -185,24 +196,26 @@ impl Builder<'_> {
             region,
             member: member.map(str::to_string),
             span,
-            certain: true,
+            certain,
         }
     }
 
     /// The `{account, region}` a stage's stacks deploy to: the stage's env, and where it
     /// leaves a part out, the pipeline's (that is where CDK's deploy role points then).
+    /// `None` when a part of it is not known (the stage's own, or the pipeline's it falls
+    /// back to).
     fn stage_target(&self, env: &EnvState) -> Option<Target> {
         let pick = |k: &Known<String>, fallback: &Option<String>| match k {
-            Known::Value(v, _) => Some(v.clone()),
-            Known::Absent => fallback.clone(),
-            Known::Unknown(_) => None,
+            Known::Value(v, _) => Some(Some(v.clone())),
+            Known::Absent if self.pipeline_known => Some(fallback.clone()),
+            Known::Absent | Known::Unknown(_) => None,
         };
         match env {
-            EnvState::Missing => Some(self.pipeline_target.clone()),
+            EnvState::Missing => self.pipeline_known.then(|| self.pipeline_target.clone()),
             EnvState::Unknown => None,
             EnvState::Given(e) => Some((
-                pick(&e.account, &self.pipeline_target.0),
-                pick(&e.region, &self.pipeline_target.1),
+                pick(&e.account, &self.pipeline_target.0)?,
+                pick(&e.region, &self.pipeline_target.1)?,
             )),
         }
     }
@@ -210,9 +223,12 @@ impl Builder<'_> {
     fn add_stage(&mut self, stage: &Stage) -> NodeId {
         let id = stage.id.as_deref().unwrap_or(UNKNOWN);
         let ret = self.g.group(id);
-        let mut certain = stage.id.is_some();
-        let target = self.stage_target(&stage.env).unwrap_or((None, None));
-        let env_known = !matches!(stage.env, EnvState::Unknown);
+        let mut certain = stage.id.is_some() && !stage.conditional;
+        let target = self.stage_target(&stage.env);
+        // Where the stacks deploy is part of the stage: an env not known leaves it uncertain.
+        let env_known = target.is_some();
+        certain &= env_known;
+        let target = target.unwrap_or((None, None));
         let stacks = stage.stacks.as_deref().unwrap_or(&[]);
         if stage.stacks.is_none() {
             certain = false;
@@ -361,7 +377,7 @@ impl Builder<'_> {
             StepKind::Other(_) => ActionKind::Other,
         };
         let mut leaf = self.leaf(kind, step.span, member, target);
-        leaf.certain = step.id.is_some() && kind != ActionKind::Other;
+        leaf.certain &= step.id.is_some() && kind != ActionKind::Other;
         let n = self.g.leaf(step.id.as_deref().unwrap_or(UNKNOWN), leaf);
         self.g.add(parent, n);
         for s in step.input.iter().chain(&step.additional_inputs) {
@@ -387,7 +403,7 @@ impl Builder<'_> {
         };
         let mut leaf = self.leaf(ActionKind::Source, s.span, None, (None, None));
         leaf.fixed_name = s.action_name.clone().or(name);
-        leaf.certain =
+        leaf.certain &=
             (repo.is_some() && !matches!(s.kind, SourceKind::Other(_))) || s.action_name.is_some();
         let n = self.g.leaf(&id, leaf);
         self.g.add(stage, n);
@@ -514,6 +530,18 @@ impl Builder<'_> {
 
 /// CDK's action name: the ids below the shared ancestor joined with dots, characters that
 /// CodePipeline does not allow replaced by `_`.
+/// No env, or an env whose every part the model followed (a part not given is known: it is
+/// not there).
+fn env_known(env: &EnvState) -> bool {
+    match env {
+        EnvState::Missing => true,
+        EnvState::Unknown => false,
+        EnvState::Given(e) => {
+            !matches!(e.account, Known::Unknown(_)) && !matches!(e.region, Known::Unknown(_))
+        }
+    }
+}
+
 fn action_name(ids: &[&str]) -> String {
     let sanitized: Vec<String> = ids.iter().map(|s| sanitize(s)).collect();
     sanitized.join(".")

@@ -283,6 +283,9 @@ impl Builder {
     }
 }
 
+/// One edit of a `didChange`: (version, start, end, new text).
+pub type Edit<'a> = (i64, (u32, u32), (u32, u32), &'a str);
+
 pub struct TestServer {
     /// How long to wait for any answer or notification before calling the server hung: `HANG`,
     /// or the synth's own bound and `AFTER_SYNTH` when that is longer (any wait can be behind
@@ -445,6 +448,28 @@ impl TestServer {
                 }],
             }),
         );
+    }
+
+    /// Several one-edit changes, written to the server in one write: they arrive together,
+    /// however busy the machine is.
+    pub fn changes_at_once(&mut self, uri: &str, changes: &[Edit<'_>]) {
+        let mut bytes = Vec::new();
+        for (version, start, end, text) in changes {
+            let body = json!({
+                "jsonrpc": "2.0",
+                "method": "textDocument/didChange",
+                "params": {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{
+                        "range": {"start": {"line": start.0, "character": start.1}, "end": {"line": end.0, "character": end.1}},
+                        "text": text,
+                    }],
+                },
+            })
+            .to_string();
+            bytes.extend(format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes());
+        }
+        self.send_raw(&bytes);
     }
 
     pub fn stderr_text(&mut self) -> String {
