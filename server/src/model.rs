@@ -282,6 +282,9 @@ pub struct Pipeline {
     pub waves: Vec<Wave>,
     /// The props object has a spread (`**props`, `...props`): props the model cannot see.
     pub props_open: bool,
+    /// Code outside the stack class adds stages or waves to it (`stack.pipeline.add_stage(…)`
+    /// in app.py), which the model does not follow: there are more stages than it has.
+    pub added_elsewhere: bool,
     /// Every prop the code gives, by canonical (snake_case) name, sorted by name.
     pub props: Vec<PropFingerprint>,
 }

@@ -444,7 +444,7 @@ fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
             ),
             shape(
                 "awaits",
-                false,
+                true,
                 format!(
                     "async function awaits() {{ return {}1; }}",
                     "await ".repeat(calls)

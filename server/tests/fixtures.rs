@@ -64,10 +64,15 @@ pub fn summary(m: &FileModel, diags: &[Diagnostic], text: &str) -> Vec<String> {
             None => "?".into(),
         };
         out.push(format!(
-            "pipeline {} {} env={} xacct={xacct}",
+            "pipeline {} {} env={} xacct={xacct}{}",
             q(p.id.as_ref()),
             p.class.name(),
-            env(&p.env)
+            env(&p.env),
+            if p.added_elsewhere {
+                " added-elsewhere"
+            } else {
+                ""
+            }
         ));
         for s in &p.sources {
             out.push(format!(

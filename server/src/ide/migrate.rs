@@ -155,6 +155,7 @@ fn find_call<'a>(body: &'a [Stmt], call: &ByteRange) -> Option<&'a Expr> {
     body.iter().find_map(|s| match s {
         Stmt::Expr(e) => in_expr(e, call),
         Stmt::Assign { value, .. } => in_expr(value, call),
+        Stmt::Return(value) => value.as_ref().and_then(|v| in_expr(v, call)),
         Stmt::For { iter, body, .. } => in_expr(iter, call).or_else(|| find_call(body, call)),
         Stmt::Class(c) => find_call(&c.body, call),
         Stmt::Func(f) => find_call(&f.body, call),

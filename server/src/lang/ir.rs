@@ -158,6 +158,8 @@ pub struct ClassDef {
 pub struct FuncDef {
     pub name: String,
     pub params: Vec<String>,
+    /// Each parameter's default value, when it has one (same order as `params`).
+    pub defaults: Vec<Option<Expr>>,
     pub body: Vec<Stmt>,
     pub span: Span,
 }
@@ -181,6 +183,8 @@ pub enum Stmt {
         then: Vec<Stmt>,
         otherwise: Vec<Stmt>,
     },
+    /// `return value` (`None`: a bare `return`): ends the function it is in, with that value.
+    Return(Option<Expr>),
     Class(ClassDef),
     Func(FuncDef),
     /// `with`/`try`/`while` bodies: the model reads them as if they ran.

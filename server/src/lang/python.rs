@@ -78,6 +78,7 @@ impl<'a> Lowerer<'a> {
             // Recovered syntax errors: keep whatever statements the parser still found inside.
             "ERROR" => self.statements_in(node, out),
             "assignment" => self.assignment(node, out),
+            "return_statement" => out.push(Stmt::Return(node.named_child(0).map(|v| self.expr(v)))),
             "call" | "attribute" => out.push(Stmt::Expr(self.expr(node))),
             // Statements that cannot create or configure anything.
             "comment"
@@ -179,6 +180,7 @@ impl<'a> Lowerer<'a> {
             .map(|n| self.text(n))
             .unwrap_or("");
         let mut params = Vec::new();
+        let mut defaults = Vec::new();
         if let Some(ps) = node.child_by_field_name("parameters") {
             let mut cursor = ps.walk();
             for p in ps.named_children(&mut cursor) {
@@ -189,12 +191,14 @@ impl<'a> Lowerer<'a> {
                 };
                 if let Some(id) = id.filter(|i| i.kind() == "identifier") {
                     params.push(self.text(id).to_string());
+                    defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
                 }
             }
         }
         out.push(Stmt::Func(FuncDef {
             name: name.to_string(),
             params,
+            defaults,
             body: self.body(node, "body"),
             span: Span::of(&node),
         }));

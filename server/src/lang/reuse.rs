@@ -236,6 +236,7 @@ fn explode(
             }
             Stmt::Class(c) => explode(c.body, groups, next, keep),
             Stmt::Func(f) => explode(f.body, groups, next, keep),
+            Stmt::Return(_) => {}
             Stmt::Expr(_) | Stmt::Assign { .. } => {
                 let Some(a) = anchor(&s) else { continue };
                 while *next < groups.len() && groups[*next].anchor < a {
@@ -287,6 +288,11 @@ impl Shift {
                 body.iter_mut().for_each(|s| self.stmt(s));
             }
             Stmt::Block(body) => body.iter_mut().for_each(|s| self.stmt(s)),
+            Stmt::Return(value) => {
+                if let Some(v) = value {
+                    self.expr(v);
+                }
+            }
             Stmt::If {
                 cond,
                 then,
@@ -304,6 +310,7 @@ impl Shift {
             }
             Stmt::Func(f) => {
                 self.span(&mut f.span);
+                f.defaults.iter_mut().flatten().for_each(|e| self.expr(e));
                 f.body.iter_mut().for_each(|s| self.stmt(s));
             }
         }
@@ -500,6 +507,7 @@ mod tests {
         body.iter()
             .map(|s| match s {
                 Stmt::Expr(_) | Stmt::Assign { .. } => 1,
+                Stmt::Return(_) => 0,
                 Stmt::For { body, .. } | Stmt::Block(body) => simple(body),
                 Stmt::If {
                     then, otherwise, ..

@@ -68,6 +68,7 @@ impl<'a> Lowerer<'a> {
                 }
             }
             "for_in_statement" => self.for_in(node, out),
+            "return_statement" => out.push(Stmt::Return(node.named_child(0).map(|v| self.expr(v)))),
             "class_declaration" | "abstract_class_declaration" | "class" => self.class(node, out),
             "function_declaration" | "generator_function_declaration" => {
                 self.function_declaration(node, out)
@@ -283,18 +284,27 @@ impl<'a> Lowerer<'a> {
 
     fn func(&self, node: Node<'_>, name: &str) -> FuncDef {
         let mut params = Vec::new();
+        let mut defaults = Vec::new();
         if let Some(ps) = node.child_by_field_name("parameters") {
             let mut cursor = ps.walk();
             for p in ps.named_children(&mut cursor) {
-                let pattern = p.child_by_field_name("pattern").unwrap_or(p);
-                if pattern.kind() == "identifier" {
-                    params.push(self.text(pattern).to_string());
+                if p.kind() == "comment" {
+                    continue;
                 }
+                let pattern = p.child_by_field_name("pattern").unwrap_or(p);
+                // A destructured parameter keeps its place (unnamed), so later ones line up.
+                params.push(if pattern.kind() == "identifier" {
+                    self.text(pattern).to_string()
+                } else {
+                    String::new()
+                });
+                defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
             }
         }
         FuncDef {
             name: name.to_string(),
             params,
+            defaults,
             body: node
                 .child_by_field_name("body")
                 .map(|b| self.block(b))

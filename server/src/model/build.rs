@@ -49,6 +49,9 @@ pub struct Instantiation {
     pub id: Option<String>,
     pub env: EnvState,
     pub span: Span,
+    /// Attributes of the instance that the code around it adds stages or waves through
+    /// (`stack.pipeline.add_stage(…)` in app.py): what they add is not in the class.
+    pub extended: Vec<String>,
 }
 
 /// Upper bounds that keep a pathological file from making the model slow.
@@ -108,12 +111,24 @@ pub fn build_unless<'a>(
             span,
         }),
     );
-    for p in &mut pipelines {
+    let pipeline_attrs = std::mem::take(&mut it.pipeline_attrs);
+    for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
         if matches!(p.env, EnvState::Unknown) {
             if let Some(class) = &p.stack_class {
                 p.env = stack_env_from_app(class, file, module, index);
             }
+        }
+        if let Some(class) = &p.stack_class {
+            let attrs: Vec<&str> = pipeline_attrs
+                .iter()
+                .filter(|(pi, _)| *pi == i)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            p.added_elsewhere = !attrs.is_empty()
+                && app_instances(class, file, module, index)
+                    .iter()
+                    .any(|inst| inst.extended.iter().any(|a| attrs.contains(&a.as_str())));
         }
     }
     let flag = index.has_app().then(|| {
@@ -146,6 +161,28 @@ pub fn instantiations(module: &ir::Module, index: &dyn AppIndex) -> Vec<Instanti
     let mut it = Interp::new(module, None, index);
     it.module_pass();
     it.instantiations
+}
+
+/// Where the app instantiates `class`: in this file and in the app's other files.
+fn app_instances(
+    class: &str,
+    file: Option<&Path>,
+    module: &ir::Module,
+    index: &dyn AppIndex,
+) -> Vec<Instantiation> {
+    let mut it = Interp::new(module, file, index);
+    it.module_pass();
+    let mut out: Vec<Instantiation> = it
+        .instantiations
+        .into_iter()
+        .filter(|i| i.class == class)
+        .collect();
+    for (path, inst) in index.instantiations(class) {
+        if Some(path.as_path()) != file {
+            out.push(inst);
+        }
+    }
+    out
 }
 
 /// The pipeline stack's env, from where the app instantiates its class. One instantiation
@@ -193,6 +230,14 @@ struct Frame {
     locals: HashMap<String, V>,
     /// The class whose method is running, for `self.x` and `self.method()`.
     class: Option<String>,
+    /// What the function returned, once a `return` ran for certain: the rest of its body
+    /// does not run.
+    returned: Option<V>,
+    /// A `return` ran under a condition the model does not know: what the function returns
+    /// is not known.
+    maybe_returned: bool,
+    /// [`Interp::maybe`] when the function was called.
+    maybe_base: u32,
 }
 
 pub(super) struct Interp<'a> {
@@ -236,6 +281,9 @@ pub(super) struct Interp<'a> {
     /// How many `if`s whose condition the model does not know the run is inside: what is
     /// added to a pipeline there may not be (see [`super::Stage::conditional`]).
     pub(super) maybe: u32,
+    /// The attributes of `self` that hold a pipeline after a constructor ran: (pipeline index,
+    /// attribute).
+    pipeline_attrs: Vec<(usize, String)>,
 }
 
 impl<'a> Interp<'a> {
@@ -291,6 +339,7 @@ impl<'a> Interp<'a> {
             opaque: false,
             construct_uses: HashMap::default(),
             maybe: 0,
+            pipeline_attrs: Vec::new(),
         }
     }
 
@@ -413,33 +462,87 @@ impl<'a> Interp<'a> {
         };
         self.self_attrs.clear();
         self.super_env = None;
-        self.call_func(init, Some(&class.name), args);
+        let args = Args {
+            positional: args.to_vec(),
+            ..Args::default()
+        };
+        self.call_func(init, Some(&class.name), &args);
+        for (attr, v) in &self.self_attrs {
+            if let Value::Pipeline(i) = v.val {
+                self.pipeline_attrs.push((i, attr.clone()));
+            }
+        }
     }
 
-    fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &[V]) {
+    /// Runs a function or method with `args` bound to its parameters; what it returns
+    /// (unknown when that is not known).
+    fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &Args) -> V {
         if self.depth >= MAX_DEPTH {
             self.opaque = true;
-            return;
+            return V::unknown(func.span);
         }
         let mut frame = Frame {
             class: class.map(str::to_string),
+            maybe_base: self.maybe,
             ..Frame::default()
         };
-        let params = func.params.iter().filter(|p| p.as_str() != "self");
-        for (i, p) in params.enumerate() {
-            let v = args.get(i).cloned().unwrap_or(V::unknown(func.span));
-            frame.locals.insert(p.clone(), v);
+        let params = func
+            .params
+            .iter()
+            .zip(func.defaults.iter().chain(std::iter::repeat(&None)))
+            .filter(|(p, _)| p.as_str() != "self");
+        for (i, (p, default)) in params.enumerate() {
+            let keyword = args.keywords.iter().find(|(k, _)| k == p).map(|(_, v)| v);
+            let v = match (args.positional.get(i).or(keyword), default) {
+                (Some(v), _) => v.clone(),
+                // Spread arguments may have passed it.
+                (None, _) if args.spread => V::unknown(func.span),
+                // Not passed: its default, read where the function is called (a literal or a
+                // module constant, in practice).
+                (None, Some(d)) => self.eval(d),
+                (None, None) => V::unknown(func.span),
+            };
+            if !p.is_empty() {
+                frame.locals.insert(p.clone(), v);
+            }
         }
         self.depth += 1;
         self.frames.push(frame);
         self.exec_block(&func.body);
-        self.frames.pop();
+        let frame = self.frames.pop();
         self.depth -= 1;
+        match frame {
+            Some(Frame {
+                returned: Some(v),
+                maybe_returned: false,
+                ..
+            }) => v,
+            _ => V::unknown(func.span),
+        }
     }
 
     fn exec_block(&mut self, body: &'a [Stmt]) {
         for stmt in body {
+            if self.frames.last().is_some_and(|f| f.returned.is_some()) {
+                return;
+            }
             self.exec(stmt);
+        }
+    }
+
+    /// `return value`: ends the function, unless it is under a condition the model does not
+    /// know (then the function may return here or go on).
+    fn exec_return(&mut self, value: &'a Option<ir::Expr>, span: Span) {
+        let v = match value {
+            Some(e) => self.eval(e),
+            None => V::new(Value::Null, span),
+        };
+        let maybe = self.maybe;
+        let frame = self.frame();
+        if maybe > frame.maybe_base {
+            frame.maybe_returned = true;
+        } else {
+            frame.returned = Some(v);
         }
     }
 
@@ -496,6 +599,10 @@ impl<'a> Interp<'a> {
                 then,
                 otherwise,
             } => self.exec_if(cond, then, otherwise),
+            Stmt::Return(value) => {
+                let span = value.as_ref().map_or(Span::default(), |v| v.span);
+                self.exec_return(value, span);
+            }
             Stmt::Class(_) | Stmt::Func(_) => {}
         }
     }
@@ -526,6 +633,9 @@ impl<'a> Interp<'a> {
         match it.val {
             Value::List(items) => {
                 for item in items.into_iter().take(MAX_LOOP_ITEMS) {
+                    if self.frames.last().is_some_and(|f| f.returned.is_some()) {
+                        break;
+                    }
                     self.bind(target, item);
                     self.exec_block(body);
                 }
@@ -843,10 +953,24 @@ impl<'a> Interp<'a> {
             if let Some(t) = f.params.get(1) {
                 it.bind(t, index);
             }
+            // The body runs in the caller's frame: a `return` in it ends the lambda, not the
+            // function around it.
+            let maybe = it.maybe;
+            let frame = it.frame();
+            let outer = (
+                frame.returned.take(),
+                std::mem::take(&mut frame.maybe_returned),
+                std::mem::replace(&mut frame.maybe_base, maybe),
+            );
             it.exec_block(&f.body);
-            match &f.value {
-                Some(e) => it.eval(e),
-                None => V::unknown(span),
+            let frame = it.frame();
+            let returned = frame.returned.take();
+            let maybe_returned = frame.maybe_returned;
+            (frame.returned, frame.maybe_returned, frame.maybe_base) = outer;
+            match (returned, &f.value) {
+                (Some(v), _) if !maybe_returned => v,
+                (None, Some(e)) if !maybe_returned => it.eval(e),
+                _ => V::unknown(span),
             }
         };
         let known = match items.val {
@@ -927,12 +1051,10 @@ impl<'a> Interp<'a> {
         match f.val {
             Value::Qual(q) => cdk::call_qual(self, &q, a, span),
             Value::Class(name) => self.construct(Some(name), a, span, false),
-            Value::Func(name) => {
-                if let Some(def) = self.funcs.get(name.as_str()).copied() {
-                    self.call_func(def, None, &a.positional);
-                }
-                V::unknown(span)
-            }
+            Value::Func(name) => match self.funcs.get(name.as_str()).copied() {
+                Some(def) => self.call_func(def, None, &a),
+                None => V::unknown(span),
+            },
             Value::Method(recv, name) => self.call_method(*recv, &name, a, span),
             _ => V::unknown(span),
         }
@@ -976,6 +1098,24 @@ impl<'a> Interp<'a> {
         if let Some(v) = dict_view(&recv, &canonical, span) {
             return v;
         }
+        // `stack.pipeline.add_stage(…)` on an instance of one of the app's classes: noted,
+        // since what it adds is not in the class (see `Instantiation::extended`).
+        if let (Value::Method(inner, attr), "add_stage" | "add_wave" | "add_application_stage") =
+            (&recv.val, canonical.as_str())
+        {
+            if let Value::Construct(c) = &inner.val {
+                if let Some(inst) = self
+                    .instantiations
+                    .iter_mut()
+                    .rev()
+                    .find(|i| i.span == c.span && !c.cdk)
+                {
+                    if !inst.extended.contains(attr) {
+                        inst.extended.push(attr.clone());
+                    }
+                }
+            }
+        }
         match (&recv.val, canonical.as_str()) {
             (Value::Dict(entries), "get") => {
                 let key = a.positional.first().and_then(V::as_str);
@@ -1000,12 +1140,15 @@ impl<'a> Interp<'a> {
                 let class = self.frames.last().and_then(|f| f.class.clone());
                 let method = class.as_deref().and_then(|c| self.method(c, name));
                 match method {
-                    Some(m) => self.call_func(m, class.as_deref(), &a.positional),
+                    Some(m) => self.call_func(m, class.as_deref(), &a),
                     // Inherited, or not a method at all: not followed.
-                    None if self.children.is_some() => self.opaque = true,
-                    None => {}
+                    None => {
+                        if self.children.is_some() {
+                            self.opaque = true;
+                        }
+                        V::unknown(span)
+                    }
                 }
-                V::unknown(span)
             }
             (Value::Pipeline(_) | Value::Wave(..) | Value::StageDeployment(..), _) => {
                 cdk::call_pipeline_method(self, &recv, &canonical, a, span)
@@ -1064,6 +1207,7 @@ impl<'a> Interp<'a> {
                 id: id_str,
                 env,
                 span,
+                extended: Vec::new(),
             });
         }
         if c.scope_is_self {
@@ -1322,7 +1466,9 @@ fn stmt_span(mut stmt: &Stmt) -> Option<Span> {
             Stmt::Expr(e)
             | Stmt::Assign { value: e, .. }
             | Stmt::For { iter: e, .. }
-            | Stmt::If { cond: e, .. } => Some(e.span),
+            | Stmt::If { cond: e, .. }
+            | Stmt::Return(Some(e)) => Some(e.span),
+            Stmt::Return(None) => None,
             Stmt::Class(c) => Some(c.span),
             Stmt::Func(f) => Some(f.span),
             Stmt::Block(inner) => {

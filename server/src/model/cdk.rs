@@ -149,6 +149,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         stages: Vec::new(),
         waves: Vec::new(),
         props_open: a.props_open(2),
+        added_elsewhere: false,
         props: a
             .props_list(2)
             .into_iter()

@@ -153,6 +153,25 @@ impl Builder<'_> {
             }
             previous = Some(ret);
         }
+        // Stages added by code the model does not follow: one unknown stage stands in last.
+        if p.added_elsewhere {
+            let g = self.g.group(UNKNOWN);
+            if let Some(l) = self.last_preparation {
+                self.g.depend_on(g, l);
+            }
+            if let Some(prev) = previous {
+                self.g.depend_on(g, prev);
+            }
+            self.g.add(Graph::<Leaf>::ROOT, g);
+            self.top.insert(
+                g,
+                Top {
+                    span: p.span,
+                    certain: false,
+                    members: Vec::new(),
+                },
+            );
+        }
     }
 
     fn top_level(&mut self, name: &str, span: Span) -> NodeId {
