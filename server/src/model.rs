@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 pub use crate::lang::ir::Span;
 pub use build::{build, build_unless, instantiations, AppIndex, Instantiation, NoIndex, MAX_PARTS};
+pub use cdk::mentions_assets;
 
 /// A property or value as the code gives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -282,6 +283,9 @@ pub struct Pipeline {
     pub waves: Vec<Wave>,
     /// The props object has a spread (`**props`, `...props`): props the model cannot see.
     pub props_open: bool,
+    /// Some file of the app (or this one) uses a construct that brings assets along: the
+    /// pipeline may have an Assets stage, which the model does not predict.
+    pub may_have_assets: bool,
     /// Code outside the stack class adds stages or waves to it (`stack.pipeline.add_stage(…)`
     /// in app.py), which the model does not follow: there are more stages than it has.
     pub added_elsewhere: bool,

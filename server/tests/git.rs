@@ -592,18 +592,15 @@ fn a_shallow_clone_or_no_git_skips_the_rule_with_one_note() {
 /// so a filter that does run leaves the content alone.
 #[cfg(unix)]
 fn plant(bin: &Path, markers: &Path, name: &str) -> String {
-    use std::os::unix::fs::PermissionsExt;
     std::fs::create_dir_all(bin).unwrap();
     let path = bin.join(name);
-    std::fs::write(
+    common::write_script(
         &path,
-        format!(
+        &format!(
             "#!/bin/sh\necho \"$0 $*\" >> '{}'\nexec cat\n",
             markers.join(name).display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     path.display().to_string()
 }
 

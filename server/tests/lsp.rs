@@ -767,19 +767,16 @@ fn without_credentials_the_bootstrap_check_is_one_hint() {
 
 #[test]
 fn synth_command_reports_progress_and_a_failure_where_it_happened() {
-    use std::os::unix::fs::PermissionsExt;
     let (dir, file) = app(&CASES[0]);
     // A synth that fails the way a Python app does: a traceback into the pipeline file.
     let script = dir.path().join("fake-synth.sh");
-    std::fs::write(
+    common::write_script(
         &script,
-        format!(
+        &format!(
             "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"{}\", line 14, in __init__' >&2\necho 'ValueError: bad stage' >&2\nexit 1\n",
             file.display()
         ),
-    )
-    .unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    );
     let mut s = TestServer::builder(dir.path())
         .init_options(
             json!({"synth": {"command": [script.display().to_string()], "timeoutSeconds": 30}}),
@@ -968,12 +965,10 @@ fn source_synth_change_scenarios_in_the_editor() {
 /// time): the server is gone within a second, and so is every process of the synth.
 #[test]
 fn exit_ends_the_server_and_its_synth_within_a_second_while_work_hangs() {
-    use std::os::unix::fs::PermissionsExt;
     let (dir, file) = app(&CASES[0]);
     // A synth that never finishes: a shell that starts a child and waits for it.
     let script = dir.path().join("hang.sh");
-    std::fs::write(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n").unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
     let m = marker();
     let home = tempfile::tempdir().unwrap();
     let silent = silent_endpoint();
@@ -1121,11 +1116,9 @@ fn a_wrong_content_length_does_not_silence_the_server() {
 /// A server running a synth that hangs (a script whose child sleeps with marker `m`), the
 /// document it was started from, and the script's folder.
 fn server_with_hanging_synth(m: &str) -> (TestServer, String, tempfile::TempDir) {
-    use std::os::unix::fs::PermissionsExt;
     let (dir, file) = app(&CASES[0]);
     let script = dir.path().join("hang.sh");
-    std::fs::write(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n").unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
     let mut s = TestServer::builder(dir.path())
         .init_options(json!({
             "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},

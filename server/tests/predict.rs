@@ -46,34 +46,10 @@ use Wrong::*;
 /// fails on any difference not listed AND on any listed entry that no longer occurs.
 const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
     (
-        "js-helper-function-assets",
-        "Assets",
-        Missing,
-        "no Assets stage (lambda.Code.fromAsset and an s3-assets Asset in the stage's stack)",
-    ),
-    (
         "js-stack-deps-handles",
         "Prod",
         Actions,
         "stackName and the cross-stack dependency not seen; addPost on the wave.addStage handle lost (Probe missing)",
-    ),
-    (
-        "py-assets-docker-construct",
-        "Assets",
-        Missing,
-        "no Assets stage (DockerImageAsset, ContainerImage.from_asset, DockerImageFunction, Code.from_asset in a custom construct)",
-    ),
-    (
-        "py-assets-files",
-        "Assets",
-        Missing,
-        "no Assets stage (Code.from_asset, s3_assets.Asset, BucketDeployment)",
-    ),
-    (
-        "py-assets-serial-nested-stack",
-        "Assets",
-        Missing,
-        "no Assets stage (publish_assets_in_parallel=False: FileAssets, DockerAssets)",
     ),
     (
         "py-dead-pipeline-file",
@@ -134,12 +110,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "Staging",
         Missing,
         "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
-    ),
-    (
-        "ts-assets-custom-construct",
-        "Assets",
-        Missing,
-        "no Assets stage (StaticSite's BucketDeployment and auto-delete bucket, Code.fromAsset, DockerImageFunction, ContainerImage.fromAsset, Asset)",
     ),
     (
         "ts-dead-pipeline-file",
@@ -889,4 +859,88 @@ PipelineStack(app, "P", env=cdk.Environment(account="111111111111", region="eu-w
             }
         }
     }
+}
+
+/// An app that may publish assets gets an uncertain Assets stage after the pipeline's own
+/// stages and before its waves; one that uses nothing that brings assets along gets none.
+#[test]
+fn an_app_that_may_publish_assets_gets_an_uncertain_assets_stage() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(app.join("cdk.json"), r#"{ "app": "python3 app.py" }"#).unwrap();
+    let pipeline = |stack: &str| {
+        format!(
+            r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from aws_cdk import aws_lambda as lambda_
+
+
+class Svc(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        {stack}
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Svc(self, "Svc")
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("o/r", "main"),
+            commands=["cdk synth"]))
+        pipeline.add_stage(AppStage(self, "Beta"))
+
+
+app = cdk.App()
+PipelineStack(app, "P", env=cdk.Environment(account="999999999999", region="us-east-1"))
+app.synth()
+"#
+        )
+    };
+    let stages = |text: String| -> Vec<(String, bool)> {
+        std::fs::write(app.join("app.py"), text).unwrap();
+        let v = pipelens(&["preview", "--format", "json"], app);
+        v["pipelines"][0]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    s["certain"] == true,
+                )
+            })
+            .collect()
+    };
+    let s = |n: &str, c: bool| (n.to_string(), c);
+    assert_eq!(
+        stages(pipeline(
+            r#"lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="i.h", code=lambda_.Code.from_asset("fn"))"#
+        )),
+        vec![
+            s("Source", true),
+            s("Build", true),
+            s("UpdatePipeline", true),
+            s("Assets", false),
+            s("Beta", true),
+        ]
+    );
+    // Inline code is part of the template: no asset.
+    assert_eq!(
+        stages(pipeline(
+            r#"lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="index.h", code=lambda_.Code.from_inline("def h(e, c): pass"))"#
+        )),
+        vec![
+            s("Source", true),
+            s("Build", true),
+            s("UpdatePipeline", true),
+            s("Beta", true),
+        ]
+    );
 }

@@ -35,12 +35,10 @@ fn stderr(o: &Output) -> String {
 
 /// An app folder (cdk.json only) with an executable script `name` holding `body`.
 fn app_with_script(name: &str, body: &str) -> (tempfile::TempDir, PathBuf) {
-    use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cdk.json"), r#"{"app": "true"}"#).unwrap();
     let script = dir.path().join(name);
-    std::fs::write(&script, body).unwrap();
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(&script, body);
     (dir, script)
 }
 

@@ -229,9 +229,7 @@ fn real_git() -> PathBuf {
 }
 
 fn write_executable(path: &Path, text: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, text).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    common::write_script(path, text);
 }
 
 fn run_git(dir: &Path, args: &[&str]) {

@@ -22,6 +22,11 @@ pub trait AppIndex {
     fn instantiations(&self, class: &str) -> Vec<(PathBuf, Instantiation)>;
     /// Whether the file belongs to an app whose cdk.json was read.
     fn has_app(&self) -> bool;
+    /// Whether one of the app's files uses a construct that brings assets along (see
+    /// [`cdk::mentions_assets`]).
+    fn mentions_assets(&self) -> bool {
+        false
+    }
 }
 
 /// An index that knows nothing: a file analysed on its own.
@@ -112,8 +117,10 @@ pub fn build_unless<'a>(
         }),
     );
     let pipeline_attrs = std::mem::take(&mut it.pipeline_attrs);
+    let assets = index.mentions_assets() || cdk::mentions_assets(module);
     for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
+        p.may_have_assets = assets;
         if matches!(p.env, EnvState::Unknown) {
             if let Some(class) = &p.stack_class {
                 p.env = stack_env_from_app(class, file, module, index);

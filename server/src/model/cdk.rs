@@ -150,6 +150,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         waves: Vec::new(),
         props_open: a.props_open(2),
         added_elsewhere: false,
+        may_have_assets: false,
         props: a
             .props_list(2)
             .into_iter()
@@ -541,4 +542,104 @@ pub(super) fn finish_pipeline(p: &mut Pipeline) {
         w.pre.iter().chain(&w.post).for_each(&mut visit);
     }
     p.sources = sources;
+}
+
+/// Names that, used anywhere in an app, mean its stacks may publish assets (what the pipeline's
+/// Assets stage publishes): Lambda code from a folder, bundled functions, Docker images built
+/// from a folder, S3 assets and deployments, and CDK's own constructs that bring a Lambda
+/// asset along (a bucket's `autoDeleteObjects`, `AwsCustomResource`).
+const ASSET_NAMES: &[&str] = &[
+    "from_asset",
+    "fromAsset",
+    "from_docker_build",
+    "fromDockerBuild",
+    "from_image_asset",
+    "fromImageAsset",
+    "from_asset_image",
+    "fromAssetImage",
+    "asset",
+    "Asset",
+    "DockerImageAsset",
+    "TarballImageAsset",
+    "BucketDeployment",
+    "NodejsFunction",
+    "PythonFunction",
+    "PythonLayerVersion",
+    "GoFunction",
+    "DockerImageFunction",
+    "auto_delete_objects",
+    "autoDeleteObjects",
+    "AwsCustomResource",
+];
+
+/// Whether a module uses any name that brings an asset along (see [`ASSET_NAMES`]): a call,
+/// an attribute, a keyword argument or an object key.
+pub fn mentions_assets(module: &ir::Module) -> bool {
+    module.body.iter().any(stmt_mentions_assets)
+}
+
+fn stmt_mentions_assets(s: &ir::Stmt) -> bool {
+    use ir::Stmt;
+    match s {
+        Stmt::Expr(e) => expr_mentions_assets(e),
+        Stmt::Assign { value, .. } => expr_mentions_assets(value),
+        Stmt::Return(v) => v.as_ref().is_some_and(expr_mentions_assets),
+        Stmt::For { iter, body, .. } => {
+            expr_mentions_assets(iter) || body.iter().any(stmt_mentions_assets)
+        }
+        Stmt::If {
+            cond,
+            then,
+            otherwise,
+        } => {
+            expr_mentions_assets(cond)
+                || then.iter().any(stmt_mentions_assets)
+                || otherwise.iter().any(stmt_mentions_assets)
+        }
+        Stmt::Block(body) => body.iter().any(stmt_mentions_assets),
+        Stmt::Class(c) => c.body.iter().any(stmt_mentions_assets),
+        Stmt::Func(f) => f.body.iter().any(stmt_mentions_assets),
+    }
+}
+
+fn expr_mentions_assets(e: &ir::Expr) -> bool {
+    use ir::ExprKind;
+    let named = |n: &str| ASSET_NAMES.contains(&n);
+    match &e.kind {
+        ExprKind::Name(n) => named(n),
+        ExprKind::Attr(obj, n, _) => named(n) || expr_mentions_assets(obj),
+        ExprKind::Call { func, args } => {
+            expr_mentions_assets(func)
+                || args.iter().any(|a| match a {
+                    ir::Arg::Positional(v) | ir::Arg::Spread(v) => expr_mentions_assets(v),
+                    ir::Arg::Keyword { name, value, .. } => {
+                        named(name) || expr_mentions_assets(value)
+                    }
+                })
+        }
+        ExprKind::Subscript(a, b) => expr_mentions_assets(a) || expr_mentions_assets(b),
+        ExprKind::Dict(entries) => entries.iter().any(|d| match d {
+            ir::DictEntry::Pair { key, value, .. } => named(key) || expr_mentions_assets(value),
+            ir::DictEntry::Spread(v) => expr_mentions_assets(v),
+        }),
+        ExprKind::List(items) => items.iter().any(expr_mentions_assets),
+        ExprKind::Template(parts) => parts.iter().any(|p| match p {
+            ir::TemplatePart::Expr(e) => expr_mentions_assets(e),
+            ir::TemplatePart::Lit(_) => false,
+        }),
+        ExprKind::Compare { left, right, .. } | ExprKind::Logic { left, right, .. } => {
+            expr_mentions_assets(left) || expr_mentions_assets(right)
+        }
+        ExprKind::Not(e) => expr_mentions_assets(e),
+        ExprKind::Lambda(l) => {
+            l.body.iter().any(stmt_mentions_assets)
+                || l.value.as_ref().is_some_and(expr_mentions_assets)
+        }
+        ExprKind::Str(_)
+        | ExprKind::Num(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::This
+        | ExprKind::Unknown => false,
+    }
 }

@@ -110,6 +110,17 @@ impl Builder<'_> {
             self.last_preparation = Some(n);
         }
 
+        // The app may publish assets: CDK's Assets stage comes after the pipeline's own stages
+        // and before the first wave whose stacks have assets. What it holds, and which waves
+        // wait for it, the model does not know: an uncertain Assets stage every wave waits for.
+        let assets = p.may_have_assets.then(|| {
+            let n = self.top_level("Assets", p.span);
+            self.uncertain(n);
+            if let Some(l) = self.last_preparation {
+                self.g.depend_on(n, l);
+            }
+            n
+        });
         let mut previous: Option<NodeId> = None;
         for wave in &p.waves {
             let stage_graphs: Vec<NodeId> = wave
@@ -135,6 +146,9 @@ impl Builder<'_> {
             self.add_pre_post(&wave.pre, &wave.post, ret, None);
             if let Some(l) = self.last_preparation {
                 self.g.depend_on(ret, l);
+            }
+            if let Some(a) = assets {
+                self.g.depend_on(ret, a);
             }
             self.g.add(Graph::<Leaf>::ROOT, ret);
             let stages_certain = stage_graphs

@@ -285,9 +285,11 @@ impl Difference {
 
 /// Where `predicted` differs from `synthesized`: stage names and order, action names,
 /// `runOrder`, account and region. What the prediction left unknown (an account or region it
-/// could not resolve, the actions of an uncertain stage) is not a difference.
+/// could not resolve, the actions of an uncertain stage, where an uncertain stage goes, an
+/// uncertain stage the synth does not have) is not a difference.
 pub fn compare(predicted: &Prediction, synthesized: &Prediction) -> Vec<Difference> {
     let mut out = Vec::new();
+    let certain = |name: &str| predicted.stages.iter().any(|s| s.name == name && s.certain);
     let p_names: Vec<&str> = predicted.stages.iter().map(|s| s.name.as_str()).collect();
     let s_names: Vec<&str> = synthesized.stages.iter().map(|s| s.name.as_str()).collect();
     for s in &s_names {
@@ -298,7 +300,7 @@ pub fn compare(predicted: &Prediction, synthesized: &Prediction) -> Vec<Differen
         }
     }
     for p in &p_names {
-        if !s_names.contains(p) {
+        if !s_names.contains(p) && certain(p) {
             out.push(Difference::StageNotSynthesized {
                 stage: p.to_string(),
             });
@@ -306,12 +308,12 @@ pub fn compare(predicted: &Prediction, synthesized: &Prediction) -> Vec<Differen
     }
     let common_p: Vec<String> = p_names
         .iter()
-        .filter(|n| s_names.contains(n))
+        .filter(|n| s_names.contains(n) && certain(n))
         .map(|n| n.to_string())
         .collect();
     let common_s: Vec<String> = s_names
         .iter()
-        .filter(|n| p_names.contains(n))
+        .filter(|n| p_names.contains(n) && certain(n))
         .map(|n| n.to_string())
         .collect();
     if common_p != common_s {
@@ -500,5 +502,38 @@ mod tests {
         // Listing the actions in another order but by runOrder first is no difference.
         let listed = in_order(&["Us.Prepare", "Us.Deploy", "Eu.Prepare", "Eu.Deploy"]);
         assert!(compare(&listed, &cdk).is_empty());
+    }
+
+    #[test]
+    fn an_uncertain_stage_is_no_difference_where_it_goes_or_if_it_is_there() {
+        let mut assets = stage("Assets", vec![]);
+        assets.certain = false;
+        let p = Prediction {
+            stages: vec![
+                stage("Build", vec![action("Synth", 1, None)]),
+                assets,
+                stage("Alpha", vec![action("Deploy", 1, None)]),
+            ],
+        };
+        // No assets at all.
+        let none = Prediction {
+            stages: vec![
+                stage("Build", vec![action("Synth", 1, None)]),
+                stage("Alpha", vec![action("Deploy", 1, None)]),
+            ],
+        };
+        assert!(compare(&p, &none).is_empty());
+        // Assets after Alpha (CDK orders a tie by name): not a difference either.
+        let after = Prediction {
+            stages: vec![
+                stage("Build", vec![action("Synth", 1, None)]),
+                stage("Alpha", vec![action("Deploy", 1, None)]),
+                stage("Assets", vec![action("FileAsset1", 1, None)]),
+            ],
+        };
+        assert!(compare(&p, &after).is_empty());
+        // A certain stage the synth lacks still is.
+        let codes: Vec<_> = compare(&none, &p).iter().map(Difference::code).collect();
+        assert_eq!(codes, ["stage-not-predicted"]);
     }
 }

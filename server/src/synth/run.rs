@@ -172,12 +172,8 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    let mut child = cmd.spawn().map_err(|error| SynthError::Spawn {
-        command: argv.to_vec(),
-        error,
-    })?;
-    let pgid = child.id().map(|id| id as libc::pid_t);
-    let guard = pgid.and_then(|pgid| match Guard::start(trusted, pgid) {
+    // The guard starts first and the synth's first process tells it its group (see `guard`).
+    let guard = match Guard::start(trusted) {
         Ok(g) => Some(g),
         Err(e) => {
             tracing::warn!(
@@ -185,7 +181,30 @@ pub async fn run(
             );
             None
         }
-    });
+    };
+    if let Some(fd) = guard.as_ref().and_then(Guard::write_fd) {
+        // SAFETY: the hook runs between fork and exec and calls only `getpid` and `write`
+        // (async-signal-safe, no allocation); `fd` is open there (closed at exec).
+        unsafe {
+            cmd.pre_exec(move || {
+                super::guard::announce(fd);
+                Ok(())
+            });
+        }
+    }
+    let mut child = match cmd.spawn() {
+        Ok(c) => c,
+        Err(error) => {
+            if let Some(g) = guard {
+                g.dismiss();
+            }
+            return Err(SynthError::Spawn {
+                command: argv.to_vec(),
+                error,
+            });
+        }
+    };
+    let pgid = child.id().map(|id| id as libc::pid_t);
     let mut group = ProcessGroup { pgid, guard };
     let out: Tail = Arc::default();
     let err: Tail = Arc::default();

@@ -48,6 +48,8 @@ pub struct Index {
     classes: HashMap<String, PathBuf>,
     instantiations: HashMap<String, Vec<(PathBuf, Instantiation)>>,
     stage_classes: Vec<String>,
+    /// Some file uses a construct that brings assets along (see `model::mentions_assets`).
+    mentions_assets: bool,
     /// Problems reading the app (a broken cdk.json), reported once by the caller.
     pub warnings: Vec<String>,
 }
@@ -114,6 +116,7 @@ impl Index {
             return;
         };
         let module = lower(plugin, &text);
+        self.mentions_assets |= model::mentions_assets(&module);
         for stmt in &module.body {
             if let ir::Stmt::Class(c) = stmt {
                 self.classes
@@ -206,6 +209,10 @@ impl AppIndex for Index {
 
     fn has_app(&self) -> bool {
         self.root.is_some()
+    }
+
+    fn mentions_assets(&self) -> bool {
+        self.mentions_assets
     }
 }
 

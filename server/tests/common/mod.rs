@@ -604,3 +604,26 @@ pub fn silent_endpoint() -> String {
     });
     url
 }
+
+/// Writes an executable script that another thread's child can never hold open: exec of a
+/// file some process has open for writing fails with ETXTBSY, and a test binary forks from many
+/// threads at once (a child keeps copies of the parent's descriptors until it execs). So the
+/// test process writes only a side file and `cp` (a process of its own) writes the script.
+pub fn write_script(path: &Path, body: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let draft = path.with_extension("draft");
+    std::fs::write(&draft, body).unwrap();
+    let status = std::process::Command::new("cp")
+        .arg(&draft)
+        .arg(path)
+        .status()
+        .expect("cp on PATH");
+    assert!(
+        status.success(),
+        "cp {} {}",
+        draft.display(),
+        path.display()
+    );
+    std::fs::remove_file(&draft).unwrap();
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
