@@ -52,12 +52,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "stackName and the cross-stack dependency not seen; addPost on the wave.addStage handle lost (Probe missing)",
     ),
     (
-        "py-dead-pipeline-file",
-        "*",
-        Pipelines,
-        "the dead legacy_pipeline_stack.py (imported by nothing) is predicted as a second pipeline",
-    ),
-    (
         "py-list-of-dicts-if",
         "Prod",
         Actions,
@@ -110,12 +104,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "Staging",
         Missing,
         "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
-    ),
-    (
-        "ts-dead-pipeline-file",
-        "*",
-        Pipelines,
-        "the dead lib/old-pipeline-stack.ts (imported by nothing) is predicted as a second pipeline",
     ),
     (
         "ts-pipeline-in-stage",

@@ -141,7 +141,17 @@ fn collect(path: &Path) -> Result<Vec<Found>> {
             let mut files = workspace::source_files(&app, 10_000);
             files.sort();
             for file in files {
-                found.extend(file_pipelines(&file, &index)?);
+                let pipelines = file_pipelines(&file, &index)?;
+                // A leftover file the app never imports: its pipeline is not the app's.
+                if !pipelines.is_empty() && !index.is_live(&file) {
+                    super::note(&format!(
+                        "{}: no file the app runs (cdk.json `app`) imports it; its pipeline is \
+                         not part of the app and is left out",
+                        file.display()
+                    ));
+                    continue;
+                }
+                found.extend(pipelines);
             }
         }
     } else {

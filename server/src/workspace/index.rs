@@ -22,6 +22,8 @@ const MAX_INDEXED_FILES: usize = 2_000;
 struct File {
     plugin: &'static Plugin,
     text: Arc<str>,
+    /// The words of the text outside comments (see [`Index::is_live`]).
+    words: std::collections::HashSet<Box<str>>,
     /// Lowered on demand (see the module comment).
     module: OnceLock<ir::Module>,
 }
@@ -40,6 +42,39 @@ fn lower(plugin: &Plugin, text: &str) -> ir::Module {
     }
 }
 
+/// The lowered module and the words of the text outside comments.
+fn lower_with_words(
+    plugin: &Plugin,
+    text: &str,
+) -> (ir::Module, std::collections::HashSet<Box<str>>) {
+    let Some(tree) = plugin.parser().parse(text, None) else {
+        return (ir::Module::default(), Default::default());
+    };
+    // Comments blanked (a loop over a cursor: no recursion however deep the tree).
+    let mut code = text.as_bytes().to_vec();
+    let mut cursor = tree.walk();
+    'walk: loop {
+        let node = cursor.node();
+        if node.kind() == "comment" {
+            code[node.byte_range()].fill(b' ');
+        } else if cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    let code = String::from_utf8_lossy(&code);
+    let words = code
+        .split(|c| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+        .map(Box::from)
+        .collect();
+    (plugin.lower(&tree, text), words)
+}
+
 #[derive(Default)]
 pub struct Index {
     pub root: Option<PathBuf>,
@@ -50,6 +85,10 @@ pub struct Index {
     stage_classes: Vec<String>,
     /// Some file uses a construct that brings assets along (see `model::mentions_assets`).
     mentions_assets: bool,
+    /// The app's entry file (from cdk.json's `app` command), when it names one that exists.
+    entry: Option<PathBuf>,
+    /// Files no file reachable from the entry can import (see [`Index::is_live`]).
+    dead: std::collections::HashSet<PathBuf>,
     /// Problems reading the app (a broken cdk.json), reported once by the caller.
     pub warnings: Vec<String>,
 }
@@ -75,6 +114,10 @@ impl Index {
                     if let Some(ctx) = v.get("context").and_then(|c| c.as_object()) {
                         index.context = ctx.clone();
                     }
+                    index.entry = v
+                        .get("app")
+                        .and_then(|a| a.as_str())
+                        .and_then(|app| entry_file(root, app));
                 }
                 Err(e) => index
                     .warnings
@@ -104,6 +147,7 @@ impl Index {
         }
         index.compute_instantiations();
         index.stage_classes = index.find_stage_classes();
+        index.dead = index.find_dead_files();
         // Keep the text, not the IR: a file is lowered again when one of its classes is asked for.
         for file in index.files.values_mut() {
             file.module = OnceLock::new();
@@ -115,7 +159,7 @@ impl Index {
         let Some(plugin) = lang::for_path(&path) else {
             return;
         };
-        let module = lower(plugin, &text);
+        let (module, words) = lower_with_words(plugin, &text);
         self.mentions_assets |= model::mentions_assets(&module);
         for stmt in &module.body {
             if let ir::Stmt::Class(c) = stmt {
@@ -129,6 +173,7 @@ impl Index {
             File {
                 plugin,
                 text,
+                words,
                 module: OnceLock::from(module),
             },
         );
@@ -151,6 +196,56 @@ impl Index {
 
     pub fn file_count(&self) -> usize {
         self.files.len()
+    }
+
+    /// Whether the app can run the code of `path`: true unless the entry file is known and no
+    /// file reachable from it mentions `path`'s module (a leftover file nothing imports; its
+    /// pipeline is not part of the app). Files outside the index count as live.
+    pub fn is_live(&self, path: &Path) -> bool {
+        !self.dead.contains(path)
+    }
+
+    /// The files that no file reachable from the entry can import. An import is seen wherever
+    /// a reachable file's code (comments left out) names the module (its file name without
+    /// extension, or its folder's name for `__init__.py` / `index.ts`) as a word: more edges
+    /// than the real import graph, never fewer (a dynamic import, a re-export, a `require` all
+    /// name the module), so a live file is never taken for dead.
+    fn find_dead_files(&self) -> std::collections::HashSet<PathBuf> {
+        use std::collections::HashSet;
+        let mut dead = HashSet::new();
+        let Some(entry) = self.entry.as_ref().filter(|e| self.files.contains_key(*e)) else {
+            return dead;
+        };
+        let mut live: HashSet<&Path> = HashSet::new();
+        let mut by_name: HashMap<&str, Vec<&Path>> = HashMap::new();
+        let names: Vec<(&PathBuf, Vec<String>)> =
+            self.files.keys().map(|p| (p, module_names(p))).collect();
+        for (path, names) in &names {
+            // A name that is not one word (`app.stage.ts`) is never matched: always live.
+            if names.is_empty() || names.iter().any(|n| n.contains(|c| !is_word_char(c))) {
+                live.insert(path);
+            }
+            for n in names {
+                by_name.entry(n.as_str()).or_default().push(path);
+            }
+        }
+        let mut todo = vec![entry.as_path()];
+        live.insert(entry);
+        while let Some(file) = todo.pop() {
+            for word in &self.files[file].words {
+                for &path in by_name.get(&**word).into_iter().flatten() {
+                    if live.insert(path) {
+                        todo.push(path);
+                    }
+                }
+            }
+        }
+        for path in self.files.keys() {
+            if !live.contains(path.as_path()) {
+                dead.insert(path.clone());
+            }
+        }
+        dead
     }
 
     /// The app's Stage subclasses, for completion snippets.
@@ -188,6 +283,42 @@ impl Index {
     }
 }
 
+/// The entry file of cdk.json's `app` command (`python3 app.py`, `npx ts-node
+/// --prefer-ts-exts bin/app.ts`, `node bin/app.js`): the first word that names a source file
+/// of the app.
+fn entry_file(root: &Path, app: &str) -> Option<PathBuf> {
+    app.split_whitespace()
+        .map(|w| w.trim_matches(|c| c == '"' || c == '\''))
+        .filter(|w| lang::for_path(Path::new(w)).is_some())
+        .map(|w| root.join(w))
+        .find(|p| p.is_file())
+}
+
+/// The names other files import `path` by: its file name without extension, and for a
+/// package's `__init__.py` or a folder's `index.ts` the folder's name.
+fn module_names(path: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
+        if stem == "__init__" || stem == "index" {
+            if let Some(dir) = path
+                .parent()
+                .and_then(|d| d.file_name())
+                .and_then(|d| d.to_str())
+            {
+                out.push(dir.to_string());
+            }
+        } else {
+            out.push(stem.to_string());
+        }
+    }
+    out
+}
+
+/// A character of a module name as it appears in an import: letters, digits, `_`, `-`, `$`.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_' || c == '-' || c == '$'
+}
+
 impl AppIndex for Index {
     fn context(&self, key: &str) -> Option<&serde_json::Value> {
         self.context.get(key)
@@ -219,6 +350,50 @@ impl AppIndex for Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_nothing_reachable_from_the_entry_names_is_dead() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(
+            root.join("cdk.json"),
+            r#"{"app": "npx ts-node --prefer-ts-exts bin/app.ts"}"#,
+        )
+        .unwrap();
+        for (path, text) in [
+            ("bin/app.ts", "import { P } from '../lib/pipeline-stack';\nnew P();\n"),
+            (
+                "lib/pipeline-stack.ts",
+                "// Replaces old-pipeline-stack.ts.\nimport { S } from './stages';\nexport class P {}\n",
+            ),
+            ("lib/stages/index.ts", "export * from './app-stage';\n"),
+            ("lib/stages/app-stage.ts", "export class S {}\n"),
+            // Named only by a dead file, or by a longer name: dead.
+            ("lib/old-pipeline-stack.ts", "import { S } from './stages';\nimport './older';\n"),
+            ("lib/older.ts", "export {};\n"),
+            ("lib/stack.ts", "export {};\n"),
+        ] {
+            std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+            std::fs::write(root.join(path), text).unwrap();
+        }
+        let index = Index::build(root, &HashMap::new());
+        let live = |p: &str| index.is_live(&root.join(p));
+        assert!(live("bin/app.ts"));
+        assert!(live("lib/pipeline-stack.ts"));
+        assert!(live("lib/stages/index.ts"));
+        assert!(live("lib/stages/app-stage.ts"));
+        assert!(!live("lib/old-pipeline-stack.ts"));
+        assert!(!live("lib/older.ts"));
+        assert!(
+            !live("lib/stack.ts"),
+            "`pipeline-stack` is not the word `stack`"
+        );
+
+        // No entry that names a file: nothing is taken for dead.
+        std::fs::write(root.join("cdk.json"), r#"{"app": "make synth"}"#).unwrap();
+        let index = Index::build(root, &HashMap::new());
+        assert!(index.is_live(&root.join("lib/old-pipeline-stack.ts")));
+    }
 
     #[test]
     fn modules_are_kept_as_text_and_lowered_again_when_a_class_is_asked_for() {
