@@ -46,12 +46,6 @@ use Wrong::*;
 /// fails on any difference not listed AND on any listed entry that no longer occurs.
 const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
     (
-        "js-stack-deps-handles",
-        "Prod",
-        Actions,
-        "stackName and the cross-stack dependency not seen; addPost on the wave.addStage handle lost (Probe missing)",
-    ),
-    (
         "py-list-of-dicts-if",
         "Prod",
         Actions,
@@ -62,36 +56,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "Source",
         Actions,
         "order of the two source actions: sorted by name, CDK orders them by node id / insertion",
-    ),
-    (
-        "py-stack-names-deps-nested",
-        "Beta",
-        Actions,
-        "explicit stack_name (platform-network, Beta-observability) and dependencies from cross-stack references not seen",
-    ),
-    (
-        "py-stack-names-deps-nested",
-        "Beta-Edge",
-        Missing,
-        "the nested Stage's stage name Outer-Inner is not used",
-    ),
-    (
-        "py-stack-names-deps-nested",
-        "Edge",
-        Extra,
-        "a nested Stage is predicted as `Edge` (pipeline account) instead of Beta-Edge/Prod-Edge",
-    ),
-    (
-        "py-stack-names-deps-nested",
-        "Prod",
-        Actions,
-        "explicit stack_name and dependencies from cross-stack references not seen",
-    ),
-    (
-        "py-stack-names-deps-nested",
-        "Prod-Edge",
-        Missing,
-        "the nested Stage's stage name Outer-Inner is not used",
     ),
     (
         "py-wrapper-construct-existing-pipeline",
@@ -116,24 +80,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "Tooling-Beta",
         Missing,
         "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
-    ),
-    (
-        "ts-stack-names-deps-nested",
-        "Audit",
-        Extra,
-        "a nested Stage is predicted as `Audit` (pipeline account) instead of Staging-Audit",
-    ),
-    (
-        "ts-stack-names-deps-nested",
-        "Staging",
-        Actions,
-        "explicit stackName (staging-identity-users) and dependencies from cross-stack references not seen",
-    ),
-    (
-        "ts-stack-names-deps-nested",
-        "Staging-Audit",
-        Missing,
-        "the nested Stage's stage name Outer-Inner is not used",
     ),
     (
         "ts-wrapper-construct-existing-pipeline",
@@ -930,5 +876,65 @@ app.synth()
             s("UpdatePipeline", true),
             s("Beta", true),
         ]
+    );
+}
+
+/// CDK names a pipeline stage after the Stage's `stageName` and a stack's actions after its
+/// stack name without `<stage name>-` (`simpleStackName`).
+#[test]
+fn stage_names_and_stack_names_name_the_stages_and_actions_as_cdk_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(app.join("cdk.json"), r#"{ "app": "python3 app.py" }"#).unwrap();
+    std::fs::write(
+        app.join("app.py"),
+        r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        cdk.Stack(self, "Api", stack_name="Live-api")
+        cdk.Stack(self, "Db", stack_name="orders-db")
+        cdk.Stack(self, "Web")
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("o/r", "main"),
+            commands=["cdk synth"]), self_mutation=False, use_change_sets=False)
+        pipeline.add_stage(AppStage(self, "Prod", stage_name="Live"))
+
+
+app = cdk.App()
+PipelineStack(app, "P", env=cdk.Environment(account="999999999999", region="us-east-1"))
+app.synth()
+"#,
+    )
+    .unwrap();
+    let v = pipelens(&["preview", "--format", "json"], app);
+    let stages = v["pipelines"][0]["stages"].as_array().unwrap();
+    let live = stages
+        .iter()
+        .find(|s| s["name"] == "Live")
+        .unwrap_or_else(|| {
+            panic!("no stage named after stage_name: {stages:#?}");
+        });
+    assert_eq!(live["certain"], true, "{live:#}");
+    let mut names: Vec<&str> = live["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["Web.Deploy", "api.Deploy", "orders-db.Deploy"],
+        "{live:#}"
     );
 }

@@ -254,9 +254,17 @@ impl Builder<'_> {
     }
 
     fn add_stage(&mut self, stage: &Stage) -> NodeId {
-        let id = stage.id.as_deref().unwrap_or(UNKNOWN);
+        // CDK names the pipeline stage (and prefixes its actions) after the Stage's
+        // `stageName`: the `stage_name` prop, else the construct id (a Stage inside another
+        // Stage: `<outer>-<id>`, which the model leaves unknown).
+        let (name, name_known) = match &stage.stage_name {
+            Known::Value(n, _) => (Some(n.as_str()), true),
+            Known::Absent => (stage.id.as_deref(), true),
+            Known::Unknown(_) => (stage.id.as_deref(), false),
+        };
+        let id = name.unwrap_or(UNKNOWN);
         let ret = self.g.group(id);
-        let mut certain = stage.id.is_some() && !stage.conditional;
+        let mut certain = name.is_some() && name_known && !stage.conditional;
         let target = self.stage_target(&stage.env);
         // Where the stacks deploy is part of the stage: an env not known leaves it uncertain.
         let env_known = target.is_some();
@@ -271,9 +279,20 @@ impl Builder<'_> {
         let (ordered, order_known) = cdk_stack_order(stacks);
         certain &= order_known;
         for stack in ordered {
-            let name = stack.id.as_deref().unwrap_or(UNKNOWN);
-            certain &= stack.id.is_some();
-            let name = self.unique_child_name(ret, name, &target);
+            // CDK's `simpleStackName`: the stack's name without `<stage name>-`, which is the
+            // construct id unless `stack_name` is given.
+            let name = match &stack.stack_name {
+                Known::Value(n, _) => {
+                    Some(n.strip_prefix(&format!("{id}-")).unwrap_or(n).to_string())
+                }
+                Known::Absent => stack.id.clone(),
+                Known::Unknown(_) => {
+                    certain = false;
+                    stack.id.clone()
+                }
+            };
+            certain &= name.is_some();
+            let name = self.unique_child_name(ret, name.as_deref().unwrap_or(UNKNOWN), &target);
             let sg = self.g.group(&name);
             self.g.add(ret, sg);
             if let Some(sid) = &stack.id {
