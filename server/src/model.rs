@@ -12,7 +12,9 @@ mod value;
 use std::path::PathBuf;
 
 pub use crate::lang::ir::Span;
-pub use build::{build, build_unless, instantiations, AppIndex, Instantiation, NoIndex, MAX_PARTS};
+pub use build::{
+    build, build_unless, extensions, instantiations, AppIndex, Instantiation, NoIndex, MAX_PARTS,
+};
 pub use cdk::mentions_assets;
 
 /// A property or value as the code gives it.

@@ -58,18 +58,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "order of the two source actions: sorted by name, CDK orders them by node id / insertion",
     ),
     (
-        "py-wrapper-construct-existing-pipeline",
-        "Prod",
-        Missing,
-        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
-    ),
-    (
-        "py-wrapper-construct-existing-pipeline",
-        "Staging",
-        Missing,
-        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
-    ),
-    (
         "ts-pipeline-in-stage",
         "Prod",
         Missing,
@@ -80,18 +68,6 @@ const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
         "Tooling-Beta",
         Missing,
         "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
-    ),
-    (
-        "ts-wrapper-construct-existing-pipeline",
-        "Prod",
-        Missing,
-        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
-    ),
-    (
-        "ts-wrapper-construct-existing-pipeline",
-        "Staging",
-        Missing,
-        "stages added through delivery.pipeline (a wrapper Construct's attribute) are not found",
     ),
 ];
 

@@ -27,6 +27,11 @@ pub trait AppIndex {
     fn mentions_assets(&self) -> bool {
         false
     }
+    /// The attributes of instances of `class` through which the app's files (other than
+    /// `file`) add stages or waves (see [`extensions`]).
+    fn extended(&self, _class: &str, _file: Option<&Path>) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// An index that knows nothing: a file analysed on its own.
@@ -117,6 +122,9 @@ pub fn build_unless<'a>(
         }),
     );
     let pipeline_attrs = std::mem::take(&mut it.pipeline_attrs);
+    // Where this file's run made instances (at module level and inside the constructors it
+    // ran: a wrapper construct made by a stack), for what is added through them.
+    let made_here = std::mem::take(&mut it.instantiations);
     let assets = index.mentions_assets() || cdk::mentions_assets(module);
     for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
@@ -132,10 +140,15 @@ pub fn build_unless<'a>(
                 .filter(|(pi, _)| *pi == i)
                 .map(|(_, a)| a.as_str())
                 .collect();
+            let extended = |inst: &Instantiation| {
+                inst.class == *class && inst.extended.iter().any(|a| attrs.contains(&a.as_str()))
+            };
             p.added_elsewhere = !attrs.is_empty()
-                && app_instances(class, file, module, index)
-                    .iter()
-                    .any(|inst| inst.extended.iter().any(|a| attrs.contains(&a.as_str())));
+                && (made_here.iter().any(extended)
+                    || index
+                        .extended(class, file)
+                        .iter()
+                        .any(|a| attrs.contains(&a.as_str())));
         }
     }
     let flag = index.has_app().then(|| {
@@ -170,25 +183,27 @@ pub fn instantiations(module: &ir::Module, index: &dyn AppIndex) -> Vec<Instanti
     it.instantiations
 }
 
-/// Where the app instantiates `class`: in this file and in the app's other files.
-fn app_instances(
-    class: &str,
-    file: Option<&Path>,
-    module: &ir::Module,
-    index: &dyn AppIndex,
-) -> Vec<Instantiation> {
-    let mut it = Interp::new(module, file, index);
+/// The (class, attribute) pairs through which a file adds stages or waves to an instance of
+/// one of the app's classes (`delivery.pipeline.add_stage(…)`), at module level and in every
+/// constructor it defines, Stage classes included (see [`Instantiation::extended`]).
+pub fn extensions(module: &ir::Module, index: &dyn AppIndex) -> Vec<(String, String)> {
+    let mut it = Interp::new(module, None, index);
     it.module_pass();
-    let mut out: Vec<Instantiation> = it
-        .instantiations
-        .into_iter()
-        .filter(|i| i.class == class)
-        .collect();
-    for (path, inst) in index.instantiations(class) {
-        if Some(path.as_path()) != file {
-            out.push(inst);
+    for stmt in &module.body {
+        if let Stmt::Class(c) = stmt {
+            it.run_class(c, &[]);
         }
     }
+    let mut out: Vec<(String, String)> = it
+        .instantiations
+        .into_iter()
+        .flat_map(|i| {
+            let class = i.class;
+            i.extended.into_iter().map(move |a| (class.clone(), a))
+        })
+        .collect();
+    out.sort();
+    out.dedup();
     out
 }
 

@@ -85,6 +85,8 @@ pub struct Index {
     stage_classes: Vec<String>,
     /// Some file uses a construct that brings assets along (see `model::mentions_assets`).
     mentions_assets: bool,
+    /// Per file: (class, attribute) pairs it adds stages through (see `model::extensions`).
+    extensions: Vec<(PathBuf, String, String)>,
     /// The app's entry file (from cdk.json's `app` command), when it names one that exists.
     entry: Option<PathBuf>,
     /// Files no file reachable from the entry can import (see [`Index::is_live`]).
@@ -180,6 +182,25 @@ impl Index {
     }
 
     fn compute_instantiations(&mut self) {
+        let mut extensions = Vec::new();
+        // Only files that add stages at all run their constructors for this.
+        const ADDS: [&str; 6] = [
+            "add_stage",
+            "addStage",
+            "add_wave",
+            "addWave",
+            "add_application_stage",
+            "addApplicationStage",
+        ];
+        for (path, file) in &self.files {
+            if !ADDS.iter().any(|w| file.words.contains(*w)) {
+                continue;
+            }
+            for (class, attr) in model::extensions(file.module(), self) {
+                extensions.push((path.clone(), class, attr));
+            }
+        }
+        self.extensions = extensions;
         let mut all: HashMap<String, Vec<(PathBuf, Instantiation)>> = HashMap::new();
         for (path, file) in &self.files {
             for inst in model::instantiations(file.module(), self) {
@@ -344,6 +365,14 @@ impl AppIndex for Index {
 
     fn mentions_assets(&self) -> bool {
         self.mentions_assets
+    }
+
+    fn extended(&self, class: &str, file: Option<&Path>) -> Vec<String> {
+        self.extensions
+            .iter()
+            .filter(|(path, c, _)| c == class && Some(path.as_path()) != file)
+            .map(|(_, _, attr)| attr.clone())
+            .collect()
     }
 }
 
