@@ -228,10 +228,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "accounts[...] from a constructor parameter and an env passed through **prod_kwargs are unknown",
     ),
     (
-        "corpus/py-list-of-dicts-if/app.py",
-        "`if ENABLE_DR:` (False) is not followed, so a Dr stage appears; `pre.append(...)` inside an `if` is lost; Environment(**TOOLING) reads -/-",
-    ),
-    (
         "corpus/py-package-init-reexports/infra/pipeline_stack.py",
         "class attributes (Accounts.DEV, Regions.PRIMARY) from a relative import are unknown",
     ),

@@ -948,10 +948,69 @@ impl<'a> Interp<'a> {
         if let Some(v) = self.special_call(func, args, span) {
             return v;
         }
+        if let Some(v) = self.list_append(func, args, span) {
+            return v;
+        }
         let f = self.eval(func);
         let a = self.args(args);
         self.note_uses(&a);
         self.apply(f, a, span)
+    }
+
+    /// `steps.append(x)` / `steps.push(x)` / `steps.extend(xs)` on a list in a variable or an
+    /// attribute of `self`: the list grows where it is kept. Under a condition the model does
+    /// not know, what is added is unknown (it may not be there).
+    fn list_append(&mut self, func: &'a ir::Expr, args: &'a [Arg], span: Span) -> Option<V> {
+        let ExprKind::Attr(recv, method, _) = &func.kind else {
+            return None;
+        };
+        if !matches!(method.as_str(), "append" | "push" | "extend") {
+            return None;
+        }
+        let (name, on_self) = match &recv.kind {
+            ExprKind::Name(n) => (n.as_str(), false),
+            ExprKind::Attr(obj, n, _) if matches!(obj.kind, ExprKind::This) => (n.as_str(), true),
+            _ => return None,
+        };
+        let current = if on_self {
+            self.self_attrs.get(name).cloned()?
+        } else {
+            self.lookup(name, recv.span)
+        };
+        let Value::List(mut items) = current.val else {
+            return None;
+        };
+        let a = self.args(args);
+        let maybe = self.maybe > self.frames.last().map_or(0, |f| f.maybe_base);
+        for v in a.positional {
+            let added = match (method.as_str(), v.val) {
+                (_, _) if maybe => vec![V::unknown(v.span)],
+                ("extend", Value::List(xs)) => xs,
+                ("extend", _) => vec![V::unknown(v.span)],
+                (_, val) => vec![V::new(val, v.span)],
+            };
+            items.extend(added);
+        }
+        if a.spread {
+            items.push(V::unknown(span));
+        }
+        let mut list = V::new(Value::List(items), current.span);
+        if list.depth() > ir::MAX_NESTING || list.parts() > MAX_PARTS {
+            self.note_too_deep(span);
+            list = V::unknown(current.span);
+        }
+        if on_self {
+            self.self_attrs.insert(name.to_string(), list);
+        } else if self
+            .frames
+            .last()
+            .is_some_and(|f| f.locals.contains_key(name))
+        {
+            self.frame().locals.insert(name.to_string(), list);
+        } else if self.globals.contains_key(name) {
+            self.globals.insert(name.to_string(), list);
+        }
+        Some(V::unknown(span))
     }
 
     /// `items.forEach(f)` / `items.map(f)` (and a Python comprehension, lowered as `map`): runs
