@@ -208,16 +208,8 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "no dependency from a cross-stack reference; addPost on the wave.addStage handle is lost",
     ),
     (
-        "corpus/py-config-module-dict-items/app.py",
-        "config.py values unknown (envs, repo); the loop over ACCOUNTS.items() gives one `?` stage; add_pre/add_post on the handle are lost",
-    ),
-    (
         "corpus/py-enum-wave-comprehension/app.py",
         "Enum `.value` not resolved (envs ?/?); the comprehension's stages become one `?` stage",
-    ),
-    (
-        "corpus/py-env-unresolvable/app.py",
-        "REGION, a plain constant imported from settings.py, reads `?` (so does the pipeline env)",
     ),
     (
         "corpus/py-helper-attribute-build/pipeline_stack.py",
@@ -242,14 +234,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
     (
         "corpus/py-wrapper-construct-existing-pipeline/delivery.py",
         "a pipeline in a wrapper Construct: env unknown, the repo parameter unknown, stages added through delivery.pipeline not found, xacct=false although code_pipeline's bucket has a key",
-    ),
-    (
-        "corpus/ts-config-object-entries/lib/pipeline-stack.ts",
-        "lib/config.ts values unknown (pipeline env, repo); no stage from Object.entries(...).forEach",
-    ),
-    (
-        "corpus/ts-env-process-env/lib/pipeline-stack.ts",
-        "REGION, a plain constant imported from lib/accounts.ts, reads `?` (so does the pipeline env)",
     ),
     (
         "corpus/ts-helper-pipeline-from-bin/lib/pipeline-stack.ts",

@@ -32,6 +32,11 @@ pub trait AppIndex {
     fn extended(&self, _class: &str, _file: Option<&Path>) -> Vec<String> {
         Vec::new()
     }
+    /// The app's file that `module`, imported by `from`, names (`config`, `.settings`,
+    /// `pkg.accounts`, `./lib/config`), with its module.
+    fn module(&self, _from: Option<&Path>, _module: &str) -> Option<(&Path, &ir::Module)> {
+        None
+    }
 }
 
 /// An index that knows nothing: a file analysed on its own.
@@ -66,6 +71,9 @@ pub struct Instantiation {
 
 /// Upper bounds that keep a pathological file from making the model slow.
 const MAX_DEPTH: usize = 6;
+/// How many modules deep values are followed through imports (`from config import X` where
+/// config.py imports X from accounts.py is two).
+const MAX_IMPORT_DEPTH: u32 = 3;
 const MAX_LOOP_ITEMS: usize = 256;
 const MAX_STEPS: usize = 200_000;
 /// How deep a run nests, in statements and expressions followed, across the functions it
@@ -177,8 +185,12 @@ fn earliest(a: Option<TooDeep>, b: Option<TooDeep>) -> Option<TooDeep> {
 }
 
 /// The constructs a file instantiates at module level (what the workspace index keeps).
-pub fn instantiations(module: &ir::Module, index: &dyn AppIndex) -> Vec<Instantiation> {
-    let mut it = Interp::new(module, None, index);
+pub fn instantiations(
+    module: &ir::Module,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+) -> Vec<Instantiation> {
+    let mut it = Interp::new(module, file, index);
     it.module_pass();
     it.instantiations
 }
@@ -186,8 +198,12 @@ pub fn instantiations(module: &ir::Module, index: &dyn AppIndex) -> Vec<Instanti
 /// The (class, attribute) pairs through which a file adds stages or waves to an instance of
 /// one of the app's classes (`delivery.pipeline.add_stage(…)`), at module level and in every
 /// constructor it defines, Stage classes included (see [`Instantiation::extended`]).
-pub fn extensions(module: &ir::Module, index: &dyn AppIndex) -> Vec<(String, String)> {
-    let mut it = Interp::new(module, None, index);
+pub fn extensions(
+    module: &ir::Module,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+) -> Vec<(String, String)> {
+    let mut it = Interp::new(module, file, index);
     it.module_pass();
     for stmt in &module.body {
         if let Stmt::Class(c) = stmt {
@@ -306,6 +322,13 @@ pub(super) struct Interp<'a> {
     /// The attributes of `self` that hold a pipeline after a constructor ran: (pipeline index,
     /// attribute).
     pipeline_attrs: Vec<(usize, String)>,
+    /// The module's imports by local name, for values imported from the app's own files.
+    imports: HashMap<&'a str, &'a ir::Import>,
+    /// Imported names already looked up in their module (found or not).
+    resolved: std::collections::HashSet<String>,
+    /// How many imports deep this run is (a run that reads an imported module's values is one
+    /// deeper); bounded by [`MAX_IMPORT_DEPTH`].
+    import_depth: u32,
 }
 
 impl<'a> Interp<'a> {
@@ -362,7 +385,91 @@ impl<'a> Interp<'a> {
             construct_uses: HashMap::default(),
             maybe: 0,
             pipeline_attrs: Vec::new(),
+            imports: module
+                .imports
+                .iter()
+                .map(|i| (i.local.as_str(), i))
+                .collect(),
+            resolved: std::collections::HashSet::new(),
+            import_depth: 0,
         }
+    }
+
+    /// The value an imported name has in the app's file it comes from: a constant (string,
+    /// number, list, dict — given the span of the import here, where it enters this file), an
+    /// `Environment` (kept with the file it is written in), a class, or a whole module as an
+    /// object of its names. `None` for anything else (a library, a function, a module pipelens
+    /// cannot find).
+    fn imported(&mut self, name: &str) -> Option<V> {
+        let imp = *self.imports.get(name)?;
+        if self.import_depth >= MAX_IMPORT_DEPTH {
+            return None;
+        }
+        let (path, module) = self.index.module(self.file, &imp.module)?;
+        let mut other = Interp::new(module, Some(path), self.index);
+        other.import_depth = self.import_depth + 1;
+        other.module_pass();
+        let found = match &imp.member {
+            Some(m) => match other.global(m) {
+                Some(v) => Some(v),
+                // `from . import settings` / `from pkg import module`: a module.
+                None => {
+                    let sep = if imp.module.ends_with('.') { "" } else { "." };
+                    let submodule = format!("{}{sep}{m}", imp.module);
+                    self.index.module(self.file, &submodule).map(|(p, sm)| {
+                        let mut inner = Interp::new(sm, Some(p), self.index);
+                        inner.import_depth = self.import_depth + 1;
+                        inner.module_pass();
+                        inner.module_object(imp.span)
+                    })
+                }
+            },
+            None => Some(other.module_object(imp.span)),
+        };
+        found.and_then(|v| importable(v, imp.span, path))
+    }
+
+    /// A module-level name of this module, imports followed.
+    fn global(&mut self, name: &str) -> Option<V> {
+        if self.imports.contains_key(name) && self.resolved.insert(name.to_string()) {
+            if let Some(v) = self.imported(name) {
+                self.globals.insert(name.to_string(), v);
+            }
+        }
+        match self.globals.get(name) {
+            Some(V {
+                val: Value::Qual(q),
+                ..
+            }) if q.starts_with("ext:") => None,
+            Some(v) => Some(v.clone()),
+            None => self
+                .classes
+                .contains_key(name)
+                .then(|| V::new(Value::Class(name.to_string()), Span::default())),
+        }
+    }
+
+    /// This module's names as one object (`import config` / `import * as config`): what it
+    /// defines, not what it imports in turn (a module that imports fifty others whole would
+    /// otherwise cost fifty runs per level).
+    fn module_object(&mut self, span: Span) -> V {
+        let mut names: Vec<String> = self
+            .globals
+            .keys()
+            .filter(|n| !self.imports.contains_key(n.as_str()))
+            .cloned()
+            .collect();
+        names.extend(self.classes.keys().map(|c| c.to_string()));
+        names.sort();
+        names.dedup();
+        let entries = names
+            .into_iter()
+            .filter_map(|n| {
+                let v = self.global(&n)?;
+                Some((n, v))
+            })
+            .collect();
+        V::new(Value::Dict(entries), span)
     }
 
     /// A stage added through a team's own wrapper, described by an extension query. It joins
@@ -760,7 +867,17 @@ impl<'a> Interp<'a> {
             ExprKind::Bool(b) => V::new(Value::Bool(*b), span),
             ExprKind::Null => V::new(Value::Null, span),
             ExprKind::Template(parts) => self.eval_template(parts, span),
-            ExprKind::Name(n) => self.lookup(n, span),
+            ExprKind::Name(n) => {
+                if self.imports.contains_key(n.as_str())
+                    && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
+                    && self.resolved.insert(n.clone())
+                {
+                    if let Some(v) = self.imported(n) {
+                        self.globals.insert(n.clone(), v);
+                    }
+                }
+                self.lookup(n, span)
+            }
             ExprKind::This => V::new(Value::SelfRef, span),
             ExprKind::Attr(obj, name, _) => self.eval_attr(obj, name, span),
             ExprKind::Subscript(obj, key) => self.eval_subscript(obj, key, span),
@@ -1456,6 +1573,43 @@ impl<'a> Interp<'a> {
 }
 
 /// Where a statement starts, for a note (a block: its first statement's).
+/// An imported value as this file sees it: constants re-spanned to the import (where they
+/// enter this file: a rule that flags one points there), an env kept with the file it is
+/// written in, a class by name; `None` for anything the model does not carry across files.
+fn importable(v: V, at: Span, file: &Path) -> Option<V> {
+    match v.val {
+        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null => Some(V::new(v.val, at)),
+        Value::List(items) => Some(V::new(
+            Value::List(
+                items
+                    .into_iter()
+                    .map(|i| importable(i, at, file).unwrap_or(V::unknown(at)))
+                    .collect(),
+            ),
+            at,
+        )),
+        Value::Dict(entries) => Some(V::new(
+            Value::Dict(
+                entries
+                    .into_iter()
+                    .map(|(k, i)| (k, importable(i, at, file).unwrap_or(V::unknown(at))))
+                    .collect(),
+            ),
+            at,
+        )),
+        Value::Env(mut e) => {
+            if let EnvState::Given(env) = e.as_mut() {
+                if env.file.is_none() {
+                    env.file = Some(file.to_path_buf());
+                }
+            }
+            Some(V::new(Value::Env(e), at))
+        }
+        Value::Class(c) => Some(V::new(Value::Class(c), at)),
+        _ => None,
+    }
+}
+
 /// An object's entries with each key once, where it first appears, with its last value (what
 /// `{ ...a, k: v }` and `dict(**a, k=v)` build).
 fn last_wins(entries: Vec<(String, V)>) -> Vec<(String, V)> {

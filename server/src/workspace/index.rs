@@ -85,6 +85,9 @@ pub struct Index {
     stage_classes: Vec<String>,
     /// Some file uses a construct that brings assets along (see `model::mentions_assets`).
     mentions_assets: bool,
+    /// Each file's path with `.` and `..` resolved, to its key in `files` (imports name files
+    /// by relative paths).
+    normal: HashMap<PathBuf, PathBuf>,
     /// Per file: (class, attribute) pairs it adds stages through (see `model::extensions`).
     extensions: Vec<(PathBuf, String, String)>,
     /// The app's entry file (from cdk.json's `app` command), when it names one that exists.
@@ -170,6 +173,7 @@ impl Index {
                     .or_insert_with(|| path.clone());
             }
         }
+        self.normal.insert(normalize(&path), path.clone());
         self.files.insert(
             path,
             File {
@@ -196,14 +200,14 @@ impl Index {
             if !ADDS.iter().any(|w| file.words.contains(*w)) {
                 continue;
             }
-            for (class, attr) in model::extensions(file.module(), self) {
+            for (class, attr) in model::extensions(file.module(), Some(path), self) {
                 extensions.push((path.clone(), class, attr));
             }
         }
         self.extensions = extensions;
         let mut all: HashMap<String, Vec<(PathBuf, Instantiation)>> = HashMap::new();
         for (path, file) in &self.files {
-            for inst in model::instantiations(file.module(), self) {
+            for inst in model::instantiations(file.module(), Some(path), self) {
                 all.entry(inst.class.clone())
                     .or_default()
                     .push((path.clone(), inst));
@@ -315,6 +319,76 @@ fn entry_file(root: &Path, app: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The files an import of `module` from the file `from` may name, in the order the language
+/// looks: Python `a.b` from the app's root (where `python3 app.py` runs) and from the
+/// importing file's folder, `.b` / `..b` from the importing file's package, each as `b.py` or
+/// `b/__init__.py`; TypeScript and JavaScript `./b` / `../b` from the importing file's folder
+/// with each extension or `index`. A package name (`aws-cdk-lib`, `os`) names no file here.
+fn module_candidates(root: &Path, from: &Path, module: &str) -> Vec<PathBuf> {
+    let dir = from.parent().unwrap_or(root);
+    let mut out = Vec::new();
+    let is_python = from.extension().is_some_and(|e| e == "py");
+    if is_python {
+        let dots = module.chars().take_while(|c| *c == '.').count();
+        let rest: Vec<&str> = module[dots..]
+            .split('.')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let mut bases = Vec::new();
+        if dots == 0 {
+            bases.push(root.to_path_buf());
+            bases.push(dir.to_path_buf());
+        } else {
+            let mut base = dir.to_path_buf();
+            for _ in 1..dots {
+                match base.parent() {
+                    Some(p) => base = p.to_path_buf(),
+                    None => return out,
+                }
+            }
+            bases.push(base);
+        }
+        for base in bases {
+            let p = rest.iter().fold(base, |p, part| p.join(part));
+            if rest.is_empty() {
+                out.push(p.join("__init__.py"));
+            } else {
+                out.push(p.with_extension("py"));
+                out.push(p.join("__init__.py"));
+            }
+        }
+    } else if module.starts_with("./") || module.starts_with("../") {
+        let p = dir.join(module);
+        out.push(p.clone());
+        for ext in ["ts", "tsx", "js", "mjs", "cjs"] {
+            let mut name = p.as_os_str().to_owned();
+            name.push(format!(".{ext}"));
+            out.push(PathBuf::from(name));
+        }
+        for index in ["index.ts", "index.js"] {
+            out.push(p.join(index));
+        }
+    }
+    // `a/../b` as the index keys it (the files' paths have no `..`).
+    out.into_iter().map(|p| normalize(&p)).collect()
+}
+
+/// `a/./b/../c` as `a/c`, without touching the file system.
+fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 /// The names other files import `path` by: its file name without extension, and for a
 /// package's `__init__.py` or a folder's `index.ts` the folder's name.
 fn module_names(path: &Path) -> Vec<String> {
@@ -365,6 +439,17 @@ impl AppIndex for Index {
 
     fn mentions_assets(&self) -> bool {
         self.mentions_assets
+    }
+
+    fn module(&self, from: Option<&Path>, module: &str) -> Option<(&Path, &ir::Module)> {
+        let root = self.root.as_deref()?;
+        let from = from?;
+        let candidates = module_candidates(root, from, module);
+        let (path, file) = candidates.iter().find_map(|c| {
+            let key = self.normal.get(c)?;
+            self.files.get_key_value(key)
+        })?;
+        Some((path.as_path(), file.module()))
     }
 
     fn extended(&self, class: &str, file: Option<&Path>) -> Vec<String> {
