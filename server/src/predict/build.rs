@@ -446,17 +446,30 @@ impl Builder<'_> {
         }
         let stage = self.top_level("Source", s.span);
         let repo = s.repo.as_deref();
-        // The node id (what CDK's Step id is) and the action name when it differs.
+        // The node id (what CDK's Step id is) and the action name when it differs. An S3 or
+        // ECR source's id is its bucket's or repository's construct address (`c8` and 40 hex
+        // digits, not known here): it orders after `acme/…` and before `d…` in the stage.
         let (id, name) = match (&s.kind, repo) {
             (SourceKind::Connection | SourceKind::GitHub, Some(r)) => (r.to_string(), None),
-            (SourceKind::CodeCommit | SourceKind::S3, Some(r)) => (r.to_string(), Some(r.into())),
-            (SourceKind::Ecr, Some(r)) => (r.to_string(), Some(r.replace('/', "_"))),
+            (SourceKind::CodeCommit, Some(r)) => (r.to_string(), Some(r.into())),
+            (SourceKind::S3, Some(r)) => (format!("{ADDR_PREFIX}{r}"), Some(r.into())),
+            (SourceKind::Ecr, Some(r)) => (format!("{ADDR_PREFIX}{r}"), Some(r.replace('/', "_"))),
             _ => (UNKNOWN.to_string(), None),
         };
         let mut leaf = self.leaf(ActionKind::Source, s.span, None, (None, None));
         leaf.fixed_name = s.action_name.clone().or(name);
         leaf.certain &=
             (repo.is_some() && !matches!(s.kind, SourceKind::Other(_))) || s.action_name.is_some();
+        // Two ids that start like an address: their order is the unknown hashes'.
+        let addr_like = |i: &str| i.starts_with(ADDR_PREFIX);
+        if addr_like(&id)
+            && self.g.nodes[stage]
+                .children
+                .iter()
+                .any(|&c| addr_like(&self.g.nodes[c].id))
+        {
+            self.uncertain(stage);
+        }
         let n = self.g.leaf(&id, leaf);
         self.g.add(stage, n);
         self.sources.insert(s.span.start_byte, n);
@@ -593,6 +606,9 @@ fn env_known(env: &EnvState) -> bool {
         }
     }
 }
+
+/// How a construct's address starts (`Node.addr`: `c8` and 40 hex digits).
+const ADDR_PREFIX: &str = "c8";
 
 fn action_name(ids: &[&str]) -> String {
     let sanitized: Vec<String> = ids.iter().map(|s| sanitize(s)).collect();
