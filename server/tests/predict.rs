@@ -44,20 +44,7 @@ use Wrong::*;
 /// What the engine gets wrong today, one entry per (app, stage, kind of wrongness), with why.
 /// The engine is being fixed in parallel: each fix must delete its entries here. The test
 /// fails on any difference not listed AND on any listed entry that no longer occurs.
-const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[
-    (
-        "ts-pipeline-in-stage",
-        "Prod",
-        Missing,
-        "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
-    ),
-    (
-        "ts-pipeline-in-stage",
-        "Tooling-Beta",
-        Missing,
-        "stages added through this.pipelineStack.pipeline / tooling.pipelineStack.pipeline are not found",
-    ),
-];
+const KNOWN_GAPS: &[(&str, &str, Wrong, &str)] = &[];
 
 /// Error-severity diagnostics `pipelens check` reports today on corpus apps whose real synth
 /// succeeds (every corpus app does): (app, code, why). Same rule: listed must occur.

@@ -153,8 +153,10 @@ pub fn build_unless<'a>(
             };
             p.added_elsewhere = !attrs.is_empty()
                 && (made_here.iter().any(extended)
+                    // Every file as indexed, this one too: its Stage classes, which this run
+                    // follows only where a pipeline adds them, may add stages as well.
                     || index
-                        .extended(class, file)
+                        .extended(class, None)
                         .iter()
                         .any(|a| attrs.contains(&a.as_str())));
         }
