@@ -1390,6 +1390,12 @@ impl<'a> Interp<'a> {
         } else {
             cdk::known_prop_str(&a, "stage_name", 2)
         };
+        // Without an env of its own, a construct made in a Stage deploys where that Stage
+        // does, which is not carried over here: not known, rather than none.
+        let env = match env {
+            EnvState::Missing if in_stage => EnvState::Unknown,
+            env => env,
+        };
         let c = Construct {
             class: class.clone(),
             id: id_str.clone(),
