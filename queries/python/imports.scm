@@ -21,3 +21,8 @@
   name: (aliased_import
     name: (dotted_name) @import.member
     alias: (identifier) @import.local)) @import
+
+; `from config import *`: every name of the module.
+(import_from_statement
+  module_name: [(dotted_name) (relative_import)] @import.module
+  (wildcard_import)) @import @import.all

@@ -272,6 +272,7 @@ impl Plugin {
         let mut matches = cursor.matches(query, root, src.as_bytes());
         while let Some(m) = matches.next() {
             let (mut module, mut member, mut local, mut span) = (None, None, None, None);
+            let (mut default, mut all) = (false, false);
             for c in m.captures {
                 let text = &src[c.node.byte_range()];
                 match names[c.index as usize] {
@@ -279,12 +280,20 @@ impl Plugin {
                     "import.module" => module = Some(text.to_string()),
                     "import.member" => member = Some(text.to_string()),
                     "import.local" => local = Some(text.to_string()),
+                    "import.default" => default = true,
+                    "import.all" => all = true,
                     _ => {}
                 }
             }
             let (Some(module), Some(span)) = (module, span) else {
                 continue;
             };
+            if default {
+                member = Some(ir::DEFAULT_EXPORT.to_string());
+            }
+            if all {
+                local = Some(ir::STAR_IMPORT.to_string());
+            }
             let (local, module) = match (local, &member) {
                 (Some(l), _) => (l, module),
                 (None, Some(m)) => (m.clone(), module),
@@ -677,7 +686,7 @@ mod tests {
     fn python_imports() {
         let got = imports(
             &PYTHON,
-            "import aws_cdk as cdk\nfrom aws_cdk import pipelines as pl, Stage\nimport aws_cdk.pipelines\nfrom .stage import AppStage\n",
+            "import aws_cdk as cdk\nfrom aws_cdk import pipelines as pl, Stage\nimport aws_cdk.pipelines\nfrom .stage import AppStage\nfrom .config import *\n",
         );
         let s = |a: &str, b: &str, c: Option<&str>| (a.into(), b.into(), c.map(Into::into));
         assert_eq!(
@@ -688,6 +697,7 @@ mod tests {
                 s("Stage", "aws_cdk", Some("Stage")),
                 s("aws_cdk", "aws_cdk", None),
                 s("AppStage", ".stage", Some("AppStage")),
+                s("*", ".config", None),
             ]
         );
     }
@@ -696,7 +706,7 @@ mod tests {
     fn typescript_imports() {
         let got = imports(
             &TYPESCRIPT,
-            "import * as pipelines from 'aws-cdk-lib/pipelines';\nimport { Stage, pipelines as pl } from 'aws-cdk-lib';\nimport cdk from 'aws-cdk-lib';\n",
+            "import * as pipelines from 'aws-cdk-lib/pipelines';\nimport { Stage, pipelines as pl } from 'aws-cdk-lib';\nimport cdk from 'aws-cdk-lib';\nexport * from './config';\nexport { A, B as C } from './m';\n",
         );
         let s = |a: &str, b: &str, c: Option<&str>| (a.into(), b.into(), c.map(Into::into));
         assert_eq!(
@@ -705,7 +715,12 @@ mod tests {
                 s("pipelines", "aws-cdk-lib/pipelines", None),
                 s("Stage", "aws-cdk-lib", Some("Stage")),
                 s("pl", "aws-cdk-lib", Some("pipelines")),
-                s("cdk", "aws-cdk-lib", None),
+                // A default import names the module's default export.
+                s("cdk", "aws-cdk-lib", Some("default")),
+                // Re-exports: every name of `./config`; `A` and `C` as imports bind them.
+                s("*", "./config", None),
+                s("A", "./m", Some("A")),
+                s("C", "./m", Some("B")),
             ]
         );
     }

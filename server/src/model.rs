@@ -236,6 +236,11 @@ pub struct Stage {
     /// class), and the stage object was not used as a scope before it was added. When false,
     /// `stacks` is what was seen, not necessarily all.
     pub stacks_complete: bool,
+    /// Whether `depends_on` of the stacks is every dependency between them: false when the
+    /// constructor read a stack's attribute that went somewhere other than the arguments of a
+    /// stack it made (a method call, another object), where CDK may add a dependency the
+    /// model does not place.
+    pub stacks_order_known: bool,
     /// The `stage_name` prop (the CodePipeline stage's name and the stacks' name prefix);
     /// absent, it is the construct id.
     pub stage_name: Known<String>,
@@ -291,6 +296,10 @@ pub struct Pipeline {
     /// Code outside the stack class adds stages or waves to it (`stack.pipeline.add_stage(…)`
     /// in app.py), which the model does not follow: there are more stages than it has.
     pub added_elsewhere: bool,
+    /// The construct ids the app gives its stack (`PipelineStack(app, "Payments")`), where
+    /// the stack is an instance of a class the app instantiates with a known id: what pairs
+    /// the pipeline with a synthesized one by construct path.
+    pub stack_ids: Vec<String>,
     /// Every prop the code gives, by canonical (snake_case) name, sorted by name.
     pub props: Vec<PropFingerprint>,
 }
@@ -339,6 +348,8 @@ pub struct FileModel {
     /// The cdk.json feature flag `@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2`, when the
     /// file belongs to an app whose cdk.json is known.
     pub default_pipeline_type_v2: Option<bool>,
+    /// The app's `aws-cdk-lib` version (from its lock file or manifest), when known.
+    pub cdk_version: Option<CdkVersion>,
     /// The first construct nested too deep to be followed (see
     /// [`MAX_NESTING`](crate::lang::ir::MAX_NESTING)), or building a value bigger than
     /// [`MAX_PARTS`]: what is inside it is unknown.
@@ -352,4 +363,43 @@ pub struct TooDeep {
     /// The file it is in, when it is not the analysed file (a Stage class followed there).
     pub file: Option<PathBuf>,
     pub span: Span,
+}
+
+/// A version as `(major, minor, patch)`.
+pub type Version = (u32, u32, u32);
+
+/// What the app says about its `aws-cdk-lib` (read by `workspace::cdk_version`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CdkVersion {
+    /// The lowest version the app can be on.
+    pub min: Version,
+    /// The highest, when the requirement caps it below the next major (`==2.150.0`, a lock
+    /// file, `<2.160`): the version installed is at most this.
+    pub max: Option<Version>,
+    /// The file it was read from, relative to the app's root.
+    pub file: PathBuf,
+}
+
+impl CdkVersion {
+    /// Whether the app is certainly on `v` or later (`Some(true)`), certainly before it
+    /// (`Some(false)`), or either (`None`).
+    pub fn at_least(&self, v: Version) -> Option<bool> {
+        if self.min >= v {
+            Some(true)
+        } else if self.max.is_some_and(|max| max < v) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// `2.150.0`, or `2.150.0 or later`, or `2.150.0 to 2.159.x`, for messages.
+    pub fn describe(&self) -> String {
+        let f = |v: Version| format!("{}.{}.{}", v.0, v.1, v.2);
+        match self.max {
+            Some(max) if max == self.min => f(self.min),
+            Some(max) => format!("{} to {}", f(self.min), f(max)),
+            None => format!("{} or later", f(self.min)),
+        }
+    }
 }

@@ -1,6 +1,7 @@
 //! The CDK app around a file: its `cdk.json` (root and context), a cross-file index of the
 //! classes and instantiations in its source files, and the settings (`pipelens.toml`).
 
+pub mod cdk_version;
 mod index;
 pub mod settings;
 
@@ -56,6 +57,53 @@ pub fn read_text_lossy(path: &Path, limit: u64) -> std::io::Result<String> {
     })
 }
 
+/// Why a file named like source is not code anyone wrote by hand, from its name and its first
+/// 64 KiB: a binary (a NUL byte, or many bytes that are not UTF-8), a minified or bundled file
+/// (`.min.js`, a line of over 5,000 characters, lines of 500 on average). Such files hold no
+/// pipeline: the index skips them, and says so once.
+pub fn not_source(path: &Path, text: &str) -> Option<&'static str> {
+    if let Some(why) = not_checkable(path, text) {
+        return Some(why);
+    }
+    let head = head(text);
+    let lines = head.lines().count().max(1);
+    if head.lines().any(|l| l.len() > 5_000) || (head.len() > 16 * 1024 && head.len() / lines > 500)
+    {
+        return Some("minified or bundled");
+    }
+    None
+}
+
+/// What `check` does not check even when asked to: a binary, or a file named as a bundle
+/// (`.min.js`, `.bundle.js`). A file of long lines is checked (hand-written code can nest
+/// deep on one line; parsing it is linear), though the index skips it.
+pub fn not_checkable(path: &Path, text: &str) -> Option<&'static str> {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    if [".min.js", ".min.mjs", ".min.cjs", ".bundle.js", ".chunk.js"]
+        .iter()
+        .any(|s| name.ends_with(s))
+    {
+        return Some("minified or bundled");
+    }
+    let head = head(text);
+    if head.contains('\0') || head.matches('\u{FFFD}').count() > 16 {
+        return Some("binary");
+    }
+    None
+}
+
+/// A text's first 64 KiB (at a character boundary).
+fn head(text: &str) -> &str {
+    let mut end = text.len().min(64 * 1024);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
 /// The nearest folder at or above `path` that holds a `cdk.json`.
 pub fn app_root(path: &Path) -> Option<PathBuf> {
     let start = if path.is_dir() { path } else { path.parent()? };
@@ -86,8 +134,10 @@ pub const SKIP_DIRS: &[&str] = &[
 /// folders; at most `limit` files, sorted.
 pub fn source_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
+    // Breadth first: an app's own folders (`lib/`, `bin/`, the entry's package) sit near its
+    // root, and a big unrelated folder deep below it does not fill the limit before them.
+    let mut stack = std::collections::VecDeque::from([dir.to_path_buf()]);
+    while let Some(d) = stack.pop_front() {
         let Ok(entries) = std::fs::read_dir(&d) else {
             continue;
         };
@@ -100,7 +150,7 @@ pub fn source_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
             let Ok(ft) = e.file_type() else { continue };
             if ft.is_dir() {
                 if !SKIP_DIRS.contains(&name.as_ref()) && !name.starts_with('.') {
-                    stack.push(path);
+                    stack.push_back(path);
                 }
             } else if ft.is_file()
                 && crate::lang::for_path(&path).is_some()

@@ -816,3 +816,32 @@ fn a_reader_that_leaves_early_is_not_an_error() {
         assert!(o.status.code().is_some(), "{args:?}: killed by a signal");
     }
 }
+
+/// A binary named `.py` and a `.bundle.js` are not checked (they hold no pipeline and cost
+/// minutes to parse): one note says so, and the real pipeline next to them is checked.
+#[test]
+fn binaries_and_bundles_are_not_checked_and_said_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(repo().join(MISTAKES), d.join("p.py")).unwrap();
+    let mut binary = b"import aws_cdk as cdk\n".to_vec();
+    binary.extend([0u8, 1, 2, 3, 0].repeat(200_000));
+    std::fs::write(d.join("blob.py"), binary).unwrap();
+    let bundle = format!("(()=>{{{}}})();\n", "var a=require('x');".repeat(50_000));
+    std::fs::write(d.join("vendor.bundle.js"), bundle).unwrap();
+    let o = pipelens_within(
+        &["check", "--offline", "."],
+        d,
+        std::time::Duration::from_secs(60),
+    )
+    .expect("check finishes");
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains(" in 1 file (1 pipeline)"),
+        "{}",
+        stdout(&o)
+    );
+    let err = stderr(&o);
+    assert_eq!(err.matches("not checked").count(), 1, "{err}");
+    assert!(err.contains("2 file(s) not checked"), "{err}");
+}

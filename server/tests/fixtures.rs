@@ -200,28 +200,12 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "the pipeline made and returned by a helper function (createPipeline) is not found",
     ),
     (
-        "corpus/js-require-config-foreach/lib/pipeline-stack.js",
-        "the pipeline env from require('../lib/config') is unknown; no stage from TARGETS.forEach",
-    ),
-    (
-        "corpus/js-stack-deps-handles/lib/pipeline-stack.js",
-        "no dependency from a cross-stack reference; addPost on the wave.addStage handle is lost",
-    ),
-    (
-        "corpus/py-enum-wave-comprehension/app.py",
-        "Enum `.value` not resolved (envs ?/?); the comprehension's stages become one `?` stage",
-    ),
-    (
         "corpus/py-helper-attribute-build/pipeline_stack.py",
         "the pipeline made in self._create_pipeline() and kept in self.pipeline is not found",
     ),
     (
         "corpus/py-kwargs-props-through/orders/pipeline_stack.py",
         "accounts[...] from a constructor parameter and an env passed through **prod_kwargs are unknown",
-    ),
-    (
-        "corpus/py-package-init-reexports/infra/pipeline_stack.py",
-        "class attributes (Accounts.DEV, Regions.PRIMARY) from a relative import are unknown",
     ),
     (
         "corpus/py-stack-names-deps-nested/app.py",
@@ -246,10 +230,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
     (
         "corpus/ts-props-stage-configs/lib/pipeline-stack.ts",
         "for…of over props.stages (an array from bin/app.ts) gives one `?` stage",
-    ),
-    (
-        "corpus/ts-reexports-default-namespace/lib/pipeline-stack.ts",
-        "values through `import * as cfg` (and the pipeline env through `export *`) unknown; the default-imported Stage class is not followed",
     ),
     (
         "corpus/ts-stack-names-deps-nested/lib/pipeline-stack.ts",

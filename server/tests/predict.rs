@@ -889,3 +889,106 @@ app.synth()
         "{live:#}"
     );
 }
+
+/// A stack made with another stack of its Stage (or one of its attributes) among its arguments
+/// waits for that stack, as CDK makes it for the reference; an attribute that goes elsewhere
+/// (a method call on a stack) may add a dependency the model does not place: uncertain.
+#[test]
+fn cross_stack_references_order_the_stacks_or_leave_the_stage_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pipeline.py");
+    let app = |stage_body: &str| {
+        format!(
+            r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+
+class DbStack(cdk.Stack):
+    pass
+
+class ApiStack(cdk.Stack):
+    pass
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, id, **kw):
+        super().__init__(scope, id, **kw)
+{stage_body}
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, id, **kwargs):
+        super().__init__(scope, id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("acme/app", "main"),
+            commands=["cdk synth"]))
+        pipeline.add_stage(AppStage(self, "Beta", env=cdk.Environment(account="222222222222", region="eu-west-1")))
+
+app = cdk.App()
+PipelineStack(app, "P", env=cdk.Environment(account="111111111111", region="eu-west-1"))
+"#
+        )
+    };
+    let beta = |body: &str| -> (bool, Vec<(String, u64)>) {
+        std::fs::write(&file, app(body)).unwrap();
+        let v = pipelens(&["preview", "--format", "json"], &file);
+        let stage = v["pipelines"][0]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "Beta")
+            .unwrap()
+            .clone();
+        let actions = stage["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| {
+                (
+                    a["name"].as_str().unwrap().to_string(),
+                    a["runOrder"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        (stage["certain"] == true, actions)
+    };
+    let a = |n: &str, r: u64| (n.to_string(), r);
+    // Independent stacks deploy side by side.
+    let (certain, actions) =
+        beta("        db = DbStack(self, \"Db\")\n        ApiStack(self, \"Api\")\n");
+    assert!(certain);
+    assert_eq!(
+        actions,
+        [
+            a("Api.Prepare", 1),
+            a("Db.Prepare", 1),
+            a("Api.Deploy", 2),
+            a("Db.Deploy", 2)
+        ]
+    );
+    // `table=db.table` and `db=db`: Api waits for Db, certainly.
+    for arg in ["table=db.table", "db=db", "props={\"t\": db.table}"] {
+        let (certain, actions) = beta(&format!(
+            "        db = DbStack(self, \"Db\")\n        ApiStack(self, \"Api\", {arg})\n"
+        ));
+        assert!(certain, "{arg}");
+        assert_eq!(
+            actions,
+            [
+                a("Db.Prepare", 1),
+                a("Db.Deploy", 2),
+                a("Api.Prepare", 3),
+                a("Api.Deploy", 4)
+            ],
+            "{arg}"
+        );
+    }
+    // A method of the stack called is no reference to it.
+    let (certain, _) = beta(
+        "        db = DbStack(self, \"Db\")\n        api = ApiStack(self, \"Api\")\n        api.add_dependency(db)\n",
+    );
+    assert!(certain);
+    // An attribute handed to something else: where CDK puts the dependency is not followed.
+    let (certain, _) = beta(
+        "        db = DbStack(self, \"Db\")\n        api = ApiStack(self, \"Api\")\n        api.grant(db.table)\n",
+    );
+    assert!(!certain);
+}

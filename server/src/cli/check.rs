@@ -76,6 +76,7 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
     // Files that could not be read: each said once, the others still checked, and the exit
     // code tells the check was not whole (2) unless an error was found.
     let mut unreadable = 0;
+    let mut skipped: Vec<(PathBuf, &'static str)> = Vec::new();
     for (root, files) in &plan {
         let index = index_for(root.as_deref());
         let qualifier = crate::aws::qualifier_from_context(index.context_map());
@@ -88,6 +89,11 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
                     continue;
                 }
             };
+            // A binary, minified or bundled file named like source holds no pipeline.
+            if let Some(why) = workspace::not_checkable(file, &text) {
+                skipped.push((file.clone(), why));
+                continue;
+            }
             let (found_here, model) = check_file(file, text, &index, &mut texts, &mut git)?;
             found.extend(found_here);
             pipelines += model.pipelines.len();
@@ -101,6 +107,14 @@ pub fn run(args: CheckArgs, out: &mut dyn Write) -> Result<i32> {
                 });
             }
         }
+    }
+    if let Some((first, why)) = skipped.first() {
+        super::note(&format!(
+            "{} file(s) not checked: not hand-written source (binary, minified or bundled), {} \
+             ({why}) first",
+            skipped.len(),
+            first.display()
+        ));
     }
     // The bootstrap checks: after the static analysis, one probe over every app.
     let observations = probe_files(&probed, false);

@@ -266,7 +266,12 @@ pub fn pipelines_alias(imports: &[Import]) -> Option<String> {
         "@aws-cdk/pipelines",
     ];
     for i in imports {
-        if i.member.is_none() && modules.contains(&i.module.as_str()) {
+        // A default import of a library is the library (`import pipelines from '…'`).
+        let whole = i
+            .member
+            .as_deref()
+            .is_none_or(|m| m == crate::lang::ir::DEFAULT_EXPORT);
+        if whole && modules.contains(&i.module.as_str()) {
             return Some(i.local.clone());
         }
         if i.member.as_deref() == Some("pipelines")

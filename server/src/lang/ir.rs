@@ -20,6 +20,17 @@
 /// shape, these worst cases included, on a 2 MiB thread.
 pub const MAX_NESTING: usize = 100;
 
+/// The name a module's default export is bound to (`export default …`; `default` is a reserved
+/// word, so no identifier takes it). An import of the default binds it under its local name.
+pub const DEFAULT_EXPORT: &str = "default";
+
+/// The name CommonJS's `module.exports = …` is bound to: what `require` of the module returns.
+pub const MODULE_EXPORTS: &str = "module.exports";
+
+/// The local name of an import that brings every name of its module (`export * from './m'`,
+/// `from m import *`): a name not found in the module is looked up there.
+pub const STAR_IMPORT: &str = "*";
+
 /// A byte range plus the 0-based (row, byte column) of its ends, as tree-sitter reports them.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Span {

@@ -3,6 +3,7 @@
 
 use super::ir::{
     Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
+    DEFAULT_EXPORT, MODULE_EXPORTS,
 };
 use std::cell::RefCell;
 
@@ -63,13 +64,35 @@ impl<'a> Lowerer<'a> {
             }
             "lexical_declaration" | "variable_declaration" => self.declaration(node, out),
             "export_statement" => {
+                let is_default = {
+                    let mut c = node.walk();
+                    let d = node.children(&mut c).any(|ch| ch.kind() == "default");
+                    d
+                };
                 if let Some(d) = node.child_by_field_name("declaration") {
                     self.stmt(d, out);
+                    // `export default class CatalogStage …`: the module's `default` is it.
+                    if let (true, Some(name)) = (is_default, d.child_by_field_name("name")) {
+                        out.push(Stmt::Assign {
+                            target: Target::Name(DEFAULT_EXPORT.to_string(), Span::of(&name)),
+                            value: Expr {
+                                kind: ExprKind::Name(self.text(name).to_string()),
+                                span: Span::of(&name),
+                            },
+                        });
+                    }
+                } else if let (true, Some(v)) = (is_default, node.child_by_field_name("value")) {
+                    // `export default CatalogStage;` / `export default { … }`.
+                    out.push(Stmt::Assign {
+                        target: Target::Name(DEFAULT_EXPORT.to_string(), Span::of(&v)),
+                        value: self.expr(v),
+                    });
                 }
             }
             "for_in_statement" => self.for_in(node, out),
             "return_statement" => out.push(Stmt::Return(node.named_child(0).map(|v| self.expr(v)))),
             "class_declaration" | "abstract_class_declaration" | "class" => self.class(node, out),
+            "enum_declaration" => self.enum_declaration(node, out),
             "function_declaration" | "generator_function_declaration" => {
                 self.function_declaration(node, out)
             }
@@ -89,7 +112,6 @@ impl<'a> Lowerer<'a> {
             | "debugger_statement"
             | "type_alias_declaration"
             | "interface_declaration"
-            | "enum_declaration"
             | "ambient_declaration"
             | "hash_bang_line" => {}
             // One the model does not follow (`return …`, `switch`, `throw`, a C-style `for`, …)
@@ -202,6 +224,40 @@ impl<'a> Lowerer<'a> {
         }));
     }
 
+    /// `enum Account { Dev = '111…' }`: a class whose members are its static values
+    /// (`Account.Dev` is the string). A member without a value (numbered by TypeScript) is
+    /// left out: its value is not known here.
+    fn enum_declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(name) = node.child_by_field_name("name") else {
+            return;
+        };
+        let mut body = Vec::new();
+        if let Some(members) = node.child_by_field_name("body") {
+            let mut cursor = members.walk();
+            for m in members.named_children(&mut cursor) {
+                if m.kind() != "enum_assignment" {
+                    continue;
+                }
+                if let (Some(k), Some(v)) = (
+                    m.child_by_field_name("name"),
+                    m.child_by_field_name("value"),
+                ) {
+                    body.push(Stmt::Assign {
+                        target: Target::Name(self.key(k), Span::of(&k)),
+                        value: self.expr(v),
+                    });
+                }
+            }
+        }
+        out.push(Stmt::Class(ClassDef {
+            name: self.text(name).to_string(),
+            name_span: Span::of(&name),
+            bases: Vec::new(),
+            body,
+            span: Span::of(&node),
+        }));
+    }
+
     fn heritage(&self, node: Node<'_>, bases: &mut Vec<Expr>) {
         let mut cursor = node.walk();
         for clause in node.named_children(&mut cursor) {
@@ -265,6 +321,23 @@ impl<'a> Lowerer<'a> {
         let mut out = Vec::new();
         let mut cursor = node.walk();
         for member in node.named_children(&mut cursor) {
+            // `static readonly DEV = '111…'`: a class attribute (`Accounts.DEV`). A field
+            // of each instance is set by the constructor's run, not here.
+            if member.kind() == "public_field_definition" {
+                let mut c = member.walk();
+                let is_static = member.children(&mut c).any(|ch| ch.kind() == "static");
+                if let (true, Some(k), Some(v)) = (
+                    is_static,
+                    member.child_by_field_name("name"),
+                    member.child_by_field_name("value"),
+                ) {
+                    out.push(Stmt::Assign {
+                        target: Target::Name(self.key(k), Span::of(&k)),
+                        value: self.expr(v),
+                    });
+                }
+                continue;
+            }
             if member.kind() == "method_definition" {
                 let name = member
                     .child_by_field_name("name")
@@ -326,6 +399,18 @@ impl<'a> Lowerer<'a> {
                     (Some(o), Some(p)) if o.kind() == "this" => {
                         Target::SelfAttr(self.text(p).to_string(), Span::of(&p))
                     }
+                    // CommonJS: `module.exports = {…}` is what `require` returns (kept under
+                    // the name `module.exports`, which no identifier can take), and
+                    // `exports.X = …` / `module.exports.X = …` exports `X`.
+                    (Some(o), Some(p)) => match (self.text(o), self.text(p)) {
+                        ("module", "exports") => {
+                            Target::Name(MODULE_EXPORTS.to_string(), Span::of(&node))
+                        }
+                        ("exports" | "module.exports", name) => {
+                            Target::Name(name.to_string(), Span::of(&p))
+                        }
+                        _ => Target::Other,
+                    },
                     _ => Target::Other,
                 }
             }

@@ -22,6 +22,10 @@ pub trait AppIndex {
     fn instantiations(&self, class: &str) -> Vec<(PathBuf, Instantiation)>;
     /// Whether the file belongs to an app whose cdk.json was read.
     fn has_app(&self) -> bool;
+    /// The app's `aws-cdk-lib` version, where its lock file or manifest says.
+    fn cdk_version(&self) -> Option<&super::CdkVersion> {
+        None
+    }
     /// Whether one of the app's files uses a construct that brings assets along (see
     /// [`cdk::mentions_assets`]).
     fn mentions_assets(&self) -> bool {
@@ -137,10 +141,12 @@ pub fn build_unless<'a>(
     for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
         p.may_have_assets = assets;
-        if matches!(p.env, EnvState::Unknown) {
-            if let Some(class) = &p.stack_class {
-                p.env = stack_env_from_app(class, file, module, index);
+        if let Some(class) = &p.stack_class {
+            let (env, ids) = stack_from_app(class, file, module, index);
+            if matches!(p.env, EnvState::Unknown) {
+                p.env = env;
             }
+            p.stack_ids = ids;
         }
         if let Some(class) = &p.stack_class {
             let attrs: Vec<&str> = pipeline_attrs
@@ -171,6 +177,7 @@ pub fn build_unless<'a>(
         pipelines,
         syntax_errors: module.errors.clone(),
         default_pipeline_type_v2: flag,
+        cdk_version: index.cdk_version().cloned(),
         too_deep,
     })
 }
@@ -225,14 +232,15 @@ pub fn extensions(
     out
 }
 
-/// The pipeline stack's env, from where the app instantiates its class. One instantiation
-/// decides it; several that agree do too; several that disagree leave it unknown.
-fn stack_env_from_app(
+/// The pipeline stack's env, from where the app instantiates its class, and the construct ids
+/// it gives those instances. One instantiation decides the env; several that agree do too;
+/// several that disagree leave it unknown.
+fn stack_from_app(
     class: &str,
     file: Option<&Path>,
     module: &ir::Module,
     index: &dyn AppIndex,
-) -> EnvState {
+) -> (EnvState, Vec<String>) {
     let mut found: Vec<(Option<PathBuf>, Instantiation)> = {
         let mut it = Interp::new(module, file, index);
         it.module_pass();
@@ -247,6 +255,9 @@ fn stack_env_from_app(
             found.push((Some(path), inst));
         }
     }
+    let mut ids: Vec<String> = found.iter().filter_map(|(_, i)| i.id.clone()).collect();
+    ids.sort();
+    ids.dedup();
     let mut envs = found.into_iter().map(|(path, inst)| match inst.env {
         EnvState::Given(mut e) => {
             e.file = path;
@@ -255,13 +266,13 @@ fn stack_env_from_app(
         other => other,
     });
     let Some(first) = envs.next() else {
-        return EnvState::Unknown;
+        return (EnvState::Unknown, ids);
     };
     let same = |a: &EnvState, b: &EnvState| a.account() == b.account() && a.region() == b.region();
     if envs.all(|e| same(&e, &first)) {
-        first
+        (first, ids)
     } else {
-        EnvState::Unknown
+        (EnvState::Unknown, ids)
     }
 }
 
@@ -318,6 +329,12 @@ pub(super) struct Interp<'a> {
     opaque: bool,
     /// How often each construct (by the start of the call that made it) was passed to a call.
     construct_uses: HashMap<usize, u32>,
+    /// While following a Stage class: each attribute read of one of its stacks (`db.table`),
+    /// a cross-stack reference, by the id of the stack read (`None`: an id the model does not
+    /// know), the attribute, and whether a stack made with it as an argument took it (and so
+    /// depends on that stack, as CDK makes it). One that no stack took leaves the order of
+    /// the stage's stacks unknown.
+    stack_refs: Vec<StackRef>,
     /// How many `if`s whose condition the model does not know the run is inside: what is
     /// added to a pipeline there may not be (see [`super::Stage::conditional`]).
     pub(super) maybe: u32,
@@ -328,6 +345,8 @@ pub(super) struct Interp<'a> {
     imports: HashMap<&'a str, &'a ir::Import>,
     /// Imported names already looked up in their module (found or not).
     resolved: std::collections::HashSet<String>,
+    /// The module takes every name of another (`export * from`, `from m import *`).
+    has_star: bool,
     /// How many imports deep this run is (a run that reads an imported module's values is one
     /// deeper); bounded by [`MAX_IMPORT_DEPTH`].
     import_depth: u32,
@@ -343,8 +362,9 @@ impl<'a> Interp<'a> {
         for imp in &module.imports {
             let base = canonical_module(&imp.module);
             let q = match &imp.member {
-                Some(m) => format!("{base}.{m}"),
-                None => base,
+                // A library's default export is the library (`import cdk from 'aws-cdk-lib'`).
+                Some(m) if m != ir::DEFAULT_EXPORT => format!("{base}.{m}"),
+                _ => base,
             };
             globals.insert(imp.local.clone(), V::new(Value::Qual(q), imp.span));
         }
@@ -385,6 +405,7 @@ impl<'a> Interp<'a> {
             self_uses: 0,
             opaque: false,
             construct_uses: HashMap::default(),
+            stack_refs: Vec::new(),
             maybe: 0,
             pipeline_attrs: Vec::new(),
             imports: module
@@ -393,6 +414,7 @@ impl<'a> Interp<'a> {
                 .map(|i| (i.local.as_str(), i))
                 .collect(),
             resolved: std::collections::HashSet::new(),
+            has_star: module.imports.iter().any(|i| i.local == ir::STAR_IMPORT),
             import_depth: 0,
         }
     }
@@ -444,11 +466,56 @@ impl<'a> Interp<'a> {
                 ..
             }) if q.starts_with("ext:") => None,
             Some(v) => Some(v.clone()),
-            None => self
-                .classes
-                .contains_key(name)
-                .then(|| V::new(Value::Class(name.to_string()), Span::default())),
+            None if self.classes.contains_key(name) => {
+                Some(V::new(Value::Class(name.to_string()), Span::default()))
+            }
+            None => self.star_global(name),
         }
+    }
+
+    /// A name this module does not define, from the modules it takes every name of
+    /// (`export * from './config'`, `from config import *`), looked up once.
+    fn star_global(&mut self, name: &str) -> Option<V> {
+        if !self.has_star || !self.resolved.insert(format!("{}{name}", ir::STAR_IMPORT)) {
+            return None;
+        }
+        if self.import_depth >= MAX_IMPORT_DEPTH {
+            return None;
+        }
+        let module = self.module;
+        for imp in module.imports.iter().filter(|i| i.local == ir::STAR_IMPORT) {
+            let Some((path, other_module)) = self.index.module(self.file, &imp.module) else {
+                continue;
+            };
+            let mut other = Interp::new(other_module, Some(path), self.index);
+            other.import_depth = self.import_depth + 1;
+            other.module_pass();
+            if let Some(v) = other
+                .global(name)
+                .and_then(|v| importable(v, imp.span, path))
+            {
+                self.globals.insert(name.to_string(), v.clone());
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// `require('./config')` in JavaScript: what the app's module exports (`module.exports`,
+    /// else its names as one object), as an import of it would give.
+    fn require_app_module(&mut self, m: &str, span: Span) -> Option<V> {
+        if !m.starts_with('.') || self.import_depth >= MAX_IMPORT_DEPTH {
+            return None;
+        }
+        let (path, module) = self.index.module(self.file, m)?;
+        let mut other = Interp::new(module, Some(path), self.index);
+        other.import_depth = self.import_depth + 1;
+        other.module_pass();
+        let v = match other.globals.get(ir::MODULE_EXPORTS) {
+            Some(v) => v.clone(),
+            None => other.module_object(span),
+        };
+        importable(v, span, path)
     }
 
     /// This module's names as one object (`import config` / `import * as config`): what it
@@ -518,6 +585,7 @@ impl<'a> Interp<'a> {
             env,
             stacks: None,
             stacks_complete: false,
+            stacks_order_known: false,
             stage_name: super::Known::Absent,
             pre: Vec::new(),
             post: Vec::new(),
@@ -877,6 +945,13 @@ impl<'a> Interp<'a> {
                     if let Some(v) = self.imported(n) {
                         self.globals.insert(n.clone(), v);
                     }
+                } else if self.has_star
+                    && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
+                    && !self.globals.contains_key(n)
+                    && !self.classes.contains_key(n.as_str())
+                    && !self.funcs.contains_key(n.as_str())
+                {
+                    self.star_global(n);
                 }
                 self.lookup(n, span)
             }
@@ -1026,12 +1101,81 @@ impl<'a> Interp<'a> {
                     None => V::unknown(obj.span),
                 }
             }
+            // `Accounts.DEV`, `Region.US_EAST_1` (an Enum member: `.value`, `.name`).
+            Value::Class(class) => match self.class_attr(&class.clone(), name, obj.span) {
+                Some(v) => v,
+                None => V::new(
+                    Value::Method(Box::new(obj.clone()), name.to_string()),
+                    obj.span,
+                ),
+            },
+            // `db.table` on a stack this Stage made: a cross-stack reference.
+            Value::Construct(c) if self.is_sibling_stack(c) => {
+                self.stack_refs.push(StackRef {
+                    stack: c.id.clone(),
+                    attr: name.to_string(),
+                    taken: false,
+                });
+                V::new(
+                    Value::Method(Box::new(obj.clone()), name.to_string()),
+                    obj.span,
+                )
+            }
             // Kept as a method of an unknown value: `app.node.try_get_context("k")` still works.
             _ => V::new(
                 Value::Method(Box::new(obj.clone()), name.to_string()),
                 obj.span,
             ),
         }
+    }
+
+    /// A class attribute: `NAME = value` in a Python class body, a TypeScript `static` field or
+    /// `enum` member. A member of a Python `Enum` is an object with its `value` and `name`.
+    /// The value is computed in the class's own module (another file's as an import is).
+    fn class_attr(&mut self, class: &str, attr: &str, at: Span) -> Option<V> {
+        let (def, module, file): (&ClassDef, &ir::Module, Option<&Path>) =
+            match self.classes.get(class) {
+                Some(d) => (*d, self.module, self.file),
+                None => {
+                    let (f, d, m) = self.index.class(class)?;
+                    (d, m, Some(f))
+                }
+            };
+        let value = def.body.iter().rev().find_map(|s| match s {
+            Stmt::Assign {
+                target: Target::Name(n, _),
+                value,
+            } if n == attr => Some(value),
+            _ => None,
+        })?;
+        let is_enum = def.bases.iter().any(|b| {
+            b.dotted()
+                .and_then(|p| p.last().copied())
+                .is_some_and(|n| n.ends_with("Enum"))
+        });
+        let v = if std::ptr::eq(module, self.module) {
+            self.eval(value)
+        } else {
+            if self.import_depth >= MAX_IMPORT_DEPTH {
+                return None;
+            }
+            let mut other = Interp::new(module, file, self.index);
+            other.import_depth = self.import_depth + 1;
+            other.module_pass();
+            let v = other.eval(value);
+            importable(v, at, file.unwrap_or(Path::new("")))?
+        };
+        Some(if is_enum {
+            V::new(
+                Value::Dict(vec![
+                    ("value".to_string(), v),
+                    ("name".to_string(), V::new(Value::Str(attr.to_string()), at)),
+                ]),
+                at,
+            )
+        } else {
+            v
+        })
     }
 
     fn args(&mut self, args: &'a [Arg]) -> Args {
@@ -1070,10 +1214,97 @@ impl<'a> Interp<'a> {
         if let Some(v) = self.list_append(func, args, span) {
             return v;
         }
+        let refs_before = self.stack_refs.len();
         let f = self.eval(func);
+        // `db.add_dependency(…)`: a method of the stack, called, is not a reference to it.
+        if let ExprKind::Attr(_, m, _) = &func.kind {
+            if self.stack_refs.len() > refs_before
+                && self.stack_refs.last().is_some_and(|r| r.attr == *m)
+            {
+                self.stack_refs.pop();
+            }
+        }
+        let refs_at = self.stack_refs.len();
         let a = self.args(args);
         self.note_uses(&a);
-        self.apply(f, a, span)
+        let mut passed = Vec::new();
+        if self.children.is_some() {
+            for v in a
+                .positional
+                .iter()
+                .skip(1)
+                .chain(a.keywords.iter().map(|(_, v)| v))
+            {
+                self.sibling_stacks_in(v, &mut passed);
+            }
+        }
+        let made = self.apply(f, a, span);
+        self.take_stack_refs(&made, passed, refs_at);
+        made
+    }
+
+    /// A stack made by this Stage with another of its stacks, or an attribute of one, in its
+    /// arguments depends on that stack (CDK adds the dependency for the reference).
+    fn take_stack_refs(&mut self, made: &V, passed: Vec<Option<String>>, refs_at: usize) {
+        let Value::Construct(c) = &made.val else {
+            return;
+        };
+        if !self.is_sibling_stack(c) {
+            return;
+        }
+        let Some(consumer) = c.id.clone() else {
+            return;
+        };
+        let mut producers: Vec<Option<String>> = Vec::new();
+        let from = refs_at.min(self.stack_refs.len());
+        for r in &mut self.stack_refs[from..] {
+            if !r.taken {
+                r.taken = true;
+                producers.push(r.stack.clone());
+            }
+        }
+        producers.extend(passed);
+        for p in producers {
+            match p {
+                Some(p) if p == consumer => {}
+                Some(p) => {
+                    if !self
+                        .dependencies
+                        .iter()
+                        .any(|(f, t)| *f == consumer && *t == p)
+                    {
+                        self.dependencies.push((consumer.clone(), p));
+                    }
+                }
+                // A stack whose id is not known: the dependency cannot be placed.
+                None => self.stack_refs.push(StackRef {
+                    stack: None,
+                    attr: String::new(),
+                    taken: false,
+                }),
+            }
+        }
+    }
+
+    /// The stacks of this Stage a value holds (a stack given whole: `ApiStack(…, db=db)`).
+    fn sibling_stacks_in(&self, v: &V, out: &mut Vec<Option<String>>) {
+        match &v.val {
+            Value::Construct(c) if self.is_sibling_stack(c) => out.push(c.id.clone()),
+            Value::List(items) => items.iter().for_each(|i| self.sibling_stacks_in(i, out)),
+            Value::Dict(entries) => entries
+                .iter()
+                .for_each(|(_, i)| self.sibling_stacks_in(i, out)),
+            _ => {}
+        }
+    }
+
+    /// A stack made with `self` as its scope while a Stage class is followed.
+    fn is_sibling_stack(&self, c: &Construct) -> bool {
+        self.children.is_some()
+            && c.scope_is_self
+            && c.class
+                .as_deref()
+                .is_some_and(|n| self.is_stack_class(n) || n == "Stack" || n.ends_with("Stack"))
     }
 
     /// `steps.append(x)` / `steps.push(x)` / `steps.extend(xs)` on a list in a variable or an
@@ -1212,6 +1443,9 @@ impl<'a> Interp<'a> {
         ) = (&func.kind, args)
         {
             if n == "require" && !self.globals.contains_key("require") {
+                if let Some(v) = self.require_app_module(m, span) {
+                    return Some(v);
+                }
                 return Some(V::new(Value::Qual(canonical_module(m)), span));
             }
         }
@@ -1541,8 +1775,10 @@ impl<'a> Interp<'a> {
             && !sub.opaque
             && sub.self_uses == children.len()
             && stack_classes.iter().all(|s| *s);
+        let order_known = sub.stack_refs.iter().all(|r| r.taken);
         Some(FollowedStage {
             complete,
+            order_known,
             children,
             stack_classes,
             attrs: std::mem::take(&mut sub.self_attrs),
@@ -1552,8 +1788,9 @@ impl<'a> Interp<'a> {
     }
 
     /// Follows a Stage class's constructor and returns the stacks it creates, and whether
-    /// those are certainly all (see [`FollowedStage::complete`]).
-    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<(Vec<Stack>, bool)> {
+    /// those are certainly all (see [`FollowedStage::complete`]), and whether the dependencies
+    /// between them are (see [`FollowedStage::order_known`]).
+    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<(Vec<Stack>, bool, bool)> {
         let f = self.follow_stage(class)?;
         let stacks = f
             .children
@@ -1576,7 +1813,7 @@ impl<'a> Interp<'a> {
                 stack_name: c.stack_name,
             })
             .collect();
-        Some((stacks, f.complete))
+        Some((stacks, f.complete, f.order_known))
     }
 }
 
@@ -1722,12 +1959,23 @@ fn stmt_span(mut stmt: &Stmt) -> Option<Span> {
     }
 }
 
+/// An attribute of a Stage's stack read while its constructor runs (see
+/// [`Interp::stack_refs`]).
+struct StackRef {
+    stack: Option<String>,
+    attr: String,
+    taken: bool,
+}
+
 /// What following a Stage class's constructor found.
 #[derive(Clone)]
 struct FollowedStage {
     /// The class extends CDK's `Stage` directly, and its constructor made only stacks, each
     /// through a call the model followed, and ran nothing the model does not follow.
     complete: bool,
+    /// Every cross-stack reference went into a stack made with it, so the dependencies
+    /// between the stacks are all known.
+    order_known: bool,
     children: Vec<Construct>,
     /// For each child: whether it is a stack.
     stack_classes: Vec<bool>,

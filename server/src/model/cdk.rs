@@ -150,6 +150,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         waves: Vec::new(),
         props_open: a.props_open(2),
         added_elsewhere: false,
+        stack_ids: Vec::new(),
         may_have_assets: false,
         props: a
             .props_list(2)
@@ -485,14 +486,16 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
     };
     // Handed only to this call so far: nothing else could have put a stack in it.
     let only_here = c.as_ref().is_some_and(|c| it.construct_uses(c.span) == 1);
-    let (stacks, complete) = match &c {
+    let (stacks, complete, order_known) = match &c {
         // CDK's own `Stage`: empty, unless something used it as a scope.
         Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && only_here => {
-            (Some(Vec::new()), true)
+            (Some(Vec::new()), true, true)
         }
         _ => match class.as_deref().and_then(|cl| it.stage_stacks(cl)) {
-            Some((stacks, complete)) => (Some(stacks), complete && only_here),
-            None => (None, false),
+            Some((stacks, complete, order_known)) => {
+                (Some(stacks), complete && only_here, order_known)
+            }
+            None => (None, false, false),
         },
     };
     let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {
@@ -508,6 +511,7 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         env,
         stacks,
         stacks_complete: complete,
+        stacks_order_known: order_known,
         stage_name: c.map_or(Known::Absent, |c| c.stage_name),
         pre: steps_of(a.prop_value("pre", 1)),
         post: steps_of(a.prop_value("post", 1)),

@@ -277,7 +277,7 @@ impl Builder<'_> {
         let mut used_steps: HashSet<usize> = HashSet::new();
         let mut stack_graphs: HashMap<&str, NodeId> = HashMap::new();
         let (ordered, order_known) = cdk_stack_order(stacks);
-        certain &= order_known;
+        certain &= order_known && stage.stacks_order_known;
         for stack in ordered {
             // CDK's `simpleStackName`: the stack's name without `<stage name>-`, which is the
             // construct id unless `stack_name` is given.

@@ -320,3 +320,91 @@ fn fixes_of_the_synth_error_rules_clear_them() {
         after.diagnostics
     );
 }
+
+/// `pipeline-type-v1` in an app whose `aws-cdk-lib` version is read from `requirements.txt`.
+fn pipeline_type_diags(
+    requirement: &str,
+    flag: bool,
+    pipeline_type: bool,
+) -> Vec<super::Diagnostic> {
+    let dir = tempfile::tempdir().unwrap();
+    let context = if flag {
+        r#", "context": {"@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2": true}"#
+    } else {
+        ""
+    };
+    std::fs::write(
+        dir.path().join("cdk.json"),
+        format!(r#"{{"app": "python3 app.py"{context}}}"#),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), requirement).unwrap();
+    let prop = if pipeline_type {
+        "pipeline_type=codepipeline.PipelineType.V2, "
+    } else {
+        ""
+    };
+    let src = format!(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom aws_cdk import aws_codepipeline as codepipeline\n\
+         app = cdk.App()\ns = cdk.Stack(app, 'S', env=cdk.Environment(account='111111111111', region='us-east-1'))\n\
+         p = pipelines.CodePipeline(s, 'Pipeline', {prop}synth=pipelines.ShellStep('Synth', commands=[]))\n"
+    );
+    let path = dir.path().join("app.py");
+    std::fs::write(&path, &src).unwrap();
+    let index = crate::workspace::Index::build(dir.path(), &Default::default());
+    analyze_text(&PYTHON, &src, Some(&path), &index, &ExtraQueries::default())
+        .diagnostics
+        .into_iter()
+        .filter(|d| d.code == "pipeline-type-v1")
+        .collect()
+}
+
+#[test]
+fn pipeline_type_v1_never_advises_what_the_apps_cdk_version_lacks() {
+    // 2.189.0 and later: the prop and the flag work; the advice is as it always was.
+    let d = pipeline_type_diags("aws-cdk-lib==2.200.0\n", false, false);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert!(
+        d[0].message
+            .ends_with("Set pipeline_type explicitly or enable the flag."),
+        "{}",
+        d[0].message
+    );
+    // Before it, every CDK Pipelines pipeline is V1: no prop, no flag to advise, even when
+    // the flag is set (it does nothing there).
+    for flag in [false, true] {
+        let d = pipeline_type_diags("constructs>=10\naws-cdk-lib==2.150.0\n", flag, false);
+        assert_eq!(d.len(), 1, "{d:?}");
+        let m = &d[0].message;
+        assert!(
+            m.starts_with("aws-cdk-lib 2.150.0 makes this pipeline a V1 CodePipeline"),
+            "{m}"
+        );
+        assert!(
+            m.contains("upgrade, or pass an existing V2 pipeline as code_pipeline"),
+            "{m}"
+        );
+        assert!(!m.contains("Set pipeline_type"), "{m}");
+    }
+    // A prop that version does not have.
+    let d = pipeline_type_diags("aws-cdk-lib==2.150.0\n", false, true);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].severity, super::Severity::Warning);
+    assert!(
+        d[0].message
+            .starts_with("aws-cdk-lib 2.150.0 has no pipeline_type on CodePipeline"),
+        "{}",
+        d[0].message
+    );
+    // A range on both sides of 2.189.0: the advice says which version it needs.
+    let d = pipeline_type_diags("aws-cdk-lib>=2.100.0\n", false, false);
+    assert!(
+        d[0].message.contains(
+            "(both need aws-cdk-lib 2.189.0 or later; requirements.txt allows 2.100.0 or later)"
+        ),
+        "{}",
+        d[0].message
+    );
+    // The flag set on a version that honours it: nothing to say.
+    assert!(pipeline_type_diags("aws-cdk-lib==2.200.0\n", true, false).is_empty());
+}

@@ -73,8 +73,11 @@ fn kind(stage: &str, a: &SynthAction, predicted: Option<ActionKind>) -> ActionKi
     }
 }
 
-/// For each synthesized pipeline, the index of the pipeline in the code it is: the one with
-/// the same construct id, or the only one when both sides have one.
+/// For each synthesized pipeline, the index of the pipeline in the code it is, paired by
+/// construct path: the same construct id, and, where the code says which ids the app gives the
+/// pipeline's stack, one of those among the path's parts above it (a stack, or a Stage and a
+/// stack: `Tooling/PipelineStack/Pipeline/Pipeline/Resource`). Never "the only one": a
+/// pipeline whose id is not known, or that two code pipelines could be, is not paired.
 pub fn match_pipelines(
     predicted: &[&Pipeline],
     synthesized: &[SynthesizedPipeline],
@@ -82,15 +85,25 @@ pub fn match_pipelines(
     synthesized
         .iter()
         .map(|s| {
-            let by_id: Vec<usize> = predicted
+            let above: Vec<&str> = s
+                .path
+                .as_deref()
+                .map(|p| {
+                    let parts: Vec<&str> = p.split('/').collect();
+                    parts[..parts.len().saturating_sub(3)].to_vec()
+                })
+                .unwrap_or_default();
+            let fits = |p: &Pipeline| {
+                p.stack_ids.is_empty() || p.stack_ids.iter().any(|id| above.contains(&id.as_str()))
+            };
+            let by_path: Vec<usize> = predicted
                 .iter()
                 .enumerate()
-                .filter(|(_, p)| p.id.is_some() && p.id == s.id)
+                .filter(|(_, p)| p.id.is_some() && p.id == s.id && fits(p))
                 .map(|(i, _)| i)
                 .collect();
-            match by_id.as_slice() {
+            match by_path.as_slice() {
                 [one] => Some(*one),
-                _ if predicted.len() == 1 && synthesized.len() == 1 => Some(0),
                 _ => None,
             }
         })
@@ -431,6 +444,58 @@ mod tests {
             members: vec![],
             actions,
         }
+    }
+
+    #[test]
+    fn pipelines_pair_by_construct_path_never_by_being_the_only_one() {
+        use crate::lang::{ExtraQueries, PYTHON};
+        let src = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\napp = cdk.App()\n\
+                   s = cdk.Stack(app, 'S')\n\
+                   p = pipelines.CodePipeline(s, 'Pipeline', synth=pipelines.ShellStep('Synth', commands=[]))\n";
+        let model = crate::analysis::analyze_text(
+            &PYTHON,
+            src,
+            None,
+            &crate::model::NoIndex,
+            &ExtraQueries::default(),
+        )
+        .model;
+        let mut dev = model.pipelines[0].clone();
+        dev.stack_ids = vec!["Dev".into()];
+        let mut prod = model.pipelines[0].clone();
+        prod.stack_ids = vec!["Prod".into()];
+        let synthesized = |id: &str, path: &str| SynthesizedPipeline {
+            id: Some(id.into()),
+            path: Some(path.into()),
+            stack: "S".into(),
+            account: None,
+            region: None,
+            stages: Vec::new(),
+        };
+        let m = match_pipelines(
+            &[&dev, &prod],
+            &[
+                synthesized("Pipeline", "Prod/Pipeline/Pipeline/Resource"),
+                synthesized("Pipeline", "Dev/Pipeline/Pipeline/Resource"),
+                // A pipeline stack inside a Stage.
+                synthesized("Pipeline", "Tooling/Dev/Pipeline/Pipeline/Resource"),
+                synthesized("Pipeline", "Other/Pipeline/Pipeline/Resource"),
+            ],
+        );
+        assert_eq!(m, vec![Some(1), Some(0), Some(0), None]);
+        // The only pipeline on each side, with another id: another pipeline, not paired.
+        let other = synthesized("Delivery", "Dev/Delivery/Pipeline/Resource");
+        assert_eq!(match_pipelines(&[&dev], &[other]), vec![None]);
+        // Two code pipelines with the id and no stack ids known: either could be it.
+        let (mut a, mut b) = (dev.clone(), prod.clone());
+        a.stack_ids.clear();
+        b.stack_ids.clear();
+        let one = synthesized("Pipeline", "Dev/Pipeline/Pipeline/Resource");
+        assert_eq!(
+            match_pipelines(&[&a, &b], std::slice::from_ref(&one)),
+            vec![None]
+        );
+        assert_eq!(match_pipelines(&[&a], &[one]), vec![Some(0)]);
     }
 
     #[test]

@@ -18,6 +18,8 @@ const MAX_INDEXED_FILE: u64 = 2 * 1024 * 1024;
 /// A `cdk.json` is a few lines of JSON; context caches make some large, none this large.
 const MAX_CDK_JSON: u64 = 16 * 1024 * 1024;
 const MAX_INDEXED_FILES: usize = 2_000;
+/// How many source files the walk lists before choosing which to index.
+const MAX_LISTED_FILES: usize = 20_000;
 
 struct File {
     plugin: &'static Plugin,
@@ -96,6 +98,8 @@ pub struct Index {
     dead: std::collections::HashSet<PathBuf>,
     /// Problems reading the app (a broken cdk.json), reported once by the caller.
     pub warnings: Vec<String>,
+    /// The app's `aws-cdk-lib` version, from its lock file or manifest.
+    cdk_version: Option<crate::model::CdkVersion>,
 }
 
 impl std::fmt::Debug for Index {
@@ -112,6 +116,7 @@ impl Index {
             root: Some(root.to_path_buf()),
             ..Index::default()
         };
+        index.cdk_version = super::cdk_version::read(root);
         let cdk_json = root.join("cdk.json");
         match super::read_file(&cdk_json, MAX_CDK_JSON) {
             Ok(text) => match serde_json::from_slice::<serde_json::Value>(&text) {
@@ -130,13 +135,38 @@ impl Index {
             },
             Err(e) => index.warnings.push(format!("{}: {e}", cdk_json.display())),
         }
-        for path in super::source_files(root, MAX_INDEXED_FILES) {
+        // The app's own files first: the entry and what it imports, transitively; then the
+        // rest, nearest the root first, up to the limit. A big unrelated folder never pushes
+        // the app's Stage classes out of the index.
+        let listed = super::source_files(root, MAX_LISTED_FILES);
+        let by_normal: HashMap<PathBuf, &PathBuf> =
+            listed.iter().map(|p| (normalize(p), p)).collect();
+        let mut queue: std::collections::VecDeque<PathBuf> = index
+            .entry
+            .iter()
+            .filter_map(|e| by_normal.get(&normalize(e)).map(|p| (*p).clone()))
+            .collect();
+        let mut queued: std::collections::HashSet<PathBuf> = queue.iter().cloned().collect();
+        let mut skipped: Vec<(PathBuf, &'static str)> = Vec::new();
+        let mut rest = listed.iter();
+        while index.files.len() < MAX_INDEXED_FILES {
+            let path = match queue.pop_front() {
+                Some(p) => p,
+                None => match rest.next() {
+                    Some(p) if queued.insert(p.clone()) => p.clone(),
+                    Some(_) => continue,
+                    None => break,
+                },
+            };
             let text: Arc<str> = match overrides.get(&path) {
                 Some(t) => t.clone(),
                 None => match super::read_text_lossy(&path, MAX_INDEXED_FILE) {
                     Ok(text) => text.into(),
                     // Bigger than any hand-written source: a bundle or generated file.
-                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => continue,
+                    Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                        skipped.push((path, "over 2 MiB"));
+                        continue;
+                    }
                     // A file of the app that cannot be read: its classes are unknown, and the
                     // stages that use them uncertain; say why, once.
                     Err(e) => {
@@ -148,7 +178,39 @@ impl Index {
                     }
                 },
             };
-            index.add_file(path, text);
+            if let Some(why) = super::not_source(&path, &text) {
+                skipped.push((path, why));
+                continue;
+            }
+            index.add_file(path.clone(), text);
+            // What it imports from the app comes next.
+            if let Some(file) = index.files.get(&path) {
+                for imp in &file.module().imports {
+                    for c in module_candidates(root, &path, &imp.module) {
+                        if let Some(p) = by_normal.get(&normalize(&c)) {
+                            if queued.insert((*p).clone()) {
+                                queue.push_back((*p).clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let Some((first, why)) = skipped.first() {
+            index.warnings.push(format!(
+                "{} file(s) skipped as not hand-written source (binary, minified, bundled or \
+                 over 2 MiB), {} ({why}) first",
+                skipped.len(),
+                first.display()
+            ));
+        }
+        if index.files.len() >= MAX_INDEXED_FILES && listed.len() > MAX_INDEXED_FILES {
+            index.warnings.push(format!(
+                "{}: the app has more than {MAX_INDEXED_FILES} source files; the {MAX_INDEXED_FILES} \
+                 its entry imports and nearest its root are indexed, what the others define is \
+                 unknown",
+                root.display()
+            ));
         }
         index.compute_instantiations();
         index.stage_classes = index.find_stage_classes();
@@ -437,6 +499,10 @@ impl AppIndex for Index {
         self.root.is_some()
     }
 
+    fn cdk_version(&self) -> Option<&crate::model::CdkVersion> {
+        self.cdk_version.as_ref()
+    }
+
     fn mentions_assets(&self) -> bool {
         self.mentions_assets
     }
@@ -464,6 +530,79 @@ impl AppIndex for Index {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A monorepo folder with more source files than the index takes, named so that a walk
+    /// in name order (or depth first) reaches it before the app's own package: the entry and
+    /// what it imports are indexed first all the same.
+    #[test]
+    fn the_apps_own_files_are_indexed_before_an_unrelated_folder_fills_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+        std::fs::write(
+            root.join("app.py"),
+            "from infra.deep.stages import AppStage\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("infra/deep")).unwrap();
+        std::fs::write(
+            root.join("infra/deep/stages.py"),
+            "import aws_cdk as cdk\nclass AppStage(cdk.Stage):\n    pass\n",
+        )
+        .unwrap();
+        let other = root.join("zzz_frontend/src");
+        std::fs::create_dir_all(&other).unwrap();
+        for i in 0..MAX_INDEXED_FILES + 50 {
+            std::fs::write(other.join(format!("m{i:05}.js")), "export const x = 1;\n").unwrap();
+        }
+        let index = Index::build(root, &HashMap::new());
+        assert!(AppIndex::class(&index, "AppStage").is_some());
+        assert_eq!(index.files.len(), MAX_INDEXED_FILES);
+        assert!(
+            index
+                .warnings
+                .iter()
+                .any(|w| w.contains("more than 2000 source files")),
+            "{:?}",
+            index.warnings
+        );
+    }
+
+    /// Bundles, minified files and binaries named like source are not indexed, and one warning
+    /// says so for all of them.
+    #[test]
+    fn bundles_minified_files_and_binaries_are_skipped_and_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+        std::fs::write(
+            root.join("app.py"),
+            "import aws_cdk as cdk\nclass AppStage(cdk.Stage):\n    pass\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("lambda/handler")).unwrap();
+        let bundle = format!(
+            "class Bundled extends cdk.Stage {{}};{}\n",
+            "var a=1;".repeat(2_000)
+        );
+        std::fs::write(root.join("lambda/handler/index.js"), &bundle).unwrap();
+        std::fs::write(root.join("lambda/app.min.js"), "class Minified {}\n").unwrap();
+        let mut binary = b"class Binary:\n    pass\n".to_vec();
+        binary.extend([0u8, 159, 146, 150].repeat(1_000));
+        std::fs::write(root.join("blob.py"), binary).unwrap();
+        let index = Index::build(root, &HashMap::new());
+        assert!(AppIndex::class(&index, "AppStage").is_some());
+        for class in ["Bundled", "Minified", "Binary"] {
+            assert!(AppIndex::class(&index, class).is_none(), "{class}");
+        }
+        let said: Vec<_> = index
+            .warnings
+            .iter()
+            .filter(|w| w.contains("skipped"))
+            .collect();
+        assert_eq!(said.len(), 1, "{:?}", index.warnings);
+        assert!(said[0].starts_with("3 file(s) skipped"), "{}", said[0]);
+    }
 
     #[test]
     fn a_file_nothing_reachable_from_the_entry_names_is_dead() {
