@@ -241,6 +241,9 @@ pub struct Stage {
     /// stack it made (a method call, another object), where CDK may add a dependency the
     /// model does not place.
     pub stacks_order_known: bool,
+    /// Made inside another Stage (a Stage class's `self.edge = EdgeStage(self, "Edge")`): its
+    /// construct is in that Stage's scope, and CDK names it `<outer>-<own name>`.
+    pub nested: bool,
     /// The `stage_name` prop (the CodePipeline stage's name and the stacks' name prefix);
     /// absent, it is the construct id.
     pub stage_name: Known<String>,

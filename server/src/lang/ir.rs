@@ -168,6 +168,9 @@ pub struct ClassDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDef {
     pub name: String,
+    /// The parameters' names; `**kwargs` and `*args` keep their stars (they collect the
+    /// keyword and positional arguments no other parameter takes). An unnamed one (a
+    /// destructuring pattern) is empty.
     pub params: Vec<String>,
     /// Each parameter's default value, when it has one (same order as `params`).
     pub defaults: Vec<Option<Expr>>,

@@ -190,7 +190,14 @@ impl<'a> Lowerer<'a> {
                     p.child_by_field_name("name").or_else(|| p.named_child(0))
                 };
                 if let Some(id) = id.filter(|i| i.kind() == "identifier") {
-                    params.push(self.text(id).to_string());
+                    // `**kwargs` / `*args` collect what no other parameter takes: marked so
+                    // (see `ir::FuncDef::params`).
+                    let mark = match p.kind() {
+                        "dictionary_splat_pattern" => "**",
+                        "list_splat_pattern" => "*",
+                        _ => "",
+                    };
+                    params.push(format!("{mark}{}", self.text(id)));
                     defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
                 }
             }

@@ -216,7 +216,7 @@ pub fn extensions(
     it.module_pass();
     for stmt in &module.body {
         if let Stmt::Class(c) = stmt {
-            it.run_class(c, &[]);
+            it.run_class(c, Args::open(), Vec::new());
         }
     }
     let mut out: Vec<(String, String)> = it
@@ -319,8 +319,10 @@ pub(super) struct Interp<'a> {
     pub(super) super_env: Option<EnvState>,
     /// `a.add_dependency(b)` between constructs: (id of a, id of b).
     pub(super) dependencies: Vec<(String, String)>,
-    /// What following each Stage class found, by class name.
+    /// What following each Stage class found, by class name and arguments.
     stage_cache: HashMap<String, Option<FollowedStage>>,
+    /// How often each Stage class was followed with its arguments.
+    stage_follows: HashMap<String, usize>,
     /// While following a Stage class: how many call arguments were `self`.
     self_uses: usize,
     /// While following a Stage class: something ran that the model does not follow (an
@@ -402,6 +404,7 @@ impl<'a> Interp<'a> {
             children: None,
             super_env: None,
             stage_cache: HashMap::default(),
+            stage_follows: HashMap::default(),
             self_uses: 0,
             opaque: false,
             construct_uses: HashMap::default(),
@@ -586,6 +589,7 @@ impl<'a> Interp<'a> {
             stacks: None,
             stacks_complete: false,
             stacks_order_known: false,
+            nested: false,
             stage_name: super::Known::Absent,
             pre: Vec::new(),
             post: Vec::new(),
@@ -637,7 +641,7 @@ impl<'a> Interp<'a> {
             if self.is_stage_class(&class.name) {
                 continue;
             }
-            self.run_class(class, &[]);
+            self.run_class(class, Args::open(), Vec::new());
         }
     }
 
@@ -651,8 +655,9 @@ impl<'a> Interp<'a> {
         self.frames.push(Frame::default());
     }
 
-    /// Runs a class's constructor with `self` bound, and `args` bound to its parameters.
-    pub(super) fn run_class(&mut self, class: &'a ClassDef, args: &[V]) {
+    /// Runs a class's constructor with `self` bound, `args` bound to its parameters, and
+    /// `preset` attributes of `self` (what CDK's own base class sets: a Stage's `stage_name`).
+    pub(super) fn run_class(&mut self, class: &'a ClassDef, args: Args, preset: Vec<(String, V)>) {
         let Some(init) = class.body.iter().find_map(|s| match s {
             Stmt::Func(f) if f.name == "__init__" => Some(f),
             _ => None,
@@ -660,11 +665,8 @@ impl<'a> Interp<'a> {
             return;
         };
         self.self_attrs.clear();
+        self.self_attrs.extend(preset);
         self.super_env = None;
-        let args = Args {
-            positional: args.to_vec(),
-            ..Args::default()
-        };
         self.call_func(init, Some(&class.name), &args);
         for (attr, v) in &self.self_attrs {
             if let Value::Pipeline(i) = v.val {
@@ -690,7 +692,37 @@ impl<'a> Interp<'a> {
             .iter()
             .zip(func.defaults.iter().chain(std::iter::repeat(&None)))
             .filter(|(p, _)| p.as_str() != "self");
+        let named: Vec<&str> = func.params.iter().map(String::as_str).collect();
         for (i, (p, default)) in params.enumerate() {
+            // `**kwargs`: the keyword arguments no named parameter takes, as a dict (unknown
+            // when a spread may have passed more). `*args`: the positional ones left.
+            if let Some(name) = p.strip_prefix("**") {
+                let v = if args.spread || args.open {
+                    V::unknown(func.span)
+                } else {
+                    let rest = args
+                        .keywords
+                        .iter()
+                        .filter(|(k, _)| !named.contains(&k.as_str()))
+                        .cloned()
+                        .collect();
+                    V::new(Value::Dict(rest), func.span)
+                };
+                frame.locals.insert(name.to_string(), v);
+                continue;
+            }
+            if let Some(name) = p.strip_prefix('*') {
+                let v = if args.spread || args.open {
+                    V::unknown(func.span)
+                } else {
+                    V::new(
+                        Value::List(args.positional.iter().skip(i).cloned().collect()),
+                        func.span,
+                    )
+                };
+                frame.locals.insert(name.to_string(), v);
+                continue;
+            }
             let keyword = args.keywords.iter().find(|(k, _)| k == p).map(|(_, v)| v);
             let v = match (args.positional.get(i).or(keyword), default) {
                 (Some(v), _) => v.clone(),
@@ -1088,14 +1120,14 @@ impl<'a> Interp<'a> {
             // `stage.api_stack`: a stack the Stage class keeps as an attribute.
             Value::Construct(c) if c.class.as_deref().is_some_and(|n| self.is_stage_class(n)) => {
                 let class = c.class.clone().unwrap_or_default();
-                match self.follow_stage(&class) {
+                let stage = (**c).clone();
+                match self.follow_stage(&class, Some(&stage)) {
                     Some(f) => match f.attrs.get(name) {
-                        Some(
-                            v @ V {
-                                val: Value::Construct(_),
-                                ..
-                            },
-                        ) => v.clone(),
+                        Some(V {
+                            val: Value::Construct(inner),
+                            span,
+                            ..
+                        }) => V::new(Value::Construct(Box::new(nested_in(inner, &stage))), *span),
                         _ => V::unknown(obj.span),
                     },
                     None => V::unknown(obj.span),
@@ -1619,27 +1651,36 @@ impl<'a> Interp<'a> {
                 .is_some_and(|n| n == "Stage" || n.ends_with(".Stage") || self.is_stage_class(n)),
             _ => false,
         };
+        let own_name = cdk::known_prop_str(&a, "stage_name", 2);
         let stage_name = if in_stage {
             super::Known::Unknown(id_span)
         } else {
-            cdk::known_prop_str(&a, "stage_name", 2)
+            own_name.clone()
         };
+        let nested = (in_stage
+            && matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)))
+        .then(|| (own_name, !matches!(env, EnvState::Missing)));
         // Without an env of its own, a construct made in a Stage deploys where that Stage
         // does, which is not carried over here: not known, rather than none.
         let env = match env {
             EnvState::Missing if in_stage => EnvState::Unknown,
             env => env,
         };
+        let stack_name = cdk::known_prop_str(&a, "stack_name", 2);
+        let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
+        let is_stage = !cdk && class.as_deref().is_some_and(|n| self.is_stage_class(n));
         let c = Construct {
             class: class.clone(),
             id: id_str.clone(),
             id_span,
             env: env.clone(),
             span,
-            scope_is_self: matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)),
+            scope_is_self,
             cdk,
             stage_name,
-            stack_name: cdk::known_prop_str(&a, "stack_name", 2),
+            stack_name,
+            args: is_stage.then(|| std::sync::Arc::new(a)),
+            nested,
         };
         if let Some(name) = &class {
             self.instantiations.push(Instantiation {
@@ -1704,19 +1745,52 @@ impl<'a> Interp<'a> {
     }
 
     /// Follows a Stage class's constructor: the constructs it creates with `self` as scope,
-    /// the attributes it sets on `self`, and the dependencies it adds between them. The answer
-    /// does not depend on the call (the constructor runs with unknown arguments), so it is
-    /// cached per class: a pipeline adding the same Stage class a thousand times follows it once.
-    fn follow_stage(&mut self, class: &str) -> Option<FollowedStage> {
-        if let Some(cached) = self.stage_cache.get(class) {
+    /// the attributes it sets on `self`, and the dependencies it adds between them. It runs
+    /// with the arguments the Stage was made with (`props.env.region`, `**kwargs`, a flag an
+    /// `if` reads), each value as the caller computed it; without them (`stage` `None`), or
+    /// past [`MAX_FOLLOWS_PER_CLASS`] different argument lists of one class, with unknown
+    /// arguments. Cached per class and arguments: a pipeline adding the same Stage class a
+    /// thousand times the same way follows it once.
+    fn follow_stage(&mut self, class: &str, stage: Option<&Construct>) -> Option<FollowedStage> {
+        let call = stage.and_then(|c| Some((c.args.as_deref()?, c)));
+        let key = match call {
+            Some((args, _)) => {
+                let mut key = format!("{class}(");
+                for v in args.positional.iter().skip(1) {
+                    key.push_str(&super::value::fingerprint(v));
+                    key.push(',');
+                }
+                for (k, v) in &args.keywords {
+                    key.push_str(k);
+                    key.push('=');
+                    key.push_str(&super::value::fingerprint(v));
+                    key.push(',');
+                }
+                key.push_str(if args.spread { "…)" } else { ")" });
+                key
+            }
+            None => class.to_string(),
+        };
+        if let Some(cached) = self.stage_cache.get(&key) {
             return cached.clone();
         }
-        let followed = self.follow_stage_uncached(class);
-        self.stage_cache.insert(class.to_string(), followed.clone());
+        let follows = self.stage_follows.entry(class.to_string()).or_default();
+        let call = if call.is_some() && *follows >= MAX_FOLLOWS_PER_CLASS {
+            return self.follow_stage(class, None);
+        } else {
+            *follows += 1;
+            call
+        };
+        let followed = self.follow_stage_uncached(class, call);
+        self.stage_cache.insert(key, followed.clone());
         followed
     }
 
-    fn follow_stage_uncached(&mut self, class: &str) -> Option<FollowedStage> {
+    fn follow_stage_uncached(
+        &mut self,
+        class: &str,
+        call: Option<(&Args, &Construct)>,
+    ) -> Option<FollowedStage> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -1731,6 +1805,7 @@ impl<'a> Interp<'a> {
         let mut sub = Interp::new(module, file, self.index);
         sub.depth = self.depth + 1;
         sub.level = self.level;
+        let same_module = std::ptr::eq(module, self.module);
         if std::ptr::eq(module, self.module) {
             // The same file: its module-level names are already known.
             sub.globals = self.globals.clone();
@@ -1738,7 +1813,47 @@ impl<'a> Interp<'a> {
             sub.module_pass();
         }
         sub.children = Some(Vec::new());
-        sub.run_class(def, &[]);
+        let (args, preset) = match call {
+            Some((args, stage)) => {
+                // The caller's values, as the constructor sees them: what names the caller's
+                // own `self`, its pipelines or its functions means nothing there.
+                let args = Args {
+                    positional: std::iter::once(V::unknown(stage.span))
+                        .chain(
+                            args.positional
+                                .iter()
+                                .skip(1)
+                                .map(|v| foreign(v, same_module)),
+                        )
+                        .collect(),
+                    keywords: args
+                        .keywords
+                        .iter()
+                        .map(|(k, v)| (k.clone(), foreign(v, same_module)))
+                        .collect(),
+                    spread: args.spread,
+                    open: false,
+                };
+                // CDK's Stage sets `stage_name` (`stageName`) before the constructor's body.
+                let name = match (&stage.stage_name, &stage.id) {
+                    (super::Known::Value(n, _), _) | (super::Known::Absent, Some(n)) => {
+                        Some(V::new(Value::Str(n.clone()), stage.id_span))
+                    }
+                    _ => None,
+                };
+                let preset = name
+                    .map(|n| {
+                        vec![
+                            ("stage_name".to_string(), n.clone()),
+                            ("stageName".to_string(), n),
+                        ]
+                    })
+                    .unwrap_or_default();
+                (args, preset)
+            }
+            None => (Args::open(), Vec::new()),
+        };
+        sub.run_class(def, args, preset);
         if self.too_deep.is_none() {
             self.too_deep = sub.too_deep;
         }
@@ -1790,8 +1905,12 @@ impl<'a> Interp<'a> {
     /// Follows a Stage class's constructor and returns the stacks it creates, and whether
     /// those are certainly all (see [`FollowedStage::complete`]), and whether the dependencies
     /// between them are (see [`FollowedStage::order_known`]).
-    pub(super) fn stage_stacks(&mut self, class: &str) -> Option<(Vec<Stack>, bool, bool)> {
-        let f = self.follow_stage(class)?;
+    pub(super) fn stage_stacks(
+        &mut self,
+        class: &str,
+        stage: Option<&Construct>,
+    ) -> Option<(Vec<Stack>, bool, bool)> {
+        let f = self.follow_stage(class, stage)?;
         let stacks = f
             .children
             .into_iter()
@@ -1814,6 +1933,70 @@ impl<'a> Interp<'a> {
             })
             .collect();
         Some((stacks, f.complete, f.order_known))
+    }
+}
+
+/// A construct kept by a Stage class, as the code around an instance of it sees it: a Stage
+/// made inside it is named `<outer>-<own>` (CDK's `stageName`), and without an env of its own
+/// it has the outer Stage's.
+fn nested_in(inner: &Construct, outer: &Construct) -> Construct {
+    let mut c = inner.clone();
+    let Some((own, env_given)) = &inner.nested else {
+        return c;
+    };
+    let outer_name = match &outer.stage_name {
+        super::Known::Value(n, _) => Some(n.clone()),
+        super::Known::Absent => outer.id.clone(),
+        super::Known::Unknown(_) => None,
+    };
+    let own = match own {
+        super::Known::Value(n, _) => Some(n.clone()),
+        super::Known::Absent => inner.id.clone(),
+        super::Known::Unknown(_) => None,
+    };
+    if let (Some(o), Some(n)) = (outer_name, own) {
+        c.stage_name = super::Known::Value(format!("{o}-{n}"), inner.id_span);
+    }
+    if !env_given {
+        c.env = outer.env.clone();
+    }
+    c
+}
+
+/// How many different argument lists one Stage class is followed with; past it, with unknown
+/// arguments (a generated file adding a Stage class ten thousand ways stays fast).
+const MAX_FOLLOWS_PER_CLASS: usize = 64;
+
+/// A caller's value as a constructor followed in another run sees it: `self`, the caller's
+/// pipelines, waves and functions, and constructs made with the caller's `self` as scope mean
+/// other things there (unknown; the construct without that scope).
+fn foreign(v: &V, same_module: bool) -> V {
+    match &v.val {
+        Value::SelfRef
+        | Value::Pipeline(_)
+        | Value::Wave(..)
+        | Value::StageDeployment(..)
+        | Value::Method(..) => V::unknown(v.span),
+        Value::Func(_) if !same_module => V::unknown(v.span),
+        Value::Construct(c) => {
+            let mut c = (**c).clone();
+            c.scope_is_self = false;
+            V::new(Value::Construct(Box::new(c)), v.span)
+        }
+        Value::List(items) => V::new(
+            Value::List(items.iter().map(|i| foreign(i, same_module)).collect()),
+            v.span,
+        ),
+        Value::Dict(entries) => V::new(
+            Value::Dict(
+                entries
+                    .iter()
+                    .map(|(k, i)| (k.clone(), foreign(i, same_module)))
+                    .collect(),
+            ),
+            v.span,
+        ),
+        _ => v.clone(),
     }
 }
 
@@ -1985,12 +2168,25 @@ struct FollowedStage {
 }
 
 /// Evaluated call arguments.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub(super) struct Args {
     pub positional: Vec<V>,
     pub keywords: Vec<(String, V)>,
     /// `*args` / `**kwargs` / `...rest` hide arguments.
     pub spread: bool,
+    /// No call is known (a constructor followed on its own): what `**kwargs` and `*args`
+    /// collect is unknown; a parameter not given takes its default.
+    pub open: bool,
+}
+
+impl Args {
+    /// The arguments of a call that is not known.
+    fn open() -> Args {
+        Args {
+            open: true,
+            ..Args::default()
+        }
+    }
 }
 
 pub(super) enum Prop {

@@ -491,7 +491,10 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && only_here => {
             (Some(Vec::new()), true, true)
         }
-        _ => match class.as_deref().and_then(|cl| it.stage_stacks(cl)) {
+        _ => match class
+            .as_deref()
+            .and_then(|cl| it.stage_stacks(cl, c.as_ref()))
+        {
             Some((stacks, complete, order_known)) => {
                 (Some(stacks), complete && only_here, order_known)
             }
@@ -512,6 +515,7 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         stacks,
         stacks_complete: complete,
         stacks_order_known: order_known,
+        nested: c.as_ref().is_some_and(|c| c.nested.is_some()),
         stage_name: c.map_or(Known::Absent, |c| c.stage_name),
         pre: steps_of(a.prop_value("pre", 1)),
         post: steps_of(a.prop_value("post", 1)),

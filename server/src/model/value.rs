@@ -114,6 +114,14 @@ pub(super) struct Construct {
     /// The `stage_name` / `stack_name` props, for a Stage or a Stack.
     pub stage_name: super::Known<String>,
     pub stack_name: super::Known<String>,
+    /// The arguments a Stage was made with, which its constructor is followed with (see
+    /// `Interp::follow_stage`); `None` for any other construct.
+    pub args: Option<std::sync::Arc<super::build::Args>>,
+    /// A Stage made inside a followed Stage class (`self.edge = EdgeStage(self, "Edge")`):
+    /// its own `stage_name` (absent: its id), and whether it was given an env. CDK names it
+    /// `<outer>-<own>` and, without an env, deploys it where the outer Stage does; both are
+    /// filled in where the outer Stage is known (an attribute read of it).
+    pub nested: Option<(super::Known<String>, bool)>,
 }
 
 /// A normalized rendering of an evaluated value, without spans: two values written

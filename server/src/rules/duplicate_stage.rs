@@ -103,9 +103,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         // Stage constructs inside waves share the pipeline stack as scope; one made inside
-        // another Stage (its name unknown) is in a scope of its own.
+        // another Stage is in that Stage's scope (and one whose name is unknown may be).
         let mut seen = HashMap::new();
-        for s in p.stages.iter().filter(|s| s.wave.is_some()) {
+        for s in p.stages.iter().filter(|s| s.wave.is_some() && !s.nested) {
             let (Some(id), false) = (&s.id, matches!(s.stage_name, Known::Unknown(_))) else {
                 continue;
             };

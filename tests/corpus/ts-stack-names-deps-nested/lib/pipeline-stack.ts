@@ -33,4 +33,4 @@ export class IdentityPipelineStack extends cdk.Stack {
 // stage Staging env=222222222222/eu-west-1 stacks=[Users,Sessions,AuthApi,Alarms] pre=[] post=[Integration]
 // depends Staging/AuthApi on=[Sessions,Users]
 // depends Staging/Alarms on=[AuthApi]
-// stage Staging-Audit env=222222222222/eu-west-1 stacks=[Trail] pre=[] post=[]
+// stage Audit name=Staging-Audit env=222222222222/eu-west-1 stacks=[Trail] pre=[] post=[]
