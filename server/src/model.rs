@@ -194,11 +194,27 @@ pub struct Step {
     /// The step's props except `input` (`commands`, `install_commands`, `env`,
     /// `primary_output_directory`, …), evaluated and normalized like [`Source::fingerprint`].
     pub fingerprint: String,
+    /// A `CodeBuildStep`'s project options (absent for other steps).
+    pub project: Known<ProjectOptions>,
+}
+
+/// What CodeBuild project options (`code_build_defaults`, a `CodeBuildStep`'s props) say, as
+/// far as CDK's check of `file_system_locations` needs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProjectOptions {
+    /// `file_system_locations`: a list with at least one location.
+    pub file_system_locations: Known<bool>,
+    /// `vpc` is set (`None` is absent: CDK keeps an earlier one).
+    pub vpc: Known<bool>,
+    /// `build_environment`'s `privileged`.
+    pub privileged: Known<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stack {
     pub id: Option<String>,
+    /// Where the construct id is written; the call's span without one.
+    pub id_span: Span,
     pub class: Option<String>,
     /// The file that creates the stack, when it is not the pipeline's file.
     pub file: Option<PathBuf>,
@@ -209,6 +225,13 @@ pub struct Stack {
     /// Ids of the stacks of the same Stage this one waits for (`add_dependency` /
     /// `addDependency`). Dependencies from cross-stack references are not seen.
     pub depends_on: Vec<String>,
+    /// Made under an `if` the model cannot decide, or in a loop over values it cannot know:
+    /// it may not be made, or be made more than once.
+    pub conditional: bool,
+    /// Whether `stack_name` (or, absent, CDK's generated `<stage name>-<id>`) is the name CDK
+    /// checks: the class is CDK's own `Stack`, or one of the app's that never mentions
+    /// `stack_name` itself (so it hands its props to `Stack` as they are).
+    pub name_from_props: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -247,6 +270,9 @@ pub struct Stage {
     /// The `stage_name` prop (the CodePipeline stage's name and the stacks' name prefix);
     /// absent, it is the construct id.
     pub stage_name: Known<String>,
+    /// Whether `stage_name` (absent: the id) is the name CDK's `Stage` gets: the class is
+    /// CDK's own `Stage`, or one of the app's that never mentions `stage_name` itself.
+    pub name_from_props: bool,
     pub pre: Vec<Step>,
     pub post: Vec<Step>,
     pub stack_steps: Vec<StackSteps>,
@@ -285,6 +311,9 @@ pub struct Pipeline {
     pub self_mutation: Known<bool>,
     pub use_change_sets: Known<bool>,
     pub publish_assets_in_parallel: Known<bool>,
+    pub code_build_defaults: Known<ProjectOptions>,
+    pub synth_code_build_defaults: Known<ProjectOptions>,
+    pub docker_enabled_for_synth: Known<bool>,
     /// `V1` / `V2` from `pipeline_type=PipelineType.V2`.
     pub pipeline_type: Known<String>,
     pub synth: Option<Step>,
@@ -305,6 +334,61 @@ pub struct Pipeline {
     pub stack_ids: Vec<String>,
     /// Every prop the code gives, by canonical (snake_case) name, sorted by name.
     pub props: Vec<PropFingerprint>,
+    /// The `build_pipeline()` / `buildPipeline()` calls on it, in the order they run.
+    pub builds: Vec<Call>,
+    /// `add_stage` / `add_wave` calls made after a `build_pipeline()` call.
+    pub adds_after_build: Vec<AddAfterBuild>,
+}
+
+/// A method call the model saw run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The whole call.
+    pub span: Span,
+    /// Made under an `if` the model cannot decide, or in a loop over values it cannot know.
+    pub conditional: bool,
+}
+
+/// An `add_stage` / `add_wave` on a pipeline after its `build_pipeline()`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AddAfterBuild {
+    /// `add_stage` or `add_wave` (canonical name).
+    pub method: &'static str,
+    pub call: Call,
+    /// The `build_pipeline()` call it comes after.
+    pub build: Call,
+}
+
+/// A step, as the methods called on it see it: the construction that made it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepRef {
+    pub id: Option<String>,
+    pub kind: StepKind,
+    /// The construction (`ShellStep(...)`), which identifies the step.
+    pub span: Span,
+    /// The construction ran more than once (a helper called twice, a loop): the span stands
+    /// for several steps, so what is called on one may be another's.
+    pub ambiguous: bool,
+}
+
+/// Something done to a step after it was made, in the order the code does it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepEvent {
+    /// `step.primary_output_directory(dir)` (`call` is the call), or the
+    /// `primary_output_directory` prop (`call: None`); or `CodePipeline` giving its synth step
+    /// `cdk.out` when it has none (`implicit`, `call` is the pipeline's construction).
+    OutputDir {
+        step: StepRef,
+        dir: Known<String>,
+        call: Option<Call>,
+        implicit: bool,
+    },
+    /// `step.add_step_dependency(on)`.
+    DependsOn {
+        step: StepRef,
+        on: StepRef,
+        call: Call,
+    },
 }
 
 /// One prop as evaluated, normalized so that formatting and comments do not change it.
@@ -357,6 +441,8 @@ pub struct FileModel {
     /// [`MAX_NESTING`](crate::lang::ir::MAX_NESTING)), or building a value bigger than
     /// [`MAX_PARTS`]: what is inside it is unknown.
     pub too_deep: Option<TooDeep>,
+    /// What the code does to its steps after making them (see [`StepEvent`]), in order.
+    pub step_events: Vec<StepEvent>,
 }
 
 /// A construct the analysis did not follow because it is nested too deep (or builds a value

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use super::cdk;
 use super::value::{canonical_module, from_json, Construct, Value, V};
-use super::{EnvState, FileModel, Pipeline, Span, Stack, TooDeep};
+use super::{EnvState, FileModel, Pipeline, Span, Stack, StepEvent, TooDeep};
 use crate::lang::ir::{self, Arg, ClassDef, ExprKind, FuncDef, Stmt, Target, TemplatePart};
 use crate::lang::ExtensionStage;
 
@@ -172,6 +172,17 @@ pub fn build_unless<'a>(
             .context("@aws-cdk/aws-codepipeline:defaultPipelineTypeToV2")
             .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"))
     });
+    // A step made more than once stands for several: what is done to it is not certain.
+    let mut step_events = std::mem::take(&mut it.step_events);
+    for e in &mut step_events {
+        let refs = match e {
+            StepEvent::OutputDir { step, .. } => vec![step],
+            StepEvent::DependsOn { step, on, .. } => vec![step, on],
+        };
+        for r in refs {
+            r.ambiguous |= it.steps_made.get(&r.span.start_byte).copied().unwrap_or(0) != 1;
+        }
+    }
     Some(FileModel {
         language,
         pipelines,
@@ -179,6 +190,7 @@ pub fn build_unless<'a>(
         default_pipeline_type_v2: flag,
         cdk_version: index.cdk_version().cloned(),
         too_deep,
+        step_events,
     })
 }
 
@@ -340,6 +352,13 @@ pub(super) struct Interp<'a> {
     /// How many `if`s whose condition the model does not know the run is inside: what is
     /// added to a pipeline there may not be (see [`super::Stage::conditional`]).
     pub(super) maybe: u32,
+    /// How many loops over values the model cannot know the run is inside (their body runs
+    /// once here, but may run any number of times).
+    unsure_loops: u32,
+    /// What the code does to its steps, in order (see [`StepEvent`]).
+    pub(super) step_events: Vec<StepEvent>,
+    /// How often each step construction (by the start of its call) ran.
+    pub(super) steps_made: HashMap<usize, u32>,
     /// The attributes of `self` that hold a pipeline after a constructor ran: (pipeline index,
     /// attribute).
     pipeline_attrs: Vec<(usize, String)>,
@@ -410,6 +429,9 @@ impl<'a> Interp<'a> {
             construct_uses: HashMap::default(),
             stack_refs: Vec::new(),
             maybe: 0,
+            unsure_loops: 0,
+            step_events: Vec::new(),
+            steps_made: HashMap::default(),
             pipeline_attrs: Vec::new(),
             imports: module
                 .imports
@@ -591,6 +613,7 @@ impl<'a> Interp<'a> {
             stacks_order_known: false,
             nested: false,
             stage_name: super::Known::Absent,
+            name_from_props: false,
             pre: Vec::new(),
             post: Vec::new(),
             stack_steps: Vec::new(),
@@ -876,12 +899,19 @@ impl<'a> Interp<'a> {
             // unknown ids and envs) rather than silently missing.
             _ => {
                 self.bind(target, V::unknown(iter.span));
+                self.unsure_loops += 1;
                 self.exec_block(body);
+                self.unsure_loops -= 1;
             }
         }
     }
 
     fn bind(&mut self, target: &Target, v: V) {
+        // A step bound where the model cannot tell whether the binding runs: the name may
+        // hold another step, so nothing done through it is certain (see `StepRef::ambiguous`).
+        if let (Value::Step(s), true) = (&v.val, self.unsure()) {
+            *self.steps_made.entry(s.span.start_byte).or_default() += 2;
+        }
         match target {
             Target::Name(name, _) => {
                 self.frame().locals.insert(name.clone(), v);
@@ -1445,7 +1475,9 @@ impl<'a> Interp<'a> {
                 true
             }
             _ => {
+                self.unsure_loops += 1;
                 run(self, V::unknown(items.span), V::unknown(items.span));
+                self.unsure_loops -= 1;
                 false
             }
         };
@@ -1619,6 +1651,7 @@ impl<'a> Interp<'a> {
             (Value::Pipeline(_) | Value::Wave(..) | Value::StageDeployment(..), _) => {
                 cdk::call_pipeline_method(self, &recv, &canonical, a, span)
             }
+            (Value::Step(_), _) => cdk::call_step_method(self, &recv, &canonical, a, span),
             _ => V::unknown(span),
         }
     }
@@ -1681,6 +1714,7 @@ impl<'a> Interp<'a> {
             stack_name,
             args: is_stage.then(|| std::sync::Arc::new(a)),
             nested,
+            conditional: self.unsure(),
         };
         if let Some(name) = &class {
             self.instantiations.push(Instantiation {
@@ -1707,6 +1741,55 @@ impl<'a> Interp<'a> {
             Prop::Absent => EnvState::Missing,
             Prop::Hidden => EnvState::Unknown,
         }
+    }
+
+    /// Whether the run is where the model cannot tell whether or how often code runs: under
+    /// an `if` it cannot decide, in a loop over values it cannot know, or after a `return`
+    /// that may have ended the function.
+    pub(super) fn unsure(&self) -> bool {
+        self.maybe > 0 || self.unsure_loops > 0 || self.frames.iter().any(|f| f.maybe_returned)
+    }
+
+    /// Whether one of the app's classes (found here or through the index), and each of its
+    /// base classes up to CDK's, never mentions `props` (`stack_name` / `stackName`), so what
+    /// its callers give reaches CDK's class as it is. A class the model cannot find may do
+    /// anything with them.
+    pub(super) fn leaves_props(&self, name: &str, props: &[&str]) -> bool {
+        self.leaves_props_at(name, props, 0)
+    }
+
+    fn leaves_props_at(&self, name: &str, props: &[&str], depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let name = name.rsplit('.').next().unwrap_or(name);
+        let (def, module) = match self.classes.get(name) {
+            Some(d) => (*d, self.module),
+            None => match self.index.class(name) {
+                Some((_, d, m)) => (d, m),
+                None => return false,
+            },
+        };
+        // A parameter of that name (a method's, or a pattern that takes it apart) may keep
+        // the prop from the base class; a use of it may change it.
+        let param = def.body.iter().any(|st| match st {
+            Stmt::Func(f) => f.params.iter().any(|p| props.iter().any(|n| p.contains(n))),
+            _ => false,
+        });
+        if param || cdk::mentions_any(&def.body, props) {
+            return false;
+        }
+        def.bases.iter().all(|b| {
+            let Some(parts) = b.dotted() else {
+                return false;
+            };
+            let from_cdk = module
+                .imports
+                .iter()
+                .find(|i| i.local == parts[0])
+                .is_some_and(|i| canonical_module(&i.module).starts_with("cdk"));
+            from_cdk || self.leaves_props_at(parts.last().unwrap_or(&""), props, depth + 1)
+        })
     }
 
     pub(super) fn is_stage_class(&self, name: &str) -> bool {
@@ -1917,6 +2000,12 @@ impl<'a> Interp<'a> {
             .zip(f.stack_classes)
             .filter(|(_, is_stack)| *is_stack)
             .map(|(c, _)| Stack {
+                id_span: c.id_span,
+                conditional: c.conditional,
+                name_from_props: c.cdk
+                    || c.class
+                        .as_deref()
+                        .is_some_and(|n| self.leaves_props(n, &["stack_name", "stackName"])),
                 depends_on: f
                     .dependencies
                     .iter()

@@ -4,8 +4,9 @@
 use super::build::{Args, Interp, Prop};
 use super::value::{fingerprint, Construct, Value, V};
 use super::{
-    Env, EnvState, Known, Pipeline, PipelineClass, PropFingerprint, PropValue, Source, SourceKind,
-    Span, StackSteps, Stage, Step, StepKind, Wave,
+    AddAfterBuild, Call, Env, EnvState, Known, Pipeline, PipelineClass, ProjectOptions,
+    PropFingerprint, PropValue, Source, SourceKind, Span, StackSteps, Stage, Step, StepEvent,
+    StepKind, StepRef, Wave,
 };
 use crate::lang::ir;
 
@@ -34,11 +35,13 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
         }
         "pipelines.CodePipeline" => return new_pipeline(it, PipelineClass::CodePipeline, a, span),
         "pipelines.CdkPipeline" => return new_pipeline(it, PipelineClass::CdkPipeline, a, span),
-        "pipelines.ShellStep" => return step(StepKind::ShellStep, &a, span),
-        "pipelines.CodeBuildStep" => return step(StepKind::CodeBuildStep, &a, span),
-        "pipelines.ManualApprovalStep" => return step(StepKind::ManualApprovalStep, &a, span),
+        "pipelines.ShellStep" => return new_step(it, StepKind::ShellStep, &a, span),
+        "pipelines.CodeBuildStep" => return new_step(it, StepKind::CodeBuildStep, &a, span),
+        "pipelines.ManualApprovalStep" => {
+            return new_step(it, StepKind::ManualApprovalStep, &a, span)
+        }
         "pipelines.ConfirmPermissionsBroadening" => {
-            return step(StepKind::ConfirmPermissionsBroadening, &a, span)
+            return new_step(it, StepKind::ConfirmPermissionsBroadening, &a, span)
         }
         "pipelines.StackSteps" => {
             let steps = stack_steps_of(&V::new(
@@ -132,6 +135,22 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         },
         _ => Known::Absent,
     };
+    // CDK gives a ShellStep synth without an output directory `cdk.out`
+    // (`pipeline-base.ts`): a later `primary_output_directory(…)` must agree with it.
+    if let (Some(s), PipelineClass::CodePipeline) = (&synth, class) {
+        if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) {
+            let call = Call {
+                span,
+                conditional: it.unsure(),
+            };
+            it.step_events.push(StepEvent::OutputDir {
+                step: step_ref(s),
+                dir: Known::Value("cdk.out".into(), span),
+                call: Some(call),
+                implicit: true,
+            });
+        }
+    }
     let p = Pipeline {
         id: a.positional.get(1).and_then(V::as_str).map(str::to_string),
         id_span: a.positional.get(1).map_or(span, |v| v.span),
@@ -143,6 +162,12 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         self_mutation: known_bool(&a, "self_mutation"),
         use_change_sets: known_bool(&a, "use_change_sets"),
         publish_assets_in_parallel: known_bool(&a, "publish_assets_in_parallel"),
+        code_build_defaults: project_options_prop(a.prop("code_build_defaults", 2), span),
+        synth_code_build_defaults: project_options_prop(
+            a.prop("synth_code_build_defaults", 2),
+            span,
+        ),
+        docker_enabled_for_synth: known_bool(&a, "docker_enabled_for_synth"),
         pipeline_type,
         synth,
         sources: Vec::new(),
@@ -162,6 +187,8 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
                 span: v.span,
             })
             .collect(),
+        builds: Vec::new(),
+        adds_after_build: Vec::new(),
     };
     it.pipelines.push(p);
     V::new(Value::Pipeline(it.pipelines.len() - 1), span)
@@ -245,6 +272,98 @@ pub(super) fn env_of(v: &V) -> EnvState {
     }
 }
 
+/// A step construction: the step, counted (see [`StepRef::ambiguous`]), and its
+/// `primary_output_directory` prop as the first thing done to it.
+fn new_step(it: &mut Interp<'_>, kind: StepKind, a: &Args, span: Span) -> V {
+    let v = step(kind, a, span);
+    // Made where the model cannot tell whether or how often it is made: counted as more than
+    // once, so that nothing done to it is taken as certain.
+    *it.steps_made.entry(span.start_byte).or_default() += if it.unsure() { 2 } else { 1 };
+    if let Value::Step(s) = &v.val {
+        if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) {
+            // CDK sets it only when it is truthy (an empty string is not).
+            let dir = match a.prop("primary_output_directory", 1) {
+                Prop::Value(d) => match &d.val {
+                    Value::Str(x) if x.is_empty() => None,
+                    Value::Str(x) => Some(Known::Value(x.clone(), d.span)),
+                    Value::Null => None,
+                    _ => Some(Known::Unknown(d.span)),
+                },
+                Prop::Absent => None,
+                Prop::Hidden => Some(Known::Unknown(span)),
+            };
+            if let Some(dir) = dir {
+                it.step_events.push(StepEvent::OutputDir {
+                    step: step_ref(s),
+                    dir,
+                    call: None,
+                    implicit: false,
+                });
+            }
+        }
+    }
+    v
+}
+
+fn step_ref(s: &Step) -> StepRef {
+    StepRef {
+        id: s.id.clone(),
+        kind: s.kind.clone(),
+        span: s.span,
+        ambiguous: false,
+    }
+}
+
+/// `step.primary_output_directory(dir)` and `step.add_step_dependency(other)`, kept in the
+/// order they run (CDK checks them as they come, or when the pipeline is built).
+pub(super) fn call_step_method(
+    it: &mut Interp<'_>,
+    recv: &V,
+    method: &str,
+    a: Args,
+    span: Span,
+) -> V {
+    let Value::Step(s) = &recv.val else {
+        return V::unknown(span);
+    };
+    let call = Call {
+        span,
+        conditional: it.unsure(),
+    };
+    match method {
+        "primary_output_directory"
+            if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) =>
+        {
+            let dir = match a.positional.first() {
+                Some(V {
+                    val: Value::Str(d),
+                    span,
+                    ..
+                }) => Known::Value(d.clone(), *span),
+                Some(v) => Known::Unknown(v.span),
+                None => Known::Unknown(span),
+            };
+            it.step_events.push(StepEvent::OutputDir {
+                step: step_ref(s),
+                dir,
+                call: Some(call),
+                implicit: false,
+            });
+        }
+        "add_step_dependency" => {
+            if let Some(Value::Step(on)) = a.positional.first().map(|v| &v.val) {
+                it.step_events.push(StepEvent::DependsOn {
+                    step: step_ref(s),
+                    on: step_ref(on),
+                    call,
+                });
+            }
+        }
+        _ => {}
+    }
+    V::unknown(span)
+}
+
 fn step(kind: StepKind, a: &Args, span: Span) -> V {
     let input = match a.prop_value("input", 1).map(|v| v.val) {
         Some(Value::Source(s)) => Some(*s),
@@ -269,6 +388,12 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
             .collect(),
         _ => Vec::new(),
     };
+    let project = match kind {
+        StepKind::CodeBuildStep => {
+            Known::Value(project_options(&|name| a.prop(name, 1), span), span)
+        }
+        _ => Known::Absent,
+    };
     let s = Step {
         id: a.positional.first().and_then(V::as_str).map(str::to_string),
         id_span: a.positional.first().map_or(span, |v| v.span),
@@ -278,6 +403,7 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
         additional_inputs,
         additional_input_dirs,
         fingerprint: props_fingerprint(a, 1, &["input"]),
+        project,
     };
     V::new(Value::Step(Box::new(s)), span)
 }
@@ -336,6 +462,97 @@ fn unknown_step(span: Span) -> Step {
         additional_inputs: Vec::new(),
         additional_input_dirs: Vec::new(),
         fingerprint: "?".into(),
+        project: Known::Unknown(span),
+    }
+}
+
+/// A props object of CodeBuild project options (`code_build_defaults=…`): a dict / object
+/// literal or `pipelines.CodeBuildOptions(…)`.
+fn project_options_prop(p: Prop, at: Span) -> Known<ProjectOptions> {
+    let v = match p {
+        Prop::Absent => return Known::Absent,
+        Prop::Hidden => return Known::Unknown(at),
+        Prop::Value(v) => v,
+    };
+    match &v.val {
+        Value::Null => Known::Absent,
+        Value::Dict(_) | Value::Call(..) if fields_of(&v).is_some() => {
+            Known::Value(project_options(&|name| field(&v, name), v.span), v.span)
+        }
+        _ => Known::Unknown(v.span),
+    }
+}
+
+/// The keyword arguments of a CDK struct call (`pipelines.CodeBuildOptions(vpc=…)`) or the
+/// entries of a dict / object literal; `None` for anything else.
+fn fields_of(v: &V) -> Option<Vec<(String, V)>> {
+    match &v.val {
+        Value::Dict(entries) => Some(entries.clone()),
+        Value::Call(q, args) if args.iter().all(|(k, _)| k.is_some()) && q.starts_with("cdk.") => {
+            Some(
+                args.iter()
+                    .map(|(k, v)| (k.clone().unwrap_or_default(), v.clone()))
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+fn field(v: &V, name: &str) -> Prop {
+    match fields_of(v) {
+        Some(fields) => match fields
+            .into_iter()
+            .find(|(k, _)| ir::is_snake_case_of(k, name))
+        {
+            Some((_, v)) => Prop::Value(v),
+            None => Prop::Absent,
+        },
+        None => Prop::Hidden,
+    }
+}
+
+/// Reads `file_system_locations`, `vpc` and `build_environment.privileged` through `get`.
+fn project_options(get: &dyn Fn(&str) -> Prop, at: Span) -> ProjectOptions {
+    let fsl = match get("file_system_locations") {
+        Prop::Absent => Known::Absent,
+        Prop::Hidden => Known::Unknown(at),
+        Prop::Value(v) => match &v.val {
+            Value::Null => Known::Value(false, v.span),
+            Value::List(items) => Known::Value(!items.is_empty(), v.span),
+            _ => Known::Unknown(v.span),
+        },
+    };
+    let vpc = match get("vpc") {
+        Prop::Absent => Known::Absent,
+        Prop::Hidden => Known::Unknown(at),
+        Prop::Value(v) => match &v.val {
+            // `None` is not set: an earlier `vpc` stays.
+            Value::Null => Known::Absent,
+            Value::Construct(_) | Value::Call(..) => Known::Value(true, v.span),
+            _ => Known::Unknown(v.span),
+        },
+    };
+    let privileged = match get("build_environment") {
+        Prop::Absent => Known::Absent,
+        Prop::Hidden => Known::Unknown(at),
+        Prop::Value(env) => match &env.val {
+            Value::Null => Known::Absent,
+            _ => match field(&env, "privileged") {
+                Prop::Absent => Known::Absent,
+                Prop::Hidden => Known::Unknown(env.span),
+                Prop::Value(p) => match &p.val {
+                    Value::Bool(b) => Known::Value(*b, p.span),
+                    Value::Null => Known::Absent,
+                    _ => Known::Unknown(p.span),
+                },
+            },
+        },
+    };
+    ProjectOptions {
+        file_system_locations: fsl,
+        vpc,
+        privileged,
     }
 }
 
@@ -372,6 +589,35 @@ pub(super) fn call_pipeline_method(
     a: Args,
     span: Span,
 ) -> V {
+    if let (Value::Pipeline(p), "add_stage" | "add_wave" | "build_pipeline") = (&recv.val, method) {
+        let call = Call {
+            span,
+            conditional: it.unsure(),
+        };
+        let pl = &mut it.pipelines[*p];
+        let first = pl
+            .builds
+            .iter()
+            .find(|b| !b.conditional)
+            .or(pl.builds.first());
+        if let Some(build) = first.cloned() {
+            if method != "build_pipeline" {
+                pl.adds_after_build.push(AddAfterBuild {
+                    method: if method == "add_stage" {
+                        "add_stage"
+                    } else {
+                        "add_wave"
+                    },
+                    call: call.clone(),
+                    build,
+                });
+            }
+        }
+        if method == "build_pipeline" {
+            pl.builds.push(call);
+            return V::unknown(span);
+        }
+    }
     match (&recv.val, method) {
         (Value::Pipeline(p), "add_stage" | "add_application_stage") => {
             let p = *p;
@@ -516,6 +762,12 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         stacks_complete: complete,
         stacks_order_known: order_known,
         nested: c.as_ref().is_some_and(|c| c.nested.is_some()),
+        name_from_props: c.as_ref().is_some_and(|c| {
+            c.cdk
+                || c.class
+                    .as_deref()
+                    .is_some_and(|n| it.leaves_props(n, &["stage_name", "stageName"]))
+        }),
         stage_name: c.map_or(Known::Absent, |c| c.stage_name),
         pre: steps_of(a.prop_value("pre", 1)),
         post: steps_of(a.prop_value("post", 1)),
@@ -583,66 +835,65 @@ const ASSET_NAMES: &[&str] = &[
 /// Whether a module uses any name that brings an asset along (see [`ASSET_NAMES`]): a call,
 /// an attribute, a keyword argument or an object key.
 pub fn mentions_assets(module: &ir::Module) -> bool {
-    module.body.iter().any(stmt_mentions_assets)
+    mentions_any(&module.body, ASSET_NAMES)
 }
 
-fn stmt_mentions_assets(s: &ir::Stmt) -> bool {
+/// Whether code uses any of `names`: as a name, an attribute, a keyword argument or an
+/// object key.
+pub(super) fn mentions_any(body: &[ir::Stmt], names: &[&str]) -> bool {
+    body.iter().any(|s| stmt_mentions(s, names))
+}
+
+fn stmt_mentions(s: &ir::Stmt, names: &[&str]) -> bool {
+    let in_stmt = |s: &ir::Stmt| stmt_mentions(s, names);
+    let in_expr = |e: &ir::Expr| expr_mentions(e, names);
     use ir::Stmt;
     match s {
-        Stmt::Expr(e) => expr_mentions_assets(e),
-        Stmt::Assign { value, .. } => expr_mentions_assets(value),
-        Stmt::Return(v) => v.as_ref().is_some_and(expr_mentions_assets),
-        Stmt::For { iter, body, .. } => {
-            expr_mentions_assets(iter) || body.iter().any(stmt_mentions_assets)
-        }
+        Stmt::Expr(e) => in_expr(e),
+        Stmt::Assign { value, .. } => in_expr(value),
+        Stmt::Return(v) => v.as_ref().is_some_and(in_expr),
+        Stmt::For { iter, body, .. } => in_expr(iter) || body.iter().any(in_stmt),
         Stmt::If {
             cond,
             then,
             otherwise,
-        } => {
-            expr_mentions_assets(cond)
-                || then.iter().any(stmt_mentions_assets)
-                || otherwise.iter().any(stmt_mentions_assets)
-        }
-        Stmt::Block(body) => body.iter().any(stmt_mentions_assets),
-        Stmt::Class(c) => c.body.iter().any(stmt_mentions_assets),
-        Stmt::Func(f) => f.body.iter().any(stmt_mentions_assets),
+        } => in_expr(cond) || then.iter().any(in_stmt) || otherwise.iter().any(in_stmt),
+        Stmt::Block(body) => body.iter().any(in_stmt),
+        Stmt::Class(c) => c.body.iter().any(in_stmt),
+        Stmt::Func(f) => f.body.iter().any(in_stmt),
     }
 }
 
-fn expr_mentions_assets(e: &ir::Expr) -> bool {
+fn expr_mentions(e: &ir::Expr, names: &[&str]) -> bool {
     use ir::ExprKind;
-    let named = |n: &str| ASSET_NAMES.contains(&n);
+    let named = |n: &str| names.contains(&n);
+    let in_stmt = |s: &ir::Stmt| stmt_mentions(s, names);
+    let in_expr = |e: &ir::Expr| expr_mentions(e, names);
     match &e.kind {
         ExprKind::Name(n) => named(n),
-        ExprKind::Attr(obj, n, _) => named(n) || expr_mentions_assets(obj),
+        ExprKind::Attr(obj, n, _) => named(n) || in_expr(obj),
         ExprKind::Call { func, args } => {
-            expr_mentions_assets(func)
+            in_expr(func)
                 || args.iter().any(|a| match a {
-                    ir::Arg::Positional(v) | ir::Arg::Spread(v) => expr_mentions_assets(v),
-                    ir::Arg::Keyword { name, value, .. } => {
-                        named(name) || expr_mentions_assets(value)
-                    }
+                    ir::Arg::Positional(v) | ir::Arg::Spread(v) => in_expr(v),
+                    ir::Arg::Keyword { name, value, .. } => named(name) || in_expr(value),
                 })
         }
-        ExprKind::Subscript(a, b) => expr_mentions_assets(a) || expr_mentions_assets(b),
+        ExprKind::Subscript(a, b) => in_expr(a) || in_expr(b),
         ExprKind::Dict(entries) => entries.iter().any(|d| match d {
-            ir::DictEntry::Pair { key, value, .. } => named(key) || expr_mentions_assets(value),
-            ir::DictEntry::Spread(v) => expr_mentions_assets(v),
+            ir::DictEntry::Pair { key, value, .. } => named(key) || in_expr(value),
+            ir::DictEntry::Spread(v) => in_expr(v),
         }),
-        ExprKind::List(items) => items.iter().any(expr_mentions_assets),
+        ExprKind::List(items) => items.iter().any(in_expr),
         ExprKind::Template(parts) => parts.iter().any(|p| match p {
-            ir::TemplatePart::Expr(e) => expr_mentions_assets(e),
+            ir::TemplatePart::Expr(e) => in_expr(e),
             ir::TemplatePart::Lit(_) => false,
         }),
         ExprKind::Compare { left, right, .. } | ExprKind::Logic { left, right, .. } => {
-            expr_mentions_assets(left) || expr_mentions_assets(right)
+            in_expr(left) || in_expr(right)
         }
-        ExprKind::Not(e) => expr_mentions_assets(e),
-        ExprKind::Lambda(l) => {
-            l.body.iter().any(stmt_mentions_assets)
-                || l.value.as_ref().is_some_and(expr_mentions_assets)
-        }
+        ExprKind::Not(e) => in_expr(e),
+        ExprKind::Lambda(l) => l.body.iter().any(in_stmt) || l.value.as_ref().is_some_and(in_expr),
         ExprKind::Str(_)
         | ExprKind::Num(_)
         | ExprKind::Bool(_)

@@ -122,6 +122,8 @@ pub(super) struct Construct {
     /// `<outer>-<own>` and, without an env, deploys it where the outer Stage does; both are
     /// filled in where the outer Stage is known (an attribute read of it).
     pub nested: Option<(super::Known<String>, bool)>,
+    /// Made under an `if` the model cannot decide, or in a loop over unknown values.
+    pub conditional: bool,
 }
 
 /// A normalized rendering of an evaluated value, without spans: two values written

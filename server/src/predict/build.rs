@@ -708,6 +708,9 @@ mod tests {
             span: Span::default(),
             depends_on: deps.iter().map(|d| d.to_string()).collect(),
             stack_name: Known::Absent,
+            id_span: Span::default(),
+            conditional: false,
+            name_from_props: true,
         }
     }
 
