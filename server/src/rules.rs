@@ -10,6 +10,7 @@ pub mod bootstrap;
 mod change_set_steps_disabled;
 mod cross_account_keys;
 mod deprecated_cdkpipeline;
+mod duplicate_stack_id;
 mod duplicate_stage;
 mod duplicate_step_id;
 mod empty_stage;
@@ -18,13 +19,17 @@ mod input_directory_dot;
 mod invalid_account;
 mod invalid_pipeline_name;
 mod invalid_source_repo;
+mod invalid_stack_name;
 mod invalid_stage_name;
 mod key_rotation_needs_keys;
 mod missing_env;
 mod opt_in_region;
+mod pipeline_already_built;
 mod pipeline_quota;
 mod pipeline_type_v1;
+mod primary_output_conflict;
 pub mod source_synth_change;
+mod step_dependency_cycle;
 pub mod synth;
 mod synth_without_output;
 mod too_deep;
@@ -118,6 +123,11 @@ pub static RULES: &[&Rule] = &[
     &key_rotation_needs_keys::RULE,
     &change_set_steps_disabled::RULE,
     &pipeline_quota::RULE,
+    &pipeline_already_built::RULE,
+    &primary_output_conflict::RULE,
+    &step_dependency_cycle::RULE,
+    &duplicate_stack_id::RULE,
+    &invalid_stack_name::RULE,
     &source_synth_change::RULE,
     &bootstrap::UNBOOTSTRAPPED_TARGET_RULE,
     &bootstrap::UNTRUSTED_TARGET_RULE,
@@ -356,6 +366,37 @@ fn replace_literal(text: &str, span: Span, old: &str, new: &str, title: String) 
             sub_span(text, span, span.start_byte + 1..span.end_byte - 1),
             new.to_string(),
         )],
+    })
+}
+
+/// A fix that deletes the statement at `call` with its line, when the call is all the line
+/// holds (indentation, a `;`, a trailing comment aside).
+fn delete_line(text: &str, call: Span, title: String) -> Option<Fix> {
+    let line_start = text[..call.start_byte].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[call.end_byte..]
+        .find('\n')
+        .map_or(text.len(), |i| call.end_byte + i + 1);
+    let before = &text[line_start..call.start_byte];
+    let after = text[call.end_byte..line_end].trim();
+    let after = after.strip_prefix(';').unwrap_or(after).trim_start();
+    let alone = before.trim().is_empty()
+        && (after.is_empty() || after.starts_with('#') || after.starts_with("//"));
+    if !alone || text[call.start_byte..call.end_byte].contains('\n') {
+        return None;
+    }
+    let whole = Span {
+        start_byte: line_start,
+        end_byte: line_end,
+        start: (call.start.0, 0),
+        end: if text[..line_end].ends_with('\n') {
+            (call.start.0 + 1, 0)
+        } else {
+            (call.start.0, line_end - line_start)
+        },
+    };
+    Some(Fix {
+        title,
+        edits: vec![(whole, String::new())],
     })
 }
 

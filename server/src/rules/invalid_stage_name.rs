@@ -34,7 +34,7 @@ pub const RULE: Rule = Rule {
 };
 
 /// CDK's `Stage` id check (`core/lib/stage.ts`): `/^[a-z][a-z0-9\-\_\.]*$/i`, or empty.
-fn is_stage_id(s: &str) -> bool {
+pub(super) fn is_stage_id(s: &str) -> bool {
     s.is_empty()
         || (s.starts_with(|c: char| c.is_ascii_alphabetic())
             && s.bytes()

@@ -407,4 +407,131 @@ fn pipeline_type_v1_never_advises_what_the_apps_cdk_version_lacks() {
     );
     // The flag set on a version that honours it: nothing to say.
     assert!(pipeline_type_diags("aws-cdk-lib==2.200.0\n", true, false).is_empty());
+
+/// The rules of built pipelines, step output directories and dependencies, and a Stage's
+/// stacks (#14) say nothing where the code may not do what they would report.
+#[test]
+fn build_step_and_stack_rules_stay_silent_when_not_certain() {
+    let head = "import os\nimport aws_cdk as cdk\nfrom aws_cdk import pipelines\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\napp = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\nsynth = pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[])\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=synth)\n";
+    let stage = |body: &str| {
+        format!("class S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n{body}")
+    };
+    let api = stage("        cdk.Stack(self, \"Api\")\n");
+    let cases: Vec<(&str, String)> = vec![
+        ("a build under an unknown `if`", api.clone() + "p.add_stage(S(app, \"Prod\", env=ENV))\nif os.environ.get(\"X\"):\n    p.build_pipeline()\np.build_pipeline()\n"),
+        ("a stage added under an unknown `if` after the build", api.clone() + "p.build_pipeline()\nif os.environ.get(\"X\"):\n    p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a build in a loop over unknown values", api.clone() + "for x in os.environ:\n    p.build_pipeline()\n"),
+        ("a build after a return that may end the function", api.clone() + "def f():\n    if os.environ.get(\"X\"):\n        return\n    p.build_pipeline()\np.build_pipeline()\nf()\n"),
+        ("a wave's add_stage after the build (CDK drops it silently)", api.clone() + "w = p.add_wave(\"W\")\np.build_pipeline()\nw.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("the same output directory twice", "b = pipelines.ShellStep(\"B\", commands=[], primary_output_directory=\"dist\")\nb.primary_output_directory(\"dist\")\n".to_string()),
+        ("an output directory only known at run time", "b = pipelines.ShellStep(\"B\", commands=[], primary_output_directory=os.environ[\"D\"])\nb.primary_output_directory(\"dist\")\n".to_string()),
+        ("a second directory under an unknown `if`", "b = pipelines.ShellStep(\"B\", commands=[], primary_output_directory=\"dist\")\nif os.environ.get(\"X\"):\n    b.primary_output_directory(\"out\")\n".to_string()),
+        ("an output directory set before the pipeline gives `cdk.out`", "s2 = pipelines.ShellStep(\"S2\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[])\ns2.primary_output_directory(\"out\")\np2 = pipelines.CodePipeline(stack, \"P2\", synth=s2)\n".to_string()),
+        ("one helper call site making two steps", api.clone() + "def mk(n):\n    return pipelines.ShellStep(n, commands=[])\na = mk(\"A\")\nb = mk(\"B\")\na.add_step_dependency(b)\nb.add_step_dependency(a)\np.add_stage(S(app, \"Prod\", env=ENV), post=[a, b])\n"),
+        ("a step picked by an unknown `if`", api.clone() + "a = pipelines.ShellStep(\"A\", commands=[])\nb = pipelines.ShellStep(\"B\", commands=[])\nif os.environ.get(\"X\"):\n    c = a\nelse:\n    c = pipelines.ShellStep(\"C\", commands=[])\nc.add_step_dependency(b)\nb.add_step_dependency(a)\na.add_step_dependency(c)\np.add_stage(S(app, \"Prod\", env=ENV), post=[a, b])\n"),
+        ("a dependency cycle of steps no pipeline holds", api.clone() + "a = pipelines.ShellStep(\"A\", commands=[])\nb = pipelines.ShellStep(\"B\", commands=[])\na.add_step_dependency(b)\nb.add_step_dependency(a)\np.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("two stacks of one id in either branch of an unknown `if`", stage("        if os.environ.get(\"X\"):\n            cdk.Stack(self, \"Api\")\n        else:\n            cdk.Stack(self, \"Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("stacks made in a loop over unknown values", stage("        for n in kw.get(\"names\", []):\n            cdk.Stack(self, \"Api\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a stack class that makes its own stack name", "class Svc(cdk.Stack):\n    def __init__(self, scope, id, *, name, **kw):\n        super().__init__(scope, id, stack_name=name.replace(\"_\", \"-\"), **kw)\n".to_string() + &stage("        Svc(self, \"Api\", name=\"a_b\", stack_name=\"c_d\")\n        Svc(self, \"My_Db\", name=\"db\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a stack class whose base class makes its stack name", "class Base(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, stack_name=\"base\", **kw)\nclass Svc(Base):\n    pass\n".to_string() + &stage("        Svc(self, \"My_Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a stack class that keeps `stack_name` to itself", "class Svc(cdk.Stack):\n    def __init__(self, scope, id, stack_name=None, **kw):\n        super().__init__(scope, id, **kw)\n".to_string() + &stage("        Svc(self, \"Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a stack class pipelens cannot see", "from lib import Svc\n".to_string() + &stage("        Svc(self, \"My_Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a stack name only known at run time", stage("        cdk.Stack(self, \"Api\", stack_name=os.environ[\"N\"])\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a generated stack name over 128 characters (CDK shortens it with a hash)", stage(&format!("        cdk.Stack(self, \"{}_x\")\n", "A".repeat(130))) + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("a Stage class that names itself", stage("        cdk.Stack(self, \"Api\")\n").replace("super().__init__(scope, id, **kw)", "super().__init__(scope, id, stage_name=\"Prod\", **kw)") + "p.add_stage(S(app, \"Prod.v2\", env=ENV))\n"),
+        ("a nested Stage's stack (its name has the outer stage's prefix)", "class Edge(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Cdn\")\n".to_string() + &stage("        cdk.Stack(self, \"Api\")\n        self.edge = Edge(self, \"Edge_1\")\n") + "s = S(app, \"Prod\", env=ENV)\np.add_stage(s)\n"),
+    ];
+    for (what, src) in cases {
+        let src = format!("{head}{src}");
+        let errors: Vec<String> = diags(&PYTHON, &src)
+            .into_iter()
+            .filter(|d| d.severity == super::Severity::Error)
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:?}\n{src}");
+    }
+}
+
+/// `invalid-stack-name`'s fix renames the literal at fault (the given name, or the stack's
+/// id), and the rule is silent after it.
+#[test]
+fn invalid_stack_name_fix_renames_the_literal_at_fault() {
+    let head = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\n";
+    let tail = "app = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\nsynth = pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[])\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=synth)\np.add_stage(S(app, \"Prod\", env=ENV))\n";
+    let cases = [
+        (
+            "        cdk.Stack(self, \"Api\", stack_name=\"1prod_api\")\n",
+            "stack_name=\"prod-api\"",
+        ),
+        (
+            "        cdk.Stack(self, \"My_Api\")\n",
+            "cdk.Stack(self, \"My-Api\")",
+        ),
+    ];
+    for (body, wanted) in cases {
+        let src = format!("{head}class S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n{body}{tail}");
+        let d = diags(&PYTHON, &src);
+        let found = d
+            .iter()
+            .find(|d| d.code == "invalid-stack-name")
+            .unwrap_or_else(|| panic!("{d:?}"));
+        let fixed = apply(&src, found.fix.as_ref().expect("a fix"));
+        assert!(fixed.contains(wanted), "{fixed}");
+        assert!(
+            diags(&PYTHON, &fixed)
+                .iter()
+                .all(|d| d.severity != super::Severity::Error),
+            "{fixed}"
+        );
+    }
+}
+
+/// The second `build_pipeline()` and the call that closes a step dependency cycle are removed
+/// by their fixes, line and all, and the rule is silent after it.
+#[test]
+fn line_removing_fixes_clear_built_twice_and_cycles() {
+    let head = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Svc\")\napp = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\nsynth = pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[])\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=synth)\n";
+    let cases = [
+        (
+            "pipeline-already-built",
+            "p.add_stage(S(app, \"Prod\", env=ENV))\np.build_pipeline()\np.build_pipeline()  # again\napp.synth()\n",
+            "p.build_pipeline()\napp.synth()\n",
+        ),
+        (
+            "step-dependency-cycle",
+            "a = pipelines.ShellStep(\"A\", commands=[])\nb = pipelines.ShellStep(\"B\", commands=[])\na.add_step_dependency(b)\nb.add_step_dependency(a)\np.add_stage(S(app, \"Prod\", env=ENV), post=[a, b])\n",
+            "a.add_step_dependency(b)\np.add_stage(",
+        ),
+        (
+            "step-dependency-cycle",
+            "a = pipelines.ShellStep(\"A\", commands=[])\na.add_step_dependency(a)\np.add_stage(S(app, \"Prod\", env=ENV), post=[a])\n",
+            "commands=[])\np.add_stage(",
+        ),
+    ];
+    for (code, body, wanted) in cases {
+        let src = format!("{head}{body}");
+        let d = diags(&PYTHON, &src);
+        let found = d
+            .iter()
+            .find(|d| d.code == code)
+            .unwrap_or_else(|| panic!("{code}: {d:?}"));
+        assert!(
+            code != "step-dependency-cycle"
+                || body.contains("a.add_step_dependency(a)")
+                || found.message.contains("(the circle: B => A => B)"),
+            "{}",
+            found.message
+        );
+        let fixed = apply(&src, found.fix.as_ref().expect("a fix"));
+        assert!(
+            fixed.ends_with(wanted) || fixed.contains(wanted),
+            "{code}: {fixed}"
+        );
+        assert!(
+            diags(&PYTHON, &fixed)
+                .iter()
+                .all(|d| d.severity != super::Severity::Error),
+            "{code}: {fixed}"
+        );
+    }
 }
