@@ -15,6 +15,7 @@ mod duplicate_stage;
 mod duplicate_step_id;
 mod empty_stage;
 mod existing_pipeline_props;
+mod file_system_without_vpc;
 mod input_directory_dot;
 mod invalid_account;
 mod invalid_pipeline_name;
@@ -128,6 +129,7 @@ pub static RULES: &[&Rule] = &[
     &step_dependency_cycle::RULE,
     &duplicate_stack_id::RULE,
     &invalid_stack_name::RULE,
+    &file_system_without_vpc::RULE,
     &source_synth_change::RULE,
     &bootstrap::UNBOOTSTRAPPED_TARGET_RULE,
     &bootstrap::UNTRUSTED_TARGET_RULE,
