@@ -407,6 +407,7 @@ fn pipeline_type_v1_never_advises_what_the_apps_cdk_version_lacks() {
     );
     // The flag set on a version that honours it: nothing to say.
     assert!(pipeline_type_diags("aws-cdk-lib==2.200.0\n", true, false).is_empty());
+}
 
 /// The rules of built pipelines, step output directories and dependencies, and a Stage's
 /// stacks (#14) say nothing where the code may not do what they would report.
@@ -431,7 +432,7 @@ fn build_step_and_stack_rules_stay_silent_when_not_certain() {
         ("a step picked by an unknown `if`", api.clone() + "a = pipelines.ShellStep(\"A\", commands=[])\nb = pipelines.ShellStep(\"B\", commands=[])\nif os.environ.get(\"X\"):\n    c = a\nelse:\n    c = pipelines.ShellStep(\"C\", commands=[])\nc.add_step_dependency(b)\nb.add_step_dependency(a)\na.add_step_dependency(c)\np.add_stage(S(app, \"Prod\", env=ENV), post=[a, b])\n"),
         ("a dependency cycle of steps no pipeline holds", api.clone() + "a = pipelines.ShellStep(\"A\", commands=[])\nb = pipelines.ShellStep(\"B\", commands=[])\na.add_step_dependency(b)\nb.add_step_dependency(a)\np.add_stage(S(app, \"Prod\", env=ENV))\n"),
         ("two stacks of one id in either branch of an unknown `if`", stage("        if os.environ.get(\"X\"):\n            cdk.Stack(self, \"Api\")\n        else:\n            cdk.Stack(self, \"Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
-        ("stacks made in a loop over unknown values", stage("        for n in kw.get(\"names\", []):\n            cdk.Stack(self, \"Api\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
+        ("stacks made in a loop over unknown values", stage("        for n in os.environ[\"NAMES\"].split(\",\"):\n            cdk.Stack(self, \"Api\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
         ("a stack class that makes its own stack name", "class Svc(cdk.Stack):\n    def __init__(self, scope, id, *, name, **kw):\n        super().__init__(scope, id, stack_name=name.replace(\"_\", \"-\"), **kw)\n".to_string() + &stage("        Svc(self, \"Api\", name=\"a_b\", stack_name=\"c_d\")\n        Svc(self, \"My_Db\", name=\"db\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
         ("a stack class whose base class makes its stack name", "class Base(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, stack_name=\"base\", **kw)\nclass Svc(Base):\n    pass\n".to_string() + &stage("        Svc(self, \"My_Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
         ("a stack class that keeps `stack_name` to itself", "class Svc(cdk.Stack):\n    def __init__(self, scope, id, stack_name=None, **kw):\n        super().__init__(scope, id, **kw)\n".to_string() + &stage("        Svc(self, \"Api\", stack_name=\"a_b\")\n") + "p.add_stage(S(app, \"Prod\", env=ENV))\n"),
