@@ -225,6 +225,9 @@ pub struct Stack {
     /// Ids of the stacks of the same Stage this one waits for (`add_dependency` /
     /// `addDependency`). Dependencies from cross-stack references are not seen.
     pub depends_on: Vec<String>,
+    /// The stack's own env argument: `Missing` when it deploys where its Stage does (each part
+    /// it leaves out is the Stage's).
+    pub env: EnvState,
     /// Made under an `if` the model cannot decide, or in a loop over values it cannot know:
     /// it may not be made, or be made more than once.
     pub conditional: bool,

@@ -204,16 +204,8 @@ fn corpus_root() -> PathBuf {
 /// deletes its entry; a listed file that matches fails `every_fixture_matches_its_expectation`.
 const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "corpus/js-helper-function-assets/lib/pipeline.js",
-        "the pipeline made and returned by a helper function (createPipeline) is not found",
-    ),
-    (
         "corpus/py-helper-attribute-build/pipeline_stack.py",
         "the pipeline made in self._create_pipeline() and kept in self.pipeline is not found",
-    ),
-    (
-        "corpus/py-kwargs-props-through/orders/pipeline_stack.py",
-        "accounts[...] from a constructor parameter and an env passed through **prod_kwargs are unknown",
     ),
     (
         "corpus/py-wave-handles-stack-steps/app.py",

@@ -71,6 +71,19 @@ pub struct Instantiation {
     /// Attributes of the instance that the code around it adds stages or waves through
     /// (`stack.pipeline.add_stage(…)` in app.py): what they add is not in the class.
     pub extended: Vec<String>,
+    /// The arguments it was made with (see [`CallArgs`]).
+    pub args: CallArgs,
+}
+
+/// A call's evaluated arguments, as an instantiation keeps them: the class's constructor is
+/// followed with them where every instantiation of the class passes the same.
+#[derive(Clone, Debug)]
+pub struct CallArgs(pub(super) std::sync::Arc<Args>);
+
+impl PartialEq for CallArgs {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.key() == other.0.key()
+    }
 }
 
 /// Upper bounds that keep a pathological file from making the model slow.
@@ -664,7 +677,50 @@ impl<'a> Interp<'a> {
             if self.is_stage_class(&class.name) {
                 continue;
             }
-            self.run_class(class, Args::open(), Vec::new());
+            let args = self.instantiation_args(class);
+            self.run_class(class, args, Vec::new());
+        }
+    }
+
+    /// The arguments to follow a class's constructor with: those every instantiation of it in
+    /// the app passes (`OrdersPipelineStack(app, "Orders", accounts=ACCOUNTS, env=…)` in
+    /// app.py), carried into this file as imported values are; unknown (the constructor
+    /// followed on its own) when none is found or two pass different ones.
+    fn instantiation_args(&mut self, class: &ClassDef) -> Args {
+        let mut found: Vec<(Option<PathBuf>, std::sync::Arc<Args>)> = self
+            .instantiations
+            .iter()
+            .filter(|i| i.class == class.name)
+            .map(|i| (None, i.args.0.clone()))
+            .collect();
+        for (path, inst) in self.index.instantiations(&class.name) {
+            if Some(path.as_path()) != self.file {
+                found.push((Some(path), inst.args.0));
+            }
+        }
+        let Some((path, first)) = found.first() else {
+            return Args::open();
+        };
+        let key = first.key();
+        if found.iter().any(|(_, a)| a.key() != key) {
+            return Args::open();
+        }
+        let at = class.name_span;
+        let carry = |v: &V| match path {
+            None => foreign(v, true),
+            Some(p) => importable(v.clone(), at, p).unwrap_or(V::unknown(at)),
+        };
+        Args {
+            positional: std::iter::once(V::unknown(at))
+                .chain(first.positional.iter().skip(1).map(carry))
+                .collect(),
+            keywords: first
+                .keywords
+                .iter()
+                .map(|(k, v)| (k.clone(), carry(v)))
+                .collect(),
+            spread: first.spread,
+            open: false,
         }
     }
 
@@ -1693,6 +1749,7 @@ impl<'a> Interp<'a> {
         let nested = (in_stage
             && matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)))
         .then(|| (own_name, !matches!(env, EnvState::Missing)));
+        let given_env = env.clone();
         // Without an env of its own, a construct made in a Stage deploys where that Stage
         // does, which is not carried over here: not known, rather than none.
         let env = match env {
@@ -1702,6 +1759,7 @@ impl<'a> Interp<'a> {
         let stack_name = cdk::known_prop_str(&a, "stack_name", 2);
         let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
         let is_stage = !cdk && class.as_deref().is_some_and(|n| self.is_stage_class(n));
+        let a = std::sync::Arc::new(a);
         let c = Construct {
             class: class.clone(),
             id: id_str.clone(),
@@ -1712,8 +1770,9 @@ impl<'a> Interp<'a> {
             cdk,
             stage_name,
             stack_name,
-            args: is_stage.then(|| std::sync::Arc::new(a)),
+            args: is_stage.then(|| a.clone()),
             nested,
+            given_env,
             conditional: self.unsure(),
         };
         if let Some(name) = &class {
@@ -1723,6 +1782,7 @@ impl<'a> Interp<'a> {
                 env,
                 span,
                 extended: Vec::new(),
+                args: CallArgs(a),
             });
         }
         if c.scope_is_self {
@@ -1837,21 +1897,7 @@ impl<'a> Interp<'a> {
     fn follow_stage(&mut self, class: &str, stage: Option<&Construct>) -> Option<FollowedStage> {
         let call = stage.and_then(|c| Some((c.args.as_deref()?, c)));
         let key = match call {
-            Some((args, _)) => {
-                let mut key = format!("{class}(");
-                for v in args.positional.iter().skip(1) {
-                    key.push_str(&super::value::fingerprint(v));
-                    key.push(',');
-                }
-                for (k, v) in &args.keywords {
-                    key.push_str(k);
-                    key.push('=');
-                    key.push_str(&super::value::fingerprint(v));
-                    key.push(',');
-                }
-                key.push_str(if args.spread { "…)" } else { ")" });
-                key
-            }
+            Some((args, _)) => format!("{class}{}", args.key()),
             None => class.to_string(),
         };
         if let Some(cached) = self.stage_cache.get(&key) {
@@ -2019,6 +2065,7 @@ impl<'a> Interp<'a> {
                 file: f.other_file.clone(),
                 span: c.span,
                 stack_name: c.stack_name,
+                env: c.given_env,
             })
             .collect();
         Some((stacks, f.complete, f.order_known))
@@ -2269,6 +2316,23 @@ pub(super) struct Args {
 }
 
 impl Args {
+    /// The arguments after the scope, as a fingerprint: `("Prod",env={…},)`.
+    pub(super) fn key(&self) -> String {
+        let mut key = String::from("(");
+        for v in self.positional.iter().skip(1) {
+            key.push_str(&super::value::fingerprint(v));
+            key.push(',');
+        }
+        for (k, v) in &self.keywords {
+            key.push_str(k);
+            key.push('=');
+            key.push_str(&super::value::fingerprint(v));
+            key.push(',');
+        }
+        key.push_str(if self.spread { "…)" } else { ")" });
+        key
+    }
+
     /// The arguments of a call that is not known.
     fn open() -> Args {
         Args {

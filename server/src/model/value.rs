@@ -122,6 +122,9 @@ pub(super) struct Construct {
     /// `<outer>-<own>` and, without an env, deploys it where the outer Stage does; both are
     /// filled in where the outer Stage is known (an attribute read of it).
     pub nested: Option<(super::Known<String>, bool)>,
+    /// The env argument as written (`Missing` when none is given), before a construct made in
+    /// a Stage takes the Stage's.
+    pub given_env: EnvState,
     /// Made under an `if` the model cannot decide, or in a loop over unknown values.
     pub conditional: bool,
 }

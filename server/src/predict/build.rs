@@ -298,8 +298,25 @@ impl Builder<'_> {
             if let Some(sid) = &stack.id {
                 stack_graphs.insert(sid, sg);
             }
+            // A stack with an env of its own deploys there; each part it leaves out is the
+            // Stage's.
+            let stack_target = match &stack.env {
+                EnvState::Missing => Some(target.clone()),
+                EnvState::Unknown => None,
+                EnvState::Given(e) => {
+                    let part = |k: &Known<String>, stage_part: &Option<String>| match k {
+                        Known::Value(v, _) => Some(Some(v.clone())),
+                        Known::Absent => Some(stage_part.clone()),
+                        Known::Unknown(_) => None,
+                    };
+                    part(&e.account, &target.0).zip(part(&e.region, &target.1))
+                }
+            };
+            let env_known = env_known && stack_target.is_some();
+            certain &= stack_target.is_some();
+            let stack_target = stack_target.unwrap_or((None, None));
             let leaf = |kind| {
-                let mut l = self.leaf(kind, stage.span, Some(id), target.clone());
+                let mut l = self.leaf(kind, stage.span, Some(id), stack_target.clone());
                 if !env_known {
                     l.account = None;
                     l.region = None;
@@ -711,6 +728,7 @@ mod tests {
             id_span: Span::default(),
             conditional: false,
             name_from_props: true,
+            env: EnvState::Missing,
         }
     }
 
