@@ -224,14 +224,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "a pipeline stack inside a Stage: env unknown; stages added through this.pipelineStack.pipeline and from bin/app.ts not found",
     ),
     (
-        "corpus/ts-props-stage-configs/lib/pipeline-stack.ts",
-        "for…of over props.stages (an array from bin/app.ts) gives one `?` stage",
-    ),
-    (
-        "corpus/ts-wave-handles-order/lib/pipeline-stack.ts",
-        "stage ids from a function call are `?`; addPre/addPost on handles (a variable and an array) are lost",
-    ),
-    (
         "corpus/ts-wrapper-construct-existing-pipeline/lib/delivery-pipeline.ts",
         "a pipeline in a wrapper Construct: env unknown, props.repo and `props.branch ?? 'main'` unknown, stages added through delivery.pipeline not found, xacct=false although codePipeline's bucket has a key",
     ),

@@ -100,6 +100,17 @@ pub enum ExprKind {
         left: Box<Expr>,
         right: Box<Expr>,
     },
+    /// `a + b`: strings joined, numbers added.
+    Add {
+        left: Box<Expr>,
+        right: Box<Expr>,
+    },
+    /// `c ? a : b` / `a if c else b`.
+    Cond {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// Anything the model does not follow (arithmetic, other comparisons, …).
     Unknown,
 }

@@ -322,6 +322,30 @@ impl<'a> Lowerer<'a> {
                 None => ExprKind::Unknown,
             },
             "boolean_operator" => self.boolean(node),
+            "binary_operator" => match (
+                node.child_by_field_name("left"),
+                node.child_by_field_name("operator"),
+                node.child_by_field_name("right"),
+            ) {
+                (Some(l), Some(op), Some(r)) if self.text(op) == "+" => ExprKind::Add {
+                    left: Box::new(self.expr(l)),
+                    right: Box::new(self.expr(r)),
+                },
+                _ => ExprKind::Unknown,
+            },
+            // `a if c else b`: its named children are a, c, b.
+            "conditional_expression" => match (
+                node.named_child(0),
+                node.named_child(1),
+                node.named_child(2),
+            ) {
+                (Some(a), Some(c), Some(b)) => ExprKind::Cond {
+                    cond: Box::new(self.expr(c)),
+                    then: Box::new(self.expr(a)),
+                    otherwise: Box::new(self.expr(b)),
+                },
+                _ => ExprKind::Unknown,
+            },
             "lambda" => self.lambda(node),
             "parenthesized_expression" => return self.first_child(node, span),
             _ => ExprKind::Unknown,

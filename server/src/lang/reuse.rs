@@ -378,11 +378,22 @@ impl Shift {
                 }
             }
             ExprKind::List(items) => items.iter_mut().for_each(|e| self.expr(e)),
-            ExprKind::Compare { left, right, .. } | ExprKind::Logic { left, right, .. } => {
+            ExprKind::Compare { left, right, .. }
+            | ExprKind::Logic { left, right, .. }
+            | ExprKind::Add { left, right } => {
                 self.expr(left);
                 self.expr(right);
             }
             ExprKind::Not(e) => self.expr(e),
+            ExprKind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                self.expr(cond);
+                self.expr(then);
+                self.expr(otherwise);
+            }
             ExprKind::Lambda(l) => {
                 l.params.iter_mut().for_each(|t| self.target(t));
                 l.body.iter_mut().for_each(|s| self.stmt(s));

@@ -485,6 +485,18 @@ impl<'a> Lowerer<'a> {
             "call_expression" | "new_expression" => self.call(node),
             "arrow_function" | "function_expression" | "function" => self.lambda(node),
             "binary_expression" => self.binary(node),
+            "ternary_expression" => match (
+                node.child_by_field_name("condition"),
+                node.child_by_field_name("consequence"),
+                node.child_by_field_name("alternative"),
+            ) {
+                (Some(c), Some(a), Some(b)) => ExprKind::Cond {
+                    cond: Box::new(self.expr(c)),
+                    then: Box::new(self.expr(a)),
+                    otherwise: Box::new(self.expr(b)),
+                },
+                _ => ExprKind::Unknown,
+            },
             "unary_expression" => match (
                 node.child_by_field_name("operator").map(|o| self.text(o)),
                 node.child_by_field_name("argument"),
@@ -517,11 +529,12 @@ impl<'a> Lowerer<'a> {
             return ExprKind::Unknown;
         };
         let op = self.text(op);
-        if !matches!(op, "===" | "==" | "!==" | "!=" | "&&" | "||") {
+        if !matches!(op, "===" | "==" | "!==" | "!=" | "&&" | "||" | "+") {
             return ExprKind::Unknown;
         }
         let (left, right) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
         match op {
+            "+" => ExprKind::Add { left, right },
             "&&" | "||" => ExprKind::Logic {
                 and: op == "&&",
                 left,

@@ -381,6 +381,8 @@ pub(super) struct Interp<'a> {
     resolved: std::collections::HashSet<String>,
     /// The module takes every name of another (`export * from`, `from m import *`).
     has_star: bool,
+    /// TypeScript or JavaScript: an object's missing key reads as `undefined`.
+    js: bool,
     /// How many imports deep this run is (a run that reads an imported module's values is one
     /// deeper); bounded by [`MAX_IMPORT_DEPTH`].
     import_depth: u32,
@@ -453,6 +455,9 @@ impl<'a> Interp<'a> {
                 .collect(),
             resolved: std::collections::HashSet::new(),
             has_star: module.imports.iter().any(|i| i.local == ir::STAR_IMPORT),
+            js: file
+                .and_then(|f| f.extension())
+                .is_some_and(|e| matches!(e.to_str(), Some("ts" | "tsx" | "js" | "mjs" | "cjs"))),
             import_depth: 0,
         }
     }
@@ -1105,6 +1110,49 @@ impl<'a> Interp<'a> {
                     }
                 }
             }
+            ExprKind::Add { left, right } => {
+                let (l, r) = (self.eval(left), self.eval(right));
+                match (&l.val, &r.val) {
+                    (Value::Str(a), Value::Str(b)) => V::new(Value::Str(format!("{a}{b}")), span),
+                    // JavaScript turns the number into text; Python refuses.
+                    (Value::Str(a), Value::Num(b)) if self.js => {
+                        V::new(Value::Str(format!("{a}{b}")), span)
+                    }
+                    (Value::Num(a), Value::Str(b)) if self.js => {
+                        V::new(Value::Str(format!("{a}{b}")), span)
+                    }
+                    (Value::Num(a), Value::Num(b)) => match (a.parse::<i64>(), b.parse::<i64>()) {
+                        (Ok(a), Ok(b)) => a
+                            .checked_add(b)
+                            .map(|n| V::new(Value::Num(n.to_string()), span))
+                            .unwrap_or(V::unknown(span)),
+                        _ => V::unknown(span),
+                    },
+                    (Value::List(a), Value::List(b)) if !self.js => {
+                        V::new(Value::List(a.iter().chain(b).cloned().collect()), span)
+                    }
+                    _ => V::unknown(span),
+                }
+            }
+            // The branch a known condition picks; either, unknown, when it is not known.
+            ExprKind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                let c = self.eval(cond);
+                match truthy(&c) {
+                    Some(true) => self.eval(then),
+                    Some(false) => self.eval(otherwise),
+                    None => {
+                        self.maybe += 1;
+                        self.eval(then);
+                        self.eval(otherwise);
+                        self.maybe -= 1;
+                        V::unknown(span)
+                    }
+                }
+            }
             // A lambda anywhere but `forEach` / `map` (see `call`) runs where the model does
             // not follow it.
             ExprKind::Lambda(_) | ExprKind::Unknown => {
@@ -1189,6 +1237,8 @@ impl<'a> Interp<'a> {
         match &obj.val {
             Value::Dict(entries) => match entries.iter().find(|(k, _)| k == name) {
                 Some((_, v)) => v.clone(),
+                // `stage.requiresApproval` on an object without it: `undefined`.
+                None if self.js => V::new(Value::Null, obj.span),
                 // `.items()`, `.get(…)`: a method of the dict.
                 None => V::new(
                     Value::Method(Box::new(obj.clone()), name.to_string()),
@@ -1708,6 +1758,19 @@ impl<'a> Interp<'a> {
                 cdk::call_pipeline_method(self, &recv, &canonical, a, span)
             }
             (Value::Step(_), _) => cdk::call_step_method(self, &recv, &canonical, a, span),
+            (Value::Str(text), m) => {
+                str_method(text, m, &a, self.js, span).unwrap_or(V::unknown(span))
+            }
+            // `['us', 'east'].join('')` (JavaScript).
+            (Value::List(items), "join") if self.js => {
+                let sep = match a.positional.first() {
+                    Some(v) => v.as_str().map(str::to_string),
+                    None => Some(",".to_string()),
+                };
+                sep.and_then(|sep| join_strs(items, &sep))
+                    .map(|s| V::new(Value::Str(s), span))
+                    .unwrap_or(V::unknown(span))
+            }
             _ => V::unknown(span),
         }
     }
@@ -2236,6 +2299,131 @@ fn truthy(v: &V) -> Option<bool> {
     }
 }
 
+/// The items of a list of strings joined with `sep`; `None` when one is not a known string.
+fn join_strs(items: &[V], sep: &str) -> Option<String> {
+    let parts: Option<Vec<&str>> = items.iter().map(V::as_str).collect();
+    Some(parts?.join(sep))
+}
+
+/// The string methods names are made with (`region.split("-")`, `part.title()`,
+/// `"".join(parts)`, `p.charAt(0).toUpperCase() + p.slice(1)`), by snake_case name; `None`
+/// for any other method or argument the model does not know.
+fn str_method(s: &str, method: &str, a: &Args, js: bool, span: Span) -> Option<V> {
+    let arg = |i: usize| a.positional.get(i);
+    let arg_str = |i: usize| arg(i).and_then(V::as_str);
+    let arg_int = |i: usize| -> Option<i64> {
+        match &arg(i)?.val {
+            Value::Num(n) => n.parse().ok(),
+            _ => None,
+        }
+    };
+    let chars: Vec<char> = s.chars().collect();
+    // A JavaScript index: negative counts from the end (slice), clamped to the string.
+    let index = |i: i64, negative_from_end: bool| -> usize {
+        let len = chars.len() as i64;
+        let i = if i < 0 && negative_from_end {
+            len + i
+        } else {
+            i
+        };
+        i.clamp(0, len) as usize
+    };
+    let string = |t: String| Some(V::new(Value::Str(t), span));
+    match method {
+        "upper" | "to_upper_case" => string(s.to_uppercase()),
+        "lower" | "to_lower_case" => string(s.to_lowercase()),
+        "strip" | "trim" => string(s.trim().to_string()),
+        "capitalize" => {
+            let mut out: String = chars
+                .first()
+                .map(|c| c.to_uppercase().collect())
+                .unwrap_or_default();
+            out.push_str(&chars.iter().skip(1).collect::<String>().to_lowercase());
+            string(out)
+        }
+        "title" => {
+            let mut out = String::new();
+            let mut after_letter = false;
+            for c in &chars {
+                if c.is_alphabetic() {
+                    if after_letter {
+                        out.extend(c.to_lowercase());
+                    } else {
+                        out.extend(c.to_uppercase());
+                    }
+                    after_letter = true;
+                } else {
+                    out.push(*c);
+                    after_letter = false;
+                }
+            }
+            string(out)
+        }
+        "split" => {
+            let parts: Vec<String> = match (arg(0), js) {
+                (None, false) => s.split_whitespace().map(str::to_string).collect(),
+                (None, true) => vec![s.to_string()],
+                (Some(_), _) => {
+                    let sep = arg_str(0)?;
+                    if sep.is_empty() {
+                        return None;
+                    }
+                    s.split(sep).map(str::to_string).collect()
+                }
+            };
+            Some(V::new(
+                Value::List(
+                    parts
+                        .into_iter()
+                        .map(|p| V::new(Value::Str(p), span))
+                        .collect(),
+                ),
+                span,
+            ))
+        }
+        "replace" | "replace_all" => {
+            let (from, to) = (arg_str(0)?, arg_str(1)?);
+            if from.is_empty() || arg(2).is_some() {
+                return None;
+            }
+            // JavaScript's `replace` with a string replaces the first only.
+            if js && method == "replace" {
+                string(s.replacen(from, to, 1))
+            } else {
+                string(s.replace(from, to))
+            }
+        }
+        "join" if !js => match &arg(0)?.val {
+            Value::List(items) => string(join_strs(items, s)?),
+            _ => None,
+        },
+        "char_at" => {
+            let i = arg_int(0).unwrap_or(0);
+            let c = if i < 0 { None } else { chars.get(i as usize) };
+            string(c.map(|c| c.to_string()).unwrap_or_default())
+        }
+        "slice" | "substring" => {
+            let neg = method == "slice";
+            let start = index(arg_int(0).unwrap_or(0), neg);
+            let end = match arg(1) {
+                Some(_) => index(arg_int(1)?, neg),
+                None => chars.len(),
+            };
+            let (start, end) = if !neg && start > end {
+                (end, start)
+            } else {
+                (start, end)
+            };
+            string(chars[start.min(end)..end].iter().collect())
+        }
+        "startswith" | "starts_with" => Some(V::new(Value::Bool(s.starts_with(arg_str(0)?)), span)),
+        "endswith" | "ends_with" => Some(V::new(Value::Bool(s.ends_with(arg_str(0)?)), span)),
+        "includes" => Some(V::new(Value::Bool(s.contains(arg_str(0)?)), span)),
+        "to_string" | "value_of" => string(s.to_string()),
+        _ => None,
+    }
+}
+
 /// `a == b` of two values the model knows, when both are strings, numbers, booleans or null.
 fn scalar_eq(a: &V, b: &V) -> Option<bool> {
     match (&a.val, &b.val) {
@@ -2417,5 +2605,111 @@ impl Args {
                 self.positional.get(props_at).map(|v| &v.val),
                 None | Some(Value::Dict(_)) | Some(Value::Null)
             )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s(v: &str) -> V {
+        V::new(Value::Str(v.to_string()), Span::default())
+    }
+
+    fn n(v: i64) -> V {
+        V::new(Value::Num(v.to_string()), Span::default())
+    }
+
+    fn call(text: &str, method: &str, args: Vec<V>, js: bool) -> Option<String> {
+        let a = Args {
+            positional: args,
+            ..Args::default()
+        };
+        let v = str_method(text, method, &a, js, Span::default())?;
+        Some(match v.val {
+            Value::Str(t) => t,
+            Value::Bool(b) => b.to_string(),
+            Value::List(items) => items
+                .iter()
+                .map(|i| i.as_str().unwrap_or("?").to_string())
+                .collect::<Vec<_>>()
+                .join("|"),
+            _ => "?".into(),
+        })
+    }
+
+    /// The string methods stage and stack names are made with, as each language defines them.
+    #[test]
+    fn string_methods_follow_each_languages_rules() {
+        let c = |t, m, a, js| call(t, m, a, js);
+        assert_eq!(
+            c("us-east-1", "split", vec![s("-")], false).as_deref(),
+            Some("us|east|1")
+        );
+        assert_eq!(
+            c("a b  c", "split", vec![], false).as_deref(),
+            Some("a|b|c")
+        );
+        assert_eq!(c("a b", "split", vec![], true).as_deref(), Some("a b"));
+        assert_eq!(
+            c("us-east_1x", "title", vec![], false).as_deref(),
+            Some("Us-East_1X")
+        );
+        assert_eq!(
+            c("eAST", "capitalize", vec![], false).as_deref(),
+            Some("East")
+        );
+        assert_eq!(c("east", "char_at", vec![n(0)], true).as_deref(), Some("e"));
+        assert_eq!(c("east", "char_at", vec![n(9)], true).as_deref(), Some(""));
+        assert_eq!(c("east", "slice", vec![n(1)], true).as_deref(), Some("ast"));
+        assert_eq!(c("east", "slice", vec![n(-2)], true).as_deref(), Some("st"));
+        assert_eq!(
+            c("east", "substring", vec![n(3), n(1)], true).as_deref(),
+            Some("as")
+        );
+        // JavaScript's `replace` with a string replaces the first only; Python's every one.
+        assert_eq!(
+            c("a-b-c", "replace", vec![s("-"), s("")], true).as_deref(),
+            Some("ab-c")
+        );
+        assert_eq!(
+            c("a-b-c", "replace", vec![s("-"), s("")], false).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            c("a-b-c", "replace_all", vec![s("-"), s("")], true).as_deref(),
+            Some("abc")
+        );
+        assert_eq!(
+            c(
+                "",
+                "join",
+                vec![V::new(
+                    Value::List(vec![s("Us"), s("East")]),
+                    Span::default()
+                )],
+                false
+            )
+            .as_deref(),
+            Some("UsEast")
+        );
+        // A separator or an item that is not known: not known.
+        assert_eq!(
+            c("x", "split", vec![V::unknown(Span::default())], false),
+            None
+        );
+        assert_eq!(
+            c(
+                "",
+                "join",
+                vec![V::new(
+                    Value::List(vec![s("a"), V::unknown(Span::default())]),
+                    Span::default()
+                )],
+                false
+            ),
+            None
+        );
+        assert_eq!(c("x", "format", vec![], false), None);
     }
 }

@@ -889,10 +889,15 @@ fn expr_mentions(e: &ir::Expr, names: &[&str]) -> bool {
             ir::TemplatePart::Expr(e) => in_expr(e),
             ir::TemplatePart::Lit(_) => false,
         }),
-        ExprKind::Compare { left, right, .. } | ExprKind::Logic { left, right, .. } => {
-            in_expr(left) || in_expr(right)
-        }
+        ExprKind::Compare { left, right, .. }
+        | ExprKind::Logic { left, right, .. }
+        | ExprKind::Add { left, right } => in_expr(left) || in_expr(right),
         ExprKind::Not(e) => in_expr(e),
+        ExprKind::Cond {
+            cond,
+            then,
+            otherwise,
+        } => in_expr(cond) || in_expr(then) || in_expr(otherwise),
         ExprKind::Lambda(l) => l.body.iter().any(in_stmt) || l.value.as_ref().is_some_and(in_expr),
         ExprKind::Str(_)
         | ExprKind::Num(_)
