@@ -208,10 +208,6 @@ const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
         "the pipeline made in self._create_pipeline() and kept in self.pipeline is not found",
     ),
     (
-        "corpus/py-wave-handles-stack-steps/app.py",
-        "stage ids built from the region string are `?`; add_pre/add_post through self.deployments[...] are lost",
-    ),
-    (
         "corpus/py-wrapper-construct-existing-pipeline/delivery.py",
         "a pipeline in a wrapper Construct: env unknown, the repo parameter unknown, stages added through delivery.pipeline not found, xacct=false although code_pipeline's bucket has a key",
     ),

@@ -164,6 +164,11 @@ pub enum Target {
     Tuple(Vec<Target>),
     /// `{ account, region }` destructuring in TypeScript: (property, bound name).
     Object(Vec<(String, Target)>),
+    /// `d[key] = …` on a name or an attribute of `self` (`self.deployments[region] = …`).
+    Item {
+        obj: Box<Expr>,
+        key: Box<Expr>,
+    },
     Other,
 }
 

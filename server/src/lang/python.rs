@@ -290,6 +290,16 @@ impl<'a> Lowerer<'a> {
                 .named_child(0)
                 .map(|c| self.target(c))
                 .unwrap_or(Target::Other),
+            "subscript" => match (
+                node.child_by_field_name("value"),
+                node.child_by_field_name("subscript"),
+            ) {
+                (Some(o), Some(k)) => Target::Item {
+                    obj: Box::new(self.expr(o)),
+                    key: Box::new(self.expr(k)),
+                },
+                _ => Target::Other,
+            },
             _ => Target::Other,
         }
     }
@@ -487,6 +497,8 @@ impl<'a> Lowerer<'a> {
         let func = Box::new(self.expr(func));
         let args = match node.child_by_field_name("arguments") {
             Some(a) if a.kind() == "argument_list" => self.args(a),
+            // `"".join(p.title() for p in parts)`: the generator is the one argument.
+            Some(a) if a.kind() == "generator_expression" => vec![Arg::Positional(self.expr(a))],
             _ => Vec::new(),
         };
         ExprKind::Call { func, args }

@@ -321,6 +321,10 @@ impl Shift {
             Target::Name(_, s) | Target::SelfAttr(_, s) => self.span(s),
             Target::Tuple(ts) => ts.iter_mut().for_each(|t| self.target(t)),
             Target::Object(ps) => ps.iter_mut().for_each(|(_, t)| self.target(t)),
+            Target::Item { obj, key } => {
+                self.expr(obj);
+                self.expr(key);
+            }
             Target::Other => {}
         }
     }

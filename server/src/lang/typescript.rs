@@ -414,6 +414,16 @@ impl<'a> Lowerer<'a> {
                     _ => Target::Other,
                 }
             }
+            "subscript_expression" => match (
+                node.child_by_field_name("object"),
+                node.child_by_field_name("index"),
+            ) {
+                (Some(o), Some(k)) => Target::Item {
+                    obj: Box::new(self.expr(o)),
+                    key: Box::new(self.expr(k)),
+                },
+                _ => Target::Other,
+            },
             "array_pattern" => self.array_pattern(node),
             "object_pattern" => self.object_pattern(node),
             "lexical_declaration" | "variable_declaration" => node

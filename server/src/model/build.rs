@@ -967,7 +967,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn bind(&mut self, target: &Target, v: V) {
+    fn bind(&mut self, target: &'a Target, v: V) {
         // A step bound where the model cannot tell whether the binding runs: the name may
         // hold another step, so nothing done through it is certain (see `StepRef::ambiguous`).
         if let (Value::Step(s), true) = (&v.val, self.unsure()) {
@@ -982,11 +982,58 @@ impl<'a> Interp<'a> {
             }
             Target::Tuple(targets) => self.bind_tuple(targets, v),
             Target::Object(fields) => self.bind_object(fields, v),
+            Target::Item { obj, key } => self.bind_item(obj, key, v),
             Target::Other => {}
         }
     }
 
-    fn bind_tuple(&mut self, targets: &[Target], v: V) {
+    /// `d[key] = v` where `d` is a dict (or list) in a variable or an attribute of `self`: the
+    /// entry is set where the value is kept. A key not known, or under a condition the model
+    /// does not know, leaves the whole value unknown (it may or may not hold the entry).
+    fn bind_item(&mut self, obj: &'a ir::Expr, key: &'a ir::Expr, v: V) {
+        let current = self.eval(obj);
+        let k = self.eval(key);
+        let maybe = self.unsure();
+        let updated = match (current.val, &k.val) {
+            (Value::Dict(mut entries), Value::Str(k)) if !maybe => {
+                match entries.iter_mut().find(|(ek, _)| ek == k) {
+                    Some((_, slot)) => *slot = v,
+                    None => entries.push((k.clone(), v)),
+                }
+                V::new(Value::Dict(entries), current.span)
+            }
+            (Value::List(mut items), Value::Num(n)) if !maybe => {
+                match n.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                    Some(slot) => {
+                        *slot = v;
+                        V::new(Value::List(items), current.span)
+                    }
+                    None => V::unknown(current.span),
+                }
+            }
+            _ => V::unknown(current.span),
+        };
+        if updated.depth() > ir::MAX_NESTING || updated.parts() > MAX_PARTS {
+            self.note_too_deep(current.span);
+            return;
+        }
+        match &obj.kind {
+            ExprKind::Name(n) => {
+                let local = self.frame().locals.contains_key(n);
+                if !local && self.globals.contains_key(n) {
+                    self.globals.insert(n.clone(), updated);
+                } else {
+                    self.frame().locals.insert(n.clone(), updated);
+                }
+            }
+            ExprKind::Attr(o, n, _) if matches!(o.kind, ExprKind::This) => {
+                self.self_attrs.insert(n.clone(), updated);
+            }
+            _ => {}
+        }
+    }
+
+    fn bind_tuple(&mut self, targets: &'a [Target], v: V) {
         match v.val {
             Value::List(items) if items.len() == targets.len() => {
                 for (t, item) in targets.iter().zip(items) {
@@ -1001,7 +1048,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    fn bind_object(&mut self, fields: &[(String, Target)], v: V) {
+    fn bind_object(&mut self, fields: &'a [(String, Target)], v: V) {
         for (key, t) in fields {
             let item = self.member(&v, key);
             self.bind(t, item);
@@ -1836,6 +1883,7 @@ impl<'a> Interp<'a> {
             args: is_stage.then(|| a.clone()),
             nested,
             given_env,
+            made_in: self.file.map(Path::to_path_buf),
             conditional: self.unsure(),
         };
         if let Some(name) = &class {
@@ -2443,7 +2491,7 @@ fn target_names<'t>(t: &'t Target, out: &mut Vec<&'t str>) {
         Target::Name(n, _) => out.push(n),
         Target::Tuple(ts) => ts.iter().for_each(|t| target_names(t, out)),
         Target::Object(fields) => fields.iter().for_each(|(_, t)| target_names(t, out)),
-        Target::SelfAttr(..) | Target::Other => {}
+        Target::SelfAttr(..) | Target::Item { .. } | Target::Other => {}
     }
 }
 

@@ -722,6 +722,18 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         _ => None,
     };
     let (id, id_span, class, env) = match &c {
+        // A Stage made by another file's code (`beta.edge` of a Stage class in stage.py): what
+        // is said about its id is said here, on the argument, and its env keeps its file.
+        Some(c) if c.made_in.as_deref() != it.file => {
+            let mut env = c.env.clone();
+            if let (EnvState::Given(e), Some(f)) = (&mut env, &c.made_in) {
+                if e.file.is_none() {
+                    e.file = Some(f.clone());
+                }
+            }
+            let at = first.map(|v| v.span).unwrap_or(span);
+            (c.id.clone(), at, c.class.clone(), env)
+        }
         Some(c) => (c.id.clone(), c.id_span, c.class.clone(), c.env.clone()),
         None => (
             None,

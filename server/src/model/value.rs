@@ -125,6 +125,8 @@ pub(super) struct Construct {
     /// The env argument as written (`Missing` when none is given), before a construct made in
     /// a Stage takes the Stage's.
     pub given_env: EnvState,
+    /// The file whose code made it (`None`: the file being built, or no file).
+    pub made_in: Option<std::path::PathBuf>,
     /// Made under an `if` the model cannot decide, or in a loop over unknown values.
     pub conditional: bool,
 }

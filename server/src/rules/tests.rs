@@ -541,3 +541,38 @@ fn line_removing_fixes_clear_built_twice_and_cycles() {
         );
     }
 }
+
+/// A Stage made by another file's code (a nested Stage of a Stage class in `stages.py`) is
+/// reported in the file that adds it, on the argument that names it, never at a place of
+/// this file that the other file's offsets happen to point to.
+#[test]
+fn a_stage_made_in_another_file_is_reported_where_it_is_added() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+    std::fs::write(
+        root.join("stages.py"),
+        "import aws_cdk as cdk\n\n\nclass EdgeStage(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Cdn\")\n\n\nclass RegionStage(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\n        self.edge = EdgeStage(self, \"Edge Cache\")\n",
+    )
+    .unwrap();
+    let src = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom stages import RegionStage\n\napp = cdk.App()\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\nstack = cdk.Stack(app, \"P\", env=ENV)\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[]))\nbeta = RegionStage(app, \"Beta\", env=ENV)\np.add_stage(beta)\np.add_stage(beta.edge)\n";
+    let path = root.join("app.py");
+    std::fs::write(&path, src).unwrap();
+    let index = crate::workspace::Index::build(root, &Default::default());
+    let a = analyze_text(&PYTHON, src, Some(&path), &index, &ExtraQueries::default());
+    let edge = a.model.pipelines[0]
+        .stages
+        .iter()
+        .find(|s| s.id.as_deref() == Some("Edge Cache"))
+        .expect("the nested stage");
+    assert_eq!(
+        edge.stage_name.value().map(String::as_str),
+        Some("Beta-Edge Cache")
+    );
+    let d = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "invalid-stage-name")
+        .expect("invalid-stage-name");
+    assert_eq!(&src[d.span.start_byte..d.span.end_byte], "beta.edge");
+}
