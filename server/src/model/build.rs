@@ -473,9 +473,7 @@ impl<'a> Interp<'a> {
             return None;
         }
         let (path, module) = self.index.module(self.file, &imp.module)?;
-        let mut other = Interp::new(module, Some(path), self.index);
-        other.import_depth = self.import_depth + 1;
-        other.module_pass();
+        let mut other = self.module_run(module, Some(path));
         let found = match &imp.member {
             Some(m) => match other.global(m) {
                 Some(v) => Some(v),
@@ -484,9 +482,7 @@ impl<'a> Interp<'a> {
                     let sep = if imp.module.ends_with('.') { "" } else { "." };
                     let submodule = format!("{}{sep}{m}", imp.module);
                     self.index.module(self.file, &submodule).map(|(p, sm)| {
-                        let mut inner = Interp::new(sm, Some(p), self.index);
-                        inner.import_depth = self.import_depth + 1;
-                        inner.module_pass();
+                        let mut inner = self.module_run(sm, Some(p));
                         inner.module_object(imp.span)
                     })
                 }
@@ -494,6 +490,16 @@ impl<'a> Interp<'a> {
             None => Some(other.module_object(imp.span)),
         };
         found.and_then(|v| importable(v, imp.span, path))
+    }
+
+    /// Another module of the app, run to its module-level values, one import deeper than this
+    /// run (what reading an imported name, a re-export, a `require`d module or a class
+    /// attribute of another file needs).
+    fn module_run(&self, module: &'a ir::Module, file: Option<&'a Path>) -> Interp<'a> {
+        let mut other = Interp::new(module, file, self.index);
+        other.import_depth = self.import_depth + 1;
+        other.module_pass();
+        other
     }
 
     /// A module-level name of this module, imports followed.
@@ -530,9 +536,7 @@ impl<'a> Interp<'a> {
             let Some((path, other_module)) = self.index.module(self.file, &imp.module) else {
                 continue;
             };
-            let mut other = Interp::new(other_module, Some(path), self.index);
-            other.import_depth = self.import_depth + 1;
-            other.module_pass();
+            let mut other = self.module_run(other_module, Some(path));
             if let Some(v) = other
                 .global(name)
                 .and_then(|v| importable(v, imp.span, path))
@@ -551,9 +555,7 @@ impl<'a> Interp<'a> {
             return None;
         }
         let (path, module) = self.index.module(self.file, m)?;
-        let mut other = Interp::new(module, Some(path), self.index);
-        other.import_depth = self.import_depth + 1;
-        other.module_pass();
+        let mut other = self.module_run(module, Some(path));
         let v = match other.globals.get(ir::MODULE_EXPORTS) {
             Some(v) => v.clone(),
             None => other.module_object(span),
@@ -1374,9 +1376,7 @@ impl<'a> Interp<'a> {
             if self.import_depth >= MAX_IMPORT_DEPTH {
                 return None;
             }
-            let mut other = Interp::new(module, file, self.index);
-            other.import_depth = self.import_depth + 1;
-            other.module_pass();
+            let mut other = self.module_run(module, file);
             let v = other.eval(value);
             importable(v, at, file.unwrap_or(Path::new("")))?
         };
