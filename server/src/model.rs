@@ -4,6 +4,7 @@
 //! the app's other files through the workspace [`Index`](crate::workspace::Index)).
 //! Anything that cannot be resolved statically is [`Known::Unknown`], never a guess.
 
+mod assets;
 mod build;
 mod cdk;
 pub mod json;
@@ -235,6 +236,45 @@ pub struct Stack {
     /// checks: the class is CDK's own `Stack`, or one of the app's that never mentions
     /// `stack_name` itself (so it hands its props to `Stack` as they are).
     pub name_from_props: bool,
+    /// What the stack's constructs publish through the pipeline's Assets stage, in the order
+    /// CDK adds them to the stack's asset manifest (see `model/assets.rs`).
+    pub assets: Vec<Asset>,
+    /// Whether `assets` is every asset of the stack, each with its name and identity: the
+    /// stack's class and the construct classes it uses were followed to the end.
+    pub assets_complete: bool,
+}
+
+/// What kind of asset CDK publishes: a file or folder to S3, or a Docker image to ECR.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AssetKind {
+    File,
+    Docker,
+}
+
+/// One asset a stack publishes (a Lambda's code folder, a Docker image, an S3 asset).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Asset {
+    pub kind: AssetKind,
+    /// CDK's display name, which the pipeline names the asset's action after.
+    pub name: AssetName,
+    /// What CDK tells two assets apart by (its source hash): the same content is one asset,
+    /// published once however many stacks use it. A fingerprint of the content computed here;
+    /// `None` when it cannot be (a bundled function, a folder that is not there).
+    pub key: Option<String>,
+    /// The construct (or call) that brings it.
+    pub span: Span,
+}
+
+/// An asset's display name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AssetName {
+    /// The construct path below the stack (`Handler/Code`).
+    Known(String),
+    /// Below the stack's full construct path (`<app path of the stack>/<this>`), which CDK's
+    /// own singleton providers use.
+    UnderStackPath(String),
+    /// Not known.
+    Unknown,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -282,6 +322,9 @@ pub struct Stage {
     /// Added, or given steps, under an `if` whose condition the model does not know: the stage
     /// may not be there, or not be as modelled.
     pub conditional: bool,
+    /// The Stage's construct path (`PipelineStack/Prod`, or `Prod` at the app's root); `None`
+    /// when not known.
+    pub path: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -326,7 +369,8 @@ pub struct Pipeline {
     /// The props object has a spread (`**props`, `...props`): props the model cannot see.
     pub props_open: bool,
     /// Some file of the app (or this one) uses a construct that brings assets along: the
-    /// pipeline may have an Assets stage, which the model does not predict.
+    /// pipeline may have an Assets stage (which the stacks' `assets` fill in). When false, no
+    /// stack has one.
     pub may_have_assets: bool,
     /// Code outside the stack class adds stages or waves to it (`stack.pipeline.add_stage(…)`
     /// in app.py), which the model does not follow: there are more stages than it has.

@@ -11,9 +11,8 @@
 //!
 //! What the model cannot know makes a stage `certain: false` instead of a guess: a Stage class
 //! that could not be followed (stacks unknown), an id that is not a literal, a step kind
-//! pipelens does not know. The Assets stage (file and Docker assets) is not predicted: the
-//! model does not see assets yet, so an app with assets has one more stage after
-//! UpdatePipeline than the prediction shows.
+//! pipelens does not know. The Assets stage holds one action per asset of the stages' stacks
+//! (`Stack::assets`), and is uncertain where a stack's assets could not all be followed.
 
 mod build;
 mod graph;

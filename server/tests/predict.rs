@@ -746,8 +746,9 @@ PipelineStack(app, "P", env=cdk.Environment(account="111111111111", region="eu-w
     }
 }
 
-/// An app that may publish assets gets an uncertain Assets stage after the pipeline's own
-/// stages and before its waves; one that uses nothing that brings assets along gets none.
+/// An app that publishes assets gets an Assets stage after the pipeline's own stages, certain
+/// where every asset was followed to content the model read; one that uses nothing that
+/// brings assets along gets none.
 #[test]
 fn an_app_that_may_publish_assets_gets_an_uncertain_assets_stage() {
     let dir = tempfile::tempdir().unwrap();
@@ -815,6 +816,28 @@ app.synth()
             s("Assets", false),
             s("Beta", true),
         ]
+    );
+    // The folder is there: its content is known, and so is the Assets stage.
+    std::fs::create_dir_all(app.join("fn")).unwrap();
+    std::fs::write(app.join("fn/index.py"), "def h(e, c):\n    pass\n").unwrap();
+    assert_eq!(
+        stages(pipeline(
+            r#"lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="i.h", code=lambda_.Code.from_asset("fn"))"#
+        )),
+        vec![
+            s("Source", true),
+            s("Build", true),
+            s("UpdatePipeline", true),
+            s("Assets", true),
+            s("Beta", true),
+        ]
+    );
+    // Made in a scope the model does not place (a construct it got from elsewhere): not known.
+    assert_eq!(
+        stages(pipeline(
+            r#"lambda_.Function(kwargs.get("group"), "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="i.h", code=lambda_.Code.from_asset("fn"))"#
+        ))[3],
+        s("Assets", false)
     );
     // Inline code is part of the template: no asset.
     assert_eq!(

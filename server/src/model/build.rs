@@ -7,9 +7,11 @@
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::{Path, PathBuf};
 
-use super::cdk;
 use super::value::{canonical_module, from_json, Construct, Value, V};
-use super::{EnvState, FileModel, Pipeline, Span, Stack, StepEvent, TooDeep};
+use super::{assets, cdk};
+use super::{
+    Asset, AssetKind, AssetName, EnvState, FileModel, Pipeline, Span, Stack, StepEvent, TooDeep,
+};
 use crate::lang::ir::{self, Arg, ClassDef, ExprKind, FuncDef, Stmt, Target, TemplatePart};
 use crate::lang::ExtensionStage;
 
@@ -160,6 +162,20 @@ pub fn build_unless<'a>(
                 p.env = env;
             }
             p.stack_ids = ids;
+        }
+        // A Stage made with the pipeline stack as its scope is below it.
+        let stack_path = match p.stack_ids.as_slice() {
+            [one] => Some(one.clone()),
+            _ => None,
+        };
+        for st in &mut p.stages {
+            if let Some(rest) = st
+                .path
+                .as_deref()
+                .and_then(|x| x.strip_prefix(cdk::IN_SELF))
+            {
+                st.path = stack_path.as_ref().map(|sp| format!("{sp}/{rest}"));
+            }
         }
         if let Some(class) = &p.stack_class {
             let attrs: Vec<&str> = pipeline_attrs
@@ -386,6 +402,16 @@ pub(super) struct Interp<'a> {
     /// How many imports deep this run is (a run that reads an imported module's values is one
     /// deeper); bounded by [`MAX_IMPORT_DEPTH`].
     import_depth: u32,
+    /// Where each call that makes an asset from a path ran (`Code.from_asset(…)`, by the start
+    /// of its span): a construct class is followed for its assets to the end only when each
+    /// of them went to a construct the model names the assets of.
+    pub(super) asset_calls: Vec<usize>,
+    /// `task.add_container(id, image=…)` on a construct: (the task's id when its scope is
+    /// `self`, the container's id, the image).
+    container_images: Vec<(Option<String>, Option<String>, V)>,
+    /// What following each construct class for its assets found, by class, arguments and
+    /// path (see [`Interp::class_assets`]).
+    asset_cache: HashMap<String, (Vec<Asset>, bool)>,
 }
 
 impl<'a> Interp<'a> {
@@ -459,6 +485,9 @@ impl<'a> Interp<'a> {
                 .and_then(|f| f.extension())
                 .is_some_and(|e| matches!(e.to_str(), Some("ts" | "tsx" | "js" | "mjs" | "cjs"))),
             import_depth: 0,
+            asset_calls: Vec::new(),
+            container_images: Vec::new(),
+            asset_cache: HashMap::default(),
         }
     }
 
@@ -638,6 +667,7 @@ impl<'a> Interp<'a> {
             post: Vec::new(),
             stack_steps: Vec::new(),
             conditional: false,
+            path: None,
         };
         let pl = &mut self.pipelines[p];
         pl.stages.push(stage);
@@ -1079,6 +1109,18 @@ impl<'a> Interp<'a> {
         }
         if self.funcs.contains_key(name) {
             return V::new(Value::Func(name.to_string()), span);
+        }
+        // The file's own path (what an asset's path is often built from).
+        let own = match name {
+            "__dirname" if self.js => self.file.and_then(Path::parent),
+            "__file__" if !self.js => self.file,
+            _ => None,
+        };
+        if let Some(p) = own
+            .and_then(|p| std::path::absolute(p).ok())
+            .and_then(|p| p.to_str().map(str::to_string))
+        {
+            return V::new(Value::Str(p), span);
         }
         V::unknown(span)
     }
@@ -1749,6 +1791,16 @@ impl<'a> Interp<'a> {
         if let Some(v) = dict_view(&recv, &canonical, span) {
             return v;
         }
+        if let (Value::Construct(c), "add_container") = (&recv.val, canonical.as_str()) {
+            let task = c.scope_is_self.then(|| c.id.clone()).flatten();
+            let id = a
+                .positional
+                .first()
+                .and_then(|v| v.as_str().map(str::to_string));
+            let image = a.prop_value("image", 1).unwrap_or(V::unknown(span));
+            self.container_images.push((task, id, image));
+            return V::unknown(span);
+        }
         // `stack.pipeline.add_stage(…)` on an instance of one of the app's classes: noted,
         // since what it adds is not in the class (see `Instantiation::extended`).
         if let (Value::Method(inner, attr), "add_stage" | "add_wave" | "add_application_stage") =
@@ -1868,7 +1920,6 @@ impl<'a> Interp<'a> {
         };
         let stack_name = cdk::known_prop_str(&a, "stack_name", 2);
         let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
-        let is_stage = !cdk && class.as_deref().is_some_and(|n| self.is_stage_class(n));
         let a = std::sync::Arc::new(a);
         let c = Construct {
             class: class.clone(),
@@ -1880,7 +1931,7 @@ impl<'a> Interp<'a> {
             cdk,
             stage_name,
             stack_name,
-            args: is_stage.then(|| a.clone()),
+            args: Some(a.clone()),
             nested,
             given_env,
             made_in: self.file.map(Path::to_path_buf),
@@ -2103,11 +2154,16 @@ impl<'a> Interp<'a> {
             };
             parts.last() == Some(&"Stage")
                 && !sub.classes.contains_key("Stage")
-                && module
+                && (module
                     .imports
                     .iter()
                     .find(|i| i.local == parts[0])
                     .is_some_and(|i| canonical_module(&i.module).starts_with("cdk"))
+                    // `const cdk = require('aws-cdk-lib')` (CommonJS).
+                    || matches!(
+                        sub.globals.get(parts[0]).map(|v| &v.val),
+                        Some(Value::Qual(q)) if q == "cdk" || q == "cdk.Stage"
+                    ))
         });
         let other_file = (file != self.file)
             .then(|| file.map(Path::to_path_buf))
@@ -2151,6 +2207,13 @@ impl<'a> Interp<'a> {
         stage: Option<&Construct>,
     ) -> Option<(Vec<Stack>, bool, bool)> {
         let f = self.follow_stage(class, stage)?;
+        let made: Vec<Construct> = f
+            .children
+            .iter()
+            .zip(&f.stack_classes)
+            .filter(|(_, is_stack)| **is_stack)
+            .map(|(c, _)| c.clone())
+            .collect();
         let stacks = f
             .children
             .into_iter()
@@ -2177,11 +2240,205 @@ impl<'a> Interp<'a> {
                 span: c.span,
                 stack_name: c.stack_name,
                 env: c.given_env,
+                assets: Vec::new(),
+                assets_complete: false,
             })
             .collect();
+        let mut stacks: Vec<Stack> = stacks;
+        for (stack, c) in stacks.iter_mut().zip(&made) {
+            let (assets, complete) = if c.cdk {
+                // CDK's own `Stack(…)`: nothing is made in it here.
+                (Vec::new(), true)
+            } else {
+                match &c.class {
+                    Some(cl) => self.class_assets(cl, c.args.as_deref(), "", 0),
+                    None => (Vec::new(), false),
+                }
+            };
+            stack.assets = assets;
+            stack.assets_complete = complete;
+        }
         Some((stacks, f.complete, f.order_known))
     }
+
+    /// The assets the constructs of one of the app's construct classes (a Stack, a Construct)
+    /// bring, in the order CDK adds them, named by their path below the stack (`prefix` is the
+    /// class's own path there, with a trailing `/`), and whether those are all, each named and
+    /// identified. The constructor runs with the arguments it was made with; each construct it
+    /// makes with `self` as scope is one of CDK's, whose assets `assets.rs` names, or one of the
+    /// app's, followed the same way.
+    fn class_assets(
+        &mut self,
+        class: &str,
+        args: Option<&Args>,
+        prefix: &str,
+        depth: usize,
+    ) -> (Vec<Asset>, bool) {
+        let key = format!("{class}{}{prefix}", args.map(Args::key).unwrap_or_default());
+        if let Some(found) = self.asset_cache.get(&key) {
+            return found.clone();
+        }
+        let found = self.class_assets_uncached(class, args, prefix, depth);
+        self.asset_cache.insert(key, found.clone());
+        found
+    }
+
+    fn class_assets_uncached(
+        &mut self,
+        class: &str,
+        args: Option<&Args>,
+        prefix: &str,
+        depth: usize,
+    ) -> (Vec<Asset>, bool) {
+        let class = class.rsplit('.').next().unwrap_or(class);
+        if depth > MAX_ASSET_DEPTH || self.depth >= MAX_DEPTH {
+            return (Vec::new(), false);
+        }
+        let (def, module, file): (&ClassDef, &ir::Module, Option<&Path>) =
+            match self.classes.get(class) {
+                Some(d) => (*d, self.module, self.file),
+                None => match self.index.class(class) {
+                    Some((f, d, m)) => (d, m, Some(f)),
+                    None => return (Vec::new(), false),
+                },
+            };
+        let same_module = std::ptr::eq(module, self.module);
+        let mut sub = Interp::new(module, file, self.index);
+        sub.depth = self.depth + 1;
+        sub.level = self.level;
+        if same_module {
+            sub.globals = self.globals.clone();
+        } else {
+            sub.module_pass();
+        }
+        // Calls made by the module's own code do not count for the class.
+        sub.asset_calls.clear();
+        sub.container_images.clear();
+        sub.children = Some(Vec::new());
+        let args = match args {
+            Some(a) => Args {
+                positional: std::iter::once(V::unknown(def.span))
+                    .chain(a.positional.iter().skip(1).map(|v| foreign(v, same_module)))
+                    .collect(),
+                keywords: a
+                    .keywords
+                    .iter()
+                    .map(|(k, v)| (k.clone(), foreign(v, same_module)))
+                    .collect(),
+                spread: a.spread,
+                open: false,
+            },
+            None => Args::open(),
+        };
+        sub.run_class(def, args, Vec::new());
+        // A class that extends one of CDK's own construct classes other than `Construct`,
+        // `Stack` and `NestedStack` (`class Api extends lambda.Function`) hands its arguments
+        // to code the model does not name the assets of.
+        let plain_base = def.bases.iter().all(|b| {
+            b.dotted().is_some_and(|parts| match parts.last() {
+                Some(&("Construct" | "Stack" | "NestedStack")) => true,
+                Some(last) => self.classes.contains_key(last) || self.index.class(last).is_some(),
+                None => false,
+            })
+        });
+        let mut complete = !sub.opaque && plain_base && sub.too_deep.is_none();
+        let children = sub.children.take().unwrap_or_default();
+        let paths = assets::Paths::of(file);
+        let mut out: Vec<Asset> = Vec::new();
+        let mut used: Vec<usize> = Vec::new();
+        let child_spans: Vec<usize> = children.iter().map(|c| c.span.start_byte).collect();
+        // A construct made in another scope (a parameter, another construct) is somewhere
+        // the model does not place: if it may bring assets, they are not all known.
+        for inst in &sub.instantiations {
+            if child_spans.contains(&inst.span.start_byte) {
+                continue;
+            }
+            let last = inst.class.rsplit('.').next().unwrap_or(&inst.class);
+            if cdk::ASSET_NAMES.contains(&last)
+                || self.classes.contains_key(last)
+                || self.index.class(last).is_some()
+            {
+                complete = false;
+            }
+        }
+        for c in &children {
+            let Some(cl) = c.class.as_deref() else {
+                complete = false;
+                continue;
+            };
+            let cl = cl.rsplit('.').next().unwrap_or(cl);
+            let path = c.id.as_deref().map(|id| format!("{prefix}{id}"));
+            let empty = Args::default();
+            let a = c.args.as_deref().unwrap_or(&empty);
+            if c.cdk {
+                match assets::cdk_construct(cl, a, path.as_deref(), &paths) {
+                    Some((found, spans)) => {
+                        out.extend(found);
+                        used.extend(spans);
+                    }
+                    None => complete = false,
+                }
+                continue;
+            }
+            // One of the app's classes.
+            let nested = sub.class_is(cl, "NestedStack", 0);
+            let inner_prefix = match (&path, nested) {
+                // A nested stack's assets are named below it, and go to its parent's manifest
+                // after the parent's own, with its template (a file asset).
+                (_, true) => String::new(),
+                (Some(p), false) => format!("{p}/"),
+                (None, false) => {
+                    complete = false;
+                    continue;
+                }
+            };
+            let (found, ok) = sub.class_assets(cl, Some(a), &inner_prefix, depth + 1);
+            complete &= ok;
+            if nested {
+                out.extend(found.into_iter().map(|mut x| {
+                    if matches!(x.name, AssetName::UnderStackPath(_)) {
+                        x.name = AssetName::Unknown;
+                    }
+                    x
+                }));
+                out.push(Asset {
+                    kind: AssetKind::File,
+                    name: AssetName::Unknown,
+                    key: None,
+                    span: c.span,
+                });
+            } else {
+                out.extend(found);
+            }
+        }
+        for (task, id, image) in std::mem::take(&mut sub.container_images) {
+            let path = task.zip(id).map(|(t, i)| format!("{prefix}{t}/{i}"));
+            match assets::container_image(&image, path, &paths) {
+                Some((asset, span)) => {
+                    out.push(asset);
+                    used.push(span);
+                }
+                None => {
+                    if !matches!(image.val, Value::Call(..)) {
+                        complete = false;
+                    }
+                }
+            }
+        }
+        if sub.asset_calls.iter().any(|s| !used.contains(s)) {
+            complete = false;
+        }
+        if self.too_deep.is_none() {
+            self.too_deep = sub.too_deep;
+        }
+        // CDK's manifest lists the files, then the images, each in the order they were added.
+        out.sort_by_key(|a| a.kind != AssetKind::File);
+        (out, complete)
+    }
 }
+
+/// How deep construct classes are followed inside a stack for their assets.
+const MAX_ASSET_DEPTH: usize = 8;
 
 /// A construct kept by a Stage class, as the code around an instance of it sees it: a Stage
 /// made inside it is named `<outer>-<own>` (CDK's `stageName`), and without an env of its own

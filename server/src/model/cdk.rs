@@ -14,6 +14,9 @@ use crate::lang::ir;
 /// imported class of the app).
 pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V {
     let last = q.rsplit('.').next().unwrap_or(q);
+    if let Some(p) = path_call(q, &a) {
+        return V::new(Value::Str(p), span);
+    }
     let Some(rest) = q.strip_prefix("cdk.") else {
         // An imported class of the app (`from .stage import AppStage`) or of another library.
         return if starts_upper(last) {
@@ -85,7 +88,70 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
                 .map(|(k, v)| (Some(ir::snake_case(&k)), v)),
         )
         .collect();
+    if super::assets::is_asset_call(q) {
+        it.asset_calls.push(span.start_byte);
+    }
     V::new(Value::Call(q.to_string(), args), span)
+}
+
+/// Node's `path.join` / `path.resolve` and Python's `os.path.join` / `os.path.dirname` /
+/// `os.path.abspath` on known strings: where an asset's folder is, from `__dirname` or
+/// `__file__`.
+fn path_call(q: &str, a: &Args) -> Option<String> {
+    if !a.keywords.is_empty() || a.spread {
+        return None;
+    }
+    let parts: Option<Vec<&str>> = a.positional.iter().map(V::as_str).collect();
+    let parts = parts?;
+    match q {
+        "ext:path.join" | "ext:os.path.join" | "ext:path.resolve" | "ext:path.posix.join" => {
+            let mut out = std::path::PathBuf::new();
+            for p in &parts {
+                out.push(p);
+            }
+            Some(normalize_path(out.to_str()?))
+        }
+        "ext:os.path.dirname" | "ext:path.dirname" => match parts.as_slice() {
+            [p] => Some(
+                std::path::Path::new(p)
+                    .parent()
+                    .and_then(|d| d.to_str())
+                    .unwrap_or("")
+                    .to_string(),
+            ),
+            _ => None,
+        },
+        "ext:os.path.abspath" => match parts.as_slice() {
+            [p] if p.starts_with('/') => Some(normalize_path(p)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// `a/b/../c/./d` as `a/c/d` (what `path.join` returns), on the string alone.
+fn normalize_path(s: &str) -> String {
+    let absolute = s.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for p in s.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                if matches!(parts.last(), Some(l) if *l != "..") {
+                    parts.pop();
+                } else if !absolute {
+                    parts.push("..");
+                }
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".into(),
+        (false, false) => joined,
+    }
 }
 
 /// `name=value;…` over the props, skipping `skip`.
@@ -742,6 +808,17 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
             EnvState::Unknown,
         ),
     };
+    // Its construct path: below the pipeline stack (`self`), or at the app's root.
+    let path = c.as_ref().and_then(|c| {
+        let id = c.id.as_deref()?;
+        match &c.args.as_deref()?.positional.first()?.val {
+            Value::SelfRef if !c.nested.is_some() => Some(format!("{IN_SELF}{id}")),
+            Value::Construct(app) if app.cdk && app.class.as_deref() == Some("App") => {
+                Some(id.to_string())
+            }
+            _ => None,
+        }
+    });
     // Handed only to this call so far: nothing else could have put a stack in it.
     let only_here = c.as_ref().is_some_and(|c| it.construct_uses(c.span) == 1);
     let (stacks, complete, order_known) = match &c {
@@ -785,8 +862,13 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         post: steps_of(a.prop_value("post", 1)),
         stack_steps,
         conditional: it.maybe > 0,
+        path,
     }
 }
+
+/// How [`Stage::path`] starts while the pipeline stack's own path is not known yet (a Stage
+/// made with `self` as its scope); `build.rs` puts the stack's path in its place.
+pub(super) const IN_SELF: &str = "\u{1}/";
 
 /// Fills what is derived from the rest: the pipeline's sources, found through its steps.
 pub(super) fn finish_pipeline(p: &mut Pipeline) {
@@ -820,7 +902,7 @@ pub(super) fn finish_pipeline(p: &mut Pipeline) {
 /// Assets stage publishes): Lambda code from a folder, bundled functions, Docker images built
 /// from a folder, S3 assets and deployments, and CDK's own constructs that bring a Lambda
 /// asset along (a bucket's `autoDeleteObjects`, `AwsCustomResource`).
-const ASSET_NAMES: &[&str] = &[
+pub(super) const ASSET_NAMES: &[&str] = &[
     "from_asset",
     "fromAsset",
     "from_docker_build",

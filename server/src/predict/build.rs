@@ -7,7 +7,8 @@ use std::collections::{HashMap, HashSet};
 use super::graph::{chunk_tranches, Graph, NodeId};
 use super::{Action, ActionKind, PredictedStage, Prediction};
 use crate::model::{
-    EnvState, Known, Pipeline, Source, SourceKind, Span, Stack, Stage, Step, StepKind,
+    AssetKind, AssetName, EnvState, Known, Pipeline, Source, SourceKind, Span, Stack, Stage, Step,
+    StepKind,
 };
 
 /// CodePipeline's limit of actions per stage; CDK splits a bigger stage into `Name.1`, `Name.2`.
@@ -24,6 +25,9 @@ struct Leaf {
     kind: ActionKind,
     /// The name the action gets regardless of its place (sources name themselves).
     fixed_name: Option<String>,
+    /// CDK's display name of the node, which names the action in place of its id (an asset's
+    /// construct path).
+    display: Option<String>,
     account: Option<String>,
     region: Option<String>,
     member: Option<String>,
@@ -51,6 +55,22 @@ struct Builder<'a> {
     last_preparation: Option<NodeId>,
     top: HashMap<NodeId, Top>,
     use_change_sets: bool,
+    assets: Assets,
+}
+
+/// The Assets stage as CDK's `PipelineGraph.publishAsset` builds it.
+#[derive(Default)]
+struct Assets {
+    /// The `Assets` group, made when the first stack with an asset (or with assets the model
+    /// cannot know) is added.
+    group: Option<NodeId>,
+    /// One node per asset (by what CDK identifies it by), or per kind when they are published
+    /// one action per kind (`publish_assets_in_parallel=False`).
+    nodes: HashMap<String, NodeId>,
+    files: usize,
+    images: usize,
+    /// Something about the stage is not known: its assets, their names or identities.
+    uncertain: bool,
 }
 
 pub fn predict(p: &Pipeline) -> Prediction {
@@ -70,8 +90,12 @@ pub fn predict(p: &Pipeline) -> Prediction {
         last_preparation: None,
         top: HashMap::new(),
         use_change_sets: use_change_sets.unwrap_or(true),
+        assets: Assets::default(),
     };
     b.build(use_change_sets.is_some());
+    if let (true, Some(g)) = (b.assets.uncertain, b.assets.group) {
+        b.uncertain(g);
+    }
     b.layout()
 }
 
@@ -110,17 +134,6 @@ impl Builder<'_> {
             self.last_preparation = Some(n);
         }
 
-        // The app may publish assets: CDK's Assets stage comes after the pipeline's own stages
-        // and before the first wave whose stacks have assets. What it holds, and which waves
-        // wait for it, the model does not know: an uncertain Assets stage every wave waits for.
-        let assets = p.may_have_assets.then(|| {
-            let n = self.top_level("Assets", p.span);
-            self.uncertain(n);
-            if let Some(l) = self.last_preparation {
-                self.g.depend_on(n, l);
-            }
-            n
-        });
         let mut previous: Option<NodeId> = None;
         for wave in &p.waves {
             let stage_graphs: Vec<NodeId> = wave
@@ -147,9 +160,6 @@ impl Builder<'_> {
             if let Some(l) = self.last_preparation {
                 self.g.depend_on(ret, l);
             }
-            if let Some(a) = assets {
-                self.g.depend_on(ret, a);
-            }
             self.g.add(Graph::<Leaf>::ROOT, ret);
             let stages_certain = stage_graphs
                 .iter()
@@ -170,6 +180,11 @@ impl Builder<'_> {
         // Stages added by code the model does not follow: one unknown stage stands in last.
         if p.added_elsewhere {
             let g = self.g.group(UNKNOWN);
+            if p.may_have_assets {
+                let a = self.assets_group();
+                self.assets.uncertain = true;
+                self.g.depend_on(g, a);
+            }
             if let Some(l) = self.last_preparation {
                 self.g.depend_on(g, l);
             }
@@ -185,6 +200,100 @@ impl Builder<'_> {
                     members: Vec::new(),
                 },
             );
+        }
+    }
+
+    /// CDK's `Assets` stage, made on first use; it waits for the pipeline's own stages.
+    fn assets_group(&mut self) -> NodeId {
+        if let Some(g) = self.assets.group {
+            return g;
+        }
+        let n = self.top_level("Assets", self.p.span);
+        if let Some(l) = self.last_preparation {
+            self.g.depend_on(n, l);
+        }
+        self.assets.group = Some(n);
+        n
+    }
+
+    /// What a stack publishes, as CDK's `publishAsset` adds it: one node per asset (the same
+    /// content once, named after the first stack that has it) that `first` (the stack's first
+    /// action) waits for. Assets the model cannot know leave the Assets stage uncertain, and
+    /// the stack waits for the stage as a whole.
+    fn publish_assets(&mut self, stage: &Stage, stack: &Stack, first: &[NodeId]) {
+        if !self.p.may_have_assets {
+            return;
+        }
+        let parallel = self.p.publish_assets_in_parallel.or_default(true);
+        if !stack.assets_complete || parallel.is_none() {
+            self.assets.uncertain = true;
+            let g = self.assets_group();
+            for &f in first {
+                self.g.depend_on(f, g);
+            }
+        }
+        for asset in &stack.assets {
+            let group = self.assets_group();
+            let (key, id, display) = if parallel == Some(false) {
+                let (id, display) = match asset.kind {
+                    AssetKind::File => ("FileAsset", "FileAssets"),
+                    AssetKind::Docker => ("DockerAsset", "DockerAssets"),
+                };
+                (Some(id.to_string()), None, Some(display.to_string()))
+            } else {
+                let display = match &asset.name {
+                    AssetName::Known(n) => Some(n.clone()),
+                    AssetName::UnderStackPath(suffix) => {
+                        match (stage.path.as_deref(), stack.id.as_deref()) {
+                            (Some(sp), Some(id)) => Some(format!("{sp}/{id}/{suffix}")),
+                            _ => None,
+                        }
+                    }
+                    AssetName::Unknown => None,
+                };
+                if display.is_none() || asset.key.is_none() {
+                    self.assets.uncertain = true;
+                }
+                (asset.key.clone(), None::<String>, display)
+            };
+            let existing = key.as_ref().and_then(|k| self.assets.nodes.get(k)).copied();
+            let n = match existing {
+                Some(n) => n,
+                None => {
+                    let id = id.unwrap_or_else(|| match asset.kind {
+                        AssetKind::File => {
+                            self.assets.files += 1;
+                            if parallel == Some(false) {
+                                "FileAsset".to_string()
+                            } else {
+                                format!("FileAsset{}", self.assets.files)
+                            }
+                        }
+                        AssetKind::Docker => {
+                            self.assets.images += 1;
+                            if parallel == Some(false) {
+                                "DockerAsset".to_string()
+                            } else {
+                                format!("DockerAsset{}", self.assets.images)
+                            }
+                        }
+                    });
+                    let mut leaf = self.leaf(ActionKind::Assets, stage.span, None, (None, None));
+                    leaf.display = display;
+                    let n = self.g.leaf(&id, leaf);
+                    self.g.add(group, n);
+                    if let Some(l) = self.last_preparation {
+                        self.g.depend_on(n, l);
+                    }
+                    if let Some(k) = key {
+                        self.assets.nodes.insert(k, n);
+                    }
+                    n
+                }
+            };
+            for &f in first {
+                self.g.depend_on(f, n);
+            }
         }
     }
 
@@ -225,6 +334,7 @@ impl Builder<'_> {
         Leaf {
             kind,
             fixed_name: None,
+            display: None,
             account,
             region,
             member: member.map(str::to_string),
@@ -357,10 +467,17 @@ impl Builder<'_> {
                 }
             }
             if let Some(s) = self.synth {
-                for f in first {
+                for &f in &first {
                     self.g.depend_on(f, s);
                 }
             }
+            self.publish_assets(stage, stack, &first);
+        }
+        // Stacks the model could not follow (or may not all have seen) may have assets.
+        if self.p.may_have_assets && (stage.stacks.is_none() || !stage.stacks_complete) {
+            self.assets.uncertain = true;
+            let g = self.assets_group();
+            self.g.depend_on(ret, g);
         }
         for stack in stacks {
             for dep in &stack.depends_on {
@@ -540,7 +657,10 @@ impl Builder<'_> {
                     for &n in tranche {
                         let leaf = self.g.nodes[n].leaf.as_ref().expect("leaves only");
                         certain &= leaf.certain;
-                        let base = action_name(&self.g.path_below(n, shared));
+                        let base = match &leaf.display {
+                            Some(d) => sanitize(d),
+                            None => action_name(&self.g.path_below(n, shared)),
+                        };
                         if base.len() > MAX_ACTION_NAME {
                             certain = false;
                         }
@@ -729,6 +849,8 @@ mod tests {
             conditional: false,
             name_from_props: true,
             env: EnvState::Missing,
+            assets: Vec::new(),
+            assets_complete: true,
         }
     }
 
