@@ -385,6 +385,12 @@ pub struct Pipeline {
     pub builds: Vec<Call>,
     /// `add_stage` / `add_wave` calls made after a `build_pipeline()` call.
     pub adds_after_build: Vec<AddAfterBuild>,
+    /// `wave.add_stage(…)` calls on a wave of this pipeline made after a `build_pipeline()`
+    /// call (`method` is `add_stage`). CDK takes them without a word and never deploys the
+    /// Stage: when both calls are certain, the Stage is left out of its wave (and marked
+    /// conditional, so that no rule reports it as deployed); else it is in the wave, marked
+    /// conditional.
+    pub wave_stages_after_build: Vec<AddAfterBuild>,
 }
 
 /// A method call the model saw run.
@@ -490,6 +496,90 @@ pub struct FileModel {
     pub too_deep: Option<TooDeep>,
     /// What the code does to its steps after making them (see [`StepEvent`]), in order.
     pub step_events: Vec<StepEvent>,
+    /// `a.add_dependency(b)` between two stacks where the model knows what holds each (see
+    /// [`StackDependency`]), in the order the code adds them.
+    pub stack_dependencies: Vec<StackDependency>,
+}
+
+/// `a.add_dependency(b)` / `a.add_stack_dependency(b)` (`addDependency`,
+/// `addStackDependency`) between two stacks whose holders (the App, a Stage) the model knows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackDependency {
+    /// The stack that waits (`a`).
+    pub from: StackPlace,
+    /// The stack it waits for (`b`).
+    pub to: StackPlace,
+    /// Where `b` is written.
+    pub arg_span: Span,
+    /// The call; conditional also when it runs in the constructor of a Stage that may not be
+    /// made.
+    pub call: Call,
+    /// The file the call is in, when it is not the analysed one (a Stage class's file).
+    pub file: Option<PathBuf>,
+}
+
+/// A stack of a [`StackDependency`]: its construct id and what holds it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StackPlace {
+    pub id: Option<String>,
+    pub holder: Holder,
+}
+
+/// What holds a stack, as CDK's check of stage boundaries sees it (the innermost Stage, the
+/// App being one).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Holder {
+    /// Made with the App as its scope.
+    App,
+    /// A Stage the code made at `span` of `file` (`None`: the analysed file); `path` is its
+    /// construct path when known (a Stage made with the App as its scope: its id).
+    Stage {
+        file: Option<PathBuf>,
+        span: Span,
+        path: Option<String>,
+    },
+    /// While a Stage class is followed: the Stage being made, whose constructor made the
+    /// stack. Where the model follows the class for a Stage the code makes, it becomes that
+    /// Stage's [`Holder::Stage`].
+    Own,
+}
+
+impl Holder {
+    /// Whether the two holders are certainly different Stages (or a Stage and the App).
+    pub fn differs_from(&self, other: &Holder) -> bool {
+        match (self, other) {
+            (Holder::App, Holder::App) | (Holder::Own, Holder::Own) => false,
+            (
+                Holder::Stage { file, span, .. },
+                Holder::Stage {
+                    file: f2, span: s2, ..
+                },
+            ) => (file, span.start_byte, span.end_byte) != (f2, s2.start_byte, s2.end_byte),
+            _ => true,
+        }
+    }
+
+    /// How CDK names it in its message: `Stage 'Prod'`, `the App`; `None` when the Stage's
+    /// construct path is not known.
+    pub fn cdk_name(&self) -> Option<String> {
+        match self {
+            Holder::App => Some("the App".to_string()),
+            Holder::Stage { path, .. } => path.as_ref().map(|p| format!("Stage '{p}'")),
+            Holder::Own => None,
+        }
+    }
+}
+
+impl StackPlace {
+    /// The stack's construct path (`Prod/Svc`, `PipelineStack`), when known.
+    pub fn path(&self) -> Option<String> {
+        let id = self.id.as_ref()?;
+        match &self.holder {
+            Holder::App => Some(id.clone()),
+            Holder::Stage { path, .. } => path.as_ref().map(|p| format!("{p}/{id}")),
+            Holder::Own => None,
+        }
+    }
 }
 
 /// A construct the analysis did not follow because it is nested too deep (or builds a value

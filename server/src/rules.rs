@@ -9,6 +9,7 @@
 pub mod bootstrap;
 mod change_set_steps_disabled;
 mod cross_account_keys;
+mod cross_stage_dependency;
 mod deprecated_cdkpipeline;
 mod duplicate_stack_id;
 mod duplicate_stage;
@@ -30,6 +31,7 @@ mod pipeline_quota;
 mod pipeline_type_v1;
 mod primary_output_conflict;
 pub mod source_synth_change;
+mod stage_after_build;
 mod step_dependency_cycle;
 pub mod synth;
 mod synth_without_output;
@@ -125,9 +127,11 @@ pub static RULES: &[&Rule] = &[
     &change_set_steps_disabled::RULE,
     &pipeline_quota::RULE,
     &pipeline_already_built::RULE,
+    &stage_after_build::RULE,
     &primary_output_conflict::RULE,
     &step_dependency_cycle::RULE,
     &duplicate_stack_id::RULE,
+    &cross_stage_dependency::RULE,
     &invalid_stack_name::RULE,
     &file_system_without_vpc::RULE,
     &source_synth_change::RULE,

@@ -7,7 +7,7 @@
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::{Path, PathBuf};
 
-use super::value::{canonical_module, from_json, Construct, Value, V};
+use super::value::{canonical_module, from_json, Construct, Owner, Value, V};
 use super::{assets, cdk};
 use super::{
     Asset, AssetKind, AssetName, EnvState, FileModel, Pipeline, Span, Stack, StepEvent, TooDeep,
@@ -220,6 +220,7 @@ pub fn build_unless<'a>(
         cdk_version: index.cdk_version().cloned(),
         too_deep,
         step_events,
+        stack_dependencies: std::mem::take(&mut it.stack_deps),
     })
 }
 
@@ -360,6 +361,12 @@ pub(super) struct Interp<'a> {
     pub(super) super_env: Option<EnvState>,
     /// `a.add_dependency(b)` between constructs: (id of a, id of b).
     pub(super) dependencies: Vec<(String, String)>,
+    /// `a.add_dependency(b)` between stacks whose holders are known (see
+    /// [`super::StackDependency`]).
+    pub(super) stack_deps: Vec<super::StackDependency>,
+    /// Where the first positional argument of the call being applied is written (a value
+    /// reached through a name carries the span of where it was made).
+    first_arg: Option<Span>,
     /// What following each Stage class found, by class name and arguments.
     stage_cache: HashMap<String, Option<FollowedStage>>,
     /// How often each Stage class was followed with its arguments.
@@ -450,6 +457,8 @@ impl<'a> Interp<'a> {
             globals,
             self_attrs: HashMap::default(),
             dependencies: Vec::new(),
+            stack_deps: Vec::new(),
+            first_arg: None,
             classes,
             funcs,
             frames: vec![Frame::default()],
@@ -1005,6 +1014,9 @@ impl<'a> Interp<'a> {
         if let (Value::Step(s), true) = (&v.val, self.unsure()) {
             *self.steps_made.entry(s.span.start_byte).or_default() += 2;
         }
+        // A construct bound where the model cannot tell whether the binding runs: the name
+        // may hold another one, so what holds it (or its stacks) is not certain.
+        let v = if self.unsure() { rebound(v) } else { v };
         match target {
             Target::Name(name, _) => {
                 self.frame().locals.insert(name.clone(), v);
@@ -1354,7 +1366,11 @@ impl<'a> Interp<'a> {
                             val: Value::Construct(inner),
                             span,
                             ..
-                        }) => V::new(Value::Construct(Box::new(nested_in(inner, &stage))), *span),
+                        }) => {
+                            let mut c = nested_in(inner, &stage);
+                            c.owner = self.stage_owner(&stage, inner);
+                            V::new(Value::Construct(Box::new(c)), *span)
+                        }
                         _ => V::unknown(obj.span),
                     },
                     None => V::unknown(obj.span),
@@ -1495,6 +1511,10 @@ impl<'a> Interp<'a> {
                 self.sibling_stacks_in(v, &mut passed);
             }
         }
+        self.first_arg = match args.first() {
+            Some(Arg::Positional(e)) => Some(e.span),
+            _ => None,
+        };
         let made = self.apply(f, a, span);
         self.take_stack_refs(&made, passed, refs_at);
         made
@@ -1562,6 +1582,97 @@ impl<'a> Interp<'a> {
             && c.class
                 .as_deref()
                 .is_some_and(|n| self.is_stack_class(n) || n == "Stack" || n.ends_with("Stack"))
+    }
+
+    /// What holds a stack read as an attribute of a Stage (`beta.svc`): that Stage, when the
+    /// stack is one its class made with `self` as scope and the Stage value is certain.
+    fn stage_owner(&self, stage: &Construct, inner: &Construct) -> Option<Owner> {
+        let is_stack = inner
+            .class
+            .as_deref()
+            .is_some_and(|n| self.is_stack_class(n) || n == "Stack" || n.ends_with("Stack"));
+        if !inner.scope_is_self || !is_stack || stage.rebound || stage.conditional {
+            return None;
+        }
+        Some(Owner::Stage {
+            file: stage.made_in.clone(),
+            span: stage.span,
+            path: stage_path(stage),
+        })
+    }
+
+    /// What holds a construct, when certain: one of the stacks the Stage class being
+    /// followed made (`Own`), the App, or a Stage the code made.
+    fn holder_of(&self, c: &Construct) -> Option<super::Holder> {
+        if self.is_sibling_stack(c) {
+            return Some(super::Holder::Own);
+        }
+        // A Stage is its own holder, which CDK names differently: not reported.
+        let stage = c
+            .class
+            .as_deref()
+            .is_some_and(|n| n == "Stage" || n.ends_with(".Stage") || self.is_stage_class(n));
+        if c.rebound || stage {
+            return None;
+        }
+        match c.owner.as_ref()? {
+            Owner::App => Some(super::Holder::App),
+            Owner::Stage { file, span, path } => Some(super::Holder::Stage {
+                file: file.clone(),
+                span: *span,
+                path: path.clone(),
+            }),
+        }
+    }
+
+    /// `from.add_dependency(to)`: kept when what holds both stacks is known.
+    fn note_stack_dependency(&mut self, from: &Construct, to: &Construct, arg: Span, call: Span) {
+        let (Some(f), Some(t)) = (self.holder_of(from), self.holder_of(to)) else {
+            return;
+        };
+        self.stack_deps.push(super::StackDependency {
+            from: super::StackPlace {
+                id: from.id.clone(),
+                holder: f,
+            },
+            to: super::StackPlace {
+                id: to.id.clone(),
+                holder: t,
+            },
+            arg_span: arg,
+            call: super::Call {
+                span: call,
+                conditional: self.unsure(),
+            },
+            file: None,
+        });
+    }
+
+    /// The stack dependencies a followed Stage class added, as the code that made `stage`
+    /// sees them: its own stacks are held by `stage`, and a `stage` that may not be made
+    /// makes them uncertain.
+    fn take_followed_deps(&mut self, followed: &FollowedStage, stage: &Construct) {
+        let here = super::Holder::Stage {
+            file: stage.made_in.clone(),
+            span: stage.span,
+            path: stage_path(stage),
+        };
+        for d in &followed.stack_deps {
+            let mut d = d.clone();
+            for h in [&mut d.from.holder, &mut d.to.holder] {
+                if *h == super::Holder::Own {
+                    *h = here.clone();
+                }
+            }
+            d.call.conditional |= stage.conditional || stage.rebound;
+            let seen = self
+                .stack_deps
+                .iter()
+                .any(|e| e.file == d.file && e.arg_span == d.arg_span);
+            if !seen {
+                self.stack_deps.push(d);
+            }
+        }
     }
 
     /// `steps.append(x)` / `steps.push(x)` / `steps.extend(xs)` on a list in a variable or an
@@ -1828,11 +1939,22 @@ impl<'a> Interp<'a> {
                 }
             }
             (Value::Qual(q), _) => cdk::call_qual(self, &format!("{q}.{name}"), a, span),
-            (Value::Construct(c), "add_dependency") => {
-                if let (Some(from), Some(Value::Construct(to))) =
-                    (&c.id, a.positional.first().map(|v| &v.val))
+            (Value::Construct(c), "add_dependency" | "add_stack_dependency") => {
+                let written = self.first_arg.take();
+                if let Some(V {
+                    val: Value::Construct(to),
+                    span: arg_span,
+                    ..
+                }) = a.positional.first()
                 {
-                    if let Some(to) = &to.id {
+                    let arg_span = written
+                        .filter(|w| w.start_byte >= span.start_byte && w.end_byte <= span.end_byte)
+                        .unwrap_or(*arg_span);
+                    self.note_stack_dependency(c, to, arg_span, span);
+                    // Inside a Stage class, only a dependency between two of its own stacks
+                    // orders them (one on a stack from outside crosses a stage boundary).
+                    let own = self.children.is_none() || self.is_sibling_stack(to);
+                    if let (Some(from), Some(to), true) = (&c.id, &to.id, own) {
                         self.dependencies.push((from.clone(), to.clone()));
                     }
                 }
@@ -1920,6 +2042,10 @@ impl<'a> Interp<'a> {
         };
         let stack_name = cdk::known_prop_str(&a, "stack_name", 2);
         let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
+        // Made with the App as its scope: held by the App (a Stage itself, for CDK).
+        let owner = matches!(a.positional.first().map(|v| &v.val),
+            Some(Value::Call(q, _)) if q == "cdk.App")
+        .then_some(Owner::App);
         let a = std::sync::Arc::new(a);
         let c = Construct {
             class: class.clone(),
@@ -1936,6 +2062,8 @@ impl<'a> Interp<'a> {
             given_env,
             made_in: self.file.map(Path::to_path_buf),
             conditional: self.unsure(),
+            owner,
+            rebound: false,
         };
         if let Some(name) = &class {
             self.instantiations.push(Instantiation {
@@ -2062,8 +2190,11 @@ impl<'a> Interp<'a> {
             Some((args, _)) => format!("{class}{}", args.key()),
             None => class.to_string(),
         };
-        if let Some(cached) = self.stage_cache.get(&key) {
-            return cached.clone();
+        if let Some(cached) = self.stage_cache.get(&key).cloned() {
+            if let (Some(f), Some(stage)) = (&cached, stage) {
+                self.take_followed_deps(f, stage);
+            }
+            return cached;
         }
         let follows = self.stage_follows.entry(class.to_string()).or_default();
         let call = if call.is_some() && *follows >= MAX_FOLLOWS_PER_CLASS {
@@ -2074,6 +2205,9 @@ impl<'a> Interp<'a> {
         };
         let followed = self.follow_stage_uncached(class, call);
         self.stage_cache.insert(key, followed.clone());
+        if let (Some(f), Some(stage)) = (&followed, stage) {
+            self.take_followed_deps(f, stage);
+        }
         followed
     }
 
@@ -2194,6 +2328,13 @@ impl<'a> Interp<'a> {
             stack_classes,
             attrs: std::mem::take(&mut sub.self_attrs),
             dependencies: std::mem::take(&mut sub.dependencies),
+            stack_deps: std::mem::take(&mut sub.stack_deps)
+                .into_iter()
+                .map(|mut d| {
+                    d.file = d.file.or_else(|| other_file.clone());
+                    d
+                })
+                .collect(),
             other_file,
         })
     }
@@ -2465,6 +2606,33 @@ fn nested_in(inner: &Construct, outer: &Construct) -> Construct {
         c.env = outer.env.clone();
     }
     c
+}
+
+/// A Stage's construct path, when known: its id, for a Stage made with the App as its scope.
+fn stage_path(stage: &Construct) -> Option<String> {
+    match (&stage.owner, &stage.nested) {
+        (Some(Owner::App), None) => stage.id.clone(),
+        _ => None,
+    }
+}
+
+/// A value as a name bound where the model cannot tell whether the binding runs holds it:
+/// what holds its constructs (or their stacks) is not certain. (No value nests deeper than
+/// [`ir::MAX_NESTING`]: see [`V::depth`].)
+fn rebound(mut v: V) -> V {
+    fn go(v: &mut V) {
+        match &mut v.val {
+            Value::Construct(c) => {
+                c.owner = None;
+                c.rebound = true;
+            }
+            Value::List(items) => items.iter_mut().for_each(go),
+            Value::Dict(entries) => entries.iter_mut().for_each(|(_, i)| go(i)),
+            _ => {}
+        }
+    }
+    go(&mut v);
+    v
 }
 
 /// How many different argument lists one Stage class is followed with; past it, with unknown
@@ -2782,6 +2950,9 @@ struct StackRef {
 /// What following a Stage class's constructor found.
 #[derive(Clone)]
 struct FollowedStage {
+    /// The dependencies its constructor added between stacks whose holders are known (its
+    /// own stacks held by [`super::Holder::Own`]).
+    stack_deps: Vec<super::StackDependency>,
     /// The class extends CDK's `Stage` directly, and its constructor made only stacks, each
     /// through a call the model followed, and ran nothing the model does not follow.
     complete: bool,

@@ -255,6 +255,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
             .collect(),
         builds: Vec::new(),
         adds_after_build: Vec::new(),
+        wave_stages_after_build: Vec::new(),
     };
     it.pipelines.push(p);
     V::new(Value::Pipeline(it.pipelines.len() - 1), span)
@@ -726,10 +727,35 @@ pub(super) fn call_pipeline_method(
             let wave_id = it.pipelines[p].waves[w].id.clone();
             let mut stage = stage_of(it, &a, wave_id.clone(), span);
             stage.wave = wave_id;
+            let call = Call {
+                span,
+                conditional: it.unsure(),
+            };
             let pl = &mut it.pipelines[p];
+            // A wave takes a Stage after the pipeline is built, and the pipeline never
+            // deploys it (CDK's `Wave.addStage` does not look).
+            let build = pl
+                .builds
+                .iter()
+                .find(|b| !b.conditional)
+                .or(pl.builds.first())
+                .cloned();
+            let dropped = build
+                .as_ref()
+                .is_some_and(|b| !b.conditional && !call.conditional);
+            stage.conditional |= build.is_some();
+            if let Some(build) = build {
+                pl.wave_stages_after_build.push(AddAfterBuild {
+                    method: "add_stage",
+                    call,
+                    build,
+                });
+            }
             pl.stages.push(stage);
             let idx = pl.stages.len() - 1;
-            pl.waves[w].stages.push(idx);
+            if !dropped {
+                pl.waves[w].stages.push(idx);
+            }
             V::new(Value::StageDeployment(p, idx), span)
         }
         // `deployment.add_pre(step)` / `add_post` on what `add_stage` returned: the stage's own
@@ -813,9 +839,7 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         let id = c.id.as_deref()?;
         match &c.args.as_deref()?.positional.first()?.val {
             Value::SelfRef if !c.nested.is_some() => Some(format!("{IN_SELF}{id}")),
-            Value::Construct(app) if app.cdk && app.class.as_deref() == Some("App") => {
-                Some(id.to_string())
-            }
+            Value::Call(q, _) if q == "cdk.App" => Some(id.to_string()),
             _ => None,
         }
     });

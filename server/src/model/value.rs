@@ -129,6 +129,28 @@ pub(super) struct Construct {
     pub made_in: Option<std::path::PathBuf>,
     /// Made under an `if` the model cannot decide, or in a loop over unknown values.
     pub conditional: bool,
+    /// For a stack: what holds it, as far as CDK's stage boundaries go (see [`Owner`]);
+    /// `None` when the model does not know for certain.
+    pub owner: Option<Owner>,
+    /// Bound to a name under an `if` the model cannot decide: the name may hold another
+    /// construct, so what holds this one's stacks is not certain.
+    pub rebound: bool,
+}
+
+/// What holds a stack, for CDK's check that a dependency between stacks stays inside one
+/// Stage.
+#[derive(Clone, Debug, PartialEq)]
+pub(super) enum Owner {
+    /// Made with the App itself as its scope (`Stack(app, "PipelineStack")`).
+    App,
+    /// Kept by the Stage made at `span` of `file` (a stack a Stage class made with `self` as
+    /// scope, read as an attribute of that Stage: `beta.svc`), with the Stage's construct path
+    /// when it is known (a Stage made with the App as scope: its id).
+    Stage {
+        file: Option<std::path::PathBuf>,
+        span: Span,
+        path: Option<String>,
+    },
 }
 
 /// A normalized rendering of an evaluated value, without spans: two values written

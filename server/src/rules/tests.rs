@@ -576,3 +576,145 @@ fn a_stage_made_in_another_file_is_reported_where_it_is_added() {
         .expect("invalid-stage-name");
     assert_eq!(&src[d.span.start_byte..d.span.end_byte], "beta.edge");
 }
+
+/// `cross-stage-dependency` (#14): a dependency between stacks of two Stages, or of a Stage
+/// and the App, at app level or inside a Stage class given another Stage's stack; on the
+/// argument, with CDK's own text. Silent where the model cannot be sure what holds a stack.
+#[test]
+fn cross_stage_dependency_needs_certain_holders() {
+    let head = "import os\nimport aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom lib import make_stack\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\nclass S(cdk.Stage):\n    def __init__(self, scope, id, *, after=None, **kw):\n        super().__init__(scope, id, **kw)\n        self.svc = cdk.Stack(self, \"Svc\")\n        self.db = cdk.Stack(self, \"Db\")\n        if after:\n            self.svc.add_dependency(after)\napp = cdk.App()\nshared = cdk.Stack(app, \"Shared\", env=ENV)\nstack = cdk.Stack(app, \"P\", env=ENV)\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[]))\nbeta = S(app, \"Beta\", env=ENV)\nprod = S(app, \"Prod\", env=ENV)\np.add_stage(beta)\np.add_stage(prod)\n";
+    let found = |src: &str| -> Vec<(String, String)> {
+        diags(&PYTHON, src)
+            .into_iter()
+            .filter(|d| d.code == "cross-stage-dependency")
+            .map(|d| {
+                (
+                    src[d.span.start_byte..d.span.end_byte].to_string(),
+                    d.message,
+                )
+            })
+            .collect()
+    };
+    let fails = [
+        ("prod.svc.add_dependency(beta.svc)\n", "beta.svc", "You cannot have a dependency from 'Prod/Svc' (in Stage 'Prod') to 'Beta/Svc' (in Stage 'Beta'): dependency cannot cross stage boundaries"),
+        ("prod.db.add_stack_dependency(shared)\n", "shared", "You cannot have a dependency from 'Prod/Db' (in Stage 'Prod') to 'Shared' (in the App): dependency cannot cross stage boundaries"),
+        ("shared.add_dependency(beta.db)\n", "beta.db", "You cannot have a dependency from 'Shared' (in the App) to 'Beta/Db' (in Stage 'Beta'): dependency cannot cross stage boundaries"),
+        ("for s in [beta, prod]:\n    s.svc.add_dependency(beta.db)\n", "beta.db", "from 'Prod/Svc' (in Stage 'Prod') to 'Beta/Db'"),
+    ];
+    for (body, span, text) in fails {
+        let got = found(&format!("{head}{body}"));
+        assert_eq!(got.len(), 1, "{body}: {got:?}");
+        assert_eq!(got[0].0, span, "{body}");
+        assert!(got[0].1.contains(text), "{body}: {}", got[0].1);
+    }
+    // A Stage class given another Stage's stack: reported in the class, on the argument.
+    let given = format!("{head}p.add_stage(S(app, \"Gamma\", after=beta.svc, env=ENV))\n");
+    let got = found(&given);
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].0, "after");
+    assert!(
+        got[0]
+            .1
+            .contains("from 'Gamma/Svc' (in Stage 'Gamma') to 'Beta/Svc' (in Stage 'Beta')"),
+        "{}",
+        got[0].1
+    );
+
+    let silent = [
+        ("two stacks of one Stage", "prod.svc.add_dependency(prod.db)\n"),
+        ("two stacks of the App", "shared.add_dependency(stack)\n"),
+        ("a call under an unknown `if`", "if os.environ.get(\"X\"):\n    prod.svc.add_dependency(beta.svc)\n"),
+        ("a stack picked by an unknown `if`", "if os.environ.get(\"X\"):\n    t = prod.db\nelse:\n    t = beta.db\nprod.svc.add_dependency(t)\n"),
+        ("a Stage picked by an unknown `if`", "if os.environ.get(\"X\"):\n    s = beta\nelse:\n    s = prod\ns.svc.add_dependency(beta.db)\n"),
+        ("a stack a helper makes", "prod.svc.add_dependency(make_stack(app))\n"),
+        ("a stack only known at run time", "prod.svc.add_dependency(STACKS[0])\n"),
+        ("one Stage made twice by one call (the same call site)", "def mk(n):\n    return S(app, n, env=ENV)\na = mk(\"A\")\nb = mk(\"B\")\na.svc.add_dependency(b.svc)\n"),
+        ("a Stage given its own kind of stack made in an unknown `if`", "p.add_stage(S(app, \"Gamma\", after=beta.svc if os.environ.get(\"X\") else None, env=ENV))\n"),
+        ("a stack made in a Stage the model cannot see", "from lib import Other\no = Other(app, \"O\", env=ENV)\nprod.svc.add_dependency(o.svc)\n"),
+    ];
+    for (what, body) in silent {
+        let src = format!("{head}{body}");
+        assert!(found(&src).is_empty(), "{what}: {:?}", found(&src));
+        let errors: Vec<String> = diags(&PYTHON, &src)
+            .into_iter()
+            .filter(|d| d.severity == super::Severity::Error)
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(errors.is_empty(), "{what}: {errors:?}");
+    }
+
+    let ts = r#"
+import * as cdk from 'aws-cdk-lib';
+import * as pipelines from 'aws-cdk-lib/pipelines';
+class S extends cdk.Stage {
+  public readonly svc: cdk.Stack;
+  constructor(scope: cdk.App, id: string, props?: cdk.StageProps) {
+    super(scope, id, props);
+    this.svc = new cdk.Stack(this, 'Svc');
+  }
+}
+const app = new cdk.App();
+const beta = new S(app, 'Beta');
+const prod = new S(app, 'Prod');
+prod.svc.addDependency(beta.svc);
+"#;
+    let d: Vec<_> = diags(&TYPESCRIPT, ts)
+        .into_iter()
+        .filter(|d| d.code == "cross-stage-dependency")
+        .collect();
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(&ts[d[0].span.start_byte..d[0].span.end_byte], "beta.svc");
+    assert!(
+        d[0].message.contains("remove this `addDependency` call"),
+        "{}",
+        d[0].message
+    );
+}
+
+/// `stage-after-build` (#14): a wave's `add_stage` after `build_pipeline()` is a warning on
+/// the call, and the prediction leaves the Stage out (CDK never deploys it); silent when
+/// either call may not run.
+#[test]
+fn stage_after_build_warns_and_leaves_the_stage_out() {
+    let head = "import os\nimport aws_cdk as cdk\nfrom aws_cdk import pipelines\nENV = cdk.Environment(account=\"111111111111\", region=\"us-east-1\")\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Svc\")\napp = cdk.App()\nstack = cdk.Stack(app, \"P\", env=ENV)\np = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[]))\nw = p.add_wave(\"Prod\")\nw.add_stage(S(app, \"Blue\", env=ENV))\n";
+    let src = format!("{head}p.build_pipeline()\nw.add_stage(S(app, \"Green\", env=ENV))\n");
+    let a = analyze_text(&PYTHON, &src, None, &NoIndex, &ExtraQueries::default());
+    let d: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "stage-after-build")
+        .collect();
+    assert_eq!(d.len(), 1, "{:?}", a.diagnostics);
+    assert_eq!(d[0].severity, super::Severity::Warning);
+    assert_eq!(
+        &src[d[0].span.start_byte..d[0].span.end_byte],
+        "w.add_stage"
+    );
+    assert!(d[0].message.contains("Stage `Green`"), "{}", d[0].message);
+    let predicted = crate::predict::predict(&a.model.pipelines[0]);
+    let names: Vec<String> = predicted
+        .stages
+        .iter()
+        .flat_map(|s| {
+            std::iter::once(s.name.clone()).chain(s.actions.iter().map(|a| a.name.clone()))
+        })
+        .collect();
+    assert!(names.iter().all(|n| !n.contains("Green")), "{names:?}");
+    assert!(names.iter().any(|n| n.contains("Blue")), "{names:?}");
+
+    let silent = [
+        ("before the build", "w.add_stage(S(app, \"Green\", env=ENV))\np.build_pipeline()\n"),
+        ("no build at all", "w.add_stage(S(app, \"Green\", env=ENV))\n"),
+        ("a build under an unknown `if`", "if os.environ.get(\"X\"):\n    p.build_pipeline()\nw.add_stage(S(app, \"Green\", env=ENV))\n"),
+        ("an add under an unknown `if`", "p.build_pipeline()\nif os.environ.get(\"X\"):\n    w.add_stage(S(app, \"Green\", env=ENV))\n"),
+    ];
+    for (what, body) in silent {
+        let src = format!("{head}{body}");
+        let d: Vec<_> = diags(&PYTHON, &src)
+            .into_iter()
+            .filter(|d| d.code == "stage-after-build" || d.severity == super::Severity::Error)
+            .map(|d| format!("{} {}", d.code, d.message))
+            .collect();
+        assert!(d.is_empty(), "{what}: {d:?}");
+    }
+}
