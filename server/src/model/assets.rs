@@ -180,8 +180,11 @@ fn hash_file(path: &Path, h: &mut impl Hasher, bytes: &mut u64) -> Option<()> {
     Some(())
 }
 
+/// A call's arguments as the model keeps them: (keyword, value).
+type CallArgs = [(Option<String>, V)];
+
 /// What a call value is: its canonical last name and its arguments.
-fn asset_call(v: &V) -> Option<(String, &[(Option<String>, V)])> {
+fn asset_call(v: &V) -> Option<(String, &CallArgs)> {
     match &v.val {
         Value::Call(q, args) if is_asset_call(q) => Some((
             ir::snake_case(q.rsplit('.').next().unwrap_or(q)),
@@ -192,7 +195,7 @@ fn asset_call(v: &V) -> Option<(String, &[(Option<String>, V)])> {
 }
 
 /// The first positional argument of a call, and whether it has no other argument.
-fn only_path(args: &[(Option<String>, V)]) -> (Option<&V>, bool) {
+fn only_path(args: &CallArgs) -> (Option<&V>, bool) {
     let first = args.iter().find(|(k, _)| k.is_none()).map(|(_, v)| v);
     let rest_empty = args.iter().skip(1).all(|(_, v)| match &v.val {
         Value::Dict(d) => d.is_empty(),

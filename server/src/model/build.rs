@@ -2032,7 +2032,7 @@ impl<'a> Interp<'a> {
         };
         let nested = (in_stage
             && matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)))
-        .then(|| (own_name, !matches!(env, EnvState::Missing)));
+        .then_some((own_name, !matches!(env, EnvState::Missing)));
         let given_env = env.clone();
         // Without an env of its own, a construct made in a Stage deploys where that Stage
         // does, which is not carried over here: not known, rather than none.
