@@ -360,6 +360,9 @@ pub struct Pipeline {
     pub code_build_defaults: Known<ProjectOptions>,
     pub synth_code_build_defaults: Known<ProjectOptions>,
     pub docker_enabled_for_synth: Known<bool>,
+    pub self_mutation_code_build_defaults: Known<ProjectOptions>,
+    pub docker_enabled_for_self_mutation: Known<bool>,
+    pub asset_publishing_code_build_defaults: Known<ProjectOptions>,
     /// `V1` / `V2` from `pipeline_type=PipelineType.V2`.
     pub pipeline_type: Known<String>,
     pub synth: Option<Step>,

@@ -10,6 +10,8 @@
 //! asset and its bytes. Only regular files inside the app's folder are read, at most
 //! [`MAX_FILES`] files and [`MAX_BYTES`] bytes per asset; past that, or for anything else (a
 //! symlink, a path outside the app), the asset's identity is not known.
+//! A folder seen before is listed again on each analysis, and read again only when an entry
+//! changed (its size or modification time).
 
 use std::hash::{BuildHasher, Hash, Hasher};
 use std::io::Read;
@@ -116,23 +118,67 @@ fn normalize(p: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
+/// What a folder holds, as listed: each entry's path below it, size and modification time.
+type Listing = Vec<(PathBuf, u64, Option<std::time::SystemTime>)>;
+
+/// Fingerprints already computed, by path, with the listing they were computed from: an
+/// analysis per keystroke lists the folder again (cheap) but reads its files only when one
+/// changed.
+static SEEN: std::sync::Mutex<Option<std::collections::HashMap<PathBuf, (Listing, u64)>>> =
+    std::sync::Mutex::new(None);
+/// Fingerprints kept at most; past it the cache starts over.
+const MAX_SEEN: usize = 512;
+
 /// A fingerprint of a file's or a folder's content: each regular file's path below it and
 /// its bytes. `None` for a symlink, something that is not a file or folder, or past the bounds.
 fn content_key(path: &Path) -> Option<u64> {
+    let listing = list(path)?;
+    if let Ok(seen) = SEEN.lock() {
+        if let Some((l, key)) = seen.as_ref().and_then(|m| m.get(path)) {
+            if *l == listing {
+                return Some(*key);
+            }
+        }
+    }
     let mut h = foldhash::fast::FixedState::with_seed(0x5eed).build_hasher();
-    let meta = std::fs::symlink_metadata(path).ok()?;
-    let mut files = 0usize;
     let mut bytes = 0u64;
-    if meta.is_file() {
+    if listing.len() == 1 && listing[0].0.as_os_str().is_empty() {
         "file".hash(&mut h);
         hash_file(path, &mut h, &mut bytes)?;
-        return Some(h.finish());
+    } else {
+        for (r, _, _) in &listing {
+            r.hash(&mut h);
+            let full = path.join(r);
+            if full.is_file() {
+                hash_file(&full, &mut h, &mut bytes)?;
+            }
+        }
+    }
+    let key = h.finish();
+    if let Ok(mut seen) = SEEN.lock() {
+        let m = seen.get_or_insert_with(Default::default);
+        if m.len() >= MAX_SEEN {
+            m.clear();
+        }
+        m.insert(path.to_path_buf(), (listing, key));
+    }
+    Some(key)
+}
+
+/// The entries of a file (one, with an empty path) or folder, sorted; `None` for a symlink or
+/// anything that is not a regular file or folder inside, or past [`MAX_FILES`] / [`MAX_BYTES`].
+fn list(path: &Path) -> Option<Listing> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if meta.is_file() {
+        return (meta.len() <= MAX_BYTES)
+            .then(|| vec![(PathBuf::new(), meta.len(), meta.modified().ok())]);
     }
     if !meta.is_dir() {
         return None;
     }
+    let mut bytes = 0u64;
     let mut stack = vec![PathBuf::new()];
-    let mut entries: Vec<PathBuf> = Vec::new();
+    let mut entries: Listing = Vec::new();
     while let Some(rel) = stack.pop() {
         let mut names: Vec<_> = std::fs::read_dir(path.join(&rel))
             .ok()?
@@ -143,27 +189,25 @@ fn content_key(path: &Path) -> Option<u64> {
         for n in names {
             let r = rel.join(&n);
             let m = std::fs::symlink_metadata(path.join(&r)).ok()?;
-            files += 1;
-            if files > MAX_FILES {
+            if entries.len() >= MAX_FILES {
                 return None;
             }
             if m.is_dir() {
                 stack.push(r.clone());
-            } else if !m.is_file() {
+                entries.push((r, 0, None));
+            } else if m.is_file() {
+                bytes += m.len();
+                if bytes > MAX_BYTES {
+                    return None;
+                }
+                entries.push((r, m.len(), m.modified().ok()));
+            } else {
                 return None;
             }
-            entries.push(r);
         }
     }
     entries.sort();
-    for r in entries {
-        r.hash(&mut h);
-        let full = path.join(&r);
-        if full.is_file() {
-            hash_file(&full, &mut h, &mut bytes)?;
-        }
-    }
-    Some(h.finish())
+    Some(entries)
 }
 
 fn hash_file(path: &Path, h: &mut impl Hasher, bytes: &mut u64) -> Option<()> {
@@ -422,6 +466,27 @@ mod tests {
         assert_eq!(key("missing"), None, "a folder that is not there");
         assert_eq!(key("../outside"), None, "nothing outside the app is read");
         assert_eq!(key("/etc"), None, "nothing outside the app is read");
+    }
+
+    #[test]
+    fn a_changed_file_changes_the_key_though_the_folder_was_seen_before() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("cdk.json"), "{}").unwrap();
+        std::fs::create_dir_all(root.join("fn")).unwrap();
+        std::fs::write(root.join("fn/index.py"), "a").unwrap();
+        let paths = Paths::of(Some(&root.join("app.py")));
+        let v = V::new(Value::Str("fn".into()), crate::model::Span::default());
+        let before = paths.key(AssetKind::File, &v, "");
+        assert_eq!(
+            before,
+            paths.key(AssetKind::File, &v, ""),
+            "seen again, unchanged"
+        );
+        std::fs::write(root.join("fn/index.py"), "a longer body").unwrap();
+        let after = paths.key(AssetKind::File, &v, "");
+        assert!(after.is_some());
+        assert_ne!(before, after);
     }
 
     #[test]

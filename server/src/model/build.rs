@@ -2321,9 +2321,14 @@ impl<'a> Interp<'a> {
             && sub.self_uses == children.len()
             && stack_classes.iter().all(|s| *s);
         let order_known = sub.stack_refs.iter().all(|r| r.taken);
+        let handed_on = children
+            .iter()
+            .map(|c| sub.construct_uses(c.span) > 0)
+            .collect();
         Some(FollowedStage {
             complete,
             order_known,
+            handed_on,
             children,
             stack_classes,
             attrs: std::mem::take(&mut sub.self_attrs),
@@ -2348,12 +2353,13 @@ impl<'a> Interp<'a> {
         stage: Option<&Construct>,
     ) -> Option<(Vec<Stack>, bool, bool)> {
         let f = self.follow_stage(class, stage)?;
-        let made: Vec<Construct> = f
+        let made: Vec<(Construct, bool)> = f
             .children
             .iter()
             .zip(&f.stack_classes)
-            .filter(|(_, is_stack)| **is_stack)
-            .map(|(c, _)| c.clone())
+            .zip(&f.handed_on)
+            .filter(|((_, is_stack), _)| **is_stack)
+            .map(|((c, _), handed_on)| (c.clone(), *handed_on))
             .collect();
         let stacks = f
             .children
@@ -2386,7 +2392,7 @@ impl<'a> Interp<'a> {
             })
             .collect();
         let mut stacks: Vec<Stack> = stacks;
-        for (stack, c) in stacks.iter_mut().zip(&made) {
+        for (stack, (c, handed_on)) in stacks.iter_mut().zip(&made) {
             let (assets, complete) = if c.cdk {
                 // CDK's own `Stack(…)`: nothing is made in it here.
                 (Vec::new(), true)
@@ -2397,7 +2403,9 @@ impl<'a> Interp<'a> {
                 }
             };
             stack.assets = assets;
-            stack.assets_complete = complete;
+            // Handed on by the Stage (`lambda_.Function(self.svc, …)`): constructs may have been
+            // added to it there.
+            stack.assets_complete = complete && !handed_on;
         }
         Some((stacks, f.complete, f.order_known))
     }
@@ -2962,6 +2970,9 @@ struct FollowedStage {
     children: Vec<Construct>,
     /// For each child: whether it is a stack.
     stack_classes: Vec<bool>,
+    /// For each child: whether the constructor handed it to a call after making it (as a
+    /// scope, so constructs may have been added to it there).
+    handed_on: Vec<bool>,
     attrs: HashMap<String, V>,
     dependencies: Vec<(String, String)>,
     other_file: Option<PathBuf>,

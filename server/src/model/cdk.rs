@@ -234,6 +234,15 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
             span,
         ),
         docker_enabled_for_synth: known_bool(&a, "docker_enabled_for_synth"),
+        self_mutation_code_build_defaults: project_options_prop(
+            a.prop("self_mutation_code_build_defaults", 2),
+            span,
+        ),
+        docker_enabled_for_self_mutation: known_bool(&a, "docker_enabled_for_self_mutation"),
+        asset_publishing_code_build_defaults: project_options_prop(
+            a.prop("asset_publishing_code_build_defaults", 2),
+            span,
+        ),
         pipeline_type,
         synth,
         sources: Vec::new(),

@@ -1,7 +1,8 @@
 //! `file-system-without-vpc`: a CodeBuild action of the pipeline whose project options (the
-//! pipeline's `code_build_defaults`, `synth_code_build_defaults`, a `CodeBuildStep`'s own)
-//! give `file_system_locations` without both a `vpc` and `privileged` mode. CDK Pipelines
-//! refuses it when it builds the action.
+//! pipeline's `code_build_defaults`, then `synth_code_build_defaults`,
+//! `self_mutation_code_build_defaults` or `asset_publishing_code_build_defaults` by the action's
+//! kind, a `CodeBuildStep`'s own) give `file_system_locations` without both a `vpc` and
+//! `privileged` mode. CDK Pipelines refuses it when it builds the action.
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
 use crate::model::{Known, PipelineClass, ProjectOptions, Span, Step, StepKind};
@@ -19,7 +20,9 @@ pub const RULE: Rule = Rule {
     prevents: "synth: `Setting fileSystemLocations requires a vpc to be set and privileged to \
                be set to true.`",
     doc: "CDK Pipelines merges a CodeBuild action's project options (the pipeline's \
-          `code_build_defaults`, then `synth_code_build_defaults` for the synth step, then a \
+          `code_build_defaults`, then `synth_code_build_defaults` for the synth step, \
+          `self_mutation_code_build_defaults` for the self-mutation, \
+          `asset_publishing_code_build_defaults` for the asset actions, then a \
           `CodeBuildStep`'s own props) and refuses file system locations (EFS mounts) unless \
           the merged options also have a `vpc` and `build_environment` with `privileged=True`: \
           `cdk synth` fails when it builds the pipeline with \"Setting fileSystemLocations \
@@ -111,6 +114,35 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 report(m, "the synth step", out);
             }
         }
+        // The self-mutation: `docker_enabled_for_self_mutation` turns privileged mode on.
+        if p.self_mutation.or_default(true) == Some(true) {
+            let mut m = merge(&[&p.code_build_defaults, &p.self_mutation_code_build_defaults]);
+            match p.docker_enabled_for_self_mutation {
+                Known::Value(true, _) => m.privileged = Some(true),
+                Known::Unknown(_) => m.privileged = None,
+                _ => {}
+            }
+            report(m, "the self-mutation action (`UpdatePipeline`)", out);
+        }
+        // The asset actions, where a stage certainly deploys a stack with an asset: a Docker
+        // image's runs privileged; a file's keeps the merged mode, unless `code_build_defaults`
+        // says `privileged=False` (CDK passes that on over the asset defaults).
+        let (files, images) = certain_assets(p);
+        if files || images {
+            let mut m = merge(&[
+                &p.code_build_defaults,
+                &p.asset_publishing_code_build_defaults,
+            ]);
+            if let Known::Value(o, _) = &p.code_build_defaults {
+                if let Known::Value(false, _) = o.privileged {
+                    m.privileged = Some(false);
+                }
+            }
+            if !files {
+                m.privileged = Some(true);
+            }
+            report(m, "each asset publishing action (`Assets`)", out);
+        }
         // Every CodeBuild action of a step the pipeline certainly holds.
         let stage_steps = p.stages.iter().filter(|s| !s.conditional).flat_map(|s| {
             let stack_steps = s
@@ -139,4 +171,25 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             report(m, &what, out);
         }
     }
+}
+
+/// Whether a stage the pipeline certainly holds deploys a stack that certainly has a file
+/// asset, and one with a Docker image asset.
+fn certain_assets(p: &crate::model::Pipeline) -> (bool, bool) {
+    let mut files = false;
+    let mut images = false;
+    if !p.may_have_assets {
+        return (false, false);
+    }
+    for st in p.stages.iter().filter(|s| !s.conditional) {
+        for stack in st.stacks.iter().flatten().filter(|s| !s.conditional) {
+            for a in &stack.assets {
+                match a.kind {
+                    crate::model::AssetKind::File => files = true,
+                    crate::model::AssetKind::Docker => images = true,
+                }
+            }
+        }
+    }
+    (files, images)
 }
