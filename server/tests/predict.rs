@@ -1015,3 +1015,129 @@ PipelineStack(app, "P", env=cdk.Environment(account="111111111111", region="eu-w
     );
     assert!(!certain);
 }
+
+/// A pipeline stack class that keeps its pipeline in `self.pipeline`, extended by app.py
+/// (`pipeline_stack.pipeline.add_stage(…)`, a method of the class called on the instance):
+/// app.py's code is followed, and what it adds comes after what the constructor added, as
+/// CDK runs it. Where the model cannot be sure of what app.py does to the instance (two
+/// instances, one made under an `if` it cannot decide, an inherited method of the app's own
+/// base class, the instance handed to a function it cannot read), the stages app.py may add
+/// stay one uncertain stand-in.
+#[test]
+fn stages_added_through_the_stacks_pipeline_attribute_in_app_py_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("cdk.json"), r#"{ "app": "python3 app.py" }"#).unwrap();
+    let file = root.join("pipeline_stack.py");
+    std::fs::write(
+        &file,
+        r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+
+ENV = cdk.Environment(account="222222222222", region="eu-west-1")
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, id, **kw):
+        super().__init__(scope, id, **kw)
+        cdk.Stack(self, "Svc")
+
+class BasePipelineStack(cdk.Stack):
+    def add_extra(self):
+        self.pipeline.add_stage(AppStage(self, "Extra", env=ENV))
+
+class PipelineStack(BasePipelineStack):
+    def __init__(self, scope, id, **kwargs):
+        super().__init__(scope, id, **kwargs)
+        self.pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("acme/app", "main"),
+            commands=["cdk synth"]))
+        self.pipeline.add_stage(AppStage(self, "Beta", env=ENV))
+
+    def finish(self):
+        self.pipeline.add_stage(AppStage(self, "Gamma", env=ENV))
+        self.pipeline.build_pipeline()
+"#,
+    )
+    .unwrap();
+    let head = r#"
+import os
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from pipeline_stack import PipelineStack, AppStage
+from elsewhere import register
+
+app = cdk.App()
+"#;
+    let make = "stack = PipelineStack(app, \"P\", env=cdk.Environment(account=\"111111111111\", region=\"eu-west-1\"))\n";
+    let add = "stack.pipeline.add_stage(AppStage(app, \"Prod\", env=cdk.Environment(account=\"333333333333\", region=\"eu-west-1\")), pre=[pipelines.ManualApprovalStep(\"Promote\")])\nstack.finish()\napp.synth()\n";
+    let stages = |app_py: &str| -> Vec<(String, bool, Vec<String>)> {
+        std::fs::write(root.join("app.py"), app_py).unwrap();
+        let v = pipelens(&["preview", "--format", "json"], &file);
+        v["pipelines"][0]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .skip(3)
+            .map(|s| {
+                (
+                    s["name"].as_str().unwrap().to_string(),
+                    s["certain"] == true,
+                    s["actions"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|a| a["name"].as_str().unwrap().to_string())
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    let s = |n: &str, c: bool, a: &[&str]| {
+        (
+            n.to_string(),
+            c,
+            a.iter().map(|x| x.to_string()).collect::<Vec<_>>(),
+        )
+    };
+    let deploy = ["Prepare", "Deploy"];
+    assert_eq!(
+        stages(&format!("{head}{make}{add}")),
+        vec![
+            s("Beta", true, &deploy),
+            // With a pre step, CDK names the actions from the Stage down (as the corpus synth shows).
+            s("Prod", true, &["Promote", "Svc.Prepare", "Svc.Deploy"]),
+            s("Gamma", true, &deploy),
+        ]
+    );
+    let stand_in = |app_py: &str| {
+        let got = stages(app_py);
+        assert_eq!(got[0], s("Beta", true, &deploy), "{app_py}");
+        assert_eq!(
+            got.last().map(|g| (g.0.as_str(), g.1)),
+            Some(("?", false)),
+            "{app_py}: {got:?}"
+        );
+    };
+    // Two instances.
+    stand_in(&format!(
+        "{head}{make}{add}PipelineStack(app, \"Q\", env=cdk.Environment(account=\"111111111111\", region=\"eu-west-1\"))\n"
+    ));
+    // Made under an `if` the model cannot decide.
+    stand_in(&format!(
+        "{head}if os.environ.get(\"PIPELINE\"):\n    {make}    {}",
+        add.replace('\n', "\n    ")
+    ));
+    // A method the class inherits from the app's own base class, which may add stages.
+    stand_in(&format!("{head}{make}{add}stack.add_extra()\n"));
+    // Handed to a function the model cannot read.
+    stand_in(&format!("{head}{make}{add}register(stack)\n"));
+    // CDK's own methods of the stack, and tags, add no stage.
+    assert_eq!(
+        stages(&format!(
+            "{head}{make}{add}stack.add_dependency(cdk.Stack(app, \"Other\"))\ncdk.Tags.of(stack).add(\"team\", \"a\")\n"
+        ))
+        .len(),
+        3
+    );
+}

@@ -43,6 +43,10 @@ pub trait AppIndex {
     fn module(&self, _from: Option<&Path>, _module: &str) -> Option<(&Path, &ir::Module)> {
         None
     }
+    /// The app's file at `path` (as [`AppIndex::instantiations`] names it), with its module.
+    fn file_module(&self, _path: &Path) -> Option<(&Path, &ir::Module)> {
+        None
+    }
 }
 
 /// An index that knows nothing: a file analysed on its own.
@@ -186,12 +190,19 @@ pub fn build_unless<'a>(
             let extended = |inst: &Instantiation| {
                 inst.class == *class && inst.extended.iter().any(|a| attrs.contains(&a.as_str()))
             };
+            // The file whose code this run followed (see `Interp::follow_extension`) adds
+            // nothing the model does not have.
+            let followed = it
+                .extensions_followed
+                .iter()
+                .find(|(c, _)| c == class)
+                .map(|(_, f)| f.as_path());
             p.added_elsewhere = !attrs.is_empty()
                 && (made_here.iter().any(extended)
                     // Every file as indexed, this one too: its Stage classes, which this run
                     // follows only where a pipeline adds them, may add stages as well.
                     || index
-                        .extended(class, None)
+                        .extended(class, followed)
                         .iter()
                         .any(|a| attrs.contains(&a.as_str())));
         }
@@ -419,6 +430,52 @@ pub(super) struct Interp<'a> {
     /// What following each construct class for its assets found, by class, arguments and
     /// path (see [`Interp::class_assets`]).
     asset_cache: HashMap<String, (Vec<Asset>, bool)>,
+    /// While another file's code that extends an instance of a pipeline stack class runs
+    /// (see [`Interp::follow_extension`]).
+    extension: Option<Box<Extension<'a>>>,
+    /// The pipeline stack classes whose instance another file extends and whose code was
+    /// followed to the end, with that file: what it adds is in the pipelines.
+    pub(super) extensions_followed: Vec<(String, PathBuf)>,
+}
+
+/// What names mean in one module: the part of an [`Interp`] that another module's code, run
+/// by the same interpreter, swaps (see [`Interp::follow_extension`]).
+struct ModuleState<'a> {
+    module: &'a ir::Module,
+    file: Option<&'a Path>,
+    globals: HashMap<String, V>,
+    classes: HashMap<&'a str, &'a ClassDef>,
+    funcs: HashMap<&'a str, &'a FuncDef>,
+    imports: HashMap<&'a str, &'a ir::Import>,
+    resolved: std::collections::HashSet<String>,
+    has_star: bool,
+    js: bool,
+    import_depth: u32,
+}
+
+/// Another file of the app (app.py, bin/app.ts) run to follow what it adds through the one
+/// instance it makes of a pipeline stack class of this file (`stack.pipeline.add_stage(…)`).
+struct Extension<'a> {
+    class: &'a ClassDef,
+    /// The instantiation in the other file.
+    at: Span,
+    /// The instance's attributes, as the constructor (and the methods run since) left them.
+    attrs: HashMap<String, V>,
+    /// The pipelines those attributes hold.
+    pipelines: Vec<usize>,
+    /// The other file.
+    file: &'a Path,
+    /// The module state not in use: this file's while the other file's code runs, and the
+    /// other's while a method of the class runs.
+    parked: ModuleState<'a>,
+    /// Whether the other file's code is running (not a method of the class).
+    in_other: bool,
+    /// How often the other file's code made the instance.
+    made: u32,
+    /// Something ran that makes what the other file adds uncertain: the instance made where
+    /// the model cannot tell whether or how often, a method of it the model does not run, the
+    /// instance or its pipeline handed to code the model does not follow.
+    unsure: bool,
 }
 
 impl<'a> Interp<'a> {
@@ -497,6 +554,8 @@ impl<'a> Interp<'a> {
             asset_calls: Vec::new(),
             container_images: Vec::new(),
             asset_cache: HashMap::default(),
+            extension: None,
+            extensions_followed: Vec::new(),
         }
     }
 
@@ -718,6 +777,7 @@ impl<'a> Interp<'a> {
                 }
             })
             .collect();
+        let mut extendable = Vec::new();
         for class in classes {
             // A Stage class is followed where a pipeline adds it, not on its own.
             if self.is_stage_class(&class.name) {
@@ -725,6 +785,16 @@ impl<'a> Interp<'a> {
             }
             let args = self.instantiation_args(class);
             self.run_class(class, args, Vec::new());
+            if self
+                .self_attrs
+                .values()
+                .any(|v| matches!(v.val, Value::Pipeline(_)))
+            {
+                extendable.push((class, self.self_attrs.clone()));
+            }
+        }
+        for (class, attrs) in extendable {
+            self.follow_extension(class, attrs);
         }
     }
 
@@ -767,6 +837,336 @@ impl<'a> Interp<'a> {
                 .collect(),
             spread: first.spread,
             open: false,
+        }
+    }
+
+    /// Follows what another file of the app adds to this file's pipelines through an instance
+    /// of `class` (`stack.pipeline.add_stage(Stage(app, "Prod"), pre=[…])` in app.py): that
+    /// file's module-level code runs with the instance's attributes as the constructor left
+    /// them (`attrs`), and its methods run with `self` being that instance, so what it adds
+    /// comes after what the constructor added. Only where the app makes exactly one instance
+    /// of the class, in that file, for certain, and nothing is done to it that the model does
+    /// not follow; else nothing changes (the pipeline stays `added_elsewhere`). What is added
+    /// there is placed on this file's pipeline construction (its spans are the other file's),
+    /// except an env written there, which keeps its file.
+    fn follow_extension(&mut self, class: &'a ClassDef, attrs: HashMap<String, V>) {
+        let mut pipelines: Vec<usize> = attrs
+            .values()
+            .filter_map(|v| match v.val {
+                Value::Pipeline(i) => Some(i),
+                _ => None,
+            })
+            .collect();
+        pipelines.sort_unstable();
+        pipelines.dedup();
+        if self.import_depth > 0 || self.instantiations.iter().any(|i| i.class == class.name) {
+            return;
+        }
+        let insts = self.index.instantiations(&class.name);
+        let [(path, inst)] = insts.as_slice() else {
+            return;
+        };
+        let extends = inst.extended.iter().any(|a| {
+            attrs
+                .get(a)
+                .is_some_and(|v| matches!(v.val, Value::Pipeline(_)))
+        });
+        if Some(path.as_path()) == self.file || !extends {
+            return;
+        }
+        let Some((file, module)) = self.index.file_module(path) else {
+            return;
+        };
+        let saved_pipelines = self.pipelines.clone();
+        let instantiations = self.instantiations.len();
+        let step_events = self.step_events.len();
+        let stack_deps = self.stack_deps.len();
+        let dependencies = self.dependencies.len();
+        let containers = self.container_images.len();
+        let asset_calls = self.asset_calls.len();
+        let too_deep = self.too_deep;
+        let steps_made = self.steps_made.clone();
+        let construct_uses = std::mem::take(&mut self.construct_uses);
+        let stage_cache = std::mem::take(&mut self.stage_cache);
+        let stage_follows = std::mem::take(&mut self.stage_follows);
+        let mut other = Interp::new(module, Some(file), self.index);
+        let parked = other.take_module_state();
+        self.extension = Some(Box::new(Extension {
+            class,
+            at: inst.span,
+            attrs,
+            pipelines,
+            file,
+            parked,
+            in_other: false,
+            made: 0,
+            unsure: false,
+        }));
+        self.swap_to_parked();
+        self.module_pass();
+        self.swap_to_parked();
+        let ext = self.extension.take().expect("set above");
+        let followed =
+            ext.made == 1 && !ext.unsure && self.steps <= MAX_STEPS && self.too_deep == too_deep;
+        // What the run did to steps, stack dependencies and constructs is the other file's:
+        // left out (its spans are not this file's).
+        self.instantiations.truncate(instantiations);
+        self.step_events.truncate(step_events);
+        self.stack_deps.truncate(stack_deps);
+        self.dependencies.truncate(dependencies);
+        self.container_images.truncate(containers);
+        self.asset_calls.truncate(asset_calls);
+        self.steps_made = steps_made;
+        self.construct_uses = construct_uses;
+        self.stage_cache = stage_cache;
+        self.stage_follows = stage_follows;
+        self.too_deep = too_deep;
+        self.frames = vec![Frame::default()];
+        if followed {
+            self.pipelines.truncate(saved_pipelines.len());
+            self.extensions_followed
+                .push((class.name.clone(), file.to_path_buf()));
+        } else {
+            self.pipelines = saved_pipelines;
+        }
+    }
+
+    /// Moves this interpreter's module state out (what [`Interp::new`] set up for its module).
+    fn take_module_state(&mut self) -> ModuleState<'a> {
+        ModuleState {
+            module: self.module,
+            file: self.file,
+            globals: std::mem::take(&mut self.globals),
+            classes: std::mem::take(&mut self.classes),
+            funcs: std::mem::take(&mut self.funcs),
+            imports: std::mem::take(&mut self.imports),
+            resolved: std::mem::take(&mut self.resolved),
+            has_star: self.has_star,
+            js: self.js,
+            import_depth: self.import_depth,
+        }
+    }
+
+    /// Swaps the module state in use with the parked one of the running extension, and
+    /// whether the other file's code is the one running.
+    fn swap_to_parked(&mut self) {
+        let Some(mut ext) = self.extension.take() else {
+            return;
+        };
+        let st = &mut ext.parked;
+        std::mem::swap(&mut self.module, &mut st.module);
+        std::mem::swap(&mut self.file, &mut st.file);
+        std::mem::swap(&mut self.globals, &mut st.globals);
+        std::mem::swap(&mut self.classes, &mut st.classes);
+        std::mem::swap(&mut self.funcs, &mut st.funcs);
+        std::mem::swap(&mut self.imports, &mut st.imports);
+        std::mem::swap(&mut self.resolved, &mut st.resolved);
+        std::mem::swap(&mut self.has_star, &mut st.has_star);
+        std::mem::swap(&mut self.js, &mut st.js);
+        std::mem::swap(&mut self.import_depth, &mut st.import_depth);
+        ext.in_other = !ext.in_other;
+        self.extension = Some(ext);
+    }
+
+    /// Whether the other file of a running extension is the code running.
+    fn in_other(&self) -> bool {
+        self.extension.as_ref().is_some_and(|e| e.in_other)
+    }
+
+    /// The instance a running extension follows.
+    fn is_extended_instance(&self, c: &Construct) -> bool {
+        self.extension.as_ref().is_some_and(|e| {
+            e.in_other && !c.cdk && c.span == e.at && c.class.as_deref() == Some(&e.class.name)
+        })
+    }
+
+    /// The other file's code made a construct: the instance, counted (and noted when the
+    /// model cannot tell whether or how often that code runs).
+    fn note_extended_instance(&mut self, class: Option<&str>, span: Span) {
+        let unsure = self.unsure();
+        if let Some(ext) = self.extension.as_mut().filter(|e| e.in_other) {
+            if class == Some(ext.class.name.as_str()) {
+                ext.made += 1;
+                ext.unsure |= unsure || span != ext.at;
+            }
+        }
+    }
+
+    /// `stack.finish()` on the extended instance: the class's method, run in this file with
+    /// `self` being the instance. A method the class inherits from one of the app's classes
+    /// is not followed (it may add stages); CDK's own (`add_dependency`) adds none.
+    fn call_extended_method(&mut self, name: &str, a: Args, span: Span) -> V {
+        let Some(class) = self.extension.as_ref().map(|e| e.class) else {
+            return V::unknown(span);
+        };
+        let method = class.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            _ => None,
+        });
+        let Some(method) = method else {
+            let inherited = self.app_base_defines(class, name, 0);
+            if let Some(ext) = self.extension.as_mut() {
+                ext.unsure |= inherited;
+            }
+            return V::unknown(span);
+        };
+        let args = Args {
+            positional: a.positional.iter().map(|v| foreign(v, false)).collect(),
+            keywords: a
+                .keywords
+                .iter()
+                .map(|(k, v)| (k.clone(), foreign(v, false)))
+                .collect(),
+            spread: a.spread,
+            open: a.open,
+        };
+        self.swap_to_parked();
+        let attrs = self
+            .extension
+            .as_mut()
+            .map(|e| std::mem::take(&mut e.attrs))
+            .unwrap_or_default();
+        let saved = std::mem::replace(&mut self.self_attrs, attrs);
+        let frames = std::mem::take(&mut self.frames);
+        let r = self.call_func(method, Some(&class.name), &args);
+        self.frames = frames;
+        let attrs = std::mem::replace(&mut self.self_attrs, saved);
+        if let Some(e) = self.extension.as_mut() {
+            e.attrs = attrs;
+        }
+        self.swap_to_parked();
+        foreign(&r, false)
+    }
+
+    /// Whether one of the app's classes that `class` extends (this file's, or another's)
+    /// defines method `name`, or may (a base nested too deep to look).
+    fn app_base_defines(&self, class: &ClassDef, name: &str, depth: usize) -> bool {
+        class.bases.iter().any(|b| {
+            let Some(base) = b.dotted().and_then(|parts| parts.last().copied()) else {
+                return false;
+            };
+            let home = self
+                .extension
+                .as_ref()
+                .and_then(|e| e.parked.classes.get(base).copied());
+            let Some(def) = home.or_else(|| self.index.class(base).map(|(_, d, _)| d)) else {
+                return false;
+            };
+            depth >= 8
+                || def
+                    .body
+                    .iter()
+                    .any(|s| matches!(s, Stmt::Func(f) if f.name == name))
+                || self.app_base_defines(def, name, depth + 1)
+        })
+    }
+
+    /// Whether a value holds the extended instance or one of its pipelines (or a wave or
+    /// stage of them).
+    fn holds_extended(&self, v: &V) -> bool {
+        match &v.val {
+            Value::Construct(c) => self.is_extended_instance(c),
+            Value::Pipeline(p) | Value::Wave(p, _) | Value::StageDeployment(p, _) => self
+                .extension
+                .as_ref()
+                .is_some_and(|e| e.pipelines.contains(p)),
+            Value::List(items) => items.iter().any(|i| self.holds_extended(i)),
+            Value::Dict(entries) => entries.iter().any(|(_, i)| self.holds_extended(i)),
+            Value::Method(recv, _) => self.holds_extended(recv),
+            _ => false,
+        }
+    }
+
+    /// The other file's code hands the instance or its pipeline to a call the model does not
+    /// follow (a function of another module, a construct): what that does is not known.
+    fn note_extended_escape(&mut self, f: &V, a: &Args) {
+        if !self.in_other() {
+            return;
+        }
+        let followed = match &f.val {
+            Value::Func(n) => self.funcs.contains_key(n.as_str()),
+            // `Tags.of(stack).add(…)` tags the stack's constructs; it adds no stage.
+            Value::Qual(q) => q == "cdk.Tags.of",
+            _ => false,
+        };
+        if followed {
+            return;
+        }
+        let escapes = a
+            .positional
+            .iter()
+            .chain(a.keywords.iter().map(|(_, v)| v))
+            .any(|v| self.holds_extended(v));
+        if let (true, Some(ext)) = (escapes, self.extension.as_mut()) {
+            ext.unsure = true;
+        }
+    }
+
+    /// What a pipeline method called by the other file's code added to pipeline `p` (after
+    /// `before`): placed on the pipeline's construction in this file, an env written there
+    /// kept with its file, stacks made in this file no longer said to be elsewhere.
+    fn place_added(&mut self, p: usize, before: &PipelineMark) {
+        let Some(other) = self.extension.as_ref().map(|e| e.file) else {
+            return;
+        };
+        let home = self.extension.as_ref().and_then(|e| e.parked.file);
+        let Some(pl) = self.pipelines.get_mut(p) else {
+            return;
+        };
+        let at = pl.span;
+        for (i, st) in pl.stages.iter_mut().enumerate() {
+            match before.stages.get(i) {
+                Some(&(pre, post, stack_steps)) => {
+                    st.pre[pre..].iter_mut().for_each(|s| place_step(s, at));
+                    st.post[post..].iter_mut().for_each(|s| place_step(s, at));
+                    for ss in &mut st.stack_steps[stack_steps..] {
+                        place_stack_steps(ss, at);
+                    }
+                }
+                None => {
+                    st.span = at;
+                    st.id_span = at;
+                    place_known(&mut st.stage_name, at);
+                    if let EnvState::Given(e) = &mut st.env {
+                        if e.file.is_none() {
+                            e.file = Some(other.to_path_buf());
+                        }
+                    }
+                    for stack in st.stacks.iter_mut().flatten() {
+                        stack.file = match stack.file.take() {
+                            None => Some(other.to_path_buf()),
+                            Some(f) if Some(f.as_path()) == home => None,
+                            Some(f) => Some(f),
+                        };
+                    }
+                    st.pre.iter_mut().for_each(|s| place_step(s, at));
+                    st.post.iter_mut().for_each(|s| place_step(s, at));
+                    st.stack_steps
+                        .iter_mut()
+                        .for_each(|ss| place_stack_steps(ss, at));
+                }
+            }
+        }
+        for (i, w) in pl.waves.iter_mut().enumerate() {
+            let (pre, post) = match before.waves.get(i) {
+                Some(&(pre, post)) => (pre, post),
+                None => {
+                    w.span = at;
+                    w.id_span = at;
+                    (0, 0)
+                }
+            };
+            w.pre[pre..].iter_mut().for_each(|s| place_step(s, at));
+            w.post[post..].iter_mut().for_each(|s| place_step(s, at));
+        }
+        for b in &mut pl.builds[before.builds..] {
+            b.span = at;
+        }
+        for a in &mut pl.adds_after_build[before.adds_after_build..] {
+            a.call.span = at;
+        }
+        for a in &mut pl.wave_stages_after_build[before.wave_stages_after_build..] {
+            a.call.span = at;
         }
     }
 
@@ -1384,6 +1784,21 @@ impl<'a> Interp<'a> {
                     obj.span,
                 ),
             },
+            // `stack.pipeline` on the instance another file's code extends (see
+            // `Interp::follow_extension`): what its constructor and methods set.
+            Value::Construct(c) if self.is_extended_instance(c) => {
+                match self.extension.as_ref().and_then(|e| e.attrs.get(name)) {
+                    // A function or `self` of this file means nothing in the other file.
+                    Some(v) if matches!(v.val, Value::Func(_) | Value::SelfRef) => {
+                        V::unknown(v.span)
+                    }
+                    Some(v) => v.clone(),
+                    None => V::new(
+                        Value::Method(Box::new(obj.clone()), name.to_string()),
+                        obj.span,
+                    ),
+                }
+            }
             // `db.table` on a stack this Stage made: a cross-stack reference.
             Value::Construct(c) if self.is_sibling_stack(c) => {
                 self.stack_refs.push(StackRef {
@@ -1500,6 +1915,9 @@ impl<'a> Interp<'a> {
         let refs_at = self.stack_refs.len();
         let a = self.args(args);
         self.note_uses(&a);
+        if self.extension.is_some() {
+            self.note_extended_escape(&f, &a);
+        }
         let mut passed = Vec::new();
         if self.children.is_some() {
             for v in a
@@ -1902,6 +2320,11 @@ impl<'a> Interp<'a> {
         if let Some(v) = dict_view(&recv, &canonical, span) {
             return v;
         }
+        if let Value::Construct(c) = &recv.val {
+            if self.is_extended_instance(c) {
+                return self.call_extended_method(name, a, span);
+            }
+        }
         if let (Value::Construct(c), "add_container") = (&recv.val, canonical.as_str()) {
             let task = c.scope_is_self.then(|| c.id.clone()).flatten();
             let id = a
@@ -1975,8 +2398,17 @@ impl<'a> Interp<'a> {
                     }
                 }
             }
-            (Value::Pipeline(_) | Value::Wave(..) | Value::StageDeployment(..), _) => {
-                cdk::call_pipeline_method(self, &recv, &canonical, a, span)
+            (Value::Pipeline(p) | Value::Wave(p, _) | Value::StageDeployment(p, _), _) => {
+                let p = *p;
+                let before = self
+                    .in_other()
+                    .then(|| self.pipelines.get(p).map(PipelineMark::of))
+                    .flatten();
+                let v = cdk::call_pipeline_method(self, &recv, &canonical, a, span);
+                if let Some(before) = before {
+                    self.place_added(p, &before);
+                }
+                v
             }
             (Value::Step(_), _) => cdk::call_step_method(self, &recv, &canonical, a, span),
             (Value::Str(text), m) => {
@@ -2065,6 +2497,9 @@ impl<'a> Interp<'a> {
             owner,
             rebound: false,
         };
+        if self.extension.is_some() {
+            self.note_extended_instance(class.as_deref(), span);
+        }
         if let Some(name) = &class {
             self.instantiations.push(Instantiation {
                 class: name.clone(),
@@ -2953,6 +3388,76 @@ struct StackRef {
     stack: Option<String>,
     attr: String,
     taken: bool,
+}
+
+/// How much of a pipeline there was before a call (see [`Interp::place_added`]): per stage
+/// its pre, post and stack steps, per wave its pre and post, and the calls it keeps.
+struct PipelineMark {
+    stages: Vec<(usize, usize, usize)>,
+    waves: Vec<(usize, usize)>,
+    builds: usize,
+    adds_after_build: usize,
+    wave_stages_after_build: usize,
+}
+
+impl PipelineMark {
+    fn of(p: &super::Pipeline) -> PipelineMark {
+        PipelineMark {
+            stages: p
+                .stages
+                .iter()
+                .map(|s| (s.pre.len(), s.post.len(), s.stack_steps.len()))
+                .collect(),
+            waves: p
+                .waves
+                .iter()
+                .map(|w| (w.pre.len(), w.post.len()))
+                .collect(),
+            builds: p.builds.len(),
+            adds_after_build: p.adds_after_build.len(),
+            wave_stages_after_build: p.wave_stages_after_build.len(),
+        }
+    }
+}
+
+/// A step written in another file, placed at `at` in this one (see [`Interp::place_added`]).
+fn place_step(s: &mut super::Step, at: Span) {
+    s.span = at;
+    s.id_span = at;
+    for src in s.input.iter_mut().chain(s.additional_inputs.iter_mut()) {
+        src.span = at;
+        src.repo_span = at;
+    }
+    for (_, span) in &mut s.additional_input_dirs {
+        *span = at;
+    }
+    match &mut s.project {
+        super::Known::Value(o, span) => {
+            *span = at;
+            for k in [&mut o.file_system_locations, &mut o.vpc, &mut o.privileged] {
+                place_known(k, at);
+            }
+        }
+        super::Known::Unknown(span) => *span = at,
+        super::Known::Absent => {}
+    }
+}
+
+fn place_known<T>(k: &mut super::Known<T>, at: Span) {
+    if let super::Known::Value(_, span) | super::Known::Unknown(span) = k {
+        *span = at;
+    }
+}
+
+fn place_stack_steps(ss: &mut super::StackSteps, at: Span) {
+    for s in ss
+        .pre
+        .iter_mut()
+        .chain(ss.change_set.iter_mut())
+        .chain(ss.post.iter_mut())
+    {
+        place_step(s, at);
+    }
 }
 
 /// What following a Stage class's constructor found.

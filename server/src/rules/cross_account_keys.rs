@@ -83,7 +83,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         );
         d.subject = Some(p.span);
         d.related.push(Related {
-            file: None,
+            // An env written in another file (app.py's, an imported one) is there.
+            file: stage.env.env().and_then(|e| e.file.clone()),
             span: stage.env.env().map(|e| e.span).unwrap_or(stage.span),
             message: format!(
                 "stage {} deploys to account {target}",

@@ -577,6 +577,48 @@ fn a_stage_made_in_another_file_is_reported_where_it_is_added() {
     assert_eq!(&src[d.span.start_byte..d.span.end_byte], "beta.edge");
 }
 
+/// What app.py adds through the pipeline stack's `pipeline` attribute (#13) is reported in
+/// app.py where it is written there (an env), else on the pipeline's construction in the
+/// pipeline's file, never at the offsets app.py's text has in this file.
+#[test]
+fn what_app_py_adds_through_the_pipeline_attribute_is_reported_in_the_right_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+    let app_py = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom pipeline_stack import PipelineStack, AppStage\n\napp = cdk.App()\nstack = PipelineStack(app, \"P\", env=cdk.Environment(account=\"111111111111\", region=\"eu-west-1\"))\nstack.pipeline.add_stage(AppStage(app, \"Beta\", env=cdk.Environment(account=\"12345\", region=\"eu-west-1\")), pre=[pipelines.ManualApprovalStep(\"Promote\")])\napp.synth()\n";
+    std::fs::write(root.join("app.py"), app_py).unwrap();
+    let src = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\nclass AppStage(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Svc\")\n\nclass PipelineStack(cdk.Stack):\n    def __init__(self, scope, id, **kwargs):\n        super().__init__(scope, id, **kwargs)\n        self.pipeline = pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"o/r\", \"main\"), commands=[]))\n        self.pipeline.add_stage(AppStage(self, \"Beta\", env=cdk.Environment(account=\"111111111111\", region=\"eu-west-1\")))\n";
+    let path = root.join("pipeline_stack.py");
+    std::fs::write(&path, src).unwrap();
+    let index = crate::workspace::Index::build(root, &Default::default());
+    let a = analyze_text(&PYTHON, src, Some(&path), &index, &ExtraQueries::default());
+    let p = &a.model.pipelines[0];
+    assert!(!p.added_elsewhere);
+    let ids: Vec<_> = p.stages.iter().map(|s| s.id.as_deref()).collect();
+    assert_eq!(ids, [Some("Beta"), Some("Beta")]);
+    let account = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "invalid-account")
+        .expect("invalid-account");
+    assert_eq!(account.file.as_deref(), Some(root.join("app.py").as_path()));
+    assert_eq!(
+        &app_py[account.span.start_byte..account.span.end_byte],
+        "\"12345\""
+    );
+    let duplicate = a
+        .diagnostics
+        .iter()
+        .find(|d| d.code == "duplicate-stage")
+        .expect("duplicate-stage");
+    assert_eq!(duplicate.file, None);
+    assert!(
+        src[duplicate.span.start_byte..duplicate.span.end_byte]
+            .starts_with("pipelines.CodePipeline(self, \"Pipeline\""),
+        "{duplicate:?}"
+    );
+}
+
 /// `cross-stage-dependency` (#14): a dependency between stacks of two Stages, or of a Stage
 /// and the App, at app level or inside a Stage class given another Stage's stack; on the
 /// argument, with CDK's own text. Silent where the model cannot be sure what holds a stack.

@@ -518,6 +518,11 @@ impl AppIndex for Index {
         Some((path.as_path(), file.module()))
     }
 
+    fn file_module(&self, path: &Path) -> Option<(&Path, &ir::Module)> {
+        let (path, file) = self.files.get_key_value(path)?;
+        Some((path.as_path(), file.module()))
+    }
+
     fn extended(&self, class: &str, file: Option<&Path>) -> Vec<String> {
         self.extensions
             .iter()
