@@ -430,6 +430,8 @@ pub(super) struct Interp<'a> {
     /// What following each construct class for its assets found, by class, arguments and
     /// path (see [`Interp::class_assets`]).
     asset_cache: HashMap<String, (Vec<Asset>, bool)>,
+    /// Whether the app uses anything that brings an asset along, once asked.
+    assets_possible: Option<bool>,
     /// While another file's code that extends an instance of a pipeline stack class runs
     /// (see [`Interp::follow_extension`]).
     extension: Option<Box<Extension<'a>>>,
@@ -554,6 +556,7 @@ impl<'a> Interp<'a> {
             asset_calls: Vec::new(),
             container_images: Vec::new(),
             asset_cache: HashMap::default(),
+            assets_possible: None,
             extension: None,
             extensions_followed: Vec::new(),
         }
@@ -2827,8 +2830,16 @@ impl<'a> Interp<'a> {
             })
             .collect();
         let mut stacks: Vec<Stack> = stacks;
+        // Nothing in the app brings an asset along: no stack has one (see `mentions_assets`).
+        let module = self.module;
+        let index = self.index;
+        let possible = *self
+            .assets_possible
+            .get_or_insert_with(|| index.mentions_assets() || cdk::mentions_assets(module));
         for (stack, (c, handed_on)) in stacks.iter_mut().zip(&made) {
-            let (assets, complete) = if c.cdk {
+            let (assets, complete) = if !possible {
+                (Vec::new(), true)
+            } else if c.cdk {
                 // CDK's own `Stack(…)`: nothing is made in it here.
                 (Vec::new(), true)
             } else {
