@@ -76,7 +76,9 @@ pub struct Plugin {
     pub naming: Naming,
     language: fn() -> Language,
     query_sources: &'static [QuerySource],
-    compiled: OnceLock<HashMap<&'static str, Query>>,
+    /// Each of `query_sources`, compiled on first use (a query over a big grammar takes
+    /// milliseconds to compile: a process compiles only those it runs).
+    compiled: [OnceLock<Query>; 2],
 }
 
 pub static PYTHON: Plugin = Plugin {
@@ -94,7 +96,7 @@ pub static PYTHON: Plugin = Plugin {
         ("imports", include_str!("../../queries/python/imports.scm")),
         ("stages", include_str!("../../queries/python/stages.scm")),
     ],
-    compiled: OnceLock::new(),
+    compiled: [OnceLock::new(), OnceLock::new()],
 };
 
 pub static TYPESCRIPT: Plugin = Plugin {
@@ -118,7 +120,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
             include_str!("../../queries/typescript/stages.scm"),
         ),
     ],
-    compiled: OnceLock::new(),
+    compiled: [OnceLock::new(), OnceLock::new()],
 };
 
 pub static JAVASCRIPT: Plugin = Plugin {
@@ -142,7 +144,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
             include_str!("../../queries/javascript/stages.scm"),
         ),
     ],
-    compiled: OnceLock::new(),
+    compiled: [OnceLock::new(), OnceLock::new()],
 };
 
 pub static ALL: [&Plugin; 3] = [&PYTHON, &TYPESCRIPT, &JAVASCRIPT];
@@ -183,23 +185,30 @@ impl Plugin {
         parser
     }
 
-    /// Every shipped query, compiled on first use.
-    pub fn queries(&self) -> &HashMap<&'static str, Query> {
-        self.compiled.get_or_init(|| {
-            let lang = self.language();
-            self.query_sources
-                .iter()
-                .map(|(name, src)| {
-                    let q = Query::new(&lang, src).unwrap_or_else(|e| {
-                        panic!(
-                            "shipped query {}/{name}.scm does not compile: {e}",
-                            self.name
-                        )
-                    });
-                    (*name, q)
-                })
-                .collect()
+    /// A shipped query by name, compiled on first use.
+    pub fn query(&self, name: &str) -> &Query {
+        let i = self
+            .query_sources
+            .iter()
+            .position(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("no shipped query {}/{name}.scm", self.name));
+        self.compiled[i].get_or_init(|| {
+            let src = self.query_sources[i].1;
+            Query::new(&self.language(), src).unwrap_or_else(|e| {
+                panic!(
+                    "shipped query {}/{name}.scm does not compile: {e}",
+                    self.name
+                )
+            })
         })
+    }
+
+    /// Every shipped query, compiled.
+    pub fn queries(&self) -> HashMap<&'static str, &Query> {
+        self.query_sources
+            .iter()
+            .map(|(name, _)| (*name, self.query(name)))
+            .collect()
     }
 
     pub fn query_sources(&self) -> &'static [QuerySource] {
@@ -262,7 +271,21 @@ impl Plugin {
     }
 
     fn imports(&self, root: Node<'_>, src: &str) -> Vec<ir::Import> {
-        let query = &self.queries()["imports"];
+        match self.id {
+            // The same bindings as `queries/{typescript,javascript}/imports.scm` says (a test
+            // holds them equal), found by looking at the module's statements: compiling that
+            // query over the TypeScript grammar cost most of a `preview` process.
+            LangId::TypeScript | LangId::JavaScript => typescript::imports(root)
+                .into_iter()
+                .filter_map(|r| import_of(r, src))
+                .collect(),
+            LangId::Python => self.query_imports(root, src),
+        }
+    }
+
+    /// The imports as the shipped `imports` query finds them.
+    fn query_imports(&self, root: Node<'_>, src: &str) -> Vec<ir::Import> {
+        let query = self.query("imports");
         let names = query.capture_names();
         let mut out = Vec::new();
         let mut cursor = QueryCursor::new();
@@ -271,47 +294,66 @@ impl Plugin {
         cursor.set_max_start_depth(Some(1));
         let mut matches = cursor.matches(query, root, src.as_bytes());
         while let Some(m) = matches.next() {
-            let (mut module, mut member, mut local, mut span) = (None, None, None, None);
-            let (mut default, mut all) = (false, false);
+            let mut raw = RawImport::default();
             for c in m.captures {
-                let text = &src[c.node.byte_range()];
                 match names[c.index as usize] {
-                    "import" => span = Some(ir::Span::of(&c.node)),
-                    "import.module" => module = Some(text.to_string()),
-                    "import.member" => member = Some(text.to_string()),
-                    "import.local" => local = Some(text.to_string()),
-                    "import.default" => default = true,
-                    "import.all" => all = true,
+                    "import" => raw.statement = Some(c.node),
+                    "import.module" => raw.module = Some(c.node),
+                    "import.member" => raw.member = Some(c.node),
+                    "import.local" => raw.local = Some(c.node),
+                    "import.default" => raw.default = true,
+                    "import.all" => raw.all = true,
                     _ => {}
                 }
             }
-            let (Some(module), Some(span)) = (module, span) else {
-                continue;
-            };
-            if default {
-                member = Some(ir::DEFAULT_EXPORT.to_string());
-            }
-            if all {
-                local = Some(ir::STAR_IMPORT.to_string());
-            }
-            let (local, module) = match (local, &member) {
-                (Some(l), _) => (l, module),
-                (None, Some(m)) => (m.clone(), module),
-                // `import aws_cdk.pipelines` binds `aws_cdk`, and `aws_cdk` names the module.
-                (None, None) => {
-                    let first = module.split('.').next().unwrap_or(&module).to_string();
-                    (first.clone(), first)
-                }
-            };
-            out.push(ir::Import {
-                local,
-                module,
-                member,
-                span,
-            });
+            out.extend(import_of(raw, src));
         }
         out
     }
+}
+
+/// One binding of an import, as the nodes the `imports` query captures name it.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct RawImport<'t> {
+    /// The whole statement (`@import`).
+    pub statement: Option<Node<'t>>,
+    pub module: Option<Node<'t>>,
+    pub member: Option<Node<'t>>,
+    pub local: Option<Node<'t>>,
+    /// A default import (`import cdk from 'aws-cdk-lib'`).
+    pub default: bool,
+    /// Every name of the module (`export * from './config'`).
+    pub all: bool,
+}
+
+/// The IR import of one binding.
+fn import_of(raw: RawImport<'_>, src: &str) -> Option<ir::Import> {
+    let text = |n: Option<Node<'_>>| n.map(|n| src[n.byte_range()].to_string());
+    let (module, span) = (text(raw.module)?, ir::Span::of(&raw.statement?));
+    let (default, all) = (raw.default, raw.all);
+    let mut member = text(raw.member);
+    let mut local = text(raw.local);
+    if default {
+        member = Some(ir::DEFAULT_EXPORT.to_string());
+    }
+    if all {
+        local = Some(ir::STAR_IMPORT.to_string());
+    }
+    let (local, module) = match (local, &member) {
+        (Some(l), _) => (l, module),
+        (None, Some(m)) => (m.clone(), module),
+        // `import aws_cdk.pipelines` binds `aws_cdk`, and `aws_cdk` names the module.
+        (None, None) => {
+            let first = module.split('.').next().unwrap_or(&module).to_string();
+            (first.clone(), first)
+        }
+    };
+    Some(ir::Import {
+        local,
+        module,
+        member,
+        span,
+    })
 }
 
 /// The spans of a tree's syntax errors.
@@ -439,7 +481,7 @@ impl Plugin {
         extra: &ExtraQueries,
     ) -> Vec<ExtensionStage> {
         let mut out = Vec::new();
-        let shipped = std::iter::once(&self.queries()["stages"]);
+        let shipped = std::iter::once(self.query("stages"));
         for query in shipped
             .chain(extra.for_lang(self.id))
             .filter(|q| q.pattern_count() > 0)
@@ -643,6 +685,75 @@ mod tests {
                 plugin.name
             );
         }
+    }
+
+    /// The TypeScript and JavaScript imports are found without compiling the `imports` query;
+    /// the query stays their specification: over every TypeScript and JavaScript file of the
+    /// repository's examples and tests, and some odd forms, both find the same bindings.
+    #[test]
+    fn the_imports_walk_finds_what_the_imports_query_finds() {
+        let odd = "import cdk, { Stack as S, App } from 'aws-cdk-lib';\n\
+                   import * as p from 'aws-cdk-lib/pipelines';\n\
+                   import type { Props } from './props';\n\
+                   import x = require('y');\n\
+                   import '';\n\
+                   import './side-effect';\n\
+                   export * from './config';\n\
+                   export * as accounts from './accounts';\n\
+                   export { a, b as c, default as d } from './m';\n\
+                   export { local };\n\
+                   export const z = 1;\n\
+                   function f() { return 1; }\n";
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut texts: Vec<(PathBuf, String)> = vec![(PathBuf::from("odd.ts"), odd.to_string())];
+        let mut dirs = vec![root.join("examples"), root.join("tests")];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).unwrap() {
+                let path = e.unwrap().path();
+                let name = path.file_name().unwrap().to_string_lossy().to_string();
+                if path.is_dir() {
+                    if name != "node_modules" && name != "cdk.out" {
+                        dirs.push(path);
+                    }
+                } else if matches!(path.extension().and_then(|x| x.to_str()), Some("ts" | "js")) {
+                    if let Ok(text) = std::fs::read_to_string(&path) {
+                        texts.push((path, text));
+                    }
+                }
+            }
+        }
+        let key = |i: &ir::Import| {
+            (
+                i.span.start_byte,
+                i.local.clone(),
+                i.module.clone(),
+                i.member.clone(),
+            )
+        };
+        let mut compared = 0;
+        for (path, text) in &texts {
+            let plugin = for_path(path).unwrap();
+            let tree = plugin.parser().parse(text, None).unwrap();
+            let mut walked: Vec<_> = plugin
+                .imports(tree.root_node(), text)
+                .iter()
+                .map(key)
+                .collect();
+            let mut queried: Vec<_> = plugin
+                .query_imports(tree.root_node(), text)
+                .iter()
+                .map(key)
+                .collect();
+            walked.sort();
+            queried.sort();
+            assert_eq!(walked, queried, "{}", path.display());
+            compared += queried.len();
+        }
+        assert!(
+            texts.len() > 50 && compared > 200,
+            "{} files, {compared} imports",
+            texts.len()
+        );
     }
 
     #[test]

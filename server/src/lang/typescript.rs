@@ -767,3 +767,105 @@ fn unescape(esc: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// The import bindings of a module's own statements, as `queries/typescript/imports.scm` (and
+/// the JavaScript copy) finds them: one per bound name of an `import … from '…'`, and of an
+/// `export … from '…'` (`*`, `* as ns`, `{ a, b as c }`). A test holds the two equal.
+pub(crate) fn imports(root: Node<'_>) -> Vec<super::RawImport<'_>> {
+    let mut out = Vec::new();
+    let mut stmts = root.walk();
+    for stmt in root.named_children(&mut stmts) {
+        let is_import = match stmt.kind() {
+            "import_statement" => true,
+            "export_statement" => false,
+            _ => continue,
+        };
+        let Some(module) = stmt
+            .child_by_field_name("source")
+            .filter(|s| s.kind() == "string")
+            .and_then(|s| named_child_of_kind(s, "string_fragment"))
+        else {
+            continue;
+        };
+        let base = super::RawImport {
+            statement: Some(stmt),
+            module: Some(module),
+            ..Default::default()
+        };
+        let mut children = stmt.walk();
+        for child in stmt.children(&mut children) {
+            match (is_import, child.kind()) {
+                (true, "import_clause") => {
+                    let mut parts = child.walk();
+                    for part in child.named_children(&mut parts) {
+                        match part.kind() {
+                            "namespace_import" => {
+                                if let Some(id) = named_child_of_kind(part, "identifier") {
+                                    out.push(super::RawImport {
+                                        local: Some(id),
+                                        ..base
+                                    });
+                                }
+                            }
+                            "named_imports" => specifiers(part, "import_specifier", base, &mut out),
+                            "identifier" => out.push(super::RawImport {
+                                local: Some(part),
+                                default: true,
+                                ..base
+                            }),
+                            _ => {}
+                        }
+                    }
+                }
+                (false, "*") => out.push(super::RawImport { all: true, ..base }),
+                (false, "namespace_export") => {
+                    if let Some(id) = named_child_of_kind(child, "identifier") {
+                        out.push(super::RawImport {
+                            local: Some(id),
+                            ..base
+                        });
+                    }
+                }
+                (false, "export_clause") => specifiers(child, "export_specifier", base, &mut out),
+                _ => {}
+            }
+        }
+    }
+    out
+}
+
+/// `{ a, b as c }`: a binding per specifier whose name (and alias, if any) is an identifier.
+fn specifiers<'t>(
+    list: Node<'t>,
+    kind: &str,
+    base: super::RawImport<'t>,
+    out: &mut Vec<super::RawImport<'t>>,
+) {
+    let mut specs = list.walk();
+    for spec in list.named_children(&mut specs) {
+        if spec.kind() != kind {
+            continue;
+        }
+        let Some(name) = spec
+            .child_by_field_name("name")
+            .filter(|n| n.kind() == "identifier")
+        else {
+            continue;
+        };
+        let alias = spec.child_by_field_name("alias");
+        if alias.is_some_and(|a| a.kind() != "identifier") {
+            continue;
+        }
+        out.push(super::RawImport {
+            member: Some(name),
+            local: alias,
+            ..base
+        });
+    }
+}
+
+fn named_child_of_kind<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
+    let mut c = n.walk();
+    let found = n.named_children(&mut c).find(|x| x.kind() == kind);
+    found
+}
