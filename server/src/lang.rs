@@ -312,6 +312,14 @@ impl Plugin {
     }
 }
 
+/// Whether a query's source has anything but comments and blank lines.
+fn has_patterns(src: &str) -> bool {
+    src.lines().any(|l| {
+        let l = l.trim();
+        !l.is_empty() && !l.starts_with(';')
+    })
+}
+
 /// One binding of an import, as the nodes the `imports` query captures name it.
 #[derive(Default, Clone, Copy)]
 pub(crate) struct RawImport<'t> {
@@ -481,7 +489,15 @@ impl Plugin {
         extra: &ExtraQueries,
     ) -> Vec<ExtensionStage> {
         let mut out = Vec::new();
-        let shipped = std::iter::once(self.query("stages"));
+        // The shipped query is empty (comments only) unless a build adds patterns; compiling
+        // even an empty query analyses the whole grammar.
+        let shipped = self
+            .query_sources
+            .iter()
+            .find(|(n, _)| *n == "stages")
+            .filter(|(_, src)| has_patterns(src))
+            .map(|_| self.query("stages"))
+            .into_iter();
         for query in shipped
             .chain(extra.for_lang(self.id))
             .filter(|q| q.pattern_count() > 0)
