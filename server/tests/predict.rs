@@ -853,6 +853,77 @@ app.synth()
     );
 }
 
+/// A stage that may not be there (added under an `if` pipelens cannot decide) may not bring
+/// its assets: the Assets stage is uncertain, though each asset is known.
+#[test]
+fn assets_of_a_stage_that_may_not_be_there_are_uncertain() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = dir.path();
+    std::fs::write(app.join("cdk.json"), r#"{ "app": "python3 app.py" }"#).unwrap();
+    std::fs::create_dir_all(app.join("fn")).unwrap();
+    std::fs::write(app.join("fn/index.py"), "def h(e, c):\n    pass\n").unwrap();
+    let text = |guard: &str| {
+        format!(
+            r#"
+import os
+import aws_cdk as cdk
+from aws_cdk import pipelines
+from aws_cdk import aws_lambda as lambda_
+
+
+class Svc(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        lambda_.Function(self, "Fn", runtime=lambda_.Runtime.PYTHON_3_12, handler="i.h", code=lambda_.Code.from_asset("fn"))
+
+
+class AppStage(cdk.Stage):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        Svc(self, "Svc")
+
+
+class PipelineStack(cdk.Stack):
+    def __init__(self, scope, construct_id, **kwargs):
+        super().__init__(scope, construct_id, **kwargs)
+        pipeline = pipelines.CodePipeline(self, "Pipeline", synth=pipelines.ShellStep(
+            "Synth", input=pipelines.CodePipelineSource.git_hub("o/r", "main"),
+            commands=["cdk synth"]))
+        if {guard}:
+            pipeline.add_stage(AppStage(self, "Beta"))
+
+
+app = cdk.App()
+PipelineStack(app, "P", env=cdk.Environment(account="999999999999", region="us-east-1"))
+app.synth()
+"#
+        )
+    };
+    let assets = |guard: &str| -> (bool, Vec<String>) {
+        std::fs::write(app.join("app.py"), text(guard)).unwrap();
+        let v = pipelens(&["preview", "--format", "json"], app);
+        let stage = v["pipelines"][0]["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == "Assets")
+            .cloned()
+            .unwrap();
+        let names = stage["actions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_string())
+            .collect();
+        (stage["certain"] == true, names)
+    };
+    assert_eq!(assets("True"), (true, vec!["Fn_Code".to_string()]));
+    assert_eq!(
+        assets("os.environ.get(\"BETA\")"),
+        (false, vec!["Fn_Code".to_string()])
+    );
+}
+
 /// CDK names a pipeline stage after the Stage's `stageName` and a stack's actions after its
 /// stack name without `<stage name>-` (`simpleStackName`).
 #[test]

@@ -71,6 +71,8 @@ struct Assets {
     images: usize,
     /// Something about the stage is not known: its assets, their names or identities.
     uncertain: bool,
+    /// The wave being added may not be there (added under an unknown `if`).
+    maybe_absent: bool,
 }
 
 pub fn predict(p: &Pipeline) -> Prediction {
@@ -136,6 +138,7 @@ impl Builder<'_> {
 
         let mut previous: Option<NodeId> = None;
         for wave in &p.waves {
+            self.assets.maybe_absent = wave.conditional;
             let stage_graphs: Vec<NodeId> = wave
                 .stages
                 .iter()
@@ -225,6 +228,12 @@ impl Builder<'_> {
             return;
         }
         let parallel = self.p.publish_assets_in_parallel.or_default(true);
+        // A stage or stack that may not be there may not bring its assets.
+        if (stage.conditional || stack.conditional || self.assets.maybe_absent)
+            && !stack.assets.is_empty()
+        {
+            self.assets.uncertain = true;
+        }
         if !stack.assets_complete || parallel.is_none() {
             self.assets.uncertain = true;
             let g = self.assets_group();
