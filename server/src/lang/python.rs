@@ -644,3 +644,92 @@ fn unescape(esc: &str) -> String {
         other => other.to_string(),
     }
 }
+
+/// The import bindings of a module's own statements, as `queries/python/imports.scm` finds
+/// them: `import a.b`, `import a.b as c`, `from m import x`, `from m import x as y`,
+/// `from m import *`. A test holds the two equal.
+pub(crate) fn imports(root: Node<'_>) -> Vec<super::RawImport<'_>> {
+    let mut out = Vec::new();
+    let mut stmts = root.walk();
+    for stmt in root.named_children(&mut stmts) {
+        let base = super::RawImport {
+            statement: Some(stmt),
+            ..Default::default()
+        };
+        match stmt.kind() {
+            "import_statement" => {
+                let mut names = stmt.walk();
+                for name in stmt.children_by_field_name("name", &mut names) {
+                    match name.kind() {
+                        "dotted_name" => out.push(super::RawImport {
+                            module: Some(name),
+                            ..base
+                        }),
+                        "aliased_import" => {
+                            let (Some(n), Some(a)) = (
+                                name.child_by_field_name("name"),
+                                name.child_by_field_name("alias"),
+                            ) else {
+                                continue;
+                            };
+                            if n.kind() == "dotted_name" && a.kind() == "identifier" {
+                                out.push(super::RawImport {
+                                    module: Some(n),
+                                    local: Some(a),
+                                    ..base
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            "import_from_statement" => {
+                let Some(module) = stmt
+                    .child_by_field_name("module_name")
+                    .filter(|m| matches!(m.kind(), "dotted_name" | "relative_import"))
+                else {
+                    continue;
+                };
+                let base = super::RawImport {
+                    module: Some(module),
+                    ..base
+                };
+                let mut names = stmt.walk();
+                for name in stmt.children_by_field_name("name", &mut names) {
+                    match name.kind() {
+                        "dotted_name" => out.push(super::RawImport {
+                            member: Some(name),
+                            ..base
+                        }),
+                        "aliased_import" => {
+                            let (Some(n), Some(a)) = (
+                                name.child_by_field_name("name"),
+                                name.child_by_field_name("alias"),
+                            ) else {
+                                continue;
+                            };
+                            if n.kind() == "dotted_name" && a.kind() == "identifier" {
+                                out.push(super::RawImport {
+                                    member: Some(n),
+                                    local: Some(a),
+                                    ..base
+                                });
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                let mut children = stmt.walk();
+                if stmt
+                    .named_children(&mut children)
+                    .any(|c| c.kind() == "wildcard_import")
+                {
+                    out.push(super::RawImport { all: true, ..base });
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
