@@ -2649,11 +2649,14 @@ impl<'a> Interp<'a> {
         followed
     }
 
-    fn follow_stage_uncached(
-        &mut self,
+    /// A run ready to follow one of the app's classes (found here or through the index): its
+    /// definition, module and file, and an interpreter one level deeper that knows the
+    /// module's names and keeps the constructs made with `self` as scope. `None` when the
+    /// class cannot be found, or the run is as deep as it may go.
+    fn class_run(
+        &self,
         class: &str,
-        call: Option<(&Args, &Construct)>,
-    ) -> Option<FollowedStage> {
+    ) -> Option<(&'a ClassDef, &'a ir::Module, Option<&'a Path>, Interp<'a>)> {
         if self.depth >= MAX_DEPTH {
             return None;
         }
@@ -2668,7 +2671,6 @@ impl<'a> Interp<'a> {
         let mut sub = Interp::new(module, file, self.index);
         sub.depth = self.depth + 1;
         sub.level = self.level;
-        let same_module = std::ptr::eq(module, self.module);
         if std::ptr::eq(module, self.module) {
             // The same file: its module-level names are already known.
             sub.globals = self.globals.clone();
@@ -2676,27 +2678,19 @@ impl<'a> Interp<'a> {
             sub.module_pass();
         }
         sub.children = Some(Vec::new());
+        Some((def, module, file, sub))
+    }
+
+    fn follow_stage_uncached(
+        &mut self,
+        class: &str,
+        call: Option<(&Args, &Construct)>,
+    ) -> Option<FollowedStage> {
+        let (def, module, file, mut sub) = self.class_run(class)?;
+        let same_module = std::ptr::eq(module, self.module);
         let (args, preset) = match call {
             Some((args, stage)) => {
-                // The caller's values, as the constructor sees them: what names the caller's
-                // own `self`, its pipelines or its functions means nothing there.
-                let args = Args {
-                    positional: std::iter::once(V::unknown(stage.span))
-                        .chain(
-                            args.positional
-                                .iter()
-                                .skip(1)
-                                .map(|v| foreign(v, same_module)),
-                        )
-                        .collect(),
-                    keywords: args
-                        .keywords
-                        .iter()
-                        .map(|(k, v)| (k.clone(), foreign(v, same_module)))
-                        .collect(),
-                    spread: args.spread,
-                    open: false,
-                };
+                let args = args.as_seen_by_constructor(stage.span, same_module);
                 // CDK's Stage sets `stage_name` (`stageName`) before the constructor's body.
                 let name = match (&stage.stage_name, &stage.id) {
                     (super::Known::Value(n, _), _) | (super::Known::Absent, Some(n)) => {
@@ -2889,40 +2883,15 @@ impl<'a> Interp<'a> {
         if depth > MAX_ASSET_DEPTH || self.depth >= MAX_DEPTH {
             return (Vec::new(), false);
         }
-        let (def, module, file): (&ClassDef, &ir::Module, Option<&Path>) =
-            match self.classes.get(class) {
-                Some(d) => (*d, self.module, self.file),
-                None => match self.index.class(class) {
-                    Some((f, d, m)) => (d, m, Some(f)),
-                    None => return (Vec::new(), false),
-                },
-            };
+        let Some((def, module, file, mut sub)) = self.class_run(class) else {
+            return (Vec::new(), false);
+        };
         let same_module = std::ptr::eq(module, self.module);
-        let mut sub = Interp::new(module, file, self.index);
-        sub.depth = self.depth + 1;
-        sub.level = self.level;
-        if same_module {
-            sub.globals = self.globals.clone();
-        } else {
-            sub.module_pass();
-        }
         // Calls made by the module's own code do not count for the class.
         sub.asset_calls.clear();
         sub.container_images.clear();
-        sub.children = Some(Vec::new());
         let args = match args {
-            Some(a) => Args {
-                positional: std::iter::once(V::unknown(def.span))
-                    .chain(a.positional.iter().skip(1).map(|v| foreign(v, same_module)))
-                    .collect(),
-                keywords: a
-                    .keywords
-                    .iter()
-                    .map(|(k, v)| (k.clone(), foreign(v, same_module)))
-                    .collect(),
-                spread: a.spread,
-                open: false,
-            },
+            Some(a) => a.as_seen_by_constructor(def.span, same_module),
             None => Args::open(),
         };
         sub.run_class(def, args, Vec::new());
@@ -3522,6 +3491,29 @@ impl Args {
         }
         key.push_str(if self.spread { "…)" } else { ")" });
         key
+    }
+
+    /// The caller's values as a constructor followed in another run sees them: the scope
+    /// unknown (at `scope_span`), and what names the caller's own `self`, its pipelines or its
+    /// functions means nothing there (see [`foreign`]).
+    fn as_seen_by_constructor(&self, scope_span: Span, same_module: bool) -> Args {
+        Args {
+            positional: std::iter::once(V::unknown(scope_span))
+                .chain(
+                    self.positional
+                        .iter()
+                        .skip(1)
+                        .map(|v| foreign(v, same_module)),
+                )
+                .collect(),
+            keywords: self
+                .keywords
+                .iter()
+                .map(|(k, v)| (k.clone(), foreign(v, same_module)))
+                .collect(),
+            spread: self.spread,
+            open: false,
+        }
     }
 
     /// The arguments of a call that is not known.
