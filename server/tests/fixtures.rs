@@ -204,10 +204,6 @@ fn corpus_root() -> PathBuf {
 /// deletes its entry; a listed file that matches fails `every_fixture_matches_its_expectation`.
 const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
     (
-        "corpus/py-wrapper-construct-existing-pipeline/delivery.py",
-        "a pipeline in a wrapper Construct: env unknown, the repo parameter unknown, stages added through delivery.pipeline not found, xacct=false although code_pipeline's bucket has a key",
-    ),
-    (
         "corpus/ts-pipeline-in-stage/lib/tooling-stage.ts",
         "a pipeline stack inside a Stage: env unknown; stages added through this.pipelineStack.pipeline and from bin/app.ts not found",
     ),

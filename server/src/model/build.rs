@@ -197,7 +197,7 @@ pub fn build_unless<'a>(
                 .iter()
                 .find(|(c, _)| c == class)
                 .map(|(_, f)| f.as_path());
-            p.added_elsewhere = !attrs.is_empty()
+            p.added_elsewhere |= !attrs.is_empty()
                 && (made_here.iter().any(extended)
                     // Every file as indexed, this one too: its Stage classes, which this run
                     // follows only where a pipeline adds them, may add stages as well.
@@ -438,6 +438,19 @@ pub(super) struct Interp<'a> {
     /// The pipeline stack classes whose instance another file extends and whose code was
     /// followed to the end, with that file: what it adds is in the pipelines.
     pub(super) extensions_followed: Vec<(String, PathBuf)>,
+    /// The classes of this file that a stack class of it makes with `self` as scope (a
+    /// wrapper construct, `DeliveryPipeline(self, "Delivery", repo=…)`): followed where that
+    /// stack makes them, with the arguments it passes, not on their own (see
+    /// [`Interp::follow_wrapper`]).
+    wrappers: std::collections::HashSet<String>,
+    /// Those of [`Interp::wrappers`] followed where a stack made them.
+    wrappers_followed: std::collections::HashSet<String>,
+    /// While a wrapper construct's code runs: the stack class whose run made it, which a
+    /// pipeline made there belongs to (its env and construct ids are that stack's).
+    pub(super) host_class: Option<String>,
+    /// Each wrapper construct made (by the start of the call that made it): its class and
+    /// its attributes as its constructor and methods left them (`delivery.pipeline`).
+    wrapper_instances: HashMap<usize, (String, HashMap<String, V>)>,
 }
 
 /// What names mean in one module: the part of an [`Interp`] that another module's code, run
@@ -559,6 +572,10 @@ impl<'a> Interp<'a> {
             assets_possible: None,
             extension: None,
             extensions_followed: Vec::new(),
+            wrappers: std::collections::HashSet::new(),
+            wrappers_followed: std::collections::HashSet::new(),
+            host_class: None,
+            wrapper_instances: HashMap::default(),
         }
     }
 
@@ -780,24 +797,232 @@ impl<'a> Interp<'a> {
                 }
             })
             .collect();
+        self.wrappers = self.wrapper_classes(&classes);
         let mut extendable = Vec::new();
+        let mut waiting = Vec::new();
         for class in classes {
             // A Stage class is followed where a pipeline adds it, not on its own.
             if self.is_stage_class(&class.name) {
                 continue;
             }
-            let args = self.instantiation_args(class);
-            self.run_class(class, args, Vec::new());
-            if self
-                .self_attrs
-                .values()
-                .any(|v| matches!(v.val, Value::Pipeline(_)))
-            {
-                extendable.push((class, self.self_attrs.clone()));
+            // A wrapper is followed where its stack makes it; on its own only if no run
+            // reached that.
+            if self.wrappers.contains(&class.name) {
+                waiting.push(class);
+                continue;
+            }
+            self.run_top_class(class, &mut extendable);
+        }
+        for class in waiting {
+            if !self.wrappers_followed.contains(&class.name) {
+                self.wrappers.remove(&class.name);
+                self.run_top_class(class, &mut extendable);
             }
         }
         for (class, attrs) in extendable {
             self.follow_extension(class, attrs);
+        }
+    }
+
+    /// Runs a class of the module on its own (with the arguments the app makes it with), and
+    /// keeps it with its attributes when they hold a pipeline another file may extend.
+    fn run_top_class(
+        &mut self,
+        class: &'a ClassDef,
+        extendable: &mut Vec<(&'a ClassDef, HashMap<String, V>)>,
+    ) {
+        let args = self.instantiation_args(class);
+        self.run_class(class, args, Vec::new());
+        if self
+            .self_attrs
+            .values()
+            .any(|v| matches!(v.val, Value::Pipeline(_)))
+        {
+            extendable.push((class, self.self_attrs.clone()));
+        }
+    }
+
+    /// The classes of this module that one of its stack classes makes with `self` as scope
+    /// and that are neither a Stack nor a Stage themselves: wrapper constructs, followed
+    /// where the stack makes them (see [`Interp::follow_wrapper`]).
+    fn wrapper_classes(&self, classes: &[&'a ClassDef]) -> std::collections::HashSet<String> {
+        let mut made = std::collections::HashSet::new();
+        for class in classes {
+            if self.is_stack_class(&class.name) {
+                made_with_self(&class.body, &mut made);
+            }
+        }
+        made.retain(|name| {
+            self.classes.contains_key(name.as_str())
+                && !self.is_stack_class(name)
+                && !self.is_stage_class(name)
+        });
+        made
+    }
+
+    /// A wrapper construct of this module made by the running stack class with `self` as
+    /// scope: its definition, to follow where it is made.
+    fn wrapper_made(&self, class: &str, a: &Args) -> Option<&'a ClassDef> {
+        if !self.wrappers.contains(class)
+            || self.in_other()
+            || !matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef))
+        {
+            return None;
+        }
+        self.classes.get(class).copied()
+    }
+
+    /// Follows a wrapper construct's constructor where the running stack class makes it
+    /// (`delivery = DeliveryPipeline(self, "Delivery", repo="sre/alerts")`), with the
+    /// arguments given there: a pipeline it makes is that stack's (its env and construct ids,
+    /// see [`Interp::host_class`]), and the attributes it sets are the instance's
+    /// (`delivery.pipeline.add_stage(…)` adds to that pipeline).
+    fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &V) {
+        let Some(init) = def.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == "__init__" => Some(f),
+            _ => None,
+        }) else {
+            return;
+        };
+        // `self` in the arguments is the stack, which means nothing in the wrapper's code.
+        let not_self = |v: &V| match v.val {
+            Value::SelfRef => V::unknown(v.span),
+            _ => v.clone(),
+        };
+        let args = Args {
+            positional: a.positional.iter().map(not_self).collect(),
+            keywords: a
+                .keywords
+                .iter()
+                .map(|(k, v)| (k.clone(), not_self(v)))
+                .collect(),
+            spread: a.spread,
+            open: a.open,
+        };
+        self.wrappers_followed.insert(def.name.clone());
+        let host = self.host_class.clone().or_else(|| self.current_class());
+        let saved_host = std::mem::replace(&mut self.host_class, host);
+        let saved_attrs = std::mem::take(&mut self.self_attrs);
+        let saved_env = self.super_env.clone();
+        self.call_func(init, Some(&def.name), &args);
+        self.super_env = saved_env;
+        self.host_class = saved_host;
+        let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
+        self.wrapper_instances
+            .insert(made.span.start_byte, (def.name.clone(), attrs));
+    }
+
+    /// The wrapper construct a value is (see [`Interp::follow_wrapper`]), by the key its
+    /// attributes are kept under.
+    fn wrapper_key(&self, v: &V) -> Option<usize> {
+        match &v.val {
+            Value::Construct(c)
+                if !c.cdk
+                    && !self.in_other()
+                    && self
+                        .wrapper_instances
+                        .get(&c.span.start_byte)
+                        .is_some_and(|(class, _)| c.class.as_deref() == Some(class.as_str())) =>
+            {
+                Some(c.span.start_byte)
+            }
+            _ => None,
+        }
+    }
+
+    /// `delivery.add_app(…)` on a wrapper construct: its class's method, run with `self`
+    /// being the instance. One the class does not define but one of the app's classes it
+    /// extends may leaves what its pipelines get unknown.
+    fn call_wrapper_method(&mut self, key: usize, name: &str, a: Args, span: Span) -> V {
+        let Some(class) = self.wrapper_instances.get(&key).map(|(c, _)| c.clone()) else {
+            return V::unknown(span);
+        };
+        let Some(def) = self.classes.get(class.as_str()).copied() else {
+            return V::unknown(span);
+        };
+        let method = def.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            _ => None,
+        });
+        let Some(method) = method else {
+            if self.app_base_defines(def, name, 0) {
+                self.wrapper_escapes(key);
+            }
+            return V::unknown(span);
+        };
+        let attrs = self
+            .wrapper_instances
+            .get_mut(&key)
+            .map(|(_, attrs)| std::mem::take(attrs))
+            .unwrap_or_default();
+        let host = self.host_class.clone().or_else(|| self.current_class());
+        let saved_host = std::mem::replace(&mut self.host_class, host);
+        let saved_attrs = std::mem::replace(&mut self.self_attrs, attrs);
+        let r = self.call_func(method, Some(&class), &a);
+        self.host_class = saved_host;
+        let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
+        if let Some((_, kept)) = self.wrapper_instances.get_mut(&key) {
+            *kept = attrs;
+        }
+        r
+    }
+
+    /// A wrapper construct handed to code the model does not follow (or a method of it the
+    /// model cannot find): what is added to its pipelines there is not known.
+    fn wrapper_escapes(&mut self, key: usize) {
+        let held: Vec<usize> = self
+            .wrapper_instances
+            .get(&key)
+            .map(|(_, attrs)| {
+                attrs
+                    .values()
+                    .filter_map(|v| match v.val {
+                        Value::Pipeline(i) => Some(i),
+                        _ => None,
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        for i in held {
+            if let Some(p) = self.pipelines.get_mut(i) {
+                p.added_elsewhere = true;
+            }
+        }
+    }
+
+    /// The wrapper constructs among a call's arguments, when the callee is not code the model
+    /// follows here (see [`Interp::wrapper_escapes`]).
+    fn note_wrapper_escape(&mut self, f: &V, a: &Args) {
+        if self.wrapper_instances.is_empty() {
+            return;
+        }
+        let followed = match &f.val {
+            // CDK's own calls add no stage; another library's might.
+            Value::Qual(q) => q.starts_with("cdk"),
+            Value::Func(n) => self.funcs.contains_key(n.as_str()),
+            Value::Class(n) => self.wrappers.contains(n),
+            Value::Method(recv, _) => {
+                self.wrapper_key(recv).is_some() || matches!(recv.val, Value::SelfRef)
+            }
+            _ => false,
+        };
+        if followed {
+            return;
+        }
+        let mut keys = Vec::new();
+        for v in a.positional.iter().chain(a.keywords.iter().map(|(_, v)| v)) {
+            self.wrappers_in(v, &mut keys);
+        }
+        for key in keys {
+            self.wrapper_escapes(key);
+        }
+    }
+
+    fn wrappers_in(&self, v: &V, out: &mut Vec<usize>) {
+        match &v.val {
+            Value::List(items) => items.iter().for_each(|i| self.wrappers_in(i, out)),
+            Value::Dict(entries) => entries.iter().for_each(|(_, i)| self.wrappers_in(i, out)),
+            _ => out.extend(self.wrapper_key(v)),
         }
     }
 
@@ -1199,6 +1424,17 @@ impl<'a> Interp<'a> {
         for (attr, v) in &self.self_attrs {
             if let Value::Pipeline(i) = v.val {
                 self.pipeline_attrs.push((i, attr.clone()));
+            }
+            // `self.delivery = DeliveryPipeline(self, …)`: another file may add stages
+            // through `stack.delivery.pipeline`.
+            let held = self
+                .wrapper_key(v)
+                .and_then(|k| self.wrapper_instances.get(&k))
+                .map(|(_, attrs)| attrs);
+            for inner in held.into_iter().flat_map(|attrs| attrs.values()) {
+                if let Value::Pipeline(i) = inner.val {
+                    self.pipeline_attrs.push((i, attr.clone()));
+                }
             }
         }
     }
@@ -1802,6 +2038,20 @@ impl<'a> Interp<'a> {
                     ),
                 }
             }
+            // `delivery.pipeline` on a wrapper construct: what its constructor set.
+            Value::Construct(_) if self.wrapper_key(obj).is_some() => {
+                let attrs = self
+                    .wrapper_key(obj)
+                    .and_then(|k| self.wrapper_instances.get(&k))
+                    .map(|(_, attrs)| attrs);
+                match attrs.and_then(|attrs| attrs.get(name)) {
+                    Some(v) => v.clone(),
+                    None => V::new(
+                        Value::Method(Box::new(obj.clone()), name.to_string()),
+                        obj.span,
+                    ),
+                }
+            }
             // `db.table` on a stack this Stage made: a cross-stack reference.
             Value::Construct(c) if self.is_sibling_stack(c) => {
                 self.stack_refs.push(StackRef {
@@ -1921,6 +2171,7 @@ impl<'a> Interp<'a> {
         if self.extension.is_some() {
             self.note_extended_escape(&f, &a);
         }
+        self.note_wrapper_escape(&f, &a);
         let mut passed = Vec::new();
         if self.children.is_some() {
             for v in a
@@ -2275,7 +2526,14 @@ impl<'a> Interp<'a> {
     fn apply(&mut self, f: V, a: Args, span: Span) -> V {
         match f.val {
             Value::Qual(q) => cdk::call_qual(self, &q, a, span),
-            Value::Class(name) => self.construct(Some(name), a, span, false),
+            Value::Class(name) => match self.wrapper_made(&name, &a) {
+                Some(def) => {
+                    let made = self.construct(Some(name), a.clone(), span, false);
+                    self.follow_wrapper(def, &a, &made);
+                    made
+                }
+                None => self.construct(Some(name), a, span, false),
+            },
             Value::Func(name) => match self.funcs.get(name.as_str()).copied() {
                 Some(def) => self.call_func(def, None, &a),
                 None => V::unknown(span),
@@ -2328,6 +2586,9 @@ impl<'a> Interp<'a> {
                 return self.call_extended_method(name, a, span);
             }
         }
+        if let Some(key) = self.wrapper_key(&recv) {
+            return self.call_wrapper_method(key, name, a, span);
+        }
         if let (Value::Construct(c), "add_container") = (&recv.val, canonical.as_str()) {
             let task = c.scope_is_self.then(|| c.id.clone()).flatten();
             let id = a
@@ -2343,6 +2604,11 @@ impl<'a> Interp<'a> {
         if let (Value::Method(inner, attr), "add_stage" | "add_wave" | "add_application_stage") =
             (&recv.val, canonical.as_str())
         {
+            // `stack.delivery.pipeline.add_stage(…)`: through the instance's `delivery`.
+            let (mut inner, mut attr) = (inner, attr);
+            while let Value::Method(deeper, a) = &inner.val {
+                (inner, attr) = (deeper, a);
+            }
             if let Value::Construct(c) = &inner.val {
                 if let Some(inst) = self
                     .instantiations
@@ -3092,6 +3358,105 @@ fn foreign(v: &V, same_module: bool) -> V {
             v.span,
         ),
         _ => v.clone(),
+    }
+}
+
+/// The names of the classes a block makes with `self` as scope (`Delivery(self, "D")`),
+/// in any statement or expression of it, its methods' bodies included.
+fn made_with_self(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    for stmt in body {
+        match stmt {
+            Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::Return(Some(e)) => {
+                expr_made_with_self(e, out);
+            }
+            Stmt::For { iter, body, .. } => {
+                expr_made_with_self(iter, out);
+                made_with_self(body, out);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                expr_made_with_self(cond, out);
+                made_with_self(then, out);
+                made_with_self(otherwise, out);
+            }
+            Stmt::Func(f) => made_with_self(&f.body, out),
+            Stmt::Block(b) => made_with_self(b, out),
+            Stmt::Return(None) | Stmt::Class(_) => {}
+        }
+    }
+}
+
+fn expr_made_with_self(e: &ir::Expr, out: &mut std::collections::HashSet<String>) {
+    match &e.kind {
+        ExprKind::Call { func, args } => {
+            if let (ExprKind::Name(n), Some(Arg::Positional(first))) = (&func.kind, args.first()) {
+                if matches!(first.kind, ExprKind::This) {
+                    out.insert(n.clone());
+                }
+            }
+            expr_made_with_self(func, out);
+            for a in args {
+                match a {
+                    Arg::Positional(x) | Arg::Keyword { value: x, .. } | Arg::Spread(x) => {
+                        expr_made_with_self(x, out);
+                    }
+                }
+            }
+        }
+        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_made_with_self(x, out),
+        ExprKind::Subscript(a, b)
+        | ExprKind::Compare {
+            left: a, right: b, ..
+        }
+        | ExprKind::Logic {
+            left: a, right: b, ..
+        }
+        | ExprKind::Add { left: a, right: b } => {
+            expr_made_with_self(a, out);
+            expr_made_with_self(b, out);
+        }
+        ExprKind::Cond {
+            cond,
+            then,
+            otherwise,
+        } => {
+            expr_made_with_self(cond, out);
+            expr_made_with_self(then, out);
+            expr_made_with_self(otherwise, out);
+        }
+        ExprKind::List(items) => items.iter().for_each(|i| expr_made_with_self(i, out)),
+        ExprKind::Dict(entries) => {
+            for entry in entries {
+                match entry {
+                    ir::DictEntry::Pair { value: x, .. } | ir::DictEntry::Spread(x) => {
+                        expr_made_with_self(x, out);
+                    }
+                }
+            }
+        }
+        ExprKind::Template(parts) => {
+            for part in parts {
+                if let TemplatePart::Expr(x) = part {
+                    expr_made_with_self(x, out);
+                }
+            }
+        }
+        ExprKind::Lambda(l) => {
+            made_with_self(&l.body, out);
+            if let Some(v) = &l.value {
+                expr_made_with_self(v, out);
+            }
+        }
+        ExprKind::Str(_)
+        | ExprKind::Num(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Name(_)
+        | ExprKind::This
+        | ExprKind::Unknown => {}
     }
 }
 

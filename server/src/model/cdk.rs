@@ -176,9 +176,11 @@ fn starts_upper(s: &str) -> bool {
 fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) -> V {
     let scope = a.positional.first().map(|v| v.val.clone());
     let (env, stack_class) = match &scope {
+        // In a wrapper construct's code, `self` is below the stack that made it (see
+        // `Interp::follow_wrapper`): the pipeline is that stack's.
         Some(Value::SelfRef) => (
             it.super_env.clone().unwrap_or(EnvState::Unknown),
-            it.current_class(),
+            it.host_class.clone().or_else(|| it.current_class()),
         ),
         Some(Value::Construct(c)) => (c.env.clone(), c.class.clone()),
         _ => (EnvState::Unknown, None),
@@ -224,7 +226,10 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         span,
         stack_class,
         env,
-        cross_account_keys: known_bool(&a, "cross_account_keys"),
+        cross_account_keys: match a.prop_value("code_pipeline", 2) {
+            Some(given) if !matches!(given.val, Value::Null) => existing_pipeline_keys(it, &given),
+            _ => known_bool(&a, "cross_account_keys"),
+        },
         self_mutation: known_bool(&a, "self_mutation"),
         use_change_sets: known_bool(&a, "use_change_sets"),
         publish_assets_in_parallel: known_bool(&a, "publish_assets_in_parallel"),
@@ -291,6 +296,31 @@ pub(super) fn known_prop_str(a: &Args, name: &str, props_at: usize) -> Known<Str
             || a.positional.last().map(|v| v.span).unwrap_or_default(),
             |v| v.span,
         )),
+    }
+}
+
+/// Whether the `codepipeline.Pipeline` given as `code_pipeline` has cross-account keys:
+/// its own `cross_account_keys`, else CDK's default (true, false with the
+/// `crossAccountKeysDefaultValueToFalse` flag in cdk.json); unknown for a pipeline the model
+/// did not see made.
+fn existing_pipeline_keys(it: &Interp<'_>, given: &V) -> Known<bool> {
+    let Value::Construct(c) = &given.val else {
+        return Known::Unknown(given.span);
+    };
+    let args = match (&c.args, c.cdk, c.class.as_deref()) {
+        (Some(args), true, Some("Pipeline")) if !args.open && !args.props_open(2) => args,
+        _ => return Known::Unknown(given.span),
+    };
+    match known_bool(args, "cross_account_keys") {
+        Known::Absent if it.index.has_app() => {
+            let flag = it
+                .index
+                .context("@aws-cdk/aws-codepipeline:crossAccountKeysDefaultValueToFalse")
+                .is_some_and(|v| v.as_bool() == Some(true) || v.as_str() == Some("true"));
+            Known::Value(!flag, given.span)
+        }
+        Known::Absent => Known::Unknown(given.span),
+        known => known,
     }
 }
 
