@@ -138,13 +138,20 @@ pub fn source_files(dir: &Path, limit: usize) -> Vec<PathBuf> {
     // root, and a big unrelated folder deep below it does not fill the limit before them.
     let mut stack = std::collections::VecDeque::from([dir.to_path_buf()]);
     while let Some(d) = stack.pop_front() {
-        let Ok(entries) = std::fs::read_dir(&d) else {
+        // The current folder as `""` (the root of a relative path such as `lib/stack.ts`):
+        // its files keep paths relative like the one given.
+        let readable = if d.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            d.as_path()
+        };
+        let Ok(entries) = std::fs::read_dir(readable) else {
             continue;
         };
         let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(|e| e.file_name());
         for e in entries {
-            let path = e.path();
+            let path = d.join(e.file_name());
             let name = e.file_name();
             let name = name.to_string_lossy();
             let Ok(ft) = e.file_type() else { continue };

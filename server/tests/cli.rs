@@ -436,6 +436,28 @@ fn preview_json_follows_the_contract() {
     assert_eq!(deploy["region"], "eu-west-1");
 }
 
+/// Run from the app's folder with a path relative to it (`pipelens preview lib/x.ts`, the
+/// way people type it), the app is indexed all the same: the account app.py / bin/app.ts
+/// gives the pipeline stack is known, and the stages are certain.
+#[test]
+fn preview_of_a_path_relative_to_the_app_folder_reads_the_whole_app() {
+    for (app, file) in [
+        ("examples/payments-typescript", "lib/pipeline-stack.ts"),
+        ("examples/payments-python", "payments/pipeline_stack.py"),
+    ] {
+        let o = pipelens(&["preview", file, "--format", "json"], &repo().join(app));
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let p = &v["pipelines"][0];
+        assert_eq!(p["file"], file);
+        let stages = p["stages"].as_array().unwrap();
+        assert!(stages.len() > 3, "{app}: {stages:?}");
+        for s in stages {
+            assert_eq!(s["certain"], true, "{app}: {s}");
+        }
+    }
+}
+
 #[test]
 fn preview_synth_outside_a_cdk_app_exits_2_and_says_why() {
     let dir = tempfile::tempdir().unwrap();

@@ -161,6 +161,13 @@ pub async fn run(
     timeout: Duration,
     cancelled: impl Future<Output = ()>,
 ) -> Result<(), SynthError> {
+    // `""` is the current folder (the root of a relative path such as `lib/stack.ts`), which
+    // a process cannot be started in by that name.
+    let root = if root.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        root
+    };
     let mut cmd = trust::async_command(trusted, &argv[0]);
     cmd.args(&argv[1..])
         .current_dir(root)
