@@ -529,7 +529,9 @@ impl<'a> Lowerer<'a> {
         Expr { kind, span }
     }
 
-    /// `a === b`, `a !== b` (and `==`, `!=`), `a && b`, `a || b`; nothing else.
+    /// `a === b`, `a !== b` (and `==`, `!=`), `a && b`, `a || b`, `a + b`, and `a ?? b` where
+    /// `a` is a name or an attribute read (as `a != null ? a : b`: `a` is read twice, which
+    /// only a read without effects allows); nothing else.
     fn binary(&self, node: Node<'_>) -> ExprKind {
         let (Some(l), Some(op), Some(r)) = (
             node.child_by_field_name("left"),
@@ -539,6 +541,28 @@ impl<'a> Lowerer<'a> {
             return ExprKind::Unknown;
         };
         let op = self.text(op);
+        if op == "??" {
+            let left = self.expr(l);
+            if !is_plain_read(&left) {
+                return ExprKind::Unknown;
+            }
+            let span = left.span;
+            return ExprKind::Cond {
+                cond: Box::new(Expr {
+                    kind: ExprKind::Compare {
+                        equal: false,
+                        left: Box::new(left.clone()),
+                        right: Box::new(Expr {
+                            kind: ExprKind::Null,
+                            span,
+                        }),
+                    },
+                    span,
+                }),
+                then: Box::new(left),
+                otherwise: Box::new(self.expr(r)),
+            };
+        }
         if !matches!(op, "===" | "==" | "!==" | "!=" | "&&" | "||" | "+") {
             return ExprKind::Unknown;
         }
@@ -752,6 +776,19 @@ impl<'a> Lowerer<'a> {
             }
         }
         out
+    }
+}
+
+/// A name, `this`, or attributes and constant subscripts read from one: reading it twice is
+/// reading it once.
+fn is_plain_read(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::This => true,
+        ExprKind::Attr(obj, _, _) => is_plain_read(obj),
+        ExprKind::Subscript(obj, key) => {
+            is_plain_read(obj) && matches!(key.kind, ExprKind::Str(_) | ExprKind::Num(_))
+        }
+        _ => false,
     }
 }
 

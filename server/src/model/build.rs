@@ -47,6 +47,27 @@ pub trait AppIndex {
     fn file_module(&self, _path: &Path) -> Option<(&Path, &ir::Module)> {
         None
     }
+    /// The classes of the app's files that make `class` with `self` as scope somewhere in
+    /// their body (see [`classes_made_with_self`]): each file and class.
+    fn made_by(&self, _class: &str) -> Vec<(PathBuf, String)> {
+        Vec::new()
+    }
+}
+
+/// For each class of a module, the classes it makes with `self` as scope
+/// (`DeliveryPipeline(self, "Delivery")`): (maker, made), what [`AppIndex::made_by`] answers.
+pub fn classes_made_with_self(module: &ir::Module) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for stmt in &module.body {
+        if let Stmt::Class(c) = stmt {
+            let mut made = std::collections::HashSet::new();
+            made_with_self(&c.body, &mut made);
+            let mut made: Vec<String> = made.into_iter().collect();
+            made.sort();
+            out.extend(made.into_iter().map(|m| (c.name.clone(), m)));
+        }
+    }
+    out
 }
 
 /// An index that knows nothing: a file analysed on its own.
@@ -450,7 +471,17 @@ pub(super) struct Interp<'a> {
     pub(super) host_class: Option<String>,
     /// Each wrapper construct made (by the start of the call that made it): its class and
     /// its attributes as its constructor and methods left them (`delivery.pipeline`).
-    wrapper_instances: HashMap<usize, (String, HashMap<String, V>)>,
+    wrapper_instances: HashMap<WrapperKey, (String, HashMap<String, V>)>,
+}
+
+/// A wrapper construct, by the file whose code made it and the start of the call.
+type WrapperKey = (Option<PathBuf>, usize);
+
+fn wrapper_key_of(v: &V) -> Option<WrapperKey> {
+    match &v.val {
+        Value::Construct(c) if !c.cdk => Some((c.made_in.clone(), c.span.start_byte)),
+        _ => None,
+    }
 }
 
 /// What names mean in one module: the part of an [`Interp`] that another module's code, run
@@ -491,6 +522,11 @@ struct Extension<'a> {
     /// the model cannot tell whether or how often, a method of it the model does not run, the
     /// instance or its pipeline handed to code the model does not follow.
     unsure: bool,
+    /// A host run (see [`Interp::follow_host`]): the other file's stack class makes an
+    /// instance of `class`, a wrapper construct of this file.
+    host: bool,
+    /// In a host run: the pipelines the wrapper's code made.
+    wrapped: usize,
 }
 
 impl<'a> Interp<'a> {
@@ -811,6 +847,12 @@ impl<'a> Interp<'a> {
                 waiting.push(class);
                 continue;
             }
+            // A wrapper that a stack class of another file makes: followed from there.
+            if let Some((path, host)) = self.foreign_host(class) {
+                if self.follow_host(class, &path, &host) {
+                    continue;
+                }
+            }
             self.run_top_class(class, &mut extendable);
         }
         for class in waiting {
@@ -860,23 +902,143 @@ impl<'a> Interp<'a> {
         made
     }
 
-    /// A wrapper construct of this module made by the running stack class with `self` as
-    /// scope: its definition, to follow where it is made.
-    fn wrapper_made(&self, class: &str, a: &Args) -> Option<&'a ClassDef> {
-        if !self.wrappers.contains(class)
-            || self.in_other()
-            || !matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef))
+    /// The one stack class of another file that makes `class` (a construct class of this
+    /// file that makes a pipeline, neither a Stack nor a Stage) with `self` as scope, and its
+    /// file.
+    fn foreign_host(&self, class: &ClassDef) -> Option<(PathBuf, String)> {
+        if self.import_depth > 0
+            || self.extension.is_some()
+            || self.is_stack_class(&class.name)
+            || !makes_pipeline(&class.body)
         {
             return None;
         }
+        let makers = self.index.made_by(&class.name);
+        let [(path, host)] = makers.as_slice() else {
+            return None;
+        };
+        let defined_there = self
+            .index
+            .class(host)
+            .is_some_and(|(p, _, _)| p == path.as_path());
+        (Some(path.as_path()) != self.file && defined_there && self.is_stack_class(host))
+            .then(|| (path.clone(), host.clone()))
+    }
+
+    /// A host run: follows the constructor of another file's stack class `host` (with the
+    /// arguments the app makes it with) where it makes this file's wrapper construct `class`,
+    /// so that the pipeline the wrapper makes has that stack's env and ids, and what the
+    /// stack adds through the instance (`delivery.pipeline.add_stage(…)`) is in it, placed on
+    /// the pipeline's construction here. `false`, with nothing changed, where the run made
+    /// any pipeline other than through the wrapper, none at all, or hit a bound.
+    fn follow_host(&mut self, class: &'a ClassDef, path: &Path, host: &str) -> bool {
+        let Some((file, module)) = self.index.file_module(path) else {
+            return false;
+        };
+        let Some(def) = module.body.iter().find_map(|s| match s {
+            Stmt::Class(c) if c.name == host => Some(c),
+            _ => None,
+        }) else {
+            return false;
+        };
+        let pipelines = self.pipelines.len();
+        let pipeline_attrs = self.pipeline_attrs.len();
+        let instantiations = self.instantiations.len();
+        let step_events = self.step_events.len();
+        let stack_deps = self.stack_deps.len();
+        let dependencies = self.dependencies.len();
+        let containers = self.container_images.len();
+        let asset_calls = self.asset_calls.len();
+        let too_deep = self.too_deep;
+        let steps_made = self.steps_made.clone();
+        let construct_uses = std::mem::take(&mut self.construct_uses);
+        let stage_cache = std::mem::take(&mut self.stage_cache);
+        let stage_follows = std::mem::take(&mut self.stage_follows);
+        let wrapper_instances = self.wrapper_instances.clone();
+        let mut other = Interp::new(module, Some(file), self.index);
+        let parked = other.take_module_state();
+        self.extension = Some(Box::new(Extension {
+            class,
+            at: def.name_span,
+            attrs: HashMap::default(),
+            pipelines: Vec::new(),
+            file,
+            parked,
+            in_other: false,
+            made: 0,
+            unsure: false,
+            host: true,
+            wrapped: 0,
+        }));
+        self.swap_to_parked();
+        self.module_pass();
+        let clean = self.pipelines.len() == pipelines;
+        if clean {
+            let args = self.instantiation_args(def);
+            self.run_class(def, args, Vec::new());
+        }
+        self.swap_to_parked();
+        let ext = self.extension.take().expect("set above");
+        let made = self.pipelines.len() - pipelines;
+        let followed = clean
+            && made > 0
+            && made == ext.wrapped
+            && self.steps <= MAX_STEPS
+            && self.too_deep == too_deep;
+        // What the run did to steps, stack dependencies and constructs is left out, as in
+        // `follow_extension` (much of it is the other file's).
+        self.instantiations.truncate(instantiations);
+        self.step_events.truncate(step_events);
+        self.stack_deps.truncate(stack_deps);
+        self.dependencies.truncate(dependencies);
+        self.container_images.truncate(containers);
+        self.asset_calls.truncate(asset_calls);
+        self.steps_made = steps_made;
+        self.construct_uses = construct_uses;
+        self.stage_cache = stage_cache;
+        self.stage_follows = stage_follows;
+        self.too_deep = too_deep;
+        self.frames = vec![Frame::default()];
+        self.self_attrs.clear();
+        if !followed {
+            self.pipelines.truncate(pipelines);
+            self.pipeline_attrs.truncate(pipeline_attrs);
+            self.wrapper_instances = wrapper_instances;
+        }
+        followed
+    }
+
+    /// A wrapper construct of this module made by the running stack class with `self` as
+    /// scope (in this file, or in the other file whose stack class a host run follows, see
+    /// [`Interp::follow_host`]): its definition, to follow where it is made.
+    fn wrapper_made(&self, class: &str, a: &Args) -> Option<&'a ClassDef> {
+        if !matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)) {
+            return None;
+        }
+        if self.in_other() {
+            return self.hosted_wrapper(class);
+        }
+        if !self.wrappers.contains(class) {
+            return None;
+        }
         self.classes.get(class).copied()
+    }
+
+    /// While a host run's other file runs: this file's wrapper class it follows, when that is
+    /// `class`.
+    fn hosted_wrapper(&self, class: &str) -> Option<&'a ClassDef> {
+        self.extension
+            .as_ref()
+            .filter(|e| e.host && e.in_other && e.class.name == class)
+            .map(|e| e.class)
     }
 
     /// Follows a wrapper construct's constructor where the running stack class makes it
     /// (`delivery = DeliveryPipeline(self, "Delivery", repo="sre/alerts")`), with the
     /// arguments given there: a pipeline it makes is that stack's (its env and construct ids,
     /// see [`Interp::host_class`]), and the attributes it sets are the instance's
-    /// (`delivery.pipeline.add_stage(…)` adds to that pipeline).
+    /// (`delivery.pipeline.add_stage(…)` adds to that pipeline). Where the stack is another
+    /// file's (a host run), the constructor runs in this file's module.
     fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &V) {
         let Some(init) = def.body.iter().find_map(|s| match s {
             Stmt::Func(f) if f.name == "__init__" => Some(f),
@@ -884,60 +1046,83 @@ impl<'a> Interp<'a> {
         }) else {
             return;
         };
-        // `self` in the arguments is the stack, which means nothing in the wrapper's code.
-        let not_self = |v: &V| match v.val {
-            Value::SelfRef => V::unknown(v.span),
-            _ => v.clone(),
+        let Some(key) = wrapper_key_of(made) else {
+            return;
         };
-        let args = Args {
-            positional: a.positional.iter().map(not_self).collect(),
-            keywords: a
-                .keywords
-                .iter()
-                .map(|(k, v)| (k.clone(), not_self(v)))
-                .collect(),
-            spread: a.spread,
-            open: a.open,
-        };
+        let cross = self.in_other();
+        let args = self.args_for_wrapper(a, cross);
         self.wrappers_followed.insert(def.name.clone());
         let host = self.host_class.clone().or_else(|| self.current_class());
         let saved_host = std::mem::replace(&mut self.host_class, host);
         let saved_attrs = std::mem::take(&mut self.self_attrs);
         let saved_env = self.super_env.clone();
+        let pipelines = self.pipelines.len();
+        if cross {
+            self.swap_to_parked();
+        }
         self.call_func(init, Some(&def.name), &args);
+        if cross {
+            self.swap_to_parked();
+            let made = self.pipelines.len() - pipelines;
+            if let Some(e) = self.extension.as_mut() {
+                e.wrapped += made;
+            }
+        }
         self.super_env = saved_env;
         self.host_class = saved_host;
         let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
         self.wrapper_instances
-            .insert(made.span.start_byte, (def.name.clone(), attrs));
+            .insert(key, (def.name.clone(), attrs));
+    }
+
+    /// A call's arguments as a wrapper's constructor or method sees them: `self` (the stack)
+    /// means nothing there, nor, from another file's code, that file's functions.
+    fn args_for_wrapper(&self, a: &Args, cross: bool) -> Args {
+        let carry = |v: &V| match v.val {
+            Value::SelfRef => V::unknown(v.span),
+            Value::Func(_) if cross => V::unknown(v.span),
+            _ => v.clone(),
+        };
+        Args {
+            positional: a.positional.iter().map(carry).collect(),
+            keywords: a
+                .keywords
+                .iter()
+                .map(|(k, v)| (k.clone(), carry(v)))
+                .collect(),
+            spread: a.spread,
+            open: a.open,
+        }
     }
 
     /// The wrapper construct a value is (see [`Interp::follow_wrapper`]), by the key its
     /// attributes are kept under.
-    fn wrapper_key(&self, v: &V) -> Option<usize> {
-        match &v.val {
-            Value::Construct(c)
-                if !c.cdk
-                    && !self.in_other()
-                    && self
-                        .wrapper_instances
-                        .get(&c.span.start_byte)
-                        .is_some_and(|(class, _)| c.class.as_deref() == Some(class.as_str())) =>
-            {
-                Some(c.span.start_byte)
-            }
-            _ => None,
-        }
+    fn wrapper_key(&self, v: &V) -> Option<WrapperKey> {
+        let key = wrapper_key_of(v)?;
+        let Value::Construct(c) = &v.val else {
+            return None;
+        };
+        self.wrapper_instances
+            .get(&key)
+            .is_some_and(|(class, _)| c.class.as_deref() == Some(class.as_str()))
+            .then_some(key)
     }
 
     /// `delivery.add_app(…)` on a wrapper construct: its class's method, run with `self`
-    /// being the instance. One the class does not define but one of the app's classes it
-    /// extends may leaves what its pipelines get unknown.
-    fn call_wrapper_method(&mut self, key: usize, name: &str, a: Args, span: Span) -> V {
+    /// being the instance. One the class does not define leaves what its pipelines get
+    /// unknown, unless it is CDK's own (no app class it extends defines it).
+    fn call_wrapper_method(&mut self, key: WrapperKey, name: &str, a: Args, span: Span) -> V {
         let Some(class) = self.wrapper_instances.get(&key).map(|(c, _)| c.clone()) else {
             return V::unknown(span);
         };
-        let Some(def) = self.classes.get(class.as_str()).copied() else {
+        let cross = self.in_other();
+        let def = if cross {
+            self.hosted_wrapper(&class)
+        } else {
+            self.classes.get(class.as_str()).copied()
+        };
+        let Some(def) = def else {
+            self.wrapper_escapes(&key);
             return V::unknown(span);
         };
         let method = def.body.iter().find_map(|s| match s {
@@ -946,10 +1131,11 @@ impl<'a> Interp<'a> {
         });
         let Some(method) = method else {
             if self.app_base_defines(def, name, 0) {
-                self.wrapper_escapes(key);
+                self.wrapper_escapes(&key);
             }
             return V::unknown(span);
         };
+        let args = self.args_for_wrapper(&a, cross);
         let attrs = self
             .wrapper_instances
             .get_mut(&key)
@@ -958,21 +1144,36 @@ impl<'a> Interp<'a> {
         let host = self.host_class.clone().or_else(|| self.current_class());
         let saved_host = std::mem::replace(&mut self.host_class, host);
         let saved_attrs = std::mem::replace(&mut self.self_attrs, attrs);
-        let r = self.call_func(method, Some(&class), &a);
+        let pipelines = self.pipelines.len();
+        if cross {
+            self.swap_to_parked();
+        }
+        let r = self.call_func(method, Some(&class), &args);
+        if cross {
+            self.swap_to_parked();
+            let made = self.pipelines.len() - pipelines;
+            if let Some(e) = self.extension.as_mut() {
+                e.wrapped += made;
+            }
+        }
         self.host_class = saved_host;
         let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
         if let Some((_, kept)) = self.wrapper_instances.get_mut(&key) {
             *kept = attrs;
         }
-        r
+        if cross {
+            foreign(&r, false)
+        } else {
+            r
+        }
     }
 
     /// A wrapper construct handed to code the model does not follow (or a method of it the
     /// model cannot find): what is added to its pipelines there is not known.
-    fn wrapper_escapes(&mut self, key: usize) {
+    fn wrapper_escapes(&mut self, key: &WrapperKey) {
         let held: Vec<usize> = self
             .wrapper_instances
-            .get(&key)
+            .get(key)
             .map(|(_, attrs)| {
                 attrs
                     .values()
@@ -1014,11 +1215,11 @@ impl<'a> Interp<'a> {
             self.wrappers_in(v, &mut keys);
         }
         for key in keys {
-            self.wrapper_escapes(key);
+            self.wrapper_escapes(&key);
         }
     }
 
-    fn wrappers_in(&self, v: &V, out: &mut Vec<usize>) {
+    fn wrappers_in(&self, v: &V, out: &mut Vec<WrapperKey>) {
         match &v.val {
             Value::List(items) => items.iter().for_each(|i| self.wrappers_in(i, out)),
             Value::Dict(entries) => entries.iter().for_each(|(_, i)| self.wrappers_in(i, out)),
@@ -1129,6 +1330,8 @@ impl<'a> Interp<'a> {
             in_other: false,
             made: 0,
             unsure: false,
+            host: false,
+            wrapped: 0,
         }));
         self.swap_to_parked();
         self.module_pass();
@@ -1204,7 +1407,11 @@ impl<'a> Interp<'a> {
     /// The instance a running extension follows.
     fn is_extended_instance(&self, c: &Construct) -> bool {
         self.extension.as_ref().is_some_and(|e| {
-            e.in_other && !c.cdk && c.span == e.at && c.class.as_deref() == Some(&e.class.name)
+            !e.host
+                && e.in_other
+                && !c.cdk
+                && c.span == e.at
+                && c.class.as_deref() == Some(&e.class.name)
         })
     }
 
@@ -3364,49 +3571,71 @@ fn foreign(v: &V, same_module: bool) -> V {
 /// The names of the classes a block makes with `self` as scope (`Delivery(self, "D")`),
 /// in any statement or expression of it, its methods' bodies included.
 fn made_with_self(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
+    each_call(body, &mut |func, args| {
+        if let (ExprKind::Name(n), Some(Arg::Positional(first))) = (&func.kind, args.first()) {
+            if matches!(first.kind, ExprKind::This) {
+                out.insert(n.clone());
+            }
+        }
+    });
+}
+
+/// Whether a block makes a CDK Pipelines pipeline (`pipelines.CodePipeline(…)`), as written.
+fn makes_pipeline(body: &[Stmt]) -> bool {
+    let mut found = false;
+    each_call(body, &mut |func, _| {
+        let last = match &func.kind {
+            ExprKind::Name(n) => Some(n.as_str()),
+            ExprKind::Attr(_, n, _) => Some(n.as_str()),
+            _ => None,
+        };
+        found |= matches!(last, Some("CodePipeline" | "CdkPipeline"));
+    });
+    found
+}
+
+/// Calls `f` with the callee and arguments of every call in a block, its nested functions'
+/// and lambdas' bodies included.
+fn each_call(body: &[Stmt], f: &mut dyn FnMut(&ir::Expr, &[Arg])) {
     for stmt in body {
         match stmt {
             Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::Return(Some(e)) => {
-                expr_made_with_self(e, out);
+                expr_each_call(e, f);
             }
             Stmt::For { iter, body, .. } => {
-                expr_made_with_self(iter, out);
-                made_with_self(body, out);
+                expr_each_call(iter, f);
+                each_call(body, f);
             }
             Stmt::If {
                 cond,
                 then,
                 otherwise,
             } => {
-                expr_made_with_self(cond, out);
-                made_with_self(then, out);
-                made_with_self(otherwise, out);
+                expr_each_call(cond, f);
+                each_call(then, f);
+                each_call(otherwise, f);
             }
-            Stmt::Func(f) => made_with_self(&f.body, out),
-            Stmt::Block(b) => made_with_self(b, out),
+            Stmt::Func(def) => each_call(&def.body, f),
+            Stmt::Block(b) => each_call(b, f),
             Stmt::Return(None) | Stmt::Class(_) => {}
         }
     }
 }
 
-fn expr_made_with_self(e: &ir::Expr, out: &mut std::collections::HashSet<String>) {
+fn expr_each_call(e: &ir::Expr, f: &mut dyn FnMut(&ir::Expr, &[Arg])) {
     match &e.kind {
         ExprKind::Call { func, args } => {
-            if let (ExprKind::Name(n), Some(Arg::Positional(first))) = (&func.kind, args.first()) {
-                if matches!(first.kind, ExprKind::This) {
-                    out.insert(n.clone());
-                }
-            }
-            expr_made_with_self(func, out);
+            f(func, args);
+            expr_each_call(func, f);
             for a in args {
                 match a {
                     Arg::Positional(x) | Arg::Keyword { value: x, .. } | Arg::Spread(x) => {
-                        expr_made_with_self(x, out);
+                        expr_each_call(x, f);
                     }
                 }
             }
         }
-        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_made_with_self(x, out),
+        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_each_call(x, f),
         ExprKind::Subscript(a, b)
         | ExprKind::Compare {
             left: a, right: b, ..
@@ -3415,24 +3644,24 @@ fn expr_made_with_self(e: &ir::Expr, out: &mut std::collections::HashSet<String>
             left: a, right: b, ..
         }
         | ExprKind::Add { left: a, right: b } => {
-            expr_made_with_self(a, out);
-            expr_made_with_self(b, out);
+            expr_each_call(a, f);
+            expr_each_call(b, f);
         }
         ExprKind::Cond {
             cond,
             then,
             otherwise,
         } => {
-            expr_made_with_self(cond, out);
-            expr_made_with_self(then, out);
-            expr_made_with_self(otherwise, out);
+            expr_each_call(cond, f);
+            expr_each_call(then, f);
+            expr_each_call(otherwise, f);
         }
-        ExprKind::List(items) => items.iter().for_each(|i| expr_made_with_self(i, out)),
+        ExprKind::List(items) => items.iter().for_each(|i| expr_each_call(i, f)),
         ExprKind::Dict(entries) => {
             for entry in entries {
                 match entry {
                     ir::DictEntry::Pair { value: x, .. } | ir::DictEntry::Spread(x) => {
-                        expr_made_with_self(x, out);
+                        expr_each_call(x, f);
                     }
                 }
             }
@@ -3440,14 +3669,14 @@ fn expr_made_with_self(e: &ir::Expr, out: &mut std::collections::HashSet<String>
         ExprKind::Template(parts) => {
             for part in parts {
                 if let TemplatePart::Expr(x) = part {
-                    expr_made_with_self(x, out);
+                    expr_each_call(x, f);
                 }
             }
         }
         ExprKind::Lambda(l) => {
-            made_with_self(&l.body, out);
+            each_call(&l.body, f);
             if let Some(v) = &l.value {
-                expr_made_with_self(v, out);
+                expr_each_call(v, f);
             }
         }
         ExprKind::Str(_)

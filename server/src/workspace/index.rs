@@ -92,6 +92,9 @@ pub struct Index {
     normal: HashMap<PathBuf, PathBuf>,
     /// Per file: (class, attribute) pairs it adds stages through (see `model::extensions`).
     extensions: Vec<(PathBuf, String, String)>,
+    /// By class: the files and classes that make it with `self` as scope (see
+    /// `model::classes_made_with_self`).
+    made_by: HashMap<String, Vec<(PathBuf, String)>>,
     /// The app's entry file (from cdk.json's `app` command), when it names one that exists.
     entry: Option<PathBuf>,
     /// Files no file reachable from the entry can import (see [`Index::is_live`]).
@@ -228,6 +231,12 @@ impl Index {
         };
         let (module, words) = lower_with_words(plugin, &text);
         self.mentions_assets |= model::mentions_assets(&module);
+        for (maker, made) in model::classes_made_with_self(&module) {
+            self.made_by
+                .entry(made)
+                .or_default()
+                .push((path.clone(), maker));
+        }
         for stmt in &module.body {
             if let ir::Stmt::Class(c) = stmt {
                 self.classes
@@ -521,6 +530,10 @@ impl AppIndex for Index {
     fn file_module(&self, path: &Path) -> Option<(&Path, &ir::Module)> {
         let (path, file) = self.files.get_key_value(path)?;
         Some((path.as_path(), file.module()))
+    }
+
+    fn made_by(&self, class: &str) -> Vec<(PathBuf, String)> {
+        self.made_by.get(class).cloned().unwrap_or_default()
     }
 
     fn extended(&self, class: &str, file: Option<&Path>) -> Vec<String> {
