@@ -202,12 +202,7 @@ fn corpus_root() -> PathBuf {
 /// Corpus files whose `expect:` block (what is right) the model does not match today, by path
 /// under `tests/`, with what is wrong. The engine is being fixed in parallel: each fix
 /// deletes its entry; a listed file that matches fails `every_fixture_matches_its_expectation`.
-const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[
-    (
-        "corpus/ts-pipeline-in-stage/lib/tooling-stage.ts",
-        "a pipeline stack inside a Stage: env unknown; stages added through this.pipelineStack.pipeline and from bin/app.ts not found",
-    ),
-];
+const MODEL_KNOWN_GAPS: &[(&str, &str)] = &[];
 
 fn cases() -> Vec<PathBuf> {
     let mut files = Vec::new();

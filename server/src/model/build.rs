@@ -472,6 +472,10 @@ pub(super) struct Interp<'a> {
     /// Each wrapper construct made (by the start of the call that made it): its class and
     /// its attributes as its constructor and methods left them (`delivery.pipeline`).
     wrapper_instances: HashMap<WrapperKey, (String, HashMap<String, V>)>,
+    /// While a Stage class that makes the pipeline stack runs on its own (see
+    /// [`Interp::wrapper_classes`]): its stage name, when known. A Stage it makes with `self`
+    /// is nested in it (CDK names it `<name>-<id>`).
+    stage_host: Option<Option<String>>,
 }
 
 /// A wrapper construct, by the file whose code made it and the start of the call.
@@ -612,6 +616,7 @@ impl<'a> Interp<'a> {
             wrappers_followed: std::collections::HashSet::new(),
             host_class: None,
             wrapper_instances: HashMap::default(),
+            stage_host: None,
         }
     }
 
@@ -833,10 +838,35 @@ impl<'a> Interp<'a> {
                 }
             })
             .collect();
-        self.wrappers = self.wrapper_classes(&classes);
+        let (wrappers, stage_hosts) = self.wrapper_classes(&classes);
+        self.wrappers = wrappers;
         let mut extendable = Vec::new();
         let mut waiting = Vec::new();
         for class in classes {
+            // A Stage class that makes the pipeline stack runs on its own, as the app makes
+            // it: the stages it makes with `self` are nested in it.
+            if stage_hosts.contains(&class.name) {
+                let args = self.instantiation_args(class);
+                let name = match cdk::known_prop_str(&args, "stage_name", 2) {
+                    super::Known::Value(n, _) => Some(n),
+                    super::Known::Absent => args
+                        .positional
+                        .get(1)
+                        .and_then(|v| v.as_str().map(str::to_string)),
+                    super::Known::Unknown(_) => None,
+                };
+                self.stage_host = Some(name);
+                self.run_class(class, args, Vec::new());
+                self.stage_host = None;
+                if self
+                    .self_attrs
+                    .values()
+                    .any(|v| !self.pipelines_held(v).is_empty())
+                {
+                    extendable.push((class, self.self_attrs.clone()));
+                }
+                continue;
+            }
             // A Stage class is followed where a pipeline adds it, not on its own.
             if self.is_stage_class(&class.name) {
                 continue;
@@ -878,28 +908,82 @@ impl<'a> Interp<'a> {
         if self
             .self_attrs
             .values()
-            .any(|v| matches!(v.val, Value::Pipeline(_)))
+            .any(|v| !self.pipelines_held(v).is_empty())
         {
             extendable.push((class, self.self_attrs.clone()));
         }
     }
 
+    /// The pipelines a value is, or holds as a wrapper construct's attributes
+    /// (`self.pipeline_stack` whose `pipeline` is one).
+    fn pipelines_held(&self, v: &V) -> Vec<usize> {
+        match v.val {
+            Value::Pipeline(i) => vec![i],
+            _ => self
+                .wrapper_key(v)
+                .and_then(|k| self.wrapper_instances.get(&k))
+                .map(|(_, attrs)| {
+                    attrs
+                        .values()
+                        .filter_map(|a| match a.val {
+                            Value::Pipeline(i) => Some(i),
+                            _ => None,
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        }
+    }
+
     /// The classes of this module that one of its stack classes makes with `self` as scope
-    /// and that are neither a Stack nor a Stage themselves: wrapper constructs, followed
-    /// where the stack makes them (see [`Interp::follow_wrapper`]).
-    fn wrapper_classes(&self, classes: &[&'a ClassDef]) -> std::collections::HashSet<String> {
+    /// and that are neither a Stack nor a Stage themselves (wrapper constructs), and the
+    /// stack classes that make a pipeline which one of its Stage classes makes (a pipeline
+    /// stack inside a Stage): followed where they are made (see [`Interp::follow_wrapper`]).
+    /// Also the Stage classes that make such a stack, which run on their own (as a stack
+    /// class does) to follow it.
+    fn wrapper_classes(
+        &self,
+        classes: &[&'a ClassDef],
+    ) -> (
+        std::collections::HashSet<String>,
+        std::collections::HashSet<String>,
+    ) {
         let mut made = std::collections::HashSet::new();
+        let mut hosts = std::collections::HashSet::new();
         for class in classes {
             if self.is_stack_class(&class.name) {
                 made_with_self(&class.body, &mut made);
+            } else if self.is_stage_class(&class.name) {
+                let mut stacks = std::collections::HashSet::new();
+                made_with_self(&class.body, &mut stacks);
+                stacks.retain(|name| {
+                    self.classes
+                        .get(name.as_str())
+                        .is_some_and(|def| makes_pipeline(&def.body))
+                        && self.is_stack_class(name)
+                });
+                if !stacks.is_empty() {
+                    hosts.insert(class.name.clone());
+                    made.extend(stacks);
+                }
             }
         }
         made.retain(|name| {
             self.classes.contains_key(name.as_str())
-                && !self.is_stack_class(name)
                 && !self.is_stage_class(name)
+                && (!self.is_stack_class(name) || {
+                    let def = self.classes.get(name.as_str());
+                    def.is_some_and(|d| makes_pipeline(&d.body))
+                        && classes.iter().any(|host| {
+                            hosts.contains(&host.name) && {
+                                let mut m = std::collections::HashSet::new();
+                                made_with_self(&host.body, &mut m);
+                                m.contains(name)
+                            }
+                        })
+                })
         });
-        made
+        (made, hosts)
     }
 
     /// The one stack class of another file that makes `class` (a construct class of this
@@ -1056,11 +1140,18 @@ impl<'a> Interp<'a> {
         let saved_host = std::mem::replace(&mut self.host_class, host);
         let saved_attrs = std::mem::take(&mut self.self_attrs);
         let saved_env = self.super_env.clone();
+        // A Stage made in the wrapper is in the Stage the host is, if any, whose name is not
+        // carried in.
+        let saved_stage = self.stage_host.clone();
+        if self.stage_host.is_some() {
+            self.stage_host = Some(None);
+        }
         let pipelines = self.pipelines.len();
         if cross {
             self.swap_to_parked();
         }
         self.call_func(init, Some(&def.name), &args);
+        self.stage_host = saved_stage;
         if cross {
             self.swap_to_parked();
             let made = self.pipelines.len() - pipelines;
@@ -1281,10 +1372,7 @@ impl<'a> Interp<'a> {
     fn follow_extension(&mut self, class: &'a ClassDef, attrs: HashMap<String, V>) {
         let mut pipelines: Vec<usize> = attrs
             .values()
-            .filter_map(|v| match v.val {
-                Value::Pipeline(i) => Some(i),
-                _ => None,
-            })
+            .flat_map(|v| self.pipelines_held(v))
             .collect();
         pipelines.sort_unstable();
         pipelines.dedup();
@@ -1298,7 +1386,7 @@ impl<'a> Interp<'a> {
         let extends = inst.extended.iter().any(|a| {
             attrs
                 .get(a)
-                .is_some_and(|v| matches!(v.val, Value::Pipeline(_)))
+                .is_some_and(|v| !self.pipelines_held(v).is_empty())
         });
         if Some(path.as_path()) == self.file || !extends {
             return;
@@ -2202,34 +2290,6 @@ impl<'a> Interp<'a> {
                     obj.span,
                 ),
             },
-            // `stage.api_stack`: a stack the Stage class keeps as an attribute.
-            Value::Construct(c) if c.class.as_deref().is_some_and(|n| self.is_stage_class(n)) => {
-                let class = c.class.clone().unwrap_or_default();
-                let stage = (**c).clone();
-                match self.follow_stage(&class, Some(&stage)) {
-                    Some(f) => match f.attrs.get(name) {
-                        Some(V {
-                            val: Value::Construct(inner),
-                            span,
-                            ..
-                        }) => {
-                            let mut c = nested_in(inner, &stage);
-                            c.owner = self.stage_owner(&stage, inner);
-                            V::new(Value::Construct(Box::new(c)), *span)
-                        }
-                        _ => V::unknown(obj.span),
-                    },
-                    None => V::unknown(obj.span),
-                }
-            }
-            // `Accounts.DEV`, `Region.US_EAST_1` (an Enum member: `.value`, `.name`).
-            Value::Class(class) => match self.class_attr(&class.clone(), name, obj.span) {
-                Some(v) => v,
-                None => V::new(
-                    Value::Method(Box::new(obj.clone()), name.to_string()),
-                    obj.span,
-                ),
-            },
             // `stack.pipeline` on the instance another file's code extends (see
             // `Interp::follow_extension`): what its constructor and methods set.
             Value::Construct(c) if self.is_extended_instance(c) => {
@@ -2245,6 +2305,35 @@ impl<'a> Interp<'a> {
                     ),
                 }
             }
+            // `stage.api_stack`: a stack the Stage class keeps as an attribute.
+            Value::Construct(c) if c.class.as_deref().is_some_and(|n| self.is_stage_class(n)) => {
+                let class = c.class.clone().unwrap_or_default();
+                let stage = (**c).clone();
+                match self.follow_stage(&class, Some(&stage)) {
+                    Some(f) => match f.attrs.get(name) {
+                        Some(V {
+                            val: Value::Construct(inner),
+                            span,
+                            ..
+                        }) => {
+                            let mut c = nested_in(inner, &stage);
+                            c.owner = self.stage_owner(&stage, inner);
+                            c.via = Some((stage.span, name.to_string()));
+                            V::new(Value::Construct(Box::new(c)), *span)
+                        }
+                        _ => V::unknown(obj.span),
+                    },
+                    None => V::unknown(obj.span),
+                }
+            }
+            // `Accounts.DEV`, `Region.US_EAST_1` (an Enum member: `.value`, `.name`).
+            Value::Class(class) => match self.class_attr(&class.clone(), name, obj.span) {
+                Some(v) => v,
+                None => V::new(
+                    Value::Method(Box::new(obj.clone()), name.to_string()),
+                    obj.span,
+                ),
+            },
             // `delivery.pipeline` on a wrapper construct: what its constructor set.
             Value::Construct(_) if self.wrapper_key(obj).is_some() => {
                 let attrs = self
@@ -2817,11 +2906,18 @@ impl<'a> Interp<'a> {
                 (inner, attr) = (deeper, a);
             }
             if let Value::Construct(c) = &inner.val {
+                // `tooling.pipeline_stack.pipeline`: through the Stage's `pipeline_stack`.
+                let (at, attr) = match &c.via {
+                    Some((at, via)) if !self.instantiations.iter().any(|i| i.span == c.span) => {
+                        (*at, via)
+                    }
+                    _ => (c.span, attr),
+                };
                 if let Some(inst) = self
                     .instantiations
                     .iter_mut()
                     .rev()
-                    .find(|i| i.span == c.span && !c.cdk)
+                    .find(|i| i.span == at && !c.cdk)
                 {
                     if !inst.extended.contains(attr) {
                         inst.extended.push(attr.clone());
@@ -2925,7 +3021,7 @@ impl<'a> Interp<'a> {
         // joins the names of the stages above it), which the model does not compute: its
         // name is unknown, never its id.
         let in_stage = match a.positional.first().map(|v| &v.val) {
-            Some(Value::SelfRef) => self.children.is_some(),
+            Some(Value::SelfRef) => self.children.is_some() || self.stage_host.is_some(),
             Some(Value::Construct(scope)) => scope
                 .class
                 .as_deref()
@@ -2933,10 +3029,16 @@ impl<'a> Interp<'a> {
             _ => false,
         };
         let own_name = cdk::known_prop_str(&a, "stage_name", 2);
-        let stage_name = if in_stage {
-            super::Known::Unknown(id_span)
-        } else {
-            own_name.clone()
+        let stage_name = match (&self.stage_host, &own_name, &id_str) {
+            // Made with `self` by a Stage class running on its own, whose name is known.
+            (Some(Some(outer)), super::Known::Value(own, _), _)
+            | (Some(Some(outer)), super::Known::Absent, Some(own))
+                if in_stage && self.children.is_none() =>
+            {
+                super::Known::Value(format!("{outer}-{own}"), id_span)
+            }
+            _ if in_stage => super::Known::Unknown(id_span),
+            _ => own_name.clone(),
         };
         let nested = (in_stage
             && matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef)))
@@ -2972,6 +3074,7 @@ impl<'a> Interp<'a> {
             conditional: self.unsure(),
             owner,
             rebound: false,
+            via: None,
         };
         if self.extension.is_some() {
             self.note_extended_instance(class.as_deref(), span);

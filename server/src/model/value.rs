@@ -135,6 +135,10 @@ pub(super) struct Construct {
     /// Bound to a name under an `if` the model cannot decide: the name may hold another
     /// construct, so what holds this one's stacks is not certain.
     pub rebound: bool,
+    /// Read as an attribute of a Stage the app made (`tooling.pipeline_stack`): where that
+    /// Stage was made, and the attribute (what adds through it is noted on that instance, see
+    /// `Instantiation::extended`).
+    pub via: Option<(super::Span, String)>,
 }
 
 /// What holds a stack, for CDK's check that a dependency between stacks stays inside one

@@ -52,5 +52,5 @@ export class ToolingStage extends cdk.Stage {
 // pipeline Pipeline CodePipeline env=999999999999/eu-west-1 xacct=true
 // source gitHub records/archive main
 // synth Synth ShellStep
-// stage Tooling-Beta env=222222222222/eu-west-1 stacks=[Archive] pre=[] post=[]
+// stage Beta name=Tooling-Beta env=222222222222/eu-west-1 stacks=[Archive] pre=[] post=[]
 // stage Prod env=333333333333/eu-west-1 stacks=[Archive] pre=[] post=[]
