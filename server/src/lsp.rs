@@ -15,6 +15,7 @@ mod synth;
 mod to_proto;
 mod transport;
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use tower_lsp_server::jsonrpc::Result;
@@ -105,38 +106,105 @@ impl LanguageServer for Backend {
         handlers::did_change_configuration::handle(self, p).await
     }
     async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
-        guarded("completion", || handlers::completion::handle(self, p))
+        self.off_serve("completion", move |b| handlers::completion::handle(b, p))
+            .await
     }
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
-        guarded("hover", || handlers::hover::handle(self, p))
+        self.off_serve("hover", move |b| handlers::hover::handle(b, p))
+            .await
     }
     async fn document_symbol(
         &self,
         p: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        guarded("documentSymbol", || {
-            handlers::document_symbol::handle(self, p)
+        self.off_serve("documentSymbol", move |b| {
+            handlers::document_symbol::handle(b, p)
         })
+        .await
     }
     async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        guarded("codeAction", || handlers::code_action::handle(self, p))
+        self.off_serve("codeAction", move |b| handlers::code_action::handle(b, p))
+            .await
     }
     async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        guarded("inlayHint", || handlers::inlay_hint::handle(self, p))
+        self.off_serve("inlayHint", move |b| handlers::inlay_hint::handle(b, p))
+            .await
     }
     async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        guarded("codeLens", || handlers::code_lens::handle(self, p))
+        self.off_serve("codeLens", move |b| handlers::code_lens::handle(b, p))
+            .await
     }
     async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
         guarded_async("executeCommand", handlers::execute_command::handle(self, p)).await
     }
 }
 
+thread_local! {
+    /// The cancellation flag of the request the current thread works on (see
+    /// [`Backend::off_serve`]).
+    static REQUEST_CANCELLED: std::cell::RefCell<Option<Arc<AtomicBool>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Whether the request the current thread works on is no longer awaited: the client cancelled
+/// it (`$/cancelRequest`) or the server is going away. A long handler asks between pieces of
+/// its work and stops early (its answer is dropped anyway).
+pub(crate) fn request_cancelled() -> bool {
+    REQUEST_CANCELLED.with(|c| {
+        c.borrow()
+            .as_ref()
+            .is_some_and(|f| f.load(Ordering::Relaxed))
+    })
+}
+
+/// Raises a request's cancellation flag when the future awaiting its answer is dropped
+/// (tower-lsp drops it on `$/cancelRequest`).
+struct CancelOnDrop(Arc<AtomicBool>);
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        self.0.store(true, Ordering::Relaxed);
+    }
+}
+
 impl Backend {
+    /// Runs a request's (synchronous) handler on a blocking thread. Every request's future is
+    /// polled by the one task that serves the connection, so a handler run there would hold
+    /// back every other request (a long `pipelineGraph` on a huge file, a hover on another
+    /// document) until it ends; here only its own answer waits. A cancelled request stops
+    /// waiting at once and its handler sees [`request_cancelled`].
+    async fn off_serve<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        f: impl FnOnce(&Backend) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        let backend = Backend {
+            client: self.client.clone(),
+            state: self.state.clone(),
+        };
+        let flag = Arc::new(AtomicBool::new(false));
+        let _cancel = CancelOnDrop(flag.clone());
+        let task = tokio::task::spawn_blocking(move || {
+            REQUEST_CANCELLED.with(|c| *c.borrow_mut() = Some(flag));
+            let r = guarded(method, || f(&backend));
+            REQUEST_CANCELLED.with(|c| *c.borrow_mut() = None);
+            r
+        });
+        match task.await {
+            Ok(r) => r,
+            Err(e) => {
+                let mut err = tower_lsp_server::jsonrpc::Error::internal_error();
+                err.message = format!("pipelens: {method} did not finish ({e})").into();
+                Err(err)
+            }
+        }
+    }
+
     async fn pipeline_graph(&self, p: serde_json::Value) -> Result<serde_json::Value> {
-        guarded("pipelens/pipelineGraph", || {
-            handlers::pipeline_graph::handle(self, p)
+        self.off_serve("pipelens/pipelineGraph", move |b| {
+            handlers::pipeline_graph::handle(b, p)
         })
+        .await
     }
 
     async fn did_change_trust(&self, p: serde_json::Value) {
@@ -166,6 +234,9 @@ fn service(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
     builder.finish()
 }
 
+/// How many requests the server works on at once (see `serve_on`).
+const MAX_REQUESTS_IN_FLIGHT: usize = 256;
+
 /// The language server over any transport, until the client says `exit` or the input ends:
 /// stdio in [`serve`], in-memory pipes in the fuzz target `jsonrpc` and its regression tests.
 /// Malformed frames are dropped before tower-lsp sees them (see `transport`). Answers whether
@@ -179,7 +250,12 @@ where
     let filter = tokio::spawn(transport::filter_frames(input, filtered_out));
     let state = Arc::new(State::default());
     let (service, socket) = service(state.clone());
+    // A request in flight holds one of these slots until it answers: a `pipelens.synth`
+    // request waits for its synth (minutes), so the default four would let four synths hold
+    // back every other request. Requests are cheap to keep waiting; this bounds only how many
+    // the server works on at once.
     Server::new(filtered_in, output, socket)
+        .concurrency_level(MAX_REQUESTS_IN_FLIGHT)
         .serve(service)
         .await;
     filter.abort();

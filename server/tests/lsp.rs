@@ -1151,6 +1151,158 @@ fn kill_leftovers(m: &str) -> Vec<u32> {
     left
 }
 
+/// Four apps synthesizing (each `pipelens.synth` request waits for its synth) must not hold
+/// back a completion: requests never queue behind synths.
+#[test]
+fn synths_in_four_apps_do_not_delay_a_completion() {
+    let m = marker();
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("hang.sh");
+    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
+    let mut files = Vec::new();
+    for i in 0..4 {
+        let app = dir.path().join(format!("app{i}"));
+        std::fs::create_dir_all(&app).unwrap();
+        std::fs::write(app.join("cdk.json"), r#"{"app": "x"}"#).unwrap();
+        std::fs::write(app.join(CASES[0].file), CASES[0].text).unwrap();
+        files.push(app.join(CASES[0].file));
+    }
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({
+            "synth": {"command": [script.to_str().unwrap(), m.as_str()], "timeoutSeconds": 600},
+        }))
+        .start();
+    let mut uris = Vec::new();
+    for f in &files {
+        let u = s.open(f, "python");
+        s.diagnostics(&u, 1);
+        uris.push(u);
+    }
+    for (i, u) in uris.iter().enumerate() {
+        s.send(&json!({
+            "jsonrpc": "2.0", "id": 9200 + i, "method": "workspace/executeCommand",
+            "params": {"command": "pipelens.synth", "arguments": [u]},
+        }));
+    }
+    let start = Instant::now();
+    while processes_with(&m).len() < 8 {
+        assert!(
+            start.elapsed() < common::HANG,
+            "the synths did not start: {:?}",
+            processes_with(&m)
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let at = find(CASES[0].text, "\"eu-west-1\"", false);
+    let asked = Instant::now();
+    let r = s.request_within(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": uris[0]}, "position": pos((at.0, at.1 + 1))}),
+        Duration::from_secs(10),
+    );
+    let took = asked.elapsed();
+    for u in &uris {
+        s.notify("textDocument/didClose", json!({"textDocument": {"uri": u}}));
+    }
+    let left_gone = gone(&m, Duration::from_secs(10));
+    let left = kill_leftovers(&m);
+    let r = r.expect("no completion while four synths ran");
+    assert!(r.get("error").is_none(), "{r}");
+    assert!(
+        took < Duration::from_secs(3),
+        "the completion waited {took:?} behind the synths"
+    );
+    assert!(left_gone, "synth processes left: {left:?}");
+}
+
+/// A pipeline graph of a huge pipeline takes a while: meanwhile a hover on another document
+/// answers at once, and `$/cancelRequest` ends the graph request without waiting for it.
+#[test]
+fn a_slow_graph_delays_no_other_request_and_a_cancel_ends_it() {
+    let (dir, small) = app(&CASES[0]);
+    let mut big = String::from(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\n\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\n\n\nclass P(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        p = pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n",
+    );
+    for i in 0..STAGES {
+        big.push_str(&format!(
+            "        p.add_stage(S(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
+        ));
+    }
+    let big_file = dir.path().join("big.py");
+    std::fs::write(&big_file, &big).unwrap();
+    let mut s = TestServer::builder(dir.path()).start();
+    let u_small = s.open(&small, "python");
+    s.diagnostics(&u_small, 1);
+    let u_big = s.open(&big_file, "python");
+    s.diagnostics(&u_big, 1);
+
+    // How long the graph takes when nothing else happens.
+    let t = Instant::now();
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u_big}}),
+    );
+    let alone = t.elapsed();
+    assert_eq!(
+        g["pipelines"][0]["stages"].as_array().unwrap().len(),
+        STAGES + 3
+    );
+
+    // The graph again, and at once a hover on the other document.
+    s.send(&json!({
+        "jsonrpc": "2.0", "id": 9300, "method": "pipelens/pipelineGraph",
+        "params": {"textDocument": {"uri": u_big}},
+    }));
+    let at = find(CASES[0].text, "eu-west-1", false);
+    let t = Instant::now();
+    let hover = s.request_within(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u_small}, "position": pos(at)}),
+        Duration::from_secs(30),
+    );
+    let hover_took = t.elapsed();
+    assert!(hover.is_some_and(|h| h.get("error").is_none()));
+    assert!(
+        hover_took * 4 < alone,
+        "a hover took {hover_took:?} next to a graph that takes {alone:?} alone"
+    );
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while s
+        .wait_for_any(deadline)
+        .expect("no answer to the graph request")
+        .get("id")
+        != Some(&json!(9300))
+    {}
+
+    // Cancelled, the graph request ends with RequestCancelled well before it would finish.
+    s.send(&json!({
+        "jsonrpc": "2.0", "id": 9301, "method": "pipelens/pipelineGraph",
+        "params": {"textDocument": {"uri": u_big}},
+    }));
+    let t = Instant::now();
+    s.notify("$/cancelRequest", json!({"id": 9301}));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let answer = loop {
+        let m = s
+            .wait_for_any(deadline)
+            .expect("no answer to the cancelled request");
+        if m.get("id") == Some(&json!(9301)) && m.get("method").is_none() {
+            break m;
+        }
+    };
+    let cancel_took = t.elapsed();
+    eprintln!("graph alone {alone:?}, hover next to it {hover_took:?}, cancel {cancel_took:?}");
+    assert_eq!(answer["error"]["code"], -32800, "{answer}");
+    assert!(
+        cancel_took * 3 < alone,
+        "the cancelled graph answered after {cancel_took:?} (alone: {alone:?})"
+    );
+    s.shutdown();
+}
+
+/// Stages in the huge pipeline of `a_slow_graph_delays_no_other_request_and_a_cancel_ends_it`.
+const STAGES: usize = 8000;
+
 #[test]
 fn a_signal_to_the_server_stops_its_synth_before_it_exits() {
     for sig in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP] {

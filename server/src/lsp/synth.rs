@@ -268,21 +268,21 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
         crate::predict::json::Origin::Predicted
     };
     let model = &snap.analysis.model;
-    let pipelines: Vec<Value> = model
-        .pipelines
-        .iter()
-        .zip(&stages)
-        .map(|(p, pr)| crate::predict::json::pipeline(p, &file, pr, kind))
-        .collect();
-    let pictures: Vec<_> = model
-        .pipelines
-        .iter()
-        .zip(&stages)
-        .map(|(p, pr)| {
-            let title = p.id.clone().unwrap_or_else(|| "pipeline".into());
-            crate::predict::svg::render(&title, &format!("{} · {origin}", file.display()), pr)
-        })
-        .collect();
+    // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
+    let mut pipelines = Vec::new();
+    let mut pictures = Vec::new();
+    for (p, pr) in model.pipelines.iter().zip(&stages) {
+        if crate::lsp::request_cancelled() {
+            return None;
+        }
+        pipelines.push(crate::predict::json::pipeline(p, &file, pr, kind));
+        let title = p.id.clone().unwrap_or_else(|| "pipeline".into());
+        pictures.push(crate::predict::svg::render(
+            &title,
+            &format!("{} · {origin}", file.display()),
+            pr,
+        ));
+    }
     let svg = (!pictures.is_empty()).then(|| crate::predict::svg::document(&pictures));
     Some(json!({ "pipelines": pipelines, "svg": svg }))
 }

@@ -364,6 +364,19 @@ impl TestServer {
         r["result"].clone()
     }
 
+    /// The next message from the server that is not a request to the client (those are
+    /// answered), or `None` when none came before `deadline`.
+    pub fn wait_for_any(&mut self, deadline: Instant) -> Option<Value> {
+        loop {
+            let msg = self.next_message(deadline)?;
+            if msg.get("id").is_some() && msg.get("method").is_some() {
+                self.handle_other(msg);
+                continue;
+            }
+            return Some(msg);
+        }
+    }
+
     fn next_message(&mut self, deadline: Instant) -> Option<Value> {
         let now = Instant::now();
         match self
