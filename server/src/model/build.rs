@@ -208,8 +208,11 @@ pub fn build_unless<'a>(
                 .filter(|(pi, _)| *pi == i)
                 .map(|(_, a)| a.as_str())
                 .collect();
+            // Through an attribute holding a pipeline, or a method of the class (`add_app()`),
+            // which may reach one.
+            let through = |a: &str| attrs.contains(&a) || a.ends_with("()");
             let extended = |inst: &Instantiation| {
-                inst.class == *class && inst.extended.iter().any(|a| attrs.contains(&a.as_str()))
+                inst.class == *class && inst.extended.iter().any(|a| through(a))
             };
             // The file whose code this run followed (see `Interp::follow_extension`) adds
             // nothing the model does not have.
@@ -225,7 +228,7 @@ pub fn build_unless<'a>(
                     || index
                         .extended(class, followed)
                         .iter()
-                        .any(|a| attrs.contains(&a.as_str())));
+                        .any(|a| through(a)));
         }
     }
     let flag = index.has_app().then(|| {
@@ -2895,6 +2898,23 @@ impl<'a> Interp<'a> {
             self.container_images.push((task, id, image));
             return V::unknown(span);
         }
+        // `stack.add_app(…)`: a method of one of the app's classes, called on an instance made
+        // here, may add stages to the pipelines the instance holds; noted (as `add_app()`).
+        if let Value::Construct(c) = &recv.val {
+            if !c.cdk && !self.is_extended_instance(c) && self.app_class_defines(c, name) {
+                let marker = format!("{name}()");
+                if let Some(inst) = self
+                    .instantiations
+                    .iter_mut()
+                    .rev()
+                    .find(|i| i.span == c.span)
+                {
+                    if !inst.extended.contains(&marker) {
+                        inst.extended.push(marker);
+                    }
+                }
+            }
+        }
         // `stack.pipeline.add_stage(…)` on an instance of one of the app's classes: noted,
         // since what it adds is not in the class (see `Instantiation::extended`).
         if let (Value::Method(inner, attr), "add_stage" | "add_wave" | "add_application_stage") =
@@ -2997,6 +3017,40 @@ impl<'a> Interp<'a> {
                     .unwrap_or(V::unknown(span))
             }
             _ => V::unknown(span),
+        }
+    }
+
+    /// Whether method `name` of the app's class of a construct (this file's or another's,
+    /// or one of the app's classes it extends) adds stages or waves itself, as written.
+    fn app_class_defines(&self, c: &Construct, name: &str) -> bool {
+        let Some(class) = c.class.as_deref() else {
+            return false;
+        };
+        self.app_method_adds(class, name, 0)
+    }
+
+    fn app_method_adds(&self, class: &str, name: &str, depth: usize) -> bool {
+        if depth > 8 {
+            return false;
+        }
+        let def = match self.classes.get(class) {
+            Some(d) => Some(*d),
+            None => self.index.class(class).map(|(_, d, _)| d),
+        };
+        let Some(def) = def else {
+            return false;
+        };
+        let own = def.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            _ => None,
+        });
+        match own {
+            Some(f) => adds_stages(&f.body),
+            None => def.bases.iter().any(|b| {
+                b.dotted()
+                    .and_then(|parts| parts.last().copied())
+                    .is_some_and(|base| self.app_method_adds(base, name, depth + 1))
+            }),
         }
     }
 
@@ -3681,6 +3735,38 @@ fn made_with_self(body: &[Stmt], out: &mut std::collections::HashSet<String>) {
             }
         }
     });
+}
+
+/// Whether a block adds a stage or a wave (`….add_stage(…)`, `addWave`, …), as written.
+pub fn adds_stages(body: &[Stmt]) -> bool {
+    let mut found = false;
+    each_call(body, &mut |func, _| {
+        if let ExprKind::Attr(_, n, _) = &func.kind {
+            found |= matches!(
+                ir::snake_case(n).as_str(),
+                "add_stage" | "add_wave" | "add_application_stage"
+            );
+        }
+    });
+    found
+}
+
+/// The methods (other than the constructor) of a module's classes that add stages or waves
+/// themselves (see [`adds_stages`]).
+pub fn stage_adding_methods(module: &ir::Module) -> Vec<String> {
+    let mut out = Vec::new();
+    for stmt in &module.body {
+        if let Stmt::Class(c) = stmt {
+            for s in &c.body {
+                if let Stmt::Func(f) = s {
+                    if f.name != "__init__" && adds_stages(&f.body) {
+                        out.push(f.name.clone());
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Whether a block makes a CDK Pipelines pipeline (`pipelines.CodePipeline(…)`), as written.

@@ -267,8 +267,19 @@ impl Index {
             "add_application_stage",
             "addApplicationStage",
         ];
+        // And files that call a method of the app's classes that adds stages
+        // (`stack.add_app(…)`).
+        let mut methods: Vec<String> = self
+            .files
+            .values()
+            .flat_map(|f| model::stage_adding_methods(f.module()))
+            .collect();
+        methods.sort();
+        methods.dedup();
         for (path, file) in &self.files {
-            if !ADDS.iter().any(|w| file.words.contains(*w)) {
+            if !ADDS.iter().any(|w| file.words.contains(*w))
+                && !methods.iter().any(|m| file.words.contains(m.as_str()))
+            {
                 continue;
             }
             for (class, attr) in model::extensions(file.module(), Some(path), self) {
