@@ -1788,8 +1788,9 @@ impl<'a> Interp<'a> {
             let keyword = args.keywords.iter().find(|(k, _)| k == p).map(|(_, v)| v);
             let v = match (args.positional.get(i).or(keyword), default) {
                 (Some(v), _) => v.clone(),
-                // Spread arguments may have passed it.
-                (None, _) if args.spread => V::unknown(func.span),
+                // Spread arguments may have passed it, and arguments not known (a class
+                // followed without the call that makes it) may have too: never the default.
+                (None, _) if args.spread || args.open => V::unknown(func.span),
                 // Not passed: its default, read where the function is called (a literal or a
                 // module constant, in practice).
                 (None, Some(d)) => self.eval(d),
