@@ -14,8 +14,8 @@ use std::path::PathBuf;
 
 pub use crate::lang::ir::Span;
 pub use build::{
-    build, build_unless, classes_made_with_self, extensions, instantiations, stage_adding_methods,
-    AppIndex, Instantiation, NoIndex, MAX_PARTS,
+    base_names, build, build_unless, classes_made_with_self, extensions, instantiations,
+    stage_adding_methods, AppIndex, Instantiation, NoIndex, MAX_PARTS,
 };
 pub use cdk::mentions_assets;
 

@@ -52,6 +52,19 @@ pub trait AppIndex {
     fn made_by(&self, _class: &str) -> Vec<(PathBuf, String)> {
         Vec::new()
     }
+    /// Whether one of the app's classes extends a class named `class` (its base's last name).
+    fn subclassed(&self, _class: &str) -> bool {
+        false
+    }
+}
+
+/// The last names of the bases of a class (`PlatformPipeline` for `base.PlatformPipeline`).
+pub fn base_names(class: &ClassDef) -> Vec<String> {
+    class
+        .bases
+        .iter()
+        .filter_map(|b| b.dotted().and_then(|p| p.last().map(|l| l.to_string())))
+        .collect()
 }
 
 /// For each class of a module, the classes it makes with `self` as scope
@@ -201,6 +214,15 @@ pub fn build_unless<'a>(
             {
                 st.path = stack_path.as_ref().map(|sp| format!("{sp}/{rest}"));
             }
+        }
+        // A subclass of the class that made the pipeline (`PaymentsDelivery(PlatformPipeline)`)
+        // may add stages in its own constructor, which is not followed from here.
+        if let Some(class) = &p.stack_class {
+            let here = module
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Class(c) if base_names(c).iter().any(|b| b == class)));
+            p.added_elsewhere |= here || index.subclassed(class);
         }
         if let Some(class) = &p.stack_class {
             let attrs: Vec<&str> = pipeline_attrs

@@ -95,6 +95,8 @@ pub struct Index {
     /// By class: the files and classes that make it with `self` as scope (see
     /// `model::classes_made_with_self`).
     made_by: HashMap<String, Vec<(PathBuf, String)>>,
+    /// The last names of every class's bases (see `model::base_names`).
+    bases: std::collections::HashSet<String>,
     /// The app's entry file (from cdk.json's `app` command), when it names one that exists.
     entry: Option<PathBuf>,
     /// Files no file reachable from the entry can import (see [`Index::is_live`]).
@@ -242,6 +244,7 @@ impl Index {
                 self.classes
                     .entry(c.name.clone())
                     .or_insert_with(|| path.clone());
+                self.bases.extend(model::base_names(c));
             }
         }
         self.normal.insert(normalize(&path), path.clone());
@@ -541,6 +544,10 @@ impl AppIndex for Index {
     fn file_module(&self, path: &Path) -> Option<(&Path, &ir::Module)> {
         let (path, file) = self.files.get_key_value(path)?;
         Some((path.as_path(), file.module()))
+    }
+
+    fn subclassed(&self, class: &str) -> bool {
+        self.bases.contains(class)
     }
 
     fn made_by(&self, class: &str) -> Vec<(PathBuf, String)> {
