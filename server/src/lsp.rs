@@ -234,6 +234,9 @@ fn service(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
     builder.finish()
 }
 
+/// Blocking threads kept for requests' handlers beyond background work's (see `serve`).
+const REQUEST_THREADS: usize = 8;
+
 /// How many requests the server works on at once (see `serve_on`).
 const MAX_REQUESTS_IN_FLIGHT: usize = 256;
 
@@ -295,11 +298,12 @@ pub fn serve() -> i32 {
         .finish()
         .with(tracing_subscriber::filter::filter_fn(may_log))
         .try_init();
-    // Analyses run on blocking threads; a handful is enough on small machines, and opening a
-    // hundred files at once must not start a hundred threads (each with its own stack/arena).
+    // Analyses run on blocking threads, at most `BACKGROUND_JOBS` at once (opening a hundred
+    // files must not start a hundred threads, each with its own stack/arena); requests' handlers
+    // run there too, on threads background work cannot take.
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
-        .max_blocking_threads(4)
+        .max_blocking_threads(diagnostics::BACKGROUND_JOBS + REQUEST_THREADS)
         .enable_all()
         .build()
     {

@@ -1220,16 +1220,8 @@ fn synths_in_four_apps_do_not_delay_a_completion() {
 #[test]
 fn a_slow_graph_delays_no_other_request_and_a_cancel_ends_it() {
     let (dir, small) = app(&CASES[0]);
-    let mut big = String::from(
-        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\n\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\n\n\nclass P(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        p = pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n",
-    );
-    for i in 0..STAGES {
-        big.push_str(&format!(
-            "        p.add_stage(S(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
-        ));
-    }
     let big_file = dir.path().join("big.py");
-    std::fs::write(&big_file, &big).unwrap();
+    std::fs::write(&big_file, big_pipeline(STAGES)).unwrap();
     let mut s = TestServer::builder(dir.path()).start();
     let u_small = s.open(&small, "python");
     s.diagnostics(&u_small, 1);
@@ -1302,6 +1294,19 @@ fn a_slow_graph_delays_no_other_request_and_a_cancel_ends_it() {
 
 /// Stages in the huge pipeline of `a_slow_graph_delays_no_other_request_and_a_cancel_ends_it`.
 const STAGES: usize = 8000;
+
+/// A Python pipeline stack adding `stages` stages, one line each.
+fn big_pipeline(stages: usize) -> String {
+    let mut big = String::from(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\n\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\n\n\nclass P(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        p = pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n",
+    );
+    for i in 0..stages {
+        big.push_str(&format!(
+            "        p.add_stage(S(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
+        ));
+    }
+    big
+}
 
 #[test]
 fn a_signal_to_the_server_stops_its_synth_before_it_exits() {

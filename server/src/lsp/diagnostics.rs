@@ -20,6 +20,22 @@ use crate::workspace;
 /// itself is coalesced by running one analysis at a time.
 const DEBOUNCE: Duration = Duration::from_millis(5);
 
+/// How many analyses, git checks and prediction warm-ups run at once, on the runtime's
+/// blocking threads. The runtime has more of those (`lsp::serve`), so that a request's handler
+/// (`Backend::off_serve`) never waits for a thread behind background work.
+pub(crate) const BACKGROUND_JOBS: usize = 4;
+
+static BACKGROUND: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BACKGROUND_JOBS);
+
+/// Runs background work on a blocking thread once one of the [`BACKGROUND_JOBS`] slots is free.
+async fn background<T: Send + 'static>(
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, tokio::task::JoinError> {
+    // The semaphore is never closed.
+    let _slot = BACKGROUND.acquire().await;
+    tokio::task::spawn_blocking(f).await
+}
+
 /// An analysis that a newer change made stale stops early (see `run`), unless the document's
 /// last analysis is older than this: then it runs to the end, to refresh what hover and
 /// completion read. Such a refresh delays the diagnostics of the edit that follows it by up to
@@ -148,7 +164,7 @@ async fn run_git(client: &Client, state: &Arc<State>, uri: Uri, generation: u64)
     };
     let (plugin, version, text, path) = job;
     let st = state.clone();
-    let result = tokio::task::spawn_blocking(move || {
+    let result = background(move || {
         // Asked again here: trust can be taken back while the check waited.
         let trusted = st.trusted()?;
         let root = workspace::app_root(&path);
@@ -252,7 +268,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     let st = state.clone();
     let uri2 = uri.clone();
     let began = std::time::Instant::now();
-    let result = tokio::task::spawn_blocking(move || {
+    let result = background(move || {
         let waited = began.elapsed();
         // Asked between the phases: a change since the analysis began makes it stale.
         let abandon = || {
@@ -415,9 +431,9 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     );
     // Hints, lenses and hover want the prediction next: make it now, off the async threads.
     let warm = snapshot.clone();
-    tokio::task::spawn_blocking(move || {
+    tokio::spawn(background(move || {
         warm.predictions();
-    });
+    }));
     refresh_views(client, state);
     true
 }
