@@ -497,18 +497,21 @@ pub(super) struct Interp<'a> {
     /// Each wrapper construct made (by the start of the call that made it): its class and
     /// its attributes as its constructor and methods left them (`delivery.pipeline`).
     wrapper_instances: HashMap<WrapperKey, (String, HashMap<String, V>)>,
+    /// The number the next wrapper instance gets.
+    next_wrapper: u32,
     /// While a Stage class that makes the pipeline stack runs on its own (see
     /// [`Interp::wrapper_classes`]): its stage name, when known. A Stage it makes with `self`
     /// is nested in it (CDK names it `<name>-<id>`).
     stage_host: Option<Option<String>>,
 }
 
-/// A wrapper construct, by the file whose code made it and the start of the call.
-type WrapperKey = (Option<PathBuf>, usize);
+/// A wrapper construct instance (see [`Construct::wrapper`]): each call that makes one, each
+/// time it runs, makes another.
+type WrapperKey = u32;
 
 fn wrapper_key_of(v: &V) -> Option<WrapperKey> {
     match &v.val {
-        Value::Construct(c) if !c.cdk => Some((c.made_in.clone(), c.span.start_byte)),
+        Value::Construct(c) if !c.cdk => c.wrapper,
         _ => None,
     }
 }
@@ -641,6 +644,7 @@ impl<'a> Interp<'a> {
             wrappers_followed: std::collections::HashSet::new(),
             host_class: None,
             wrapper_instances: HashMap::default(),
+            next_wrapper: 0,
             stage_host: None,
         }
     }
@@ -873,6 +877,8 @@ impl<'a> Interp<'a> {
             if stage_hosts.contains(&class.name) {
                 let args = self.instantiation_args(class);
                 let name = match cdk::known_prop_str(&args, "stage_name", 2) {
+                    // Made under another Stage, its name has that Stage's in front.
+                    _ if !self.made_under_app(&class.name) => None,
                     super::Known::Value(n, _) => Some(n),
                     super::Known::Absent => args
                         .positional
@@ -919,6 +925,35 @@ impl<'a> Interp<'a> {
         for (class, attrs) in extendable {
             self.follow_extension(class, attrs);
         }
+    }
+
+    /// Whether every instantiation of `class` the app has (here and in its other files) has
+    /// the App as its scope.
+    fn made_under_app(&self, class: &str) -> bool {
+        let under_app = |a: &Args| {
+            matches!(a.positional.first().map(|v| &v.val),
+                Some(Value::Call(q, _)) if q == "cdk.App")
+        };
+        let here = self.instantiations.iter().filter(|i| i.class == class);
+        let there = self.index.instantiations(class);
+        let mut any = false;
+        for args in here
+            .map(|i| i.args.0.clone())
+            .chain(there.into_iter().map(|(_, i)| i.args.0))
+        {
+            any = true;
+            if !under_app(&args) {
+                return false;
+            }
+        }
+        any
+    }
+
+    /// Whether the app makes `class` anywhere but inside one of its classes' code: at module
+    /// level in this file or in another (see [`AppIndex::instantiations`]).
+    fn made_at_module_level(&self, class: &str) -> bool {
+        self.instantiations.iter().any(|i| i.class == class)
+            || !self.index.instantiations(class).is_empty()
     }
 
     /// Runs a class of the module on its own (with the arguments the app makes it with), and
@@ -974,7 +1009,8 @@ impl<'a> Interp<'a> {
         std::collections::HashSet<String>,
     ) {
         let mut made = std::collections::HashSet::new();
-        let mut hosts = std::collections::HashSet::new();
+        // Stage class → the pipeline stacks it makes.
+        let mut stage_made: Vec<(String, std::collections::HashSet<String>)> = Vec::new();
         for class in classes {
             if self.is_stack_class(&class.name) {
                 made_with_self(&class.body, &mut made);
@@ -987,27 +1023,25 @@ impl<'a> Interp<'a> {
                         .is_some_and(|def| makes_pipeline(&def.body))
                         && self.is_stack_class(name)
                 });
-                if !stacks.is_empty() {
-                    hosts.insert(class.name.clone());
-                    made.extend(stacks);
-                }
+                stage_made.push((class.name.clone(), stacks));
             }
         }
+        // A class the app also makes elsewhere (at module level, here or in another file) runs
+        // on its own as before: following it only where one class makes it would lose the rest.
         made.retain(|name| {
             self.classes.contains_key(name.as_str())
+                && !self.is_stack_class(name)
                 && !self.is_stage_class(name)
-                && (!self.is_stack_class(name) || {
-                    let def = self.classes.get(name.as_str());
-                    def.is_some_and(|d| makes_pipeline(&d.body))
-                        && classes.iter().any(|host| {
-                            hosts.contains(&host.name) && {
-                                let mut m = std::collections::HashSet::new();
-                                made_with_self(&host.body, &mut m);
-                                m.contains(name)
-                            }
-                        })
-                })
+                && !self.made_at_module_level(name)
         });
+        let mut hosts = std::collections::HashSet::new();
+        for (stage, mut stacks) in stage_made {
+            stacks.retain(|name| !self.made_at_module_level(name));
+            if !stacks.is_empty() {
+                hosts.insert(stage);
+                made.extend(stacks);
+            }
+        }
         (made, hosts)
     }
 
@@ -1026,6 +1060,9 @@ impl<'a> Interp<'a> {
         let [(path, host)] = makers.as_slice() else {
             return None;
         };
+        if self.made_at_module_level(&class.name) {
+            return None;
+        }
         let defined_there = self
             .index
             .class(host)
@@ -1148,16 +1185,23 @@ impl<'a> Interp<'a> {
     /// see [`Interp::host_class`]), and the attributes it sets are the instance's
     /// (`delivery.pipeline.add_stage(…)` adds to that pipeline). Where the stack is another
     /// file's (a host run), the constructor runs in this file's module.
-    fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &V) {
+    fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &mut V) {
         let Some(init) = def.body.iter().find_map(|s| match s {
             Stmt::Func(f) if f.name == "__init__" => Some(f),
             _ => None,
         }) else {
             return;
         };
-        let Some(key) = wrapper_key_of(made) else {
+        // Too deep to run its constructor: not followed (it runs on its own instead).
+        if self.depth >= MAX_DEPTH {
+            return;
+        }
+        let Value::Construct(c) = &mut made.val else {
             return;
         };
+        let key = self.next_wrapper;
+        self.next_wrapper += 1;
+        c.wrapper = Some(key);
         let cross = self.in_other();
         let args = self.args_for_wrapper(a, cross);
         self.wrappers_followed.insert(def.name.clone());
@@ -1227,7 +1271,14 @@ impl<'a> Interp<'a> {
     /// `delivery.add_app(…)` on a wrapper construct: its class's method, run with `self`
     /// being the instance. One the class does not define leaves what its pipelines get
     /// unknown, unless it is CDK's own (no app class it extends defines it).
-    fn call_wrapper_method(&mut self, key: WrapperKey, name: &str, a: Args, span: Span) -> V {
+    fn call_wrapper_method(
+        &mut self,
+        key: WrapperKey,
+        recv: &V,
+        name: &str,
+        a: Args,
+        span: Span,
+    ) -> V {
         let Some(class) = self.wrapper_instances.get(&key).map(|(c, _)| c.clone()) else {
             return V::unknown(span);
         };
@@ -1277,6 +1328,10 @@ impl<'a> Interp<'a> {
         if let Some((_, kept)) = self.wrapper_instances.get_mut(&key) {
             *kept = attrs;
         }
+        // `return self`: the instance (`d.add_app(a).add_app(b)`).
+        if matches!(r.val, Value::SelfRef) {
+            return recv.clone();
+        }
         if cross {
             foreign(&r, false)
         } else {
@@ -1318,8 +1373,12 @@ impl<'a> Interp<'a> {
             Value::Qual(q) => q.starts_with("cdk"),
             Value::Func(n) => self.funcs.contains_key(n.as_str()),
             Value::Class(n) => self.wrappers.contains(n),
-            Value::Method(recv, _) => {
-                self.wrapper_key(recv).is_some() || matches!(recv.val, Value::SelfRef)
+            Value::Method(recv, m) => {
+                self.wrapper_key(recv).is_some()
+                    || (matches!(recv.val, Value::SelfRef)
+                        && self
+                            .current_class()
+                            .is_some_and(|c| self.method(&c, m).is_some()))
             }
             _ => false,
         };
@@ -1431,6 +1490,9 @@ impl<'a> Interp<'a> {
         let construct_uses = std::mem::take(&mut self.construct_uses);
         let stage_cache = std::mem::take(&mut self.stage_cache);
         let stage_follows = std::mem::take(&mut self.stage_follows);
+        // Wrapper instances the other file's code made or changed may hold its pipelines,
+        // which are dropped below.
+        let wrapper_instances = self.wrapper_instances.clone();
         let mut other = Interp::new(module, Some(file), self.index);
         let parked = other.take_module_state();
         self.extension = Some(Box::new(Extension {
@@ -1466,6 +1528,7 @@ impl<'a> Interp<'a> {
         self.stage_follows = stage_follows;
         self.too_deep = too_deep;
         self.frames = vec![Frame::default()];
+        self.wrapper_instances = wrapper_instances;
         if followed {
             self.pipelines.truncate(saved_pipelines.len());
             self.extensions_followed
@@ -2367,6 +2430,12 @@ impl<'a> Interp<'a> {
                     .and_then(|k| self.wrapper_instances.get(&k))
                     .map(|(_, attrs)| attrs);
                 match attrs.and_then(|attrs| attrs.get(name)) {
+                    // `self` kept in an attribute is the instance; a function of the
+                    // wrapper's file means nothing in another file's code.
+                    Some(v) if matches!(v.val, Value::SelfRef) => obj.clone(),
+                    Some(v) if matches!(v.val, Value::Func(_)) && self.in_other() => {
+                        V::unknown(v.span)
+                    }
                     Some(v) => v.clone(),
                     None => V::new(
                         Value::Method(Box::new(obj.clone()), name.to_string()),
@@ -2850,8 +2919,8 @@ impl<'a> Interp<'a> {
             Value::Qual(q) => cdk::call_qual(self, &q, a, span),
             Value::Class(name) => match self.wrapper_made(&name, &a) {
                 Some(def) => {
-                    let made = self.construct(Some(name), a.clone(), span, false);
-                    self.follow_wrapper(def, &a, &made);
+                    let mut made = self.construct(Some(name), a.clone(), span, false);
+                    self.follow_wrapper(def, &a, &mut made);
                     made
                 }
                 None => self.construct(Some(name), a, span, false),
@@ -2909,7 +2978,7 @@ impl<'a> Interp<'a> {
             }
         }
         if let Some(key) = self.wrapper_key(&recv) {
-            return self.call_wrapper_method(key, name, a, span);
+            return self.call_wrapper_method(key, &recv, name, a, span);
         }
         if let (Value::Construct(c), "add_container") = (&recv.val, canonical.as_str()) {
             let task = c.scope_is_self.then(|| c.id.clone()).flatten();
@@ -3053,8 +3122,9 @@ impl<'a> Interp<'a> {
     }
 
     fn app_method_adds(&self, class: &str, name: &str, depth: usize) -> bool {
+        // Too deep to look: it may.
         if depth > 8 {
-            return false;
+            return true;
         }
         let def = match self.classes.get(class) {
             Some(d) => Some(*d),
@@ -3068,7 +3138,13 @@ impl<'a> Interp<'a> {
             _ => None,
         });
         match own {
-            Some(f) => adds_stages(&f.body),
+            // Itself, or through another method of the class (`self._attach(stage)`).
+            Some(f) => {
+                adds_stages(&f.body)
+                    || self_calls(&f.body)
+                        .iter()
+                        .any(|m| m != name && self.app_method_adds(class, m, depth + 1))
+            }
             None => def.bases.iter().any(|b| {
                 b.dotted()
                     .and_then(|parts| parts.last().copied())
@@ -3106,11 +3182,12 @@ impl<'a> Interp<'a> {
             _ => false,
         };
         let own_name = cdk::known_prop_str(&a, "stage_name", 2);
+        let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
         let stage_name = match (&self.stage_host, &own_name, &id_str) {
             // Made with `self` by a Stage class running on its own, whose name is known.
             (Some(Some(outer)), super::Known::Value(own, _), _)
             | (Some(Some(outer)), super::Known::Absent, Some(own))
-                if in_stage && self.children.is_none() =>
+                if in_stage && self.children.is_none() && scope_is_self =>
             {
                 super::Known::Value(format!("{outer}-{own}"), id_span)
             }
@@ -3128,7 +3205,6 @@ impl<'a> Interp<'a> {
             env => env,
         };
         let stack_name = cdk::known_prop_str(&a, "stack_name", 2);
-        let scope_is_self = matches!(a.positional.first().map(|v| &v.val), Some(Value::SelfRef));
         // Made with the App as its scope: held by the App (a Stage itself, for CDK).
         let owner = matches!(a.positional.first().map(|v| &v.val),
             Some(Value::Call(q, _)) if q == "cdk.App")
@@ -3152,6 +3228,8 @@ impl<'a> Interp<'a> {
             owner,
             rebound: false,
             via: None,
+            wrapper: None,
+            in_wrapper: scope_is_self && self.host_class.is_some(),
         };
         if self.extension.is_some() {
             self.note_extended_instance(class.as_deref(), span);
@@ -3774,20 +3852,56 @@ pub fn adds_stages(body: &[Stmt]) -> bool {
     found
 }
 
-/// The methods (other than the constructor) of a module's classes that add stages or waves
-/// themselves (see [`adds_stages`]).
+/// The methods a block calls on `self` (`self._attach(stage)`).
+fn self_calls(body: &[Stmt]) -> Vec<String> {
+    let mut out = Vec::new();
+    each_call(body, &mut |func, _| {
+        if let ExprKind::Attr(obj, m, _) = &func.kind {
+            if matches!(obj.kind, ExprKind::This) && !out.contains(m) {
+                out.push(m.clone());
+            }
+        }
+    });
+    out
+}
+
+/// The methods (other than the constructor) of a module's classes that add stages or waves,
+/// themselves or through other methods of their class (see [`adds_stages`]).
 pub fn stage_adding_methods(module: &ir::Module) -> Vec<String> {
     let mut out = Vec::new();
     for stmt in &module.body {
-        if let Stmt::Class(c) = stmt {
-            for s in &c.body {
-                if let Stmt::Func(f) = s {
-                    if f.name != "__init__" && adds_stages(&f.body) {
-                        out.push(f.name.clone());
-                    }
-                }
+        let Stmt::Class(c) = stmt else { continue };
+        let methods: Vec<&FuncDef> = c
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Func(f) if f.name != "__init__" => Some(f),
+                _ => None,
+            })
+            .collect();
+        let mut adding: Vec<&str> = methods
+            .iter()
+            .filter(|f| adds_stages(&f.body))
+            .map(|f| f.name.as_str())
+            .collect();
+        // Through each other, until nothing changes (at most one pass per method).
+        for _ in 0..methods.len() {
+            let more: Vec<&str> = methods
+                .iter()
+                .filter(|f| !adding.contains(&f.name.as_str()))
+                .filter(|f| {
+                    self_calls(&f.body)
+                        .iter()
+                        .any(|m| adding.contains(&m.as_str()))
+                })
+                .map(|f| f.name.as_str())
+                .collect();
+            if more.is_empty() {
+                break;
             }
+            adding.extend(more);
         }
+        out.extend(adding.into_iter().map(str::to_string));
     }
     out
 }

@@ -877,7 +877,7 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
     let path = c.as_ref().and_then(|c| {
         let id = c.id.as_deref()?;
         match &c.args.as_deref()?.positional.first()?.val {
-            Value::SelfRef if c.nested.is_none() => Some(format!("{IN_SELF}{id}")),
+            Value::SelfRef if c.nested.is_none() && !c.in_wrapper => Some(format!("{IN_SELF}{id}")),
             Value::Call(q, _) if q == "cdk.App" => Some(id.to_string()),
             _ => None,
         }

@@ -139,6 +139,12 @@ pub(super) struct Construct {
     /// Stage was made, and the attribute (what adds through it is noted on that instance, see
     /// `Instantiation::extended`).
     pub via: Option<(super::Span, String)>,
+    /// A wrapper construct whose constructor was followed where it was made (see
+    /// `Interp::follow_wrapper`): the instance, by the number its attributes are kept under.
+    pub wrapper: Option<u32>,
+    /// Made with `self` as scope in a wrapper construct's code, where `self` is the wrapper,
+    /// not the stack: its construct path is not `<stack>/<id>`.
+    pub in_wrapper: bool,
 }
 
 /// What holds a stack, for CDK's check that a dependency between stacks stays inside one
