@@ -3,6 +3,7 @@
 
 pub mod analysis;
 pub mod aws;
+pub mod cancel;
 pub mod cli;
 pub mod document;
 pub mod git;

@@ -139,24 +139,6 @@ impl LanguageServer for Backend {
     }
 }
 
-thread_local! {
-    /// The cancellation flag of the request the current thread works on (see
-    /// [`Backend::off_serve`]).
-    static REQUEST_CANCELLED: std::cell::RefCell<Option<Arc<AtomicBool>>> =
-        const { std::cell::RefCell::new(None) };
-}
-
-/// Whether the request the current thread works on is no longer awaited: the client cancelled
-/// it (`$/cancelRequest`) or the server is going away. A long handler asks between pieces of
-/// its work and stops early (its answer is dropped anyway).
-pub(crate) fn request_cancelled() -> bool {
-    REQUEST_CANCELLED.with(|c| {
-        c.borrow()
-            .as_ref()
-            .is_some_and(|f| f.load(Ordering::Relaxed))
-    })
-}
-
 /// Raises a request's cancellation flag when the future awaiting its answer is dropped
 /// (tower-lsp drops it on `$/cancelRequest`).
 struct CancelOnDrop(Arc<AtomicBool>);
@@ -172,7 +154,7 @@ impl Backend {
     /// polled by the one task that serves the connection, so a handler run there would hold
     /// back every other request (a long `pipelineGraph` on a huge file, a hover on another
     /// document) until it ends; here only its own answer waits. A cancelled request stops
-    /// waiting at once and its handler sees [`request_cancelled`].
+    /// waiting at once and its handler (and the engine under it) sees `cancel::requested`.
     async fn off_serve<T: Send + 'static>(
         &self,
         method: &'static str,
@@ -185,10 +167,7 @@ impl Backend {
         let flag = Arc::new(AtomicBool::new(false));
         let _cancel = CancelOnDrop(flag.clone());
         let task = tokio::task::spawn_blocking(move || {
-            REQUEST_CANCELLED.with(|c| *c.borrow_mut() = Some(flag));
-            let r = guarded(method, || f(&backend));
-            REQUEST_CANCELLED.with(|c| *c.borrow_mut() = None);
-            r
+            crate::cancel::with_flag(flag, || guarded(method, || f(&backend)))
         });
         match task.await {
             Ok(r) => r,

@@ -1289,6 +1289,36 @@ fn a_slow_graph_delays_no_other_request_and_a_cancel_ends_it() {
         cancel_took * 3 < alone,
         "the cancelled graph answered after {cancel_took:?} (alone: {alone:?})"
     );
+
+    // Cancelled work stops, not only its answer: after sixteen cancelled graphs (more than
+    // there are blocking threads) a hover still answers at once.
+    let ids: Vec<u64> = (9400..9416).collect();
+    for id in &ids {
+        s.send(&json!({
+            "jsonrpc": "2.0", "id": id, "method": "pipelens/pipelineGraph",
+            "params": {"textDocument": {"uri": u_big}},
+        }));
+    }
+    // Started (each on its thread) before they are cancelled.
+    std::thread::sleep(alone / 4);
+    for id in &ids {
+        s.notify("$/cancelRequest", json!({"id": id}));
+    }
+    let t = Instant::now();
+    let hover = s.request_within(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u_small}, "position": pos(at)}),
+        Duration::from_secs(60),
+    );
+    let after_cancels = t.elapsed();
+    eprintln!("hover after sixteen cancelled graphs {after_cancels:?}");
+    assert!(hover.is_some_and(|h| h.get("error").is_none()));
+    // Were the cancelled graphs still running, the hover would wait for one of them, which
+    // shares the two cores with eleven others: longer than a graph alone takes.
+    assert!(
+        after_cancels < alone,
+        "a hover after sixteen cancelled graphs took {after_cancels:?} (a graph alone: {alone:?})"
+    );
     s.shutdown();
 }
 

@@ -173,8 +173,14 @@ fn ago(at: SystemTime) -> String {
 }
 
 /// The stages to show for each pipeline of a snapshot, and where they come from.
-pub fn views(state: &State, uri: &Uri, snap: &Snapshot) -> (Vec<Prediction>, String) {
-    let predicted = || (snap.predictions().to_vec(), "predicted".to_string());
+pub fn views<'s>(
+    state: &State,
+    uri: &Uri,
+    snap: &'s Snapshot,
+) -> (std::borrow::Cow<'s, [Prediction]>, String) {
+    // The prediction of a huge pipeline is big: borrowed, not copied, unless a synth replaces
+    // some of it.
+    let predicted = || (snap.predictions().into(), "predicted".to_string());
     let Some(path) = uri.to_file_path() else {
         return predicted();
     };
@@ -199,7 +205,7 @@ pub fn views(state: &State, uri: &Uri, snap: &Snapshot) -> (Vec<Prediction>, Str
         }
     }
     if any {
-        (out, format!("synthesized {}", ago(at)))
+        (out.into(), format!("synthesized {}", ago(at)))
     } else {
         predicted()
     }
@@ -271,8 +277,8 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
     // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
     let mut pipelines = Vec::new();
     let mut pictures = Vec::new();
-    for (p, pr) in model.pipelines.iter().zip(&stages) {
-        if crate::lsp::request_cancelled() {
+    for (p, pr) in model.pipelines.iter().zip(stages.iter()) {
+        if crate::cancel::requested() {
             return None;
         }
         pipelines.push(crate::predict::json::pipeline(p, &file, pr, kind));

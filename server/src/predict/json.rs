@@ -50,6 +50,12 @@ pub fn pipeline(p: &Pipeline, file: &Path, prediction: &Prediction, origin: Orig
         "file": file.display().to_string(),
         "line": p.span.start.0 + 1,
         "origin": origin.name(),
-        "stages": prediction.stages.iter().map(stage).collect::<Vec<_>>(),
+        // Cancelled (a language server request): the answer is dropped, stop here.
+        "stages": prediction
+            .stages
+            .iter()
+            .take_while(|_| !crate::cancel::requested())
+            .map(stage)
+            .collect::<Vec<_>>(),
     })
 }

@@ -152,6 +152,10 @@ pub fn render(title: &str, subtitle: &str, p: &Prediction) -> Picture {
     let mut cols: Vec<Column> = Vec::new();
     let mut x = PAD;
     for stage in &p.stages {
+        // Cancelled (a language server request): the picture is dropped, stop here.
+        if crate::cancel::requested() {
+            break;
+        }
         let lanes = lanes(stage);
         let mut w = MIN_COL_W
             .max(bold_w(&stage.name, 15.0) + 28.0)
@@ -206,6 +210,9 @@ pub fn render(title: &str, subtitle: &str, p: &Prediction) -> Picture {
     );
     let top = TITLE_H;
     for (i, c) in cols.iter().enumerate() {
+        if crate::cancel::requested() {
+            break;
+        }
         column(&mut s, c, top);
         if i + 1 < cols.len() {
             let y = top + 27.0;
