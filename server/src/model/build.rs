@@ -1203,7 +1203,7 @@ impl<'a> Interp<'a> {
         self.next_wrapper += 1;
         c.wrapper = Some(key);
         let cross = self.in_other();
-        let args = self.args_for_wrapper(a, cross);
+        let args = self.args_for_wrapper(a, cross, def.name_span);
         self.wrappers_followed.insert(def.name.clone());
         let host = self.host_class.clone().or_else(|| self.current_class());
         let saved_host = std::mem::replace(&mut self.host_class, host);
@@ -1236,12 +1236,15 @@ impl<'a> Interp<'a> {
     }
 
     /// A call's arguments as a wrapper's constructor or method sees them: `self` (the stack)
-    /// means nothing there, nor, from another file's code, that file's functions.
-    fn args_for_wrapper(&self, a: &Args, cross: bool) -> Args {
-        let carry = |v: &V| match v.val {
-            Value::SelfRef => V::unknown(v.span),
-            Value::Func(_) if cross => V::unknown(v.span),
-            _ => v.clone(),
+    /// means nothing there. From another file's code (`cross`), values come over as imported
+    /// ones do (re-spanned to the wrapper's class `at`, an env kept with its file), and
+    /// anything else as [`foreign`] says.
+    fn args_for_wrapper(&self, a: &Args, cross: bool, at: Span) -> Args {
+        let other = self.file.filter(|_| cross);
+        let carry = |v: &V| match (&v.val, other) {
+            (Value::SelfRef, _) => V::unknown(v.span),
+            (_, Some(file)) => importable(v.clone(), at, file).unwrap_or_else(|| foreign(v, false)),
+            (_, None) => v.clone(),
         };
         Args {
             positional: a.positional.iter().map(carry).collect(),
@@ -1302,7 +1305,7 @@ impl<'a> Interp<'a> {
             }
             return V::unknown(span);
         };
-        let args = self.args_for_wrapper(&a, cross);
+        let args = self.args_for_wrapper(&a, cross, def.name_span);
         let attrs = self
             .wrapper_instances
             .get_mut(&key)
