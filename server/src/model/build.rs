@@ -531,6 +531,23 @@ struct ModuleState<'a> {
     import_depth: u32,
 }
 
+/// What a run of another file's code may change besides the pipelines, kept by
+/// [`Interp::begin_other_run`] to be put back.
+struct OtherRunSaved<'a> {
+    instantiations: usize,
+    step_events: usize,
+    stack_deps: usize,
+    dependencies: usize,
+    containers: usize,
+    asset_calls: usize,
+    too_deep: Option<(Option<&'a Path>, Span)>,
+    steps_made: HashMap<usize, u32>,
+    construct_uses: HashMap<usize, u32>,
+    stage_cache: HashMap<String, Option<FollowedStage>>,
+    stage_follows: HashMap<String, usize>,
+    wrapper_instances: HashMap<WrapperKey, (String, HashMap<String, V>)>,
+}
+
 /// Another file of the app (app.py, bin/app.ts) run to follow what it adds through the one
 /// instance it makes of a pipeline stack class of this file (`stack.pipeline.add_stage(…)`).
 struct Extension<'a> {
@@ -1089,21 +1106,8 @@ impl<'a> Interp<'a> {
         };
         let pipelines = self.pipelines.len();
         let pipeline_attrs = self.pipeline_attrs.len();
-        let instantiations = self.instantiations.len();
-        let step_events = self.step_events.len();
-        let stack_deps = self.stack_deps.len();
-        let dependencies = self.dependencies.len();
-        let containers = self.container_images.len();
-        let asset_calls = self.asset_calls.len();
-        let too_deep = self.too_deep;
-        let steps_made = self.steps_made.clone();
-        let construct_uses = std::mem::take(&mut self.construct_uses);
-        let stage_cache = std::mem::take(&mut self.stage_cache);
-        let stage_follows = std::mem::take(&mut self.stage_follows);
-        let wrapper_instances = self.wrapper_instances.clone();
-        let mut other = Interp::new(module, Some(file), self.index);
-        let parked = other.take_module_state();
-        self.extension = Some(Box::new(Extension {
+        let parked = self.module_state_of(module, file);
+        let saved = self.begin_other_run(Extension {
             class,
             at: def.name_span,
             attrs: HashMap::default(),
@@ -1115,41 +1119,19 @@ impl<'a> Interp<'a> {
             unsure: false,
             host: true,
             wrapped: 0,
-        }));
-        self.swap_to_parked();
-        self.module_pass();
+        });
         let clean = self.pipelines.len() == pipelines;
         if clean {
             let args = self.instantiation_args(def);
             self.run_class(def, args, Vec::new());
         }
-        self.swap_to_parked();
-        let ext = self.extension.take().expect("set above");
-        let made = self.pipelines.len() - pipelines;
-        let followed = clean
-            && made > 0
-            && made == ext.wrapped
-            && self.steps <= MAX_STEPS
-            && self.too_deep == too_deep;
-        // What the run did to steps, stack dependencies and constructs is left out, as in
-        // `follow_extension` (much of it is the other file's).
-        self.instantiations.truncate(instantiations);
-        self.step_events.truncate(step_events);
-        self.stack_deps.truncate(stack_deps);
-        self.dependencies.truncate(dependencies);
-        self.container_images.truncate(containers);
-        self.asset_calls.truncate(asset_calls);
-        self.steps_made = steps_made;
-        self.construct_uses = construct_uses;
-        self.stage_cache = stage_cache;
-        self.stage_follows = stage_follows;
-        self.too_deep = too_deep;
-        self.frames = vec![Frame::default()];
+        let (ext, within) = self.end_other_run(saved);
         self.self_attrs.clear();
+        let made = self.pipelines.len() - pipelines;
+        let followed = clean && made > 0 && made == ext.wrapped && within;
         if !followed {
             self.pipelines.truncate(pipelines);
             self.pipeline_attrs.truncate(pipeline_attrs);
-            self.wrapper_instances = wrapper_instances;
         }
         followed
     }
@@ -1482,23 +1464,8 @@ impl<'a> Interp<'a> {
             return;
         };
         let saved_pipelines = self.pipelines.clone();
-        let instantiations = self.instantiations.len();
-        let step_events = self.step_events.len();
-        let stack_deps = self.stack_deps.len();
-        let dependencies = self.dependencies.len();
-        let containers = self.container_images.len();
-        let asset_calls = self.asset_calls.len();
-        let too_deep = self.too_deep;
-        let steps_made = self.steps_made.clone();
-        let construct_uses = std::mem::take(&mut self.construct_uses);
-        let stage_cache = std::mem::take(&mut self.stage_cache);
-        let stage_follows = std::mem::take(&mut self.stage_follows);
-        // Wrapper instances the other file's code made or changed may hold its pipelines,
-        // which are dropped below.
-        let wrapper_instances = self.wrapper_instances.clone();
-        let mut other = Interp::new(module, Some(file), self.index);
-        let parked = other.take_module_state();
-        self.extension = Some(Box::new(Extension {
+        let parked = self.module_state_of(module, file);
+        let saved = self.begin_other_run(Extension {
             class,
             at: inst.span,
             attrs,
@@ -1510,28 +1477,9 @@ impl<'a> Interp<'a> {
             unsure: false,
             host: false,
             wrapped: 0,
-        }));
-        self.swap_to_parked();
-        self.module_pass();
-        self.swap_to_parked();
-        let ext = self.extension.take().expect("set above");
-        let followed =
-            ext.made == 1 && !ext.unsure && self.steps <= MAX_STEPS && self.too_deep == too_deep;
-        // What the run did to steps, stack dependencies and constructs is the other file's:
-        // left out (its spans are not this file's).
-        self.instantiations.truncate(instantiations);
-        self.step_events.truncate(step_events);
-        self.stack_deps.truncate(stack_deps);
-        self.dependencies.truncate(dependencies);
-        self.container_images.truncate(containers);
-        self.asset_calls.truncate(asset_calls);
-        self.steps_made = steps_made;
-        self.construct_uses = construct_uses;
-        self.stage_cache = stage_cache;
-        self.stage_follows = stage_follows;
-        self.too_deep = too_deep;
-        self.frames = vec![Frame::default()];
-        self.wrapper_instances = wrapper_instances;
+        });
+        let (ext, within) = self.end_other_run(saved);
+        let followed = ext.made == 1 && !ext.unsure && within;
         if followed {
             self.pipelines.truncate(saved_pipelines.len());
             self.extensions_followed
@@ -1539,6 +1487,60 @@ impl<'a> Interp<'a> {
         } else {
             self.pipelines = saved_pipelines;
         }
+    }
+
+    /// What names mean in another module of the app (`file`), as [`Interp::new`] sets it up.
+    fn module_state_of(&self, module: &'a ir::Module, file: &'a Path) -> ModuleState<'a> {
+        Interp::new(module, Some(file), self.index).take_module_state()
+    }
+
+    /// Starts running another file's code for `ext` (see [`Interp::follow_extension`],
+    /// [`Interp::follow_host`]): its module is the one in use and its module-level code has
+    /// run. What the run may change besides the pipelines is kept, to be put back by
+    /// [`Interp::end_other_run`].
+    fn begin_other_run(&mut self, ext: Extension<'a>) -> OtherRunSaved<'a> {
+        let saved = OtherRunSaved {
+            instantiations: self.instantiations.len(),
+            step_events: self.step_events.len(),
+            stack_deps: self.stack_deps.len(),
+            dependencies: self.dependencies.len(),
+            containers: self.container_images.len(),
+            asset_calls: self.asset_calls.len(),
+            too_deep: self.too_deep,
+            steps_made: self.steps_made.clone(),
+            construct_uses: std::mem::take(&mut self.construct_uses),
+            stage_cache: std::mem::take(&mut self.stage_cache),
+            stage_follows: std::mem::take(&mut self.stage_follows),
+            wrapper_instances: self.wrapper_instances.clone(),
+        };
+        self.extension = Some(Box::new(ext));
+        self.swap_to_parked();
+        self.module_pass();
+        saved
+    }
+
+    /// Ends a run begun by [`Interp::begin_other_run`]: this file's module is in use again, and
+    /// what the run did to steps, stack dependencies, constructs and wrapper instances is left
+    /// out (its spans are the other file's; a wrapper instance may hold a pipeline the caller
+    /// drops). The run's extension, and whether it stayed within the bounds.
+    fn end_other_run(&mut self, saved: OtherRunSaved<'a>) -> (Box<Extension<'a>>, bool) {
+        self.swap_to_parked();
+        let ext = self.extension.take().expect("begun by begin_other_run");
+        let within = self.steps <= MAX_STEPS && self.too_deep == saved.too_deep;
+        self.instantiations.truncate(saved.instantiations);
+        self.step_events.truncate(saved.step_events);
+        self.stack_deps.truncate(saved.stack_deps);
+        self.dependencies.truncate(saved.dependencies);
+        self.container_images.truncate(saved.containers);
+        self.asset_calls.truncate(saved.asset_calls);
+        self.steps_made = saved.steps_made;
+        self.construct_uses = saved.construct_uses;
+        self.stage_cache = saved.stage_cache;
+        self.stage_follows = saved.stage_follows;
+        self.wrapper_instances = saved.wrapper_instances;
+        self.too_deep = saved.too_deep;
+        self.frames = vec![Frame::default()];
+        (ext, within)
     }
 
     /// Moves this interpreter's module state out (what [`Interp::new`] set up for its module).
