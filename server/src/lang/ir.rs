@@ -266,6 +266,82 @@ impl Expr {
 
 /// Converts `addStage` / `crossAccountKeys` / `gitHub` to `add_stage` / `cross_account_keys` /
 /// `git_hub`, the canonical spelling the model compares against.
+/// Whether `pred` holds for an expression of a block: every expression and sub-expression of
+/// its statements, outermost first, the bodies of its functions, classes and lambdas included
+/// (not binding targets, bases or parameter defaults). Stops at the first that holds. The IR
+/// is never nested deeper than [`MAX_NESTING`], and neither is this walk.
+pub fn any_expr(body: &[Stmt], pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
+    for stmt in body {
+        let found = match stmt {
+            Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::Return(Some(e)) => {
+                expr_any(e, pred)
+            }
+            Stmt::Return(None) => false,
+            Stmt::For { iter, body, .. } => expr_any(iter, pred) || any_expr(body, pred),
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => expr_any(cond, pred) || any_expr(then, pred) || any_expr(otherwise, pred),
+            Stmt::Class(c) => any_expr(&c.body, pred),
+            Stmt::Func(f) => any_expr(&f.body, pred),
+            Stmt::Block(b) => any_expr(b, pred),
+        };
+        if found {
+            return true;
+        }
+    }
+    false
+}
+
+fn expr_any(e: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
+    if pred(e) {
+        return true;
+    }
+    match &e.kind {
+        ExprKind::Call { func, args } => {
+            expr_any(func, pred)
+                || args.iter().any(|a| match a {
+                    Arg::Positional(x) | Arg::Keyword { value: x, .. } | Arg::Spread(x) => {
+                        expr_any(x, pred)
+                    }
+                })
+        }
+        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_any(x, pred),
+        ExprKind::Subscript(a, b)
+        | ExprKind::Compare {
+            left: a, right: b, ..
+        }
+        | ExprKind::Logic {
+            left: a, right: b, ..
+        }
+        | ExprKind::Add { left: a, right: b } => expr_any(a, pred) || expr_any(b, pred),
+        ExprKind::Cond {
+            cond,
+            then,
+            otherwise,
+        } => expr_any(cond, pred) || expr_any(then, pred) || expr_any(otherwise, pred),
+        ExprKind::List(items) => items.iter().any(|i| expr_any(i, pred)),
+        ExprKind::Dict(entries) => entries.iter().any(|d| match d {
+            DictEntry::Pair { value: x, .. } | DictEntry::Spread(x) => expr_any(x, pred),
+        }),
+        ExprKind::Template(parts) => parts.iter().any(|p| match p {
+            TemplatePart::Expr(x) => expr_any(x, pred),
+            TemplatePart::Lit(_) => false,
+        }),
+        ExprKind::Lambda(l) => {
+            any_expr(&l.body, pred) || l.value.as_ref().is_some_and(|v| expr_any(v, pred))
+        }
+        ExprKind::Str(_)
+        | ExprKind::Num(_)
+        | ExprKind::Bool(_)
+        | ExprKind::Null
+        | ExprKind::Name(_)
+        | ExprKind::This
+        | ExprKind::Unknown => false,
+    }
+}
+
 pub fn snake_case(name: &str) -> String {
     let mut out = String::with_capacity(name.len() + 4);
     for (i, c) in name.chars().enumerate() {

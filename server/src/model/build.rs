@@ -3925,99 +3925,14 @@ fn makes_pipeline(body: &[Stmt]) -> bool {
     found
 }
 
-/// Calls `f` with the callee and arguments of every call in a block, its nested functions'
-/// and lambdas' bodies included.
+/// Calls `f` with the callee and arguments of every call in a block (see [`ir::any_expr`]).
 fn each_call(body: &[Stmt], f: &mut dyn FnMut(&ir::Expr, &[Arg])) {
-    for stmt in body {
-        match stmt {
-            Stmt::Expr(e) | Stmt::Assign { value: e, .. } | Stmt::Return(Some(e)) => {
-                expr_each_call(e, f);
-            }
-            Stmt::For { iter, body, .. } => {
-                expr_each_call(iter, f);
-                each_call(body, f);
-            }
-            Stmt::If {
-                cond,
-                then,
-                otherwise,
-            } => {
-                expr_each_call(cond, f);
-                each_call(then, f);
-                each_call(otherwise, f);
-            }
-            Stmt::Func(def) => each_call(&def.body, f),
-            Stmt::Block(b) => each_call(b, f),
-            Stmt::Return(None) | Stmt::Class(_) => {}
-        }
-    }
-}
-
-fn expr_each_call(e: &ir::Expr, f: &mut dyn FnMut(&ir::Expr, &[Arg])) {
-    match &e.kind {
-        ExprKind::Call { func, args } => {
+    ir::any_expr(body, &mut |e| {
+        if let ExprKind::Call { func, args } = &e.kind {
             f(func, args);
-            expr_each_call(func, f);
-            for a in args {
-                match a {
-                    Arg::Positional(x) | Arg::Keyword { value: x, .. } | Arg::Spread(x) => {
-                        expr_each_call(x, f);
-                    }
-                }
-            }
         }
-        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_each_call(x, f),
-        ExprKind::Subscript(a, b)
-        | ExprKind::Compare {
-            left: a, right: b, ..
-        }
-        | ExprKind::Logic {
-            left: a, right: b, ..
-        }
-        | ExprKind::Add { left: a, right: b } => {
-            expr_each_call(a, f);
-            expr_each_call(b, f);
-        }
-        ExprKind::Cond {
-            cond,
-            then,
-            otherwise,
-        } => {
-            expr_each_call(cond, f);
-            expr_each_call(then, f);
-            expr_each_call(otherwise, f);
-        }
-        ExprKind::List(items) => items.iter().for_each(|i| expr_each_call(i, f)),
-        ExprKind::Dict(entries) => {
-            for entry in entries {
-                match entry {
-                    ir::DictEntry::Pair { value: x, .. } | ir::DictEntry::Spread(x) => {
-                        expr_each_call(x, f);
-                    }
-                }
-            }
-        }
-        ExprKind::Template(parts) => {
-            for part in parts {
-                if let TemplatePart::Expr(x) = part {
-                    expr_each_call(x, f);
-                }
-            }
-        }
-        ExprKind::Lambda(l) => {
-            each_call(&l.body, f);
-            if let Some(v) = &l.value {
-                expr_each_call(v, f);
-            }
-        }
-        ExprKind::Str(_)
-        | ExprKind::Num(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::Name(_)
-        | ExprKind::This
-        | ExprKind::Unknown => {}
-    }
+        false
+    });
 }
 
 /// Where a statement starts, for a note (a block: its first statement's).

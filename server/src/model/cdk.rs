@@ -998,69 +998,16 @@ pub fn mentions_assets(module: &ir::Module) -> bool {
 /// Whether code uses any of `names`: as a name, an attribute, a keyword argument or an
 /// object key.
 pub(super) fn mentions_any(body: &[ir::Stmt], names: &[&str]) -> bool {
-    body.iter().any(|s| stmt_mentions(s, names))
-}
-
-fn stmt_mentions(s: &ir::Stmt, names: &[&str]) -> bool {
-    let in_stmt = |s: &ir::Stmt| stmt_mentions(s, names);
-    let in_expr = |e: &ir::Expr| expr_mentions(e, names);
-    use ir::Stmt;
-    match s {
-        Stmt::Expr(e) => in_expr(e),
-        Stmt::Assign { value, .. } => in_expr(value),
-        Stmt::Return(v) => v.as_ref().is_some_and(in_expr),
-        Stmt::For { iter, body, .. } => in_expr(iter) || body.iter().any(in_stmt),
-        Stmt::If {
-            cond,
-            then,
-            otherwise,
-        } => in_expr(cond) || then.iter().any(in_stmt) || otherwise.iter().any(in_stmt),
-        Stmt::Block(body) => body.iter().any(in_stmt),
-        Stmt::Class(c) => c.body.iter().any(in_stmt),
-        Stmt::Func(f) => f.body.iter().any(in_stmt),
-    }
-}
-
-fn expr_mentions(e: &ir::Expr, names: &[&str]) -> bool {
     use ir::ExprKind;
     let named = |n: &str| names.contains(&n);
-    let in_stmt = |s: &ir::Stmt| stmt_mentions(s, names);
-    let in_expr = |e: &ir::Expr| expr_mentions(e, names);
-    match &e.kind {
-        ExprKind::Name(n) => named(n),
-        ExprKind::Attr(obj, n, _) => named(n) || in_expr(obj),
-        ExprKind::Call { func, args } => {
-            in_expr(func)
-                || args.iter().any(|a| match a {
-                    ir::Arg::Positional(v) | ir::Arg::Spread(v) => in_expr(v),
-                    ir::Arg::Keyword { name, value, .. } => named(name) || in_expr(value),
-                })
-        }
-        ExprKind::Subscript(a, b) => in_expr(a) || in_expr(b),
-        ExprKind::Dict(entries) => entries.iter().any(|d| match d {
-            ir::DictEntry::Pair { key, value, .. } => named(key) || in_expr(value),
-            ir::DictEntry::Spread(v) => in_expr(v),
-        }),
-        ExprKind::List(items) => items.iter().any(in_expr),
-        ExprKind::Template(parts) => parts.iter().any(|p| match p {
-            ir::TemplatePart::Expr(e) => in_expr(e),
-            ir::TemplatePart::Lit(_) => false,
-        }),
-        ExprKind::Compare { left, right, .. }
-        | ExprKind::Logic { left, right, .. }
-        | ExprKind::Add { left, right } => in_expr(left) || in_expr(right),
-        ExprKind::Not(e) => in_expr(e),
-        ExprKind::Cond {
-            cond,
-            then,
-            otherwise,
-        } => in_expr(cond) || in_expr(then) || in_expr(otherwise),
-        ExprKind::Lambda(l) => l.body.iter().any(in_stmt) || l.value.as_ref().is_some_and(in_expr),
-        ExprKind::Str(_)
-        | ExprKind::Num(_)
-        | ExprKind::Bool(_)
-        | ExprKind::Null
-        | ExprKind::This
-        | ExprKind::Unknown => false,
-    }
+    ir::any_expr(body, &mut |e| match &e.kind {
+        ExprKind::Name(n) | ExprKind::Attr(_, n, _) => named(n),
+        ExprKind::Call { args, .. } => args
+            .iter()
+            .any(|a| matches!(a, ir::Arg::Keyword { name, .. } if named(name))),
+        ExprKind::Dict(entries) => entries
+            .iter()
+            .any(|d| matches!(d, ir::DictEntry::Pair { key, .. } if named(key))),
+        _ => false,
+    })
 }
