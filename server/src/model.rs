@@ -6,6 +6,7 @@
 
 mod assets;
 mod build;
+pub mod catalog;
 mod cdk;
 pub mod json;
 mod value;
@@ -129,14 +130,11 @@ pub enum SourceKind {
 }
 
 impl SourceKind {
+    /// The method's TypeScript name (`gitHub`), as the json output gives it.
     pub fn name(&self) -> &str {
         match self {
-            SourceKind::Connection => "connection",
-            SourceKind::GitHub => "gitHub",
-            SourceKind::CodeCommit => "codeCommit",
-            SourceKind::S3 => "s3",
-            SourceKind::Ecr => "ecr",
             SourceKind::Other(s) => s,
+            known => catalog::source(known).map_or("", |m| m.ts),
         }
     }
 }
@@ -169,13 +167,11 @@ pub enum StepKind {
 }
 
 impl StepKind {
+    /// The class name (`ShellStep`).
     pub fn name(&self) -> &str {
         match self {
-            StepKind::ShellStep => "ShellStep",
-            StepKind::CodeBuildStep => "CodeBuildStep",
-            StepKind::ManualApprovalStep => "ManualApprovalStep",
-            StepKind::ConfirmPermissionsBroadening => "ConfirmPermissionsBroadening",
             StepKind::Other(s) => s,
+            known => catalog::step_class(known).map_or("", |c| c.class),
         }
     }
 }

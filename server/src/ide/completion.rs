@@ -11,6 +11,7 @@ use super::accounts::Accounts;
 use super::{string_at, ByteRange};
 use crate::lang::ir::Import;
 use crate::lang::{LangId, Plugin};
+use crate::model::catalog::{self, StepClass};
 use crate::regions;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -68,7 +69,7 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
             return accounts(ctx, Some(quote_char(ctx)), word_range)
         }
         Some("region") => return regions(ctx, Some(quote_char(ctx)), word_range),
-        Some("synth") => return steps(ctx, word_range, &["ShellStep", "CodeBuildStep"]),
+        Some("synth") => return steps(ctx, word_range, |c| c.shell),
         Some("input") => return sources(ctx, word_range),
         _ => {}
     }
@@ -76,7 +77,7 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     if let Some(before_dot) = ctx.text[..word_range.start].strip_suffix('.') {
         let receiver = word_before(before_dot, before_dot.len());
         if pipelines_alias(ctx.imports).as_deref() == Some(receiver) {
-            let mut items = steps(ctx, word_range.clone(), STEP_CLASSES);
+            let mut items = steps(ctx, word_range.clone(), |_| true);
             items.extend(class_items(
                 word_range,
                 &["CodePipeline", "CodePipelineSource"],
@@ -92,17 +93,10 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
         return Vec::new();
     }
     if in_step_list(ctx.text, word_range.start) {
-        return steps(ctx, word_range, STEP_CLASSES);
+        return steps(ctx, word_range, |_| true);
     }
     Vec::new()
 }
-
-const STEP_CLASSES: &[&str] = &[
-    "ShellStep",
-    "CodeBuildStep",
-    "ManualApprovalStep",
-    "ConfirmPermissionsBroadening",
-];
 
 fn floor_boundary(text: &str, mut offset: usize) -> usize {
     offset = offset.min(text.len());
@@ -350,51 +344,23 @@ fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str
     }
 }
 
-fn step_snippet(ctx: &Ctx<'_>, class: &str) -> (String, &'static str) {
-    let py = ctx.plugin.id == LangId::Python;
-    match (class, py) {
-        ("ShellStep" | "CodeBuildStep", true) => (
-            format!("{class}(\"${{1:Id}}\", commands=[\"${{2:npm ci}}\"])"),
-            "Runs shell commands in CodeBuild.",
-        ),
-        ("ShellStep" | "CodeBuildStep", false) => (
-            format!("{class}('${{1:Id}}', {{ commands: ['${{2:npm ci}}'] }})"),
-            "Runs shell commands in CodeBuild.",
-        ),
-        ("ManualApprovalStep", true) => (
-            "ManualApprovalStep(\"${1:Approve}\")".into(),
-            "Waits for a person to approve.",
-        ),
-        ("ManualApprovalStep", false) => (
-            "ManualApprovalStep('${1:Approve}')".into(),
-            "Waits for a person to approve.",
-        ),
-        ("ConfirmPermissionsBroadening", true) => (
-            "ConfirmPermissionsBroadening(\"${1:Check}\", stage=${2:stage})".into(),
-            "Stops for approval when IAM permissions broaden.",
-        ),
-        ("ConfirmPermissionsBroadening", false) => (
-            "ConfirmPermissionsBroadening('${1:Check}', { stage: ${2:stage} })".into(),
-            "Stops for approval when IAM permissions broaden.",
-        ),
-        (other, _) => (format!("{other}($0)"), ""),
-    }
-}
-
-fn steps(ctx: &Ctx<'_>, replace: ByteRange, classes: &[&str]) -> Vec<Item> {
+fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> Vec<Item> {
     let typed_alias = typed_after_alias(ctx, &replace);
-    classes
+    let py = ctx.plugin.id == LangId::Python;
+    catalog::STEP_CLASSES
         .iter()
+        .filter(|c| offered(c))
         .enumerate()
-        .map(|(i, class)| {
+        .map(|(i, c)| {
+            let class = c.class;
             let (q, edits) = qualifier(ctx, class, typed_alias);
-            let (body, doc) = step_snippet(ctx, class);
+            let args = if py { c.args_py } else { c.args_ts };
             Item {
                 label: class.to_string(),
                 detail: Some(format!("pipelines.{class}")),
-                documentation: Some(doc.to_string()),
+                documentation: Some(c.summary.to_string()),
                 kind: Kind::Class,
-                insert_text: format!("{}{q}{body}", new_kw(ctx, &replace, typed_alias)),
+                insert_text: format!("{}{q}{class}{args}", new_kw(ctx, &replace, typed_alias)),
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i}"),
@@ -423,57 +389,15 @@ fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
         .collect()
 }
 
-fn source_snippets(py: bool) -> Vec<(&'static str, String, &'static str)> {
-    let n = |p: &'static str, t: &'static str| if py { p } else { t };
-    vec![
-        (
-            n("connection", "connection"),
-            if py {
-                "connection(\"${1:owner/repo}\", \"${2:main}\", connection_arn=\"${3:arn:aws:codestar-connections:…}\")".into()
-            } else {
-                "connection('${1:owner/repo}', '${2:main}', { connectionArn: '${3:arn:aws:codestar-connections:…}' })".into()
-            },
-            "A GitHub, GitLab or Bitbucket repository through a CodeStar connection.",
-        ),
-        (
-            n("git_hub", "gitHub"),
-            if py {
-                "git_hub(\"${1:owner/repo}\", \"${2:main}\")".into()
-            } else {
-                "gitHub('${1:owner/repo}', '${2:main}')".into()
-            },
-            "A GitHub repository with an OAuth token from Secrets Manager.",
-        ),
-        (
-            n("code_commit", "codeCommit"),
-            if py {
-                "code_commit(${1:repository}, \"${2:main}\")".into()
-            } else {
-                "codeCommit(${1:repository}, '${2:main}')".into()
-            },
-            "A CodeCommit repository.",
-        ),
-        (
-            "s3",
-            if py {
-                "s3(${1:bucket}, \"${2:source.zip}\")".into()
-            } else {
-                "s3(${1:bucket}, '${2:source.zip}')".into()
-            },
-            "An object in an S3 bucket.",
-        ),
-        (
-            "ecr",
-            "ecr(${1:repository})".into(),
-            "An image in an ECR repository.",
-        ),
-    ]
+fn source_snippets(py: bool) -> impl Iterator<Item = (&'static str, String, &'static str)> {
+    catalog::SOURCES
+        .iter()
+        .map(move |m| (m.name(py), format!("{}{}", m.name(py), m.args(py)), m.doc))
 }
 
 fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
     let py = ctx.plugin.id == LangId::Python;
     source_snippets(py)
-        .into_iter()
         .enumerate()
         .map(|(i, (label, body, doc))| Item {
             label: label.to_string(),
@@ -494,7 +418,6 @@ fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
     let py = ctx.plugin.id == LangId::Python;
     let typed_alias = typed_after_alias(ctx, &replace);
     source_snippets(py)
-        .into_iter()
         .enumerate()
         .map(|(i, (label, body, doc))| {
             let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
@@ -664,7 +587,15 @@ mod tests {
     fn steps_in_pre_lists_use_the_files_alias() {
         let src = "from aws_cdk import pipelines as pl\np.add_stage(s, pre=[pl.ShellStep(\"A\", commands=[]), $0";
         let (labels, applied) = check(&PYTHON, src);
-        assert_eq!(labels, STEP_CLASSES);
+        assert_eq!(
+            labels,
+            [
+                "ShellStep",
+                "CodeBuildStep",
+                "ManualApprovalStep",
+                "ConfirmPermissionsBroadening"
+            ]
+        );
         assert!(applied.ends_with("pre=[pl.ShellStep(\"A\", commands=[]), pl.ShellStep(\"${1:Id}\", commands=[\"${2:npm ci}\"])"), "{applied}");
     }
 

@@ -13,7 +13,7 @@ use super::accounts::Accounts;
 use super::{string_at, ByteRange};
 use crate::aws::report::{target_report, TargetReport};
 use crate::aws::{gather, EnvKey, Need, Observation, Status};
-use crate::model::{EnvState, FileModel, Pipeline, Stage, Wave};
+use crate::model::{catalog, EnvState, FileModel, Pipeline, Stage, Wave};
 use crate::quote::{md_code, md_text};
 use crate::regions;
 
@@ -102,7 +102,7 @@ fn plain(text: &str, offset: usize, model: &FileModel, accounts: &Accounts) -> O
         }
     }
     let (word, range) = word_at(text, offset)?;
-    if let Some(doc) = class_doc(word) {
+    if let Some(doc) = catalog::class_doc(word) {
         return Some(Hover {
             markdown: format!("**pipelines.{word}** — {doc}"),
             range,
@@ -241,21 +241,6 @@ fn word_at(text: &str, offset: usize) -> Option<(&str, ByteRange)> {
         .find(|(_, c)| !is_word(*c))
         .map_or(text.len(), |(i, _)| offset + i);
     (start < end).then(|| (&text[start..end], start..end))
-}
-
-fn class_doc(word: &str) -> Option<&'static str> {
-    Some(match word {
-        "CodePipeline" => "a self-mutating CodePipeline that deploys Stages; Source, Build (synth), UpdatePipeline, Assets, then one stage per `add_stage`/`add_wave`.",
-        "CdkPipeline" => "the original, deprecated pipeline API; use `CodePipeline`.",
-        "ShellStep" => "runs shell commands in a CodeBuild project; inputs are sources or other steps' outputs.",
-        "CodeBuildStep" => "a ShellStep with CodeBuild options (role, VPC, build image, policy statements).",
-        "ManualApprovalStep" => "a manual approval action: the pipeline waits until someone approves.",
-        "ConfirmPermissionsBroadening" => "checks the stage's IAM changes and asks for approval when permissions broaden (two actions: `.Check`, `.Confirm`).",
-        "CodePipelineSource" => "where the pipeline's code comes from: `connection`, `git_hub`, `code_commit`, `s3`, `ecr`.",
-        "Wave" => "stages deployed in parallel, as one CodePipeline stage.",
-        "StackSteps" => "steps around one stack's change set: `pre`, `change_set`, `post`.",
-        _ => return None,
-    })
 }
 
 fn env_text(e: &EnvState) -> String {

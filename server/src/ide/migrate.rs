@@ -6,6 +6,8 @@
 use super::ByteRange;
 use crate::lang::ir::{self, Arg, DictEntry, Expr, ExprKind, Stmt};
 use crate::lang::{LangId, Plugin};
+use crate::model::catalog;
+use crate::model::SourceKind;
 
 /// The edits that migrate the `CdkPipeline(...)` construction at `call` (and every
 /// `add_application_stage` in the file), or `None` when the mapping is not mechanical.
@@ -248,7 +250,7 @@ fn source_text(
             let auth_kw = "authentication";
             Some(format!(
                 "{src_class}.{}({}, {branch}, {})",
-                if py { "git_hub" } else { "gitHub" },
+                source_method(SourceKind::GitHub, py),
                 q(&repo),
                 kw(auth_kw, auth)
             ))
@@ -257,7 +259,8 @@ fn source_text(
             let repo = format!("{}/{}", literal(get("owner")?)?, literal(get("repo")?)?);
             let arn = get("connection_arn").map(src)?;
             Some(format!(
-                "{src_class}.connection({}, {branch}, {})",
+                "{src_class}.{}({}, {branch}, {})",
+                source_method(SourceKind::Connection, py),
                 q(&repo),
                 kw(
                     if py {
@@ -273,11 +276,16 @@ fn source_text(
             let repo = get("repository").map(src)?;
             Some(format!(
                 "{src_class}.{}({repo}, {branch})",
-                if py { "code_commit" } else { "codeCommit" }
+                source_method(SourceKind::CodeCommit, py)
             ))
         }
         _ => None,
     }
+}
+
+/// The factory method of a source kind, in the file's language.
+fn source_method(kind: SourceKind, py: bool) -> &'static str {
+    catalog::source(&kind).map_or("", |m| m.name(py))
 }
 
 /// (install commands, commands) of a standard synth action.

@@ -2,6 +2,7 @@
 //! sources and environments, recognised by their canonical qualified names.
 
 use super::build::{Args, Interp, Prop};
+use super::catalog;
 use super::value::{fingerprint, Construct, Value, V};
 use super::{
     AddAfterBuild, Call, Env, EnvState, Known, Pipeline, PipelineClass, ProjectOptions,
@@ -38,14 +39,6 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
         }
         "pipelines.CodePipeline" => return new_pipeline(it, PipelineClass::CodePipeline, a, span),
         "pipelines.CdkPipeline" => return new_pipeline(it, PipelineClass::CdkPipeline, a, span),
-        "pipelines.ShellStep" => return new_step(it, StepKind::ShellStep, &a, span),
-        "pipelines.CodeBuildStep" => return new_step(it, StepKind::CodeBuildStep, &a, span),
-        "pipelines.ManualApprovalStep" => {
-            return new_step(it, StepKind::ManualApprovalStep, &a, span)
-        }
-        "pipelines.ConfirmPermissionsBroadening" => {
-            return new_step(it, StepKind::ConfirmPermissionsBroadening, &a, span)
-        }
         "pipelines.StackSteps" => {
             let steps = stack_steps_of(&V::new(
                 Value::Dict(
@@ -62,6 +55,12 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
             };
         }
         _ => {}
+    }
+    if let Some(class) = rest
+        .strip_prefix("pipelines.")
+        .and_then(catalog::step_class_named)
+    {
+        return new_step(it, class.kind.clone(), &a, span);
     }
     if let Some(method) = rest.strip_prefix("pipelines.CodePipelineSource.") {
         return source(method, &a, span);
@@ -206,14 +205,14 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
     // CDK gives a ShellStep synth without an output directory `cdk.out`
     // (`pipeline-base.ts`): a later `primary_output_directory(…)` must agree with it.
     if let (Some(s), PipelineClass::CodePipeline) = (&synth, class) {
-        if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) {
+        if catalog::is_shell(&s.kind) {
             let call = Call {
                 span,
                 conditional: it.unsure(),
             };
             it.step_events.push(StepEvent::OutputDir {
                 step: step_ref(s),
-                dir: Known::Value("cdk.out".into(), span),
+                dir: Known::Value(catalog::DEFAULT_SYNTH_OUTPUT.into(), span),
                 call: Some(call),
                 implicit: true,
             });
@@ -386,7 +385,7 @@ fn new_step(it: &mut Interp<'_>, kind: StepKind, a: &Args, span: Span) -> V {
     // once, so that nothing done to it is taken as certain.
     *it.steps_made.entry(span.start_byte).or_default() += if it.unsure() { 2 } else { 1 };
     if let Value::Step(s) = &v.val {
-        if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) {
+        if catalog::is_shell(&s.kind) {
             // CDK sets it only when it is truthy (an empty string is not).
             let dir = match a.prop("primary_output_directory", 1) {
                 Prop::Value(d) => match &d.val {
@@ -437,9 +436,7 @@ pub(super) fn call_step_method(
         conditional: it.unsure(),
     };
     match method {
-        "primary_output_directory"
-            if matches!(s.kind, StepKind::ShellStep | StepKind::CodeBuildStep) =>
-        {
+        "primary_output_directory" if catalog::is_shell(&s.kind) => {
             let dir = match a.positional.first() {
                 Some(V {
                     val: Value::Str(d),
@@ -494,11 +491,10 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
             .collect(),
         _ => Vec::new(),
     };
-    let project = match kind {
-        StepKind::CodeBuildStep => {
-            Known::Value(project_options(&|name| a.prop(name, 1), span), span)
-        }
-        _ => Known::Absent,
+    let project = if catalog::step_class(&kind).is_some_and(|c| c.project_options) {
+        Known::Value(project_options(&|name| a.prop(name, 1), span), span)
+    } else {
+        Known::Absent
     };
     let s = Step {
         id: a.positional.first().and_then(V::as_str).map(str::to_string),
@@ -515,15 +511,10 @@ fn step(kind: StepKind, a: &Args, span: Span) -> V {
 }
 
 fn source(method: &str, a: &Args, span: Span) -> V {
-    let kind = match ir::snake_case(method).as_str() {
-        "connection" => SourceKind::Connection,
-        "git_hub" => SourceKind::GitHub,
-        "code_commit" => SourceKind::CodeCommit,
-        "s3" => SourceKind::S3,
-        "ecr" => SourceKind::Ecr,
-        other => SourceKind::Other(other.to_string()),
-    };
-    let props_at = if kind == SourceKind::Ecr { 1 } else { 2 };
+    let method = ir::snake_case(method);
+    let known = catalog::source_named(&method);
+    let kind = known.map_or(SourceKind::Other(method), |m| m.kind.clone());
+    let props_at = known.map_or(2, |m| m.props_at);
     let mut print = format!("{}(", kind.name());
     for v in a.positional.iter().take(props_at) {
         print.push_str(&fingerprint(v));
@@ -535,7 +526,7 @@ fn source(method: &str, a: &Args, span: Span) -> V {
         fingerprint: print,
         repo: a.positional.first().and_then(V::as_str).map(str::to_string),
         repo_span: a.positional.first().map_or(span, |v| v.span),
-        branch: if kind == SourceKind::Ecr {
+        branch: if props_at < 2 {
             None
         } else {
             a.positional.get(1).and_then(V::as_str).map(str::to_string)

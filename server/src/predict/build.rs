@@ -6,15 +6,13 @@ use std::collections::{HashMap, HashSet};
 
 use super::graph::{chunk_tranches, Graph, NodeId};
 use super::{Action, ActionKind, PredictedStage, Prediction};
+use crate::model::catalog::{
+    self, SourceAction, MAX_ACTIONS_PER_STAGE, MAX_NAME as MAX_ACTION_NAME,
+};
 use crate::model::{
-    AssetKind, AssetName, EnvState, Known, Pipeline, Source, SourceKind, Span, Stack, Stage, Step,
-    StepKind,
+    AssetKind, AssetName, EnvState, Known, Pipeline, Source, Span, Stack, Stage, Step, StepKind,
 };
 
-/// CodePipeline's limit of actions per stage; CDK splits a bigger stage into `Name.1`, `Name.2`.
-const MAX_ACTIONS_PER_STAGE: usize = 50;
-/// CDK shortens longer action names with a hash; pipelens does not compute that hash.
-const MAX_ACTION_NAME: usize = 100;
 /// Stands for a name the model cannot know.
 const UNKNOWN: &str = "?";
 
@@ -592,17 +590,19 @@ impl Builder<'_> {
         // The node id (what CDK's Step id is) and the action name when it differs. An S3 or
         // ECR source's id is its bucket's or repository's construct address (`c8` and 40 hex
         // digits, not known here): it orders after `acme/…` and before `d…` in the stage.
-        let (id, name) = match (&s.kind, repo) {
-            (SourceKind::Connection | SourceKind::GitHub, Some(r)) => (r.to_string(), None),
-            (SourceKind::CodeCommit, Some(r)) => (r.to_string(), Some(r.into())),
-            (SourceKind::S3, Some(r)) => (format!("{ADDR_PREFIX}{r}"), Some(r.into())),
-            (SourceKind::Ecr, Some(r)) => (format!("{ADDR_PREFIX}{r}"), Some(r.replace('/', "_"))),
+        let method = catalog::source(&s.kind);
+        let (id, name) = match (method.map(|m| m.action), repo) {
+            (Some(SourceAction::RepoId), Some(r)) => (r.to_string(), None),
+            (Some(SourceAction::RepoIdAndName), Some(r)) => (r.to_string(), Some(r.into())),
+            (Some(SourceAction::Address), Some(r)) => (format!("{ADDR_PREFIX}{r}"), Some(r.into())),
+            (Some(SourceAction::AddressSlashesUnderscored), Some(r)) => {
+                (format!("{ADDR_PREFIX}{r}"), Some(r.replace('/', "_")))
+            }
             _ => (UNKNOWN.to_string(), None),
         };
         let mut leaf = self.leaf(ActionKind::Source, s.span, None, (None, None));
         leaf.fixed_name = s.action_name.clone().or(name);
-        leaf.certain &=
-            (repo.is_some() && !matches!(s.kind, SourceKind::Other(_))) || s.action_name.is_some();
+        leaf.certain &= (repo.is_some() && method.is_some()) || s.action_name.is_some();
         // Two ids that start like an address: their order is the unknown hashes'.
         let addr_like = |i: &str| i.starts_with(ADDR_PREFIX);
         if addr_like(&id)
@@ -765,7 +765,7 @@ fn sanitize(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_bad = false;
     for c in s.chars() {
-        if c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '-' | '_') {
+        if catalog::is_name_char(c) {
             out.push(c);
             in_bad = false;
         } else if !in_bad {

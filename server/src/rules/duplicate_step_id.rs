@@ -13,7 +13,8 @@ use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 
 use super::{Check, Ctx, Diagnostic, Related, Rule, Severity};
-use crate::model::{Known, Pipeline, SourceKind, Span, Stage, Step};
+use crate::model::catalog::{self, SourceAction};
+use crate::model::{Known, Pipeline, Span, Stage, Step};
 
 const CODE: &str = "duplicate-step-id";
 
@@ -193,11 +194,11 @@ impl Walk<'_> {
         // CodeCommit ones after the repository's name (S3 and ECR after their construct).
         let mut sources = Node::new("the Source stage".into());
         for s in &p.sources {
+            // A source whose action id is its repository string (not an address).
             let Some(repo) = s.repo.as_deref().filter(|_| {
-                matches!(
-                    s.kind,
-                    SourceKind::GitHub | SourceKind::Connection | SourceKind::CodeCommit
-                )
+                catalog::source(&s.kind).is_some_and(|m| {
+                    matches!(m.action, SourceAction::RepoId | SourceAction::RepoIdAndName)
+                })
             }) else {
                 continue;
             };

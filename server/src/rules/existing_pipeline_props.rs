@@ -2,7 +2,7 @@
 //! with a prop that only a pipeline CDK creates itself can take.
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
-use crate::model::{PipelineClass, PropValue};
+use crate::model::{catalog, PipelineClass, PropValue};
 
 const CODE: &str = "existing-pipeline-props";
 
@@ -25,18 +25,6 @@ pub const RULE: Rule = Rule {
     action: None,
 };
 
-/// CDK's checks, in its order (`codepipeline.ts`, `doBuildPipeline`).
-const CONFLICTING: &[&str] = &[
-    "pipeline_name",
-    "cross_account_keys",
-    "enable_key_rotation",
-    "cross_region_replication_buckets",
-    "reuse_cross_region_support_stacks",
-    "role",
-    "artifact_bucket",
-    "execution_mode",
-];
-
 fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
     let n = ctx.naming;
     for p in &ctx.model.pipelines {
@@ -50,7 +38,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         else {
             continue;
         };
-        for name in CONFLICTING {
+        for name in catalog::OWN_PIPELINE_PROPS {
             let Some(prop) = p.prop(name) else { continue };
             let set = match &prop.value {
                 // `pipelineName` is checked for truthiness, the others for `!== undefined`.

@@ -5,7 +5,7 @@
 //! `privileged` mode. CDK Pipelines refuses it when it builds the action.
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
-use crate::model::{Known, PipelineClass, ProjectOptions, Span, Step, StepKind};
+use crate::model::{catalog, Known, PipelineClass, ProjectOptions, Span};
 
 const CODE: &str = "file-system-without-vpc";
 
@@ -100,7 +100,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         }
         // The synth action: `docker_enabled_for_synth` turns privileged mode on.
         if let Some(synth) = &p.synth {
-            if matches!(synth.kind, StepKind::ShellStep | StepKind::CodeBuildStep) {
+            if catalog::is_shell(&synth.kind) {
                 let mut m = merge(&[
                     &p.code_build_defaults,
                     &p.synth_code_build_defaults,
@@ -158,14 +158,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             .flat_map(|w| w.pre.iter().chain(&w.post));
         for step in stage_steps.chain(wave_steps) {
             // A ShellStep is a CodeBuild action too, with the pipeline's defaults alone.
-            let Step {
-                kind: StepKind::CodeBuildStep | StepKind::ShellStep,
-                id,
-                ..
-            } = step
-            else {
+            if !catalog::is_shell(&step.kind) {
                 continue;
-            };
+            }
+            let id = &step.id;
             let m = merge(&[&p.code_build_defaults, &step.project]);
             let what = format!("step `{}`", id.as_deref().unwrap_or("…"));
             report(m, &what, out);

@@ -4,7 +4,7 @@ use super::{
     is_codepipeline_name, replace_literal, sanitized, Check, Ctx, Diagnostic, Rule, Severity,
     CODEPIPELINE_NAME_PATTERN,
 };
-use crate::model::{PipelineClass, PropValue};
+use crate::model::{catalog, PipelineClass, PropValue};
 
 const CODE: &str = "invalid-pipeline-name";
 
@@ -53,12 +53,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                  `@`, `_` and `-`, at most 100 characters."
             ),
         );
-        let fixed: String = sanitized(name, |c| {
-            c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '_' | '-')
-        })
-        .chars()
-        .take(100)
-        .collect();
+        let fixed: String = sanitized(name, catalog::is_name_char)
+            .chars()
+            .take(catalog::MAX_NAME)
+            .collect();
         if !fixed.is_empty() {
             d.fix = replace_literal(
                 ctx.text,

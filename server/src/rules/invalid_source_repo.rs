@@ -2,7 +2,8 @@
 //! rejects when it creates the source.
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
-use crate::model::{Source, SourceKind};
+use crate::model::catalog::{self, RepoShape};
+use crate::model::Source;
 
 const CODE: &str = "invalid-source-repo";
 
@@ -32,12 +33,12 @@ pub const RULE: Rule = Rule {
 /// CodeStar wants 2 to 23 parts, none empty).
 fn rejected(s: &Source, repo: &str) -> Option<String> {
     let parts: Vec<&str> = repo.split('/').collect();
-    match s.kind {
-        SourceKind::GitHub if parts.len() != 2 => Some(format!(
+    match catalog::source(&s.kind).map(|m| m.repo) {
+        Some(RepoShape::OwnerRepo) if parts.len() != 2 => Some(format!(
             "GitHub repository name should be a resolved string like '<owner>/<repo>', got \
              '{repo}'"
         )),
-        SourceKind::Connection
+        Some(RepoShape::OwnerGroupsRepo)
             if !(2..=23).contains(&parts.len()) || parts.iter().any(|p| p.is_empty()) =>
         {
             Some(format!(
@@ -72,6 +73,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::SourceKind;
 
     fn source(kind: SourceKind) -> Source {
         Source {

@@ -3,7 +3,7 @@
 
 use super::invalid_stage_name::is_stage_id;
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
-use crate::model::{Known, Span};
+use crate::model::{catalog, Known, Span};
 
 const CODE: &str = "invalid-stack-name";
 
@@ -32,15 +32,14 @@ pub const RULE: Rule = Rule {
 };
 
 fn is_stack_name(s: &str) -> bool {
-    s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    s.starts_with(|c: char| c.is_ascii_alphabetic()) && s.chars().all(catalog::is_stack_name_char)
 }
 
 /// `s` with what a stack name cannot hold replaced by `-` (and leading non-letters dropped).
 fn fixed_name(s: &str) -> String {
     super::sanitized(
         s.trim_start_matches(|c: char| !c.is_ascii_alphabetic()),
-        |c| c.is_ascii_alphanumeric() || c == '-',
+        catalog::is_stack_name_char,
     )
 }
 
@@ -67,7 +66,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     (Known::Absent, Some(id), Some((sn, sn_at))) => {
                         let name = format!("{sn}-{id}");
                         // Longer names are shortened with a hash, which depends on a flag.
-                        if name.len() > 128 {
+                        if name.len() > catalog::MAX_STACK_NAME {
                             continue;
                         }
                         // The part at fault: the stack's id, else the stage's name.
@@ -79,7 +78,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     }
                     _ => continue,
                 };
-                let cdk_text = if name.len() > 128 {
+                let cdk_text = if name.len() > catalog::MAX_STACK_NAME {
                     format!("Stack name must be <= 128 characters. Stack name: '{name}'")
                 } else if !is_stack_name(&name) {
                     format!("Stack name must match the regular expression: {PATTERN}, got '{name}'")
@@ -113,7 +112,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 d.file = file;
                 // The literal at fault, renamed: the given name, or the stack's id.
                 let old = match (&st.id, given) {
-                    (_, true) if name.len() <= 128 => Some(name.as_str()),
+                    (_, true) if name.len() <= catalog::MAX_STACK_NAME => Some(name.as_str()),
                     (Some(id), false) if span == st.id_span => Some(id.as_str()),
                     _ => None,
                 };

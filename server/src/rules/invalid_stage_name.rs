@@ -6,7 +6,7 @@ use super::{
     is_codepipeline_name, replace_literal, sanitized, Check, Ctx, Diagnostic, Rule, Severity,
     CODEPIPELINE_NAME_PATTERN,
 };
-use crate::model::Known;
+use crate::model::{catalog, Known};
 
 const CODE: &str = "invalid-stage-name";
 
@@ -63,7 +63,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             );
             let fixed = sanitized(
                 id.trim_start_matches(|c: char| !c.is_ascii_alphabetic()),
-                |c| c.is_ascii_alphanumeric() || c == '-',
+                catalog::is_stack_name_char,
             );
             if !fixed.is_empty() {
                 d.fix = replace_literal(
@@ -127,12 +127,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                      digits, `.`, `@`, `_` and `-`, at most 100 characters. Rename the {what}."
                 ),
             );
-            let fixed: String = sanitized(&literal, |c| {
-                c.is_ascii_alphanumeric() || matches!(c, '.' | '@' | '_' | '-')
-            })
-            .chars()
-            .take(90)
-            .collect();
+            let fixed: String = sanitized(&literal, catalog::is_name_char)
+                .chars()
+                .take(90)
+                .collect();
             if !fixed.is_empty() && fixed != literal {
                 d.fix = replace_literal(
                     ctx.text,

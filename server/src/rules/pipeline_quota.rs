@@ -2,17 +2,9 @@
 //! `cdk synth` does not check these; the deploy fails.
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
+use crate::model::catalog::{MAX_ACTIONS, MAX_STAGES};
 
 const CODE: &str = "pipeline-quota";
-
-/// Quotas in AWS CodePipeline
-/// (<https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html>): "Maximum number
-/// of stages in a pipeline: 50" and "Maximum number of actions per pipeline: 500" (AWS
-/// raised the latter to 1000 in October 2024, by one report; the 500 of the user guide's
-/// published source is used, as a warning). Actions per stage (50) need no rule: CDK splits
-/// a larger stage into `Name.1`, `Name.2`.
-const MAX_STAGES: usize = 50;
-const MAX_ACTIONS: usize = 500;
 
 pub const RULE: Rule = Rule {
     code: CODE,

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use super::{Check, Diagnostic, Related, Rule, Severity};
 use crate::lang::Naming;
+use crate::model::catalog::{SYNTH_PROPS, SYNTH_STEP_PROPS as STEP_PROPS};
 use crate::model::{FileModel, Known, Pipeline, Source, Span, Stage, Step, Wave};
 
 pub const CODE: &str = "source-synth-change";
@@ -34,15 +35,6 @@ pub const RULE: Rule = Rule {
     ),
     action: None,
 };
-
-/// Pipeline props that configure the synth step's build, so belong to "Synth".
-const SYNTH_PROPS: &[&str] = &[
-    "synth_code_build_defaults",
-    "docker_enabled_for_synth",
-    "cli_version",
-];
-/// Props compared as steps, not as props.
-const STEP_PROPS: &[&str] = &["synth", "synth_action"];
 
 /// Files whose change can change what the app synthesizes: the app's source, its CDK and
 /// dependency configuration. Documentation and the like do not count.

@@ -2,7 +2,7 @@
 //! `ConfirmPermissionsBroadening`): the pipeline has no cloud assembly to deploy.
 
 use super::{callee_span, Check, Ctx, Diagnostic, Rule, Severity};
-use crate::model::{PipelineClass, StepKind};
+use crate::model::{catalog, PipelineClass};
 
 const CODE: &str = "synth-without-output";
 
@@ -30,10 +30,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             continue;
         }
         let Some(synth) = &p.synth else { continue };
-        if !matches!(
-            synth.kind,
-            StepKind::ManualApprovalStep | StepKind::ConfirmPermissionsBroadening
-        ) {
+        // A known class that is no ShellStep has no primary output; an unknown one may.
+        if catalog::step_class(&synth.kind).is_none_or(|c| c.shell) {
             continue;
         }
         let step = format!(

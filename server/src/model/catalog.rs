@@ -1,0 +1,336 @@
+//! What pipelens knows of CDK Pipelines, in one place: the step classes, the source kinds, the
+//! pipeline's own props and CodePipeline's limits, each with what it means. The model recognises
+//! calls by it (`model/cdk.rs`), the rules read their conditions from it, the prediction names
+//! actions by it, and completion, hover and migration show it. Written from aws-cdk-lib
+//! 2.275.0's source (`pipelines/lib/**`, `aws-codepipeline/lib/**`; `docs/cdk/` has the
+//! details). A new step class or source kind is one entry here.
+
+use super::{SourceKind, StepKind};
+
+/// A step class of `aws_cdk.pipelines`.
+pub struct StepClass {
+    pub kind: StepKind,
+    /// The class name, as both languages write it.
+    pub class: &'static str,
+    /// One sentence for hover.
+    pub doc: &'static str,
+    /// A few words for completion.
+    pub summary: &'static str,
+    /// The snippet after the class name, per language.
+    pub args_py: &'static str,
+    pub args_ts: &'static str,
+    /// A `ShellStep` or a subclass: it runs commands as a CodeBuild action (with the pipeline's
+    /// CodeBuild defaults) and has a primary output (`primary_output_directory`), so it can be
+    /// the pipeline's `synth`.
+    pub shell: bool,
+    /// It takes CodeBuild project options of its own (`build_environment`, `vpc`, `role`, …),
+    /// which override the pipeline's `code_build_defaults`.
+    pub project_options: bool,
+}
+
+pub const STEP_CLASSES: &[StepClass] = &[
+    StepClass {
+        kind: StepKind::ShellStep,
+        class: "ShellStep",
+        doc: "runs shell commands in a CodeBuild project; inputs are sources or other steps' \
+              outputs.",
+        summary: "Runs shell commands in CodeBuild.",
+        args_py: "(\"${1:Id}\", commands=[\"${2:npm ci}\"])",
+        args_ts: "('${1:Id}', { commands: ['${2:npm ci}'] })",
+        shell: true,
+        project_options: false,
+    },
+    StepClass {
+        kind: StepKind::CodeBuildStep,
+        class: "CodeBuildStep",
+        doc: "a ShellStep with CodeBuild options (role, VPC, build image, policy statements).",
+        summary: "Runs shell commands in CodeBuild.",
+        args_py: "(\"${1:Id}\", commands=[\"${2:npm ci}\"])",
+        args_ts: "('${1:Id}', { commands: ['${2:npm ci}'] })",
+        shell: true,
+        project_options: true,
+    },
+    StepClass {
+        kind: StepKind::ManualApprovalStep,
+        class: "ManualApprovalStep",
+        doc: "a manual approval action: the pipeline waits until someone approves.",
+        summary: "Waits for a person to approve.",
+        args_py: "(\"${1:Approve}\")",
+        args_ts: "('${1:Approve}')",
+        shell: false,
+        project_options: false,
+    },
+    StepClass {
+        kind: StepKind::ConfirmPermissionsBroadening,
+        class: "ConfirmPermissionsBroadening",
+        doc: "checks the stage's IAM changes and asks for approval when permissions broaden \
+              (two actions: `.Check`, `.Confirm`).",
+        summary: "Stops for approval when IAM permissions broaden.",
+        args_py: "(\"${1:Check}\", stage=${2:stage})",
+        args_ts: "('${1:Check}', { stage: ${2:stage} })",
+        shell: false,
+        project_options: false,
+    },
+];
+
+/// The step class of a known kind; `None` for a class pipelens does not know.
+pub fn step_class(kind: &StepKind) -> Option<&'static StepClass> {
+    STEP_CLASSES.iter().find(|c| c.kind == *kind)
+}
+
+/// The step class named `class` (`ShellStep`).
+pub fn step_class_named(class: &str) -> Option<&'static StepClass> {
+    STEP_CLASSES.iter().find(|c| c.class == class)
+}
+
+/// Whether a step of this kind is a `ShellStep` or a subclass (see [`StepClass::shell`]).
+pub fn is_shell(kind: &StepKind) -> bool {
+    step_class(kind).is_some_and(|c| c.shell)
+}
+
+/// What a source's first argument must look like, as CDK checks it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RepoShape {
+    /// Not checked by CDK (a construct, a bucket).
+    Any,
+    /// `owner/repo`, exactly two parts (`GitHubSource`: "GitHub repository name should be a
+    /// resolved string like '<owner>/<repo>', got '…'").
+    OwnerRepo,
+    /// `owner/repo` or `owner/group1/…/repo`, 2 to 23 non-empty parts (`CodeStarConnectionSource`).
+    OwnerGroupsRepo,
+}
+
+/// How CDK names a source's action (`CodePipelineSource` subclasses, `producedStepOutputs`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceAction {
+    /// The node id is the repository string; CDK makes the action name from it.
+    RepoId,
+    /// The node id is the repository string and the action is named after it.
+    RepoIdAndName,
+    /// The node id is a token (the bucket's or repository's address), unknown before deploy;
+    /// the action is named after the name given.
+    Address,
+    /// As `Address`, with `/` in the name made `_`.
+    AddressSlashesUnderscored,
+}
+
+/// A factory method of `CodePipelineSource`.
+pub struct SourceMethod {
+    pub kind: SourceKind,
+    /// The method name in Python and in TypeScript.
+    pub py: &'static str,
+    pub ts: &'static str,
+    /// One sentence for completion.
+    pub doc: &'static str,
+    /// The snippet after the method name, per language.
+    pub args_py: &'static str,
+    pub args_ts: &'static str,
+    /// Positional arguments before the props object (`ecr` has no branch).
+    pub props_at: usize,
+    pub repo: RepoShape,
+    pub action: SourceAction,
+}
+
+impl SourceMethod {
+    pub fn name(&self, python: bool) -> &'static str {
+        if python {
+            self.py
+        } else {
+            self.ts
+        }
+    }
+    pub fn args(&self, python: bool) -> &'static str {
+        if python {
+            self.args_py
+        } else {
+            self.args_ts
+        }
+    }
+    pub fn has_branch(&self) -> bool {
+        self.props_at == 2
+    }
+}
+
+pub const SOURCES: &[SourceMethod] = &[
+    SourceMethod {
+        kind: SourceKind::Connection,
+        py: "connection",
+        ts: "connection",
+        doc: "A GitHub, GitLab or Bitbucket repository through a CodeStar connection.",
+        args_py: "(\"${1:owner/repo}\", \"${2:main}\", connection_arn=\"${3:arn:aws:codestar-connections:…}\")",
+        args_ts: "('${1:owner/repo}', '${2:main}', { connectionArn: '${3:arn:aws:codestar-connections:…}' })",
+        props_at: 2,
+        repo: RepoShape::OwnerGroupsRepo,
+        action: SourceAction::RepoId,
+    },
+    SourceMethod {
+        kind: SourceKind::GitHub,
+        py: "git_hub",
+        ts: "gitHub",
+        doc: "A GitHub repository with an OAuth token from Secrets Manager.",
+        args_py: "(\"${1:owner/repo}\", \"${2:main}\")",
+        args_ts: "('${1:owner/repo}', '${2:main}')",
+        props_at: 2,
+        repo: RepoShape::OwnerRepo,
+        action: SourceAction::RepoId,
+    },
+    SourceMethod {
+        kind: SourceKind::CodeCommit,
+        py: "code_commit",
+        ts: "codeCommit",
+        doc: "A CodeCommit repository.",
+        args_py: "(${1:repository}, \"${2:main}\")",
+        args_ts: "(${1:repository}, '${2:main}')",
+        props_at: 2,
+        repo: RepoShape::Any,
+        action: SourceAction::RepoIdAndName,
+    },
+    SourceMethod {
+        kind: SourceKind::S3,
+        py: "s3",
+        ts: "s3",
+        doc: "An object in an S3 bucket.",
+        args_py: "(${1:bucket}, \"${2:source.zip}\")",
+        args_ts: "(${1:bucket}, '${2:source.zip}')",
+        props_at: 2,
+        repo: RepoShape::Any,
+        action: SourceAction::Address,
+    },
+    SourceMethod {
+        kind: SourceKind::Ecr,
+        py: "ecr",
+        ts: "ecr",
+        doc: "An image in an ECR repository.",
+        args_py: "(${1:repository})",
+        args_ts: "(${1:repository})",
+        props_at: 1,
+        repo: RepoShape::Any,
+        action: SourceAction::AddressSlashesUnderscored,
+    },
+];
+
+/// The source method of a known kind; `None` for a method pipelens does not know.
+pub fn source(kind: &SourceKind) -> Option<&'static SourceMethod> {
+    SOURCES.iter().find(|s| s.kind == *kind)
+}
+
+/// The source method named `method` in either language (`git_hub`, `gitHub`).
+pub fn source_named(method: &str) -> Option<&'static SourceMethod> {
+    SOURCES.iter().find(|s| s.py == method || s.ts == method)
+}
+
+/// Hover text of the other classes of `aws_cdk.pipelines`.
+const CLASS_DOCS: &[(&str, &str)] = &[
+    (
+        "CodePipeline",
+        "a self-mutating CodePipeline that deploys Stages; Source, Build (synth), \
+         UpdatePipeline, Assets, then one stage per `add_stage`/`add_wave`.",
+    ),
+    (
+        "CdkPipeline",
+        "the original, deprecated pipeline API; use `CodePipeline`.",
+    ),
+    (
+        "CodePipelineSource",
+        "where the pipeline's code comes from: `connection`, `git_hub`, `code_commit`, `s3`, \
+         `ecr`.",
+    ),
+    (
+        "Wave",
+        "stages deployed in parallel, as one CodePipeline stage.",
+    ),
+    (
+        "StackSteps",
+        "steps around one stack's change set: `pre`, `change_set`, `post`.",
+    ),
+];
+
+/// Hover text of a class of `aws_cdk.pipelines` (a step class or another).
+pub fn class_doc(class: &str) -> Option<&'static str> {
+    step_class_named(class).map(|c| c.doc).or_else(|| {
+        CLASS_DOCS
+            .iter()
+            .find(|(name, _)| *name == class)
+            .map(|(_, doc)| *doc)
+    })
+}
+
+/// The props of `CodePipeline` that configure the CodePipeline CDK creates, so cannot go with
+/// `code_pipeline=` (an existing one), in the order CDK checks them (`codepipeline.ts`,
+/// `doBuildPipeline`): "Cannot set '<prop>' if an existing CodePipeline is given using
+/// 'codePipeline'".
+pub const OWN_PIPELINE_PROPS: &[&str] = &[
+    "pipeline_name",
+    "cross_account_keys",
+    "enable_key_rotation",
+    "cross_region_replication_buckets",
+    "reuse_cross_region_support_stacks",
+    "role",
+    "artifact_bucket",
+    "execution_mode",
+];
+
+/// Pipeline props that configure the synth step's build, so belong to the "Build" stage.
+pub const SYNTH_PROPS: &[&str] = &[
+    "synth_code_build_defaults",
+    "docker_enabled_for_synth",
+    "cli_version",
+];
+
+/// The props that hold the synth step: `CodePipeline`'s `synth`, `CdkPipeline`'s `synth_action`.
+pub const SYNTH_STEP_PROPS: &[&str] = &["synth", "synth_action"];
+
+/// The directory a synth step's primary output defaults to.
+pub const DEFAULT_SYNTH_OUTPUT: &str = "cdk.out";
+
+/// Quotas in AWS CodePipeline, which CDK does not check
+/// (<https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html>): "Maximum number
+/// of stages in a pipeline: 50" and "Maximum number of actions per pipeline: 500" (AWS
+/// raised the latter to 1000 in October 2024, by one report; the 500 of the user guide's
+/// published source is used, and `pipeline-quota` warns).
+pub const MAX_STAGES: usize = 50;
+pub const MAX_ACTIONS: usize = 500;
+/// Actions per stage; CDK splits a bigger stage into `Name.1`, `Name.2`.
+pub const MAX_ACTIONS_PER_STAGE: usize = 50;
+/// The longest stage, action or pipeline name (`/^[a-zA-Z0-9.@_-]{1,100}$/`); CDK shortens
+/// longer action names with a hash.
+pub const MAX_NAME: usize = 100;
+/// A stage, action or pipeline name's characters besides ASCII letters and digits.
+pub const NAME_PUNCTUATION: &[char] = &['.', '@', '_', '-'];
+/// A character CodePipeline allows in a stage, action or pipeline name.
+pub fn is_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || NAME_PUNCTUATION.contains(&c)
+}
+/// A character CloudFormation allows in a stack name after its first, a letter
+/// (`/^[A-Za-z][A-Za-z0-9-]*$/`).
+pub fn is_stack_name_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || c == '-'
+}
+/// The longest CloudFormation stack name (`Stack name must be <= 128 characters`).
+pub const MAX_STACK_NAME: usize = 128;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_one_entry_and_names_are_unique() {
+        for (i, c) in STEP_CLASSES.iter().enumerate() {
+            assert!(STEP_CLASSES[..i]
+                .iter()
+                .all(|o| o.class != c.class && o.kind != c.kind));
+            assert_eq!(step_class(&c.kind).map(|f| f.class), Some(c.class));
+            assert_eq!(step_class_named(c.class).map(|f| f.class), Some(c.class));
+        }
+        for (i, s) in SOURCES.iter().enumerate() {
+            assert!(SOURCES[..i]
+                .iter()
+                .all(|o| o.kind != s.kind && o.py != s.py));
+            assert_eq!(source_named(s.py).map(|f| f.ts), Some(s.ts));
+            assert_eq!(source_named(s.ts).map(|f| f.py), Some(s.py));
+            assert_eq!(crate::lang::ir::snake_case(s.ts), s.py);
+        }
+        assert!(step_class(&StepKind::Other("X".into())).is_none());
+        assert!(source(&SourceKind::Other("x".into())).is_none());
+    }
+}
