@@ -38,16 +38,16 @@ pub struct Change<'a> {
 }
 
 impl Document {
+    /// A document not parsed yet: the first analysis (or [`Document::tree`]) parses it, off the
+    /// task that serves the connection, so opening a huge file holds back no other request.
     pub fn new(plugin: &'static Plugin, text: &str, version: i32) -> Document {
-        let mut doc = Document {
+        Document {
             plugin,
             version,
             rope: Rope::from_str(text),
             tree: None,
             dirty: true,
-        };
-        doc.reparse();
-        doc
+        }
     }
 
     pub fn rope(&self) -> &Rope {

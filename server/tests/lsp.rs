@@ -1322,6 +1322,44 @@ fn a_slow_graph_delays_no_other_request_and_a_cancel_ends_it() {
     s.shutdown();
 }
 
+/// Opening a document parses it off the task that serves the connection: a hover on another
+/// document answers at once, not after the new document's parse (#16).
+#[test]
+fn opening_a_huge_document_delays_no_request_on_another() {
+    let (dir, small) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u_small = s.open(&small, "python");
+    s.diagnostics(&u_small, 1);
+    // Some 6 MB of plain statements: no pipeline, so only its parse and lowering cost.
+    let text: String = (0..400_000).map(|i| format!("value_{i} = {i}\n")).collect();
+    // What one parse of it takes here (the server's tree-sitter is built the same way).
+    let t = Instant::now();
+    let mut doc = pipelens::document::Document::new(&pipelens::lang::PYTHON, &text, 1);
+    assert!(doc.tree().is_some());
+    let parse = t.elapsed();
+    drop(doc);
+    let u_big = uri(&dir.path().join("big.py"));
+    s.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": u_big, "languageId": "python", "version": 1, "text": text}}),
+    );
+    let at = find(CASES[0].text, "eu-west-1", false);
+    let t = Instant::now();
+    let hover = s.request_within(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": u_small}, "position": pos(at)}),
+        Duration::from_secs(60),
+    );
+    let hover_took = t.elapsed();
+    eprintln!("one parse of the huge document {parse:?}, a hover right after its didOpen {hover_took:?}");
+    assert!(hover.is_some_and(|h| h.get("error").is_none()));
+    assert!(
+        hover_took * 3 < parse,
+        "a hover took {hover_took:?} right after opening a document whose parse takes {parse:?}"
+    );
+    s.shutdown();
+}
+
 /// Stages in the huge pipeline of `a_slow_graph_delays_no_other_request_and_a_cancel_ends_it`.
 const STAGES: usize = 8000;
 

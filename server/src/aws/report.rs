@@ -2,7 +2,7 @@
 //! deploy there, the stages that need it, and the command that fixes it. Pure; shared by
 //! `bootstrap-status` and the bootstrap diagnostics.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 use super::{
     bootstrap_command, classify, EnvKey, Need, NeedKind, Observation, Status,
@@ -57,15 +57,19 @@ pub(crate) fn target_report(
     let obs = observations.get(&key).unwrap_or(&missing);
     let mut pipeline_accounts: Vec<String> = Vec::new();
     let mut needed_by: Vec<String> = Vec::new();
+    // Thousands of stages may share one env: the lists keep their first-seen order, the sets
+    // keep it linear.
+    let mut seen_accounts: HashSet<&str> = HashSet::new();
+    let mut seen_names: HashSet<&str> = HashSet::new();
     for n in needs {
         if let Some(pa) = &n.pipeline_account {
-            if !pipeline_accounts.contains(pa) {
+            if seen_accounts.insert(pa) {
                 pipeline_accounts.push(pa.clone());
             }
         }
-        let name = n.stage_name.clone().unwrap_or_else(|| "(unnamed)".into());
-        if !needed_by.contains(&name) {
-            needed_by.push(name);
+        let name = n.stage_name.as_deref().unwrap_or("(unnamed)");
+        if seen_names.insert(name) {
+            needed_by.push(name.to_string());
         }
     }
     let support_region_only = needs.iter().all(|n| n.kind == NeedKind::SupportRegion);

@@ -2,11 +2,13 @@
 //! name (from a wave id, or a stage id too long) that CodePipeline's name pattern refuses.
 //! CDK sanitizes action names, never stage names.
 
+use std::collections::HashMap;
+
 use super::{
     is_codepipeline_name, replace_literal, sanitized, Check, Ctx, Diagnostic, Rule, Severity,
     CODEPIPELINE_NAME_PATTERN,
 };
-use crate::model::{catalog, Known};
+use crate::model::{catalog, Known, Span};
 
 const CODE: &str = "invalid-stage-name";
 
@@ -79,7 +81,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         // The CodePipeline stage names, where the model is sure of them: a wave of several
         // stages is named after the wave; an `add_stage` after the stage's id (its id passed
         // the check above, so only its length can fail), `.N` added when CDK splits it.
-        let predicted = ctx.predictions().get(pi);
+        // The certain predicted stages of each wave (by the wave's span), in order: one pass,
+        // not one per wave (a pipeline may have thousands).
+        let mut predicted: HashMap<Span, Vec<&str>> = HashMap::new();
+        for st in ctx.predictions().get(pi).map_or(&[][..], |p| &p.stages[..]) {
+            if st.certain {
+                predicted.entry(st.span).or_default().push(st.name.as_str());
+            }
+        }
         for w in &p.waves {
             let (name, name_span, literal, what) = if w.implicit {
                 let Some(s) = w.stages.first().map(|&i| &p.stages[i]) else {
@@ -102,12 +111,11 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             // The names the prediction gives this wave's CodePipeline stages: the name, or
             // `name.1`, `name.2` when CDK splits it (a split only the prediction is sure of).
             let mut names = vec![name.clone()];
-            if let Some(pred) = predicted {
-                let split: Vec<&str> = pred
-                    .stages
+            if let Some(of_wave) = predicted.get(&w.span) {
+                let split: Vec<&str> = of_wave
                     .iter()
-                    .filter(|st| st.span == w.span && st.certain && st.name.starts_with(&name))
-                    .map(|st| st.name.as_str())
+                    .copied()
+                    .filter(|n| n.starts_with(&name))
                     .collect();
                 if split.len() > 1 {
                     names = split.iter().map(|s| s.to_string()).collect();
