@@ -18,7 +18,7 @@ pub use build::{
     base_names, build, build_unless, classes_made_with_self, extensions, instantiations,
     stage_adding_methods, AppIndex, Instantiation, NoIndex, MAX_PARTS,
 };
-pub use cdk::mentions_assets;
+pub use cdk::{mentions_assets, MAX_MODEL_STAGES};
 
 /// A property or value as the code gives it.
 #[derive(Clone, Debug, PartialEq)]
@@ -375,6 +375,10 @@ pub struct Pipeline {
     /// Code outside the stack class adds stages or waves to it (`stack.pipeline.add_stage(…)`
     /// in app.py), which the model does not follow: there are more stages than it has.
     pub added_elsewhere: bool,
+    /// The model stopped reading the pipeline's stages at this `add_stage` / `add_wave` call:
+    /// it had [`MAX_MODEL_STAGES`] stages or waves already, 200 times CodePipeline's limit.
+    /// What comes after is not in the model; `pipeline-quota` says so.
+    pub cut: Option<Span>,
     /// The construct ids the app gives its stack (`PipelineStack(app, "Payments")`), where
     /// the stack is an instance of a class the app instantiates with a known id: what pairs
     /// the pipeline with a synthesized one by construct path.

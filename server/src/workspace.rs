@@ -10,6 +10,10 @@ use std::path::{Path, PathBuf};
 pub use index::Index;
 pub use settings::Settings;
 
+/// The largest source file pipelens reads (`check`) or analyses (an open document): no pipeline
+/// definition is this big, and its parse would take seconds and some hundred times its size.
+pub const MAX_SOURCE_BYTES: u64 = 32 * 1024 * 1024;
+
 /// Reads a file of the workspace (or one a synth wrote), at most `limit` bytes. Only a regular
 /// file is read: a FIFO, socket or device given a source's or a setting's name (`pipelens.toml`,
 /// `app.py`, a query `.scm`) is an error at once, never a read that waits for a writer. The open

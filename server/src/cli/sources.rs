@@ -9,8 +9,8 @@ use anyhow::{bail, Context, Result};
 use crate::lang::{self, ExtraQueries, Plugin};
 use crate::workspace::{self, Index, Settings};
 
-/// Larger files are refused with a message: no pipeline definition is this big.
-const MAX_FILE_BYTES: u64 = 32 * 1024 * 1024;
+/// Larger files are refused with a message.
+const MAX_FILE_BYTES: u64 = workspace::MAX_SOURCE_BYTES;
 
 /// A file's text, with invalid UTF-8 replaced (and said so once).
 pub fn read_text(path: &Path) -> Result<String> {
@@ -21,9 +21,10 @@ pub fn read_text(path: &Path) -> Result<String> {
     }
     if meta.len() > MAX_FILE_BYTES {
         bail!(
-            "{} is {} MB; pipelens reads files up to 32 MB",
+            "{} is {} MB; pipelens reads files up to {} MB",
             path.display(),
-            meta.len() >> 20
+            meta.len() >> 20,
+            MAX_FILE_BYTES >> 20
         );
     }
     let bytes = workspace::read_file(path, MAX_FILE_BYTES)

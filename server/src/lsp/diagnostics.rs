@@ -27,13 +27,34 @@ pub(crate) const BACKGROUND_JOBS: usize = 4;
 
 static BACKGROUND: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(BACKGROUND_JOBS);
 
+/// Set when a closed document's memory was freed while background work may still hold part of
+/// it (an analysis, a git check, a prediction warm-up of that document).
+static TRIM_DUE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// Runs background work on a blocking thread once one of the [`BACKGROUND_JOBS`] slots is free.
 async fn background<T: Send + 'static>(
     f: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, tokio::task::JoinError> {
     // The semaphore is never closed.
-    let _slot = BACKGROUND.acquire().await;
-    tokio::task::spawn_blocking(f).await
+    let slot = BACKGROUND.acquire().await;
+    let result = tokio::task::spawn_blocking(f).await;
+    drop(slot);
+    // The last background job to end after a document closed hands the memory back.
+    if BACKGROUND.available_permits() == BACKGROUND_JOBS
+        && TRIM_DUE.swap(false, std::sync::atomic::Ordering::AcqRel)
+    {
+        tokio::task::spawn_blocking(super::state::return_free_memory);
+    }
+    result
+}
+
+/// A document closed and what it held is dropped: hand the freed memory back to the system now,
+/// and again when the background work running now has ended (it may hold the rest).
+pub fn memory_freed() {
+    super::state::return_free_memory();
+    if BACKGROUND.available_permits() < BACKGROUND_JOBS {
+        TRIM_DUE.store(true, std::sync::atomic::Ordering::Release);
+    }
 }
 
 /// An analysis that a newer change made stale stops early (see `run`), unless the document's
@@ -265,6 +286,23 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 .is_some_and(|t| t.elapsed() < MAX_SNAPSHOT_AGE),
         )
     };
+    // No pipeline definition is this big: parsing it would take seconds and some hundred times
+    // its size in memory. Said once; the document gets no diagnostics.
+    if rope.len_bytes() as u64 > workspace::MAX_SOURCE_BYTES {
+        let note = format!(
+            "pipelens: {} is {} MB; pipelens reads files up to {} MB, so it does not analyse it",
+            uri.as_str(),
+            rope.len_bytes() >> 20,
+            workspace::MAX_SOURCE_BYTES >> 20
+        );
+        if state.first_time(&note) {
+            client.show_message(MessageType::WARNING, &note).await;
+        }
+        client
+            .publish_diagnostics(uri, Vec::new(), Some(version))
+            .await;
+        return true;
+    }
     let st = state.clone();
     let uri2 = uri.clone();
     let began = std::time::Instant::now();

@@ -254,6 +254,7 @@ fn new_pipeline(it: &mut Interp<'_>, class: PipelineClass, a: Args, span: Span) 
         waves: Vec::new(),
         props_open: a.props_open(2),
         added_elsewhere: false,
+        cut: None,
         stack_ids: Vec::new(),
         may_have_assets: false,
         props: a
@@ -678,6 +679,11 @@ fn stack_steps_of(v: &V) -> Option<StackSteps> {
     }
 }
 
+/// Stages or waves of one pipeline past which the model stops reading it (`Pipeline::cut`):
+/// 200 times CodePipeline's limit, so a generated or hostile file of 40,000 stages costs what
+/// 10,000 do, and no real pipeline comes near.
+pub const MAX_MODEL_STAGES: usize = 200 * catalog::MAX_STAGES;
+
 /// `pipeline.add_stage(…)`, `pipeline.add_wave(…)`, `wave.add_stage(…)`, `wave.add_pre(…)`.
 pub(super) fn call_pipeline_method(
     it: &mut Interp<'_>,
@@ -686,6 +692,17 @@ pub(super) fn call_pipeline_method(
     a: Args,
     span: Span,
 ) -> V {
+    if let (
+        Value::Pipeline(p) | Value::Wave(p, _),
+        "add_stage" | "add_wave" | "add_application_stage",
+    ) = (&recv.val, method)
+    {
+        let pl = &mut it.pipelines[*p];
+        if pl.stages.len() >= MAX_MODEL_STAGES || pl.waves.len() >= MAX_MODEL_STAGES {
+            pl.cut.get_or_insert(span);
+            return V::unknown(span);
+        }
+    }
     if let (Value::Pipeline(p), "add_stage" | "add_wave" | "build_pipeline") = (&recv.val, method) {
         let call = Call {
             span,

@@ -178,8 +178,9 @@ impl Builder<'_> {
             }
             previous = Some(ret);
         }
-        // Stages added by code the model does not follow: one unknown stage stands in last.
-        if p.added_elsewhere {
+        // Stages added by code the model does not follow, or past where it stopped reading:
+        // one unknown stage stands in last.
+        if p.added_elsewhere || p.cut.is_some() {
             let g = self.g.group(UNKNOWN);
             if p.may_have_assets {
                 let a = self.assets_group();

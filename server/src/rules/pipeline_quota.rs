@@ -3,6 +3,7 @@
 
 use super::{Check, Ctx, Diagnostic, Rule, Severity};
 use crate::model::catalog::{MAX_ACTIONS, MAX_STAGES};
+use crate::model::MAX_MODEL_STAGES;
 
 const CODE: &str = "pipeline-quota";
 
@@ -27,14 +28,16 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
         let stages = pred.stages.len();
         let actions: usize = pred.stages.iter().map(|s| s.actions.len()).sum();
         let mut over = Vec::new();
+        // Past its cut the model does not know how many there are: at least what it read.
+        let at_least = if p.cut.is_some() { "at least " } else { "" };
         if stages > MAX_STAGES {
             over.push(format!(
-                "{stages} stages (CodePipeline allows {MAX_STAGES})"
+                "{at_least}{stages} stages (CodePipeline allows {MAX_STAGES})"
             ));
         }
         if actions > MAX_ACTIONS {
             over.push(format!(
-                "{actions} actions (CodePipeline allows {MAX_ACTIONS} per pipeline)"
+                "{at_least}{actions} actions (CodePipeline allows {MAX_ACTIONS} per pipeline)"
             ));
         }
         if over.is_empty() {
@@ -52,6 +55,17 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             ),
         );
         d.subject = Some(p.span);
+        if let Some(cut) = p.cut {
+            d.message.push_str(&format!(
+                " pipelens stopped reading this pipeline after {MAX_MODEL_STAGES} stages or \
+                 waves, at line {}: nothing after it is checked or shown.",
+                cut.start.0 + 1
+            ));
+            d = d.with_related(
+                cut,
+                format!("pipelens stopped reading the pipeline here ({MAX_MODEL_STAGES} stages or waves before it)"),
+            );
+        }
         out.push(d);
     }
 }

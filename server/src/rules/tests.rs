@@ -760,3 +760,44 @@ fn stage_after_build_warns_and_leaves_the_stage_out() {
         assert!(d.is_empty(), "{what}: {d:?}");
     }
 }
+
+/// A pipeline far past CodePipeline's limits: the model stops reading it after
+/// `MAX_MODEL_STAGES` stages, and one warning says so, with where it stopped (#16).
+#[test]
+fn a_pipeline_far_past_the_limits_is_read_up_to_a_cap_and_said_once() {
+    use crate::model::MAX_MODEL_STAGES;
+    let head = PY
+        .lines()
+        .take_while(|l| !l.contains("add_stage"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut src = head + "\n";
+    let total = MAX_MODEL_STAGES + 25;
+    for i in 0..total {
+        src.push_str(&format!(
+            "        p.add_stage(S(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
+        ));
+    }
+    let a = analyze_text(&PYTHON, &src, None, &NoIndex, &ExtraQueries::default());
+    let p = &a.model.pipelines[0];
+    assert_eq!(p.stages.len(), MAX_MODEL_STAGES);
+    let cut = p.cut.expect("the model says where it stopped");
+    let first_line = src.lines().position(|l| l.contains("\"Stage0\"")).unwrap();
+    assert_eq!(cut.start.0, first_line + MAX_MODEL_STAGES);
+    let quota: Vec<_> = a
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "pipeline-quota")
+        .collect();
+    assert_eq!(quota.len(), 1, "{quota:?}");
+    let m = &quota[0].message;
+    assert!(
+        m.contains("at least") && m.contains("stopped reading"),
+        "{m}"
+    );
+    assert!(m.contains(&format!("line {}", cut.start.0 + 1)), "{m}");
+    assert_eq!(quota[0].related[0].span, cut);
+    // The prediction ends with a stage it cannot know, never a complete list.
+    let pred = crate::predict::predict(p);
+    assert!(!pred.stages.last().unwrap().certain);
+}

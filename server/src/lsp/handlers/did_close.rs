@@ -10,15 +10,22 @@ use crate::workspace;
 pub async fn handle(b: &Backend, p: DidCloseTextDocumentParams) {
     let uri = p.text_document.uri;
     let app = uri.to_file_path().and_then(|p| workspace::app_root(&p));
-    let others_open = match b.state.docs.lock() {
+    let (closed, others_open) = match b.state.docs.lock() {
         Ok(mut docs) => {
-            docs.remove(&uri);
-            docs.values().any(|d| {
+            let closed = docs.remove(&uri);
+            let others = docs.values().any(|d| {
                 d.path.as_deref().and_then(workspace::app_root).as_deref() == app.as_deref()
-            })
+            });
+            (closed, others)
         }
-        Err(_) => true,
+        Err(_) => (None, true),
     };
+    // Its text, tree, lowering memo and analysis, freed outside the lock, and the memory handed
+    // back to the system: a huge document would otherwise stay resident after it closes.
+    if closed.is_some() {
+        drop(closed);
+        diagnostics::memory_freed();
+    }
     if let Some(app) = app.filter(|_| !others_open) {
         b.state.synthesizer.cancel(&app);
     }
