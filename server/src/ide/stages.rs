@@ -2,7 +2,9 @@
 //! `add_wave` (and the pipeline) naming the CodePipeline stage it becomes and its actions in
 //! run order, and the whole stage chain for a code lens.
 
-use crate::model::FileModel;
+use std::collections::HashSet;
+
+use crate::model::{FileModel, Span};
 use crate::predict::{Action, PredictedStage, Prediction};
 
 /// An inlay hint at a byte offset.
@@ -58,17 +60,22 @@ pub fn chain(p: &Prediction) -> String {
 }
 
 /// One hint per CodePipeline stage, at the end of the code that creates it. `origin` says
-/// where the stages come from (`predicted`, `synthesized 2 min ago`).
+/// where the stages come from (`predicted`, `synthesized 2 min ago`). A cancelled request
+/// (`cancel::requested`) gets what was made so far.
 pub fn hints(model: &FileModel, predictions: &[Prediction], origin: &str) -> Vec<Hint> {
     let mut out = Vec::new();
     for (p, prediction) in model.pipelines.iter().zip(predictions) {
         // The fixed head of the pipeline (Source, Build, UpdatePipeline, Assets) goes on the
         // pipeline construct; each add_stage / add_wave gets its own stage.
         let mut head: Vec<&PredictedStage> = Vec::new();
-        for s in &prediction.stages {
+        let waves: HashSet<Span> = p.waves.iter().map(|w| w.span).collect();
+        for (i, s) in prediction.stages.iter().enumerate() {
+            if i % 256 == 255 && crate::cancel::requested() {
+                return out;
+            }
             let at_pipeline =
                 s.span.start_byte >= p.span.start_byte && s.span.end_byte <= p.span.end_byte;
-            let is_stage_or_wave = p.waves.iter().any(|w| w.span == s.span);
+            let is_stage_or_wave = waves.contains(&s.span);
             if is_stage_or_wave || !at_pipeline {
                 out.push(Hint {
                     offset: s.span.end_byte,
@@ -99,4 +106,63 @@ pub fn hints(model: &FileModel, predictions: &[Prediction], origin: &str) -> Vec
     }
     out.sort_by_key(|h| h.offset);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::analysis::analyze_text;
+    use crate::lang::{ExtraQueries, PYTHON};
+    use crate::model::NoIndex;
+
+    /// A pipeline of `n` stages, one `add_stage` line each.
+    fn pipeline(n: usize) -> String {
+        let mut src = String::from(
+            "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nclass S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\nclass P(cdk.Stack):\n    def __init__(self, scope, id):\n        super().__init__(scope, id)\n        p = pipelines.CodePipeline(self, \"P\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n",
+        );
+        for i in 0..n {
+            src.push_str(&format!(
+                "        p.add_stage(S(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
+            ));
+        }
+        src
+    }
+
+    /// A cancelled request's hints and outline stop early (their answer is dropped anyway).
+    #[test]
+    fn a_cancelled_request_stops_making_hints_and_symbols() {
+        let src = pipeline(2000);
+        let a = analyze_text(&PYTHON, &src, None, &NoIndex, &ExtraQueries::default());
+        let predictions: Vec<Prediction> = a
+            .model
+            .pipelines
+            .iter()
+            .map(crate::predict::predict)
+            .collect();
+        let all = hints(&a.model, &predictions, "predicted");
+        assert_eq!(
+            all.len(),
+            2001,
+            "one per stage and one for the pipeline's head"
+        );
+        let stages_of = |o: &[crate::ide::symbols::Symbol]| o[0].children.len();
+        let outline = crate::ide::symbols::outline(&a.model);
+        assert!(stages_of(&outline) >= 2000);
+        let raised = Arc::new(AtomicBool::new(true));
+        let (cut_hints, cut_outline) = crate::cancel::with_flag(raised, || {
+            (
+                hints(&a.model, &predictions, "predicted"),
+                crate::ide::symbols::outline(&a.model),
+            )
+        });
+        assert!(cut_hints.len() < 300, "{} hints", cut_hints.len());
+        assert!(
+            stages_of(&cut_outline) < 10,
+            "{} symbols",
+            stages_of(&cut_outline)
+        );
+    }
 }

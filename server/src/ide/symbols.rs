@@ -76,6 +76,10 @@ fn outline_raw(model: &FileModel) -> Vec<Symbol> {
             children.push(step(s, "synth"));
         }
         for w in &p.waves {
+            // A cancelled request gets what was made so far (its answer is dropped).
+            if crate::cancel::requested() {
+                break;
+            }
             let stages: Vec<Symbol> = w
                 .stages
                 .iter()

@@ -128,7 +128,14 @@ pub fn symbol(rope: &Rope, s: &Symbol, enc: Encoding) -> lsp::DocumentSymbol {
         deprecated: None,
         range: range(rope, s.range.clone(), enc),
         selection_range: range(rope, s.selection.clone(), enc),
-        children: Some(s.children.iter().map(|c| symbol(rope, c, enc)).collect()),
+        // A cancelled request's answer is dropped: its children need not be converted.
+        children: Some(
+            s.children
+                .iter()
+                .take_while(|_| !crate::cancel::requested())
+                .map(|c| symbol(rope, c, enc))
+                .collect(),
+        ),
     }
 }
 

@@ -13,6 +13,8 @@ pub fn handle(b: &Backend, p: DocumentSymbolParams) -> Result<Option<DocumentSym
     let enc = b.state.encoding();
     let symbols = crate::ide::symbols::outline(&snap.analysis.model)
         .iter()
+        // Cancelled: the answer is dropped, so stop making it.
+        .take_while(|_| !crate::cancel::requested())
         .map(|s| to_proto::symbol(&snap.rope, s, enc))
         .collect();
     Ok(Some(DocumentSymbolResponse::Nested(symbols)))

@@ -18,6 +18,8 @@ pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>>
     let out = hints
         .into_iter()
         .filter(|h| h.offset >= range.start && h.offset <= range.end)
+        // Cancelled: the answer is dropped, so stop making it.
+        .take_while(|_| !crate::cancel::requested())
         .map(|h| InlayHint {
             position: to_proto::position(&rope, h.offset, enc),
             label: InlayHintLabel::String(format!("⟶ {}", h.label)),
