@@ -323,7 +323,22 @@ fn main() {
         memory = Some((rss_idle, rss_100));
     }
 
-    // 4. time to a stage list: the prediction against the real synth, in the same run.
+    // 4. the huge files of issue #16, each in an app of its own: `check` (whole process), the
+    //    first diagnostics after didOpen, completion while typing, resident memory.
+    let mut huge_rows = Vec::new();
+    if only.as_deref() == Some("huge") {
+        for (name, text) in [
+            (
+                "50,000-line app (48 stages, 5,000 stacks)",
+                gen::pipeline_after_stacks(),
+            ),
+            ("40,000-stage pipeline", gen::many_stages(40_000)),
+        ] {
+            huge_rows.push(huge(&bin, name, &text, typing_time));
+        }
+    }
+
+    // 5. time to a stage list: the prediction against the real synth, in the same run.
     let mut synth_rows = Vec::new();
     if let Some(cdk) = cdk.as_ref().filter(|_| runs("synth")) {
         synth_rows = time_to_stages(&bin, cdk);
@@ -351,6 +366,9 @@ fn main() {
     for r in synth_rows {
         println!("{r}");
     }
+    for r in huge_rows {
+        println!("{r}");
+    }
     if let Some((rss_idle, rss_100)) = memory {
         println!(
             "| resident memory | idle {:.1} MB; 100 pipeline files (300 lines each) open {:.1} MB |",
@@ -358,6 +376,95 @@ fn main() {
             rss_100 as f64 / 1024.0
         );
     }
+}
+
+/// One huge Python file (`PIPELENS_BENCH_ONLY=huge`): `check` of it (median of 5 whole
+/// processes, with the peak resident size), then in the server the first diagnostics after
+/// `didOpen`, completion while a region literal is edited every 20 ms for `typing`, and the
+/// resident size after.
+fn huge(bin: &str, name: &str, text: &str, typing: Duration) -> String {
+    let app = tempfile::tempdir().unwrap();
+    std::fs::write(app.path().join("cdk.json"), "{\"app\": \"python3 app.py\"}").unwrap();
+    let file = app.path().join("app.py");
+    std::fs::write(&file, text).unwrap();
+    let mut checks = Vec::new();
+    let mut check_rss = 0;
+    for _ in 0..5 {
+        let t = Instant::now();
+        let out = std::process::Command::new("/usr/bin/time")
+            .args(["-f", "%M", bin, "check", "app.py"])
+            .current_dir(app.path())
+            .output()
+            .unwrap();
+        checks.push(t.elapsed().as_secs_f64() * 1e3);
+        let err = String::from_utf8_lossy(&out.stderr);
+        check_rss = err
+            .lines()
+            .last()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0u64);
+    }
+    let uri = format!("file://{}", file.display());
+    let mut c = Conn::start(bin, app.path());
+    c.init(app.path());
+    let t0 = Instant::now();
+    c.notify(
+        "textDocument/didOpen",
+        json!({"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}}),
+    );
+    let first = loop {
+        let (t, v) =
+            c.rx.recv_timeout(Duration::from_secs(120))
+                .expect("first diagnostics");
+        if v["method"] == "textDocument/publishDiagnostics" && v["params"]["version"] == 1 {
+            break (t - t0).as_secs_f64() * 1e3;
+        }
+    };
+    let at = text.rfind("region=\"us-east-1\"").unwrap() + "region=\"".len();
+    let line = text[..at].matches('\n').count();
+    let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut comp = Vec::new();
+    let (mut version, mut current) = (1, "us-east-1");
+    let start = Instant::now();
+    while start.elapsed() < typing {
+        let tick = Instant::now();
+        version += 1;
+        let next = if current == "us-east-1" {
+            "us-east-2"
+        } else {
+            "us-east-1"
+        };
+        c.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
+                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + current.len()}},
+                "text": next}]}),
+        );
+        current = next;
+        let t = Instant::now();
+        let id = c.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 3}}),
+        );
+        let (done, _) = c.wait(id, |_, _| {});
+        comp.push((done - t).as_secs_f64() * 1e3);
+        let spent = tick.elapsed();
+        if spent < Duration::from_millis(20) {
+            std::thread::sleep(Duration::from_millis(20) - spent);
+        }
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let rss = c.rss_kb();
+    format!(
+        "| {name}, {:.1} MB | `check` p50 {:.0} ms, peak {:.0} MB | first diagnostics {first:.0} ms | completion while typing ({} edits) p50 {:.1} ms, p99 {:.1} ms | server resident {:.0} MB |",
+        text.len() as f64 / 1e6,
+        pct(&mut checks, 0.5),
+        check_rss as f64 / 1024.0,
+        comp.len(),
+        pct(&mut comp.clone(), 0.5),
+        pct(&mut comp, 0.99),
+        rss as f64 / 1024.0,
+    )
 }
 
 /// Wall time of a command run to completion, its output discarded; `None` when it failed.

@@ -44,3 +44,51 @@ pub fn generate(lang: &str, lines: usize) -> String {
     }
     out
 }
+
+/// The 50,000-line Python app of issue #16: a 48-stage pipeline after 5,000 ordinary stack
+/// classes, in one file.
+#[allow(dead_code)] // lsp_bench only
+pub fn pipeline_after_stacks() -> String {
+    let mut l = String::from(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines, aws_s3 as s3, aws_sqs as sqs\nfrom constructs import Construct\n\n",
+    );
+    for i in 0..5000 {
+        l.push_str(&format!(
+            "class Svc{i}Stack(cdk.Stack):\n    def __init__(self, scope: Construct, id: str, **kwargs) -> None:\n        super().__init__(scope, id, **kwargs)\n        bucket = s3.Bucket(self, \"Bucket{i}\", versioned=True)\n        queue = sqs.Queue(self, \"Queue{i}\")\n        cdk.CfnOutput(self, \"Out{i}\", value=bucket.bucket_name)\n        cdk.Tags.of(self).add(\"svc\", \"{i}\")\n        self.bucket = bucket\n        self.queue = queue\n\n"
+        ));
+    }
+    l.push_str("class AppStage(cdk.Stage):\n    def __init__(self, scope: Construct, id: str, **kwargs) -> None:\n        super().__init__(scope, id, **kwargs)\n        Svc0Stack(self, \"Api\")\n        Svc1Stack(self, \"Db\")\n\n");
+    l.push_str("class PipelineStack(cdk.Stack):\n    def __init__(self, scope: Construct, id: str, **kwargs) -> None:\n        super().__init__(scope, id, **kwargs)\n        pipeline = pipelines.CodePipeline(self, \"Pipeline\", cross_account_keys=True, synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"npx cdk synth\"]))\n");
+    let regions = [
+        "us-east-1",
+        "us-west-2",
+        "eu-west-1",
+        "eu-central-1",
+        "ap-southeast-1",
+        "ap-northeast-1",
+    ];
+    for i in 0..48 {
+        l.push_str(&format!(
+            "        pipeline.add_stage(AppStage(self, \"Stage{i}\", env=cdk.Environment(account=\"{}\", region=\"{}\")))\n",
+            111_111_111_111u64 + i as u64,
+            regions[i % 6]
+        ));
+    }
+    l.push_str("\napp = cdk.App()\nPipelineStack(app, \"Pipeline\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\"))\napp.synth()\n");
+    l
+}
+
+/// A Python pipeline of `stages` stages, one `add_stage` line each (issue #16: 40,000).
+#[allow(dead_code)] // lsp_bench only
+pub fn many_stages(stages: usize) -> String {
+    let mut l = String::from(
+        "import aws_cdk as cdk\nfrom aws_cdk import pipelines\nfrom constructs import Construct\n\nclass AppStage(cdk.Stage):\n    def __init__(self, scope: Construct, id: str, **kwargs) -> None:\n        super().__init__(scope, id, **kwargs)\n        cdk.Stack(self, \"Api\")\n\nclass PipelineStack(cdk.Stack):\n    def __init__(self, scope: Construct, id: str, **kwargs) -> None:\n        super().__init__(scope, id, **kwargs)\n        pipeline = pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"npx cdk synth\"]))\n",
+    );
+    for i in 0..stages {
+        l.push_str(&format!(
+            "        pipeline.add_stage(AppStage(self, \"Stage{i}\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\")))\n"
+        ));
+    }
+    l.push_str("\napp = cdk.App()\nPipelineStack(app, \"Pipeline\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\"))\napp.synth()\n");
+    l
+}

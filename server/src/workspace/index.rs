@@ -164,6 +164,12 @@ impl Index {
                 },
             };
             let text: Arc<str> = match overrides.get(&path) {
+                // An open document is held to the same limit as the file on disk, so the
+                // server's index is the CLI's: a huge file is not parsed a second time for it.
+                Some(t) if t.len() as u64 > MAX_INDEXED_FILE => {
+                    skipped.push((path, "over 2 MiB"));
+                    continue;
+                }
                 Some(t) => t.clone(),
                 None => match super::read_text_lossy(&path, MAX_INDEXED_FILE) {
                     Ok(text) => text.into(),
@@ -638,6 +644,36 @@ mod tests {
             .collect();
         assert_eq!(said.len(), 1, "{:?}", index.warnings);
         assert!(said[0].starts_with("3 file(s) skipped"), "{}", said[0]);
+    }
+
+    /// An open document over the limit is skipped as the file on disk would be: the server
+    /// does not parse a huge document a second time for its index (#16).
+    #[test]
+    fn an_open_document_over_the_limit_is_skipped_as_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+        std::fs::write(root.join("app.py"), "import aws_cdk as cdk\n").unwrap();
+        let big = format!(
+            "import aws_cdk as cdk\nclass Huge(cdk.Stage):\n    pass\n{}",
+            "x = 1\n".repeat(2 * 1024 * 1024 / 6 + 1)
+        );
+        let small = "import aws_cdk as cdk\nclass Small(cdk.Stage):\n    pass\n";
+        let overrides: HashMap<PathBuf, Arc<str>> = [
+            (root.join("app.py"), Arc::from(big.as_str())),
+            (root.join("stages.py"), Arc::from(small)),
+        ]
+        .into_iter()
+        .collect();
+        std::fs::write(root.join("stages.py"), "").unwrap();
+        let index = Index::build(root, &overrides);
+        assert!(AppIndex::class(&index, "Huge").is_none());
+        assert!(AppIndex::class(&index, "Small").is_some());
+        assert!(
+            index.warnings.iter().any(|w| w.contains("over 2 MiB")),
+            "{:?}",
+            index.warnings
+        );
     }
 
     #[test]
