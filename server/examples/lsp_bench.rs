@@ -163,7 +163,8 @@ fn main() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"x\"}").unwrap();
 
-    // PIPELENS_BENCH_ONLY=init (or python, typescript, memory) runs one part.
+    // PIPELENS_BENCH_ONLY=init (or python, typescript, memory, synth) runs one part; `huge` runs
+    // only the huge files of #16, which the default run leaves out.
     let only = std::env::var("PIPELENS_BENCH_ONLY").ok();
     let runs = |part: &str| only.as_deref().is_none_or(|o| o == part);
 
