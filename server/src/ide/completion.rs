@@ -166,7 +166,12 @@ fn in_step_list(text: &str, pos: usize) -> bool {
             ']' | ')' | '}' => depth += 1,
             '(' | '{' => {
                 if depth == 0 {
-                    return false;
+                    // Directly among the arguments of `add_pre(…)` / `addPost(…)`.
+                    return c == '('
+                        && matches!(
+                            word_before(text, window_start + i),
+                            "add_pre" | "add_post" | "addPre" | "addPost"
+                        );
                 }
                 depth -= 1;
             }
@@ -581,6 +586,37 @@ mod tests {
         assert_eq!(labels.len(), 2);
         let (labels, _) = check(&PYTHON, "if account == $0");
         assert!(labels.is_empty());
+    }
+
+    #[test]
+    fn steps_among_add_pre_and_add_post_arguments() {
+        for src in [
+            "from aws_cdk import pipelines\nd = p.add_stage(s)\nd.add_pre($0",
+            "from aws_cdk import pipelines\nw.add_post(pipelines.ManualApprovalStep(\"A\"), $0",
+        ] {
+            let (labels, _) = check(&PYTHON, src);
+            assert_eq!(
+                labels.first().map(String::as_str),
+                Some("ShellStep"),
+                "{src}"
+            );
+        }
+        let (labels, applied) = check(
+            &TYPESCRIPT,
+            "import * as pipelines from 'aws-cdk-lib/pipelines';\nwave.addPre($0",
+        );
+        assert_eq!(labels.len(), 4, "{labels:?}");
+        assert!(
+            applied.ends_with(
+                "wave.addPre(new pipelines.ShellStep('${1:Id}', { commands: ['${2:npm ci}'] })"
+            ),
+            "{applied}"
+        );
+        // Not in a nested call's arguments, nor after another method.
+        for src in ["d.add_pre(f($0", "d.add_stage($0"] {
+            let (labels, _) = check(&PYTHON, src);
+            assert!(labels.is_empty(), "{src}: {labels:?}");
+        }
     }
 
     #[test]
