@@ -1362,6 +1362,35 @@ fn opening_a_huge_document_delays_no_request_on_another() {
     s.shutdown();
 }
 
+/// The first completion right after `didOpen` waits for the document's first analysis (which
+/// knows the file's `pipelines` import) instead of answering nothing (#15).
+#[test]
+fn the_first_completion_after_opening_waits_for_the_analysis() {
+    let (dir, _) = app(&CASES[0]);
+    let file = dir.path().join("steps.py");
+    let text = format!(
+        "{}\nfrom aws_cdk import pipelines as pl\nstep = pl.",
+        (0..300)
+            .map(|i| format!("value_{i} = {i}\n"))
+            .collect::<String>()
+    );
+    std::fs::write(&file, &text).unwrap();
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    let last = text.lines().count() as u32 - 1;
+    let items = s.request(
+        "textDocument/completion",
+        json!({"textDocument": {"uri": u}, "position": pos((last, "step = pl.".len() as u32))}),
+    );
+    let labels: Vec<&str> = items
+        .as_array()
+        .or_else(|| items["items"].as_array())
+        .map(|a| a.iter().filter_map(|i| i["label"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(labels.contains(&"ShellStep"), "{items}");
+    s.shutdown();
+}
+
 /// The server's resident memory, in KiB.
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

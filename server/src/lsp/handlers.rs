@@ -30,6 +30,40 @@ pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
     jsonrpc::Error::invalid_params(format!("document not open: {}", uri.as_str()))
 }
 
+/// How long a request waits for a just-opened document's first analysis.
+const FIRST_ANALYSIS_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// [`current`], for a request that wants the analysis: right after `didOpen` it waits (at most
+/// [`FIRST_ANALYSIS_WAIT`]) for the document's first one, so that the first completion or hover
+/// is not empty. Only for handlers on a blocking thread (`Backend::off_serve`): it sleeps.
+pub(crate) fn current_analysed(
+    state: &State,
+    uri: &Uri,
+) -> jsonrpc::Result<(
+    ropey::Rope,
+    &'static crate::lang::Plugin,
+    Option<Arc<Snapshot>>,
+)> {
+    let began = std::time::Instant::now();
+    loop {
+        let now = current(state, uri)?;
+        // No analysis under way (a document too big to analyse, one that failed): none to wait for.
+        let analysing = state
+            .docs
+            .lock()
+            .map(|d| d.get(uri).is_some_and(|e| e.analysing))
+            .unwrap_or(false);
+        if now.2.is_some()
+            || !analysing
+            || began.elapsed() >= FIRST_ANALYSIS_WAIT
+            || crate::cancel::requested()
+        {
+            return Ok(now);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
 /// The current text (rope) and the latest analysis of an open document.
 ///
 /// Changes still held for a missing predecessor version are applied first: the client sent

@@ -7,7 +7,7 @@ use crate::lsp::{from_proto, to_proto, Backend};
 
 pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = p.text_document.uri;
-    let (rope, plugin, snap) = super::current(&b.state, &uri)?;
+    let (rope, plugin, snap) = super::current_analysed(&b.state, &uri)?;
     let Some(snap) = snap else { return Ok(None) };
     if snap.rope != rope {
         return Ok(None); // the analysis is of older text; its edits would land in the wrong place
