@@ -1391,6 +1391,48 @@ fn the_first_completion_after_opening_waits_for_the_analysis() {
     s.shutdown();
 }
 
+/// Anywhere in a pipeline, a stage or a wave, a code action synthesizes the app (the lens's
+/// "▶ Synthesize", for editors that do not show lenses); outside pipelines, and in an
+/// untrusted workspace, it is not offered (#15).
+#[test]
+fn a_code_action_synthesizes_from_anywhere_in_a_pipeline_when_trusted() {
+    let synth_actions = |s: &mut TestServer, u: &str, line: u32| -> Vec<Value> {
+        let actions = s.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": {"start": pos((line, 10)), "end": pos((line, 10))}, "context": {"diagnostics": []}}),
+        );
+        actions
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|a| a["title"] == "Synthesize and show the generated stages")
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let stage_line = PY.lines().position(|l| l.contains("\"Dev\"")).unwrap() as u32;
+    let (dir, file) = app(&CASES[0]);
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let found = synth_actions(&mut s, &u, stage_line);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0]["command"]["command"], "pipelens.synth");
+    assert_eq!(found[0]["command"]["arguments"], json!([u]));
+    assert!(synth_actions(&mut s, &u, 0).is_empty(), "not on an import");
+    s.shutdown();
+
+    let mut s = TestServer::builder(dir.path()).untrusted().start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    assert!(
+        synth_actions(&mut s, &u, stage_line).is_empty(),
+        "offered untrusted"
+    );
+    s.shutdown();
+}
+
 /// The server's resident memory, in KiB.
 fn rss_kib(pid: u32) -> u64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();

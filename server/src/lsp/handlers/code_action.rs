@@ -1,9 +1,13 @@
-//! `textDocument/codeAction`: quick fixes for the static rules.
+//! `textDocument/codeAction`: quick fixes for the static rules, the bootstrap command of an
+//! unbootstrapped target, and a synth of the app from anywhere in a pipeline.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
 use crate::lsp::{from_proto, to_proto, Backend};
+
+/// The title of the code action that synthesizes the app (the code lens's "▶ Synthesize").
+pub const SYNTH_ACTION: &str = "Synthesize and show the generated stages";
 
 pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = p.text_document.uri;
@@ -61,6 +65,26 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
                     serde_json::json!(uri.as_str()),
                     serde_json::json!({ "account": account, "region": region }),
                 ]),
+            }),
+            ..Default::default()
+        }));
+    }
+    // Anywhere in a pipeline, or a stage or wave added to it: synthesize it, so that editors
+    // without code lenses (Neovim by default) reach the synth too. It runs the app's code:
+    // only in a trusted workspace.
+    let touches = |s: crate::model::Span| s.end_byte >= range.start && s.start_byte <= range.end;
+    let in_pipeline = snap.analysis.model.pipelines.iter().any(|p| {
+        touches(p.span)
+            || p.stages.iter().any(|s| touches(s.span))
+            || p.waves.iter().any(|w| touches(w.span))
+    });
+    if in_pipeline && b.state.trusted().is_some() {
+        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+            title: SYNTH_ACTION.into(),
+            command: Some(Command {
+                title: SYNTH_ACTION.into(),
+                command: super::execute_command::SYNTH.into(),
+                arguments: Some(vec![serde_json::json!(uri.as_str())]),
             }),
             ..Default::default()
         }));
