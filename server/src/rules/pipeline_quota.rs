@@ -18,7 +18,8 @@ pub const RULE: Rule = Rule {
           https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html. `cdk synth` \
           does not check them; the pipeline's deploy fails. CDK already splits a stage of more \
           than 50 actions. Group stages into waves (a wave of several stages is one \
-          CodePipeline stage), or split the pipeline.",
+          CodePipeline stage), or split the pipeline. Past 10,000 stages or waves pipelens \
+          stops reading the pipeline and this warning says where.",
     check: Check::Model(check),
     action: None,
 };
