@@ -106,10 +106,16 @@ impl LanguageServer for Backend {
         handlers::did_change_configuration::handle(self, p).await
     }
     async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
+        handlers::first_analysis(&self.state, &p.text_document_position.text_document.uri).await;
         self.off_serve("completion", move |b| handlers::completion::handle(b, p))
             .await
     }
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
+        handlers::first_analysis(
+            &self.state,
+            &p.text_document_position_params.text_document.uri,
+        )
+        .await;
         self.off_serve("hover", move |b| handlers::hover::handle(b, p))
             .await
     }
@@ -117,20 +123,24 @@ impl LanguageServer for Backend {
         &self,
         p: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
+        handlers::first_analysis(&self.state, &p.text_document.uri).await;
         self.off_serve("documentSymbol", move |b| {
             handlers::document_symbol::handle(b, p)
         })
         .await
     }
     async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        handlers::first_analysis(&self.state, &p.text_document.uri).await;
         self.off_serve("codeAction", move |b| handlers::code_action::handle(b, p))
             .await
     }
     async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        handlers::first_analysis(&self.state, &p.text_document.uri).await;
         self.off_serve("inlayHint", move |b| handlers::inlay_hint::handle(b, p))
             .await
     }
     async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        handlers::first_analysis(&self.state, &p.text_document.uri).await;
         self.off_serve("codeLens", move |b| handlers::code_lens::handle(b, p))
             .await
     }

@@ -406,14 +406,13 @@ fn delete_line(text: &str, call: Span, title: String) -> Option<Fix> {
     })
 }
 
-/// CodePipeline's pattern for pipeline, stage and action names
-/// (`aws-codepipeline/lib/private/validation.ts`): `/^[a-zA-Z0-9.@_-]{1,100}$/`.
+/// CodePipeline's pattern for pipeline, stage and action names as CDK writes it in its message
+/// (`aws-codepipeline/lib/private/validation.ts`); the rule itself is the catalog's.
 pub(crate) const CODEPIPELINE_NAME_PATTERN: &str = "/^[a-zA-Z0-9.@_-]{1,100}$/";
 
 fn is_codepipeline_name(s: &str) -> bool {
-    (1..=100).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'@' | b'_' | b'-'))
+    (1..=crate::model::catalog::MAX_NAME).contains(&s.len())
+        && s.chars().all(crate::model::catalog::is_name_char)
 }
 
 /// `s` with every run of characters outside `keep` replaced by `-`, ends trimmed.

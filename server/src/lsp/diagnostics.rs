@@ -51,10 +51,10 @@ async fn background<T: Send + 'static>(
 /// A document closed and what it held is dropped: hand the freed memory back to the system now,
 /// and again when the background work running now has ended (it may hold the rest).
 pub fn memory_freed() {
+    // Raised first: a job that ends after this trim hands back what it held. (When none is
+    // running, the next job to end trims once more, which costs a few ms.)
+    TRIM_DUE.store(true, std::sync::atomic::Ordering::Release);
     super::state::return_free_memory();
-    if BACKGROUND.available_permits() < BACKGROUND_JOBS {
-        TRIM_DUE.store(true, std::sync::atomic::Ordering::Release);
-    }
 }
 
 /// An analysis that a newer change made stale stops early (see `run`), unless the document's
@@ -65,7 +65,7 @@ pub fn memory_freed() {
 const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(1000);
 
 /// After analysing a document this big, freed memory is handed back to the system at once.
-const TRIM_AFTER_BYTES: usize = 1024 * 1024;
+pub(crate) const TRIM_AFTER_BYTES: usize = 1024 * 1024;
 
 /// Documents below this size are not lowered incrementally (see `lang::LowerMemo`).
 const MEMO_MIN_BYTES: usize = 32 * 1024;
@@ -290,19 +290,29 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         )
     };
     // No pipeline definition is this big: parsing it would take seconds and some hundred times
-    // its size in memory. Said once; the document gets no diagnostics.
+    // its size in memory. Said once per document; it gets no diagnostics of its own, and what
+    // an analysis of its earlier, smaller text left (tree, analysis) is dropped, so that no
+    // request reads an analysis of other text.
     if rope.len_bytes() as u64 > workspace::MAX_SOURCE_BYTES {
-        let note = format!(
-            "pipelens: {} is {} MB; pipelens reads files up to {} MB, so it does not analyse it",
-            uri.as_str(),
-            rope.len_bytes() >> 20,
-            workspace::MAX_SOURCE_BYTES >> 20
-        );
-        if state.first_time(&note) {
+        drop((parsed, parse_input, memo));
+        let old = state.docs.lock().ok().and_then(|mut docs| {
+            let e = docs.get_mut(&uri)?;
+            e.snapshot_at = None;
+            Some((e.snapshot.take(), e.doc.forget_tree()))
+        });
+        drop(old);
+        if state.first_time(&format!("too big to analyse: {}", uri.as_str())) {
+            let note = format!(
+                "pipelens: {} is {} MB; pipelens reads files up to {} MB, so it does not \
+                 analyse it",
+                uri.as_str(),
+                rope.len_bytes() >> 20,
+                workspace::MAX_SOURCE_BYTES >> 20
+            );
             client.show_message(MessageType::WARNING, &note).await;
         }
         client
-            .publish_diagnostics(uri, Vec::new(), Some(version))
+            .publish_diagnostics(uri.clone(), merged(state, &uri, Vec::new()), Some(version))
             .await;
         return true;
     }
@@ -519,7 +529,7 @@ fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
     {
         return Some((uri, rope));
     }
-    let text = crate::workspace::read_file(path, 32 * 1024 * 1024).ok()?;
+    let text = crate::workspace::read_file(path, workspace::MAX_SOURCE_BYTES).ok()?;
     Some((uri, Rope::from_str(&String::from_utf8_lossy(&text))))
 }
 

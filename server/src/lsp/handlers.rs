@@ -31,36 +31,28 @@ pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
 }
 
 /// How long a request waits for a just-opened document's first analysis.
-const FIRST_ANALYSIS_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+const FIRST_ANALYSIS_WAIT: std::time::Duration = std::time::Duration::from_millis(500);
 
-/// [`current`], for a request that wants the analysis: right after `didOpen` it waits (at most
-/// [`FIRST_ANALYSIS_WAIT`]) for the document's first one, so that the first completion or hover
-/// is not empty. Only for handlers on a blocking thread (`Backend::off_serve`): it sleeps.
-pub(crate) fn current_analysed(
-    state: &State,
-    uri: &Uri,
-) -> jsonrpc::Result<(
-    ropey::Rope,
-    &'static crate::lang::Plugin,
-    Option<Arc<Snapshot>>,
-)> {
+/// Right after `didOpen`, waits (at most [`FIRST_ANALYSIS_WAIT`]) for the document's first
+/// analysis, so that the first completion or hover of a request that reads it is not empty.
+/// Asynchronous, before the handler takes a thread: a waiting request holds none, so the
+/// analysis it waits for is never queued behind it. Returns at once when the document has an
+/// analysis, or none is under way (a document too big to analyse, one that failed).
+pub(crate) async fn first_analysis(state: &State, uri: &Uri) {
     let began = std::time::Instant::now();
-    loop {
-        let now = current(state, uri)?;
-        // No analysis under way (a document too big to analyse, one that failed): none to wait for.
-        let analysing = state
+    while began.elapsed() < FIRST_ANALYSIS_WAIT {
+        let waiting = state
             .docs
             .lock()
-            .map(|d| d.get(uri).is_some_and(|e| e.analysing))
+            .map(|d| {
+                d.get(uri)
+                    .is_some_and(|e| e.snapshot.is_none() && e.analysing)
+            })
             .unwrap_or(false);
-        if now.2.is_some()
-            || !analysing
-            || began.elapsed() >= FIRST_ANALYSIS_WAIT
-            || crate::cancel::requested()
-        {
-            return Ok(now);
+        if !waiting {
+            return;
         }
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
 }
 

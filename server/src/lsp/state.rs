@@ -31,6 +31,23 @@ pub struct Snapshot {
     pub qualifier: String,
 }
 
+/// A big document's analysis holds tens or hundreds of MB: when its last holder lets go (a newer
+/// analysis replaced it, the document closed, a request or warm-up that held it ended), the
+/// freed memory goes back to the system. The fields are dropped after `drop` returns, so the
+/// trim runs a moment later on a thread of its own.
+impl Drop for Snapshot {
+    fn drop(&mut self) {
+        if self.text.len() >= super::diagnostics::TRIM_AFTER_BYTES {
+            let _ = std::thread::Builder::new()
+                .name("pipelens-trim".into())
+                .spawn(|| {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    return_free_memory();
+                });
+        }
+    }
+}
+
 impl Snapshot {
     /// The predicted CodePipeline of each pipeline of the model, in order. Diagnostics do not
     /// need it, so it is made after they are published (a 1,000-wave pipeline takes 10 ms or

@@ -801,6 +801,12 @@ impl<'a> Interp<'a> {
             .iter()
             .rposition(|p| p.span.start_byte <= ext.call.start_byte)
             .unwrap_or(0);
+        // The model's cap holds for a wrapper's stages too (see `cdk::MAX_MODEL_STAGES`).
+        let pl = &mut self.pipelines[p];
+        if pl.stages.len() >= super::MAX_MODEL_STAGES || pl.waves.len() >= super::MAX_MODEL_STAGES {
+            pl.cut.get_or_insert(ext.call);
+            return;
+        }
         let mut eval = |e: &'a Option<ir::Expr>| e.as_ref().map(|e| self.eval(e));
         let id = eval(&ext.id);
         let account = eval(&ext.account);

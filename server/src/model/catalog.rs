@@ -3,7 +3,9 @@
 //! calls by it (`model/cdk.rs`), the rules read their conditions from it, the prediction names
 //! actions by it, and completion, hover and migration show it. Written from aws-cdk-lib
 //! 2.275.0's source (`pipelines/lib/**`, `aws-codepipeline/lib/**`; `docs/cdk/` has the
-//! details). A new step class or source kind is one entry here.
+//! details). A new step class or source kind is one entry here, plus its `StepKind` /
+//! `SourceKind` variant (and, for a step, the prediction's `ActionKind` arm, which the compiler
+//! asks for).
 
 use super::{SourceKind, StepKind};
 
@@ -332,5 +334,47 @@ mod tests {
         }
         assert!(step_class(&StepKind::Other("X".into())).is_none());
         assert!(source(&SourceKind::Other("x".into())).is_none());
+    }
+
+    /// Every known variant has its entry. A new variant fails to compile here until it is
+    /// listed, and then fails the test until the catalog has it.
+    #[test]
+    fn every_known_variant_is_in_the_catalog() {
+        let steps = [
+            StepKind::ShellStep,
+            StepKind::CodeBuildStep,
+            StepKind::ManualApprovalStep,
+            StepKind::ConfirmPermissionsBroadening,
+        ];
+        for k in &steps {
+            match k {
+                StepKind::ShellStep
+                | StepKind::CodeBuildStep
+                | StepKind::ManualApprovalStep
+                | StepKind::ConfirmPermissionsBroadening => {
+                    assert!(step_class(k).is_some(), "{k:?}")
+                }
+                StepKind::Other(_) => unreachable!(),
+            }
+        }
+        let sources = [
+            SourceKind::Connection,
+            SourceKind::GitHub,
+            SourceKind::CodeCommit,
+            SourceKind::S3,
+            SourceKind::Ecr,
+        ];
+        for k in &sources {
+            match k {
+                SourceKind::Connection
+                | SourceKind::GitHub
+                | SourceKind::CodeCommit
+                | SourceKind::S3
+                | SourceKind::Ecr => assert!(source(k).is_some(), "{k:?}"),
+                SourceKind::Other(_) => unreachable!(),
+            }
+        }
+        assert_eq!(steps.len(), STEP_CLASSES.len());
+        assert_eq!(sources.len(), SOURCES.len());
     }
 }

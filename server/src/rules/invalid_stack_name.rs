@@ -79,7 +79,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     _ => continue,
                 };
                 let cdk_text = if name.len() > catalog::MAX_STACK_NAME {
-                    format!("Stack name must be <= 128 characters. Stack name: '{name}'")
+                    format!(
+                        "Stack name must be <= {} characters. Stack name: '{name}'",
+                        catalog::MAX_STACK_NAME
+                    )
                 } else if !is_stack_name(&name) {
                     format!("Stack name must match the regular expression: {PATTERN}, got '{name}'")
                 } else {
@@ -101,7 +104,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     format!(
                         "`cdk synth` fails with \"{cdk_text}\": {what}, and CloudFormation \
                          allows only letters, digits and `-`, starting with a letter, at most \
-                         128 characters. Rename it{}.",
+                         {} characters. Rename it{}.",
+                        catalog::MAX_STACK_NAME,
                         if given {
                             ""
                         } else {

@@ -42,7 +42,14 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             ));
         }
         if over.is_empty() {
-            continue;
+            // A cut pipeline is over the quota whatever the prediction could count.
+            if p.cut.is_none() {
+                continue;
+            }
+            over.push(format!(
+                "more than {MAX_MODEL_STAGES} stages or waves (CodePipeline allows {MAX_STAGES} \
+                 stages)"
+            ));
         }
         let mut d = Diagnostic::new(
             CODE,

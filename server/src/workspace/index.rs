@@ -670,7 +670,7 @@ mod tests {
         assert!(AppIndex::class(&index, "Huge").is_none());
         assert!(AppIndex::class(&index, "Small").is_some());
         assert!(
-            index.warnings.iter().any(|w| w.contains("over 2 MiB")),
+            index.warnings.iter().any(|w| w.contains("(over 2 MiB)")),
             "{:?}",
             index.warnings
         );

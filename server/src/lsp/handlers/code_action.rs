@@ -11,13 +11,16 @@ pub const SYNTH_ACTION: &str = "Synthesize and show the generated stages";
 
 pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = p.text_document.uri;
-    let (rope, plugin, snap) = super::current_analysed(&b.state, &uri)?;
+    let (rope, plugin, snap) = super::current(&b.state, &uri)?;
     let Some(snap) = snap else { return Ok(None) };
-    if snap.rope != rope {
-        return Ok(None); // the analysis is of older text; its edits would land in the wrong place
-    }
     let enc = b.state.encoding();
     let range = from_proto::range(&rope, p.range, enc);
+    let synth = synth_action(b, &uri, &snap, range.clone(), p.context.only.as_deref());
+    if snap.rope != rope {
+        // The analysis is of older text: its edits would land in the wrong place. The synth
+        // needs no edit.
+        return Ok(synth.map(|a| vec![a]));
+    }
     let diags = &snap.analysis.diagnostics;
     let actions = crate::ide::actions::actions(&snap.text, plugin, diags, range.clone());
     let out: Vec<CodeActionOrCommand> = actions
@@ -69,17 +72,32 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
             ..Default::default()
         }));
     }
-    // Anywhere in a pipeline, or a stage or wave added to it: synthesize it, so that editors
-    // without code lenses (Neovim by default) reach the synth too. It runs the app's code:
-    // only in a trusted workspace.
+    out.extend(synth);
+    Ok((!out.is_empty()).then_some(out))
+}
+
+/// Anywhere in a pipeline, or a stage or wave added to it: synthesize the app, so that editors
+/// without code lenses (Neovim by default) reach the synth too. It runs the app's code: only in
+/// a trusted workspace. It has no kind (neither a quick fix nor a refactoring), so a request
+/// that asks only for some kinds does not get it.
+fn synth_action(
+    b: &Backend,
+    uri: &Uri,
+    snap: &crate::lsp::state::Snapshot,
+    range: std::ops::Range<usize>,
+    only: Option<&[CodeActionKind]>,
+) -> Option<CodeActionOrCommand> {
+    if only.is_some() || b.state.trusted().is_none() {
+        return None;
+    }
     let touches = |s: crate::model::Span| s.end_byte >= range.start && s.start_byte <= range.end;
     let in_pipeline = snap.analysis.model.pipelines.iter().any(|p| {
         touches(p.span)
             || p.stages.iter().any(|s| touches(s.span))
             || p.waves.iter().any(|w| touches(w.span))
     });
-    if in_pipeline && b.state.trusted().is_some() {
-        out.push(CodeActionOrCommand::CodeAction(CodeAction {
+    in_pipeline.then(|| {
+        CodeActionOrCommand::CodeAction(CodeAction {
             title: SYNTH_ACTION.into(),
             command: Some(Command {
                 title: SYNTH_ACTION.into(),
@@ -87,7 +105,6 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
                 arguments: Some(vec![serde_json::json!(uri.as_str())]),
             }),
             ..Default::default()
-        }));
-    }
-    Ok((!out.is_empty()).then_some(out))
+        })
+    })
 }

@@ -10,7 +10,7 @@ pub const UNTRUSTED_SYNTH: &str = "synth is off in an untrusted workspace";
 
 pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let uri = p.text_document.uri;
-    let (rope, _, snap) = super::current_analysed(&b.state, &uri)?;
+    let (rope, _, snap) = super::current(&b.state, &uri)?;
     let Some(snap) = snap else { return Ok(None) };
     if snap.rope != rope {
         return Ok(None);

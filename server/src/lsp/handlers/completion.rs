@@ -8,7 +8,7 @@ use crate::lsp::{from_proto, to_proto, Backend};
 
 pub fn handle(b: &Backend, p: CompletionParams) -> Result<Option<CompletionResponse>> {
     let pos = p.text_document_position;
-    let (rope, plugin, snap) = super::current_analysed(&b.state, &pos.text_document.uri)?;
+    let (rope, plugin, snap) = super::current(&b.state, &pos.text_document.uri)?;
     let enc = b.state.encoding();
     let text = rope.to_string();
     let offset = from_proto::offset(&rope, pos.position, enc);

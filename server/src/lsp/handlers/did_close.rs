@@ -22,9 +22,12 @@ pub async fn handle(b: &Backend, p: DidCloseTextDocumentParams) {
     };
     // Its text, tree, lowering memo and analysis, freed outside the lock, and the memory handed
     // back to the system: a huge document would otherwise stay resident after it closes.
-    if closed.is_some() {
-        drop(closed);
-        diagnostics::memory_freed();
+    // Both take time in proportion to the heap: off the task that serves the connection.
+    if let Some(closed) = closed {
+        tokio::task::spawn_blocking(move || {
+            drop(closed);
+            diagnostics::memory_freed();
+        });
     }
     if let Some(app) = app.filter(|_| !others_open) {
         b.state.synthesizer.cancel(&app);

@@ -1,4 +1,5 @@
-//! `textDocument/didOpen`: parse the document and schedule its analysis.
+//! `textDocument/didOpen`: keep the document's text and schedule its analysis, which parses
+//! it off the task that serves the connection.
 
 use std::collections::BTreeMap;
 

@@ -6,7 +6,7 @@ use tower_lsp_server::lsp_types::*;
 use crate::lsp::{to_proto, Backend};
 
 pub fn handle(b: &Backend, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-    let (_, _, snap) = super::current_analysed(&b.state, &p.text_document.uri)?;
+    let (_, _, snap) = super::current(&b.state, &p.text_document.uri)?;
     let Some(snap) = snap else {
         return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
     };

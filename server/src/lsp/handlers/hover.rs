@@ -9,7 +9,7 @@ use crate::lsp::{from_proto, to_proto, Backend};
 
 pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
     let pos = p.text_document_position_params;
-    let (rope, _, snap) = super::current_analysed(&b.state, &pos.text_document.uri)?;
+    let (rope, _, snap) = super::current(&b.state, &pos.text_document.uri)?;
     let Some(snap) = snap else { return Ok(None) };
     let enc = b.state.encoding();
     let accounts = b

@@ -6,7 +6,7 @@ use tower_lsp_server::lsp_types::*;
 use crate::lsp::{from_proto, to_proto, Backend};
 
 pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    let (rope, _, snap) = super::current_analysed(&b.state, &p.text_document.uri)?;
+    let (rope, _, snap) = super::current(&b.state, &p.text_document.uri)?;
     let Some(snap) = snap else { return Ok(None) };
     if snap.rope != rope {
         return Ok(None); // offsets of older text; the refresh after analysis brings new ones
