@@ -125,6 +125,23 @@ impl Conn {
         self.notify("initialized", json!({}));
     }
 
+    /// Edits the region literal at `at` (line, character): `us-east-1` ↔ `us-east-2`.
+    fn toggle_region(&mut self, uri: &str, at: (usize, usize), version: i64, current: &mut &str) {
+        let (line, col) = at;
+        let next = if *current == "us-east-1" {
+            "us-east-2"
+        } else {
+            "us-east-1"
+        };
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
+                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + current.len()}},
+                "text": next}]}),
+        );
+        *current = next;
+    }
+
     fn rss_kb(&self) -> u64 {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
             .unwrap_or_default();
@@ -239,18 +256,7 @@ fn main() {
         while start.elapsed() < typing_time {
             let tick = Instant::now();
             version += 1;
-            let next = if current == "us-east-1" {
-                "us-east-2"
-            } else {
-                "us-east-1"
-            };
-            c.notify(
-                "textDocument/didChange",
-                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
-                    "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + current.len()}},
-                    "text": next}]}),
-            );
-            current = next;
+            c.toggle_region(&uri, (line, col), version, &mut current);
             sent.insert(version, Instant::now());
             let t0 = Instant::now();
             let id = c.request("textDocument/completion", json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 3}}));
@@ -425,23 +431,12 @@ fn huge(bin: &str, name: &str, text: &str, typing: Duration) -> String {
     let line = text[..at].matches('\n').count();
     let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
     let mut comp = Vec::new();
-    let (mut version, mut current) = (1, "us-east-1");
+    let (mut version, mut current): (i64, &str) = (1, "us-east-1");
     let start = Instant::now();
     while start.elapsed() < typing {
         let tick = Instant::now();
         version += 1;
-        let next = if current == "us-east-1" {
-            "us-east-2"
-        } else {
-            "us-east-1"
-        };
-        c.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{
-                "range": {"start": {"line": line, "character": col}, "end": {"line": line, "character": col + current.len()}},
-                "text": next}]}),
-        );
-        current = next;
+        c.toggle_region(&uri, (line, col), version, &mut current);
         let t = Instant::now();
         let id = c.request(
             "textDocument/completion",
