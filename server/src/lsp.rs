@@ -196,6 +196,20 @@ impl Backend {
         .await
     }
 
+    async fn synth_status(&self, p: serde_json::Value) -> Result<serde_json::Value> {
+        self.off_serve(handlers::synth_status::METHOD, move |b| {
+            handlers::synth_status::handle(b, p)
+        })
+        .await
+    }
+
+    async fn work_done_progress_cancel(&self, p: serde_json::Value) {
+        notify_guarded_async(handlers::work_done_progress_cancel::METHOD, async {
+            handlers::work_done_progress_cancel::handle(self, p)
+        })
+        .await
+    }
+
     async fn did_change_trust(&self, p: serde_json::Value) {
         notify_guarded_async(
             handlers::did_change_trust::METHOD,
@@ -213,6 +227,11 @@ impl Backend {
 fn service(state: Arc<State>) -> (LspService<Backend>, ClientSocket) {
     let mut builder = LspService::build(move |client| Backend { client, state })
         .custom_method("pipelens/pipelineGraph", Backend::pipeline_graph)
+        .custom_method(handlers::synth_status::METHOD, Backend::synth_status)
+        .custom_method(
+            handlers::work_done_progress_cancel::METHOD,
+            Backend::work_done_progress_cancel,
+        )
         .custom_method(
             handlers::did_change_trust::METHOD,
             Backend::did_change_trust,

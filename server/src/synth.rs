@@ -13,6 +13,7 @@ mod compare;
 mod failure;
 mod guard;
 mod run;
+pub mod stale;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -823,6 +823,22 @@ fn synth_command_reports_progress_and_a_failure_where_it_happened() {
         failed["range"]["start"]["line"], 13,
         "line 14 of the traceback: {failed}"
     );
+    // The failure is said once: as the answer to the request, not also as a message.
+    assert!(
+        !s.notifications
+            .iter()
+            .any(|n| n["method"] == "window/showMessage"),
+        "{:?}",
+        s.notifications
+    );
+    let status = s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}));
+    assert_eq!(status["state"], "failed", "{status}");
+    // The failure was of the code as it was: an edit drops it.
+    s.change(&u, 2, (13, 0), (13, 0), " ");
+    let d = s.diagnostics(&u, 2);
+    assert!(d.iter().all(|d| d["code"] != "synth-failed"), "{d:?}");
+    let status = s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}));
+    assert_eq!(status["state"], "predicted", "{status}");
     assert!(s.shutdown().success());
 }
 
@@ -1689,4 +1705,267 @@ fn a_repeated_version_is_logged_not_silently_dropped() {
     );
     let err = s.stderr_text();
     assert!(err.contains("a second change with version 2"), "{err}");
+}
+
+/// A synth command that writes the cloud assembly of `pipeline` (a `pipelens/pipelineGraph`
+/// pipeline) plus `extra` stages, as stack `Ops`, into `CDK_OUTDIR`.
+fn assembly_script(dir: &Path, pipeline: &Value, extra: &[&str]) -> std::path::PathBuf {
+    let action = |a: &Value| {
+        let (category, provider, mode) = match a["kind"].as_str().unwrap() {
+            "source" => ("Source", "CodeStarSourceConnection", None),
+            "approval" => ("Approval", "Manual", None),
+            "prepare" => ("Deploy", "CloudFormation", Some("CHANGE_SET_REPLACE")),
+            "deploy" => ("Deploy", "CloudFormation", Some("CHANGE_SET_EXECUTE")),
+            _ => ("Build", "CodeBuild", None),
+        };
+        let mut v = json!({"Name": a["name"], "RunOrder": a["runOrder"],
+            "ActionTypeId": {"Category": category, "Provider": provider}});
+        if let Some(m) = mode {
+            v["Configuration"] = json!({"ActionMode": m});
+        }
+        if let (Some(acc), Some(region)) = (a["account"].as_str(), a["region"].as_str()) {
+            v["Region"] = json!(region);
+            v["RoleArn"] = json!(format!(
+                "arn:aws:iam::{acc}:role/cdk-hnb659fds-deploy-role-{acc}-{region}"
+            ));
+        }
+        v
+    };
+    let mut stages: Vec<Value> = pipeline["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| json!({"Name": s["name"], "Actions": s["actions"].as_array().unwrap().iter().map(action).collect::<Vec<_>>()}))
+        .collect();
+    for e in extra {
+        stages.push(
+            json!({"Name": e, "Actions": [{"Name": "Check", "RunOrder": 1,
+            "ActionTypeId": {"Category": "Build", "Provider": "CodeBuild"}}]}),
+        );
+    }
+    let path = format!("Ops/{}/Pipeline/Resource", pipeline["id"].as_str().unwrap());
+    let template = json!({"Resources": {"P": {"Type": "AWS::CodePipeline::Pipeline",
+        "Metadata": {"aws:cdk:path": path}, "Properties": {"Stages": stages}}}});
+    let manifest = json!({"version": "36.0.0", "artifacts": {"Ops": {
+        "type": "aws:cloudformation:stack", "environment": "aws://999999999999/us-east-1",
+        "properties": {"templateFile": "Ops.template.json"}}}});
+    let script = dir.join("synth.sh");
+    common::write_script(
+        &script,
+        &format!(
+            "#!/bin/sh\ncat > \"$CDK_OUTDIR/manifest.json\" <<'EOF'\n{manifest}\nEOF\ncat > \
+             \"$CDK_OUTDIR/Ops.template.json\" <<'EOF'\n{template}\nEOF\n"
+        ),
+    );
+    script
+}
+
+fn codes(diagnostics: &Value) -> Vec<String> {
+    diagnostics
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// After a synth, an edit makes the synthesized result of the stages whose code changed out of
+/// date: they are shown as predicted again, and the lens, hints, graph, status and diagnostics
+/// agree; the stages whose code did not change keep what the synth made; undoing the edit
+/// brings the whole synth back.
+#[test]
+fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() {
+    let (dir, file) = app(&CASES[0]);
+    // With a source: a pipeline pipelens can predict whole.
+    let text = CASES[0].text.replace(
+        "commands=[]",
+        "input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"cdk synth\"]",
+    );
+    std::fs::write(&file, &text).unwrap();
+    // The synth makes what pipelens predicts, plus a stage it cannot know of.
+    let predicted = {
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, "python");
+        s.diagnostics(&u, 1);
+        let g = s.request(
+            "pipelens/pipelineGraph",
+            json!({"textDocument": {"uri": u}}),
+        );
+        assert!(s.shutdown().success());
+        g["pipelines"][0].clone()
+    };
+    let script = assembly_script(dir.path(), &predicted, &["Extra"]);
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({"synth": {"command": [script.display().to_string()]}}))
+        .start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let status = |s: &mut TestServer| {
+        s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}))["state"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status(&mut s), "predicted");
+    let r = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.synth", "arguments": [u]}),
+    );
+    assert_eq!(r["pipelines"][0]["origin"], "synthesized", "{r}");
+    s.wait_for("pipelens/didChangeSynthStatus", |_| true);
+    let d = s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str() && codes(&p["diagnostics"]).contains(&"synth-differs".into())
+    });
+    assert!(
+        d["diagnostics"].to_string().contains("Extra"),
+        "the stage the prediction missed: {d}"
+    );
+    assert_eq!(status(&mut s), "synthesized");
+    let lens = |s: &mut TestServer| {
+        s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))[0]["command"]
+            ["title"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let title = lens(&mut s);
+    assert!(
+        title.contains("ProdEu → Extra (synthesized") && !title.contains("out of date"),
+        "{title}"
+    );
+
+    // ProdEu's region changes: ProdEu is predicted again, Dev stays synthesized.
+    let at = find(&text, "eu-west-1", false);
+    s.change(&u, 2, at, (at.0, at.1 + 9), "eu-central-1");
+    let d = s.diagnostics(&u, 2);
+    assert!(
+        !codes(&json!(d)).contains(&"synth-differs".to_string()),
+        "no difference is known any more for what changed: {d:?}"
+    );
+    let title = lens(&mut s);
+    assert!(title.contains("synth is out of date for ProdEu"), "{title}");
+    let hints = s.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": u}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 40, "character": 0}}}),
+    );
+    let tooltip = |stage: &str| {
+        hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|h| {
+                h["label"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&format!("⟶ {stage}:"))
+            })
+            .map(|h| h["tooltip"].as_str().unwrap().to_string())
+            .unwrap_or_else(|| panic!("no hint for {stage}: {hints}"))
+    };
+    assert!(
+        tooltip("ProdEu").contains("synth is out of date"),
+        "{hints}"
+    );
+    assert!(tooltip("Dev").contains("(synthesized"), "{hints}");
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let p = &g["pipelines"][0];
+    assert_eq!(p["outOfDate"], json!(["ProdEu"]), "{p}");
+    let prod = p["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ProdEu")
+        .unwrap();
+    assert_eq!(prod["actions"][0]["region"], "eu-central-1", "{prod}");
+    assert_eq!(status(&mut s), "outOfDate");
+
+    // A new stage: predicted, out of date, in its place.
+    let line = text.lines().count() as u32;
+    s.change(
+        &u,
+        3,
+        (line, 0),
+        (line, 0),
+        "        pipeline.add_stage(AppStage(self, \"Gamma\", env=cdk.Environment(account=\"444444444444\", region=\"us-east-1\")))\n",
+    );
+    s.diagnostics(&u, 3);
+    let title = lens(&mut s);
+    assert!(
+        title.contains("ProdEu → Gamma") && title.contains("ProdEu and Gamma"),
+        "{title}"
+    );
+
+    // Undone: the code is what was synthesized again, and so is the whole view.
+    s.change(&u, 4, (line, 0), (line + 1, 0), "");
+    s.change(&u, 5, at, (at.0, at.1 + 12), "eu-west-1");
+    let d = s.diagnostics(&u, 5);
+    assert!(
+        codes(&json!(d)).contains(&"synth-differs".to_string()),
+        "{d:?}"
+    );
+    let title = lens(&mut s);
+    assert!(!title.contains("out of date"), "{title}");
+    assert_eq!(status(&mut s), "synthesized");
+    assert!(s.shutdown().success());
+}
+
+/// The cancel button of the synth's progress stops the synth (its processes too) and the
+/// request answers that it was cancelled; the progress counts the seconds meanwhile.
+#[test]
+fn a_synth_is_cancelled_from_its_progress() {
+    let m = marker();
+    let (dir, file) = app(&CASES[0]);
+    let script = dir.path().join("hang.sh");
+    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({
+            "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},
+        }))
+        .start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    s.send(&json!({
+        "jsonrpc": "2.0", "id": 9100, "method": "workspace/executeCommand",
+        "params": {"command": "pipelens.synth", "arguments": [u]},
+    }));
+    // Reading the messages answers the server's `window/workDoneProgress/create`.
+    let begin = s.wait_for("$/progress", |p| p["value"]["kind"] == "begin");
+    assert_eq!(begin["value"]["cancellable"], true, "{begin}");
+    let status = s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}));
+    assert_eq!(status["state"], "running", "{status}");
+    s.wait_for("$/progress", |p| {
+        p["value"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("1 s ·"))
+    });
+    s.notify(
+        "window/workDoneProgress/cancel",
+        json!({"token": begin["token"]}),
+    );
+    let answer = loop {
+        let msg = s
+            .wait_for_any(Instant::now() + common::HANG)
+            .expect("an answer to the synth");
+        if msg["id"] == 9100 {
+            break msg;
+        }
+        s.notifications.push(msg);
+    };
+    assert_eq!(
+        (&answer["error"]["code"], &answer["error"]["message"]),
+        (&json!(-32800), &json!("cdk synth was cancelled")),
+        "RequestCancelled: {answer}"
+    );
+    assert!(gone(&m, common::HANG), "{:?}", processes_with(&m));
+    let end = s.wait_for("$/progress", |p| p["value"]["kind"] == "end");
+    assert_eq!(end["value"]["message"], "cancelled");
+    // Cancelled is not failed: nothing to show, no message.
+    assert!(!s
+        .notifications
+        .iter()
+        .any(|n| n["method"] == "window/showMessage"));
+    assert!(s.shutdown().success());
 }

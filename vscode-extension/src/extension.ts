@@ -21,7 +21,7 @@ import { bootstrapChoices, commandLine } from "./bootstrap";
 import { GraphAnswer, renderError, renderGraph } from "./graph";
 import { findServer } from "./serverPath";
 import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION } from "./settings";
-import { PipelineState, statusText } from "./status";
+import { fromServer, PipelineState, STATUS_CHANGED, STATUS_REQUEST, statusText } from "./status";
 
 const SECTION = "pipelens";
 const METHOD_NOT_FOUND = -32601;
@@ -30,8 +30,10 @@ let client: LanguageClient | undefined;
 let output: vscode.OutputChannel;
 let statusItem: vscode.StatusBarItem;
 let pipelineState: PipelineState = { kind: "none" };
-/** The outcome of the last synth, which outranks "predicted" until the next edit. */
+/** Set while `synthesize` waits for a server that cannot say its status (an older server). */
 let synthState: PipelineState | undefined;
+/** The server answers `pipelens/synthStatus` (else the status is guessed from the outline). */
+let serverStatus = true;
 let graph: GraphPanel | undefined;
 let extensionPath = "";
 
@@ -90,6 +92,24 @@ async function startClient(): Promise<void> {
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     initializationOptions: () => initializationOptions(explicitSettings(), vscode.workspace.isTrusted),
     middleware: {
+      // A synth started from a lens or a code action: its failure is shown once, here (the
+      // server only answers it), and the status bar and graph follow.
+      executeCommand: async (command, args, next) => {
+        if (command !== "pipelens.synth") return next(command, args);
+        try {
+          return await next(command, args);
+        } catch (e) {
+          if (!cancelled(e)) {
+            const m = `pipelens: Synthesize pipeline failed: ${errorText(e)}`;
+            output.appendLine(m);
+            void vscode.window.showErrorMessage(m);
+          }
+          return undefined;
+        } finally {
+          void updateStatus();
+          graph?.refresh();
+        }
+      },
       // A document's first analysis ends with its diagnostics: the outline is ready then.
       handleDiagnostics: (uri, diagnostics, next) => {
         next(uri, diagnostics);
@@ -109,6 +129,7 @@ async function startClient(): Promise<void> {
   };
   const c = new LanguageClient("pipelens", "pipelens", serverOptions, clientOptions);
   client = c;
+  serverStatus = true;
   try {
     await c.start();
   } catch (e) {
@@ -117,6 +138,11 @@ async function startClient(): Promise<void> {
     void vscode.window.showErrorMessage(message, "Show Log").then((x) => x && output.show());
     return;
   }
+  // A synth started or ended, whoever started it (the palette, a lens, a code action, a save).
+  c.onNotification(STATUS_CHANGED, () => {
+    void updateStatus();
+    graph?.refreshSoon();
+  });
   void updateStatus();
   graph?.refresh();
 }
@@ -146,6 +172,11 @@ function pushSettings(): void {
   });
 }
 
+/** LSP's RequestCancelled: the server stopped the work because the user cancelled it. */
+function cancelled(e: unknown): boolean {
+  return (e instanceof ResponseError && e.code === -32800) || e instanceof vscode.CancellationError;
+}
+
 function errorText(e: unknown): string {
   if (e instanceof ResponseError) return e.message;
   if (e instanceof Error) return e.message;
@@ -162,6 +193,7 @@ async function serverCommand(title: string, command: string, args: unknown[]): P
   try {
     return await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
   } catch (e) {
+    if (cancelled(e)) throw e; // the user cancelled it: nothing to say
     const m =
       e instanceof ResponseError && e.code === METHOD_NOT_FOUND
         ? `pipelens: ${title}: this pipelens server does not support the command \`${command}\` yet (server: ${e.message}).`
@@ -188,15 +220,17 @@ async function synthesize(): Promise<void> {
   }
   const doc = activeDocument();
   const args = doc ? [doc.uri.toString()] : [];
-  synthState = { kind: "synthRunning" };
-  renderStatus();
+  if (!serverStatus) {
+    synthState = { kind: "synthRunning" };
+    renderStatus();
+  }
   try {
     await serverCommand("Synthesize pipeline", "pipelens.synth", args);
-    synthState = { kind: "synthesized", at: Date.now() };
+    if (!serverStatus) synthState = { kind: "synthesized", at: Date.now() };
   } catch (e) {
-    synthState = { kind: "synthFailed", message: errorText(e) };
+    if (!serverStatus) synthState = { kind: "synthFailed", message: errorText(e) };
   }
-  renderStatus();
+  await updateStatus();
   graph?.refresh();
 }
 
@@ -329,13 +363,31 @@ function updateStatusSoon(): void {
   statusTimer = setTimeout(() => void updateStatus(), 400);
 }
 
-/** "predicted" when the server's outline of the active document has a pipeline. */
+/** What the server says of the active document's pipelines; from an older server without
+ * `pipelens/synthStatus`: "predicted" when its outline of the document has a pipeline. */
 async function updateStatus(): Promise<void> {
   const doc = activeDocument();
   if (!doc || !client?.isRunning()) {
     pipelineState = { kind: "none" };
     renderStatus();
     return;
+  }
+  if (serverStatus) {
+    try {
+      pipelineState = fromServer(
+        await client.sendRequest(STATUS_REQUEST, { textDocument: { uri: doc.uri.toString() } }),
+      );
+      synthState = undefined;
+      renderStatus();
+      return;
+    } catch (e) {
+      if (!(e instanceof ResponseError && e.code === METHOD_NOT_FOUND)) {
+        pipelineState = { kind: "none" };
+        renderStatus();
+        return;
+      }
+      serverStatus = false;
+    }
   }
   try {
     const symbols = await client.sendRequest(DocumentSymbolRequest.type, {
@@ -387,7 +439,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       graph?.refresh();
     }),
     vscode.window.onDidChangeActiveTextEditor(() => {
-      synthState = undefined;
+      if (!serverStatus) synthState = undefined;
       void updateStatus();
     }),
     vscode.workspace.onDidChangeTextDocument((e) => {
@@ -397,7 +449,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
     }),
   );
-  const tick = setInterval(() => synthState?.kind === "synthesized" && renderStatus(), 10_000);
+  // "synthesized 2 min ago" and "synth running (12 s)" age: ask again while they show.
+  const tick = setInterval(() => {
+    if (synthState?.kind === "synthesized") renderStatus();
+    if (pipelineState.kind === "server" && ["running", "synthesized", "outOfDate"].includes(pipelineState.state))
+      void updateStatus();
+  }, 5_000);
   context.subscriptions.push({ dispose: () => clearInterval(tick) });
 
   if (await workspaceHasCdkApp()) {

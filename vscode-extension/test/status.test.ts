@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 
-import { statusText } from "../src/status";
+import { fromServer, statusText } from "../src/status";
 
 test("status texts", () => {
   assert.equal(statusText({ kind: "none" }, 0).text, undefined);
@@ -12,4 +12,17 @@ test("status texts", () => {
   const failed = statusText({ kind: "synthFailed", message: "exit 1" }, 0);
   assert.match(failed.text ?? "", /synth failed/);
   assert.equal(failed.tooltip, "exit 1");
+});
+
+test("the server's status is shown as it says it", () => {
+  const out = fromServer({ state: "outOfDate", text: "synthesized 2 min ago, out of date", tooltip: "Prod changed" });
+  assert.deepEqual(statusText(out, 0), {
+    text: "$(warning) pipelens: synthesized 2 min ago, out of date",
+    tooltip: "Prod changed",
+  });
+  assert.match(statusText(fromServer({ state: "running", text: "synth running (3 s)" }), 0).text ?? "", /sync~spin.*running \(3 s\)/);
+  assert.equal(statusText(fromServer({ state: "none", text: "" }), 0).text, undefined);
+  // An answer this client does not know hides the item rather than guessing.
+  assert.equal(statusText(fromServer({ state: "someday", text: "x" }), 0).text, undefined);
+  assert.equal(statusText(fromServer(null), 0).text, undefined);
 });

@@ -59,12 +59,27 @@ pub fn chain(p: &Prediction) -> String {
         .join(" → ")
 }
 
-/// One hint per CodePipeline stage, at the end of the code that creates it. `origin` says
-/// where the stages come from (`predicted`, `synthesized 2 min ago`). A cancelled request
-/// (`cancel::requested`) gets what was made so far.
-pub fn hints(model: &FileModel, predictions: &[Prediction], origin: &str) -> Vec<Hint> {
+/// `A`, `A and B`, `A, B and C`, `A, B, C and 2 more`.
+pub fn few(names: &[String]) -> String {
+    match names {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] if names.len() <= 3 => format!("{} and {last}", init.join(", ")),
+        _ => format!("{} and {} more", names[..3].join(", "), names.len() - 3),
+    }
+}
+
+/// One hint per CodePipeline stage, at the end of the code that creates it. `origin(i, stage)`
+/// says where the stages of pipeline `i` come from (`predicted`, `synthesized 2 min ago`), or
+/// one stage's (`None`: the pipeline's head). A cancelled request (`cancel::requested`) gets
+/// what was made so far.
+pub fn hints(
+    model: &FileModel,
+    predictions: &[Prediction],
+    origin: &dyn Fn(usize, Option<&str>) -> String,
+) -> Vec<Hint> {
     let mut out = Vec::new();
-    for (p, prediction) in model.pipelines.iter().zip(predictions) {
+    for (pi, (p, prediction)) in model.pipelines.iter().zip(predictions).enumerate() {
         // The fixed head of the pipeline (Source, Build, UpdatePipeline, Assets) goes on the
         // pipeline construct; each add_stage / add_wave gets its own stage.
         let mut head: Vec<&PredictedStage> = Vec::new();
@@ -80,7 +95,11 @@ pub fn hints(model: &FileModel, predictions: &[Prediction], origin: &str) -> Vec
                 out.push(Hint {
                     offset: s.span.end_byte,
                     label: stage_line(s),
-                    tooltip: format!("CodePipeline stage `{}` ({origin})", s.name),
+                    tooltip: format!(
+                        "CodePipeline stage `{}` ({})",
+                        s.name,
+                        origin(pi, Some(&s.name))
+                    ),
                 });
             } else {
                 head.push(s);
@@ -95,11 +114,12 @@ pub fn hints(model: &FileModel, predictions: &[Prediction], origin: &str) -> Vec
                     .collect::<Vec<_>>()
                     .join(" → "),
                 tooltip: format!(
-                    "The pipeline starts with {} ({origin})",
+                    "The pipeline starts with {} ({})",
                     head.iter()
                         .map(|s| stage_line(s))
                         .collect::<Vec<_>>()
-                        .join("; ")
+                        .join("; "),
+                    origin(pi, None)
                 ),
             });
         }
@@ -142,7 +162,7 @@ mod tests {
             .iter()
             .map(crate::predict::predict)
             .collect();
-        let all = hints(&a.model, &predictions, "predicted");
+        let all = hints(&a.model, &predictions, &|_, _| "predicted".into());
         assert_eq!(
             all.len(),
             2001,
@@ -154,7 +174,7 @@ mod tests {
         let raised = Arc::new(AtomicBool::new(true));
         let (cut_hints, cut_outline) = crate::cancel::with_flag(raised, || {
             (
-                hints(&a.model, &predictions, "predicted"),
+                hints(&a.model, &predictions, &|_, _| "predicted".into()),
                 crate::ide::symbols::outline(&a.model),
             )
         });

@@ -17,6 +17,8 @@ pub mod initialized;
 pub mod inlay_hint;
 pub mod pipeline_graph;
 pub mod shutdown;
+pub mod synth_status;
+pub mod work_done_progress_cancel;
 
 use std::sync::Arc;
 

@@ -140,8 +140,11 @@ pub struct State {
     pub synthesizer: crate::synth::Synthesizer,
     /// The client asked for `shutdown` (the exit code is 0 only then).
     pub shutdown_requested: std::sync::atomic::AtomicBool,
-    /// The last synth of each app (by app root), and when it ended.
-    pub synthesized: Mutex<HashMap<PathBuf, (Arc<super::synth::Outcome>, std::time::SystemTime)>>,
+    /// The last synth of each app (by app root): how and when it ended, and what code it was
+    /// made from.
+    pub synthesized: Mutex<HashMap<PathBuf, Arc<super::synth::Record>>>,
+    /// The synths running, by app root.
+    pub synths_running: Mutex<HashMap<PathBuf, super::synth::Running>>,
 }
 
 impl State {

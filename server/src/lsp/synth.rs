@@ -4,10 +4,11 @@
 //! failed synth, becomes a diagnostic. Runs the user's code: only on an explicit command, or on
 //! save when the user turned it on (the VS Code client turns it off in untrusted workspaces).
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
-use std::time::{Duration, SystemTime};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::{json, Value};
 use tower_lsp_server::lsp_types::{self as lsp, MessageType, NumberOrString, Uri};
@@ -16,11 +17,16 @@ use tower_lsp_server::{Client, UriExt};
 use super::state::{Snapshot, State};
 use crate::predict::Prediction;
 use crate::rules::{self, Diagnostic};
+use crate::synth::stale::{self, Basis, Merged};
 use crate::synth::{self, SynthError, Synthesized};
 
 static TOKENS: AtomicU64 = AtomicU64::new(1);
 
-/// The last synth of an app: its result or its failure, and when.
+/// The notification that tells the client a synth started or ended (its status bar asks
+/// `pipelens/synthStatus` again).
+pub const STATUS_CHANGED: &str = "pipelens/didChangeSynthStatus";
+
+/// How the last synth of an app ended.
 pub enum Outcome {
     Done(Arc<Synthesized>),
     Failed {
@@ -29,10 +35,52 @@ pub enum Outcome {
     },
 }
 
+/// The last synth of an app: how it ended, when, and the code it was made from.
+pub struct Record {
+    pub outcome: Outcome,
+    pub at: SystemTime,
+    /// Per document of the app, its text and prediction when the synth started; a document
+    /// opened after the synth, when it is first shown. An edit since makes the stages whose
+    /// code changed out of date (`synth::stale`).
+    basis: Mutex<HashMap<Uri, Arc<Basis>>>,
+}
+
+/// The error of a synth the user cancelled (answered with LSP's `RequestCancelled`).
+pub const CANCELLED: &str = "cdk synth was cancelled";
+
+/// A synth in progress, per app root.
+pub struct Running {
+    pub started: Instant,
+    /// The `$/progress` token the client shows it with, if it shows one.
+    token: Option<String>,
+    /// The user pressed the progress' cancel button.
+    cancelled: bool,
+}
+
+fn basis_of(snap: &Snapshot) -> Arc<Basis> {
+    Arc::new(Basis {
+        text: snap.text.clone(),
+        ids: snap
+            .analysis
+            .model
+            .pipelines
+            .iter()
+            .map(|p| p.id.clone())
+            .collect(),
+        predictions: snap.predictions().to_vec(),
+    })
+}
+
 /// Runs the synth of the app `uri` belongs to. Answers the `preview` json of the document
 /// (origin `synthesized`), or an error message. It runs the app's code: in an untrusted
-/// workspace it answers why not, and runs nothing.
-pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value, String> {
+/// workspace it answers why not, and runs nothing. A failure is the answer's error; only a
+/// synth nobody asked for (`synth.onSave`, `answered == false`) shows it as a message.
+pub async fn run(
+    client: &Client,
+    state: &Arc<State>,
+    uri: &Uri,
+    answered: bool,
+) -> Result<Value, String> {
     let trusted = state
         .trusted()
         .ok_or_else(|| format!("pipelens: {}", crate::trust::untrusted_reason("synth")))?;
@@ -52,16 +100,19 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
         .map_err(|_| "settings unavailable")?
         .settings
         .clone();
+    // The code the synth is made from: every open document of the app, as it is now.
+    let basis: HashMap<Uri, Arc<Basis>> = super::bootstrap::current_snapshots(state)
+        .into_iter()
+        .filter(|(u, _)| app_of(u).as_deref() == Some(root.as_path()))
+        .map(|(u, snap)| (u, basis_of(&snap)))
+        .collect();
 
-    let token = NumberOrString::String(format!(
-        "pipelens-synth-{}",
-        TOKENS.fetch_add(1, Ordering::Relaxed)
-    ));
+    let token = format!("pipelens-synth-{}", TOKENS.fetch_add(1, Ordering::Relaxed));
     let created = tokio::time::timeout(
         Duration::from_secs(2),
         client.send_request::<lsp::request::WorkDoneProgressCreate>(
             lsp::WorkDoneProgressCreateParams {
-                token: token.clone(),
+                token: NumberOrString::String(token.clone()),
             },
         ),
     )
@@ -69,18 +120,43 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
     let progress = match created {
         Ok(Ok(())) => Some(
             client
-                .progress(token, "cdk synth")
+                .progress(NumberOrString::String(token.clone()), "cdk synth")
                 .with_message(root.display().to_string())
+                .with_cancel_button()
                 .begin()
                 .await,
         ),
         _ => None, // the client does not show progress: the synth still runs
     };
+    let started = Instant::now();
+    if let Ok(mut r) = state.synths_running.lock() {
+        r.insert(
+            root.clone(),
+            Running {
+                started,
+                token: progress.is_some().then(|| token.clone()),
+                cancelled: false,
+            },
+        );
+    }
+    status_changed(client).await;
+    super::diagnostics::refresh_views(client, state);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // The progress says what the synth does and for how long it has run, every second.
     let forward = async {
-        while let Some(m) = rx.recv().await {
+        let mut last = String::new();
+        let mut tick = tokio::time::interval(Duration::from_secs(1));
+        loop {
+            tokio::select! {
+                m = rx.recv() => match m {
+                    Some(m) => last = m,
+                    None => break,
+                },
+                _ = tick.tick() => {}
+            }
             if let Some(p) = &progress {
-                p.report(m).await;
+                let s = started.elapsed().as_secs();
+                p.report_with_message(format!("{s} s · {last}"), None).await;
             }
         }
     };
@@ -99,7 +175,18 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
         r
     };
     let (result, ()) = tokio::join!(synth, forward);
+    let by_user = state
+        .synths_running
+        .lock()
+        .ok()
+        .and_then(|mut r| r.remove(&root))
+        .is_some_and(|r| r.cancelled);
     let now = SystemTime::now();
+    let record = |outcome| Record {
+        outcome,
+        at: now,
+        basis: Mutex::new(basis.clone()),
+    };
     let answer = match result {
         Ok(s) => {
             let s = Arc::new(s);
@@ -107,28 +194,38 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
             if let Some(p) = progress {
                 p.finish_with_message(msg).await;
             }
-            set(state, &root, Outcome::Done(s), now);
+            set(state, &root, record(Outcome::Done(s)));
             Ok(graph(state, uri).unwrap_or(Value::Null))
+        }
+        Err(SynthError::Cancelled) => {
+            let message = if by_user {
+                CANCELLED.to_string()
+            } else {
+                SynthError::Cancelled.to_string()
+            };
+            if let Some(p) = progress {
+                p.finish_with_message("cancelled").await;
+            }
+            Err(message)
         }
         Err(e) => {
             let message = e.to_string();
             if let Some(p) = progress {
                 p.finish_with_message("failed").await;
             }
-            if !matches!(e, SynthError::Cancelled) {
-                let location = match &e {
-                    SynthError::Failed { location, .. } => location.clone(),
-                    _ => None,
-                };
-                set(
-                    state,
-                    &root,
-                    Outcome::Failed {
-                        message: message.clone(),
-                        location,
-                    },
-                    now,
-                );
+            let location = match &e {
+                SynthError::Failed { location, .. } => location.clone(),
+                _ => None,
+            };
+            set(
+                state,
+                &root,
+                record(Outcome::Failed {
+                    message: message.clone(),
+                    location,
+                }),
+            );
+            if !answered {
                 client
                     .show_message(MessageType::ERROR, format!("pipelens: {message}"))
                     .await;
@@ -138,29 +235,58 @@ pub async fn run(client: &Client, state: &Arc<State>, uri: &Uri) -> Result<Value
     };
     // Every open document of the app: new hints, lenses and diagnostics.
     for (u, snap) in super::bootstrap::current_snapshots(state) {
-        let same_app = u
-            .to_file_path()
-            .and_then(|p| crate::workspace::app_root(&p))
-            .as_deref()
-            == Some(root.as_path());
-        if same_app {
+        if app_of(&u).as_deref() == Some(root.as_path()) {
             super::diagnostics::publish(client, state, &u, &snap).await;
         }
     }
     super::diagnostics::refresh_views(client, state);
+    status_changed(client).await;
     answer
 }
 
-fn set(state: &State, root: &Path, outcome: Outcome, at: SystemTime) {
-    if let Ok(mut m) = state.synthesized.lock() {
-        m.insert(root.to_path_buf(), (Arc::new(outcome), at));
+async fn status_changed(client: &Client) {
+    client.send_notification::<StatusChanged>(json!({})).await;
+}
+
+enum StatusChanged {}
+
+impl lsp::notification::Notification for StatusChanged {
+    type Params = Value;
+    const METHOD: &'static str = STATUS_CHANGED;
+}
+
+/// `window/workDoneProgress/cancel`: the user cancelled a synth from its progress.
+pub fn cancel(state: &State, token: &NumberOrString) {
+    let NumberOrString::String(token) = token else {
+        return;
+    };
+    let root = state.synths_running.lock().ok().and_then(|mut r| {
+        r.iter_mut()
+            .find(|(_, run)| run.token.as_deref() == Some(token.as_str()))
+            .map(|(root, run)| {
+                run.cancelled = true;
+                root.clone()
+            })
+    });
+    if let Some(root) = root {
+        state.synthesizer.cancel(&root);
     }
 }
 
-fn outcome_for(state: &State, path: &Path) -> Option<(Arc<Outcome>, SystemTime, PathBuf)> {
-    let root = crate::workspace::app_root(path)?;
-    let (o, at) = state.synthesized.lock().ok()?.get(&root).cloned()?;
-    Some((o, at, root))
+fn app_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path()
+        .and_then(|p| crate::workspace::app_root(&p))
+}
+
+fn set(state: &State, root: &Path, record: Record) {
+    if let Ok(mut m) = state.synthesized.lock() {
+        m.insert(root.to_path_buf(), Arc::new(record));
+    }
+}
+
+fn record_for(state: &State, uri: &Uri) -> Option<Arc<Record>> {
+    let root = app_of(uri)?;
+    state.synthesized.lock().ok()?.get(&root).cloned()
 }
 
 fn ago(at: SystemTime) -> String {
@@ -172,81 +298,152 @@ fn ago(at: SystemTime) -> String {
     }
 }
 
-/// The stages to show for each pipeline of a snapshot, and where they come from.
-pub fn views<'s>(
-    state: &State,
+/// The code a record's synth was made from for this document (recorded now if the document
+/// was not open then).
+fn basis(record: &Record, uri: &Uri, snap: &Snapshot) -> Arc<Basis> {
+    let mut m = record.basis.lock().unwrap_or_else(|e| e.into_inner());
+    m.entry(uri.clone())
+        .or_insert_with(|| basis_of(snap))
+        .clone()
+}
+
+/// For each synthesized pipeline that is a pipeline of the snapshot: its index in the model,
+/// the synthesized pipeline in the prediction's types, and what to show now (`stale::merge`).
+fn merged(
+    record: &Record,
+    s: &Synthesized,
     uri: &Uri,
-    snap: &'s Snapshot,
-) -> (std::borrow::Cow<'s, [Prediction]>, String) {
-    // The prediction of a huge pipeline is big: borrowed, not copied, unless a synth replaces
-    // some of it.
-    let predicted = || (snap.predictions().into(), "predicted".to_string());
-    let Some(path) = uri.to_file_path() else {
-        return predicted();
-    };
-    let Some((outcome, at, _)) = outcome_for(state, &path) else {
-        return predicted();
-    };
-    let Outcome::Done(s) = outcome.as_ref() else {
-        return predicted();
-    };
+    snap: &Snapshot,
+) -> Vec<(usize, Prediction, Merged)> {
+    let basis = basis(record, uri, snap);
     let pipelines: Vec<&crate::model::Pipeline> = snap.analysis.model.pipelines.iter().collect();
-    let matched = synth::match_pipelines(&pipelines, &s.pipelines);
-    let mut out = snap.predictions().to_vec();
-    let mut any = false;
-    for (si, m) in matched.iter().enumerate() {
-        if let Some(pi) = m {
-            out[*pi] = synth::to_prediction(
-                &s.pipelines[si],
-                snap.predictions().get(*pi),
-                pipelines[*pi].span,
-            );
-            any = true;
+    let none = Prediction { stages: Vec::new() };
+    let mut out = Vec::new();
+    for (si, m) in synth::match_pipelines(&pipelines, &s.pipelines)
+        .iter()
+        .enumerate()
+    {
+        let Some(pi) = *m else { continue };
+        let now = &snap.predictions()[pi];
+        let synthesized = synth::to_prediction(&s.pipelines[si], Some(now), pipelines[pi].span);
+        // The same pipeline then: same place among the document's pipelines, same id.
+        let then = basis
+            .predictions
+            .get(pi)
+            .filter(|_| basis.ids.get(pi) == Some(&pipelines[pi].id))
+            .unwrap_or(&none);
+        let m = stale::merge(then, &basis.text, now, &snap.text, &synthesized);
+        out.push((pi, synthesized, m));
+    }
+    out
+}
+
+/// The stages shown for each pipeline of a document, and where they come from.
+pub struct View<'s> {
+    pub stages: std::borrow::Cow<'s, [Prediction]>,
+    /// `predicted`, or `synthesized 2 min ago`.
+    pub origin: String,
+    /// Per pipeline: its stages shown as predicted again because their code changed since the
+    /// synth.
+    pub out_of_date: Vec<Vec<String>>,
+}
+
+/// What the hint of an out-of-date stage says it is.
+pub const OUT_OF_DATE: &str = "predicted: synth is out of date";
+
+impl View<'_> {
+    /// Where the stages of pipeline `i` come from; of its stage `stage` when one is named.
+    pub fn origin_of(&self, i: usize, stage: Option<&str>) -> String {
+        let stale = self.out_of_date.get(i).map(Vec::as_slice).unwrap_or(&[]);
+        match stage {
+            Some(s) if stale.iter().any(|x| x == s) => OUT_OF_DATE.into(),
+            Some(_) => self.origin.clone(),
+            None if stale.is_empty() => self.origin.clone(),
+            None => format!(
+                "{}; synth is out of date for {}",
+                self.origin,
+                crate::ide::stages::few(stale)
+            ),
         }
     }
-    if any {
-        (out.into(), format!("synthesized {}", ago(at)))
-    } else {
-        predicted()
+
+    pub fn synthesized(&self) -> bool {
+        self.origin.starts_with("synthesized")
+    }
+}
+
+/// The stages to show for each pipeline of a snapshot, and where they come from.
+pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
+    // The prediction of a huge pipeline is big: borrowed, not copied, unless a synth replaces
+    // some of it.
+    let predicted = || View {
+        stages: snap.predictions().into(),
+        origin: "predicted".to_string(),
+        out_of_date: Vec::new(),
+    };
+    let Some(record) = record_for(state, uri) else {
+        return predicted();
+    };
+    let Outcome::Done(s) = &record.outcome else {
+        return predicted();
+    };
+    let merged = merged(&record, s, uri, snap);
+    if merged.is_empty() {
+        return predicted();
+    }
+    let mut stages = snap.predictions().to_vec();
+    let mut out_of_date = vec![Vec::new(); stages.len()];
+    for (pi, _, m) in merged {
+        stages[pi] = m.prediction;
+        out_of_date[pi] = m.out_of_date;
+    }
+    View {
+        stages: stages.into(),
+        origin: format!("synthesized {}", ago(record.at)),
+        out_of_date,
     }
 }
 
 /// Diagnostics from the last synth of the snapshot's app: where the synthesized pipeline
 /// differs from the prediction (the prediction is wrong, or the code does something dynamic),
-/// and a failed synth at the place its error points to (`rules::synth`).
+/// and a failed synth at the place its error points to (`rules::synth`). Only what still holds:
+/// once the document changed, differences in stages whose code changed are dropped, and a
+/// failure of the old code is not shown on the new.
 pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic> {
     let Some(path) = uri.to_file_path() else {
         return Vec::new();
     };
-    let Some((outcome, at, _)) = outcome_for(state, &path) else {
+    let Some(record) = record_for(state, uri) else {
         return Vec::new();
     };
     let model = &snap.analysis.model;
     let mut out = Vec::new();
-    match outcome.as_ref() {
+    match &record.outcome {
         Outcome::Done(s) => {
-            let pipelines: Vec<&crate::model::Pipeline> = model.pipelines.iter().collect();
-            for (si, m) in synth::match_pipelines(&pipelines, &s.pipelines)
-                .iter()
-                .enumerate()
-            {
-                let Some(pi) = m else { continue };
-                let synthesized = synth::to_prediction(
-                    &s.pipelines[si],
-                    snap.predictions().get(*pi),
-                    pipelines[*pi].span,
-                );
-                let predicted = &snap.predictions()[*pi];
-                let differences = synth::compare(predicted, &synthesized);
+            for (pi, synthesized, m) in merged(&record, s, uri, snap) {
+                let predicted = &snap.predictions()[pi];
+                let whole =
+                    m.out_of_date.is_empty() && m.unchanged.len() == synthesized.stages.len();
+                let differences = if whole {
+                    synth::compare(predicted, &synthesized)
+                } else {
+                    synth::compare(
+                        &stale::only(predicted, &m.unchanged),
+                        &stale::only(&synthesized, &m.unchanged),
+                    )
+                };
                 out.extend(rules::synth::differs(
-                    pipelines[*pi],
+                    &model.pipelines[pi],
                     predicted,
                     &differences,
-                    &ago(at),
+                    &ago(record.at),
                 ));
             }
         }
         Outcome::Failed { message, location } => {
+            if basis(&record, uri, snap).text != snap.text {
+                return out; // the failure was of the code as it was
+            }
             out.extend(rules::synth::failed(
                 &model.pipelines,
                 &snap.text,
@@ -259,6 +456,72 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
     out
 }
 
+/// `pipelens/synthStatus`: what the status bar says of a document's pipelines —
+/// `{state, text, tooltip}` with `state` one of `none` (no pipeline), `predicted`, `running`,
+/// `synthesized`, `outOfDate` (synthesized, but some stages' code changed since) and `failed`.
+pub fn status(state: &State, uri: &Uri) -> Value {
+    let running = app_of(uri).and_then(|root| {
+        state
+            .synths_running
+            .lock()
+            .ok()?
+            .get(&root)
+            .map(|r| r.started.elapsed().as_secs())
+    });
+    let snap = state
+        .docs
+        .lock()
+        .ok()
+        .and_then(|d| d.get(uri).and_then(|e| e.snapshot.clone()));
+    let Some(snap) = snap.filter(|s| !s.analysis.model.pipelines.is_empty()) else {
+        return json!({"state": "none", "text": "", "tooltip": ""});
+    };
+    if let Some(s) = running {
+        return json!({
+            "state": "running",
+            "text": format!("synth running ({s} s)"),
+            "tooltip": "`cdk synth` is running; cancel it from its progress notification.",
+        });
+    }
+    let record = record_for(state, uri);
+    if let Some(Outcome::Failed { message, .. }) = record.as_ref().map(|r| &r.outcome) {
+        let r = record.as_ref().expect("matched above");
+        if basis(r, uri, &snap).text == snap.text {
+            return json!({
+                "state": "failed",
+                "text": "synth failed",
+                "tooltip": format!("The synth {} failed: {message}", ago(r.at)),
+            });
+        }
+    }
+    let view = views(state, uri, &snap);
+    if !view.synthesized() {
+        return json!({
+            "state": "predicted",
+            "text": "predicted",
+            "tooltip": "The CodePipeline stages are predicted from the code; synthesize to compare with `cdk synth`.",
+        });
+    }
+    let stale: Vec<String> = view.out_of_date.iter().flatten().cloned().collect();
+    if stale.is_empty() {
+        json!({
+            "state": "synthesized",
+            "text": view.origin,
+            "tooltip": "The stages come from the last `cdk synth` of this code.",
+        })
+    } else {
+        json!({
+            "state": "outOfDate",
+            "text": format!("{}, out of date", view.origin),
+            "tooltip": format!(
+                "The code of {} changed since the synth: {} shown as predicted. Synthesize again to confirm.",
+                crate::ide::stages::few(&stale),
+                if stale.len() == 1 { "it is" } else { "they are" },
+            ),
+        })
+    }
+}
+
 /// The `pipelens/pipelineGraph` answer for a document: synthesized stages when there are
 /// some, else predicted; plus the SVG picture.
 pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
@@ -267,8 +530,8 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
         .to_file_path()
         .map(|p| p.into_owned())
         .unwrap_or_default();
-    let (stages, origin) = views(state, uri, &snap);
-    let kind = if origin.starts_with("synthesized") {
+    let view = views(state, uri, &snap);
+    let kind = if view.synthesized() {
         crate::predict::json::Origin::Synthesized
     } else {
         crate::predict::json::Origin::Predicted
@@ -277,15 +540,20 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
     // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
     let mut pipelines = Vec::new();
     let mut pictures = Vec::new();
-    for (p, pr) in model.pipelines.iter().zip(stages.iter()) {
+    for (i, (p, pr)) in model.pipelines.iter().zip(view.stages.iter()).enumerate() {
         if crate::cancel::requested() {
             return None;
         }
-        pipelines.push(crate::predict::json::pipeline(p, &file, pr, kind));
+        let mut json = crate::predict::json::pipeline(p, &file, pr, kind);
+        // The stages shown as predicted again because their code changed since the synth.
+        if let (Some(o), Some(stale)) = (json.as_object_mut(), view.out_of_date.get(i)) {
+            o.insert("outOfDate".into(), json!(stale));
+        }
+        pipelines.push(json);
         let title = p.id.clone().unwrap_or_else(|| "pipeline".into());
         pictures.push(crate::predict::svg::render(
             &title,
-            &format!("{} · {origin}", file.display()),
+            &format!("{} · {}", file.display(), view.origin_of(i, None)),
             pr,
         ));
     }
@@ -308,6 +576,6 @@ pub fn on_save(client: &Client, state: &Arc<State>, uri: Uri) {
     let (client, state) = (client.clone(), state.clone());
     tokio::spawn(async move {
         tokio::time::sleep(Duration::from_millis(500)).await;
-        let _ = run(&client, &state, &uri).await;
+        let _ = run(&client, &state, &uri, false).await;
     });
 }

@@ -17,14 +17,25 @@ pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     }
     let enc = b.state.encoding();
     let mut out = Vec::new();
-    let (stages, origin) = crate::lsp::synth::views(&b.state, &uri, &snap);
-    for (pipeline, prediction) in snap.analysis.model.pipelines.iter().zip(stages.iter()) {
+    let view = crate::lsp::synth::views(&b.state, &uri, &snap);
+    for (i, (pipeline, prediction)) in snap
+        .analysis
+        .model
+        .pipelines
+        .iter()
+        .zip(view.stages.iter())
+        .enumerate()
+    {
         let line = to_proto::position(&rope, pipeline.span.start_byte, enc).line;
         let range = Range::new(Position::new(line, 0), Position::new(line, 0));
         out.push(CodeLens {
             range,
             command: Some(Command {
-                title: format!("{} ({origin})", crate::ide::stages::chain(prediction)),
+                title: format!(
+                    "{} ({})",
+                    crate::ide::stages::chain(prediction),
+                    view.origin_of(i, None)
+                ),
                 // Display only: the chain is the information; `pipelens/pipelineGraph` and the
                 // clients' graph views show the details.
                 command: String::new(),

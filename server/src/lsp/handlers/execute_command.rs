@@ -32,10 +32,16 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
                 .and_then(|u| u.as_str().or_else(|| u.get("uri").and_then(|u| u.as_str())))
                 .and_then(|u| u.parse().ok())
                 .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri]"))?;
-            match crate::lsp::synth::run(&b.client, &b.state, &uri).await {
+            match crate::lsp::synth::run(&b.client, &b.state, &uri, true).await {
                 Ok(v) => Ok(Some(v)),
                 Err(message) => {
-                    let mut e = jsonrpc::Error::internal_error();
+                    // The user cancelled it: LSP's RequestCancelled, which clients do not
+                    // show as a failure.
+                    let mut e = if message == crate::lsp::synth::CANCELLED {
+                        jsonrpc::Error::new(jsonrpc::ErrorCode::ServerError(-32800))
+                    } else {
+                        jsonrpc::Error::internal_error()
+                    };
                     e.message = message.into();
                     Err(e)
                 }

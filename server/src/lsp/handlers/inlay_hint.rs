@@ -13,8 +13,10 @@ pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>>
     }
     let enc = b.state.encoding();
     let range = from_proto::range(&rope, p.range, enc);
-    let (stages, origin) = crate::lsp::synth::views(&b.state, &p.text_document.uri, &snap);
-    let hints = crate::ide::stages::hints(&snap.analysis.model, &stages, &origin);
+    let view = crate::lsp::synth::views(&b.state, &p.text_document.uri, &snap);
+    let hints = crate::ide::stages::hints(&snap.analysis.model, &view.stages, &|i, stage| {
+        view.origin_of(i, stage)
+    });
     let out = hints
         .into_iter()
         .filter(|h| h.offset >= range.start && h.offset <= range.end)

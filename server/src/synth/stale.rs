@@ -1,0 +1,296 @@
+//! A synthesized pipeline belongs to the code it was made from. Once the user edits that code,
+//! the stages whose code changed are shown as predicted again ("synth is out of date") and only
+//! the stages whose code did not change keep what `cdk synth` made.
+//!
+//! "Did not change" is judged by what pipelens can see: the stage's prediction (name, actions,
+//! accounts, regions, members, but not its lines, which move when the user types above it) and
+//! the text of the code that creates it. A stage pipelens could not predict with certainty
+//! depends on code it cannot follow, so once the document changed it is out of date whatever
+//! its prediction says.
+
+use crate::predict::{Action, PredictedStage, Prediction};
+
+/// The code a synth was made from, for one document: its text and the prediction of each of
+/// its pipelines when the synth started.
+#[derive(Clone, Debug)]
+pub struct Basis {
+    pub text: std::sync::Arc<str>,
+    /// The construct id of each pipeline of the document, in order.
+    pub ids: Vec<Option<String>>,
+    pub predictions: Vec<Prediction>,
+}
+
+/// One pipeline as shown after a synth: the synthesized stages where the code did not change,
+/// the prediction where it did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merged {
+    pub prediction: Prediction,
+    /// The stages shown as predicted again because their code changed since the synth, in
+    /// order.
+    pub out_of_date: Vec<String>,
+    /// The names of the stages whose synthesized form still holds (for `compare`).
+    pub unchanged: Vec<String>,
+}
+
+/// The same action, lines aside.
+fn same_action(a: &Action, b: &Action) -> bool {
+    a.name == b.name
+        && a.run_order == b.run_order
+        && a.kind == b.kind
+        && a.account == b.account
+        && a.region == b.region
+        && a.member == b.member
+}
+
+/// The text of the code that creates a stage (empty when its span is not in `text`).
+fn code<'t>(text: &'t str, s: &PredictedStage) -> &'t str {
+    text.get(s.span.start_byte..s.span.end_byte).unwrap_or("")
+}
+
+/// The stage `now` (in `now_text`) is the stage `then` (in `then_text`) with nothing changed
+/// that pipelens can see, and pipelens could see all of it.
+fn unchanged(then: &PredictedStage, then_text: &str, now: &PredictedStage, now_text: &str) -> bool {
+    then.certain
+        && now.certain
+        && then.name == now.name
+        && then.members == now.members
+        && then.actions.len() == now.actions.len()
+        && then
+            .actions
+            .iter()
+            .zip(&now.actions)
+            .all(|(a, b)| same_action(a, b))
+        && code(then_text, then) == code(now_text, now)
+}
+
+/// What to show for one pipeline: `synthesized` (made when the code was `then_text` and
+/// predicted as `then`) brought to the code as it is now (`now_text`, predicted as `now`).
+///
+/// - The document did not change: the synthesized pipeline, whole.
+/// - A synthesized stage the code still makes unchanged: kept.
+/// - A synthesized stage whose code changed: the current prediction of it, out of date.
+/// - A synthesized stage the code made then and no longer makes: gone.
+/// - A synthesized stage the prediction never knew (dynamic code): kept, but no longer
+///   certain: pipelens cannot tell whether the edit changed it.
+/// - A stage the code makes now that it did not make then: its prediction, out of date, after
+///   the stage that comes before it in the prediction.
+pub fn merge(
+    then: &Prediction,
+    then_text: &str,
+    now: &Prediction,
+    now_text: &str,
+    synthesized: &Prediction,
+) -> Merged {
+    if then_text == now_text {
+        return Merged {
+            prediction: synthesized.clone(),
+            out_of_date: Vec::new(),
+            unchanged: synthesized.stages.iter().map(|s| s.name.clone()).collect(),
+        };
+    }
+    let find = |p: &'_ Prediction, name: &str| -> Option<usize> {
+        p.stages.iter().position(|s| s.name == name)
+    };
+    let same = |name: &str| -> bool {
+        match (find(then, name), find(now, name)) {
+            (Some(t), Some(n)) => unchanged(&then.stages[t], then_text, &now.stages[n], now_text),
+            _ => false,
+        }
+    };
+    let mut stages: Vec<PredictedStage> = Vec::new();
+    let mut out_of_date = Vec::new();
+    let mut kept = Vec::new();
+    for s in &synthesized.stages {
+        match (find(then, &s.name), find(now, &s.name)) {
+            _ if same(&s.name) => {
+                kept.push(s.name.clone());
+                stages.push(s.clone());
+            }
+            (_, Some(n)) => {
+                out_of_date.push(s.name.clone());
+                stages.push(now.stages[n].clone());
+            }
+            (Some(_), None) => {} // the code no longer makes it
+            (None, None) => stages.push(PredictedStage {
+                certain: false,
+                ..s.clone()
+            }),
+        }
+    }
+    // Stages the code makes now that the synthesized pipeline does not have: new, or changed
+    // from a stage the synth left out.
+    for (i, s) in now.stages.iter().enumerate() {
+        if stages.iter().any(|x| x.name == s.name) {
+            continue;
+        }
+        if find(then, &s.name).is_some_and(|_| same(&s.name)) {
+            continue; // the synth left it out, and nothing changed: it is still left out
+        }
+        let at = now.stages[..i]
+            .iter()
+            .rev()
+            .find_map(|before| stages.iter().position(|x| x.name == before.name))
+            .map_or(0, |p| p + 1);
+        stages.insert(at, s.clone());
+        out_of_date.push(s.name.clone());
+    }
+    Merged {
+        prediction: Prediction { stages },
+        out_of_date,
+        unchanged: kept,
+    }
+}
+
+/// `prediction` and `synthesized` cut down to the stages named in `names`, for comparing only
+/// what still holds after an edit.
+pub fn only(p: &Prediction, names: &[String]) -> Prediction {
+    Prediction {
+        stages: p
+            .stages
+            .iter()
+            .filter(|s| names.contains(&s.name))
+            .cloned()
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Span;
+    use crate::predict::ActionKind;
+
+    fn span(text: &str, needle: &str) -> Span {
+        let start = text.find(needle).unwrap_or(0);
+        Span {
+            start_byte: start,
+            end_byte: start + needle.len(),
+            ..Span::default()
+        }
+    }
+
+    fn stage(text: &str, name: &str, region: &str, certain: bool) -> PredictedStage {
+        let at = span(text, &format!("add_stage({name}"));
+        PredictedStage {
+            name: name.into(),
+            certain,
+            span: at,
+            members: vec![name.into()],
+            actions: vec![Action {
+                name: "Api.Deploy".into(),
+                run_order: 1,
+                kind: ActionKind::Deploy,
+                account: Some("111111111111".into()),
+                region: Some(region.into()),
+                member: Some(name.into()),
+                span: at,
+            }],
+        }
+    }
+
+    fn names(p: &Prediction) -> Vec<&str> {
+        p.stages.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    const THEN: &str = "add_stage(Beta, us) add_stage(Prod, us)";
+
+    fn synthesized() -> Prediction {
+        // The synth also made a stage the prediction did not know of.
+        Prediction {
+            stages: vec![
+                stage(THEN, "Beta", "us-east-1", true),
+                stage(THEN, "Extra", "us-east-1", true),
+                stage(THEN, "Prod", "us-east-1", true),
+            ],
+        }
+    }
+
+    fn then() -> Prediction {
+        Prediction {
+            stages: vec![
+                stage(THEN, "Beta", "us-east-1", true),
+                stage(THEN, "Prod", "us-east-1", true),
+            ],
+        }
+    }
+
+    #[test]
+    fn an_unchanged_document_shows_the_synth_whole() {
+        let m = merge(&then(), THEN, &then(), THEN, &synthesized());
+        assert_eq!(m.prediction, synthesized());
+        assert!(m.out_of_date.is_empty());
+    }
+
+    #[test]
+    fn a_changed_stage_is_predicted_again_and_the_rest_stays_synthesized() {
+        let now_text = "# a comment\nadd_stage(Beta, us) add_stage(Prod, eu)";
+        let now = Prediction {
+            stages: vec![
+                stage(now_text, "Beta", "us-east-1", true),
+                stage(now_text, "Prod", "eu-west-1", true),
+            ],
+        };
+        let m = merge(&then(), THEN, &now, now_text, &synthesized());
+        assert_eq!(names(&m.prediction), ["Beta", "Extra", "Prod"]);
+        assert_eq!(m.out_of_date, ["Prod"]);
+        assert_eq!(m.unchanged, ["Beta"]);
+        // Beta is the synthesized one; Prod the current prediction; Extra no longer certain.
+        assert!(m.prediction.stages[0].certain);
+        assert!(!m.prediction.stages[1].certain);
+        assert_eq!(
+            m.prediction.stages[2].actions[0].region.as_deref(),
+            Some("eu-west-1")
+        );
+    }
+
+    #[test]
+    fn a_new_stage_appears_after_its_predecessor_and_a_removed_one_goes() {
+        let now_text = "add_stage(Beta, us) add_stage(Gamma, us)";
+        let now = Prediction {
+            stages: vec![
+                stage(now_text, "Beta", "us-east-1", true),
+                stage(now_text, "Gamma", "us-east-1", true),
+            ],
+        };
+        let m = merge(&then(), THEN, &now, now_text, &synthesized());
+        assert_eq!(names(&m.prediction), ["Beta", "Gamma", "Extra"]);
+        assert_eq!(m.out_of_date, ["Gamma"]);
+    }
+
+    #[test]
+    fn an_uncertain_stage_is_out_of_date_once_the_document_changed() {
+        let then = Prediction {
+            stages: vec![stage(THEN, "Beta", "us-east-1", false)],
+        };
+        let now_text = "add_stage(Beta, us) add_stage(Prod, us) # edited";
+        let now = Prediction {
+            stages: vec![stage(now_text, "Beta", "us-east-1", false)],
+        };
+        let synthesized = Prediction {
+            stages: vec![stage(THEN, "Beta", "us-east-1", true)],
+        };
+        let m = merge(&then, THEN, &now, now_text, &synthesized);
+        assert_eq!(m.out_of_date, ["Beta"]);
+        assert!(!m.prediction.stages[0].certain);
+    }
+
+    #[test]
+    fn the_same_prediction_with_other_code_is_out_of_date() {
+        // The region now comes from a variable the prediction resolves the same way; the code
+        // changed, so the synth no longer speaks for it.
+        let now_text = "add_stage(Beta, REGION) add_stage(Prod, us)";
+        let mut beta = stage(now_text, "Beta", "us-east-1", true);
+        beta.span = span(now_text, "add_stage(Beta, REGION)");
+        let mut then_beta = stage(THEN, "Beta", "us-east-1", true);
+        then_beta.span = span(THEN, "add_stage(Beta, us)");
+        let then = Prediction {
+            stages: vec![then_beta],
+        };
+        let now = Prediction { stages: vec![beta] };
+        let synthesized = Prediction {
+            stages: vec![stage(THEN, "Beta", "us-east-1", true)],
+        };
+        let m = merge(&then, THEN, &now, now_text, &synthesized);
+        assert_eq!(m.out_of_date, ["Beta"]);
+    }
+}
