@@ -82,4 +82,27 @@ H.test('the graph view lists stages and actions and jumps to the code', function
   H.eq(5, vim.api.nvim_win_get_cursor(0)[1], 'line after <CR>')
 end)
 
+H.test(':PipelensSynth ends with one short line, not the json', function()
+  local answer = {
+    pipelines = {
+      { id = 'Pipeline', origin = 'synthesized', stages = {
+        { name = 'Source', actions = { { name = 'a' } } },
+        { name = 'Build', actions = {} },
+        { name = 'Prod', actions = { { name = 'Api.Deploy', region = 'eu-west-1' } } },
+      } },
+    },
+  }
+  local line = pipelens.synth_summary(answer)
+  H.eq('synthesized Pipeline (synthesized): Source → Build → Prod — :PipelensGraph shows the actions', line, 'summary')
+  assert(not line:find('Api.Deploy', 1, true), line)
+  H.contains(pipelens.synth_summary({ pipelines = {} }), 'no pipeline of this file', 'empty')
+end)
+
+H.test('the synth progress is echoed with its seconds', function()
+  H.eq('pipelens: cdk synth: /app', pipelens.progress_text({ kind = 'begin', title = 'cdk synth', message = '/app' }), 'begin')
+  H.eq('pipelens: cdk synth: 3 s · running cdk', pipelens.progress_text({ kind = 'report', message = '3 s · running cdk' }, 'cdk synth'), 'report')
+  H.eq('pipelens: cdk synth: synthesized in 4.2 s', pipelens.progress_text({ kind = 'end', message = 'synthesized in 4.2 s' }, 'cdk synth'), 'end')
+  H.eq(nil, pipelens.progress_text(nil), 'nothing')
+end)
+
 H.finish()

@@ -431,6 +431,24 @@ async function restricted() {
     await screenshot(page, "trusted-synth.png");
   });
 
+  await test("trusted: a synth from the lens fails once, and the status bar says so until an edit", page, async () => {
+    // The status bar asks the server, so a synth started from the lens shows too.
+    await eventually("'pipelens: synth failed' in the status bar", async () =>
+      (await statusBarText(page)).includes("pipelens: synth failed"), SLOW);
+    // One message for one failure (the server answers the request; only the client shows it).
+    await page.waitForTimeout(1_000);
+    const toasts = await page.locator(".notifications-toasts .notification-toast", { hasText: "cloud assembly" }).count();
+    if (toasts !== 1) throw new Error(`${toasts} toasts for one failed synth`);
+    await screenshot(page, "trusted-synth-failed-status.png");
+    // The failure was of the code as it was: after an edit the stages are predicted again.
+    await focusEditor(page);
+    await page.keyboard.press("End");
+    await page.keyboard.type(" ");
+    await eventually("'pipelens: predicted' in the status bar after an edit", async () =>
+      (await statusBarText(page)).includes("pipelens: predicted"), SLOW);
+    await page.keyboard.press("Control+Z");
+  });
+
   await context.close();
 }
 

@@ -249,8 +249,89 @@ function M.graph(bufnr)
   end, bufnr)
 end
 
+--- The answer of `pipelens.synth` (the `preview` json of the buffer, synthesized) in one line
+--- per pipeline: its stage chain; `:PipelensGraph` shows the actions.
+---@param result any
+---@return string
+function M.synth_summary(result)
+  local pipelines = type(result) == 'table' and result.pipelines or nil
+  if type(pipelines) ~= 'table' or #pipelines == 0 then
+    return 'synthesized; no pipeline of this file is in the cloud assembly'
+  end
+  local lines = {}
+  for _, p in ipairs(pipelines) do
+    local names = {}
+    for _, stage in ipairs(p.stages or {}) do
+      names[#names + 1] = tostring(stage.name)
+    end
+    lines[#lines + 1] = ('%s (%s): %s'):format(tostring(p.id), tostring(p.origin or 'synthesized'), table.concat(names, ' → '))
+  end
+  return 'synthesized ' .. table.concat(lines, '; ') .. ' — :PipelensGraph shows the actions'
+end
+
+--- The line to echo for a `$/progress` value of the server (`title` is the one its `begin`
+--- gave), or nil when there is nothing to say.
+---@param value table
+---@param title? string
+---@return string?
+function M.progress_text(value, title)
+  if type(value) ~= 'table' then
+    return nil
+  end
+  local t = value.title or title or 'pipelens'
+  local msg = type(value.message) == 'string' and value.message or ''
+  if value.kind == 'end' then
+    return ('pipelens: %s: %s'):format(t, msg ~= '' and msg or 'done')
+  end
+  return ('pipelens: %s%s'):format(t, msg ~= '' and (': ' .. msg) or '')
+end
+
+--- `:PipelensSynth`: the synth, its progress echoed as it runs, then a one-line summary (or
+--- its error, once; nothing when it was cancelled).
+---@param bufnr? integer
+function M.synth(bufnr)
+  M.execute('pipelens.synth', bufnr, function(err, result)
+    if err then
+      if type(err) == 'table' and err.code == -32800 then -- RequestCancelled: the user did
+        notify('synth cancelled')
+      else
+        notify('synth failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+      end
+      return
+    end
+    notify(M.synth_summary(result))
+  end)
+end
+
+local progress_titles = {}
+
+--- Echoes the server's `$/progress` (the synth's seconds and steps) in the command line:
+--- Neovim shows no progress by itself.
+local function echo_progress()
+  vim.api.nvim_create_autocmd('LspProgress', {
+    group = vim.api.nvim_create_augroup('pipelens.progress', { clear = true }),
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      local params = ev.data.params or {}
+      if not client or client.name ~= 'pipelens' or type(params.value) ~= 'table' then
+        return
+      end
+      local key = tostring(params.token)
+      local text = M.progress_text(params.value, progress_titles[key])
+      if params.value.kind == 'begin' then
+        progress_titles[key] = params.value.title
+      elseif params.value.kind == 'end' then
+        progress_titles[key] = nil
+      end
+      if text then
+        vim.api.nvim_echo({ { text } }, false, {})
+      end
+    end,
+  })
+end
+
 local commands = {
-  PipelensSynth = { 'pipelens.synth', 'Run `cdk synth` for this app and show the real pipeline' },
+  PipelensSynth = { 'pipelens.synth', 'Run `cdk synth` for this app and show a summary of the real pipeline' },
   PipelensBootstrapCommand = {
     'pipelens.bootstrapCommand',
     'Show the `cdk bootstrap` command for the targets of this pipeline',
@@ -265,9 +346,14 @@ local commands = {
 function M.create_commands()
   for name, c in pairs(commands) do
     vim.api.nvim_create_user_command(name, function()
-      M.execute(c[1])
+      if c[1] == 'pipelens.synth' then
+        M.synth()
+      else
+        M.execute(c[1])
+      end
     end, { desc = 'pipelens: ' .. c[2], force = true })
   end
+  echo_progress()
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()
   end, { desc = 'pipelens: show the CodePipeline stages of this file', force = true })
