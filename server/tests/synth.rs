@@ -481,7 +481,7 @@ fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {
             .as_array()
             .unwrap()
             .iter()
-            .any(|h| h["label"] == "⟶ Dev: Api.Prepare ×2 → Api.Deploy ×2"
+            .any(|h| h["label"] == "⟶ Dev: 2 stacks"
                 && h["tooltip"].as_str().unwrap().contains("synthesized")),
         "{hints}"
     );

@@ -15,27 +15,35 @@ pub struct Hint {
     pub tooltip: String,
 }
 
-/// Actions of one run-order step: `A`, or `X.Prepare ×2` when they share a suffix.
+/// The longest hint label VS Code shows whole (`editor.inlayHints.maximumLength`, 43, less the
+/// `⟶ ` the server puts before it).
+pub const MAX_LABEL: usize = 41;
+
+/// `Prepare` for `ProdUsEast1.Api.Prepare`.
+fn suffix(name: &str) -> &str {
+    name.rsplit('.').next().unwrap_or(name)
+}
+
+/// Actions of one run-order step, briefly and never hiding one behind another's name: `A`,
+/// `A + B`, `Prepare ×2` when they share a suffix, else `3 actions`.
 fn step_label(actions: &[&Action]) -> String {
-    if actions.len() == 1 {
-        return actions[0].name.clone();
-    }
-    let suffix = |n: &str| n.rsplit('.').next().unwrap_or(n).to_string();
-    let first = suffix(&actions[0].name);
-    if actions.iter().all(|a| suffix(&a.name) == first) {
-        format!("{} ×{}", actions[0].name, actions.len())
-    } else {
-        actions
-            .iter()
-            .map(|a| a.name.as_str())
-            .collect::<Vec<_>>()
-            .join(" + ")
+    match actions {
+        [one] => one.name.clone(),
+        [first, ..]
+            if actions
+                .iter()
+                .all(|a| suffix(&a.name) == suffix(&first.name)) =>
+        {
+            format!("{} ×{}", suffix(&first.name), actions.len())
+        }
+        [a, b] => format!("{} + {}", a.name, b.name),
+        _ => format!("{} actions", actions.len()),
     }
 }
 
-/// `Prod: PromoteToProd → ProdUsEast1.Api.Prepare ×4 → ProdUsEast1.Api.Deploy ×4`
-pub fn stage_line(s: &PredictedStage) -> String {
-    let mut steps: Vec<String> = Vec::new();
+/// The run-order steps of a stage, each its actions.
+fn steps(s: &PredictedStage) -> Vec<Vec<&Action>> {
+    let mut out: Vec<Vec<&Action>> = Vec::new();
     let mut i = 0;
     while i < s.actions.len() {
         let ro = s.actions[i].run_order;
@@ -44,10 +52,71 @@ pub fn stage_line(s: &PredictedStage) -> String {
             .take_while(|a| a.run_order == ro)
             .collect();
         i += group.len();
-        steps.push(step_label(&group));
+        out.push(group);
+    }
+    out
+}
+
+/// `Prod: PromoteToProd → 4 stacks`: the steps of a stage, a Prepare step followed by the
+/// Deploy step of the same stacks said as deploying them; cut with `…` past
+/// [`MAX_LABEL`] (the hint's tooltip, [`stage_detail`], has every action).
+pub fn stage_line(s: &PredictedStage) -> String {
+    let steps = steps(s);
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < steps.len() {
+        let kinds = |g: &[&Action], k: crate::predict::ActionKind| g.iter().all(|a| a.kind == k);
+        let n = steps[i].len();
+        if kinds(&steps[i], crate::predict::ActionKind::Prepare)
+            && steps.get(i + 1).is_some_and(|next| {
+                next.len() == n && kinds(next, crate::predict::ActionKind::Deploy)
+            })
+        {
+            // Prepare then Deploy of the same stacks: deploying them.
+            parts.push(match steps[i].as_slice() {
+                [one] => format!(
+                    "1 stack ({})",
+                    one.name.strip_suffix(".Prepare").unwrap_or(&one.name)
+                ),
+                _ => format!("{n} stacks"),
+            });
+            i += 2;
+            continue;
+        }
+        parts.push(step_label(&steps[i]));
+        i += 1;
     }
     let uncertain = if s.certain { "" } else { " (uncertain)" };
-    format!("{}: {}{uncertain}", s.name, steps.join(" → "))
+    let line = format!("{}: {}{uncertain}", s.name, parts.join(" → "));
+    cut(&line, MAX_LABEL)
+}
+
+/// `text` cut to `max` characters, the last of them `…`.
+fn cut(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(max - 1).collect();
+    out.push('…');
+    out
+}
+
+/// Every action of a stage in run order, one step a line: `1. Api.Prepare, Database.Prepare`.
+pub fn stage_detail(s: &PredictedStage) -> String {
+    steps(s)
+        .iter()
+        .map(|g| {
+            format!(
+                "{}. {}",
+                g[0].run_order,
+                g.iter()
+                    .map(|a| a.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `Source → Build → UpdatePipeline → Dev → Staging → Prod`
@@ -96,9 +165,10 @@ pub fn hints(
                     offset: s.span.end_byte,
                     label: stage_line(s),
                     tooltip: format!(
-                        "CodePipeline stage `{}` ({})",
+                        "CodePipeline stage {} ({})\n{}",
                         s.name,
-                        origin(pi, Some(&s.name))
+                        origin(pi, Some(&s.name)),
+                        stage_detail(s)
                     ),
                 });
             } else {
@@ -108,11 +178,14 @@ pub fn hints(
         if !head.is_empty() {
             out.push(Hint {
                 offset: p.span.end_byte,
-                label: head
-                    .iter()
-                    .map(|s| s.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" → "),
+                label: cut(
+                    &head
+                        .iter()
+                        .map(|s| s.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" → "),
+                    MAX_LABEL,
+                ),
                 tooltip: format!(
                     "The pipeline starts with {} ({})",
                     head.iter()
