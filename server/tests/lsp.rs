@@ -1719,7 +1719,12 @@ fn a_repeated_version_is_logged_not_silently_dropped() {
 
 /// A synth command that writes the cloud assembly of `pipeline` (a `pipelens/pipelineGraph`
 /// pipeline) plus `extra` stages, as stack `Ops`, into `CDK_OUTDIR`.
-fn assembly_script(dir: &Path, pipeline: &Value, extra: &[&str]) -> std::path::PathBuf {
+fn assembly_script(
+    dir: &Path,
+    pipeline: &Value,
+    extra: &[&str],
+    extra_actions: &[(&str, &str)],
+) -> std::path::PathBuf {
     let action = |a: &Value| {
         let (category, provider, mode) = match a["kind"].as_str().unwrap() {
             "source" => ("Source", "CodeStarSourceConnection", None),
@@ -1745,7 +1750,21 @@ fn assembly_script(dir: &Path, pipeline: &Value, extra: &[&str]) -> std::path::P
         .as_array()
         .unwrap()
         .iter()
-        .map(|s| json!({"Name": s["name"], "Actions": s["actions"].as_array().unwrap().iter().map(action).collect::<Vec<_>>()}))
+        .map(|s| {
+            let mut actions: Vec<Value> = s["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(action)
+                .collect();
+            for (stage, name) in extra_actions {
+                if s["name"] == *stage {
+                    actions.push(json!({"Name": name, "RunOrder": 9,
+                        "ActionTypeId": {"Category": "Build", "Provider": "CodeBuild"}}));
+                }
+            }
+            json!({"Name": s["name"], "Actions": actions})
+        })
         .collect();
     for e in extra {
         stages.push(
@@ -1804,7 +1823,8 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
         assert!(s.shutdown().success());
         g["pipelines"][0].clone()
     };
-    let script = assembly_script(dir.path(), &predicted, &["Extra"]);
+    // Dev gets an action only the synth knows: kept while Dev's code is unchanged.
+    let script = assembly_script(dir.path(), &predicted, &["Extra"], &[("Dev", "SmokeTest")]);
     let mut s = TestServer::builder(dir.path())
         .init_options(json!({"synth": {"command": [script.display().to_string()]}}))
         .start();
@@ -1822,12 +1842,15 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
         json!({"command": "pipelens.synth", "arguments": [u]}),
     );
     assert_eq!(r["pipelines"][0]["origin"], "synthesized", "{r}");
+    // Said when it started and when it ended.
+    s.wait_for("pipelens/didChangeSynthStatus", |_| true);
     s.wait_for("pipelens/didChangeSynthStatus", |_| true);
     let d = s.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == u.as_str() && codes(&p["diagnostics"]).contains(&"synth-differs".into())
     });
     assert!(
-        d["diagnostics"].to_string().contains("Extra"),
+        d["diagnostics"].to_string().contains("Extra")
+            && d["diagnostics"].to_string().contains("SmokeTest"),
         "the stage the prediction missed: {d}"
     );
     assert_eq!(status(&mut s), "synthesized");
@@ -1848,12 +1871,16 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
     let at = find(&text, "eu-west-1", false);
     s.change(&u, 2, at, (at.0, at.1 + 9), "eu-central-1");
     let d = s.diagnostics(&u, 2);
+    let text_of = |d: &[Value]| json!(d).to_string();
     assert!(
-        !codes(&json!(d)).contains(&"synth-differs".to_string()),
-        "no difference is known any more for what changed: {d:?}"
+        text_of(&d).contains("SmokeTest") && !text_of(&d).contains("Extra"),
+        "Dev did not change: its difference holds; Extra's is not known any more: {d:?}"
     );
     let title = lens(&mut s);
-    assert!(title.contains("synth is out of date for ProdEu"), "{title}");
+    assert!(
+        title.contains("synth is out of date for ProdEu and Extra"),
+        "{title}"
+    );
     let hints = s.request(
         "textDocument/inlayHint",
         json!({"textDocument": {"uri": u}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 40, "character": 0}}}),
@@ -1876,13 +1903,16 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
         tooltip("ProdEu").contains("synth is out of date"),
         "{hints}"
     );
-    assert!(tooltip("Dev").contains("(synthesized"), "{hints}");
+    assert!(
+        tooltip("Dev").contains("(synthesized") && tooltip("Dev").contains("SmokeTest"),
+        "Dev is still the synthesized one: {hints}"
+    );
     let g = s.request(
         "pipelens/pipelineGraph",
         json!({"textDocument": {"uri": u}}),
     );
     let p = &g["pipelines"][0];
-    assert_eq!(p["outOfDate"], json!(["ProdEu"]), "{p}");
+    assert_eq!(p["outOfDate"], json!(["ProdEu", "Extra"]), "{p}");
     let prod = p["stages"]
         .as_array()
         .unwrap()
@@ -1904,7 +1934,7 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
     s.diagnostics(&u, 3);
     let title = lens(&mut s);
     assert!(
-        title.contains("ProdEu → Gamma") && title.contains("ProdEu and Gamma"),
+        title.contains("ProdEu → Gamma") && title.contains("ProdEu, Extra and Gamma"),
         "{title}"
     );
 
@@ -1977,5 +2007,122 @@ fn a_synth_is_cancelled_from_its_progress() {
         .notifications
         .iter()
         .any(|n| n["method"] == "window/showMessage"));
+    assert!(s.shutdown().success());
+}
+
+/// `cdk synth` reads the files on disk: a synth made while the buffer had unsaved edits does not
+/// speak for the buffer's code, until the buffer is the file's text again.
+#[test]
+fn a_synth_of_the_file_on_disk_does_not_speak_for_an_unsaved_buffer() {
+    let (dir, file) = app(&CASES[0]);
+    let text = CASES[0].text.replace(
+        "commands=[]",
+        "input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"cdk synth\"]",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let predicted = {
+        let mut s = TestServer::builder(dir.path()).start();
+        let u = s.open(&file, "python");
+        s.diagnostics(&u, 1);
+        let g = s.request(
+            "pipelens/pipelineGraph",
+            json!({"textDocument": {"uri": u}}),
+        );
+        assert!(s.shutdown().success());
+        g["pipelines"][0].clone()
+    };
+    let script = assembly_script(dir.path(), &predicted, &[], &[]);
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({"synth": {"command": [script.display().to_string()]}}))
+        .start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    // Not saved.
+    let at = find(&text, "eu-west-1", false);
+    s.change(&u, 2, at, (at.0, at.1 + 9), "eu-central-1");
+    s.diagnostics(&u, 2);
+    s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.synth", "arguments": [u]}),
+    );
+    let status = |s: &mut TestServer| {
+        s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}))["state"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(status(&mut s), "outOfDate");
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u}}),
+    );
+    let prod = g["pipelines"][0]["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "ProdEu")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        prod["actions"][0]["region"], "eu-central-1",
+        "the buffer's: {g}"
+    );
+    // The buffer is the file's text again: the synth speaks for it.
+    s.change(&u, 3, at, (at.0, at.1 + 12), "eu-west-1");
+    s.diagnostics(&u, 3);
+    assert_eq!(status(&mut s), "synthesized");
+    assert!(s.shutdown().success());
+}
+
+/// Two synths of one app overlap while the newer cancels the older: the older's end leaves the
+/// newer running, in the status and for its cancel button.
+#[test]
+fn a_newer_synth_stays_running_and_cancellable_when_the_older_ends() {
+    let m = marker();
+    let (dir, file) = app(&CASES[0]);
+    let script = dir.path().join("hang.sh");
+    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({
+            "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},
+        }))
+        .start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let synth = |s: &mut TestServer, id: u64| {
+        s.send(&json!({
+            "jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand",
+            "params": {"command": "pipelens.synth", "arguments": [u]},
+        }));
+        s.wait_for("$/progress", |p| p["value"]["kind"] == "begin")
+    };
+    synth(&mut s, 9200);
+    let newer = synth(&mut s, 9201);
+    let answer = |s: &mut TestServer, id: u64| loop {
+        let msg = s
+            .wait_for_any(Instant::now() + common::HANG)
+            .expect("an answer");
+        if msg["id"] == id {
+            break msg;
+        }
+        s.notifications.push(msg);
+    };
+    let older = answer(&mut s, 9200);
+    assert!(
+        older["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("newer request"),
+        "{older}"
+    );
+    let status = s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}));
+    assert_eq!(status["state"], "running", "the newer one runs: {status}");
+    s.notify(
+        "window/workDoneProgress/cancel",
+        json!({"token": newer["token"]}),
+    );
+    let cancelled = answer(&mut s, 9201);
+    assert_eq!(cancelled["error"]["code"], -32800, "{cancelled}");
+    assert!(gone(&m, common::HANG), "{:?}", processes_with(&m));
     assert!(s.shutdown().success());
 }

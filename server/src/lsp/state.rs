@@ -143,8 +143,8 @@ pub struct State {
     /// The last synth of each app (by app root): how and when it ended, and what code it was
     /// made from.
     pub synthesized: Mutex<HashMap<PathBuf, Arc<super::synth::Record>>>,
-    /// The synths running, by app root.
-    pub synths_running: Mutex<HashMap<PathBuf, super::synth::Running>>,
+    /// The synths running (two of one app overlap while the newer cancels the older).
+    pub synths_running: Mutex<Vec<super::synth::Running>>,
 }
 
 impl State {

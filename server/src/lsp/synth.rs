@@ -21,6 +21,7 @@ use crate::synth::stale::{self, Basis, Merged};
 use crate::synth::{self, SynthError, Synthesized};
 
 static TOKENS: AtomicU64 = AtomicU64::new(1);
+static RUNS: AtomicU64 = AtomicU64::new(1);
 
 /// The notification that tells the client a synth started or ended (its status bar asks
 /// `pipelens/synthStatus` again).
@@ -39,6 +40,8 @@ pub enum Outcome {
 pub struct Record {
     pub outcome: Outcome,
     pub at: SystemTime,
+    /// When the synth started (it read the files on disk then).
+    started: SystemTime,
     /// Per document of the app, its text and prediction when the synth started; a document
     /// opened after the synth, when it is first shown. An edit since makes the stages whose
     /// code changed out of date (`synth::stale`).
@@ -48,8 +51,11 @@ pub struct Record {
 /// The error of a synth the user cancelled (answered with LSP's `RequestCancelled`).
 pub const CANCELLED: &str = "cdk synth was cancelled";
 
-/// A synth in progress, per app root.
+/// A synth in progress.
 pub struct Running {
+    /// Which run (two synths of one app overlap while the newer cancels the older).
+    id: u64,
+    root: PathBuf,
     pub started: Instant,
     /// The `$/progress` token the client shows it with, if it shows one.
     token: Option<String>,
@@ -67,8 +73,30 @@ fn basis_of(snap: &Snapshot) -> Arc<Basis> {
             .iter()
             .map(|p| p.id.clone())
             .collect(),
-        predictions: snap.predictions().to_vec(),
+        predictions: Some(snap.predictions().to_vec()),
     })
+}
+
+/// A document's file on disk, as text (what `cdk synth` reads), if it can be read.
+fn disk_text(uri: &Uri) -> Option<Arc<str>> {
+    let path = uri.to_file_path()?;
+    let bytes = crate::workspace::read_file(&path, crate::workspace::MAX_SOURCE_BYTES).ok()?;
+    Some(Arc::from(String::from_utf8_lossy(&bytes).as_ref()))
+}
+
+/// The code a synth reads for a document: the file on disk. Its prediction is the snapshot's
+/// when the snapshot is of that text (an unsaved buffer is not what the synth read; its
+/// prediction is known once the buffer is that text again).
+fn disk_basis(uri: &Uri, snap: Option<&Snapshot>) -> Arc<Basis> {
+    let disk = disk_text(uri).unwrap_or_else(|| Arc::from(""));
+    match snap {
+        Some(snap) if *snap.text == *disk => basis_of(snap),
+        _ => Arc::new(Basis {
+            text: disk,
+            ids: Vec::new(),
+            predictions: None,
+        }),
+    }
 }
 
 /// Runs the synth of the app `uri` belongs to. Answers the `preview` json of the document
@@ -100,11 +128,24 @@ pub async fn run(
         .map_err(|_| "settings unavailable")?
         .settings
         .clone();
-    // The code the synth is made from: every open document of the app, as it is now.
-    let basis: HashMap<Uri, Arc<Basis>> = super::bootstrap::current_snapshots(state)
+    // The code the synth is made from: the files on disk of every open document of the app.
+    let started_at = SystemTime::now();
+    let open: Vec<(Uri, Option<Arc<Snapshot>>)> = state
+        .docs
+        .lock()
+        .map(|d| {
+            d.iter()
+                .map(|(u, e)| (u.clone(), e.snapshot.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let basis: HashMap<Uri, Arc<Basis>> = open
         .into_iter()
         .filter(|(u, _)| app_of(u).as_deref() == Some(root.as_path()))
-        .map(|(u, snap)| (u, basis_of(&snap)))
+        .map(|(u, snap)| {
+            let b = disk_basis(&u, snap.as_deref());
+            (u, b)
+        })
         .collect();
 
     let token = format!("pipelens-synth-{}", TOKENS.fetch_add(1, Ordering::Relaxed));
@@ -129,15 +170,15 @@ pub async fn run(
         _ => None, // the client does not show progress: the synth still runs
     };
     let started = Instant::now();
+    let id = RUNS.fetch_add(1, Ordering::Relaxed);
     if let Ok(mut r) = state.synths_running.lock() {
-        r.insert(
-            root.clone(),
-            Running {
-                started,
-                token: progress.is_some().then(|| token.clone()),
-                cancelled: false,
-            },
-        );
+        r.push(Running {
+            id,
+            root: root.clone(),
+            started,
+            token: progress.is_some().then(|| token.clone()),
+            cancelled: false,
+        });
     }
     status_changed(client).await;
     super::diagnostics::refresh_views(client, state);
@@ -179,12 +220,16 @@ pub async fn run(
         .synths_running
         .lock()
         .ok()
-        .and_then(|mut r| r.remove(&root))
+        .and_then(|mut r| {
+            let at = r.iter().position(|x| x.id == id)?;
+            Some(r.remove(at))
+        })
         .is_some_and(|r| r.cancelled);
     let now = SystemTime::now();
     let record = |outcome| Record {
         outcome,
         at: now,
+        started: started_at,
         basis: Mutex::new(basis.clone()),
     };
     let answer = match result {
@@ -262,10 +307,10 @@ pub fn cancel(state: &State, token: &NumberOrString) {
     };
     let root = state.synths_running.lock().ok().and_then(|mut r| {
         r.iter_mut()
-            .find(|(_, run)| run.token.as_deref() == Some(token.as_str()))
-            .map(|(root, run)| {
+            .find(|run| run.token.as_deref() == Some(token.as_str()))
+            .map(|run| {
                 run.cancelled = true;
-                root.clone()
+                run.root.clone()
             })
     });
     if let Some(root) = root {
@@ -301,10 +346,39 @@ fn ago(at: SystemTime) -> String {
 /// The code a record's synth was made from for this document (recorded now if the document
 /// was not open then).
 fn basis(record: &Record, uri: &Uri, snap: &Snapshot) -> Arc<Basis> {
-    let mut m = record.basis.lock().unwrap_or_else(|e| e.into_inner());
-    m.entry(uri.clone())
-        .or_insert_with(|| basis_of(snap))
-        .clone()
+    let known = record
+        .basis
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(uri)
+        .cloned();
+    let b = match known {
+        // The text the synth read, whose prediction was not known: the snapshot is of it now.
+        Some(b) if b.predictions.is_none() && *b.text == *snap.text => basis_of(snap),
+        Some(b) => return b,
+        // Opened after the synth: its file, if it did not change on disk since the synth.
+        None => {
+            let untouched = uri
+                .to_file_path()
+                .and_then(|p| std::fs::metadata(p).ok()?.modified().ok())
+                .is_some_and(|m| m < record.started);
+            if untouched {
+                disk_basis(uri, Some(snap))
+            } else {
+                Arc::new(Basis {
+                    text: Arc::from(""),
+                    ids: Vec::new(),
+                    predictions: None,
+                })
+            }
+        }
+    };
+    record
+        .basis
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(uri.clone(), b.clone());
+    b
 }
 
 /// For each synthesized pipeline that is a pipeline of the snapshot: its index in the model,
@@ -329,7 +403,8 @@ fn merged(
         // The same pipeline then: same place among the document's pipelines, same id.
         let then = basis
             .predictions
-            .get(pi)
+            .as_deref()
+            .and_then(|p| p.get(pi))
             .filter(|_| basis.ids.get(pi) == Some(&pipelines[pi].id))
             .unwrap_or(&none);
         let m = stale::merge(then, &basis.text, now, &snap.text, &synthesized);
@@ -349,7 +424,7 @@ pub struct View<'s> {
 }
 
 /// What the hint of an out-of-date stage says it is.
-pub const OUT_OF_DATE: &str = "predicted: synth is out of date";
+pub const OUT_OF_DATE: &str = "synth is out of date";
 
 impl View<'_> {
     /// Where the stages of pipeline `i` come from; of its stage `stage` when one is named.
@@ -465,8 +540,10 @@ pub fn status(state: &State, uri: &Uri) -> Value {
             .synths_running
             .lock()
             .ok()?
-            .get(&root)
+            .iter()
+            .filter(|r| r.root == root)
             .map(|r| r.started.elapsed().as_secs())
+            .min()
     });
     let snap = state
         .docs

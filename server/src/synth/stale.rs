@@ -17,7 +17,9 @@ pub struct Basis {
     pub text: std::sync::Arc<str>,
     /// The construct id of each pipeline of the document, in order.
     pub ids: Vec<Option<String>>,
-    pub predictions: Vec<Prediction>,
+    /// `None` when the text is not one pipelens analysed (the file on disk differed from the
+    /// unsaved buffer): every stage is out of date until the buffer is that text again.
+    pub predictions: Option<Vec<Prediction>>,
 }
 
 /// One pipeline as shown after a synth: the synthesized stages where the code did not change,
@@ -25,8 +27,8 @@ pub struct Basis {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Merged {
     pub prediction: Prediction,
-    /// The stages shown as predicted again because their code changed since the synth, in
-    /// order.
+    /// The stages the synth no longer speaks for, in order: shown as predicted again because
+    /// their code changed, or (a stage only the synth knew) kept but uncertain.
     pub out_of_date: Vec<String>,
     /// The names of the stages whose synthesized form still holds (for `compare`).
     pub unchanged: Vec<String>,
@@ -42,6 +44,18 @@ fn same_action(a: &Action, b: &Action) -> bool {
         && a.member == b.member
 }
 
+/// The same stage, lines aside.
+fn same_stage(a: &PredictedStage, b: &PredictedStage) -> bool {
+    a.name == b.name
+        && a.certain == b.certain
+        && a.members == b.members
+        && a.actions.len() == b.actions.len()
+        && a.actions
+            .iter()
+            .zip(&b.actions)
+            .all(|(x, y)| same_action(x, y))
+}
+
 /// The text of the code that creates a stage (empty when its span is not in `text`).
 fn code<'t>(text: &'t str, s: &PredictedStage) -> &'t str {
     text.get(s.span.start_byte..s.span.end_byte).unwrap_or("")
@@ -50,17 +64,7 @@ fn code<'t>(text: &'t str, s: &PredictedStage) -> &'t str {
 /// The stage `now` (in `now_text`) is the stage `then` (in `then_text`) with nothing changed
 /// that pipelens can see, and pipelens could see all of it.
 fn unchanged(then: &PredictedStage, then_text: &str, now: &PredictedStage, now_text: &str) -> bool {
-    then.certain
-        && now.certain
-        && then.name == now.name
-        && then.members == now.members
-        && then.actions.len() == now.actions.len()
-        && then
-            .actions
-            .iter()
-            .zip(&now.actions)
-            .all(|(a, b)| same_action(a, b))
-        && code(then_text, then) == code(now_text, now)
+    then.certain && same_stage(then, now) && code(then_text, then) == code(now_text, now)
 }
 
 /// What to show for one pipeline: `synthesized` (made when the code was `then_text` and
@@ -71,7 +75,8 @@ fn unchanged(then: &PredictedStage, then_text: &str, now: &PredictedStage, now_t
 /// - A synthesized stage whose code changed: the current prediction of it, out of date.
 /// - A synthesized stage the code made then and no longer makes: gone.
 /// - A synthesized stage the prediction never knew (dynamic code): kept, but no longer
-///   certain: pipelens cannot tell whether the edit changed it.
+///   certain and out of date: pipelens cannot tell whether the edit changed it.
+/// - A stage that is not after the same stage as then (stages swapped): out of date.
 /// - A stage the code makes now that it did not make then: its prediction, out of date, after
 ///   the stage that comes before it in the prediction.
 pub fn merge(
@@ -81,7 +86,14 @@ pub fn merge(
     now_text: &str,
     synthesized: &Prediction,
 ) -> Merged {
-    if then_text == now_text {
+    let same_shape = then.stages.len() == now.stages.len()
+        && then
+            .stages
+            .iter()
+            .zip(&now.stages)
+            .all(|(a, b)| same_stage(a, b));
+    // The same text can predict otherwise: the prediction follows other files of the app.
+    if then_text == now_text && same_shape {
         return Merged {
             prediction: synthesized.clone(),
             out_of_date: Vec::new(),
@@ -91,15 +103,25 @@ pub fn merge(
     let find = |p: &'_ Prediction, name: &str| -> Option<usize> {
         p.stages.iter().position(|s| s.name == name)
     };
+    // Unchanged, and after the same stage: stages that swapped places are not the synth's.
     let same = |name: &str| -> bool {
         match (find(then, name), find(now, name)) {
-            (Some(t), Some(n)) => unchanged(&then.stages[t], then_text, &now.stages[n], now_text),
+            (Some(t), Some(n)) => {
+                fn before(p: &Prediction, i: usize) -> Option<&str> {
+                    i.checked_sub(1).map(|b| p.stages[b].name.as_str())
+                }
+                unchanged(&then.stages[t], then_text, &now.stages[n], now_text)
+                    && before(then, t) == before(now, n)
+            }
             _ => false,
         }
     };
     let mut stages: Vec<PredictedStage> = Vec::new();
     let mut out_of_date = Vec::new();
     let mut kept = Vec::new();
+    // Where the stages predicted again are: they take the places of their synthesized forms,
+    // in the order the code gives them now.
+    let mut slots = Vec::new();
     for s in &synthesized.stages {
         match (find(then, &s.name), find(now, &s.name)) {
             _ if same(&s.name) => {
@@ -108,14 +130,23 @@ pub fn merge(
             }
             (_, Some(n)) => {
                 out_of_date.push(s.name.clone());
+                slots.push(stages.len());
                 stages.push(now.stages[n].clone());
             }
             (Some(_), None) => {} // the code no longer makes it
-            (None, None) => stages.push(PredictedStage {
-                certain: false,
-                ..s.clone()
-            }),
+            (None, None) => {
+                out_of_date.push(s.name.clone());
+                stages.push(PredictedStage {
+                    certain: false,
+                    ..s.clone()
+                })
+            }
         }
+    }
+    let mut again: Vec<PredictedStage> = slots.iter().map(|&i| stages[i].clone()).collect();
+    again.sort_by_key(|x| find(now, &x.name));
+    for (&i, x) in slots.iter().zip(again) {
+        stages[i] = x;
     }
     // Stages the code makes now that the synthesized pipeline does not have: new, or changed
     // from a stage the synth left out.
@@ -232,7 +263,7 @@ mod tests {
         };
         let m = merge(&then(), THEN, &now, now_text, &synthesized());
         assert_eq!(names(&m.prediction), ["Beta", "Extra", "Prod"]);
-        assert_eq!(m.out_of_date, ["Prod"]);
+        assert_eq!(m.out_of_date, ["Extra", "Prod"]);
         assert_eq!(m.unchanged, ["Beta"]);
         // Beta is the synthesized one; Prod the current prediction; Extra no longer certain.
         assert!(m.prediction.stages[0].certain);
@@ -254,7 +285,7 @@ mod tests {
         };
         let m = merge(&then(), THEN, &now, now_text, &synthesized());
         assert_eq!(names(&m.prediction), ["Beta", "Gamma", "Extra"]);
-        assert_eq!(m.out_of_date, ["Gamma"]);
+        assert_eq!(m.out_of_date, ["Extra", "Gamma"]);
     }
 
     #[test]
@@ -292,5 +323,33 @@ mod tests {
         };
         let m = merge(&then, THEN, &now, now_text, &synthesized);
         assert_eq!(m.out_of_date, ["Beta"]);
+    }
+
+    #[test]
+    fn swapped_stages_are_out_of_date() {
+        let now_text = "add_stage(Prod, us) add_stage(Beta, us)";
+        let now = Prediction {
+            stages: vec![
+                stage(now_text, "Prod", "us-east-1", true),
+                stage(now_text, "Beta", "us-east-1", true),
+            ],
+        };
+        let m = merge(&then(), THEN, &now, now_text, &then());
+        assert_eq!(names(&m.prediction), ["Prod", "Beta"]);
+        assert_eq!(m.out_of_date, ["Beta", "Prod"]);
+    }
+
+    #[test]
+    fn the_same_text_predicted_otherwise_is_out_of_date() {
+        // Another file of the app changed what this one's stages become.
+        let now = Prediction {
+            stages: vec![
+                stage(THEN, "Beta", "us-east-1", true),
+                stage(THEN, "Prod", "eu-west-1", true),
+            ],
+        };
+        let m = merge(&then(), THEN, &now, THEN, &then());
+        assert_eq!(m.out_of_date, ["Prod"]);
+        assert_eq!(m.unchanged, ["Beta"]);
     }
 }
