@@ -8,6 +8,12 @@ H.test('the server attaches with incremental sync and UTF-8 positions', function
   H.eq('pipelens', client.server_info and client.server_info.name, 'server name')
 end)
 
+-- The time is in the test's name, so the run's output shows it; the bound is loose (a debug
+-- server on a loaded CI machine).
+H.test(('the first diagnostics came %d ms after opening the file'):format(H.first_diagnostics_ms), function()
+  assert(H.first_diagnostics_ms < 5000, H.first_diagnostics_ms .. ' ms')
+end)
+
 H.test('the example app opens without diagnostics', function()
   H.eq({}, vim.diagnostic.get(buf), 'diagnostics at open')
 end)

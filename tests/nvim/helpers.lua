@@ -105,6 +105,7 @@ H.did_change = {}
 --- is attached and has published the first analysis.
 ---@return integer buf, vim.lsp.Client client
 function H.open(file)
+  local opened = vim.uv.hrtime()
   vim.cmd.edit(vim.fn.fnameescape(H.app .. '/' .. (file or H.file)))
   local buf = vim.api.nvim_get_current_buf()
   local client = H.wait('the pipelens client attaches', function()
@@ -114,6 +115,8 @@ function H.open(file)
   H.wait('the first diagnostics of ' .. uri, function()
     return (H.published[uri] or 0) > 0
   end)
+  -- From `:edit` to the first publishDiagnostics: the server starts and analyses the file.
+  H.first_diagnostics_ms = H.first_diagnostics_ms or math.floor((vim.uv.hrtime() - opened) / 1e6)
   if not client._pipelens_test_wrapped then
     client._pipelens_test_wrapped = true
     local notify = client.notify
