@@ -829,6 +829,19 @@ fn the_editor_shows_every_status_on_its_stage_env_with_the_fix() {
         json!({"command": "pipelens.bootstrapCommand", "arguments": [u]}),
     );
     assert_eq!(strings(&argv).join(" "), fixes[0]);
+    // Every target that needs a fix, each with its own command line, everything checked.
+    let all = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.bootstrapCommand", "arguments": [u, {"all": true}]}),
+    );
+    let listed: Vec<String> = all["targets"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{all}"))
+        .iter()
+        .map(|t| strings(&t["fix"]).join(" "))
+        .collect();
+    assert_eq!(listed, fixes.to_vec(), "{all}");
+    assert_eq!(all["unknown"], Value::Null, "{all}");
     // The fine stage has no bootstrap fix to offer.
     let actions = s.request(
         "textDocument/codeAction",

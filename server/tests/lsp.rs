@@ -767,6 +767,14 @@ fn without_credentials_the_bootstrap_check_is_one_hint() {
         json!({"command": "pipelens.bootstrapCommand", "arguments": [u]}),
     );
     assert_eq!(argv, Value::Null);
+    // Asked for every target: none is known to need a fix, and the answer says why nothing
+    // could be checked (a client must not say "no target needs it").
+    let all = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.bootstrapCommand", "arguments": [u, {"all": true}]}),
+    );
+    assert_eq!(all["targets"], json!([]), "{all}");
+    assert_eq!(all["unknown"], unknown[0]["message"], "{all}");
     let r = s.request(
         "workspace/executeCommand",
         json!({"command": "pipelens.refreshBootstrap", "arguments": [u]}),

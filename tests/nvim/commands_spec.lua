@@ -105,4 +105,42 @@ H.test('the synth progress is echoed with its seconds', function()
   H.eq(nil, pipelens.progress_text(nil), 'nothing')
 end)
 
+H.test(':PipelensBootstrapCommand lists every target with a command a shell can run', function()
+  local argv = { 'cdk', 'bootstrap', 'aws://333333333333/eu-west-1', '--profile', "it's me" }
+  local lines = pipelens.bootstrap_lines({
+    targets = {
+      { account = '333333333333', region = 'eu-west-1', status = 'unbootstrapped-target', fix = argv },
+      { account = '111111111111', region = 'us-east-1', status = 'untrusted-target', fix = { 'cdk', 'bootstrap', 'aws://111111111111/us-east-1' } },
+    },
+    unknown = vim.NIL,
+  })
+  H.eq('# 333333333333/eu-west-1 (unbootstrapped-target)', lines[1], 'first target')
+  H.eq("cdk bootstrap aws://333333333333/eu-west-1 --profile " .. vim.fn.shellescape("it's me"), lines[2], 'quoted for a shell')
+  H.eq(4, #lines, 'two targets')
+  local none = pipelens.bootstrap_lines({ targets = {}, unknown = 'no AWS credentials were found' })
+  H.contains(none[1], 'no target could be checked', 'without credentials')
+  H.contains(pipelens.bootstrap_lines({ targets = {} })[1], 'no target of this pipeline needs', 'all fine')
+end)
+
+H.test(':PipelensBootstrapCommand asks the server for every target', function()
+  messages = {}
+  vim.cmd('PipelensBootstrapCommand')
+  local m = H.wait('a message', function()
+    return messages[1]
+  end)
+  -- The example has no credentials here: nothing could be checked, and it says so.
+  assert(m.msg:match('^pipelens: '), m.msg)
+  assert(not m.msg:find('failed', 1, true), m.msg)
+end)
+
+H.test('the bootstrap quick fix shows the command and copies it', function()
+  assert(vim.lsp.commands['pipelens.bootstrapCommand'], 'a client-side handler')
+  messages = {}
+  vim.fn.setreg('"', '')
+  pipelens.show_and_copy({ 'cdk', 'bootstrap', 'aws://333333333333/eu-west-1', '--trust', "it's" })
+  local want = "cdk bootstrap aws://333333333333/eu-west-1 --trust " .. vim.fn.shellescape("it's")
+  H.eq(want .. '\n', vim.fn.getreg('"'), 'copied')
+  H.contains(messages[1].msg, want, 'shown')
+end)
+
 H.finish()

@@ -48,3 +48,15 @@ export function quoteArg(arg: string, platform: string): string {
 export function commandLine(argv: string[], platform: string): string {
   return argv.map((a) => quoteArg(a, platform)).join(" ");
 }
+
+/**
+ * What to say when no target needs a fix: that none needs one only if every target could be
+ * checked; else why nothing (or not everything) could be (the answer's `unknown`).
+ */
+export function noTargetText(answer: unknown): string {
+  const unknown =
+    typeof answer === "object" && answer !== null ? (answer as Record<string, unknown>).unknown : undefined;
+  if (typeof unknown === "string" && unknown.length > 0)
+    return `pipelens: no target could be checked, so none is known to need bootstrapping: ${unknown}`;
+  return "pipelens: no target of this pipeline needs bootstrapping.";
+}

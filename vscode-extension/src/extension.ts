@@ -17,7 +17,7 @@ import {
 } from "vscode-languageclient/node";
 
 import { appRoot, LANGUAGES } from "./app";
-import { bootstrapChoices, commandLine } from "./bootstrap";
+import { bootstrapChoices, commandLine, noTargetText } from "./bootstrap";
 import { GraphAnswer, renderError, renderGraph } from "./graph";
 import { findServer } from "./serverPath";
 import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION } from "./settings";
@@ -245,13 +245,17 @@ async function bootstrapTarget(): Promise<void> {
   const doc = activeDocument();
   let answer: unknown;
   try {
-    answer = await serverCommand("Bootstrap target", "pipelens.bootstrapCommand", doc ? [doc.uri.toString()] : []);
+    const uri = doc ? [doc.uri.toString()] : [];
+    // Every target that needs it; an older server answers only the first (or nothing).
+    answer = await serverCommand("Bootstrap target", "pipelens.bootstrapCommand", [...uri, { all: true }]);
+    if (answer === null || answer === undefined)
+      answer = await serverCommand("Bootstrap target", "pipelens.bootstrapCommand", uri);
   } catch {
     return;
   }
   const choices = bootstrapChoices(answer);
   if (choices.length === 0) {
-    void vscode.window.showInformationMessage("pipelens: the server knows of no target that needs bootstrapping.");
+    void vscode.window.showInformationMessage(noTargetText(answer));
     return;
   }
   const pick =

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 
-import { bootstrapChoices, commandLine } from "../src/bootstrap";
+import { bootstrapChoices, commandLine, noTargetText } from "../src/bootstrap";
 
 const argv = ["cdk", "bootstrap", "aws://333333333333/eu-west-1", "--trust", "999999999999"];
 
@@ -27,4 +27,10 @@ test("the command line is quoted for the shell", () => {
   assert.equal(commandLine(argv, "linux"), argv.join(" "));
   assert.equal(commandLine(["cdk", "--profile", "it's me"], "linux"), `cdk --profile 'it'\\''s me'`);
   assert.equal(commandLine(["cdk", 'a "b"'], "win32"), `cdk "a ""b"""`);
+});
+
+test("no target to pick says whether anything could be checked", () => {
+  assert.match(noTargetText({ targets: [], unknown: "no AWS credentials were found" }), /no target could be checked.*no AWS credentials/);
+  assert.match(noTargetText({ targets: [], unknown: null }), /no target of this pipeline needs bootstrapping/);
+  assert.match(noTargetText(null), /no target of this pipeline needs bootstrapping/);
 });

@@ -95,6 +95,16 @@ function M.trust(bufnr)
   notify('trusted ' .. tostring(client.root_dir) .. ': synth, git and the bootstrap check are on')
 end
 
+--- One argument for a POSIX shell: as it is when it needs no quoting, else single-quoted.
+---@param arg string
+---@return string
+function M.shell_quote(arg)
+  if arg:match('^[%w_%-%+=%.,:/@%%%^]+$') then
+    return arg
+  end
+  return vim.fn.shellescape(arg)
+end
+
 --- A short, readable form of an LSP error (a `lsp.ResponseError` table or a string).
 ---@param err any
 ---@return string
@@ -122,7 +132,7 @@ local function result_text(result)
       all_strings = all_strings and type(v) == 'string'
     end
     if all_strings then
-      return table.concat(vim.tbl_map(vim.fn.shellescape, result), ' ')
+      return table.concat(vim.tbl_map(M.shell_quote, result), ' ')
     end
   end
   if type(result) == 'table' and type(result.message) == 'string' then
@@ -135,13 +145,14 @@ end
 ---@param command string e.g. 'pipelens.synth'
 ---@param bufnr? integer
 ---@param on_result? fun(err: any, result: any)
-function M.execute(command, bufnr, on_result)
+---@param extra? any an argument after the uri
+function M.execute(command, bufnr, on_result, extra)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = client_for(bufnr)
   if not client then
     return
   end
-  local params = { command = command, arguments = { vim.uri_from_bufnr(bufnr) } }
+  local params = { command = command, arguments = { vim.uri_from_bufnr(bufnr), extra } }
   client:request('workspace/executeCommand', params, function(err, result)
     if on_result then
       on_result(err, result)
@@ -303,6 +314,90 @@ function M.synth(bufnr)
   end)
 end
 
+--- The lines of a `pipelens.bootstrapCommand` `{all = true}` answer: one per target, its
+--- command line quoted for a shell; or why none is listed.
+---@param answer any
+---@return string[]
+function M.bootstrap_lines(answer)
+  local targets = type(answer) == 'table' and answer.targets or nil
+  local unknown = type(answer) == 'table' and type(answer.unknown) == 'string' and answer.unknown or nil
+  local lines = {}
+  for _, t in ipairs(type(targets) == 'table' and targets or {}) do
+    if type(t.fix) == 'table' then
+      lines[#lines + 1] = ('# %s/%s (%s)'):format(tostring(t.account), tostring(t.region), tostring(t.status))
+      lines[#lines + 1] = table.concat(vim.tbl_map(M.shell_quote, t.fix), ' ')
+    end
+  end
+  if #lines == 0 then
+    if unknown then
+      return { 'no target could be checked, so none is known to need bootstrapping: ' .. unknown }
+    end
+    return { 'no target of this pipeline needs bootstrapping' }
+  end
+  if unknown then
+    lines[#lines + 1] = '# not every target could be checked: ' .. unknown
+  end
+  return lines
+end
+
+--- `:PipelensBootstrapCommand`: the `cdk bootstrap` command of every target that needs one,
+--- shown and copied to the unnamed register (and the clipboard, when there is one). pipelens
+--- never runs it.
+---@param bufnr? integer
+function M.bootstrap_command(bufnr)
+  M.execute('pipelens.bootstrapCommand', bufnr, function(err, result)
+    if err then
+      notify('bootstrap command failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+      return
+    end
+    local lines = M.bootstrap_lines(result)
+    local commands = vim.tbl_filter(function(l)
+      return l:sub(1, 1) ~= '#' and l:find('^no target') == nil
+    end, lines)
+    if #commands > 0 then
+      local text = table.concat(commands, '\n') .. '\n'
+      vim.fn.setreg('"', text)
+      if vim.fn.has('clipboard') == 1 then
+        pcall(vim.fn.setreg, '+', text)
+      end
+      lines[#lines + 1] = '(copied: paste it into a shell to run it)'
+    end
+    notify(table.concat(lines, '\n'))
+  end, { all = true })
+end
+
+--- Shows a `cdk bootstrap` argv as a shell command line and copies it (unnamed register, and
+--- the clipboard when there is one). pipelens never runs it.
+---@param argv string[]
+function M.show_and_copy(argv)
+  local line = table.concat(vim.tbl_map(M.shell_quote, argv), ' ')
+  vim.fn.setreg('"', line .. '\n')
+  if vim.fn.has('clipboard') == 1 then
+    pcall(vim.fn.setreg, '+', line .. '\n')
+  end
+  notify('run this in a shell to bootstrap (copied):\n' .. line)
+end
+
+--- The quick fix "Bootstrap aws://…" (a code action whose command is
+--- `pipelens.bootstrapCommand`): asks the server for the argv, then shows and copies it;
+--- Neovim would otherwise drop the answer.
+local function bootstrap_fix(command, ctx)
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  if not client then
+    return
+  end
+  local params = { command = command.command, arguments = command.arguments }
+  client:request('workspace/executeCommand', params, function(err, result)
+    if err then
+      notify('bootstrap command failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+    elseif type(result) == 'table' and vim.islist(result) and #result > 0 then
+      M.show_and_copy(result)
+    else
+      notify('no target of this pipeline is known to need bootstrapping')
+    end
+  end, ctx.bufnr)
+end
+
 local progress_titles = {}
 
 --- Echoes the server's `$/progress` (the synth's seconds and steps) in the command line:
@@ -348,12 +443,15 @@ function M.create_commands()
     vim.api.nvim_create_user_command(name, function()
       if c[1] == 'pipelens.synth' then
         M.synth()
+      elseif c[1] == 'pipelens.bootstrapCommand' then
+        M.bootstrap_command()
       else
         M.execute(c[1])
       end
     end, { desc = 'pipelens: ' .. c[2], force = true })
   end
   echo_progress()
+  vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()
   end, { desc = 'pipelens: show the CodePipeline stages of this file', force = true })

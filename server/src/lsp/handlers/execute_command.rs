@@ -68,8 +68,10 @@ fn untrusted(what: &str) -> jsonrpc::Error {
     e
 }
 
-/// Arguments: `[uri]` (the first target of the document that needs fixing) or
-/// `[uri, {account, region}]` (that target).
+/// Arguments: `[uri]` (the first target of the document that needs fixing: its argv),
+/// `[uri, {account, region}]` (that target's argv) or `[uri, {all: true}]`: every target that
+/// needs fixing, `{targets: [{account, region, status, fix}], unknown}`, where `unknown` says
+/// why some or all targets could not be checked (no credentials…), or is null.
 fn bootstrap_command(b: &Backend, args: &[Value]) -> Result<Value> {
     let uri: Uri = args
         .first()
@@ -93,6 +95,17 @@ fn bootstrap_command(b: &Backend, args: &[Value]) -> Result<Value> {
         &snap.qualifier,
         &b.state.observations(),
     );
+    if args
+        .get(1)
+        .and_then(|t| t.get("all"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        let off = b.state.config.read().is_ok_and(|c| {
+            c.settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off
+        });
+        return Ok(every_target(&diags, b.state.trusted().is_some(), off));
+    }
     let argv = diags
         .iter()
         .filter_map(|d| d.command.clone())
@@ -111,4 +124,37 @@ fn bootstrap_command(b: &Backend, args: &[Value]) -> Result<Value> {
         Some(argv) => json!(argv),
         None => Value::Null,
     })
+}
+
+/// The `[uri, {all: true}]` answer of `pipelens.bootstrapCommand`.
+fn every_target(diags: &[crate::rules::Diagnostic], trusted: bool, off: bool) -> Value {
+    let targets: Vec<Value> = diags
+        .iter()
+        .filter_map(|d| {
+            let argv = d.command.as_ref()?;
+            let env = argv.iter().find_map(|a| a.strip_prefix("aws://"))?;
+            let (account, region) = env.split_once('/')?;
+            Some(json!({
+                "account": account,
+                "region": region,
+                "status": d.code,
+                "fix": argv,
+            }))
+        })
+        .collect();
+    let unknown: Vec<&str> = diags
+        .iter()
+        .filter(|d| d.code == "bootstrap-unknown")
+        .map(|d| d.message.as_str())
+        .collect();
+    let unknown = if off {
+        Some("the bootstrap check is off (setting bootstrap.check)".to_string())
+    } else if !trusted {
+        Some(crate::trust::untrusted_reason("the bootstrap check"))
+    } else if !unknown.is_empty() {
+        Some(unknown.join(" "))
+    } else {
+        None
+    };
+    json!({ "targets": targets, "unknown": unknown })
 }
