@@ -72,6 +72,10 @@ pub enum Observation {
     Unknown { reason: String },
 }
 
+/// The start of the reason a probe gives when there are no credentials (the rest says how to
+/// get some: the `bootstrap-unknown` hint has it; a hover says only this).
+pub const NO_CREDENTIALS: &str = "no AWS credentials found";
+
 /// A target's status, the `bootstrap-status` json `status` contract.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {

@@ -197,16 +197,26 @@ fn describe(r: &TargetReport, checked: Option<SystemTime>) -> String {
         Status::NotBootstrapped => "**not bootstrapped**".into(),
         Status::Untrusted => "**untrusted**".into(),
         Status::Outdated => "**outdated**".into(),
-        Status::Unknown => "unknown".into(),
+        Status::Unknown => "not checked".into(),
     };
     let mut md = format!(
         "Bootstrap {}{role}: {state}",
         md_code(&format!("aws://{}/{}", r.key.account, r.key.region))
     );
+    let unknown = r.status == Status::Unknown;
     if let Some(reason) = &r.reason {
-        md.push_str(&format!(" — {}", md_text(reason)));
+        // No credentials: how to get some is in the one `bootstrap-unknown` hint, not repeated
+        // in every env's hover.
+        let reason = if reason.starts_with(crate::aws::NO_CREDENTIALS) {
+            crate::aws::NO_CREDENTIALS
+        } else {
+            reason
+        };
+        if !(unknown && reason == "not checked") {
+            md.push_str(&format!(" — {}", md_text(reason)));
+        }
     }
-    if let Some(at) = checked {
+    if let (Some(at), false) = (checked, unknown) {
         md.push_str(&format!(" (checked {})", ago(at)));
     }
     if let Some(fix) = &r.fix {
@@ -445,7 +455,7 @@ class P(cdk.Stack):
         assert!(
             eu.ends_with(
                 "Bootstrap `aws://999999999999/eu-west-1` (the pipeline account's cross-region \
-                 support): unknown — not checked"
+                 support): not checked"
             ),
             "{eu}"
         );

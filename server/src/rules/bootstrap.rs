@@ -227,16 +227,20 @@ pub fn check(
     }
     for (reason, first, envs) in unknown {
         let (file, span) = place(model, first);
-        let what = if envs.len() == 1 {
-            envs[0].clone()
-        } else {
-            format!("{} and {} more env(s)", envs[0], envs.len() - 1)
+        let what = match envs.len() {
+            1 => format!("whether {} is bootstrapped", envs[0]),
+            2 => format!("whether {} and {} are bootstrapped", envs[0], envs[1]),
+            n => format!(
+                "whether {n} envs are bootstrapped ({} and {} more)",
+                envs[0],
+                n - 1
+            ),
         };
         let mut d = Diagnostic::new(
             BOOTSTRAP_UNKNOWN,
             Severity::Hint,
             span,
-            format!("Could not check whether {what} is bootstrapped: {reason}"),
+            format!("Could not check {what}: {reason}"),
         );
         d.file = file;
         out.push(d);
@@ -379,7 +383,7 @@ class P(cdk.Stack):
         assert!(
             unknown
                 .message
-                .contains("aws://444444444444/us-east-2 and 1 more env(s)"),
+                .contains("whether aws://444444444444/us-east-2 and aws://"),
             "{}",
             unknown.message
         );

@@ -231,9 +231,11 @@ where
         _ => {
             let text = format!("{}", DisplayErrorContext(err));
             if text.contains("credentials") || text.contains("credential provider") {
-                "no AWS credentials found: set AWS_PROFILE (or the `aws.profile` setting), run \
-                 `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-                    .to_string()
+                format!(
+                    "{}: set AWS_PROFILE (or the `aws.profile` setting), run `aws sso login`, \
+                     or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+                    crate::aws::NO_CREDENTIALS
+                )
             } else if text.contains("timeout") || text.contains("timed out") {
                 format!("{op} timed out")
             } else if text.contains("connect") || text.contains("dns error") {
