@@ -309,11 +309,13 @@ fn step_completion_and_stage_snippets_in_half_typed_code() {
         "textDocument/completion",
         json!({"textDocument": {"uri": u}, "position": pos((lines, 17))}),
     );
-    assert_eq!(r["items"][0]["label"], "add_stage");
+    // A label of its own (the language's server lists `add_stage` too), the id first.
+    assert_eq!(r["items"][0]["label"], "add_stage with env");
+    assert_eq!(r["items"][0]["filterText"], "add_stage");
     assert!(r["items"][0]["textEdit"]["newText"]
         .as_str()
         .unwrap()
-        .starts_with("add_stage(${1:AppStage}(self, \"${2:Id}\", env=cdk.Environment("));
+        .starts_with("add_stage(${2:AppStage}(self, \"${1:Id}\", env=cdk.Environment("));
 }
 
 #[test]

@@ -303,6 +303,20 @@ async function main() {
     await firstAnalysis(page, "typescript", "lib/pipeline-stack.ts");
   });
 
+  await test("typescript: the example's tsconfig.json has no error with VS Code's own TypeScript", page, async () => {
+    // The TypeScript that this code-server bundles (6.x), as its TypeScript extension reads the
+    // file: no deprecated option, no type library that needs `npm install` first.
+    const ts = require(path.join(process.env.PIPELENS_E2E_VSCODE_TYPESCRIPT, "lib", "typescript.js"));
+    const config = path.join(TS_APP, "tsconfig.json");
+    const read = ts.readConfigFile(config, ts.sys.readFile);
+    const parsed = ts.parseJsonConfigFileContent(read.config, ts.sys, TS_APP);
+    const program = ts.createProgram({ rootNames: parsed.fileNames, options: parsed.options, configFileParsingDiagnostics: parsed.errors });
+    const errors = [...program.getConfigFileParsingDiagnostics(), ...program.getOptionsDiagnostics(), ...program.getGlobalDiagnostics()]
+      .map((d) => ts.flattenDiagnosticMessageText(d.messageText, " "));
+    console.log(`   TypeScript ${ts.version}: ${errors.length} error(s) in tsconfig.json`);
+    if (errors.length > 0) throw new Error(errors.join("\n"));
+  });
+
   await test("typescript: a broken account shows invalid-account in Problems", page, async () => {
     // Staging's account '222222222222' -> '22222222222x'.
     const at = position(tsFile, "'222222222222'", 1);

@@ -471,18 +471,20 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
             None => "{\"account\": \"${3:111111111111}\", \"region\": \"${4:us-east-1}\"}".into(),
         };
         (
-            format!("add_stage(${{1:{class}}}(self, \"${{2:Id}}\", env={env}))"),
+            format!("add_stage(${{2:{class}}}(self, \"${{1:Id}}\", env={env}))"),
             "add_wave(\"${1:Prod}\", pre=[${2}])".to_string(),
         )
     } else {
         (
-            format!("addStage(new ${{1:{class}}}(this, '${{2:Id}}', {{ env: {{ account: '${{3:111111111111}}', region: '${{4:us-east-1}}' }} }}))"),
+            format!("addStage(new ${{2:{class}}}(this, '${{1:Id}}', {{ env: {{ account: '${{3:111111111111}}', region: '${{4:us-east-1}}' }} }}))"),
             "addWave('${1:Prod}', { pre: [${2}] })".to_string(),
         )
     };
+    // Labels of their own: the language's own server (tsserver, Pylance) lists the methods
+    // `addStage` / `add_stage` too; these are the snippets with an env.
     vec![
         Item {
-            label: n.api("add_stage"),
+            label: format!("{} with env", n.api("add_stage")),
             detail: Some("add a stage with its env".into()),
             documentation: Some("Deploys a Stage (its stacks) to one account and region.".into()),
             kind: Kind::Snippet,
@@ -494,7 +496,7 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
             additional_edits: Vec::new(),
         },
         Item {
-            label: n.api("add_wave"),
+            label: format!("{} with pre", n.api("add_wave")),
             detail: Some("add a wave of stages deployed in parallel".into()),
             documentation: None,
             kind: Kind::Snippet,
@@ -690,13 +692,14 @@ mod tests {
         let src =
             "import aws_cdk as cdk\npipeline = pipelines.CodePipeline(self, \"P\")\npipeline.$0";
         let (labels, applied) = check(&PYTHON, src);
-        assert_eq!(labels, ["add_stage", "add_wave"]);
-        assert!(applied.ends_with("pipeline.add_stage(${1:AppStage}(self, \"${2:Id}\", env=cdk.Environment(account=\"${3:111111111111}\", region=\"${4:us-east-1}\")))"), "{applied}");
+        assert_eq!(labels, ["add_stage with env", "add_wave with pre"]);
+        // The first tab stop is the stage id.
+        assert!(applied.ends_with("pipeline.add_stage(${2:AppStage}(self, \"${1:Id}\", env=cdk.Environment(account=\"${3:111111111111}\", region=\"${4:us-east-1}\")))"), "{applied}");
         let (labels, _) = check(
             &TYPESCRIPT,
             "const pipeline = new pipelines.CodePipeline(this, 'P', {});\npipeline.add$0",
         );
-        assert_eq!(labels, ["addStage", "addWave"]);
+        assert_eq!(labels, ["addStage with env", "addWave with pre"]);
         let (labels, _) = check(&PYTHON, "other = make()\nother.$0");
         assert!(labels.is_empty());
     }
