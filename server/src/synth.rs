@@ -12,6 +12,7 @@ mod assembly;
 mod compare;
 mod failure;
 mod guard;
+pub mod python;
 mod run;
 pub mod stale;
 
@@ -180,15 +181,35 @@ impl Synthesizer {
             .map_err(|e| SynthError::Assembly(format!("cannot make a temporary folder: {e}")))?;
         let argv = run::with_output(argv, output.path());
         progress(SynthProgress::RunningCdk(argv.clone()));
+        let python_env = python::find(&root, settings);
         run::run(
             trusted,
             &root,
             &argv,
             output.path(),
             Duration::from_secs(settings.synth_timeout_seconds),
+            python_env.as_ref(),
             until_superseded(cancelled, generation),
         )
-        .await?;
+        .await
+        .map_err(|e| match e {
+            SynthError::Failed {
+                exit_code,
+                message,
+                location,
+            } => {
+                let message = match python::missing_module_hint(&message, python_env.as_ref()) {
+                    Some(hint) => format!("{message}\n{hint}"),
+                    None => message,
+                };
+                SynthError::Failed {
+                    exit_code,
+                    message,
+                    location,
+                }
+            }
+            other => other,
+        })?;
         let elapsed = started.elapsed();
         progress(SynthProgress::ReadingAssembly);
         let dir = run::assembly_dir(&root, output.path(), started);

@@ -501,3 +501,34 @@ fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {
         "the user's cdk.out is untouched"
     );
 }
+
+/// A Python app's synth runs with the app's `.venv` activated (its `bin` first on PATH,
+/// `VIRTUAL_ENV` set), and a missing `aws_cdk` says which Python ran and how to pick another.
+#[test]
+fn a_python_apps_synth_runs_in_its_venv_and_a_missing_aws_cdk_says_which_python() {
+    let body = "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"app.py\", line 1, in <module>' >&2\necho '    import aws_cdk' >&2\necho \"ModuleNotFoundError: No module named 'aws_cdk' (venv=$VIRTUAL_ENV, python=$(command -v python3))\" >&2\nexit 1\n";
+    let (dir, script) = app_with_script("synth.sh", body);
+    let venv = dir.path().join(".venv");
+    std::fs::create_dir_all(venv.join("bin")).unwrap();
+    common::write_script(&venv.join("bin/python3"), "#!/bin/sh\nexit 0\n");
+    std::fs::write(venv.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        format!("[synth]\ncommand = [{:?}]\n", script.to_str().unwrap()),
+    )
+    .unwrap();
+    let o = pipelens(&["preview", "--synth"], dir.path(), &[]);
+    let err = stderr(&o);
+    assert_ne!(o.status.code(), Some(0), "{err}");
+    let venv = venv.display().to_string();
+    assert!(
+        err.contains(&format!("venv={venv}, python={venv}/bin/python3")),
+        "the app's .venv is activated: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "The app ran with {venv}/bin/python3 (from the app's .venv folder)"
+        )) && err.contains("synth.python"),
+        "{err}"
+    );
+}

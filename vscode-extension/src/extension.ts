@@ -4,6 +4,7 @@
 // server; this file only wires VS Code to it.
 
 import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   DidChangeConfigurationNotification,
@@ -20,7 +21,7 @@ import { appRoot, LANGUAGES } from "./app";
 import { bootstrapChoices, commandLine, noTargetText } from "./bootstrap";
 import { GraphAnswer, renderError, renderGraph } from "./graph";
 import { findServer } from "./serverPath";
-import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION } from "./settings";
+import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION, withPython } from "./settings";
 import { fromServer, PipelineState, STATUS_CHANGED, STATUS_REQUEST, statusText } from "./status";
 
 const SECTION = "pipelens";
@@ -46,8 +47,39 @@ function explicitSettings() {
   return explicitSection(settingKeys, (key) => section.inspect(key));
 }
 
+/** The interpreter the Python extension chose for the workspace, when it says. */
+let pythonInterpreter: string | undefined;
+
 function currentSettings() {
-  return serverSettings(explicitSettings(), vscode.workspace.isTrusted);
+  const trusted = vscode.workspace.isTrusted;
+  return withPython(serverSettings(explicitSettings(), trusted), pythonInterpreter, trusted);
+}
+
+/**
+ * Follows the interpreter chosen in the Python extension (ms-python.python), so that a Python
+ * app's synth runs with it (`synth.python`), as the user's terminal would.
+ */
+async function followPythonInterpreter(context: vscode.ExtensionContext): Promise<void> {
+  const ext = vscode.extensions.getExtension("ms-python.python");
+  if (!ext) return;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const api: any = ext.isActive ? ext.exports : await ext.activate();
+    const read = () => {
+      const p = api?.environments?.getActiveEnvironmentPath?.()?.path;
+      // A bare command ("python") says nothing the server's PATH does not.
+      pythonInterpreter = typeof p === "string" && path.isAbsolute(p) ? p : undefined;
+    };
+    read();
+    pushSettings();
+    const changed = api?.environments?.onDidChangeActiveEnvironmentPath?.(() => {
+      read();
+      pushSettings();
+    });
+    if (changed) context.subscriptions.push(changed);
+  } catch (e) {
+    output.appendLine(`pipelens: cannot read the Python extension's interpreter: ${errorText(e)}`);
+  }
 }
 
 function isPipelensDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {
@@ -90,7 +122,10 @@ async function startClient(): Promise<void> {
     documentSelector: LANGUAGES.map((language) => ({ scheme: "file", language })),
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: () => initializationOptions(explicitSettings(), vscode.workspace.isTrusted),
+    initializationOptions: () => ({
+      ...initializationOptions(explicitSettings(), vscode.workspace.isTrusted),
+      pipelens: currentSettings(),
+    }),
     middleware: {
       // A synth started from a lens or a code action: its failure is shown once, here (the
       // server only answers it), and the status bar and graph follow.
@@ -460,6 +495,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   // the CDK app of each file itself (the nearest cdk.json above it). Searching the workspace
   // for a cdk.json first took 45 s in a TypeScript app (node_modules).
   await startClient();
+  void followPythonInterpreter(context);
 }
 
 export async function deactivate(): Promise<void> {

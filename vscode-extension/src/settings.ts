@@ -99,9 +99,22 @@ export function serverSettings(section: unknown, trusted: boolean): { [key: stri
     const synth = isObject(out.synth) ? out.synth : {};
     synth.onSave = false;
     delete synth.command;
+    delete synth.python;
     out.synth = synth;
   }
   return out;
+}
+
+/**
+ * Adds the interpreter the Python extension chose (`python`, when known) as `synth.python`,
+ * unless the user set `pipelens.synth.python`; never in an untrusted workspace (the server
+ * would run it).
+ */
+export function withPython(settings: { [key: string]: Json }, python: string | undefined, trusted: boolean) {
+  if (!trusted || !python) return settings;
+  const synth = isObject(settings.synth) ? settings.synth : {};
+  if (typeof synth.python === "string" && synth.python !== "") return settings;
+  return { ...settings, synth: { ...synth, python } };
 }
 
 /** The server's notification for a change of workspace trust: `{ trusted: boolean }`. */

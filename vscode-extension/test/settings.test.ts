@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import * as assert from "node:assert/strict";
 
-import { explicitSection, Inspected, initializationOptions, serverSettings } from "../src/settings";
+import { explicitSection, Inspected, initializationOptions, serverSettings, withPython } from "../src/settings";
 
 const section = {
   server: { path: "/opt/pipelens" },
@@ -57,4 +57,14 @@ test("only values someone set are sent: a default would hide pipelens.toml", () 
   // Nothing set: nothing sent, so the server keeps pipelens.toml's synth.command.
   const none = explicitSection(["synth.command", "synth.onSave"], () => ({}));
   assert.deepEqual(initializationOptions(none, true).pipelens, {});
+});
+
+test("the Python extension's interpreter becomes synth.python, unless set or untrusted", () => {
+  const py = "/work/app/.venv/bin/python";
+  assert.deepEqual(withPython({ synth: { onSave: true } }, py, true), { synth: { onSave: true, python: py } });
+  assert.deepEqual(withPython({ synth: { python: "/mine/python" } }, py, true), { synth: { python: "/mine/python" } });
+  assert.deepEqual(withPython({}, py, false), {});
+  assert.deepEqual(withPython({}, undefined, true), {});
+  // Untrusted, a workspace's own synth.python is dropped like synth.command.
+  assert.equal((serverSettings({ synth: { python: "/evil" } }, false).synth as { python?: string }).python, undefined);
 });

@@ -159,6 +159,7 @@ pub async fn run(
     argv: &[String],
     output: &Path,
     timeout: Duration,
+    python: Option<&super::python::PythonEnv>,
     cancelled: impl Future<Output = ()>,
 ) -> Result<(), SynthError> {
     // `""` is the current folder (the root of a relative path such as `lib/stack.ts`), which
@@ -179,6 +180,13 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
+    // The app's Python environment, activated as `source .venv/bin/activate` would.
+    if let Some(env) = python {
+        cmd.env("PATH", env.path()).env_remove("PYTHONHOME");
+        if let Some(venv) = &env.venv {
+            cmd.env("VIRTUAL_ENV", venv);
+        }
+    }
     // The guard starts first and the synth's first process tells it its group (see `guard`).
     let guard = match Guard::start(trusted) {
         Ok(g) => Some(g),

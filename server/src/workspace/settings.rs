@@ -23,6 +23,9 @@ pub struct Settings {
     /// The command that synthesizes the app; `None` runs `cdk synth`.
     pub synth_command: Option<Vec<String>>,
     pub synth_timeout_seconds: u64,
+    /// The Python interpreter a Python app's synth runs with (its folder goes first on PATH);
+    /// `None`: the app's `.venv`/`venv`, else `VIRTUAL_ENV`, else PATH (`synth::python`).
+    pub synth_python: Option<PathBuf>,
     pub change_base: Option<String>,
     /// Account names the team uses (name → 12-digit id).
     pub accounts: BTreeMap<String, String>,
@@ -38,6 +41,7 @@ impl Default for Settings {
             synth_on_save: false,
             synth_command: None,
             synth_timeout_seconds: 300,
+            synth_python: None,
             change_base: None,
             accounts: BTreeMap::new(),
             query_path: Vec::new(),
@@ -90,6 +94,9 @@ impl Settings {
         if self.synth_command.take().is_some() {
             notes.push("`synth.command` is ignored in an untrusted workspace".to_string());
         }
+        if self.synth_python.take().is_some() {
+            notes.push("`synth.python` is ignored in an untrusted workspace".to_string());
+        }
         if std::mem::replace(&mut self.synth_on_save, false) {
             notes.push("`synth.onSave` is ignored in an untrusted workspace".to_string());
         }
@@ -115,6 +122,9 @@ impl Settings {
             if p.is_relative() {
                 *p = root.join(&*p);
             }
+        }
+        if let Some(p) = self.synth_python.as_mut().filter(|p| p.is_relative()) {
+            *p = root.join(&*p);
         }
     }
 
@@ -172,6 +182,11 @@ impl Settings {
                 }
             }
             "synth.timeoutSeconds" => self.synth_timeout_seconds = seconds(v)?,
+            "synth.python" => {
+                self.synth_python = Some(string(v)?)
+                    .filter(|s| !s.is_empty())
+                    .map(PathBuf::from)
+            }
             "changeBase" => self.change_base = Some(string(v)?).filter(|s| !s.is_empty()),
             "queryPath" => {
                 self.query_path = match v {

@@ -1,0 +1,145 @@
+//! The Python a Python app's synth runs with. `cdk synth` starts the app's `app` command
+//! (`python3 app.py`) from PATH; in a terminal the user has activated the app's virtual
+//! environment first. pipelens does the same, as `source .venv/bin/activate` would: the
+//! environment's `bin` first on PATH, `VIRTUAL_ENV` naming it.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use crate::workspace::Settings;
+
+/// The environment a synth runs the app's Python in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PythonEnv {
+    /// The folder with the interpreter (`.venv/bin`), put first on PATH.
+    pub bin: PathBuf,
+    /// The virtual environment, when `bin` is one's.
+    pub venv: Option<PathBuf>,
+    /// Where it was found, for messages: `the synth.python setting`, `the app's .venv`…
+    pub source: String,
+}
+
+/// The app's Python: the `synth.python` setting (an interpreter the user chose; VS Code's
+/// Python extension's), else a `.venv` or `venv` folder of the app, else `VIRTUAL_ENV`, else
+/// none (PATH as it is).
+pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
+    if let Some(python) = &settings.synth_python {
+        let bin = python.parent()?.to_path_buf();
+        let venv = bin
+            .parent()
+            .filter(|v| v.join("pyvenv.cfg").is_file())
+            .map(Path::to_path_buf);
+        return Some(PythonEnv {
+            bin,
+            venv,
+            source: "the synth.python setting".into(),
+        });
+    }
+    for name in [".venv", "venv"] {
+        let venv = root.join(name);
+        if venv.join("bin/python").exists() || venv.join("bin/python3").exists() {
+            return Some(PythonEnv {
+                bin: venv.join("bin"),
+                venv: Some(venv),
+                source: format!("the app's {name} folder"),
+            });
+        }
+    }
+    let venv = PathBuf::from(std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty())?);
+    Some(PythonEnv {
+        bin: venv.join("bin"),
+        venv: Some(venv),
+        source: "VIRTUAL_ENV".into(),
+    })
+}
+
+impl PythonEnv {
+    /// The child's PATH: `bin` first, then the server's own.
+    pub fn path(&self) -> OsString {
+        let mut parts = vec![self.bin.clone()];
+        if let Some(p) = std::env::var_os("PATH") {
+            parts.extend(std::env::split_paths(&p));
+        }
+        std::env::join_paths(parts).unwrap_or_else(|_| self.bin.clone().into_os_string())
+    }
+}
+
+/// The interpreter `python3` resolves to with `env` (or the server's PATH), for messages.
+pub fn interpreter(env: Option<&PythonEnv>) -> String {
+    let path = env.map_or_else(
+        || std::env::var_os("PATH").unwrap_or_default(),
+        PythonEnv::path,
+    );
+    let found = std::env::split_paths(&path)
+        .flat_map(|d| [d.join("python3"), d.join("python")])
+        .find(|p| p.is_file());
+    let source = env.map_or("PATH".to_string(), |e| e.source.clone());
+    match found {
+        Some(p) => format!("{} (from {source})", p.display()),
+        None => format!("no python3 (looked in {source})"),
+    }
+}
+
+/// A synth's error text is a missing CDK module in Python: what to add to the message.
+pub fn missing_module_hint(message: &str, env: Option<&PythonEnv>) -> Option<String> {
+    let missing = ["No module named 'aws_cdk'", "No module named 'constructs'"]
+        .iter()
+        .any(|m| message.contains(m));
+    missing.then(|| {
+        format!(
+            "The app ran with {}. Install the app's requirements into that Python \
+             (pip install -r requirements.txt), or pick the Python the app uses: a .venv or venv \
+             folder in the app, VIRTUAL_ENV, or the setting synth.python (in VS Code, the \
+             Python extension's interpreter).",
+            interpreter(env)
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_setting_then_the_apps_venv() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".venv/bin")).unwrap();
+        std::fs::write(root.join(".venv/bin/python"), "").unwrap();
+        let found = find(root, &Settings::default()).unwrap();
+        assert_eq!(found.bin, root.join(".venv/bin"));
+        assert_eq!(found.venv.as_deref(), Some(root.join(".venv").as_path()));
+        assert_eq!(found.source, "the app's .venv folder");
+        let first = std::env::split_paths(&found.path()).next().unwrap();
+        assert_eq!(first, root.join(".venv/bin"));
+
+        let chosen = root.join("elsewhere/bin/python3");
+        std::fs::create_dir_all(chosen.parent().unwrap()).unwrap();
+        std::fs::write(root.join("elsewhere/pyvenv.cfg"), "").unwrap();
+        let settings = Settings {
+            synth_python: Some(chosen.clone()),
+            ..Settings::default()
+        };
+        let found = find(root, &settings).unwrap();
+        assert_eq!(found.bin, root.join("elsewhere/bin"));
+        assert_eq!(
+            found.venv.as_deref(),
+            Some(root.join("elsewhere").as_path())
+        );
+    }
+
+    #[test]
+    fn a_missing_aws_cdk_says_which_python_ran() {
+        let env = PythonEnv {
+            bin: PathBuf::from("/nonexistent/bin"),
+            venv: None,
+            source: "the app's .venv folder".into(),
+        };
+        let hint =
+            missing_module_hint("ModuleNotFoundError: No module named 'aws_cdk'", Some(&env))
+                .unwrap();
+        assert!(hint.contains("(from the app's .venv folder)"), "{hint}");
+        assert!(hint.contains("synth.python"), "{hint}");
+        assert!(missing_module_hint("ValueError: x", Some(&env)).is_none());
+    }
+}
