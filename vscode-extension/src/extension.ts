@@ -19,7 +19,7 @@ import {
 
 import { appRoot, LANGUAGES } from "./app";
 import { bootstrapChoices, commandLine, noTargetText } from "./bootstrap";
-import { GraphAnswer, renderError, renderGraph } from "./graph";
+import { DEFAULT_VIEW, GO_TO, GraphAnswer, renderError, renderGraph, View, ZOOM } from "./graph";
 import { findServer } from "./serverPath";
 import { explicitSection, initializationOptions, serverSettings, TRUST_NOTIFICATION, withPython } from "./settings";
 import { fromServer, PipelineState, STATUS_CHANGED, STATUS_REQUEST, statusText } from "./status";
@@ -310,6 +310,9 @@ async function bootstrapTarget(): Promise<void> {
 class GraphPanel {
   private timer: NodeJS.Timeout | undefined;
   private disposables: vscode.Disposable[] = [];
+  /** The last answer, drawn again at another zoom without asking the server. */
+  private answer: GraphAnswer | undefined;
+  view: View = DEFAULT_VIEW;
 
   constructor(
     readonly panel: vscode.WebviewPanel,
@@ -345,7 +348,10 @@ class GraphPanel {
     client
       .sendRequest<GraphAnswer>("pipelens/pipelineGraph", { textDocument: { uri: this.uri.toString() } })
       .then(
-        (answer) => (this.panel.webview.html = renderGraph(answer, csp)),
+        (answer) => {
+          this.answer = answer;
+          this.panel.webview.html = renderGraph(answer, csp, this.view);
+        },
         (e) => {
           const m =
             e instanceof ResponseError && e.code === METHOD_NOT_FOUND
@@ -354,6 +360,17 @@ class GraphPanel {
           this.panel.webview.html = renderError(m, csp);
         },
       );
+  }
+
+  /** The page's zoom links: the same answer drawn at another size, or wrapped otherwise. */
+  setView(view: View): void {
+    this.view = view;
+    if (this.answer) this.panel.webview.html = renderGraph(this.answer, this.panel.webview.cspSource, view);
+  }
+
+  /** The file the graph shows. */
+  get document(): vscode.Uri {
+    return this.uri;
   }
 
   dispose(): void {
@@ -376,9 +393,27 @@ function showGraph(): void {
   const panel = vscode.window.createWebviewPanel("pipelens.graph", "Pipeline", {
     viewColumn: vscode.ViewColumn.Beside,
     preserveFocus: true,
-  }, { enableScripts: false });
+  }, { enableScripts: false, enableCommandUris: [GO_TO, ZOOM] });
   graph = new GraphPanel(panel, doc.uri);
   graph.refresh();
+}
+
+/** A stage's link in the graph: its line in the file, in the editor beside the graph. */
+async function graphGoTo(file: unknown, line: unknown): Promise<void> {
+  if (typeof file !== "string" || typeof line !== "number") return;
+  const uri = graph?.document.fsPath === file ? graph.document : vscode.Uri.file(file);
+  const doc = await vscode.workspace.openTextDocument(uri);
+  const at = new vscode.Position(Math.max(0, line - 1), 0);
+  const column = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri.toString())
+    ?.viewColumn;
+  await vscode.window.showTextDocument(doc, { viewColumn: column ?? vscode.ViewColumn.One, selection: new vscode.Range(at, at) });
+}
+
+/** The graph's zoom links. */
+function graphZoom(zoom: unknown, fit: unknown): void {
+  if (!graph) return;
+  const z = typeof zoom === "number" && Number.isFinite(zoom) ? Math.min(4, Math.max(0.25, zoom)) : 1;
+  graph.setView({ zoom: z, fit: fit !== false });
 }
 
 // --- status bar -------------------------------------------------------------------------------
@@ -460,6 +495,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   cmd("pipelens.bootstrapTarget", bootstrapTarget);
   cmd("pipelens.restartServer", restartClient);
   cmd("pipelens.showOutput", () => output.show());
+  context.subscriptions.push(
+    vscode.commands.registerCommand(GO_TO, graphGoTo),
+    vscode.commands.registerCommand(ZOOM, graphZoom),
+  );
 
   context.subscriptions.push(
     vscode.workspace.onDidChangeConfiguration((e) => {

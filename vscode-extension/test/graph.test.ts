@@ -35,7 +35,7 @@ test("stages are drawn in the server's order, actions by runOrder", () => {
   assert.doesNotMatch(html, /<script/);
 });
 
-test("the server's SVG is shown as an image when it sends one", () => {
+test("the server's SVG is shown as an image when an answer has no stages to draw", () => {
   const html = renderGraph({ svg: "<svg xmlns='http://www.w3.org/2000/svg'><script>x</script></svg>" }, "x:");
   assert.match(html, /<img class="svg"[^>]*src="data:image\/svg\+xml;base64,/);
   assert.doesNotMatch(html, /<script/);
@@ -50,4 +50,44 @@ test("names are escaped", () => {
 test("no pipeline and errors read as sentences", () => {
   assert.match(renderGraph({ pipelines: [] }, "x:"), /No CDK pipeline in this file/);
   assert.match(renderError("Method <not> found", "x:"), /Method &lt;not&gt; found/);
+});
+
+test("a stage's name links to its code; out-of-date stages say so; no script", () => {
+  const html = renderGraph(
+    {
+      svg: "<svg/>",
+      pipelines: [
+        {
+          id: "Pipeline",
+          file: "/app/pipeline.py",
+          origin: "synthesized",
+          outOfDate: ["Prod"],
+          stages: [
+            { name: "Dev", line: 12, actions: [] },
+            { name: "Prod", line: 20, actions: [] },
+          ],
+        },
+      ],
+    },
+    "x:",
+  );
+  // The stages are drawn (themed HTML), not the server's picture.
+  assert.doesNotMatch(html, /<img/);
+  const link = encodeURIComponent(JSON.stringify(["/app/pipeline.py", 20]));
+  assert.ok(html.includes(`href="command:pipelens.graphGoTo?${link}"`), html);
+  assert.match(html, /class="stage stale"[^>]*><h3><a [^>]*>Prod<\/a><\/h3><div class="stale-note">synth is out of date/);
+  assert.doesNotMatch(html, /class="stage stale"[^>]*><h3><a [^>]*>Dev/);
+  assert.doesNotMatch(html, /<script/);
+});
+
+test("the graph wraps to the panel, and zooms", () => {
+  const a = { pipelines: [{ id: "P", stages: [{ name: "Dev", actions: [] }] }] };
+  assert.match(renderGraph(a, "x:"), /class="flow"/);
+  assert.match(renderGraph(a, "x:"), /main \{ zoom: 1; \}/);
+  const big = renderGraph(a, "x:", { zoom: 1.5, fit: false });
+  assert.match(big, /class="flow one-line"/);
+  assert.match(big, /main \{ zoom: 1.5; \}/);
+  assert.match(big, /command:pipelens\.graphZoom/);
+  // A zoom from a link is bounded.
+  assert.match(renderGraph(a, "x:", { zoom: 100, fit: true }), /main \{ zoom: 4; \}/);
 });
