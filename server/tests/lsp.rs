@@ -140,6 +140,12 @@ fn edits_diagnostics_and_fixes_in_both_languages_and_encodings() {
             let edit = &action["edit"]["changes"][&u][0];
             assert_eq!(edit["newText"], "eu-west-1");
             assert_eq!(edit["range"]["start"], pos(start));
+            // From anywhere on the line (Neovim's `gra` asks at the cursor).
+            let anywhere = s.request(
+                "textDocument/codeAction",
+                json!({"textDocument": {"uri": u}, "range": {"start": pos((at.0, 0)), "end": pos((at.0, 0))}, "context": {"diagnostics": []}}),
+            );
+            assert_eq!(anywhere[0]["title"], action["title"], "{anywhere}");
             s.change(
                 &u,
                 3,
@@ -1864,6 +1870,28 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
         "the stage the prediction missed: {d}"
     );
     assert_eq!(status(&mut s), "synthesized");
+    // On a stage: show its synthesized stages (the client's graph view).
+    let shows = |s: &mut TestServer, stage: &str| -> Vec<String> {
+        let line = text
+            .lines()
+            .position(|l| l.contains(&format!("\"{stage}\"")))
+            .unwrap() as u32;
+        let actions = s.request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": u}, "range": {"start": pos((line, 10)), "end": pos((line, 10))},
+                   "context": {"diagnostics": []}}),
+        );
+        actions
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter(|a| a["command"]["command"] == "pipelens.showPipelineGraph")
+                    .map(|a| a["title"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert_eq!(shows(&mut s, "Dev"), ["Show the synthesized stages of Dev"]);
     let lens = |s: &mut TestServer| {
         s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))[0]["command"]
             ["title"]
@@ -1931,6 +1959,9 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
         .unwrap();
     assert_eq!(prod["actions"][0]["region"], "eu-central-1", "{prod}");
     assert_eq!(status(&mut s), "outOfDate");
+    // Only where the synth still speaks for the stage.
+    assert_eq!(shows(&mut s, "Dev"), ["Show the synthesized stages of Dev"]);
+    assert!(shows(&mut s, "ProdEu").is_empty());
 
     // A new stage: predicted, out of date, in its place.
     let line = text.lines().count() as u32;

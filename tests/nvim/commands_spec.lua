@@ -143,4 +143,14 @@ H.test('the bootstrap quick fix shows the command and copies it', function()
   H.contains(messages[1].msg, want, 'shown')
 end)
 
+H.test('the code action "Show the synthesized stages" opens the graph view', function()
+  local wins = #vim.api.nvim_list_wins()
+  vim.lsp.commands['pipelens.showPipelineGraph']({ command = 'pipelens.showPipelineGraph' }, { bufnr = buf })
+  H.wait('a graph window', function()
+    return #vim.api.nvim_list_wins() > wins
+  end)
+  H.contains(table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n'), 'Pipeline', 'graph')
+  vim.cmd('close')
+end)
+
 H.finish()

@@ -452,6 +452,10 @@ function M.create_commands()
   end
   echo_progress()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
+  -- The code action "Show the synthesized stages of <stage>": the graph view.
+  vim.lsp.commands['pipelens.showPipelineGraph'] = function(_, ctx)
+    M.graph(ctx.bufnr)
+  end
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()
   end, { desc = 'pipelens: show the CodePipeline stages of this file', force = true })

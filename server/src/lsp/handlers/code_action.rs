@@ -9,17 +9,37 @@ use crate::lsp::{from_proto, to_proto, Backend};
 /// The title of the code action that synthesizes the app (the code lens's "▶ Synthesize").
 pub const SYNTH_ACTION: &str = "Synthesize and show the generated stages";
 
+/// The clients' command that shows the pipeline graph (VS Code's palette command; the Neovim
+/// plugin handles it too). Not a server command: the view is the client's.
+pub const SHOW_GRAPH: &str = "pipelens.showPipelineGraph";
+
 pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = p.text_document.uri;
     let (rope, plugin, snap) = super::current(&b.state, &uri)?;
     let Some(snap) = snap else { return Ok(None) };
     let enc = b.state.encoding();
     let range = from_proto::range(&rope, p.range, enc);
-    let synth = synth_action(b, &uri, &snap, range.clone(), p.context.only.as_deref());
+    let mut synth: Vec<CodeActionOrCommand> = Vec::new();
+    synth.extend(synth_action(
+        b,
+        &uri,
+        &snap,
+        range.clone(),
+        p.context.only.as_deref(),
+    ));
+    synth.extend(show_synthesized(
+        b,
+        &uri,
+        &snap,
+        range.clone(),
+        p.context.only.as_deref(),
+    ));
+    // A fix applies from anywhere on its diagnostic's line (Neovim's `gra` asks at the cursor).
+    let range = whole_lines(&rope, range);
     if snap.rope != rope {
         // The analysis is of older text: its edits would land in the wrong place. The synth
         // needs no edit.
-        return Ok(synth.map(|a| vec![a]));
+        return Ok((!synth.is_empty()).then_some(synth));
     }
     let diags = &snap.analysis.diagnostics;
     let actions = crate::ide::actions::actions(&snap.text, plugin, diags, range.clone());
@@ -107,4 +127,73 @@ fn synth_action(
             ..Default::default()
         })
     })
+}
+
+/// `range` grown to the whole lines it touches.
+fn whole_lines(rope: &ropey::Rope, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    let len = rope.len_bytes();
+    let (start, end) = (range.start.min(len), range.end.min(len));
+    let first = rope.line_to_byte(rope.byte_to_line(start));
+    let last_line = rope.byte_to_line(end);
+    let last = if last_line + 1 < rope.len_lines() {
+        rope.line_to_byte(last_line + 1).saturating_sub(1)
+    } else {
+        len
+    };
+    first..last.max(end)
+}
+
+/// After a synth: on a stage or wave whose synthesized form still holds, "Show the synthesized
+/// stages of Prod" (the client's graph view).
+fn show_synthesized(
+    b: &Backend,
+    uri: &Uri,
+    snap: &crate::lsp::state::Snapshot,
+    range: std::ops::Range<usize>,
+    only: Option<&[CodeActionKind]>,
+) -> Vec<CodeActionOrCommand> {
+    if only.is_some() {
+        return Vec::new();
+    }
+    let view = crate::lsp::synth::views(&b.state, uri, snap);
+    if !view.synthesized() {
+        return Vec::new();
+    }
+    let touches = |s: crate::model::Span| s.end_byte >= range.start && s.start_byte <= range.end;
+    let mut out = Vec::new();
+    for (i, (p, stages)) in snap
+        .analysis
+        .model
+        .pipelines
+        .iter()
+        .zip(view.stages.iter())
+        .enumerate()
+    {
+        let own: Vec<crate::model::Span> = p
+            .stages
+            .iter()
+            .map(|s| s.span)
+            .chain(p.waves.iter().map(|w| w.span))
+            .collect();
+        for stage in stages.stages.iter().filter(|s| {
+            touches(s.span)
+                && own.contains(&s.span)
+                && view.origin_of(i, Some(&s.name)) != crate::lsp::synth::OUT_OF_DATE
+        }) {
+            let title = format!("Show the synthesized stages of {}", stage.name);
+            out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                title: title.clone(),
+                command: Some(Command {
+                    title,
+                    command: SHOW_GRAPH.into(),
+                    arguments: Some(vec![
+                        serde_json::json!(uri.as_str()),
+                        serde_json::json!(stage.name),
+                    ]),
+                }),
+                ..Default::default()
+            }));
+        }
+    }
+    out
 }
