@@ -135,7 +135,7 @@ fn edits_diagnostics_and_fixes_in_both_languages_and_encodings() {
                 json!({"textDocument": {"uri": u}, "range": d[0]["range"], "context": {"diagnostics": d}}),
             );
             let action = &actions[0];
-            assert_eq!(action["title"], "Change to `eu-west-1` (Europe (Ireland))");
+            assert_eq!(action["title"], "Change to eu-west-1 (Europe (Ireland))");
             assert_eq!(action["kind"], "quickfix");
             let edit = &action["edit"]["changes"][&u][0];
             assert_eq!(edit["newText"], "eu-west-1");

@@ -21,7 +21,7 @@ H.test('the quick fix edit restores the region', function()
   })
   assert(actions and #actions > 0, 'no code actions')
   local a = actions[1]
-  H.eq('Change to `eu-west-1` (Europe (Ireland))', a.title, 'title')
+  H.eq('Change to eu-west-1 (Europe (Ireland))', a.title, 'title')
   H.eq('quickfix', a.kind, 'kind')
   vim.lsp.util.apply_workspace_edit(a.edit, client.offset_encoding)
   H.contains(H.line(buf, row), H.q .. 'eu-west-1' .. H.q, 'the fixed line')

@@ -63,7 +63,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 prop.span,
                 name,
                 &fixed,
-                format!("Rename the pipeline to `{fixed}`"),
+                format!("Rename the pipeline to \"{fixed}\""),
             );
         }
         out.push(d);

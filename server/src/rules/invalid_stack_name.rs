@@ -128,7 +128,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                             span,
                             old,
                             &fixed,
-                            format!("Rename the stack to `{fixed}`"),
+                            format!("Rename the stack to \"{fixed}\""),
                         );
                     }
                 }

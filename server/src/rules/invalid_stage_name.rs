@@ -73,7 +73,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     s.id_span,
                     id,
                     &fixed,
-                    format!("Rename the stage to `{fixed}`"),
+                    format!("Rename the stage to \"{fixed}\""),
                 );
             }
             out.push(d);
@@ -145,7 +145,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     name_span,
                     &literal,
                     &fixed,
-                    format!("Rename the {what} to `{fixed}`"),
+                    format!("Rename the {what} to \"{fixed}\""),
                 );
             }
             out.push(d);

@@ -53,7 +53,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 d.fix = delete_line(
                     ctx.text,
                     again.span,
-                    format!("Remove the second `{build}()` call"),
+                    format!("Remove the second {build}() call"),
                 );
             }
             out.push(d);

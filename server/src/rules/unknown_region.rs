@@ -42,7 +42,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
             // Replace the text inside the quotes only: the span covers the string literal.
             let inner = inside_quotes(*span);
             d.fix = Some(Fix {
-                title: format!("Change to `{}` ({})", r.code, r.name),
+                title: format!("Change to {} ({})", r.code, r.name),
                 edits: vec![(inner, r.code.to_string())],
             });
         }
