@@ -12,6 +12,7 @@ mod from_proto;
 mod handlers;
 mod state;
 mod synth;
+mod synth_task;
 mod to_proto;
 mod transport;
 

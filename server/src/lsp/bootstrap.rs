@@ -1,16 +1,21 @@
 //! The bootstrap probe in the editor: started in the background for the envs an analysis
 //! needs (never on the typing path), its observations kept in the state, and every open
-//! document re-published when they arrive. Diagnostics are computed from the current model and
+//! document re-published when they arrive (by the `Republish` its caller hands down). Diagnostics are computed from the current model and
 //! the observations at publish time, so they never point at stale ranges.
 
 use std::sync::Arc;
 use std::time::SystemTime;
 
-use tower_lsp_server::lsp_types::{MessageType, Uri};
+use tower_lsp_server::lsp_types::MessageType;
 use tower_lsp_server::Client;
 
 use super::state::{Snapshot, State};
 use crate::aws::EnvKey;
+
+/// Publishes every open document again (`diagnostics::republish_all`): handed down by the
+/// caller, so that this module calls nothing above it.
+pub type Republish =
+    fn(Client, Arc<State>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// The envs a snapshot needs checked.
 pub fn keys_of(snap: &Snapshot) -> Vec<EnvKey> {
@@ -24,7 +29,7 @@ pub fn keys_of(snap: &Snapshot) -> Vec<EnvKey> {
 }
 
 /// Probes the envs of `snap` that were never observed and are not being probed.
-pub fn ensure_probed(client: &Client, state: &Arc<State>, snap: &Snapshot) {
+pub fn ensure_probed(client: &Client, state: &Arc<State>, snap: &Snapshot, republish: Republish) {
     let Some(prober) = state.prober() else { return };
     let missing: Vec<EnvKey> = {
         let (Ok(obs), Ok(mut probing)) = (state.observations.lock(), state.probing.lock()) else {
@@ -41,17 +46,14 @@ pub fn ensure_probed(client: &Client, state: &Arc<State>, snap: &Snapshot) {
         return;
     }
     let (client, state) = (client.clone(), state.clone());
-    tokio::spawn(async move { probe(&client, &state, &prober, missing, false).await });
+    tokio::spawn(async move {
+        probe(&state, &prober, missing, false).await;
+        republish(client, state).await;
+    });
 }
 
-/// Runs one probe and re-publishes every open document.
-pub async fn probe(
-    client: &Client,
-    state: &Arc<State>,
-    prober: &crate::aws::Prober,
-    keys: Vec<EnvKey>,
-    refresh: bool,
-) {
+/// Runs one probe and keeps what it saw.
+async fn probe(state: &Arc<State>, prober: &crate::aws::Prober, keys: Vec<EnvKey>, refresh: bool) {
     tracing::info!(
         "bootstrap probe of {} env(s){}",
         keys.len(),
@@ -72,11 +74,10 @@ pub async fn probe(
     if let Some(c) = &result.caller {
         let _ = c; // who we are is not logged: it can name a person's session
     }
-    republish_all(client, state).await;
 }
 
 /// Probes again every env of every open document, ignoring cached answers.
-pub async fn refresh(client: &Client, state: &Arc<State>) -> usize {
+pub async fn refresh(client: &Client, state: &Arc<State>, republish: Republish) -> usize {
     let Some(prober) = state.prober() else {
         client
             .show_message(
@@ -86,34 +87,15 @@ pub async fn refresh(client: &Client, state: &Arc<State>) -> usize {
             .await;
         return 0;
     };
-    let mut keys: Vec<EnvKey> = current_snapshots(state)
+    let mut keys: Vec<EnvKey> = state
+        .current_snapshots()
         .iter()
         .flat_map(|(_, s)| keys_of(s))
         .collect();
     keys.sort();
     keys.dedup();
     let n = keys.len();
-    probe(client, state, &prober, keys, true).await;
+    probe(state, &prober, keys, true).await;
+    republish(client.clone(), state.clone()).await;
     n
-}
-
-pub fn current_snapshots(state: &State) -> Vec<(Uri, Arc<Snapshot>)> {
-    state
-        .docs
-        .lock()
-        .map(|d| {
-            d.iter()
-                .filter_map(|(u, e)| {
-                    let s = e.snapshot.clone()?;
-                    (s.version == e.doc.version).then(|| (u.clone(), s))
-                })
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-async fn republish_all(client: &Client, state: &Arc<State>) {
-    for (uri, snap) in current_snapshots(state) {
-        super::diagnostics::publish(client, state, &uri, &snap).await;
-    }
 }

@@ -64,8 +64,7 @@ pub fn memory_freed() {
 /// typing speed every keystroke's analysis finishes before the next key.
 const MAX_SNAPSHOT_AGE: Duration = Duration::from_millis(1000);
 
-/// After analysing a document this big, freed memory is handed back to the system at once.
-pub(crate) const TRIM_AFTER_BYTES: usize = 1024 * 1024;
+use super::state::TRIM_AFTER_BYTES;
 
 /// Documents below this size are not lowered incrementally (see `lang::LowerMemo`).
 const MEMO_MIN_BYTES: usize = 32 * 1024;
@@ -479,7 +478,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             return true; // stale for publishing: its ranges are for older text
         }
     }
-    super::bootstrap::ensure_probed(client, state, &snapshot);
+    super::bootstrap::ensure_probed(client, state, &snapshot, republish_all);
     let publishing = std::time::Instant::now();
     publish(client, state, &uri, &snapshot).await;
     tracing::debug!(
@@ -495,6 +494,19 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     }));
     refresh_views(client, state);
     true
+}
+
+/// Publishes every open document again (after a bootstrap probe: its observations change
+/// what the bootstrap rules say).
+pub fn republish_all(
+    client: Client,
+    state: Arc<State>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        for (uri, snap) in state.current_snapshots() {
+            publish(&client, &state, &uri, &snap).await;
+        }
+    })
 }
 
 /// Asks the client to re-request inlay hints and code lenses (they depend on the analysis).

@@ -16,6 +16,9 @@ use crate::lang::{ir::Import, ExtraQueries, Plugin};
 use crate::trust::Trusted;
 use crate::workspace::{Index, Settings};
 
+/// After analysing a document this big, freed memory is handed back to the system at once.
+pub(crate) const TRIM_AFTER_BYTES: usize = 1024 * 1024;
+
 /// The latest analysis of a document, with the text it was made from.
 pub struct Snapshot {
     pub version: i32,
@@ -37,7 +40,7 @@ pub struct Snapshot {
 /// trim runs a moment later on a thread of its own.
 impl Drop for Snapshot {
     fn drop(&mut self) {
-        if self.text.len() >= super::diagnostics::TRIM_AFTER_BYTES {
+        if self.text.len() >= TRIM_AFTER_BYTES {
             let _ = std::thread::Builder::new()
                 .name("pipelens-trim".into())
                 .spawn(|| {
@@ -62,6 +65,44 @@ impl Snapshot {
                 .collect()
         })
     }
+}
+
+// --- the synths (`lsp/synth.rs` reads them, `lsp/synth_task.rs` writes them) ---
+
+/// How the last synth of an app ended.
+pub enum Outcome {
+    Done(Arc<crate::synth::Synthesized>),
+    Failed {
+        message: String,
+        location: Option<crate::synth::ErrorLocation>,
+    },
+}
+
+/// The last synth of an app: how it ended, when, and the code it was made from.
+pub struct Record {
+    pub outcome: Outcome,
+    pub at: std::time::SystemTime,
+    /// When the synth started (it read the files on disk then).
+    pub(super) started: std::time::SystemTime,
+    /// Per document of the app, its text and prediction when the synth started; a document
+    /// opened after the synth, when it is first shown. An edit since makes the stages whose
+    /// code changed out of date (`synth::stale`).
+    pub(super) basis: Mutex<HashMap<Uri, Arc<crate::synth::stale::Basis>>>,
+}
+
+/// The error of a synth the user cancelled (answered with LSP's `RequestCancelled`).
+pub const CANCELLED: &str = "cdk synth was cancelled";
+
+/// A synth in progress.
+pub struct Running {
+    /// Which run (two synths of one app overlap while the newer cancels the older).
+    pub(super) id: u64,
+    pub(super) root: PathBuf,
+    pub started: std::time::Instant,
+    /// The `$/progress` token the client shows it with, if it shows one.
+    pub(super) token: Option<String>,
+    /// The user pressed the progress' cancel button.
+    pub(super) cancelled: bool,
 }
 
 pub struct DocEntry {
@@ -142,9 +183,9 @@ pub struct State {
     pub shutdown_requested: std::sync::atomic::AtomicBool,
     /// The last synth of each app (by app root): how and when it ended, and what code it was
     /// made from.
-    pub synthesized: Mutex<HashMap<PathBuf, Arc<super::synth::Record>>>,
+    pub synthesized: Mutex<HashMap<PathBuf, Arc<Record>>>,
     /// The synths running (two of one app overlap while the newer cancels the older).
-    pub synths_running: Mutex<Vec<super::synth::Running>>,
+    pub synths_running: Mutex<Vec<Running>>,
 }
 
 impl State {
@@ -242,6 +283,21 @@ impl State {
             )));
         }
         p.clone()
+    }
+
+    /// Every open document's snapshot that is of its current text.
+    pub fn current_snapshots(&self) -> Vec<(Uri, Arc<Snapshot>)> {
+        self.docs
+            .lock()
+            .map(|d| {
+                d.iter()
+                    .filter_map(|(u, e)| {
+                        let s = e.snapshot.clone()?;
+                        (s.version == e.doc.version).then(|| (u.clone(), s))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     pub fn plugin_of(&self, uri: &Uri) -> Option<&'static Plugin> {

@@ -13,5 +13,5 @@ pub fn handle(b: &Backend, p: DidSaveTextDocumentParams) {
     }
     diagnostics::schedule_all(&b.client, &b.state);
     diagnostics::schedule_git(&b.client, &b.state, p.text_document.uri.clone());
-    crate::lsp::synth::on_save(&b.client, &b.state, p.text_document.uri);
+    crate::lsp::synth_task::on_save(&b.client, &b.state, p.text_document.uri);
 }

@@ -32,12 +32,12 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
                 .and_then(|u| u.as_str().or_else(|| u.get("uri").and_then(|u| u.as_str())))
                 .and_then(|u| u.parse().ok())
                 .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri]"))?;
-            match crate::lsp::synth::run(&b.client, &b.state, &uri, true).await {
+            match crate::lsp::synth_task::run(&b.client, &b.state, &uri, true).await {
                 Ok(v) => Ok(Some(v)),
                 Err(message) => {
                     // The user cancelled it: LSP's RequestCancelled, which clients do not
                     // show as a failure.
-                    let mut e = if message == crate::lsp::synth::CANCELLED {
+                    let mut e = if message == crate::lsp::state::CANCELLED {
                         jsonrpc::Error::new(jsonrpc::ErrorCode::ServerError(-32800))
                     } else {
                         jsonrpc::Error::internal_error()
@@ -52,7 +52,8 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
             if b.state.trusted().is_none() {
                 return Err(untrusted("the bootstrap check"));
             }
-            let n = bootstrap::refresh(&b.client, &b.state).await;
+            let n = bootstrap::refresh(&b.client, &b.state, crate::lsp::diagnostics::republish_all)
+                .await;
             Ok(Some(json!({ "probed": n })))
         }
         other => Err(jsonrpc::Error::invalid_params(format!(
