@@ -1814,31 +1814,34 @@ fn codes(diagnostics: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The Python case with a source (a pipeline pipelens predicts whole): its folder, file, text
+/// and the pipeline `pipelens/pipelineGraph` predicts for it.
+fn predictable_app() -> (tempfile::TempDir, std::path::PathBuf, String, Value) {
+    let (dir, file) = app(&CASES[0]);
+    let text = CASES[0].text.replace(
+        "commands=[]",
+        "input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"cdk synth\"]",
+    );
+    std::fs::write(&file, &text).unwrap();
+    let mut s = TestServer::builder(dir.path()).start();
+    let u = s.open(&file, "python");
+    s.diagnostics(&u, 1);
+    let g = s.request(
+        "pipelens/pipelineGraph",
+        json!({"textDocument": {"uri": u}}),
+    );
+    assert!(s.shutdown().success());
+    (dir, file, text, g["pipelines"][0].clone())
+}
+
 /// After a synth, an edit makes the synthesized result of the stages whose code changed out of
 /// date: they are shown as predicted again, and the lens, hints, graph, status and diagnostics
 /// agree; the stages whose code did not change keep what the synth made; undoing the edit
 /// brings the whole synth back.
 #[test]
 fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() {
-    let (dir, file) = app(&CASES[0]);
-    // With a source: a pipeline pipelens can predict whole.
-    let text = CASES[0].text.replace(
-        "commands=[]",
-        "input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"cdk synth\"]",
-    );
-    std::fs::write(&file, &text).unwrap();
+    let (dir, file, text, predicted) = predictable_app();
     // The synth makes what pipelens predicts, plus a stage it cannot know of.
-    let predicted = {
-        let mut s = TestServer::builder(dir.path()).start();
-        let u = s.open(&file, "python");
-        s.diagnostics(&u, 1);
-        let g = s.request(
-            "pipelens/pipelineGraph",
-            json!({"textDocument": {"uri": u}}),
-        );
-        assert!(s.shutdown().success());
-        g["pipelines"][0].clone()
-    };
     // Dev gets an action only the synth knows: kept while Dev's code is unchanged.
     let script = assembly_script(dir.path(), &predicted, &["Extra"], &[("Dev", "SmokeTest")]);
     let mut s = TestServer::builder(dir.path())
@@ -2055,23 +2058,7 @@ fn a_synth_is_cancelled_from_its_progress() {
 /// speak for the buffer's code, until the buffer is the file's text again.
 #[test]
 fn a_synth_of_the_file_on_disk_does_not_speak_for_an_unsaved_buffer() {
-    let (dir, file) = app(&CASES[0]);
-    let text = CASES[0].text.replace(
-        "commands=[]",
-        "input=pipelines.CodePipelineSource.git_hub(\"acme/app\", \"main\"), commands=[\"cdk synth\"]",
-    );
-    std::fs::write(&file, &text).unwrap();
-    let predicted = {
-        let mut s = TestServer::builder(dir.path()).start();
-        let u = s.open(&file, "python");
-        s.diagnostics(&u, 1);
-        let g = s.request(
-            "pipelens/pipelineGraph",
-            json!({"textDocument": {"uri": u}}),
-        );
-        assert!(s.shutdown().success());
-        g["pipelines"][0].clone()
-    };
+    let (dir, file, text, predicted) = predictable_app();
     let script = assembly_script(dir.path(), &predicted, &[], &[]);
     let mut s = TestServer::builder(dir.path())
         .init_options(json!({"synth": {"command": [script.display().to_string()]}}))

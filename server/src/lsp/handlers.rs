@@ -27,6 +27,16 @@ use tower_lsp_server::lsp_types::Uri;
 
 use super::state::{Snapshot, State};
 
+/// The `textDocument.uri` of a custom request's params.
+pub(crate) fn document_uri(params: &serde_json::Value) -> jsonrpc::Result<Uri> {
+    params
+        .get("textDocument")
+        .and_then(|t| t.get("uri"))
+        .and_then(|u| u.as_str())
+        .and_then(|u| u.parse().ok())
+        .ok_or_else(|| jsonrpc::Error::invalid_params("expected { textDocument: { uri } }"))
+}
+
 /// A request about a document the client never opened gets a clear error.
 pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
     jsonrpc::Error::invalid_params(format!("document not open: {}", uri.as_str()))
