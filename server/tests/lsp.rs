@@ -1155,9 +1155,9 @@ fn a_wrong_content_length_does_not_silence_the_server() {
     assert_eq!(log.matches("malformed frame").count(), 1, "{log}");
 }
 
-/// A server running a synth that hangs (a script whose child sleeps with marker `m`), the
-/// document it was started from, and the script's folder.
-fn server_with_hanging_synth(m: &str) -> (TestServer, String, tempfile::TempDir) {
+/// A server whose synth command hangs (a script whose child sleeps with marker `m`), the
+/// document it has open, and the script's folder; no synth started yet.
+fn server_whose_synth_hangs(m: &str) -> (TestServer, String, tempfile::TempDir) {
     let (dir, file) = app(&CASES[0]);
     let script = dir.path().join("hang.sh");
     common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
@@ -1168,6 +1168,13 @@ fn server_with_hanging_synth(m: &str) -> (TestServer, String, tempfile::TempDir)
         .start();
     let u = s.open(&file, "python");
     s.diagnostics(&u, 1);
+    (s, u, dir)
+}
+
+/// A server running a synth that hangs (a script whose child sleeps with marker `m`), the
+/// document it was started from, and the script's folder.
+fn server_with_hanging_synth(m: &str) -> (TestServer, String, tempfile::TempDir) {
+    let (mut s, u, dir) = server_whose_synth_hangs(m);
     s.send(&json!({
         "jsonrpc": "2.0", "id": 9100, "method": "workspace/executeCommand",
         "params": {"command": "pipelens.synth", "arguments": [u]},
@@ -2001,16 +2008,7 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
 #[test]
 fn a_synth_is_cancelled_from_its_progress() {
     let m = marker();
-    let (dir, file) = app(&CASES[0]);
-    let script = dir.path().join("hang.sh");
-    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
-    let mut s = TestServer::builder(dir.path())
-        .init_options(json!({
-            "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},
-        }))
-        .start();
-    let u = s.open(&file, "python");
-    s.diagnostics(&u, 1);
+    let (mut s, u, _dir) = server_whose_synth_hangs(&m);
     s.send(&json!({
         "jsonrpc": "2.0", "id": 9100, "method": "workspace/executeCommand",
         "params": {"command": "pipelens.synth", "arguments": [u]},
@@ -2107,16 +2105,7 @@ fn a_synth_of_the_file_on_disk_does_not_speak_for_an_unsaved_buffer() {
 #[test]
 fn a_newer_synth_stays_running_and_cancellable_when_the_older_ends() {
     let m = marker();
-    let (dir, file) = app(&CASES[0]);
-    let script = dir.path().join("hang.sh");
-    common::write_script(&script, "#!/bin/sh\nsleep \"$1\" &\nwait\n");
-    let mut s = TestServer::builder(dir.path())
-        .init_options(json!({
-            "synth": {"command": [script.to_str().unwrap(), m], "timeoutSeconds": 600},
-        }))
-        .start();
-    let u = s.open(&file, "python");
-    s.diagnostics(&u, 1);
+    let (mut s, u, _dir) = server_whose_synth_hangs(&m);
     let synth = |s: &mut TestServer, id: u64| {
         s.send(&json!({
             "jsonrpc": "2.0", "id": id, "method": "workspace/executeCommand",
