@@ -1902,6 +1902,12 @@ fn a_synthesized_result_goes_out_of_date_stage_by_stage_when_its_code_changes() 
             .unwrap_or_default()
     };
     assert_eq!(shows(&mut s, "Dev"), ["Show the synthesized stages of Dev"]);
+    // A client that does not handle the command itself sends it here: the graph answer.
+    let g = s.request(
+        "workspace/executeCommand",
+        json!({"command": "pipelens.showPipelineGraph", "arguments": [u, "Dev"]}),
+    );
+    assert_eq!(g["pipelines"][0]["origin"], "synthesized", "{g}");
     let lens = |s: &mut TestServer| {
         s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))[0]["command"]
             ["title"]
@@ -2132,6 +2138,8 @@ fn a_newer_synth_stays_running_and_cancellable_when_the_older_ends() {
             .contains("newer request"),
         "{older}"
     );
+    // Cancelled is not failed: RequestCancelled, which clients do not show.
+    assert_eq!(older["error"]["code"], -32800, "{older}");
     let status = s.request("pipelens/synthStatus", json!({"textDocument": {"uri": u}}));
     assert_eq!(status["state"], "running", "the newer one runs: {status}");
     s.notify(

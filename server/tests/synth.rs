@@ -508,6 +508,7 @@ fn the_language_server_synthesizes_and_shows_the_synthesized_stages() {
 fn a_python_apps_synth_runs_in_its_venv_and_a_missing_aws_cdk_says_which_python() {
     let body = "#!/bin/sh\necho 'Traceback (most recent call last):' >&2\necho '  File \"app.py\", line 1, in <module>' >&2\necho '    import aws_cdk' >&2\necho \"ModuleNotFoundError: No module named 'aws_cdk' (venv=$VIRTUAL_ENV, python=$(command -v python3))\" >&2\nexit 1\n";
     let (dir, script) = app_with_script("synth.sh", body);
+    std::fs::write(dir.path().join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
     let venv = dir.path().join(".venv");
     std::fs::create_dir_all(venv.join("bin")).unwrap();
     common::write_script(&venv.join("bin/python3"), "#!/bin/sh\nexit 0\n");

@@ -148,7 +148,7 @@ async function firstAnalysis(page, language, file) {
   await openFile(page, file);
   const opened = Date.now();
   await eventually("'pipelens: predicted' in the status bar", async () =>
-    (await statusBarText(page)).includes("pipelens: predicted"), 20_000);
+    (await statusBarText(page)).includes("pipelens: predicted"), SLOW);
   const ms = Date.now() - opened;
   console.log(`   first analysis (${language}): ${ms} ms after the file opened (${opened - t} ms to open it)`);
   fs.appendFileSync(path.join(ARTIFACTS, "first-analysis.txt"), `${language} ${ms} ms\n`);

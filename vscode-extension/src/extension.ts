@@ -3,6 +3,7 @@
 // webview and the status bar item. Everything the user sees about a pipeline comes from the
 // server; this file only wires VS Code to it.
 
+import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as vscode from "vscode";
@@ -56,19 +57,21 @@ function currentSettings() {
 }
 
 /**
- * Follows the interpreter chosen in the Python extension (ms-python.python), so that a Python
- * app's synth runs with it (`synth.python`), as the user's terminal would.
+ * Follows the virtual environment chosen in the Python extension (ms-python.python), so that a
+ * Python app's synth runs with it (`synth.python`), as the user's terminal would. Only a virtual
+ * environment (a `pyvenv.cfg` beside its `bin`): the extension's global default says nothing the
+ * server's PATH does not. Asked only once a Python file is open (the Python extension starts for
+ * those anyway), never in a TypeScript-only workspace.
  */
 async function followPythonInterpreter(context: vscode.ExtensionContext): Promise<void> {
   const ext = vscode.extensions.getExtension("ms-python.python");
   if (!ext) return;
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const api: any = ext.isActive ? ext.exports : await ext.activate();
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const follow = (api: any) => {
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const read = () => {
-      const p = api?.environments?.getActiveEnvironmentPath?.()?.path;
-      // A bare command ("python") says nothing the server's PATH does not.
-      pythonInterpreter = typeof p === "string" && path.isAbsolute(p) ? p : undefined;
+      const p = api?.environments?.getActiveEnvironmentPath?.(folder)?.path;
+      pythonInterpreter = typeof p === "string" && isVenvPython(p) ? p : undefined;
     };
     read();
     pushSettings();
@@ -77,9 +80,30 @@ async function followPythonInterpreter(context: vscode.ExtensionContext): Promis
       pushSettings();
     });
     if (changed) context.subscriptions.push(changed);
-  } catch (e) {
-    output.appendLine(`pipelens: cannot read the Python extension's interpreter: ${errorText(e)}`);
+  };
+  const start = async () => {
+    try {
+      follow(ext.isActive ? ext.exports : await ext.activate());
+    } catch (e) {
+      output.appendLine(`pipelens: cannot read the Python extension's interpreter: ${errorText(e)}`);
+    }
+  };
+  // The Python extension starts for Python files anyway: asked only once one is open.
+  if (vscode.workspace.textDocuments.some((d) => d.languageId === "python")) {
+    await start();
+    return;
   }
+  const opened = vscode.workspace.onDidOpenTextDocument((d) => {
+    if (d.languageId !== "python") return;
+    opened.dispose();
+    void start();
+  });
+  context.subscriptions.push(opened);
+}
+
+/** An interpreter of a virtual environment: an absolute path whose `../..` has `pyvenv.cfg`. */
+function isVenvPython(p: string): boolean {
+  return path.isAbsolute(p) && fs.existsSync(path.join(path.dirname(path.dirname(p)), "pyvenv.cfg"));
 }
 
 function isPipelensDocument(doc: vscode.TextDocument | undefined): doc is vscode.TextDocument {

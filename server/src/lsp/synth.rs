@@ -63,12 +63,15 @@ pub fn cancel(state: &State, token: &NumberOrString) {
         return;
     };
     let root = state.synths_running.lock().ok().and_then(|mut r| {
-        r.iter_mut()
-            .find(|run| run.token.as_deref() == Some(token.as_str()))
-            .map(|run| {
-                run.cancelled = true;
-                run.root.clone()
-            })
+        let run = r
+            .iter()
+            .position(|run| run.token.as_deref() == Some(token.as_str()))?;
+        let (id, root) = (r[run].id, r[run].root.clone());
+        r[run].cancelled = true;
+        // Only the app's newest synth runs on: an older one is ending already, and cancelling
+        // the app would stop the newer one instead.
+        let newest = r.iter().filter(|x| x.root == root).map(|x| x.id).max();
+        (newest == Some(id)).then_some(root)
     });
     if let Some(root) = root {
         state.synthesizer.cancel(&root);
@@ -172,6 +175,9 @@ pub struct View<'s> {
     /// Per pipeline: its stages shown as predicted again because their code changed since the
     /// synth.
     pub out_of_date: Vec<Vec<String>>,
+    /// Per pipeline: the synth made it (a pipeline the synth's assembly does not pair with is
+    /// predicted, whatever `origin` says of the others).
+    pub from_synth: Vec<bool>,
 }
 
 /// What the hint of an out-of-date stage says it is.
@@ -180,6 +186,9 @@ pub const OUT_OF_DATE: &str = "synth is out of date";
 impl View<'_> {
     /// Where the stages of pipeline `i` come from; of its stage `stage` when one is named.
     pub fn origin_of(&self, i: usize, stage: Option<&str>) -> String {
+        if !self.is_synthesized(i) {
+            return "predicted".into();
+        }
         let stale = self.out_of_date.get(i).map(Vec::as_slice).unwrap_or(&[]);
         match stage {
             Some(s) if stale.iter().any(|x| x == s) => OUT_OF_DATE.into(),
@@ -193,8 +202,14 @@ impl View<'_> {
         }
     }
 
+    /// Some pipeline of the document is shown as the synth made it.
     pub fn synthesized(&self) -> bool {
-        self.origin.starts_with("synthesized")
+        self.from_synth.iter().any(|s| *s)
+    }
+
+    /// Pipeline `i` is shown as the synth made it.
+    pub fn is_synthesized(&self, i: usize) -> bool {
+        self.from_synth.get(i).copied().unwrap_or(false)
     }
 }
 
@@ -206,6 +221,7 @@ pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
         stages: snap.predictions().into(),
         origin: "predicted".to_string(),
         out_of_date: Vec::new(),
+        from_synth: Vec::new(),
     };
     let Some(record) = record_for(state, uri) else {
         return predicted();
@@ -219,14 +235,17 @@ pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
     }
     let mut stages = snap.predictions().to_vec();
     let mut out_of_date = vec![Vec::new(); stages.len()];
+    let mut from_synth = vec![false; stages.len()];
     for (pi, _, m) in merged {
         stages[pi] = m.prediction;
         out_of_date[pi] = m.out_of_date;
+        from_synth[pi] = true;
     }
     View {
         stages: stages.into(),
         origin: format!("synthesized {}", ago(record.at)),
         out_of_date,
+        from_synth,
     }
 }
 
@@ -359,11 +378,6 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
         .map(|p| p.into_owned())
         .unwrap_or_default();
     let view = views(state, uri, &snap);
-    let kind = if view.synthesized() {
-        crate::predict::json::Origin::Synthesized
-    } else {
-        crate::predict::json::Origin::Predicted
-    };
     let model = &snap.analysis.model;
     // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
     let mut pipelines = Vec::new();
@@ -372,6 +386,11 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
         if crate::cancel::requested() {
             return None;
         }
+        let kind = if view.is_synthesized(i) {
+            crate::predict::json::Origin::Synthesized
+        } else {
+            crate::predict::json::Origin::Predicted
+        };
         let mut json = crate::predict::json::pipeline(p, &file, pr, kind);
         // The stages shown as predicted again because their code changed since the synth.
         if let (Some(o), Some(stale)) = (json.as_object_mut(), view.out_of_date.get(i)) {
@@ -387,4 +406,29 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
     }
     let svg = (!pictures.is_empty()).then(|| crate::predict::svg::document(&pictures));
     Some(json!({ "pipelines": pipelines, "svg": svg }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A pipeline the synth did not make is predicted, whatever the others are.
+    #[test]
+    fn a_pipeline_the_synth_did_not_make_is_predicted() {
+        let view = View {
+            stages: Vec::new().into(),
+            origin: "synthesized 3 s ago".into(),
+            out_of_date: vec![vec!["Prod".into()], Vec::new()],
+            from_synth: vec![true, false],
+        };
+        assert_eq!(
+            view.origin_of(0, None),
+            "synthesized 3 s ago; synth is out of date for Prod"
+        );
+        assert_eq!(view.origin_of(0, Some("Prod")), OUT_OF_DATE);
+        assert_eq!(view.origin_of(0, Some("Dev")), "synthesized 3 s ago");
+        assert_eq!(view.origin_of(1, None), "predicted");
+        assert_eq!(view.origin_of(1, Some("Dev")), "predicted");
+        assert!(view.synthesized() && !view.is_synthesized(1));
+    }
 }

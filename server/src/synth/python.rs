@@ -19,11 +19,20 @@ pub struct PythonEnv {
     pub source: String,
 }
 
-/// The app's Python: the `synth.python` setting (an interpreter the user chose; VS Code's
-/// Python extension's), else a `.venv` or `venv` folder of the app, else `VIRTUAL_ENV`, else
-/// none (PATH as it is).
+/// The app's Python, for a Python app (its `cdk.json` `app` command runs python): the
+/// `synth.python` setting (an interpreter the user chose, or the virtual environment VS Code's
+/// Python extension has selected; an absolute path to a file, else ignored), else a `.venv` or
+/// `venv` folder of the app, else `VIRTUAL_ENV`, else none (PATH as it is). Other apps get
+/// none: a Python folder first on PATH could shadow their `node`.
 pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
-    if let Some(python) = &settings.synth_python {
+    if !is_python_app(root) {
+        return None;
+    }
+    if let Some(python) = settings
+        .synth_python
+        .as_ref()
+        .filter(|p| p.is_absolute() && p.is_file())
+    {
         let bin = python.parent()?.to_path_buf();
         let venv = bin
             .parent()
@@ -51,6 +60,15 @@ pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
         venv: Some(venv),
         source: "VIRTUAL_ENV".into(),
     })
+}
+
+/// The app's `cdk.json` runs Python (`"app": "python3 app.py"`, `.venv/bin/python app.py`…).
+fn is_python_app(root: &Path) -> bool {
+    crate::workspace::read_file(&root.join("cdk.json"), 1024 * 1024)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|v| v.get("app")?.as_str().map(str::to_string))
+        .is_some_and(|app| app.contains("python") || app.contains(".py"))
 }
 
 impl PythonEnv {
@@ -104,6 +122,7 @@ mod tests {
     fn the_setting_then_the_apps_venv() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
+        std::fs::write(root.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
         std::fs::create_dir_all(root.join(".venv/bin")).unwrap();
         std::fs::write(root.join(".venv/bin/python"), "").unwrap();
         let found = find(root, &Settings::default()).unwrap();
@@ -115,6 +134,7 @@ mod tests {
 
         let chosen = root.join("elsewhere/bin/python3");
         std::fs::create_dir_all(chosen.parent().unwrap()).unwrap();
+        std::fs::write(&chosen, "").unwrap();
         std::fs::write(root.join("elsewhere/pyvenv.cfg"), "").unwrap();
         let settings = Settings {
             synth_python: Some(chosen.clone()),
@@ -126,6 +146,21 @@ mod tests {
             found.venv.as_deref(),
             Some(root.join("elsewhere").as_path())
         );
+        // A relative or missing interpreter is ignored: the app's .venv.
+        for odd in ["python3", "/nonexistent/bin/python3"] {
+            let settings = Settings {
+                synth_python: Some(PathBuf::from(odd)),
+                ..Settings::default()
+            };
+            assert_eq!(find(root, &settings).unwrap().bin, root.join(".venv/bin"));
+        }
+        // Not a Python app: nothing goes on its PATH.
+        std::fs::write(
+            root.join("cdk.json"),
+            r#"{"app": "npx ts-node bin/app.ts"}"#,
+        )
+        .unwrap();
+        assert_eq!(find(root, &settings), None);
     }
 
     #[test]

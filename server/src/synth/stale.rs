@@ -8,6 +8,8 @@
 //! depends on code it cannot follow, so once the document changed it is out of date whatever
 //! its prediction says.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::predict::{Action, PredictedStage, Prediction};
 
 /// The code a synth was made from, for one document: its text and the prediction of each of
@@ -100,8 +102,22 @@ pub fn merge(
             unchanged: synthesized.stages.iter().map(|s| s.name.clone()).collect(),
         };
     }
+    // Name → place, so that a pipeline of thousands of stages is merged in linear time.
+    let places = |p: &'_ Prediction| -> HashMap<String, usize> {
+        p.stages
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.name.clone(), i))
+            .collect()
+    };
+    let (then_at, now_at) = (places(then), places(now));
     let find = |p: &'_ Prediction, name: &str| -> Option<usize> {
-        p.stages.iter().position(|s| s.name == name)
+        let at = if std::ptr::eq(p, then) {
+            &then_at
+        } else {
+            &now_at
+        };
+        at.get(name).copied()
     };
     // Unchanged, and after the same stage: stages that swapped places are not the synth's.
     let same = |name: &str| -> bool {
@@ -150,8 +166,9 @@ pub fn merge(
     }
     // Stages the code makes now that the synthesized pipeline does not have: new, or changed
     // from a stage the synth left out.
+    let mut shown: HashSet<String> = stages.iter().map(|x| x.name.clone()).collect();
     for (i, s) in now.stages.iter().enumerate() {
-        if stages.iter().any(|x| x.name == s.name) {
+        if shown.contains(&s.name) {
             continue;
         }
         if find(then, &s.name).is_some_and(|_| same(&s.name)) {
@@ -163,6 +180,7 @@ pub fn merge(
             .find_map(|before| stages.iter().position(|x| x.name == before.name))
             .map_or(0, |p| p + 1);
         stages.insert(at, s.clone());
+        shown.insert(s.name.clone());
         out_of_date.push(s.name.clone());
     }
     Merged {

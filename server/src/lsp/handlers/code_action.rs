@@ -176,7 +176,8 @@ fn show_synthesized(
             .chain(p.waves.iter().map(|w| w.span))
             .collect();
         for stage in stages.stages.iter().filter(|s| {
-            touches(s.span)
+            view.is_synthesized(i)
+                && touches(s.span)
                 && own.contains(&s.span)
                 && view.origin_of(i, Some(&s.name)) != crate::lsp::synth::OUT_OF_DATE
         }) {

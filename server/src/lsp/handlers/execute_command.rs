@@ -35,10 +35,12 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
             match crate::lsp::synth_task::run(&b.client, &b.state, &uri, true).await {
                 Ok(v) => Ok(Some(v)),
                 Err(message) => {
-                    // The user cancelled it: LSP's RequestCancelled, which clients do not
-                    // show as a failure.
-                    let mut e = if message == crate::lsp::state::CANCELLED {
-                        jsonrpc::Error::new(jsonrpc::ErrorCode::ServerError(-32800))
+                    // Cancelled, by the user or by a newer synth of the app: LSP's
+                    // RequestCancelled, which clients do not show as a failure.
+                    let mut e = if message == crate::lsp::state::CANCELLED
+                        || message == crate::synth::SynthError::Cancelled.to_string()
+                    {
+                        jsonrpc::Error::new(jsonrpc::ErrorCode::RequestCancelled)
                     } else {
                         jsonrpc::Error::internal_error()
                     };
@@ -55,6 +57,19 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
             let n = bootstrap::refresh(&b.client, &b.state, crate::lsp::diagnostics::republish_all)
                 .await;
             Ok(Some(json!({ "probed": n })))
+        }
+        // The client command of "Show the synthesized stages of …" (not advertised: VS Code and
+        // the Neovim plugin handle it themselves). Another client sends it here: it gets the
+        // `pipelens/pipelineGraph` answer of the document.
+        super::code_action::SHOW_GRAPH => {
+            let uri: Uri = p
+                .arguments
+                .first()
+                .and_then(|u| u.as_str())
+                .and_then(|u| u.parse().ok())
+                .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri, stage?]"))?;
+            super::current(&b.state, &uri)?;
+            Ok(crate::lsp::synth::graph(&b.state, &uri))
         }
         other => Err(jsonrpc::Error::invalid_params(format!(
             "unknown command: {other}"
@@ -135,10 +150,17 @@ fn every_target(diags: &[crate::rules::Diagnostic], trusted: bool, off: bool) ->
             let argv = d.command.as_ref()?;
             let env = argv.iter().find_map(|a| a.strip_prefix("aws://"))?;
             let (account, region) = env.split_once('/')?;
+            // `status` as `bootstrap-status --format json` says it; `code` the diagnostic's.
+            let status = match d.code {
+                "untrusted-target" => "untrusted",
+                "outdated-bootstrap" => "outdated",
+                _ => "not-bootstrapped",
+            };
             Some(json!({
                 "account": account,
                 "region": region,
-                "status": d.code,
+                "status": status,
+                "code": d.code,
                 "fix": argv,
             }))
         })
