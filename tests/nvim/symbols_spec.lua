@@ -39,4 +39,18 @@ H.test('document symbols include the stages and the wave', function()
   H.eq(row + 1, dev.lnum, 'line of Dev')
 end)
 
+H.test('the plugin shows the code lenses: the stage chain above the pipeline', function()
+  local lenses = H.wait('code lenses in the buffer', function()
+    local l = vim.lsp.codelens.get(buf)
+    return #l > 0 and l
+  end)
+  local titles = vim.tbl_map(function(l)
+    return l.command and l.command.title or ''
+  end, lenses)
+  local chain = vim.tbl_filter(function(t)
+    return t:find('Source → Build', 1, true) ~= nil
+  end, titles)
+  H.eq(1, #chain, vim.inspect(titles))
+end)
+
 H.finish()

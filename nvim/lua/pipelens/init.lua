@@ -6,7 +6,10 @@ local M = {}
 ---   trusted: nil (default) — a project with a `pipelens.toml` is trusted when Neovim's trust
 ---            database allows that file (`vim.secure.read`, which asks once, as for 'exrc');
 ---            a project without one is trusted. true / false: every project, without asking.
-M.options = { trusted = nil }
+---   codelens: true (default) — show the server's code lenses (the stage chain above each
+---            pipeline, ▶ Synthesize), refreshed on attach, on entering the buffer, on leaving
+---            insert mode and after a write. false: leave them to your own config.
+M.options = { trusted = nil, codelens = true }
 
 --- Merges `opts` (any `vim.lsp.Config` field: cmd, settings, init_options, root_markers, …)
 --- into the `pipelens` configuration and enables it. `opts.trusted` is the plugin's own
@@ -21,6 +24,10 @@ function M.setup(opts)
   if opts.trusted ~= nil then
     M.options.trusted = opts.trusted == true
     opts.trusted = nil
+  end
+  if opts.codelens ~= nil then
+    M.options.codelens = opts.codelens ~= false
+    opts.codelens = nil
   end
   if next(opts) ~= nil then
     vim.lsp.config('pipelens', opts)
@@ -398,6 +405,32 @@ local function bootstrap_fix(command, ctx)
   end, ctx.bufnr)
 end
 
+--- Shows the server's code lenses in pipelens buffers (Neovim does not by default): on
+--- attach, and again on entering the buffer, leaving insert mode and after a write.
+local function show_codelenses()
+  local group = vim.api.nvim_create_augroup('pipelens.codelens', { clear = true })
+  vim.api.nvim_create_autocmd('LspAttach', {
+    group = group,
+    callback = function(ev)
+      local client = vim.lsp.get_client_by_id(ev.data.client_id)
+      if not client or client.name ~= 'pipelens' or M.options.codelens == false then
+        return
+      end
+      local function refresh()
+        if vim.api.nvim_buf_is_valid(ev.buf) then
+          pcall(vim.lsp.codelens.refresh, { bufnr = ev.buf })
+        end
+      end
+      refresh()
+      vim.api.nvim_create_autocmd({ 'BufEnter', 'InsertLeave', 'BufWritePost' }, {
+        group = group,
+        buffer = ev.buf,
+        callback = refresh,
+      })
+    end,
+  })
+end
+
 local progress_titles = {}
 
 --- Echoes the server's `$/progress` (the synth's seconds and steps) in the command line:
@@ -451,6 +484,7 @@ function M.create_commands()
     end, { desc = 'pipelens: ' .. c[2], force = true })
   end
   echo_progress()
+  show_codelenses()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
   -- The code action "Show the synthesized stages of <stage>": the graph view.
   vim.lsp.commands['pipelens.showPipelineGraph'] = function(_, ctx)
