@@ -404,8 +404,11 @@ class GraphPanel {
   }
 }
 
-function showGraph(): void {
-  const doc = activeDocument();
+/** The graph of the active file; from the code action "Show the synthesized stages of …", of
+ * the file it names (`[uri, stage]`). */
+function showGraph(uri?: unknown): void {
+  const named = typeof uri === "string" ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
+  const doc = named ?? activeDocument();
   if (!doc) {
     void vscode.window.showInformationMessage("pipelens: open a Python, TypeScript or JavaScript file of a CDK app first.");
     return;
