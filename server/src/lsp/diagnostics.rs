@@ -441,6 +441,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 stage_classes,
                 predictions: std::sync::OnceLock::new(),
                 qualifier,
+                synth_merged: Default::default(),
             },
             warnings,
         ))

@@ -32,6 +32,9 @@ pub struct Snapshot {
     pub(super) predictions: std::sync::OnceLock<Vec<crate::predict::Prediction>>,
     /// The app's bootstrap qualifier (cdk.json context, else the default).
     pub qualifier: String,
+    /// The last synth brought to this snapshot's code (`lsp::synth`), for the record it was
+    /// made from: hints, lenses, code actions and the publish read it without merging again.
+    pub(super) synth_merged: Mutex<Option<(Arc<Record>, Arc<super::synth::MergedPipelines>)>>,
 }
 
 /// A big document's analysis holds tens or hundreds of MB: when its last holder lets go (a newer

@@ -135,14 +135,36 @@ fn basis(record: &Record, uri: &Uri, snap: &Snapshot) -> Arc<Basis> {
     b
 }
 
+/// Per synthesized pipeline of a document: its index in the model, the synthesized pipeline in
+/// the prediction's types, and what to show now.
+pub type MergedPipelines = Vec<(usize, Prediction, Merged)>;
+
+/// A failed synth speaks for this snapshot: the document is the text the synth read.
+fn failure_holds(record: &Record, uri: &Uri, snap: &Snapshot) -> bool {
+    basis(record, uri, snap).text == snap.text
+}
+
 /// For each synthesized pipeline that is a pipeline of the snapshot: its index in the model,
 /// the synthesized pipeline in the prediction's types, and what to show now (`stale::merge`).
+/// Made once per snapshot and record (`Snapshot::synth_merged`): requests after a synth read it.
 fn merged(
-    record: &Record,
+    record: &Arc<Record>,
     s: &Synthesized,
     uri: &Uri,
     snap: &Snapshot,
-) -> Vec<(usize, Prediction, Merged)> {
+) -> Arc<MergedPipelines> {
+    let mut cache = snap.synth_merged.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some((r, m)) = cache.as_ref() {
+        if Arc::ptr_eq(r, record) {
+            return m.clone();
+        }
+    }
+    let m = Arc::new(merge_now(record, s, uri, snap));
+    *cache = Some((record.clone(), m.clone()));
+    m
+}
+
+fn merge_now(record: &Record, s: &Synthesized, uri: &Uri, snap: &Snapshot) -> MergedPipelines {
     let basis = basis(record, uri, snap);
     let pipelines: Vec<&crate::model::Pipeline> = snap.analysis.model.pipelines.iter().collect();
     let none = Prediction { stages: Vec::new() };
@@ -202,6 +224,20 @@ impl View<'_> {
         }
     }
 
+    /// Each pipeline of `model` (the snapshot's the view was made for), its index and the
+    /// stages shown for it.
+    pub fn pipelines<'m>(
+        &'m self,
+        model: &'m crate::model::FileModel,
+    ) -> impl Iterator<Item = (usize, &'m crate::model::Pipeline, &'m Prediction)> {
+        model
+            .pipelines
+            .iter()
+            .zip(self.stages.iter())
+            .enumerate()
+            .map(|(i, (p, s))| (i, p, s))
+    }
+
     /// Some pipeline of the document is shown as the synth made it.
     pub fn synthesized(&self) -> bool {
         self.from_synth.iter().any(|s| *s)
@@ -236,10 +272,10 @@ pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
     let mut stages = snap.predictions().to_vec();
     let mut out_of_date = vec![Vec::new(); stages.len()];
     let mut from_synth = vec![false; stages.len()];
-    for (pi, _, m) in merged {
-        stages[pi] = m.prediction;
-        out_of_date[pi] = m.out_of_date;
-        from_synth[pi] = true;
+    for (pi, _, m) in merged.iter() {
+        stages[*pi] = m.prediction.clone();
+        out_of_date[*pi] = m.out_of_date.clone();
+        from_synth[*pi] = true;
     }
     View {
         stages: stages.into(),
@@ -265,20 +301,20 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
     let mut out = Vec::new();
     match &record.outcome {
         Outcome::Done(s) => {
-            for (pi, synthesized, m) in merged(&record, s, uri, snap) {
-                let predicted = &snap.predictions()[pi];
+            for (pi, synthesized, m) in merged(&record, s, uri, snap).iter() {
+                let predicted = &snap.predictions()[*pi];
                 let whole =
                     m.out_of_date.is_empty() && m.unchanged.len() == synthesized.stages.len();
                 let differences = if whole {
-                    synth::compare(predicted, &synthesized)
+                    synth::compare(predicted, synthesized)
                 } else {
                     synth::compare(
                         &stale::only(predicted, &m.unchanged),
-                        &stale::only(&synthesized, &m.unchanged),
+                        &stale::only(synthesized, &m.unchanged),
                     )
                 };
                 out.extend(rules::synth::differs(
-                    &model.pipelines[pi],
+                    &model.pipelines[*pi],
                     predicted,
                     &differences,
                     &ago(record.at),
@@ -286,7 +322,7 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
             }
         }
         Outcome::Failed { message, location } => {
-            if basis(&record, uri, snap).text != snap.text {
+            if !failure_holds(&record, uri, snap) {
                 return out; // the failure was of the code as it was
             }
             out.extend(rules::synth::failed(
@@ -333,7 +369,7 @@ pub fn status(state: &State, uri: &Uri) -> Value {
     let record = record_for(state, uri);
     if let Some(Outcome::Failed { message, .. }) = record.as_ref().map(|r| &r.outcome) {
         let r = record.as_ref().expect("matched above");
-        if basis(r, uri, &snap).text == snap.text {
+        if failure_holds(r, uri, &snap) {
             return json!({
                 "state": "failed",
                 "text": "synth failed",
@@ -382,7 +418,7 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
     // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
     let mut pipelines = Vec::new();
     let mut pictures = Vec::new();
-    for (i, (p, pr)) in model.pipelines.iter().zip(view.stages.iter()).enumerate() {
+    for (i, p, pr) in view.pipelines(model) {
         if crate::cancel::requested() {
             return None;
         }

@@ -88,9 +88,7 @@ pub fn interpreter(env: Option<&PythonEnv>) -> String {
         || std::env::var_os("PATH").unwrap_or_default(),
         PythonEnv::path,
     );
-    let found = std::env::split_paths(&path)
-        .flat_map(|d| [d.join("python3"), d.join("python")])
-        .find(|p| p.is_file());
+    let found = super::run::find_in(&path, &["python3", "python"]);
     let source = env.map_or("PATH".to_string(), |e| e.source.clone());
     match found {
         Some(p) => format!("{} (from {source})", p.display()),

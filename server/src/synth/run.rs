@@ -85,9 +85,13 @@ fn is_executable(path: &Path) -> bool {
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|d| d.join(name))
+    find_in(&std::env::var_os("PATH")?, &[name])
+}
+
+/// The first executable of `names` in the folders of `path` (a PATH value), folder by folder.
+pub(super) fn find_in(path: &std::ffi::OsStr, names: &[&str]) -> Option<PathBuf> {
+    std::env::split_paths(path)
+        .flat_map(|d| names.iter().map(move |n| d.join(n)))
         .find(|p| is_executable(p))
 }
 

@@ -161,14 +161,7 @@ fn show_synthesized(
     }
     let touches = |s: crate::model::Span| s.end_byte >= range.start && s.start_byte <= range.end;
     let mut out = Vec::new();
-    for (i, (p, stages)) in snap
-        .analysis
-        .model
-        .pipelines
-        .iter()
-        .zip(view.stages.iter())
-        .enumerate()
-    {
+    for (i, p, stages) in view.pipelines(&snap.analysis.model) {
         let own: Vec<crate::model::Span> = p
             .stages
             .iter()

@@ -18,14 +18,7 @@ pub fn handle(b: &Backend, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
     let enc = b.state.encoding();
     let mut out = Vec::new();
     let view = crate::lsp::synth::views(&b.state, &uri, &snap);
-    for (i, (pipeline, prediction)) in snap
-        .analysis
-        .model
-        .pipelines
-        .iter()
-        .zip(view.stages.iter())
-        .enumerate()
-    {
+    for (i, pipeline, prediction) in view.pipelines(&snap.analysis.model) {
         let line = to_proto::position(&rope, pipeline.span.start_byte, enc).line;
         let range = Range::new(Position::new(line, 0), Position::new(line, 0));
         out.push(CodeLens {
