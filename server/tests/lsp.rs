@@ -751,11 +751,17 @@ fn without_credentials_the_bootstrap_check_is_one_hint() {
         .init_options(json!({"bootstrap": {"check": "auto"}}))
         .start();
     let u = s.open(&file, "python");
+    // The first publish may come while the probe runs ("not checked"); wait for its answer.
     let p = s.wait_for("textDocument/publishDiagnostics", |p| {
         p["uri"] == u.as_str()
-            && p["diagnostics"]
-                .as_array()
-                .is_some_and(|d| d.iter().any(|d| d["code"] == "bootstrap-unknown"))
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter().any(|d| {
+                    d["code"] == "bootstrap-unknown"
+                        && d["message"]
+                            .as_str()
+                            .is_some_and(|m| m.contains("no AWS credentials found"))
+                })
+            })
     });
     let d = p["diagnostics"].as_array().unwrap();
     let unknown: Vec<&Value> = d
