@@ -7,6 +7,7 @@
 #![allow(clippy::mutable_key_type)]
 
 mod bootstrap;
+mod collection;
 mod diagnostics;
 mod from_proto;
 mod handlers;
@@ -178,6 +179,11 @@ impl Backend {
         let flag = Arc::new(AtomicBool::new(false));
         let _cancel = CancelOnDrop(flag.clone());
         let task = tokio::task::spawn_blocking(move || {
+            // Cancelled while it waited for a thread (many requests at once): it does not
+            // start, so that the requests queued behind it get their thread at once.
+            if flag.load(Ordering::Relaxed) {
+                return Err(tower_lsp_server::jsonrpc::Error::request_cancelled());
+            }
             crate::cancel::with_flag(flag, || guarded(method, || f(&backend)))
         });
         match task.await {

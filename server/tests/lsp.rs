@@ -2157,3 +2157,54 @@ fn a_newer_synth_stays_running_and_cancellable_when_the_older_ends() {
     assert!(gone(&m, common::HANG), "{:?}", processes_with(&m));
     assert!(s.shutdown().success());
 }
+
+/// Diagnostics live in one collection by source (`lsp/collection.rs`): a bootstrap probe's
+/// answer changes one document's bootstrap hint and only that document is sent again; a
+/// document it does not touch keeps its one publish.
+#[test]
+fn a_probe_answer_publishes_only_the_documents_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&repo().join("examples/payments-python"), dir.path());
+    let pipeline = dir.path().join("payments/pipeline_stack.py");
+    let app_py = dir.path().join("app.py");
+    let mut s = TestServer::builder(dir.path())
+        .init_options(json!({"bootstrap": {"check": "auto"}}))
+        .start();
+    let a = s.open(&app_py, "python");
+    assert!(s.diagnostics(&a, 1).is_empty());
+    let u = s.open(&pipeline, "python");
+    s.wait_for("textDocument/publishDiagnostics", |p| {
+        p["uri"] == u.as_str()
+            && p["diagnostics"].as_array().is_some_and(|d| {
+                d.iter().any(|d| {
+                    d["message"]
+                        .as_str()
+                        .is_some_and(|m| m.contains("no AWS credentials found"))
+                })
+            })
+    });
+    // A request answered after the probe's publishes: everything sent before it has arrived.
+    s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": a}}),
+    );
+    let publishes_of = |s: &TestServer, doc: &str| {
+        s.notifications
+            .iter()
+            .filter(|n| {
+                n["method"] == "textDocument/publishDiagnostics" && n["params"]["uri"] == doc
+            })
+            .count()
+    };
+    assert_eq!(publishes_of(&s, &a), 0, "app.py was sent again");
+    // An edit of the pipeline that changes nothing it says about app.py does not send app.py.
+    s.change(&u, 2, (0, 0), (0, 0), "# a comment\n");
+    let d = s.diagnostics(&u, 2);
+    assert_eq!(d.len(), 1, "{d:?}");
+    s.request(
+        "textDocument/documentSymbol",
+        json!({"textDocument": {"uri": a}}),
+    );
+    assert_eq!(publishes_of(&s, &a), 0, "app.py was sent again");
+    assert!(s.shutdown().success());
+}

@@ -10,6 +10,7 @@ use ropey::Rope;
 use tower_lsp_server::lsp_types::{self as lsp, MessageType, Uri};
 use tower_lsp_server::{Client, UriExt};
 
+use super::collection::Source;
 use super::state::{Snapshot, State};
 use super::to_proto;
 use crate::analysis;
@@ -310,9 +311,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             );
             client.show_message(MessageType::WARNING, &note).await;
         }
-        client
-            .publish_diagnostics(uri.clone(), merged(state, &uri, Vec::new()), Some(version))
-            .await;
+        publish_nothing_of_its_own(client, state, &uri, version).await;
         return true;
     }
     let st = state.clone();
@@ -546,10 +545,12 @@ fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
     Some((uri, Rope::from_str(&String::from_utf8_lossy(&text))))
 }
 
+/// Puts the diagnostics of `snap` from every source into the collection (`lsp::collection`),
+/// each from its current input: the analysis (rules), the git check's result for this version,
+/// the bootstrap probe's observations, the app's last synth. Then sends `uri` and every other
+/// document whose diagnostics changed (`uri` always for a version it was not published for);
+/// nothing else.
 pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot) {
-    let enc = state.encoding();
-    let mut own = Vec::new();
-    let mut foreign: HashMap<Uri, Vec<lsp::Diagnostic>> = HashMap::new();
     let git: Vec<crate::rules::Diagnostic> = state
         .docs
         .lock()
@@ -564,120 +565,110 @@ pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap
         Vec::new()
     };
     let synth = super::synth::diagnostics(state, uri, snap);
-    for d in snap
-        .analysis
-        .diagnostics
-        .iter()
-        .chain(git.iter())
-        .chain(boot.iter())
-        .chain(synth.iter())
-    {
+    let mut touched = Vec::new();
+    for (source, diags) in [
+        (Source::Rules, &snap.analysis.diagnostics[..]),
+        (Source::Git, &git[..]),
+        (Source::Bootstrap, &boot[..]),
+        (Source::Synth, &synth[..]),
+    ] {
+        let by_target = by_target(state, uri, &snap.rope, diags);
+        if let Ok(mut c) = state.diagnostics.lock() {
+            touched.extend(c.set(uri, snap.version, source, by_target));
+        }
+    }
+    send(client, state, touched).await;
+}
+
+/// The protocol form of an origin's diagnostics, by the document each is in (a rule may point
+/// into another file of the app).
+fn by_target(
+    state: &State,
+    uri: &Uri,
+    rope: &Rope,
+    diags: &[crate::rules::Diagnostic],
+) -> HashMap<Uri, Vec<lsp::Diagnostic>> {
+    let enc = state.encoding();
+    let mut out: HashMap<Uri, Vec<lsp::Diagnostic>> = HashMap::new();
+    for d in diags {
         match &d.file {
-            None => own.push(to_proto::diagnostic(&snap.rope, d, enc, uri, |p| {
-                rope_of_file(state, p)
-            })),
+            None => out
+                .entry(uri.clone())
+                .or_default()
+                .push(to_proto::diagnostic(rope, d, enc, uri, |p| {
+                    rope_of_file(state, p)
+                })),
             Some(f) => {
                 if let Some((target, rope)) = rope_of_file(state, f) {
                     let lsp_d =
                         to_proto::diagnostic(&rope, d, enc, &target, |p| rope_of_file(state, p));
-                    foreign.entry(target).or_default().push(lsp_d);
+                    out.entry(target).or_default().push(lsp_d);
                 }
             }
         }
     }
-    // Forget what this document said about other files before, then record what it says now.
-    let mut touched: Vec<Uri> = Vec::new();
-    if let Ok(mut f) = state.foreign.lock() {
-        for (target, by_source) in f.iter_mut() {
-            if by_source.remove(uri).is_some() {
-                touched.push(target.clone());
-            }
+    out
+}
+
+/// Sends what the collection holds for each of `targets`, in order, each once: with the
+/// version its own diagnostics were made for (the open document's version when it has none;
+/// none for a file that is not open).
+async fn send(client: &Client, state: &Arc<State>, targets: Vec<Uri>) {
+    let mut seen = std::collections::HashSet::new();
+    for target in targets {
+        if !seen.insert(target.clone()) {
+            continue;
         }
-        for (target, diags) in foreign {
-            f.entry(target.clone())
-                .or_default()
-                .insert(uri.clone(), diags);
-            touched.push(target);
-        }
-    }
-    let mine = merged(state, uri, own);
-    client
-        .publish_diagnostics(uri.clone(), mine, Some(snap.version))
-        .await;
-    touched.sort_by(|a, b| a.as_str().cmp(b.as_str()));
-    touched.dedup();
-    for target in touched.into_iter().filter(|t| t != uri) {
-        let (own, version) = state
-            .docs
-            .lock()
-            .ok()
-            .and_then(|d| {
-                d.get(&target).map(|e| {
-                    let own = e
-                        .snapshot
-                        .as_ref()
-                        .map(|s| own_diagnostics(state, &target, s))
-                        .unwrap_or_default();
-                    (own, Some(e.doc.version))
-                })
-            })
-            .unwrap_or_default();
-        let all = merged(state, &target, own);
-        client.publish_diagnostics(target, all, version).await;
+        let (diags, version) = match state.diagnostics.lock() {
+            Ok(c) => (c.in_document(&target), c.version(&target)),
+            Err(_) => return,
+        };
+        let version = version.or_else(|| {
+            state
+                .docs
+                .lock()
+                .ok()
+                .and_then(|d| d.get(&target).map(|e| e.doc.version))
+        });
+        client.publish_diagnostics(target, diags, version).await;
     }
 }
 
-fn own_diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<lsp::Diagnostic> {
-    let enc = state.encoding();
-    snap.analysis
-        .diagnostics
-        .iter()
-        .filter(|d| d.file.is_none())
-        .map(|d| to_proto::diagnostic(&snap.rope, d, enc, uri, |p| rope_of_file(state, p)))
-        .collect()
-}
-
-/// A file's own diagnostics plus what other documents' analyses put in it.
-fn merged(state: &State, uri: &Uri, mut own: Vec<lsp::Diagnostic>) -> Vec<lsp::Diagnostic> {
-    if let Ok(f) = state.foreign.lock() {
-        if let Some(by_source) = f.get(uri) {
-            let mut sources: Vec<_> = by_source.iter().collect();
-            sources.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
-            for (_, ds) in sources {
-                for d in ds {
-                    if !own.contains(d) {
-                        own.push(d.clone());
-                    }
-                }
-            }
+/// A document that is no longer analysed (too big): what it said goes; what other documents
+/// say in it stays.
+async fn publish_nothing_of_its_own(client: &Client, state: &Arc<State>, uri: &Uri, version: i32) {
+    let mut touched = Vec::new();
+    if let Ok(mut c) = state.diagnostics.lock() {
+        for source in [Source::Rules, Source::Git, Source::Bootstrap, Source::Synth] {
+            touched.extend(c.set(uri, version, source, HashMap::new()));
         }
     }
-    own
+    send(client, state, touched).await;
 }
 
 /// Clears a closed document's diagnostics and what it said about other files.
 pub async fn clear(client: &Client, state: &Arc<State>, uri: &Uri) {
-    let mut touched = Vec::new();
-    if let Ok(mut f) = state.foreign.lock() {
-        for (target, by_source) in f.iter_mut() {
-            if by_source.remove(uri).is_some() {
-                touched.push(target.clone());
+    let touched = match state.diagnostics.lock() {
+        Ok(mut c) => c.remove(uri),
+        Err(_) => return,
+    };
+    send(client, state, touched).await;
+}
+
+/// Trust was taken back: what git said was learnt under trust, and goes with it.
+pub async fn forget_git(client: &Client, state: &Arc<State>) {
+    let touched = match state.docs.lock() {
+        Ok(mut docs) => {
+            for d in docs.values_mut() {
+                d.git_diagnostics = None;
             }
+            state
+                .diagnostics
+                .lock()
+                .map(|mut c| c.remove_source(Source::Git))
+                .unwrap_or_default()
         }
-    }
-    client
-        .publish_diagnostics(uri.clone(), merged(state, uri, Vec::new()), None)
-        .await;
-    for t in touched {
-        let own = state
-            .docs
-            .lock()
-            .ok()
-            .and_then(|d| d.get(&t).and_then(|e| e.snapshot.clone()))
-            .map(|s| own_diagnostics(state, &t, &s))
-            .unwrap_or_default();
-        client
-            .publish_diagnostics(t.clone(), merged(state, &t, own), None)
-            .await;
-    }
+        Err(_) => return,
+    };
+    send(client, state, touched).await;
 }

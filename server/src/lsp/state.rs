@@ -34,8 +34,16 @@ pub struct Snapshot {
     pub qualifier: String,
     /// The last synth brought to this snapshot's code (`lsp::synth`), for the record it was
     /// made from: hints, lenses, code actions and the publish read it without merging again.
-    pub(super) synth_merged: Mutex<Option<(Arc<Record>, Arc<super::synth::MergedPipelines>)>>,
+    pub(super) synth_merged: Mutex<Option<(Arc<Record>, Arc<MergedPipelines>)>>,
 }
+
+/// Per synthesized pipeline of a document: its index in the model, the synthesized pipeline in
+/// the prediction's types, and what to show now (made by `lsp::synth`).
+pub type MergedPipelines = Vec<(
+    usize,
+    crate::predict::Prediction,
+    crate::synth::stale::Merged,
+)>;
 
 /// A big document's analysis holds tens or hundreds of MB: when its last holder lets go (a newer
 /// analysis replaced it, the document closed, a request or warm-up that held it ended), the
@@ -121,7 +129,8 @@ pub struct DocEntry {
     pub analysing: bool,
     /// The same for the slower, process-starting checks (git base revision).
     pub git_generation: u64,
-    /// Diagnostics of the `source-synth-change` rule and the version they were computed for.
+    /// The last result of the `source-synth-change` check (git) and the version it was made
+    /// for: an input of the document's `Git` diagnostics, as the snapshot is of its rules.
     pub git_diagnostics: Option<(i32, Vec<crate::rules::Diagnostic>)>,
     /// What the last analysis lowered, for the next one to reuse (taken while one runs).
     pub lower_memo: Option<crate::lang::LowerMemo>,
@@ -170,8 +179,8 @@ pub struct State {
     pub indexes: Mutex<HashMap<PathBuf, Arc<Index>>>,
     /// Held while an index is built, so that documents opened together build it once.
     index_build: Mutex<()>,
-    /// Diagnostics a document's analysis puts in other files: target → source → diagnostics.
-    pub foreign: Mutex<HashMap<Uri, HashMap<Uri, Vec<tower_lsp_server::lsp_types::Diagnostic>>>>,
+    /// What every open document says, by source (`lsp::collection`): what is published.
+    pub diagnostics: Mutex<super::collection::Collection>,
     /// Messages already shown to the user (each problem is said once).
     pub said: Mutex<HashSet<String>>,
     /// What the bootstrap probe saw in each env, and when.

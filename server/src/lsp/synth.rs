@@ -14,7 +14,7 @@ use tower_lsp_server::UriExt;
 use super::state::{Outcome, Record, Snapshot, State};
 use crate::predict::Prediction;
 use crate::rules::{self, Diagnostic};
-use crate::synth::stale::{self, Basis, Merged};
+use crate::synth::stale::{self, Basis};
 use crate::synth::{self, Synthesized};
 
 /// The notification that tells the client a synth started or ended (its status bar asks
@@ -135,9 +135,7 @@ fn basis(record: &Record, uri: &Uri, snap: &Snapshot) -> Arc<Basis> {
     b
 }
 
-/// Per synthesized pipeline of a document: its index in the model, the synthesized pipeline in
-/// the prediction's types, and what to show now.
-pub type MergedPipelines = Vec<(usize, Prediction, Merged)>;
+pub use super::state::MergedPipelines;
 
 /// A failed synth speaks for this snapshot: the document is the text the synth read.
 fn failure_holds(record: &Record, uri: &Uri, snap: &Snapshot) -> bool {
@@ -414,6 +412,9 @@ pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
         .map(|p| p.into_owned())
         .unwrap_or_default();
     let view = views(state, uri, &snap);
+    if crate::cancel::requested() {
+        return None;
+    }
     let model = &snap.analysis.model;
     // A cancelled request (`$/cancelRequest`) stops between pipelines: its answer is dropped.
     let mut pipelines = Vec::new();

@@ -9,10 +9,6 @@ use crate::lsp::{from_proto, to_proto, Backend};
 /// The title of the code action that synthesizes the app (the code lens's "▶ Synthesize").
 pub const SYNTH_ACTION: &str = "Synthesize and show the generated stages";
 
-/// The clients' command that shows the pipeline graph (VS Code's palette command; the Neovim
-/// plugin handles it too). Not a server command: the view is the client's.
-pub const SHOW_GRAPH: &str = "pipelens.showPipelineGraph";
-
 pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
     let uri = p.text_document.uri;
     let (rope, plugin, snap) = super::current(&b.state, &uri)?;
@@ -179,7 +175,7 @@ fn show_synthesized(
                 title: title.clone(),
                 command: Some(Command {
                     title,
-                    command: SHOW_GRAPH.into(),
+                    command: super::execute_command::SHOW_GRAPH.into(),
                     arguments: Some(vec![
                         serde_json::json!(uri.as_str()),
                         serde_json::json!(stage.name),

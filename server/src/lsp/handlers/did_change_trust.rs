@@ -24,16 +24,11 @@ pub async fn handle(b: &Backend, p: Value) {
         "the workspace is {}",
         if trusted { "trusted" } else { "not trusted" }
     );
+    if !trusted {
+        diagnostics::forget_git(&b.client, &b.state).await;
+    }
     let uris: Vec<_> = match b.state.docs.lock() {
-        Ok(mut docs) => {
-            if !trusted {
-                // What git said was learnt under trust; it goes with it.
-                for d in docs.values_mut() {
-                    d.git_diagnostics = None;
-                }
-            }
-            docs.keys().cloned().collect()
-        }
+        Ok(docs) => docs.keys().cloned().collect(),
         Err(_) => return,
     };
     super::did_change_configuration::reload_and_report(&b.client, &b.state).await;

@@ -11,6 +11,10 @@ use crate::lsp::{bootstrap, Backend};
 pub const BOOTSTRAP_COMMAND: &str = "pipelens.bootstrapCommand";
 pub const REFRESH_BOOTSTRAP: &str = "pipelens.refreshBootstrap";
 pub const SYNTH: &str = "pipelens.synth";
+/// The clients' command that shows the pipeline graph (VS Code's palette command; the Neovim
+/// plugin handles it too). Not a server command: the view is the client's; a client that does
+/// not know it sends it here and gets the graph's answer.
+pub const SHOW_GRAPH: &str = "pipelens.showPipelineGraph";
 
 pub fn commands() -> Vec<String> {
     vec![
@@ -61,7 +65,7 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
         // The client command of "Show the synthesized stages of …" (not advertised: VS Code and
         // the Neovim plugin handle it themselves). Another client sends it here: it gets the
         // `pipelens/pipelineGraph` answer of the document.
-        super::code_action::SHOW_GRAPH => {
+        SHOW_GRAPH => {
             let uri: Uri = p
                 .arguments
                 .first()
