@@ -152,6 +152,17 @@ H.test('the code action "Show the synthesized stages" opens the graph view', fun
   end)
   H.contains(table.concat(vim.api.nvim_buf_get_lines(0, 0, -1, false), '\n'), 'Pipeline', 'graph')
   vim.cmd('close')
+  -- Named by the action (`[uri, stage]`): the cursor starts on that stage.
+  wins = #vim.api.nvim_list_wins()
+  vim.lsp.commands['pipelens.showPipelineGraph'](
+    { command = 'pipelens.showPipelineGraph', arguments = { vim.uri_from_bufnr(buf), 'Staging' } },
+    { bufnr = buf }
+  )
+  H.wait('a graph window', function()
+    return #vim.api.nvim_list_wins() > wins
+  end)
+  H.eq('  Staging', vim.api.nvim_get_current_line(), 'the cursor on the named stage')
+  vim.cmd('close')
 end)
 
 H.finish()

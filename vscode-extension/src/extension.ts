@@ -406,14 +406,17 @@ class GraphPanel {
 
 /** The graph of the active file; from the code action "Show the synthesized stages of …", of
  * the file it names (`[uri, stage]`). */
-function showGraph(uri?: unknown): void {
+function showGraph(uri?: unknown, stage?: unknown): void {
   const named = typeof uri === "string" ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
   const doc = named ?? activeDocument();
   if (!doc) {
     void vscode.window.showInformationMessage("pipelens: open a Python, TypeScript or JavaScript file of a CDK app first.");
     return;
   }
+  // The stage the code action names is framed; the palette's graph frames none.
+  const focus = typeof stage === "string" && stage !== "" ? stage : undefined;
   if (graph) {
+    graph.view = { ...graph.view, focus };
     graph.show(doc.uri);
     return;
   }
@@ -422,6 +425,7 @@ function showGraph(uri?: unknown): void {
     preserveFocus: true,
   }, { enableScripts: false, enableCommandUris: [GO_TO, ZOOM] });
   graph = new GraphPanel(panel, doc.uri);
+  graph.view = { ...graph.view, focus };
   graph.refresh();
 }
 
@@ -440,7 +444,7 @@ async function graphGoTo(file: unknown, line: unknown): Promise<void> {
 function graphZoom(zoom: unknown, fit: unknown): void {
   if (!graph) return;
   const z = typeof zoom === "number" && Number.isFinite(zoom) ? Math.min(4, Math.max(0.25, zoom)) : 1;
-  graph.setView({ zoom: z, fit: fit !== false });
+  graph.setView({ ...graph.view, zoom: z, fit: fit !== false });
 }
 
 // --- status bar -------------------------------------------------------------------------------

@@ -59,6 +59,8 @@ a:hover, a:focus { color: var(--vscode-textLink-activeForeground); text-decorati
   min-width: 9em; background: var(--vscode-sideBar-background, transparent); }
 .stage.uncertain { border-style: dashed; opacity: .85; }
 .stage.stale { border-color: var(--vscode-editorWarning-foreground, #b89500); }
+.stage.focus { outline: 2px solid var(--vscode-focusBorder, #0078d4); outline-offset: 2px; }
+.focus-note { font-size: .9em; margin-left: .4em; }
 .stage h3 { font-size: 1em; margin: 0 0 4px; }
 .stale-note { color: var(--vscode-editorWarning-foreground, #b89500); font-size: .85em; }
 .run { border-top: 1px dotted var(--vscode-panel-border, #888); padding: 2px 0; }
@@ -73,10 +75,13 @@ body.vscode-high-contrast .stage.stale, body.vscode-high-contrast-light .stage.s
   border-color: var(--vscode-contrastActiveBorder); border-width: 2px; }
 `;
 
-/** How the graph is drawn: a zoom factor, and whether the flow wraps to fit the panel. */
+/** How the graph is drawn: a zoom factor, whether the flow wraps to fit the panel, and the
+ * stage it was opened for (the code action "Show the synthesized stages of <stage>"): framed
+ * and named in the toolbar. */
 export interface View {
   zoom: number;
   fit: boolean;
+  focus?: string;
 }
 
 export const DEFAULT_VIEW: View = { zoom: 1, fit: true };
@@ -96,7 +101,8 @@ function toolbar(view: View): string {
     commandLink(ZOOM, [1, view.fit], escapeHtml(pct), "Actual size")}${
     commandLink(ZOOM, [view.zoom * 1.25, view.fit], "+ larger", "Zoom in")}${
     commandLink(ZOOM, [view.zoom, !view.fit], view.fit ? "one line" : "fit to width",
-      view.fit ? "Draw the stages on one line, scrolled sideways" : "Wrap the stages to the panel's width")}</div>`;
+      view.fit ? "Draw the stages on one line, scrolled sideways" : "Wrap the stages to the panel's width")}${
+    view.focus ? `<span class="focus-note">showing stage <strong>${escapeHtml(view.focus)}</strong></span>` : ""}</div>`;
 }
 
 function page(body: string, cspSource: string, zoom = 1): string {
@@ -116,7 +122,7 @@ function svgImage(svg: string, alt: string): string {
   return `<img class="svg" alt="${escapeHtml(alt)}" src="data:image/svg+xml;base64,${data}">`;
 }
 
-function stageHtml(s: GraphStage, file: string | undefined, stale: boolean): string {
+function stageHtml(s: GraphStage, file: string | undefined, stale: boolean, focus: boolean): string {
   const byRun = new Map<number, GraphAction[]>();
   for (const a of s.actions ?? []) {
     const r = a.runOrder ?? 1;
@@ -137,7 +143,9 @@ function stageHtml(s: GraphStage, file: string | undefined, stale: boolean): str
       return `<div class="run">${items}</div>`;
     })
     .join("");
-  const cls = ["stage", s.certain === false ? "uncertain" : "", stale ? "stale" : ""].filter((c) => c).join(" ");
+  const cls = ["stage", s.certain === false ? "uncertain" : "", stale ? "stale" : "", focus ? "focus" : ""]
+    .filter((c) => c)
+    .join(" ");
   const title = s.certain === false ? ' title="predicted, not certain"' : "";
   const name =
     file && typeof s.line === "number"
@@ -169,7 +177,7 @@ export function renderGraph(
       }
       const stale = new Set(Array.isArray(p.outOfDate) ? p.outOfDate : []);
       const stages = (p.stages ?? [])
-        .map((s) => stageHtml(s, p.file, stale.has(s.name)))
+        .map((s) => stageHtml(s, p.file, stale.has(s.name), s.name === view.focus))
         .join('<div class="arrow">→</div>');
       return `${head}<div class="flow${view.fit ? "" : " one-line"}">${stages}</div>`;
     })

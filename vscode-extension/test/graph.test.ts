@@ -91,3 +91,15 @@ test("the graph wraps to the panel, and zooms", () => {
   // A zoom from a link is bounded.
   assert.match(renderGraph(a, "x:", { zoom: 100, fit: true }), /main \{ zoom: 4; \}/);
 });
+
+test("the stage the graph was opened for is framed and named; the others are not", () => {
+  const html = renderGraph(answer, "x:", { zoom: 1, fit: true, focus: "Dev" });
+  assert.match(html, /class="stage focus"><h3>Dev/);
+  assert.equal((html.match(/class="stage[^"]*focus/g) ?? []).length, 1);
+  assert.match(html, /showing stage <strong>Dev<\/strong>/);
+  const plain = renderGraph(answer, "x:");
+  assert.doesNotMatch(plain, /focus"/);
+  assert.doesNotMatch(plain, /showing stage/);
+  // A name from the server is escaped in the toolbar too.
+  assert.match(renderGraph(answer, "x:", { zoom: 1, fit: true, focus: "<i>" }), /showing stage <strong>&lt;i&gt;/);
+});

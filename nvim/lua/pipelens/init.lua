@@ -216,10 +216,13 @@ end
 
 --- Shows a pipeline graph in a scratch buffer beside `source_buf`. `<CR>` jumps to the line a
 --- stage comes from, `q` closes.
+--- The cursor starts on `stage` when one is named (the code action "Show the synthesized stages
+--- of <stage>").
 ---@param graph table
 ---@param source_buf integer
+---@param stage? string
 ---@return integer bufnr
-function M.show_graph(graph, source_buf)
+function M.show_graph(graph, source_buf, stage)
   local lines, source = M.graph_lines(graph)
   local source_win = vim.fn.bufwinid(source_buf)
   local buf = vim.api.nvim_create_buf(false, true)
@@ -245,13 +248,22 @@ function M.show_graph(graph, source_buf)
     vim.api.nvim_win_set_buf(0, source_buf)
     vim.api.nvim_win_set_cursor(0, { line, 0 })
   end, { buffer = buf, desc = 'Go to the code of this stage' })
+  if type(stage) == 'string' then
+    for i, l in ipairs(lines) do
+      if l == '  ' .. stage or l == '  ' .. stage .. '  (if needed)' then
+        vim.api.nvim_win_set_cursor(0, { i, 2 })
+        break
+      end
+    end
+  end
   return buf
 end
 
 --- `:PipelensGraph`: asks the server for the buffer's pipeline (`pipelens/pipelineGraph`) and
 --- shows its stages.
 ---@param bufnr? integer
-function M.graph(bufnr)
+---@param stage? string the stage to start on
+function M.graph(bufnr, stage)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = client_for(bufnr)
   if not client then
@@ -263,7 +275,7 @@ function M.graph(bufnr)
       notify('pipeline graph failed: ' .. M.error_message(err), vim.log.levels.ERROR)
       return
     end
-    M.show_graph(result or {}, bufnr)
+    M.show_graph(result or {}, bufnr, stage)
   end, bufnr)
 end
 
@@ -487,8 +499,11 @@ function M.create_commands()
   show_codelenses()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
   -- The code action "Show the synthesized stages of <stage>": the graph view.
-  vim.lsp.commands['pipelens.showPipelineGraph'] = function(_, ctx)
-    M.graph(ctx.bufnr)
+  -- The code action "Show the synthesized stages of <stage>": `[uri, stage]`.
+  vim.lsp.commands['pipelens.showPipelineGraph'] = function(command, ctx)
+    local args = type(command) == 'table' and command.arguments or nil
+    local stage = type(args) == 'table' and args[2] or nil
+    M.graph(ctx.bufnr, type(stage) == 'string' and stage or nil)
   end
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()
