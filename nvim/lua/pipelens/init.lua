@@ -498,7 +498,6 @@ function M.create_commands()
   echo_progress()
   show_codelenses()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
-  -- The code action "Show the synthesized stages of <stage>": the graph view.
   -- The code action "Show the synthesized stages of <stage>": `[uri, stage]`.
   vim.lsp.commands['pipelens.showPipelineGraph'] = function(command, ctx)
     local args = type(command) == 'table' and command.arguments or nil
