@@ -18,6 +18,10 @@ const RESTRICTED_URL = process.env.PIPELENS_E2E_RESTRICTED_URL;
 const UNTRUSTED_APP = process.env.PIPELENS_E2E_UNTRUSTED_PYTHON;
 /** The file the untrusted app's synth.command (`touch`) makes: it exists once that program ran. */
 const MARKER = process.env.PIPELENS_E2E_MARKER;
+// tests/vscode/run gives the Python copy a pipelens.toml that runs the real `cdk synth` with a
+// Python that has aws_cdk (both from tests/setup) and sets this.
+const REAL_SYNTH = process.env.PIPELENS_E2E_REAL_SYNTH === "1";
+const SYNTH_TIME = 300_000; // a real `cdk synth` of the Python example on a loaded 2-core machine
 /** The server's lens in place of "▶ Synthesize" while the workspace is untrusted. */
 const UNTRUSTED_LENS = "synth is off in an untrusted workspace";
 const SLOW = 90_000; // first start: code-server loads the workbench, the server indexes the app
@@ -307,6 +311,79 @@ async function main() {
     await body.locator(".toolbar a", { hasText: "larger" }).click();
     await eventually("the zoomed graph", async () => (await body.innerText()).includes("125 %"), 10_000);
     await screenshot(page, "python-graph-zoomed.png");
+  });
+
+  await test("python: Synthesize runs the real cdk synth; status bar, lens and graph say synthesized", page, async () => {
+    if (!REAL_SYNTH) {
+      throw new Error("PIPELENS_E2E_REAL_SYNTH is not 1: tests/vscode/run needs cdk and a Python with aws_cdk (tests/setup)");
+    }
+    // The synth reads the files on disk: save the edits of the tests above first.
+    await focusEditor(page);
+    await page.keyboard.press("Control+S");
+    await page.locator(".tab.active.dirty").waitFor({ state: "detached" });
+    const t = Date.now();
+    await runCommand(page, "pipelens: Synthesize pipeline");
+    await eventually("'pipelens: synthesized' in the status bar", async () =>
+      (await statusBarText(page)).includes("pipelens: synthesized"), SYNTH_TIME);
+    console.log(`   real cdk synth of the Python example: ${Math.round((Date.now() - t) / 1000)} s`);
+    await goTo(page, position(pyFile, "pipeline = pipelines.CodePipeline(", 1));
+    const lens = await eventually("the lens says synthesized", async () => {
+      const l = await lensText(page);
+      return /\(synthesized/.test(l) ? l : false;
+    });
+    if (/out of date/.test(lens)) throw new Error(`lens: ${lens}`);
+    console.log(`   lens: ${lens.split("\n")[0].slice(0, 160)}`);
+    const body = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame").locator("body");
+    await eventually("the graph says synthesized", async () => /\(synthesized/.test(await body.innerText()), 20_000);
+    await screenshot(page, "python-synthesized.png");
+  });
+
+  await test("python: editing a stage makes its synth out of date; the others stay synthesized; undoing restores it", page, async () => {
+    // Staging's region="us-east-1" -> "us-west-2".
+    const at = position(pyFile, 'region="us-east-1"', 'region="'.length, '"Staging"');
+    await focusEditor(page);
+    await goTo(page, at);
+    await selectRight(page, "us-east-1".length);
+    await page.keyboard.type("us-west-2", { delay: 20 });
+    await page.keyboard.press("Escape");
+    await eventually("'out of date' in the status bar", async () =>
+      /pipelens: .*out of date/.test(await statusBarText(page)), 30_000);
+    await goTo(page, position(pyFile, "pipeline = pipelines.CodePipeline(", 1));
+    const lens = await eventually("the lens names the stage out of date", async () => {
+      const l = await lensText(page);
+      return /synth is out of date for Staging\b/.test(l) ? l : false;
+    });
+    if (/out of date for .*Dev/.test(lens)) throw new Error(`Dev did not change: ${lens}`);
+    const body = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame").locator("body");
+    await eventually("the graph marks Staging out of date, and only Staging", async () =>
+      (await body.locator(".stage.stale", { hasText: "Staging" }).count()) === 1 &&
+      (await body.locator(".stage.stale").count()) === 1, 20_000);
+    await screenshot(page, "python-synth-out-of-date.png");
+    // The code as synthesized again: the whole synth speaks for it again.
+    await focusEditor(page);
+    await goTo(page, at);
+    await selectRight(page, "us-west-2".length);
+    await page.keyboard.type("us-east-1", { delay: 20 });
+    await page.keyboard.press("Escape");
+    await eventually("'pipelens: synthesized' in the status bar again", async () =>
+      (await statusBarText(page)).includes("pipelens: synthesized"), 30_000);
+    await eventually("no stage out of date in the graph", async () =>
+      (await body.locator(".stage.stale").count()) === 0, 20_000);
+  });
+
+  await test("python: the code action on a stage shows its synthesized stages, that stage framed", page, async () => {
+    const dev = position(pyFile, '"Dev"', 1);
+    await focusEditor(page);
+    await goTo(page, dev);
+    await page.keyboard.press("Control+.");
+    const item = page.locator(".action-widget .monaco-list-row", { hasText: "Show the synthesized stages of Dev" });
+    await item.first().waitFor({ timeout: 20_000 });
+    await item.first().click();
+    const body = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame").locator("body");
+    await eventually("Dev framed in the graph", async () =>
+      (await body.locator(".stage.focus", { hasText: "Dev" }).count()) === 1 &&
+      /showing stage Dev/.test(await body.innerText()), 20_000);
+    await screenshot(page, "python-graph-stage.png");
   });
 
   // --- TypeScript ---------------------------------------------------------------------------
