@@ -5,10 +5,7 @@
 local H = require('helpers')
 local buf = H.open()
 
-local messages = {}
-vim.notify = function(msg, level)
-  table.insert(messages, { msg = msg, level = level })
-end
+local messages = H.capture_messages()
 
 H.test('the probe says a target is not bootstrapped, on its env', function()
   local d = H.wait('an unbootstrapped-target diagnostic', function()
@@ -33,7 +30,7 @@ H.test('its quick fix, applied as a code action, shows the cdk bootstrap command
   assert(d, 'no unbootstrapped-target diagnostic')
   vim.api.nvim_win_set_cursor(0, { d.lnum + 1, d.col })
   vim.fn.setreg('"', '')
-  messages = {}
+  H.clear(messages)
   vim.lsp.buf.code_action({
     apply = true,
     filter = function(a)

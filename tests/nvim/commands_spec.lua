@@ -4,10 +4,7 @@ local H = require('helpers')
 local pipelens = require('pipelens')
 local buf = H.open()
 
-local messages = {}
-vim.notify = function(msg, level)
-  table.insert(messages, { msg = msg, level = level })
-end
+local messages = H.capture_messages()
 
 H.test('the commands exist', function()
   for _, c in ipairs({ 'PipelensSynth', 'PipelensBootstrapCommand', 'PipelensRefreshBootstrap', 'PipelensGraph' }) do
@@ -16,7 +13,7 @@ H.test('the commands exist', function()
 end)
 
 H.test('a command the server does not know shows its error message', function()
-  messages = {}
+  H.clear(messages)
   pipelens.execute('pipelens.noSuchCommand', buf)
   local m = H.wait('a message', function()
     return messages[1]
@@ -27,7 +24,7 @@ H.test('a command the server does not know shows its error message', function()
 end)
 
 H.test(':PipelensGraph shows the stages, or the server error', function()
-  messages = {}
+  H.clear(messages)
   local wins = #vim.api.nvim_list_wins()
   vim.cmd('PipelensGraph')
   H.wait('a graph window or a message', function()
@@ -123,7 +120,7 @@ H.test(':PipelensBootstrapCommand lists every target with a command a shell can 
 end)
 
 H.test(':PipelensBootstrapCommand asks the server for every target', function()
-  messages = {}
+  H.clear(messages)
   vim.cmd('PipelensBootstrapCommand')
   local m = H.wait('a message', function()
     return messages[1]
@@ -136,7 +133,7 @@ end)
 
 H.test('the bootstrap quick fix shows the command and copies it', function()
   assert(vim.lsp.commands['pipelens.bootstrapCommand'], 'a client-side handler')
-  messages = {}
+  H.clear(messages)
   vim.fn.setreg('"', '')
   pipelens.show_and_copy({ 'cdk', 'bootstrap', 'aws://333333333333/eu-west-1', '--trust', "it's" })
   local want = "cdk bootstrap aws://333333333333/eu-west-1 --trust " .. vim.fn.shellescape("it's")

@@ -88,6 +88,24 @@ function H.line(buf, row)
   return vim.api.nvim_buf_get_lines(buf, row, row + 1, false)[1]
 end
 
+--- Captures what `vim.notify` shows from now on: a list of `{ msg, level }` that the spec
+--- empties with `H.clear(list)` (the same table, so the spec's local name keeps seeing it).
+---@return { msg: string, level: integer? }[]
+function H.capture_messages()
+  local messages = {}
+  vim.notify = function(msg, level)
+    table.insert(messages, { msg = msg, level = level })
+  end
+  return messages
+end
+
+--- Empties a list in place.
+function H.clear(list)
+  for i = #list, 1, -1 do
+    list[i] = nil
+  end
+end
+
 -- publishDiagnostics notifications seen, by uri: how many (a count that only grows).
 H.published = {}
 local publish = vim.lsp.handlers['textDocument/publishDiagnostics']

@@ -5,10 +5,7 @@ local H = require('helpers')
 local pipelens = require('pipelens')
 local buf, client = H.open()
 
-local messages = {}
-vim.notify = function(msg, level)
-  table.insert(messages, { msg = msg, level = level })
-end
+local messages = H.capture_messages()
 
 local function lens_commands()
   local lenses = H.request(buf, client, 'textDocument/codeLens', { textDocument = { uri = vim.uri_from_bufnr(buf) } })
@@ -36,7 +33,7 @@ H.test('a denied pipelens.toml makes the project untrusted, and the server says 
 end)
 
 H.test(':PipelensSynth answers why nothing ran', function()
-  messages = {}
+  H.clear(messages)
   vim.cmd('PipelensSynth')
   local m = H.wait('a message', function()
     return messages[1]
@@ -46,7 +43,7 @@ H.test(':PipelensSynth answers why nothing ran', function()
 end)
 
 H.test(':PipelensTrust trusts the project and the synth lens comes back', function()
-  messages = {}
+  H.clear(messages)
   vim.cmd('PipelensTrust')
   H.wait('the synth lens', function()
     return has_lens(lens_commands(), '▶ Synthesize', 'pipelens.synth')
