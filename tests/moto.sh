@@ -1,12 +1,15 @@
 # shellcheck shell=bash
 # A real moto server for a test runner: `. tests/moto.sh`, then `moto_start NAME` starts
 # `moto_server` (from the venv that tests/setup made; `. tests/env.sh` first) on a free
-# loopback port, waits until it answers and sets MOTO_ENDPOINT; `moto_stop` stops it (call it
+# loopback port, waits until it answers and then sets MOTO_ENDPOINT (a second call does
+# nothing); `moto_stop` stops it (call it
 # from the runner's EXIT trap). NAME prefixes its messages. The runner points the AWS SDK at
 # it (AWS_ENDPOINT_URL and test credentials) where it wants.
 
 moto_start() {
   local name=$1
+  # Started already (and answering): once per runner.
+  [[ -n "${MOTO_ENDPOINT:-}" ]] && return 0
   local moto="$PIPELENS_CACHE/venv/bin/moto_server"
   if [[ ! -x "$moto" ]]; then
     echo "$name: $moto not found; run tests/setup first" >&2
@@ -18,15 +21,17 @@ moto_start() {
   MOTO_LOG=$(mktemp)
   "$moto" -H 127.0.0.1 -p "$port" >"$MOTO_LOG" 2>&1 &
   MOTO_PID=$!
-  MOTO_ENDPOINT="http://127.0.0.1:$port"
+  local endpoint="http://127.0.0.1:$port"
   # moto_server imports all of moto before it listens: seconds on a quiet machine, far more on
   # a busy one. Wait for it by the clock (a bound for a hang, not a measure of speed) and say
   # so when it never answers, rather than running the tests against nothing.
   local start=$SECONDS
   while (( SECONDS - start < 180 )); do
     if "$PIPELENS_CACHE/venv/bin/python" -c \
-      "import urllib.request; urllib.request.urlopen('$MOTO_ENDPOINT/moto-api/reset', data=b'', timeout=5)" \
+      "import urllib.request; urllib.request.urlopen('$endpoint/moto-api/reset', data=b'', timeout=5)" \
       2>/dev/null; then
+      # Set only once it answers: a runner that sees it may use it.
+      MOTO_ENDPOINT=$endpoint
       return 0
     fi
     if ! kill -0 "$MOTO_PID" 2>/dev/null; then

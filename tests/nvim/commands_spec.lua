@@ -141,6 +141,21 @@ H.test('the bootstrap quick fix shows the command and copies it', function()
   H.contains(messages[1].msg, want, 'shown')
 end)
 
+H.test('the graph view starts on the named stage of the named pipeline', function()
+  local two = {
+    pipelines = {
+      { id = 'Blue', origin = 'synthesized', stages = { { name = 'Prod', actions = {} } } },
+      { id = 'Green', origin = 'synthesized', stages = { { name = 'Prod', actions = {} } } },
+    },
+  }
+  local gbuf = pipelens.show_graph(two, buf, 'Prod', 'Green')
+  local row = vim.api.nvim_win_get_cursor(0)[1]
+  local lines = vim.api.nvim_buf_get_lines(gbuf, 0, -1, false)
+  H.eq('  Prod', lines[row], 'on a Prod line')
+  H.eq('Pipeline Green (synthesized)', lines[row - 1], "in Green's part")
+  vim.cmd('close')
+end)
+
 H.test('the code action "Show the synthesized stages" opens the graph view', function()
   local wins = #vim.api.nvim_list_wins()
   vim.lsp.commands['pipelens.showPipelineGraph']({ command = 'pipelens.showPipelineGraph' }, { bufnr = buf })

@@ -405,8 +405,8 @@ class GraphPanel {
 }
 
 /** The graph of the active file; from the code action "Show the synthesized stages of …", of
- * the file it names (`[uri, stage]`). */
-function showGraph(uri?: unknown, stage?: unknown): void {
+ * the file it names, that stage framed (`[uri, stage, pipeline id]`). */
+function showGraph(uri?: unknown, stage?: unknown, pipeline?: unknown): void {
   const named = typeof uri === "string" ? vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri) : undefined;
   const doc = named ?? activeDocument();
   if (!doc) {
@@ -415,8 +415,9 @@ function showGraph(uri?: unknown, stage?: unknown): void {
   }
   // The stage the code action names is framed; the palette's graph frames none.
   const focus = typeof stage === "string" && stage !== "" ? stage : undefined;
+  const focusPipeline = focus !== undefined && typeof pipeline === "string" ? pipeline : undefined;
   if (graph) {
-    graph.view = { ...graph.view, focus };
+    graph.view = { ...graph.view, focus, focusPipeline };
     graph.show(doc.uri);
     return;
   }
@@ -425,7 +426,7 @@ function showGraph(uri?: unknown, stage?: unknown): void {
     preserveFocus: true,
   }, { enableScripts: false, enableCommandUris: [GO_TO, ZOOM] });
   graph = new GraphPanel(panel, doc.uri);
-  graph.view = { ...graph.view, focus };
+  graph.view = { ...graph.view, focus, focusPipeline };
   graph.refresh();
 }
 

@@ -82,6 +82,9 @@ export interface View {
   zoom: number;
   fit: boolean;
   focus?: string;
+  /** The id of the pipeline `focus` is in, when the code action said (a file's two pipelines
+   * may both have a stage of that name). */
+  focusPipeline?: string;
 }
 
 export const DEFAULT_VIEW: View = { zoom: 1, fit: true };
@@ -155,6 +158,11 @@ function stageHtml(s: GraphStage, file: string | undefined, stale: boolean, focu
   return `<div class="${cls}"${title}><h3>${name}</h3>${note}${runs}</div>`;
 }
 
+function framed(view: View, pipeline: string | undefined, stage: string): boolean {
+  if (view.focus === undefined || stage !== view.focus) return false;
+  return view.focusPipeline === undefined || view.focusPipeline === pipeline;
+}
+
 export function renderGraph(
   answer: GraphAnswer | null | undefined,
   cspSource: string,
@@ -177,7 +185,7 @@ export function renderGraph(
       }
       const stale = new Set(Array.isArray(p.outOfDate) ? p.outOfDate : []);
       const stages = (p.stages ?? [])
-        .map((s) => stageHtml(s, p.file, stale.has(s.name), s.name === view.focus))
+        .map((s) => stageHtml(s, p.file, stale.has(s.name), framed(view, p.id, s.name)))
         .join('<div class="arrow">→</div>');
       return `${head}<div class="flow${view.fit ? "" : " one-line"}">${stages}</div>`;
     })

@@ -103,3 +103,18 @@ test("the stage the graph was opened for is framed and named; the others are not
   // A name from the server is escaped in the toolbar too.
   assert.match(renderGraph(answer, "x:", { zoom: 1, fit: true, focus: "<i>" }), /showing stage <strong>&lt;i&gt;/);
 });
+
+test("with two pipelines, only the named pipeline's stage of that name is framed", () => {
+  const two = {
+    pipelines: [
+      { id: "Blue", stages: [{ name: "Prod", actions: [] }] },
+      { id: "Green", stages: [{ name: "Prod", actions: [] }] },
+    ],
+  };
+  const html = renderGraph(two, "x:", { zoom: 1, fit: true, focus: "Prod", focusPipeline: "Green" });
+  assert.equal((html.match(/class="stage focus"/g) ?? []).length, 1);
+  assert.ok(html.indexOf('class="stage focus"') > html.indexOf("Pipeline Green"), html);
+  // Without a pipeline id (an older server), every stage of that name is framed.
+  const both = renderGraph(two, "x:", { zoom: 1, fit: true, focus: "Prod" });
+  assert.equal((both.match(/class="stage focus"/g) ?? []).length, 2);
+});

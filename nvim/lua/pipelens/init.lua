@@ -221,8 +221,9 @@ end
 ---@param graph table
 ---@param source_buf integer
 ---@param stage? string
+---@param pipeline? string the id of the pipeline `stage` is in
 ---@return integer bufnr
-function M.show_graph(graph, source_buf, stage)
+function M.show_graph(graph, source_buf, stage, pipeline)
   local lines, source = M.graph_lines(graph)
   local source_win = vim.fn.bufwinid(source_buf)
   local buf = vim.api.nvim_create_buf(false, true)
@@ -249,8 +250,16 @@ function M.show_graph(graph, source_buf, stage)
     vim.api.nvim_win_set_cursor(0, { line, 0 })
   end, { buffer = buf, desc = 'Go to the code of this stage' })
   if type(stage) == 'string' then
+    -- In the named pipeline when the action says which (two may share a stage name).
+    local header = type(pipeline) == 'string' and ('Pipeline ' .. pipeline .. ' (') or nil
+    local inside = header == nil
     for i, l in ipairs(lines) do
-      if l == '  ' .. stage or l == '  ' .. stage .. '  (if needed)' then
+      if header and l:sub(1, #header) == header then
+        inside = true
+      elseif header and l:sub(1, 9) == 'Pipeline ' then
+        inside = false
+      end
+      if inside and (l == '  ' .. stage or l == '  ' .. stage .. '  (if needed)') then
         vim.api.nvim_win_set_cursor(0, { i, 2 })
         break
       end
@@ -263,7 +272,8 @@ end
 --- shows its stages.
 ---@param bufnr? integer
 ---@param stage? string the stage to start on
-function M.graph(bufnr, stage)
+---@param pipeline? string the id of its pipeline
+function M.graph(bufnr, stage, pipeline)
   bufnr = (bufnr == nil or bufnr == 0) and vim.api.nvim_get_current_buf() or bufnr
   local client = client_for(bufnr)
   if not client then
@@ -275,7 +285,7 @@ function M.graph(bufnr, stage)
       notify('pipeline graph failed: ' .. M.error_message(err), vim.log.levels.ERROR)
       return
     end
-    M.show_graph(result or {}, bufnr, stage)
+    M.show_graph(result or {}, bufnr, stage, pipeline)
   end, bufnr)
 end
 
@@ -498,11 +508,11 @@ function M.create_commands()
   echo_progress()
   show_codelenses()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
-  -- The code action "Show the synthesized stages of <stage>": `[uri, stage]`.
+  -- The code action "Show the synthesized stages of <stage>": `[uri, stage, pipeline id]`.
   vim.lsp.commands['pipelens.showPipelineGraph'] = function(command, ctx)
-    local args = type(command) == 'table' and command.arguments or nil
-    local stage = type(args) == 'table' and args[2] or nil
-    M.graph(ctx.bufnr, type(stage) == 'string' and stage or nil)
+    local args = type(command) == 'table' and command.arguments or {}
+    local stage, pipeline = args[2], args[3]
+    M.graph(ctx.bufnr, type(stage) == 'string' and stage or nil, type(pipeline) == 'string' and pipeline or nil)
   end
   vim.api.nvim_create_user_command('PipelensGraph', function()
     M.graph()

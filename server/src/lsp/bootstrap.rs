@@ -1,7 +1,9 @@
 //! The bootstrap probe in the editor: started in the background for the envs an analysis
 //! needs (never on the typing path), its observations kept in the state, and every open
-//! document re-published when they arrive (by the `Republish` its caller hands down). Diagnostics are computed from the current model and
-//! the observations at publish time, so they never point at stale ranges.
+//! document's diagnostics made again when they arrive (by the `Republish` its caller hands
+//! down; the documents whose diagnostics changed are sent). The bootstrap diagnostics are made
+//! from the document's current model and the observations, so they never point at stale
+//! ranges.
 
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -12,8 +14,9 @@ use tower_lsp_server::Client;
 use super::state::{Snapshot, State};
 use crate::aws::EnvKey;
 
-/// Publishes every open document again (`diagnostics::republish_all`): handed down by the
-/// caller, so that this module calls nothing above it.
+/// Makes every open document's diagnostics again and sends what changed
+/// (`diagnostics::republish_all`): handed down by the caller, so that this module calls
+/// nothing above it.
 pub type Republish =
     fn(Client, Arc<State>) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 

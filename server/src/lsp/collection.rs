@@ -8,7 +8,7 @@
 //! merged from elsewhere at publish time, so a publish for one reason (a probe answered)
 //! never loses what another source said (the git check of the same version).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use tower_lsp_server::lsp_types::{Diagnostic, Uri};
 
@@ -125,32 +125,43 @@ impl Collection {
     }
 
     /// Everything said in `target`: its own diagnostics by source, then what the other
-    /// documents say in it (in the order of their uris), each diagnostic once.
+    /// documents say in it (in the order of their uris) that it does not say itself or another
+    /// document said already. Linear in the diagnostics (a huge file has thousands).
     pub fn in_document(&self, target: &Uri) -> Vec<Diagnostic> {
-        let mut out: Vec<Diagnostic> = Vec::new();
-        let mut push = |said: &Said| {
-            for by_target in said.by_source.values() {
-                for d in by_target.get(target).into_iter().flatten() {
-                    if !out.contains(d) {
-                        out.push(d.clone());
-                    }
-                }
-            }
-        };
-        if let Some(said) = self.by_origin.get(target) {
-            push(said);
-        }
+        let mut out: Vec<Diagnostic> = self
+            .by_origin
+            .get(target)
+            .into_iter()
+            .flat_map(|said| said.by_source.values())
+            .flat_map(|by_target| by_target.get(target).into_iter().flatten())
+            .cloned()
+            .collect();
         let mut others: Vec<(&Uri, &Said)> = self
             .by_origin
             .iter()
             .filter(|(o, _)| *o != target)
             .collect();
+        if others.is_empty() {
+            return out;
+        }
         others.sort_by(|a, b| a.0.as_str().cmp(b.0.as_str()));
+        let mut seen: HashSet<String> = out.iter().map(key).collect();
         for (_, said) in others {
-            push(said);
+            for by_target in said.by_source.values() {
+                for d in by_target.get(target).into_iter().flatten() {
+                    if seen.insert(key(d)) {
+                        out.push(d.clone());
+                    }
+                }
+            }
         }
         out
     }
+}
+
+/// What makes two diagnostics the same one (a protocol diagnostic has no `Hash`).
+fn key(d: &Diagnostic) -> String {
+    serde_json::to_string(d).unwrap_or_default()
 }
 
 /// Each uri once, `first` first (it is published first) when it is there.

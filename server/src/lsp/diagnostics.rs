@@ -241,10 +241,16 @@ async fn run_git(client: &Client, state: &Arc<State>, uri: Uri, generation: u64)
         if entry.doc.version != version {
             return; // typed since: the next run answers for the new text
         }
-        let changed = entry.git_diagnostics.as_ref().map(|(_, d)| d) != Some(&found);
+        // Trust taken back while git ran (`forget_git` bumped the generation): what it learnt
+        // goes with it.
+        if entry.git_generation != generation || state.trusted().is_none() {
+            return;
+        }
         entry.git_diagnostics = Some((version, found));
+        // Sent when this version's analysis is in (the collection sends only what changed);
+        // else that analysis's publish takes it.
         match &entry.snapshot {
-            Some(s) if s.version == version && changed => s.clone(),
+            Some(s) if s.version == version => s.clone(),
             _ => return,
         }
     };
@@ -496,8 +502,9 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
     true
 }
 
-/// Publishes every open document again (after a bootstrap probe: its observations change
-/// what the bootstrap rules say).
+/// Publishes every open document's diagnostics again (after a bootstrap probe: its
+/// observations change what the bootstrap rules say); the collection sends only the documents
+/// whose diagnostics changed.
 pub fn republish_all(
     client: Client,
     state: Arc<State>,
@@ -551,32 +558,61 @@ fn rope_of_file(state: &State, path: &Path) -> Option<(Uri, Rope)> {
 /// document whose diagnostics changed (`uri` always for a version it was not published for);
 /// nothing else.
 pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap: &Snapshot) {
-    let git: Vec<crate::rules::Diagnostic> = state
-        .docs
-        .lock()
-        .ok()
-        .and_then(|d| d.get(uri).and_then(|e| e.git_diagnostics.clone()))
-        .filter(|(v, _)| *v == snap.version)
-        .map(|(_, d)| d)
-        .unwrap_or_default();
     let boot: Vec<crate::rules::Diagnostic> = if state.prober().is_some() {
         crate::rules::bootstrap::check(&snap.analysis.model, &snap.qualifier, &state.observations())
     } else {
         Vec::new()
     };
     let synth = super::synth::diagnostics(state, uri, snap);
-    let mut touched = Vec::new();
-    for (source, diags) in [
-        (Source::Rules, &snap.analysis.diagnostics[..]),
-        (Source::Git, &git[..]),
-        (Source::Bootstrap, &boot[..]),
-        (Source::Synth, &synth[..]),
-    ] {
-        let by_target = by_target(state, uri, &snap.rope, diags);
-        if let Ok(mut c) = state.diagnostics.lock() {
+    let derived = [
+        (
+            Source::Rules,
+            by_target(state, uri, &snap.rope, &snap.analysis.diagnostics),
+        ),
+        (Source::Bootstrap, by_target(state, uri, &snap.rope, &boot)),
+        (Source::Synth, by_target(state, uri, &snap.rope, &synth)),
+    ];
+    // Written while the document is known to be open at this version (a publish that waited
+    // behind others must not bring back a closed document), with the git result it was made
+    // with still the document's (`run_git` stores a newer one under the same lock: then the
+    // conversion is made again).
+    let git_of = |docs: &std::collections::HashMap<Uri, super::state::DocEntry>| {
+        docs.get(uri)
+            .filter(|e| e.doc.version == snap.version)
+            .map(|e| {
+                e.git_diagnostics
+                    .as_ref()
+                    .filter(|(v, _)| *v == snap.version)
+                    .map(|(_, d)| d.clone())
+                    .unwrap_or_default()
+            })
+    };
+    let mut derived = Some(derived);
+    let touched = loop {
+        let Some(git) = state.docs.lock().ok().and_then(|d| git_of(&d)) else {
+            return;
+        };
+        let converted = by_target(state, uri, &snap.rope, &git);
+        let Ok(docs) = state.docs.lock() else { return };
+        match git_of(&docs) {
+            None => return,
+            Some(now) if now != git => continue,
+            Some(_) => {}
+        }
+        let Ok(mut c) = state.diagnostics.lock() else {
+            return;
+        };
+        let mut touched = Vec::new();
+        for (source, by_target) in derived
+            .take()
+            .into_iter()
+            .flatten()
+            .chain([(Source::Git, converted)])
+        {
             touched.extend(c.set(uri, snap.version, source, by_target));
         }
-    }
+        break touched;
+    };
     send(client, state, touched).await;
 }
 
@@ -614,6 +650,9 @@ fn by_target(
 /// version its own diagnostics were made for (the open document's version when it has none;
 /// none for a file that is not open).
 async fn send(client: &Client, state: &Arc<State>, targets: Vec<Uri>) {
+    // One sender at a time, from reading the collection to queueing the notification: two
+    // publishes of one document (same version) cannot overtake each other.
+    let _one_at_a_time = state.sending.lock().await;
     let mut seen = std::collections::HashSet::new();
     for target in targets {
         if !seen.insert(target.clone()) {
@@ -661,6 +700,8 @@ pub async fn forget_git(client: &Client, state: &Arc<State>) {
         Ok(mut docs) => {
             for d in docs.values_mut() {
                 d.git_diagnostics = None;
+                // A git check running now stores nothing (`run_git` compares).
+                d.git_generation += 1;
             }
             state
                 .diagnostics

@@ -181,6 +181,8 @@ pub struct State {
     index_build: Mutex<()>,
     /// What every open document says, by source (`lsp::collection`): what is published.
     pub diagnostics: Mutex<super::collection::Collection>,
+    /// Held while diagnostics are read from the collection and sent (`diagnostics::send`).
+    pub sending: tokio::sync::Mutex<()>,
     /// Messages already shown to the user (each problem is said once).
     pub said: Mutex<HashSet<String>>,
     /// What the bootstrap probe saw in each env, and when.

@@ -176,9 +176,11 @@ fn show_synthesized(
                 command: Some(Command {
                     title,
                     command: super::execute_command::SHOW_GRAPH.into(),
+                    // `[uri, stage, pipeline id]`: two pipelines of a file may share a stage name.
                     arguments: Some(vec![
                         serde_json::json!(uri.as_str()),
                         serde_json::json!(stage.name),
+                        serde_json::json!(p.id),
                     ]),
                 }),
                 ..Default::default()
