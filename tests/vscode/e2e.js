@@ -317,10 +317,17 @@ async function main() {
     if (!REAL_SYNTH) {
       throw new Error("PIPELENS_E2E_REAL_SYNTH is not 1: tests/vscode/run needs cdk and a Python with aws_cdk (tests/setup)");
     }
-    // The synth reads the files on disk: save the edits of the tests above first.
+    // The synth reads the files on disk: save the edits of the tests above first. The graph's
+    // webview had the focus last (its zoom link): a click in the text gives it to the editor,
+    // and the save is pressed again until the tab is clean (a key pressed while the focus
+    // moves can go nowhere).
+    await page.locator(".editor-group-container").first().locator(".monaco-editor .view-lines").first().click();
     await focusEditor(page);
-    await page.keyboard.press("Control+S");
-    await page.locator(".tab.active.dirty").waitFor({ state: "detached" });
+    await eventually("the file saved", async () => {
+      await page.keyboard.press("Control+S");
+      await page.waitForTimeout(1_000);
+      return (await page.locator(".tab.active.dirty").count()) === 0;
+    }, 30_000);
     const t = Date.now();
     await runCommand(page, "pipelens: Synthesize pipeline");
     await eventually("'pipelens: synthesized' in the status bar", async () =>
