@@ -11,6 +11,7 @@ mod collection;
 mod diagnostics;
 mod from_proto;
 mod handlers;
+mod snapshot;
 mod state;
 mod synth;
 mod synth_task;
@@ -108,42 +109,44 @@ impl LanguageServer for Backend {
         handlers::did_change_configuration::handle(self, p).await
     }
     async fn completion(&self, p: CompletionParams) -> Result<Option<CompletionResponse>> {
-        handlers::first_analysis(&self.state, &p.text_document_position.text_document.uri).await;
-        self.off_serve("completion", move |b| handlers::completion::handle(b, p))
-            .await
+        let uri = p.text_document_position.text_document.uri.clone();
+        self.on_snapshot("completion", uri, move |s| {
+            handlers::completion::handle(s, p)
+        })
+        .await
     }
     async fn hover(&self, p: HoverParams) -> Result<Option<Hover>> {
-        handlers::first_analysis(
-            &self.state,
-            &p.text_document_position_params.text_document.uri,
-        )
-        .await;
-        self.off_serve("hover", move |b| handlers::hover::handle(b, p))
+        let uri = p.text_document_position_params.text_document.uri.clone();
+        self.on_snapshot("hover", uri, move |s| handlers::hover::handle(s, p))
             .await
     }
     async fn document_symbol(
         &self,
         p: DocumentSymbolParams,
     ) -> Result<Option<DocumentSymbolResponse>> {
-        handlers::first_analysis(&self.state, &p.text_document.uri).await;
-        self.off_serve("documentSymbol", move |b| {
-            handlers::document_symbol::handle(b, p)
+        let uri = p.text_document.uri.clone();
+        self.on_snapshot("documentSymbol", uri, move |s| {
+            handlers::document_symbol::handle(s, p)
         })
         .await
     }
     async fn code_action(&self, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-        handlers::first_analysis(&self.state, &p.text_document.uri).await;
-        self.off_serve("codeAction", move |b| handlers::code_action::handle(b, p))
-            .await
+        let uri = p.text_document.uri.clone();
+        self.on_snapshot("codeAction", uri, move |s| {
+            handlers::code_action::handle(s, p)
+        })
+        .await
     }
     async fn inlay_hint(&self, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        handlers::first_analysis(&self.state, &p.text_document.uri).await;
-        self.off_serve("inlayHint", move |b| handlers::inlay_hint::handle(b, p))
-            .await
+        let uri = p.text_document.uri.clone();
+        self.on_snapshot("inlayHint", uri, move |s| {
+            handlers::inlay_hint::handle(s, p)
+        })
+        .await
     }
     async fn code_lens(&self, p: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        handlers::first_analysis(&self.state, &p.text_document.uri).await;
-        self.off_serve("codeLens", move |b| handlers::code_lens::handle(b, p))
+        let uri = p.text_document.uri.clone();
+        self.on_snapshot("codeLens", uri, move |s| handlers::code_lens::handle(s, p))
             .await
     }
     async fn execute_command(&self, p: ExecuteCommandParams) -> Result<Option<LSPAny>> {
@@ -170,12 +173,9 @@ impl Backend {
     async fn off_serve<T: Send + 'static>(
         &self,
         method: &'static str,
-        f: impl FnOnce(&Backend) -> Result<T> + Send + 'static,
+        f: impl FnOnce(&State) -> Result<T> + Send + 'static,
     ) -> Result<T> {
-        let backend = Backend {
-            client: self.client.clone(),
-            state: self.state.clone(),
-        };
+        let state = self.state.clone();
         let flag = Arc::new(AtomicBool::new(false));
         let _cancel = CancelOnDrop(flag.clone());
         let task = tokio::task::spawn_blocking(move || {
@@ -184,7 +184,7 @@ impl Backend {
             if flag.load(Ordering::Relaxed) {
                 return Err(tower_lsp_server::jsonrpc::Error::request_cancelled());
             }
-            crate::cancel::with_flag(flag, || guarded(method, || f(&backend)))
+            crate::cancel::with_flag(flag, || guarded(method, || f(&state)))
         });
         match task.await {
             Ok(r) => r,
@@ -196,16 +196,32 @@ impl Backend {
         }
     }
 
+    /// A request about one document: once its first analysis is in (bounded, see
+    /// `handlers::first_analysis`), its handler runs off the serving task on a
+    /// [`snapshot::DocumentSnapshot`] taken there.
+    async fn on_snapshot<T: Send + 'static>(
+        &self,
+        method: &'static str,
+        uri: Uri,
+        f: impl FnOnce(&snapshot::DocumentSnapshot) -> Result<T> + Send + 'static,
+    ) -> Result<T> {
+        handlers::first_analysis(&self.state, &uri).await;
+        self.off_serve(method, move |state| f(&state.document_snapshot(&uri)?))
+            .await
+    }
+
     async fn pipeline_graph(&self, p: serde_json::Value) -> Result<serde_json::Value> {
-        self.off_serve("pipelens/pipelineGraph", move |b| {
-            handlers::pipeline_graph::handle(b, p)
+        let uri = handlers::document_uri(&p)?;
+        self.on_snapshot("pipelens/pipelineGraph", uri, move |s| {
+            handlers::pipeline_graph::handle(s, p)
         })
         .await
     }
 
     async fn synth_status(&self, p: serde_json::Value) -> Result<serde_json::Value> {
-        self.off_serve(handlers::synth_status::METHOD, move |b| {
-            handlers::synth_status::handle(b, p)
+        let uri = handlers::document_uri(&p)?;
+        self.on_snapshot(handlers::synth_status::METHOD, uri, move |s| {
+            handlers::synth_status::handle(s, p)
         })
         .await
     }

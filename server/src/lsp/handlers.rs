@@ -1,4 +1,7 @@
-//! One file per LSP method. Each converts protocol → engine call → protocol.
+//! One file per LSP method. Each converts protocol → engine call → protocol. A request that
+//! reads (completion, hover, …) gets a [`DocumentSnapshot`](super::snapshot::DocumentSnapshot)
+//! and its params and returns its answer; notifications and commands, which change the
+//! session, get the backend.
 
 pub mod code_action;
 pub mod code_lens;
@@ -20,12 +23,10 @@ pub mod shutdown;
 pub mod synth_status;
 pub mod work_done_progress_cancel;
 
-use std::sync::Arc;
-
 use tower_lsp_server::jsonrpc;
 use tower_lsp_server::lsp_types::Uri;
 
-use super::state::{Snapshot, State};
+use super::state::State;
 
 /// The `textDocument.uri` of a custom request's params.
 pub(crate) fn document_uri(params: &serde_json::Value) -> jsonrpc::Result<Uri> {
@@ -35,11 +36,6 @@ pub(crate) fn document_uri(params: &serde_json::Value) -> jsonrpc::Result<Uri> {
         .and_then(|u| u.as_str())
         .and_then(|u| u.parse().ok())
         .ok_or_else(|| jsonrpc::Error::invalid_params("expected { textDocument: { uri } }"))
-}
-
-/// A request about a document the client never opened gets a clear error.
-pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
-    jsonrpc::Error::invalid_params(format!("document not open: {}", uri.as_str()))
 }
 
 /// How long a request waits for a just-opened document's first analysis.
@@ -66,33 +62,4 @@ pub(crate) async fn first_analysis(state: &State, uri: &Uri) {
         }
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
-}
-
-/// The current text (rope) and the latest analysis of an open document.
-///
-/// Changes still held for a missing predecessor version are applied first: the client sent
-/// them before this request, and versions may skip numbers (Neovim's do), so the request must
-/// see them rather than the text before them.
-pub(crate) fn current(
-    state: &State,
-    uri: &Uri,
-) -> jsonrpc::Result<(
-    ropey::Rope,
-    &'static crate::lang::Plugin,
-    Option<Arc<Snapshot>>,
-)> {
-    let enc = state.encoding();
-    let mut docs = state
-        .docs
-        .lock()
-        .map_err(|_| jsonrpc::Error::internal_error())?;
-    let entry = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
-    if !entry.pending.is_empty() {
-        did_change::drain(entry, enc, true);
-    }
-    Ok((
-        entry.doc.rope().clone(),
-        entry.doc.plugin,
-        entry.snapshot.clone(),
-    ))
 }

@@ -140,6 +140,41 @@ pub struct DocEntry {
     pub snapshot_at: Option<std::time::Instant>,
 }
 
+impl DocEntry {
+    /// Applies the pending changes that follow the current version (all of them when
+    /// `force`); answers how many edits pointed outside the document and were clamped.
+    pub fn apply_pending(&mut self, enc: Encoding, force: bool) -> usize {
+        let mut clamped = 0;
+        while let Some((&version, changes)) = self.pending.first_key_value() {
+            let full = changes.iter().any(|c| c.range.is_none());
+            if version <= self.doc.version {
+                self.pending.pop_first(); // a duplicate or a replay of an applied change
+                continue;
+            }
+            if version != self.doc.version + 1 && !full && !force {
+                break;
+            }
+            let Some((version, changes)) = self.pending.pop_first() else {
+                break;
+            };
+            let changes: Vec<crate::document::Change<'_>> = changes
+                .iter()
+                .map(|c| crate::document::Change {
+                    range: c.range.map(|r| {
+                        (
+                            super::from_proto::pos(r.start),
+                            super::from_proto::pos(r.end),
+                        )
+                    }),
+                    text: &c.text,
+                })
+                .collect();
+            clamped += self.doc.apply(&changes, enc, version);
+        }
+        clamped
+    }
+}
+
 pub struct Config {
     pub settings: Settings,
     pub extra: Arc<ExtraQueries>,

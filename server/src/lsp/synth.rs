@@ -3,7 +3,6 @@
 //! where their code did not change since (`synth::stale`), else the prediction, out of date; a
 //! stage that differs from the prediction, or a failed synth, becomes a diagnostic.
 
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
 
@@ -11,6 +10,7 @@ use serde_json::{json, Value};
 use tower_lsp_server::lsp_types::{NumberOrString, Uri};
 use tower_lsp_server::UriExt;
 
+use super::snapshot::{app_of, DocumentSnapshot};
 use super::state::{Outcome, Record, Snapshot, State};
 use crate::predict::Prediction;
 use crate::rules::{self, Diagnostic};
@@ -78,11 +78,7 @@ pub fn cancel(state: &State, token: &NumberOrString) {
     }
 }
 
-pub(super) fn app_of(uri: &Uri) -> Option<PathBuf> {
-    uri.to_file_path()
-        .and_then(|p| crate::workspace::app_root(&p))
-}
-
+/// The last synth of the document's app.
 fn record_for(state: &State, uri: &Uri) -> Option<Arc<Record>> {
     let root = app_of(uri)?;
     state.synthesized.lock().ok()?.get(&root).cloned()
@@ -248,7 +244,7 @@ impl View<'_> {
 }
 
 /// The stages to show for each pipeline of a snapshot, and where they come from.
-pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
+pub fn views<'s>(record: Option<&Arc<Record>>, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
     // The prediction of a huge pipeline is big: borrowed, not copied, unless a synth replaces
     // some of it.
     let predicted = || View {
@@ -257,13 +253,13 @@ pub fn views<'s>(state: &State, uri: &Uri, snap: &'s Snapshot) -> View<'s> {
         out_of_date: Vec::new(),
         from_synth: Vec::new(),
     };
-    let Some(record) = record_for(state, uri) else {
+    let Some(record) = record else {
         return predicted();
     };
     let Outcome::Done(s) = &record.outcome else {
         return predicted();
     };
-    let merged = merged(&record, s, uri, snap);
+    let merged = merged(record, s, uri, snap);
     if merged.is_empty() {
         return predicted();
     }
@@ -338,25 +334,15 @@ pub fn diagnostics(state: &State, uri: &Uri, snap: &Snapshot) -> Vec<Diagnostic>
 /// `pipelens/synthStatus`: what the status bar says of a document's pipelines —
 /// `{state, text, tooltip}` with `state` one of `none` (no pipeline), `predicted`, `running`,
 /// `synthesized`, `outOfDate` (synthesized, but some stages' code changed since) and `failed`.
-pub fn status(state: &State, uri: &Uri) -> Value {
-    let running = app_of(uri).and_then(|root| {
-        state
-            .synths_running
-            .lock()
-            .ok()?
-            .iter()
-            .filter(|r| r.root == root)
-            .map(|r| r.started.elapsed().as_secs())
-            .min()
-    });
-    let snap = state
-        .docs
-        .lock()
-        .ok()
-        .and_then(|d| d.get(uri).and_then(|e| e.snapshot.clone()));
-    let Some(snap) = snap.filter(|s| !s.analysis.model.pipelines.is_empty()) else {
+pub fn status(s: &DocumentSnapshot) -> Value {
+    let Some(snap) = s
+        .analysis
+        .as_ref()
+        .filter(|a| !a.analysis.model.pipelines.is_empty())
+    else {
         return json!({"state": "none", "text": "", "tooltip": ""});
     };
+    let (uri, running) = (&s.uri, s.synth_running);
     if let Some(s) = running {
         return json!({
             "state": "running",
@@ -364,10 +350,12 @@ pub fn status(state: &State, uri: &Uri) -> Value {
             "tooltip": "`cdk synth` is running; cancel it from its progress notification.",
         });
     }
-    let record = record_for(state, uri);
-    if let Some(Outcome::Failed { message, .. }) = record.as_ref().map(|r| &r.outcome) {
-        let r = record.as_ref().expect("matched above");
-        if failure_holds(r, uri, &snap) {
+    let record = s.synth.as_ref();
+    if let Some(r) = record {
+        if let Outcome::Failed { message, .. } = &r.outcome {
+            if !failure_holds(r, uri, snap) {
+                return predicted_status(); // the failure was of the code as it was
+            }
             return json!({
                 "state": "failed",
                 "text": "synth failed",
@@ -375,13 +363,9 @@ pub fn status(state: &State, uri: &Uri) -> Value {
             });
         }
     }
-    let view = views(state, uri, &snap);
+    let view = views(record, uri, snap);
     if !view.synthesized() {
-        return json!({
-            "state": "predicted",
-            "text": "predicted",
-            "tooltip": "The CodePipeline stages are predicted from the code; synthesize to compare with `cdk synth`.",
-        });
+        return predicted_status();
     }
     let stale: Vec<String> = view.out_of_date.iter().flatten().cloned().collect();
     if stale.is_empty() {
@@ -403,15 +387,23 @@ pub fn status(state: &State, uri: &Uri) -> Value {
     }
 }
 
+fn predicted_status() -> Value {
+    json!({
+        "state": "predicted",
+        "text": "predicted",
+        "tooltip": "The CodePipeline stages are predicted from the code; synthesize to compare with `cdk synth`.",
+    })
+}
+
 /// The `pipelens/pipelineGraph` answer for a document: synthesized stages when there are
 /// some, else predicted; plus the SVG picture.
-pub fn graph(state: &State, uri: &Uri) -> Option<Value> {
-    let snap = state.docs.lock().ok()?.get(uri)?.snapshot.clone()?;
+pub fn graph(s: &DocumentSnapshot) -> Option<Value> {
+    let (uri, snap) = (&s.uri, s.analysis.as_deref()?);
     let file = uri
         .to_file_path()
         .map(|p| p.into_owned())
         .unwrap_or_default();
-    let view = views(state, uri, &snap);
+    let view = views(s.synth.as_ref(), uri, snap);
     if crate::cancel::requested() {
         return None;
     }

@@ -14,8 +14,9 @@ use serde_json::{json, Value};
 use tower_lsp_server::lsp_types::{self as lsp, MessageType, NumberOrString, Uri};
 use tower_lsp_server::{Client, UriExt};
 
+use super::snapshot::app_of;
 use super::state::{Outcome, Record, Running, Snapshot, State, CANCELLED};
-use super::synth::{app_of, disk_basis, graph, STATUS_CHANGED};
+use super::synth::{disk_basis, graph, STATUS_CHANGED};
 use crate::synth::stale::Basis;
 use crate::synth::SynthError;
 
@@ -163,7 +164,8 @@ pub async fn run(
                 p.finish_with_message(msg).await;
             }
             set(state, &root, record(Outcome::Done(s)));
-            Ok(graph(state, uri).unwrap_or(Value::Null))
+            let graph = state.document_snapshot(uri).ok().and_then(|s| graph(&s));
+            Ok(graph.unwrap_or(Value::Null))
         }
         Err(SynthError::Cancelled) => {
             let message = if by_user {

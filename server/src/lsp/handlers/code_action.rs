@@ -4,35 +4,34 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
-use crate::lsp::{from_proto, to_proto, Backend};
+use crate::lsp::snapshot::DocumentSnapshot;
+use crate::lsp::{from_proto, to_proto};
 
 /// The title of the code action that synthesizes the app (the code lens's "▶ Synthesize").
 pub const SYNTH_ACTION: &str = "Synthesize and show the generated stages";
 
-pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
-    let uri = p.text_document.uri;
-    let (rope, plugin, snap) = super::current(&b.state, &uri)?;
-    let Some(snap) = snap else { return Ok(None) };
-    let enc = b.state.encoding();
-    let range = from_proto::range(&rope, p.range, enc);
+pub fn handle(s: &DocumentSnapshot, p: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+    let (uri, rope, plugin, enc) = (&s.uri, &s.rope, s.plugin, s.encoding);
+    let Some(snap) = s.analysis.as_deref() else {
+        return Ok(None);
+    };
+    let range = from_proto::range(rope, p.range, enc);
     let mut synth: Vec<CodeActionOrCommand> = Vec::new();
     synth.extend(synth_action(
-        b,
-        &uri,
-        &snap,
+        s,
+        snap,
         range.clone(),
         p.context.only.as_deref(),
     ));
     synth.extend(show_synthesized(
-        b,
-        &uri,
-        &snap,
+        s,
+        snap,
         range.clone(),
         p.context.only.as_deref(),
     ));
     // A fix applies from anywhere on its diagnostic's line (Neovim's `gra` asks at the cursor).
-    let range = whole_lines(&rope, range);
-    if snap.rope != rope {
+    let range = whole_lines(rope, range);
+    if snap.rope != *rope {
         // The analysis is of older text: its edits would land in the wrong place. The synth
         // needs no edit.
         return Ok((!synth.is_empty()).then_some(synth));
@@ -43,12 +42,12 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
         .into_iter()
         .map(|a| {
             let d = &diags[a.diagnostic];
-            let diagnostic = to_proto::diagnostic(&rope, d, enc, &uri, |_| None);
+            let diagnostic = to_proto::diagnostic(rope, d, enc, uri, |_| None);
             CodeActionOrCommand::CodeAction(CodeAction {
                 title: a.title,
                 kind: Some(CodeActionKind::QUICKFIX),
                 diagnostics: Some(vec![diagnostic]),
-                edit: Some(to_proto::workspace_edit(&uri, &rope, &a.edits, enc)),
+                edit: Some(to_proto::workspace_edit(uri, rope, &a.edits, enc)),
                 is_preferred: Some(a.preferred),
                 ..Default::default()
             })
@@ -56,11 +55,7 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
         .collect();
     // Bootstrap diagnostics: a command that gives the editor the `cdk bootstrap` argv.
     let mut out = out;
-    let boot = crate::rules::bootstrap::check(
-        &snap.analysis.model,
-        &snap.qualifier,
-        &b.state.observations(),
-    );
+    let boot = crate::rules::bootstrap::check(&snap.analysis.model, &snap.qualifier, &s.observed());
     for d in boot
         .iter()
         .filter(|d| d.span.end_byte >= range.start && d.span.start_byte <= range.end)
@@ -76,7 +71,7 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
             title: format!("Bootstrap {target}: {}", argv.join(" ")),
             kind: Some(CodeActionKind::QUICKFIX),
-            diagnostics: Some(vec![to_proto::diagnostic(&rope, d, enc, &uri, |_| None)]),
+            diagnostics: Some(vec![to_proto::diagnostic(rope, d, enc, uri, |_| None)]),
             command: Some(Command {
                 title: format!("Bootstrap {target}"),
                 command: super::execute_command::BOOTSTRAP_COMMAND.into(),
@@ -97,13 +92,12 @@ pub fn handle(b: &Backend, p: CodeActionParams) -> Result<Option<CodeActionRespo
 /// a trusted workspace. It has no kind (neither a quick fix nor a refactoring), so a request
 /// that asks only for some kinds does not get it.
 fn synth_action(
-    b: &Backend,
-    uri: &Uri,
+    s: &DocumentSnapshot,
     snap: &crate::lsp::state::Snapshot,
     range: std::ops::Range<usize>,
     only: Option<&[CodeActionKind]>,
 ) -> Option<CodeActionOrCommand> {
-    if only.is_some() || b.state.trusted().is_none() {
+    if only.is_some() || !s.trusted {
         return None;
     }
     let touches = |s: crate::model::Span| s.end_byte >= range.start && s.start_byte <= range.end;
@@ -118,7 +112,7 @@ fn synth_action(
             command: Some(Command {
                 title: SYNTH_ACTION.into(),
                 command: super::execute_command::SYNTH.into(),
-                arguments: Some(vec![serde_json::json!(uri.as_str())]),
+                arguments: Some(vec![serde_json::json!(s.uri.as_str())]),
             }),
             ..Default::default()
         })
@@ -142,8 +136,7 @@ fn whole_lines(rope: &ropey::Rope, range: std::ops::Range<usize>) -> std::ops::R
 /// After a synth: on a stage or wave whose synthesized form still holds, "Show the synthesized
 /// stages of Prod" (the client's graph view).
 fn show_synthesized(
-    b: &Backend,
-    uri: &Uri,
+    s: &DocumentSnapshot,
     snap: &crate::lsp::state::Snapshot,
     range: std::ops::Range<usize>,
     only: Option<&[CodeActionKind]>,
@@ -151,7 +144,8 @@ fn show_synthesized(
     if only.is_some() {
         return Vec::new();
     }
-    let view = crate::lsp::synth::views(&b.state, uri, snap);
+    let uri = &s.uri;
+    let view = crate::lsp::synth::views(s.synth.as_ref(), uri, snap);
     if !view.synthesized() {
         return Vec::new();
     }

@@ -4,9 +4,7 @@
 
 use tower_lsp_server::lsp_types::*;
 
-use crate::document::{Change, Encoding};
-use crate::lsp::state::DocEntry;
-use crate::lsp::{diagnostics, from_proto, Backend};
+use crate::lsp::{diagnostics, Backend};
 
 /// How long a change waits for a missing predecessor before it is applied anyway. Handlers
 /// that run out of order do so within one scheduling burst, but on a loaded machine (two
@@ -14,7 +12,7 @@ use crate::lsp::{diagnostics, from_proto, Backend};
 /// read together: 3 ms was seen to apply a change before its predecessor there. Clients that
 /// legally skip version numbers (Neovim sends its changedtick) wait this long for their
 /// diagnostics, which is still below what anyone notices. Requests apply held changes at once
-/// (see `handlers::current`).
+/// (see `State::document_snapshot`).
 const GAP_WAIT: std::time::Duration = std::time::Duration::from_millis(25);
 
 pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
@@ -46,7 +44,7 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
             return;
         }
         entry.pending.insert(version, p.content_changes);
-        let clamped = drain(entry, enc, false);
+        let clamped = entry.apply_pending(enc, false);
         (clamped, !entry.pending.is_empty())
     };
     if clamped > 0 {
@@ -68,7 +66,7 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
                             uri.as_str(),
                             entry.pending.len()
                         );
-                        drain(entry, enc, true);
+                        entry.apply_pending(enc, true);
                     }
                 }
             }
@@ -79,42 +77,4 @@ pub fn handle(b: &Backend, p: DidChangeTextDocumentParams) {
     }
     diagnostics::schedule(&b.client, &b.state, uri.clone());
     diagnostics::schedule_git(&b.client, &b.state, uri);
-}
-
-/// Applies the pending changes that follow the current version (all of them when `force`).
-pub(crate) fn drain(entry: &mut DocEntry, enc: Encoding, force: bool) -> usize {
-    let mut clamped = 0;
-    while let Some((&version, changes)) = entry.pending.first_key_value() {
-        let full = changes.iter().any(|c| c.range.is_none());
-        if version <= entry.doc.version {
-            entry.pending.pop_first(); // a duplicate or a replay of an applied change
-            continue;
-        }
-        if version != entry.doc.version + 1 && !full && !force {
-            break;
-        }
-        let Some((version, changes)) = entry.pending.pop_first() else {
-            break;
-        };
-        clamped += apply(entry, version, &changes, enc);
-    }
-    clamped
-}
-
-fn apply(
-    entry: &mut DocEntry,
-    version: i32,
-    changes: &[TextDocumentContentChangeEvent],
-    enc: Encoding,
-) -> usize {
-    let changes: Vec<Change<'_>> = changes
-        .iter()
-        .map(|c| Change {
-            range: c
-                .range
-                .map(|r| (from_proto::pos(r.start), from_proto::pos(r.end))),
-            text: &c.text,
-        })
-        .collect();
-    entry.doc.apply(&changes, enc, version)
 }

@@ -3,14 +3,17 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
-use crate::lsp::{to_proto, Backend};
+use crate::lsp::snapshot::DocumentSnapshot;
+use crate::lsp::to_proto;
 
-pub fn handle(b: &Backend, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
-    let (_, _, snap) = super::current(&b.state, &p.text_document.uri)?;
-    let Some(snap) = snap else {
+pub fn handle(
+    s: &DocumentSnapshot,
+    _: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let Some(snap) = s.analysis.as_deref() else {
         return Ok(Some(DocumentSymbolResponse::Nested(Vec::new())));
     };
-    let enc = b.state.encoding();
+    let enc = s.encoding;
     let symbols = crate::ide::symbols::outline(&snap.analysis.model)
         .iter()
         // Cancelled: the answer is dropped, so stop making it.

@@ -72,8 +72,7 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
                 .and_then(|u| u.as_str())
                 .and_then(|u| u.parse().ok())
                 .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri, stage?]"))?;
-            super::current(&b.state, &uri)?;
-            Ok(crate::lsp::synth::graph(&b.state, &uri))
+            Ok(crate::lsp::synth::graph(&b.state.document_snapshot(&uri)?))
         }
         other => Err(jsonrpc::Error::invalid_params(format!(
             "unknown command: {other}"
@@ -106,25 +105,19 @@ fn bootstrap_command(b: &Backend, args: &[Value]) -> Result<Value> {
             t.get("region").and_then(|v| v.as_str()).map(str::to_string),
         )
     });
-    let (_, _, snap) = super::current(&b.state, &uri)?;
-    let Some(snap) = snap else {
+    let s = b.state.document_snapshot(&uri)?;
+    let Some(snap) = s.analysis.as_deref() else {
         return Ok(Value::Null);
     };
-    let diags = crate::rules::bootstrap::check(
-        &snap.analysis.model,
-        &snap.qualifier,
-        &b.state.observations(),
-    );
+    let diags =
+        crate::rules::bootstrap::check(&snap.analysis.model, &snap.qualifier, &s.observed());
     if args
         .get(1)
         .and_then(|t| t.get("all"))
         .and_then(Value::as_bool)
         == Some(true)
     {
-        let off = b.state.config.read().is_ok_and(|c| {
-            c.settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off
-        });
-        return Ok(every_target(&diags, b.state.trusted().is_some(), off));
+        return Ok(every_target(&diags, s.trusted, s.bootstrap_check_off));
     }
     let argv = diags
         .iter()

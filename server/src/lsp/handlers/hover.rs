@@ -5,25 +5,20 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
 use crate::ide::hover::{hover, Probed};
-use crate::lsp::{from_proto, to_proto, Backend};
+use crate::lsp::snapshot::DocumentSnapshot;
+use crate::lsp::{from_proto, to_proto};
 
-pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
+pub fn handle(s: &DocumentSnapshot, p: HoverParams) -> Result<Option<Hover>> {
     let pos = p.text_document_position_params;
-    let (rope, _, snap) = super::current(&b.state, &pos.text_document.uri)?;
-    let Some(snap) = snap else { return Ok(None) };
-    let enc = b.state.encoding();
-    let accounts = b
-        .state
-        .config
-        .read()
-        .map(|c| c.accounts.clone())
-        .unwrap_or_default();
+    let Some(snap) = s.analysis.as_deref() else {
+        return Ok(None);
+    };
+    let enc = s.encoding;
     // Hover reads the analysed text; an offset past a newer edit is clamped into it.
     let offset = from_proto::offset(&snap.rope, pos.position, enc);
-    let _ = rope;
-    let observations = b.state.observations();
-    let checked = b.state.observed_at();
-    let probed = b.state.prober().is_some().then(|| Probed {
+    let observations = s.observed();
+    let checked = s.observed_at();
+    let probed = s.bootstrap_check().then(|| Probed {
         qualifier: &snap.qualifier,
         observations: &observations,
         checked: &checked,
@@ -32,7 +27,7 @@ pub fn handle(b: &Backend, p: HoverParams) -> Result<Option<Hover>> {
         &snap.text,
         offset,
         &snap.analysis.model,
-        &accounts,
+        &s.accounts,
         probed.as_ref(),
     ) else {
         return Ok(None);

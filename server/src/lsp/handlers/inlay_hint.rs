@@ -3,17 +3,19 @@
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
 
-use crate::lsp::{from_proto, to_proto, Backend};
+use crate::lsp::snapshot::DocumentSnapshot;
+use crate::lsp::{from_proto, to_proto};
 
-pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    let (rope, _, snap) = super::current(&b.state, &p.text_document.uri)?;
-    let Some(snap) = snap else { return Ok(None) };
-    if snap.rope != rope {
+pub fn handle(s: &DocumentSnapshot, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let (rope, enc) = (&s.rope, s.encoding);
+    let Some(snap) = s.analysis.as_deref() else {
+        return Ok(None);
+    };
+    if snap.rope != *rope {
         return Ok(None); // offsets of older text; the refresh after analysis brings new ones
     }
-    let enc = b.state.encoding();
-    let range = from_proto::range(&rope, p.range, enc);
-    let view = crate::lsp::synth::views(&b.state, &p.text_document.uri, &snap);
+    let range = from_proto::range(rope, p.range, enc);
+    let view = crate::lsp::synth::views(s.synth.as_ref(), &s.uri, snap);
     let hints = crate::ide::stages::hints(&snap.analysis.model, &view.stages, &|i, stage| {
         view.origin_of(i, stage)
     });
@@ -23,7 +25,7 @@ pub fn handle(b: &Backend, p: InlayHintParams) -> Result<Option<Vec<InlayHint>>>
         // Cancelled: the answer is dropped, so stop making it.
         .take_while(|_| !crate::cancel::requested())
         .map(|h| InlayHint {
-            position: to_proto::position(&rope, h.offset, enc),
+            position: to_proto::position(rope, h.offset, enc),
             label: InlayHintLabel::String(format!("⟶ {}", h.label)),
             kind: None,
             text_edits: None,

@@ -4,10 +4,8 @@
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::Result;
 
-use crate::lsp::Backend;
+use crate::lsp::snapshot::DocumentSnapshot;
 
-pub fn handle(b: &Backend, params: Value) -> Result<Value> {
-    let uri = super::document_uri(&params)?;
-    super::current(&b.state, &uri)?;
-    Ok(crate::lsp::synth::graph(&b.state, &uri).unwrap_or_else(|| json!({ "pipelines": [] })))
+pub fn handle(s: &DocumentSnapshot, _: Value) -> Result<Value> {
+    Ok(crate::lsp::synth::graph(s).unwrap_or_else(|| json!({ "pipelines": [] })))
 }

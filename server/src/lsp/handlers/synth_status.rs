@@ -6,12 +6,10 @@
 use serde_json::Value;
 use tower_lsp_server::jsonrpc::Result;
 
-use crate::lsp::Backend;
+use crate::lsp::snapshot::DocumentSnapshot;
 
 pub const METHOD: &str = "pipelens/synthStatus";
 
-pub fn handle(b: &Backend, params: Value) -> Result<Value> {
-    let uri = super::document_uri(&params)?;
-    super::current(&b.state, &uri)?;
-    Ok(crate::lsp::synth::status(&b.state, &uri))
+pub fn handle(s: &DocumentSnapshot, _: Value) -> Result<Value> {
+    Ok(crate::lsp::synth::status(s))
 }

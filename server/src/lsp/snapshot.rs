@@ -1,0 +1,248 @@
+//! What a request reads: a [`DocumentSnapshot`], taken from the session in one go before its
+//! handler runs. The handler of a request gets the snapshot and its params and returns an
+//! answer: it never sees the session's state or its locks, so everything it reads is of one
+//! moment (the text, its analysis, the settings, the bootstrap observations and the last synth
+//! of the document's app), and it can be called with a snapshot made by hand.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use ropey::Rope;
+use tower_lsp_server::jsonrpc;
+use tower_lsp_server::lsp_types::Uri;
+use tower_lsp_server::UriExt;
+
+use super::state::{Record, Snapshot, State};
+use crate::aws::{EnvKey, Observation};
+use crate::document::Encoding;
+use crate::ide::accounts::Accounts;
+use crate::lang::Plugin;
+
+pub struct DocumentSnapshot {
+    pub uri: Uri,
+    /// The current text (edits held back for a missing predecessor version applied).
+    pub rope: Rope,
+    pub plugin: &'static Plugin,
+    /// The latest analysis: of `rope`, or of an older text while a newer one is analysed.
+    pub analysis: Option<Arc<Snapshot>>,
+    pub encoding: Encoding,
+    /// The accounts of the settings (names the user gave them).
+    pub accounts: Accounts,
+    /// The client trusts the workspace (a synth may be offered).
+    pub trusted: bool,
+    /// The setting `bootstrap.check` is `off`.
+    pub bootstrap_check_off: bool,
+    /// What the bootstrap probe saw in each env, and when.
+    pub observations: BTreeMap<EnvKey, (Observation, SystemTime)>,
+    /// The last synth of the document's app, and for how many seconds the one running (if
+    /// one is) has been running.
+    pub synth: Option<Arc<Record>>,
+    pub synth_running: Option<u64>,
+    /// The latest analysis of every open document, this one's included (completion offers the
+    /// accounts and regions the workspace uses).
+    pub workspace: Vec<Arc<Snapshot>>,
+}
+
+impl DocumentSnapshot {
+    /// The bootstrap check is on: the workspace is trusted (the probe calls AWS with the
+    /// user's credentials) and the setting is not `off`.
+    pub fn bootstrap_check(&self) -> bool {
+        self.trusted && !self.bootstrap_check_off
+    }
+
+    /// The observations alone, for the bootstrap rules.
+    pub fn observed(&self) -> BTreeMap<EnvKey, Observation> {
+        self.observations
+            .iter()
+            .map(|(k, (o, _))| (k.clone(), o.clone()))
+            .collect()
+    }
+
+    /// When each env was last observed.
+    pub fn observed_at(&self) -> BTreeMap<EnvKey, SystemTime> {
+        self.observations
+            .iter()
+            .map(|(k, (_, at))| (k.clone(), *at))
+            .collect()
+    }
+}
+
+impl State {
+    /// The snapshot a request about `uri` reads; an error when the client never opened it.
+    /// Each lock is taken once and let go before the next.
+    pub fn document_snapshot(&self, uri: &Uri) -> jsonrpc::Result<DocumentSnapshot> {
+        let (encoding, accounts, trusted, bootstrap_check_off) = {
+            let c = self
+                .config
+                .read()
+                .map_err(|_| jsonrpc::Error::internal_error())?;
+            let off = c.settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off;
+            (c.encoding, c.accounts.clone(), c.trusted, off)
+        };
+        let (rope, plugin, analysis, workspace) = {
+            let mut docs = self
+                .docs
+                .lock()
+                .map_err(|_| jsonrpc::Error::internal_error())?;
+            let entry = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
+            if !entry.pending.is_empty() {
+                entry.apply_pending(encoding, true);
+            }
+            let own = (
+                entry.doc.rope().clone(),
+                entry.doc.plugin,
+                entry.snapshot.clone(),
+            );
+            let workspace = docs.values().filter_map(|e| e.snapshot.clone()).collect();
+            (own.0, own.1, own.2, workspace)
+        };
+        let observations = self
+            .observations
+            .lock()
+            .map(|o| o.clone())
+            .unwrap_or_default();
+        let root = app_of(uri);
+        let synth = root
+            .as_ref()
+            .and_then(|r| self.synthesized.lock().ok()?.get(r).cloned());
+        let synth_running = root.and_then(|root| {
+            self.synths_running
+                .lock()
+                .ok()?
+                .iter()
+                .filter(|r| r.root == root)
+                .map(|r| r.started.elapsed().as_secs())
+                .min()
+        });
+        Ok(DocumentSnapshot {
+            uri: uri.clone(),
+            rope,
+            plugin,
+            analysis,
+            encoding,
+            accounts,
+            trusted,
+            bootstrap_check_off,
+            observations,
+            synth,
+            synth_running,
+            workspace,
+        })
+    }
+}
+
+/// The root of the CDK app a document belongs to (the nearest `cdk.json` above it).
+pub(super) fn app_of(uri: &Uri) -> Option<PathBuf> {
+    uri.to_file_path()
+        .and_then(|p| crate::workspace::app_root(&p))
+}
+
+/// A request about a document the client never opened gets a clear error.
+pub(crate) fn not_open(uri: &Uri) -> jsonrpc::Error {
+    jsonrpc::Error::invalid_params(format!("document not open: {}", uri.as_str()))
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use tower_lsp_server::lsp_types::{CodeActionOrCommand, CodeActionParams, CodeLensParams};
+
+    use super::*;
+    use crate::analysis::analyze_text;
+    use crate::lang::{ExtraQueries, PYTHON};
+    use crate::lsp::handlers;
+    use crate::model::NoIndex;
+
+    const SRC: &str = r#"
+import aws_cdk as cdk
+from aws_cdk import pipelines
+class P(cdk.Stack):
+    def __init__(self, scope, id):
+        super().__init__(scope, id)
+        p = pipelines.CodePipeline(self, "P", synth=pipelines.ShellStep("S", commands=[]))
+        p.add_stage(cdk.Stage(self, "Dev", env=cdk.Environment(account="111111111111", region="us-east-1")))
+"#;
+
+    const URI: &str = "file:///app/pipeline.py";
+
+    /// A snapshot made by hand, as a test or a replay would: no session behind it.
+    fn snapshot(trusted: bool, synth_running: Option<u64>) -> DocumentSnapshot {
+        let a = analyze_text(&PYTHON, SRC, None, &NoIndex, &ExtraQueries::default());
+        let rope = Rope::from_str(SRC);
+        let analysis = Arc::new(Snapshot {
+            version: 1,
+            rope: rope.clone(),
+            text: SRC.into(),
+            analysis: a,
+            imports: Vec::new(),
+            stage_classes: Vec::new(),
+            predictions: Default::default(),
+            qualifier: "hnb659fds".into(),
+            synth_merged: Default::default(),
+        });
+        DocumentSnapshot {
+            uri: URI.parse().unwrap(),
+            rope,
+            plugin: &PYTHON,
+            analysis: Some(analysis.clone()),
+            encoding: Encoding::Utf16,
+            accounts: Accounts::default(),
+            trusted,
+            bootstrap_check_off: false,
+            observations: BTreeMap::new(),
+            synth: None,
+            synth_running,
+            workspace: vec![analysis],
+        }
+    }
+
+    #[test]
+    fn request_handlers_answer_from_the_snapshot_they_are_given() {
+        let status = |s: DocumentSnapshot| handlers::synth_status::handle(&s, json!({})).unwrap();
+        assert_eq!(status(snapshot(true, None))["state"], "predicted");
+        assert_eq!(
+            status(snapshot(true, Some(12)))["text"],
+            "synth running (12 s)"
+        );
+
+        let lenses = |s: DocumentSnapshot| -> Vec<String> {
+            let p: CodeLensParams =
+                serde_json::from_value(json!({"textDocument": {"uri": URI}})).unwrap();
+            handlers::code_lens::handle(&s, p)
+                .unwrap()
+                .unwrap()
+                .into_iter()
+                .map(|l| l.command.unwrap().title)
+                .collect()
+        };
+        assert_eq!(lenses(snapshot(true, None))[1], "▶ Synthesize");
+        assert_eq!(
+            lenses(snapshot(false, None))[1],
+            handlers::code_lens::UNTRUSTED_SYNTH
+        );
+
+        // On the `add_stage` line: the synth is offered only in a trusted workspace.
+        let actions = |s: DocumentSnapshot| -> Vec<String> {
+            let p: CodeActionParams = serde_json::from_value(json!({
+                "textDocument": {"uri": URI},
+                "range": {"start": {"line": 7, "character": 10}, "end": {"line": 7, "character": 10}},
+                "context": {"diagnostics": []},
+            }))
+            .unwrap();
+            handlers::code_action::handle(&s, p)
+                .unwrap()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| match a {
+                    CodeActionOrCommand::CodeAction(a) => a.title,
+                    CodeActionOrCommand::Command(c) => c.title,
+                })
+                .collect()
+        };
+        let synth = handlers::code_action::SYNTH_ACTION.to_string();
+        assert!(actions(snapshot(true, None)).contains(&synth));
+        assert!(!actions(snapshot(false, None)).contains(&synth));
+    }
+}
