@@ -676,8 +676,8 @@ fn pipelens_within(args: &[&str], cwd: &Path, within: std::time::Duration) -> Op
 
 fn mkfifo(path: &Path) {
     let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-    // SAFETY: a valid NUL-terminated path.
     assert_eq!(
+        // SAFETY: a valid NUL-terminated path.
         unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
         0,
         "mkfifo {path:?}"

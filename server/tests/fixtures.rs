@@ -19,6 +19,11 @@
 //! per pattern of how people write CDK Pipelines code. Those blocks say what is RIGHT; where
 //! the engine does not get there yet the file is listed in `MODEL_KNOWN_GAPS`, and a listed
 //! file that matches fails the test so the list only shrinks.
+//!
+//! `PIPELENS_BLESS=1 cargo test --test fixtures -- --nocapture` rewrites (and lists) the
+//! `expect:` block of every fixture under `tests/fixtures/` that differs with what the engine
+//! says now (review the diff before committing it). The corpus blocks are never rewritten: they
+//! say what `cdk synth` made.
 
 use std::path::{Path, PathBuf};
 
@@ -195,6 +200,40 @@ fn expectation(text: &str) -> Option<Vec<String>> {
     )
 }
 
+/// `PIPELENS_BLESS=1`: rewrite the expectations that differ instead of failing.
+fn bless() -> bool {
+    std::env::var_os("PIPELENS_BLESS").is_some_and(|v| v == "1")
+}
+
+/// `text` with its `expect:` block made of `lines`, in the block's own comment style and
+/// indentation; the rest of the file unchanged.
+fn with_expectation(text: &str, lines: &[String]) -> String {
+    let all: Vec<&str> = text.split_inclusive('\n').collect();
+    let Some(at) = all.iter().position(|l| l.trim_end().ends_with("expect:")) else {
+        return text.to_string();
+    };
+    let head = all[at];
+    let indent = &head[..head.len() - head.trim_start().len()];
+    let marker = if head.trim_start().starts_with("//") {
+        "//"
+    } else {
+        "#"
+    };
+    let end = all[at + 1..]
+        .iter()
+        .position(|l| {
+            let l = l.trim();
+            !(l.starts_with('#') || l.starts_with("//"))
+        })
+        .map_or(all.len(), |n| at + 1 + n);
+    let mut out: String = all[..=at].concat();
+    for line in lines {
+        out.push_str(&format!("{indent}{marker} {line}\n"));
+    }
+    out.push_str(&all[end..].concat());
+    out
+}
+
 fn corpus_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/corpus")
 }
@@ -265,6 +304,11 @@ fn every_fixture_matches_its_expectation() {
             (true, true) => failures.push(format!(
                 "{name} matches its expectation now: delete it from MODEL_KNOWN_GAPS\n"
             )),
+            (false, false) if bless() && !path.starts_with(corpus_root()) => {
+                let text = std::fs::read_to_string(&path).unwrap();
+                std::fs::write(&path, with_expectation(&text, &actual)).unwrap();
+                eprintln!("blessed {}", path.display());
+            }
             (false, false) => failures.push(format!(
                 "{}\n--- expected\n{}\n--- actual\n{}\n",
                 path.display(),
@@ -310,4 +354,23 @@ fn fixtures_cover_every_static_rule() {
             "no fixture expects {code}"
         );
     }
+}
+
+/// The bless mode's rewrite keeps everything but the block's lines, in either comment style.
+#[test]
+fn bless_rewrites_only_the_expect_block() {
+    let py = "x = 1\n# expect:\n# stage Dev\n#\n# diag old 3\ny = 2\n";
+    assert_eq!(
+        with_expectation(py, &["stage Dev".into(), "diag new 4".into()]),
+        "x = 1\n# expect:\n# stage Dev\n# diag new 4\ny = 2\n"
+    );
+    let ts = "  // expect:\n  // stage A\nconst a = 1;";
+    assert_eq!(
+        with_expectation(ts, &["stage B".into()]),
+        "  // expect:\n  // stage B\nconst a = 1;"
+    );
+    assert_eq!(
+        expectation(&with_expectation(py, &["stage Dev".into()])).unwrap(),
+        ["stage Dev"]
+    );
 }

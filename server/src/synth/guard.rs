@@ -44,6 +44,7 @@ impl Guard {
         let pid = unsafe { libc::fork() };
         match pid {
             -1 => Err(io::Error::last_os_error()),
+            // SAFETY: in the child, as said above; `watch` never returns.
             0 => unsafe { watch(read.as_raw_fd(), max_fd) },
             pid => {
                 drop(read);
