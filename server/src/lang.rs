@@ -31,9 +31,34 @@ pub struct Naming {
     pub true_lit: &'static str,
     pub false_lit: &'static str,
     pub null_lit: &'static str,
+    /// The quote pipelens writes a string with.
+    pub quote: char,
+    /// How a construction's props are written.
+    pub props: PropsSyntax,
+    /// What a construction starts with (`new `), or nothing.
+    pub new_keyword: &'static str,
+    /// The statement that imports the CDK Pipelines module as `pipelines` (with its newline).
+    pub pipelines_import: &'static str,
+}
+
+/// How a construction's props are written: what the editor features write, never a language
+/// name (the plugins say which).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropsSyntax {
+    /// Keyword arguments after the positional ones, snake_case:
+    /// `Stage(self, "Dev", env=...)`.
+    Keywords,
+    /// One object literal as the third argument, camelCase:
+    /// `new Stage(this, 'Dev', { env: ... })`.
+    ObjectLiteral,
 }
 
 impl Naming {
+    /// Props are keyword arguments (not an object literal).
+    pub fn keyword_props(&self) -> bool {
+        self.props == PropsSyntax::Keywords
+    }
+
     /// The language's spelling of a canonical (snake_case) CDK name: `add_stage` → `addStage`.
     pub fn api(&self, canonical: &str) -> String {
         if !self.camel_case {
@@ -90,6 +115,10 @@ pub static PYTHON: Plugin = Plugin {
         true_lit: "True",
         false_lit: "False",
         null_lit: "None",
+        quote: '"',
+        props: PropsSyntax::Keywords,
+        new_keyword: "",
+        pipelines_import: "from aws_cdk import pipelines\n",
     },
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
@@ -108,6 +137,10 @@ pub static TYPESCRIPT: Plugin = Plugin {
         true_lit: "true",
         false_lit: "false",
         null_lit: "undefined",
+        quote: '\'',
+        props: PropsSyntax::ObjectLiteral,
+        new_keyword: "new ",
+        pipelines_import: "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
     },
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
@@ -132,16 +165,22 @@ pub static JAVASCRIPT: Plugin = Plugin {
         true_lit: "true",
         false_lit: "false",
         null_lit: "undefined",
+        quote: '\'',
+        props: PropsSyntax::ObjectLiteral,
+        new_keyword: "new ",
+        pipelines_import: "const pipelines = require('aws-cdk-lib/pipelines');\n",
     },
     language: || tree_sitter_javascript::LANGUAGE.into(),
+    // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
+    // copy, in `queries/typescript/` (a test compiles each against both grammars).
     query_sources: &[
         (
             "imports",
-            include_str!("../../queries/javascript/imports.scm"),
+            include_str!("../../queries/typescript/imports.scm"),
         ),
         (
             "stages",
-            include_str!("../../queries/javascript/stages.scm"),
+            include_str!("../../queries/typescript/stages.scm"),
         ),
     ],
     compiled: [OnceLock::new(), OnceLock::new()],
@@ -785,11 +824,95 @@ mod tests {
         );
     }
 
+    /// What each purpose's captures may be named (`_`-prefixed ones are free for predicates):
+    /// a capture the plugin does not read is a query that silently does nothing.
+    const CAPTURES: &[(&str, &[&str])] = &[
+        (
+            "imports",
+            &[
+                "import",
+                "import.module",
+                "import.member",
+                "import.local",
+                "import.default",
+                "import.all",
+            ],
+        ),
+        (
+            "stages",
+            &[
+                "stage",
+                "stage.id",
+                "stage.account",
+                "stage.region",
+                "stage.wave",
+            ],
+        ),
+    ];
+
+    #[test]
+    fn every_shipped_query_captures_only_what_its_plugin_reads() {
+        for plugin in ALL {
+            for (purpose, query) in plugin.queries() {
+                let known = CAPTURES
+                    .iter()
+                    .find(|(p, _)| *p == purpose)
+                    .unwrap_or_else(|| panic!("{}: no captures listed for {purpose}", plugin.name))
+                    .1;
+                for name in query.capture_names() {
+                    assert!(
+                        name.starts_with('_') || known.contains(name),
+                        "{}'s {purpose} query captures @{name}, which nothing reads",
+                        plugin.name
+                    );
+                }
+            }
+        }
+        // And they capture something: the imports query of each language binds `pipelines`.
+        for (plugin, src) in [
+            (&PYTHON, "from aws_cdk import pipelines\n"),
+            (
+                &TYPESCRIPT,
+                "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
+            ),
+            (
+                &JAVASCRIPT,
+                "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
+            ),
+        ] {
+            let tree = plugin.parser().parse(src, None).unwrap();
+            let query = plugin.query("imports");
+            let mut cursor = QueryCursor::new();
+            let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());
+            let mut locals = Vec::new();
+            while let Some(m) = matches.next() {
+                for c in m.captures {
+                    let name = query.capture_names()[c.index as usize];
+                    if name == "import.local" || name == "import.member" {
+                        locals.push(&src[c.node.byte_range()]);
+                    }
+                }
+            }
+            assert_eq!(locals, ["pipelines"], "{}", plugin.name);
+        }
+    }
+
+    /// Each plugin's queries come from its own folder, or from the folder of the grammar its
+    /// grammar extends (JavaScript uses TypeScript's); no folder is left unused.
     #[test]
     fn every_query_file_in_the_repo_is_shipped() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../queries");
+        assert!(
+            !root.join("javascript").exists(),
+            "queries/javascript/: JavaScript uses queries/typescript/ (one copy)"
+        );
         for plugin in ALL {
-            for entry in std::fs::read_dir(root.join(plugin.name)).unwrap() {
+            let folder = root.join(plugin.name);
+            if !folder.exists() {
+                assert_eq!(plugin.id, LangId::JavaScript, "no queries/{}/", plugin.name);
+                continue;
+            }
+            for entry in std::fs::read_dir(folder).unwrap() {
                 let path = entry.unwrap().path();
                 let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
                 assert!(

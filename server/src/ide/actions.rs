@@ -3,7 +3,7 @@
 //! diagnostic; plus the text edits those actions share (adding a prop to a construction).
 
 use super::ByteRange;
-use crate::lang::{LangId, Plugin};
+use crate::lang::Plugin;
 use crate::rules::Diagnostic;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -73,7 +73,7 @@ pub(crate) fn add_prop(
     let src = text.get(call.clone())?;
     let close = call.start + src.rfind(')')?;
     let multiline = src.contains('\n');
-    if plugin.id == LangId::Python {
+    if plugin.naming.keyword_props() {
         let before = text[call.start..close].trim_end();
         if multiline
             && text[call.start..close].ends_with(char::is_whitespace)

@@ -10,7 +10,7 @@ use regex::Regex;
 use super::accounts::Accounts;
 use super::{string_at, ByteRange};
 use crate::lang::ir::Import;
-use crate::lang::{LangId, Plugin};
+use crate::lang::Plugin;
 use crate::model::catalog::{self, StepClass};
 use crate::regions;
 
@@ -107,11 +107,7 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
 }
 
 fn quote_char(ctx: &Ctx<'_>) -> char {
-    if ctx.plugin.id == LangId::Python {
-        '"'
-    } else {
-        '\''
-    }
+    ctx.plugin.naming.quote
 }
 
 /// The identifier characters right before `offset`.
@@ -308,11 +304,7 @@ fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(Byt
     if let Some(cdk) = cdk_alias(ctx.imports) {
         return (format!("{cdk}.pipelines."), Vec::new());
     }
-    let import = match ctx.plugin.id {
-        LangId::Python => "from aws_cdk import pipelines\n",
-        LangId::TypeScript => "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
-        LangId::JavaScript => "const pipelines = require('aws-cdk-lib/pipelines');\n",
-    };
+    let import = ctx.plugin.naming.pipelines_import;
     let at = ctx
         .imports
         .iter()
@@ -331,9 +323,9 @@ fn typed_after_alias(ctx: &Ctx<'_>, replace: &ByteRange) -> bool {
     ctx.text[..replace.start].ends_with('.')
 }
 
-/// `new ` in TypeScript when the user has not typed it already.
+/// The language's `new ` (the plugin's `new_keyword`) when the user has not typed it already.
 fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str {
-    if ctx.plugin.id == LangId::Python {
+    if ctx.plugin.naming.new_keyword.is_empty() {
         return "";
     }
     let before = if typed_alias {
@@ -342,16 +334,17 @@ fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str
     } else {
         &ctx.text[..replace.start]
     };
-    if before.trim_end().ends_with("new") {
+    let keyword = ctx.plugin.naming.new_keyword;
+    if before.trim_end().ends_with(keyword.trim_end()) {
         ""
     } else {
-        "new "
+        keyword
     }
 }
 
 fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> Vec<Item> {
     let typed_alias = typed_after_alias(ctx, &replace);
-    let py = ctx.plugin.id == LangId::Python;
+    let py = ctx.plugin.naming.keyword_props();
     catalog::STEP_CLASSES
         .iter()
         .filter(|c| offered(c))
@@ -401,7 +394,7 @@ fn source_snippets(py: bool) -> impl Iterator<Item = (&'static str, String, &'st
 }
 
 fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    let py = ctx.plugin.id == LangId::Python;
+    let py = ctx.plugin.naming.keyword_props();
     source_snippets(py)
         .enumerate()
         .map(|(i, (label, body, doc))| Item {
@@ -420,7 +413,7 @@ fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 }
 
 fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    let py = ctx.plugin.id == LangId::Python;
+    let py = ctx.plugin.naming.keyword_props();
     let typed_alias = typed_after_alias(ctx, &replace);
     source_snippets(py)
         .enumerate()
@@ -457,7 +450,7 @@ fn is_pipeline_variable(text: &str, name: &str) -> bool {
 
 fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Item> {
     let n = &ctx.plugin.naming;
-    let py = ctx.plugin.id == LangId::Python;
+    let py = ctx.plugin.naming.keyword_props();
     let class = ctx
         .stage_classes
         .first()

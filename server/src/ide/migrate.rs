@@ -5,7 +5,7 @@
 
 use super::ByteRange;
 use crate::lang::ir::{self, Arg, DictEntry, Expr, ExprKind, Stmt};
-use crate::lang::{LangId, Plugin};
+use crate::lang::Plugin;
 use crate::model::catalog;
 use crate::model::SourceKind;
 
@@ -25,7 +25,7 @@ pub fn migrate(text: &str, plugin: &Plugin, call: ByteRange) -> Option<Vec<(Byte
     } else {
         prefix
     };
-    let py = plugin.id == LangId::Python;
+    let py = plugin.naming.keyword_props();
     let src = |e: &Expr| text[e.span.start_byte..e.span.end_byte].to_string();
     let positional: Vec<&Expr> = args
         .iter()
