@@ -39,7 +39,7 @@ let serverStatus = true;
 let graph: GraphPanel | undefined;
 let extensionPath = "";
 /** When `activate` ran, and whether the first diagnostics came since: the log says how long
- * the start took (the e2e reads it). */
+ * the start took (tests/vscode/run keeps these logs with its artifacts). */
 let activatedAt = 0;
 let firstDiagnosticsLogged = false;
 

@@ -1,8 +1,10 @@
-//! What a request reads: a [`DocumentSnapshot`], taken from the session in one go before its
-//! handler runs. The handler of a request gets the snapshot and its params and returns an
-//! answer: it never sees the session's state or its locks, so everything it reads is of one
-//! moment (the text, its analysis, the settings, the bootstrap observations and the last synth
-//! of the document's app), and it can be called with a snapshot made by hand.
+//! What a request reads: a [`DocumentSnapshot`], taken from the session before its handler
+//! runs. The handler of a request gets the snapshot and its params and returns an answer: it
+//! never sees the session's state or its locks, so what it reads cannot change under it while
+//! it works, and it can be called with a snapshot made by hand. The parts (the text and its
+//! analysis, the settings, the bootstrap observations, the app's last synth) are each
+//! consistent, taken one lock after the other: a synth that ends between two is seen by the
+//! next request (the client asks again on `pipelens/didChangeSynthStatus`).
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -71,8 +73,20 @@ impl DocumentSnapshot {
 
 impl State {
     /// The snapshot a request about `uri` reads; an error when the client never opened it.
-    /// Each lock is taken once and let go before the next.
+    /// Edits held back for a missing predecessor version are applied first: the client sent
+    /// them before this request (versions may skip numbers; Neovim's do). Each lock is taken
+    /// once and let go before the next.
     pub fn document_snapshot(&self, uri: &Uri) -> jsonrpc::Result<DocumentSnapshot> {
+        self.snapshot_of(uri, true)
+    }
+
+    /// The same, for background work (the graph a synth answers with): held edits stay held,
+    /// for `didChange` to apply in order when their predecessor comes.
+    pub fn document_snapshot_as_is(&self, uri: &Uri) -> jsonrpc::Result<DocumentSnapshot> {
+        self.snapshot_of(uri, false)
+    }
+
+    fn snapshot_of(&self, uri: &Uri, apply_held: bool) -> jsonrpc::Result<DocumentSnapshot> {
         let (encoding, accounts, trusted, bootstrap_check_off) = {
             let c = self
                 .config
@@ -87,7 +101,7 @@ impl State {
                 .lock()
                 .map_err(|_| jsonrpc::Error::internal_error())?;
             let entry = docs.get_mut(uri).ok_or_else(|| not_open(uri))?;
-            if !entry.pending.is_empty() {
+            if apply_held && !entry.pending.is_empty() {
                 entry.apply_pending(encoding, true);
             }
             let own = (

@@ -164,7 +164,10 @@ pub async fn run(
                 p.finish_with_message(msg).await;
             }
             set(state, &root, record(Outcome::Done(s)));
-            let graph = state.document_snapshot(uri).ok().and_then(|s| graph(&s));
+            let graph = state
+                .document_snapshot_as_is(uri)
+                .ok()
+                .and_then(|s| graph(&s));
             Ok(graph.unwrap_or(Value::Null))
         }
         Err(SynthError::Cancelled) => {
