@@ -37,6 +37,8 @@ pub struct Naming {
     pub props: PropsSyntax,
     /// What a construction starts with (`new `), or nothing.
     pub new_keyword: &'static str,
+    /// The instance inside a class's code (`self`, `this`).
+    pub self_name: &'static str,
     /// The statement that imports the CDK Pipelines module as `pipelines` (with its newline).
     pub pipelines_import: &'static str,
 }
@@ -57,6 +59,38 @@ impl Naming {
     /// Props are keyword arguments (not an object literal).
     pub fn keyword_props(&self) -> bool {
         self.props == PropsSyntax::Keywords
+    }
+
+    /// A string literal of `s`, which is pipelens's own text (no quote, no backslash).
+    pub fn string(&self, s: &str) -> String {
+        format!("{q}{s}{q}", q = self.quote)
+    }
+
+    /// One prop, its canonical (snake_case) name spelled as the language does: `name=value`
+    /// or `name: value`.
+    pub fn prop(&self, canonical: &str, value: &str) -> String {
+        match self.props {
+            PropsSyntax::Keywords => format!("{}={value}", self.api(canonical)),
+            PropsSyntax::ObjectLiteral => format!("{}: {value}", self.api(canonical)),
+        }
+    }
+
+    /// Props (made by [`Naming::prop`]) as a call's last arguments: `a=1, b=2`, or the object
+    /// literal `{ a: 1, b: 2 }`.
+    pub fn props(&self, props: &[String]) -> String {
+        match self.props {
+            PropsSyntax::Keywords => props.join(", "),
+            PropsSyntax::ObjectLiteral => format!("{{ {} }}", props.join(", ")),
+        }
+    }
+
+    /// A construction: `[new ]class(args…, props)`, without props when there are none.
+    pub fn construct(&self, class: &str, args: &[String], props: &[String]) -> String {
+        let mut all = args.to_vec();
+        if !props.is_empty() {
+            all.push(self.props(props));
+        }
+        format!("{}{class}({})", self.new_keyword, all.join(", "))
     }
 
     /// The language's spelling of a canonical (snake_case) CDK name: `add_stage` → `addStage`.
@@ -93,12 +127,31 @@ pub struct Lowered {
     pub groups: Vec<LoweredGroup>,
 }
 
+/// A place a failure names: the file as printed, its 1-based line and column.
+pub type SynthPlace = (String, u32, Option<u32>);
+/// Which lines of a synth's output are cdk's own chatter.
+pub type Noise = fn(&str) -> bool;
+
+/// How a language's runtime reports a failed `cdk synth`: `synth::failure` asks every plugin,
+/// in `ALL`'s order (an app's output holds one language's errors, and a TypeScript app's also
+/// Node's).
+pub struct SynthErrors {
+    /// The failure's message, from the lines the synth printed (escape codes removed), when
+    /// this language printed one; `noise` says which lines are cdk's own chatter.
+    pub message: fn(lines: &[&str], noise: Noise) -> Option<String>,
+    /// The places it names, innermost first: (file as printed, 1-based line, column).
+    pub places: fn(lines: &[&str]) -> Vec<SynthPlace>,
+    /// Whether a folder of that name holds libraries, never the app's own code.
+    pub library_folder: fn(name: &str) -> bool,
+}
+
 pub struct Plugin {
     pub id: LangId,
     /// The folder name under `queries/` and the `language` field of `pipelens model`.
     pub name: &'static str,
     pub extensions: &'static [&'static str],
     pub naming: Naming,
+    pub synth_errors: SynthErrors,
     language: fn() -> Language,
     query_sources: &'static [QuerySource],
     /// Each of `query_sources`, compiled on first use (a query over a big grammar takes
@@ -118,7 +171,13 @@ pub static PYTHON: Plugin = Plugin {
         quote: '"',
         props: PropsSyntax::Keywords,
         new_keyword: "",
+        self_name: "self",
         pipelines_import: "from aws_cdk import pipelines\n",
+    },
+    synth_errors: SynthErrors {
+        message: python::synth_message,
+        places: python::synth_places,
+        library_folder: python::library_folder,
     },
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
@@ -140,7 +199,13 @@ pub static TYPESCRIPT: Plugin = Plugin {
         quote: '\'',
         props: PropsSyntax::ObjectLiteral,
         new_keyword: "new ",
+        self_name: "this",
         pipelines_import: "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
+    },
+    synth_errors: SynthErrors {
+        message: typescript::synth_compile_message,
+        places: typescript::synth_compile_places,
+        library_folder: typescript::library_folder,
     },
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
@@ -168,7 +233,14 @@ pub static JAVASCRIPT: Plugin = Plugin {
         quote: '\'',
         props: PropsSyntax::ObjectLiteral,
         new_keyword: "new ",
+        self_name: "this",
         pipelines_import: "const pipelines = require('aws-cdk-lib/pipelines');\n",
+    },
+    // The runtime of both: a TypeScript app's failures that are not compile errors are Node's.
+    synth_errors: SynthErrors {
+        message: typescript::synth_node_message,
+        places: typescript::synth_node_places,
+        library_folder: typescript::library_folder,
     },
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one

@@ -344,7 +344,7 @@ fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str
 
 fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> Vec<Item> {
     let typed_alias = typed_after_alias(ctx, &replace);
-    let py = ctx.plugin.naming.keyword_props();
+    let keywords = ctx.plugin.naming.keyword_props();
     catalog::STEP_CLASSES
         .iter()
         .filter(|c| offered(c))
@@ -352,7 +352,7 @@ fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> 
         .map(|(i, c)| {
             let class = c.class;
             let (q, edits) = qualifier(ctx, class, typed_alias);
-            let args = if py { c.args_py } else { c.args_ts };
+            let args = if keywords { c.args_py } else { c.args_ts };
             Item {
                 label: class.to_string(),
                 detail: Some(format!("pipelines.{class}")),
@@ -387,15 +387,18 @@ fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
         .collect()
 }
 
-fn source_snippets(py: bool) -> impl Iterator<Item = (&'static str, String, &'static str)> {
-    catalog::SOURCES
-        .iter()
-        .map(move |m| (m.name(py), format!("{}{}", m.name(py), m.args(py)), m.doc))
+fn source_snippets(
+    n: &'static crate::lang::Naming,
+) -> impl Iterator<Item = (&'static str, String, &'static str)> {
+    let (snake, keywords) = (!n.camel_case, n.keyword_props());
+    catalog::SOURCES.iter().map(move |m| {
+        let name = m.name(snake);
+        (name, format!("{name}{}", m.args(keywords)), m.doc)
+    })
 }
 
 fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    let py = ctx.plugin.naming.keyword_props();
-    source_snippets(py)
+    source_snippets(&ctx.plugin.naming)
         .enumerate()
         .map(|(i, (label, body, doc))| Item {
             label: label.to_string(),
@@ -413,9 +416,8 @@ fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 }
 
 fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    let py = ctx.plugin.naming.keyword_props();
     let typed_alias = typed_after_alias(ctx, &replace);
-    source_snippets(py)
+    source_snippets(&ctx.plugin.naming)
         .enumerate()
         .map(|(i, (label, body, doc))| {
             let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
@@ -450,29 +452,39 @@ fn is_pipeline_variable(text: &str, name: &str) -> bool {
 
 fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Item> {
     let n = &ctx.plugin.naming;
-    let py = ctx.plugin.naming.keyword_props();
     let class = ctx
         .stage_classes
         .first()
         .map(String::as_str)
         .unwrap_or("AppStage");
-    let (stage, wave) = if py {
-        let env = match cdk_alias(ctx.imports) {
-            Some(cdk) => format!(
-                "{cdk}.Environment(account=\"${{3:111111111111}}\", region=\"${{4:us-east-1}}\")"
-            ),
-            None => "{\"account\": \"${3:111111111111}\", \"region\": \"${4:us-east-1}\"}".into(),
-        };
-        (
-            format!("add_stage(${{2:{class}}}(self, \"${{1:Id}}\", env={env}))"),
-            "add_wave(\"${1:Prod}\", pre=[${2}])".to_string(),
-        )
-    } else {
-        (
-            format!("addStage(new ${{2:{class}}}(this, '${{1:Id}}', {{ env: {{ account: '${{3:111111111111}}', region: '${{4:us-east-1}}' }} }}))"),
-            "addWave('${1:Prod}', { pre: [${2}] })".to_string(),
-        )
+    let (account, region) = (n.string("${3:111111111111}"), n.string("${4:us-east-1}"));
+    let env = match (n.keyword_props(), cdk_alias(ctx.imports)) {
+        // Keyword props: `cdk.Environment(account=…, region=…)` when cdk is imported, else a
+        // map with string keys.
+        (true, Some(cdk)) => n.construct(
+            &format!("{cdk}.Environment"),
+            &[],
+            &[n.prop("account", &account), n.prop("region", &region)],
+        ),
+        (true, None) => format!(
+            "{{{}: {account}, {}: {region}}}",
+            n.string("account"),
+            n.string("region")
+        ),
+        (false, _) => n.props(&[n.prop("account", &account), n.prop("region", &region)]),
     };
+    let made = n.construct(
+        &format!("${{2:{class}}}"),
+        &[n.self_name.to_string(), n.string("${1:Id}")],
+        &[n.prop("env", &env)],
+    );
+    let stage = format!("{}({made})", n.api("add_stage"));
+    let wave = format!(
+        "{}({}, {})",
+        n.api("add_wave"),
+        n.string("${1:Prod}"),
+        n.props(&[n.prop("pre", "[${2}]")])
+    );
     // Labels of their own: the language's own server (tsserver, Pylance) lists the methods
     // `addStage` / `add_stage` too; these are the snippets with an env.
     vec![
@@ -678,6 +690,46 @@ mod tests {
             "import * as p from 'aws-cdk-lib/pipelines';\np.CodePipelineSource.$0",
         );
         assert_eq!(labels[1], "gitHub");
+    }
+
+    /// The snippets are written with the plugin's syntax table, as each language writes them.
+    #[test]
+    fn stage_snippets_are_written_in_the_files_syntax() {
+        let texts = |plugin: &'static Plugin, text: &str| -> Vec<String> {
+            let tree = plugin.parser().parse(text, None).unwrap();
+            let imports = plugin.lower(&tree, text).imports;
+            let ctx = Ctx {
+                text,
+                offset: text.len(),
+                plugin,
+                imports: &imports,
+                accounts: &Accounts::default(),
+                used_regions: &[],
+                stage_classes: &[],
+            };
+            stage_snippets(&ctx, text.len()..text.len(), "pipeline")
+                .into_iter()
+                .map(|i| i.insert_text)
+                .collect()
+        };
+        assert_eq!(
+            texts(&PYTHON, "import aws_cdk as cdk\n"),
+            [
+                "add_stage(${2:AppStage}(self, \"${1:Id}\", env=cdk.Environment(account=\"${3:111111111111}\", region=\"${4:us-east-1}\")))",
+                "add_wave(\"${1:Prod}\", pre=[${2}])",
+            ]
+        );
+        assert_eq!(
+            texts(&PYTHON, "")[0],
+            "add_stage(${2:AppStage}(self, \"${1:Id}\", env={\"account\": \"${3:111111111111}\", \"region\": \"${4:us-east-1}\"}))"
+        );
+        assert_eq!(
+            texts(&TYPESCRIPT, ""),
+            [
+                "addStage(new ${2:AppStage}(this, '${1:Id}', { env: { account: '${3:111111111111}', region: '${4:us-east-1}' } }))",
+                "addWave('${1:Prod}', { pre: [${2}] })",
+            ]
+        );
     }
 
     #[test]

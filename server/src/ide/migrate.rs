@@ -5,7 +5,7 @@
 
 use super::ByteRange;
 use crate::lang::ir::{self, Arg, DictEntry, Expr, ExprKind, Stmt};
-use crate::lang::Plugin;
+use crate::lang::{Naming, Plugin};
 use crate::model::catalog;
 use crate::model::SourceKind;
 
@@ -55,61 +55,27 @@ pub fn migrate(text: &str, plugin: &Plugin, call: ByteRange) -> Option<Vec<(Byte
             _ => return None, // a prop without a mechanical counterpart
         }
     }
-    let source = source_text(source_action?, py, &prefix, &src)?;
-    let (install, commands) = synth_commands(synth_action?, py, &src)?;
-
     let n = &plugin.naming;
-    let q = |s: &str| {
-        if py {
-            format!("\"{s}\"")
-        } else {
-            format!("'{s}'")
-        }
-    };
-    let kw = |k: &str, v: String| {
-        if py {
-            format!("{}={v}", n.api(k))
-        } else {
-            format!("{}: {v}", n.api(k))
-        }
-    };
+    let source = source_text(source_action?, n, &prefix, &src)?;
+    let (install, commands) = synth_commands(synth_action?, n, &src)?;
+
     let step_props = [
-        kw("input", source),
-        kw("install_commands", format!("[{}]", install.join(", "))),
-        kw("commands", format!("[{}]", commands.join(", "))),
+        n.prop("input", &source),
+        n.prop("install_commands", &format!("[{}]", install.join(", "))),
+        n.prop("commands", &format!("[{}]", commands.join(", "))),
     ];
-    let mut pipeline_props = vec![kw(
-        "synth",
-        if py {
-            format!(
-                "{prefix}ShellStep({}, {})",
-                q("Synth"),
-                step_props.join(", ")
-            )
-        } else {
-            format!(
-                "new {prefix}ShellStep({}, {{ {} }})",
-                q("Synth"),
-                step_props.join(", ")
-            )
-        },
-    )];
-    pipeline_props.extend(kept.into_iter().map(|(k, v)| kw(&k, v)));
-    let replacement = if py {
-        format!(
-            "{prefix}CodePipeline({}, {}, {})",
-            src(scope),
-            src(id),
-            pipeline_props.join(", ")
-        )
-    } else {
-        format!(
-            "new {prefix}CodePipeline({}, {}, {{ {} }})",
-            src(scope),
-            src(id),
-            pipeline_props.join(", ")
-        )
-    };
+    let synth = n.construct(
+        &format!("{prefix}ShellStep"),
+        &[n.string("Synth")],
+        &step_props,
+    );
+    let mut pipeline_props = vec![n.prop("synth", &synth)];
+    pipeline_props.extend(kept.into_iter().map(|(k, v)| n.prop(&k, &v)));
+    let replacement = n.construct(
+        &format!("{prefix}CodePipeline"),
+        &[src(scope), src(id)],
+        &pipeline_props,
+    );
     let mut edits = vec![(call.clone(), replacement)];
     let old = n.api("add_application_stage");
     let new = n.api("add_stage");
@@ -217,31 +183,20 @@ fn literal(e: &Expr) -> Option<&str> {
 
 fn source_text(
     action: &Expr,
-    py: bool,
+    n: &Naming,
     prefix: &str,
     src: &dyn Fn(&Expr) -> String,
 ) -> Option<String> {
+    let py = n.keyword_props();
     let (class, args) = call_parts(action)?;
     let props: Vec<(String, &Expr)> = props_of(args, if py { usize::MAX } else { 0 })?
         .into_iter()
         .map(|(k, v)| (ir::snake_case(&k), v))
         .collect();
-    let get = |k: &str| props.iter().find(|(n, _)| n == k).map(|(_, v)| *v);
-    let q = |s: &str| {
-        if py {
-            format!("\"{s}\"")
-        } else {
-            format!("'{s}'")
-        }
-    };
-    let branch = get("branch").map(src).unwrap_or_else(|| q("master"));
-    let kw = |k: &str, v: String| {
-        if py {
-            format!("{k}={v}")
-        } else {
-            format!("{{ {k}: {v} }}")
-        }
-    };
+    let get = |k: &str| props.iter().find(|(name, _)| name == k).map(|(_, v)| *v);
+    let branch = get("branch").map(src).unwrap_or_else(|| n.string("master"));
+    // The source factory's one prop, as its last argument.
+    let kw = |k: &str, v: String| n.props(&[n.prop(k, &v)]);
     let src_class = format!("{prefix}CodePipelineSource");
     match class.as_str() {
         "GitHubSourceAction" => {
@@ -250,8 +205,8 @@ fn source_text(
             let auth_kw = "authentication";
             Some(format!(
                 "{src_class}.{}({}, {branch}, {})",
-                source_method(SourceKind::GitHub, py),
-                q(&repo),
+                source_method(SourceKind::GitHub, n),
+                n.string(&repo),
                 kw(auth_kw, auth)
             ))
         }
@@ -260,23 +215,16 @@ fn source_text(
             let arn = get("connection_arn").map(src)?;
             Some(format!(
                 "{src_class}.{}({}, {branch}, {})",
-                source_method(SourceKind::Connection, py),
-                q(&repo),
-                kw(
-                    if py {
-                        "connection_arn"
-                    } else {
-                        "connectionArn"
-                    },
-                    arn
-                )
+                source_method(SourceKind::Connection, n),
+                n.string(&repo),
+                kw("connection_arn", arn)
             ))
         }
         "CodeCommitSourceAction" => {
             let repo = get("repository").map(src)?;
             Some(format!(
                 "{src_class}.{}({repo}, {branch})",
-                source_method(SourceKind::CodeCommit, py)
+                source_method(SourceKind::CodeCommit, n)
             ))
         }
         _ => None,
@@ -284,16 +232,17 @@ fn source_text(
 }
 
 /// The factory method of a source kind, in the file's language.
-fn source_method(kind: SourceKind, py: bool) -> &'static str {
-    catalog::source(&kind).map_or("", |m| m.name(py))
+fn source_method(kind: SourceKind, n: &Naming) -> &'static str {
+    catalog::source(&kind).map_or("", |m| m.name(!n.camel_case))
 }
 
 /// (install commands, commands) of a standard synth action.
 fn synth_commands(
     action: &Expr,
-    py: bool,
+    n: &Naming,
     src: &dyn Fn(&Expr) -> String,
 ) -> Option<(Vec<String>, Vec<String>)> {
+    let py = n.keyword_props();
     let ExprKind::Call { func, args } = &action.kind else {
         return None;
     };
@@ -308,16 +257,9 @@ fn synth_commands(
         .into_iter()
         .map(|(k, v)| (ir::snake_case(&k), v))
         .collect();
-    let q = |s: &str| {
-        if py {
-            format!("\"{s}\"")
-        } else {
-            format!("'{s}'")
-        }
-    };
-    let mut install = vec![q(install_default)];
+    let mut install = vec![n.string(install_default)];
     let mut commands = Vec::new();
-    let mut synth = q(synth_default);
+    let mut synth = n.string(synth_default);
     for (k, v) in &props {
         match k.as_str() {
             "source_artifact" | "cloud_assembly_artifact" | "action_name" => {}

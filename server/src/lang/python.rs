@@ -733,3 +733,43 @@ pub(crate) fn imports(root: Node<'_>) -> Vec<super::RawImport<'_>> {
     }
     out
 }
+
+// --- a failed synth, as Python prints it (see `lang::SynthErrors`) ---
+
+static FRAME: std::sync::LazyLock<regex::Regex> =
+    std::sync::LazyLock::new(|| regex::Regex::new(r#"^\s*File "([^"]+)", line (\d+)"#).unwrap());
+
+/// A traceback's exception: what follows its last frame (and that frame's source line).
+pub(super) fn synth_message(lines: &[&str], noise: super::Noise) -> Option<String> {
+    let tb = lines
+        .iter()
+        .rposition(|l| l.starts_with("Traceback (most recent call last)"))?;
+    let body = &lines[tb + 1..];
+    let last_frame = body.iter().rposition(|l| FRAME.is_match(l));
+    // The frame line is followed by its source line; the exception follows that.
+    let after = last_frame.map_or(0, |i| (i + 2).min(body.len()));
+    let exception: Vec<&str> = body[after..]
+        .iter()
+        .copied()
+        .filter(|l| !noise(l) && !l.trim_start().starts_with('^'))
+        .take(15)
+        .collect();
+    (!exception.is_empty()).then(|| exception.join("\n"))
+}
+
+/// A traceback's frames, innermost first: (file as printed, line, no column).
+pub(super) fn synth_places(lines: &[&str]) -> Vec<super::SynthPlace> {
+    lines
+        .iter()
+        .rev()
+        .filter_map(|l| {
+            let c = FRAME.captures(l)?;
+            Some((c[1].to_string(), c[2].parse().ok()?, None))
+        })
+        .collect()
+}
+
+/// Where a Python app's libraries live (a virtual environment, installed packages).
+pub(super) fn library_folder(name: &str) -> bool {
+    name == "site-packages" || name == "venv" || name.starts_with(".venv")
+}

@@ -906,3 +906,73 @@ fn named_child_of_kind<'t>(n: Node<'t>, kind: &str) -> Option<Node<'t>> {
     let found = n.named_children(&mut c).find(|x| x.kind() == kind);
     found
 }
+
+// --- a failed synth, as TypeScript (ts-node) and Node print it (see `lang::SynthErrors`) ---
+
+static TS_COMPILE: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(
+        r"([^\s():]+\.[cm]?[tj]sx?)(?:\((\d+),(\d+)\)|:(\d+):(\d+)) ?[:-] ?error TS\d+",
+    )
+    .unwrap()
+});
+static NODE_FRAME: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"^\s*at (?:.*\()?((?:file://)?/[^():]+\.[cm]?[tj]sx?):(\d+):(\d+)\)?\s*$")
+        .unwrap()
+});
+
+/// TypeScript compile errors (ts-node's `TSError: ⨯ Unable to compile TypeScript:`).
+pub(super) fn synth_compile_message(lines: &[&str], _: super::Noise) -> Option<String> {
+    let ts: Vec<&str> = lines
+        .iter()
+        .copied()
+        .filter(|l| TS_COMPILE.is_match(l))
+        .take(10)
+        .collect();
+    (!ts.is_empty()).then(|| ts.join("\n"))
+}
+
+/// The places compile errors name, in order: (file as printed, line, column).
+pub(super) fn synth_compile_places(lines: &[&str]) -> Vec<super::SynthPlace> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let c = TS_COMPILE.captures(l)?;
+            let line = c.get(2).or(c.get(4))?.as_str().parse().ok()?;
+            let column = c.get(3).or(c.get(5)).and_then(|m| m.as_str().parse().ok());
+            Some((c[1].to_string(), line, column))
+        })
+        .collect()
+}
+
+/// A Node error: from the last `Error:` line up to its stack.
+pub(super) fn synth_node_message(lines: &[&str], noise: super::Noise) -> Option<String> {
+    let i = lines.iter().rposition(|l| {
+        let t = l.trim_start();
+        !t.starts_with("at ")
+            && (t.starts_with("Error") || t.contains("Error: ") || t.contains("Error ["))
+    })?;
+    let msg: Vec<&str> = lines[i..]
+        .iter()
+        .copied()
+        .take_while(|l| !l.trim_start().starts_with("at "))
+        .filter(|l| !noise(l))
+        .take(15)
+        .collect();
+    (!msg.is_empty()).then(|| msg.join("\n"))
+}
+
+/// A Node stack's frames, innermost first: (file as printed, line, column).
+pub(super) fn synth_node_places(lines: &[&str]) -> Vec<super::SynthPlace> {
+    lines
+        .iter()
+        .filter_map(|l| {
+            let c = NODE_FRAME.captures(l)?;
+            Some((c[1].to_string(), c[2].parse().ok()?, c[3].parse().ok()))
+        })
+        .collect()
+}
+
+/// Where a Node app's libraries live.
+pub(super) fn library_folder(name: &str) -> bool {
+    name == "node_modules"
+}

@@ -134,15 +134,17 @@ pub struct SourceMethod {
 }
 
 impl SourceMethod {
-    pub fn name(&self, python: bool) -> &'static str {
-        if python {
+    /// The factory method's name, snake_case or camelCase.
+    pub fn name(&self, snake_case: bool) -> &'static str {
+        if snake_case {
             self.py
         } else {
             self.ts
         }
     }
-    pub fn args(&self, python: bool) -> &'static str {
-        if python {
+    /// Its snippet's arguments, props as keyword arguments or as an object literal.
+    pub fn args(&self, keyword_props: bool) -> &'static str {
+        if keyword_props {
             self.args_py
         } else {
             self.args_ts
