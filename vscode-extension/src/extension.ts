@@ -53,11 +53,11 @@ function explicitSettings() {
 }
 
 /** The interpreter the Python extension chose for the workspace, when it says. */
-let pythonInterpreter: string | undefined;
+let pythonInterpreters: { [folder: string]: string | undefined } = {};
 
 function currentSettings() {
   const trusted = vscode.workspace.isTrusted;
-  return withPython(serverSettings(explicitSettings(), trusted), pythonInterpreter, trusted);
+  return withPython(serverSettings(explicitSettings(), trusted), pythonInterpreters, trusted);
 }
 
 /**
@@ -72,10 +72,13 @@ async function followPythonInterpreter(context: vscode.ExtensionContext): Promis
   if (!ext) return;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const follow = (api: any) => {
-    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    // One interpreter per folder of the window (a multi-root window may hold several apps).
     const read = () => {
-      const p = api?.environments?.getActiveEnvironmentPath?.(folder)?.path;
-      pythonInterpreter = typeof p === "string" && isVenvPython(p) ? p : undefined;
+      pythonInterpreters = {};
+      for (const folder of vscode.workspace.workspaceFolders ?? []) {
+        const p = api?.environments?.getActiveEnvironmentPath?.(folder.uri)?.path;
+        pythonInterpreters[folder.uri.fsPath] = typeof p === "string" && isVenvPython(p) ? p : undefined;
+      }
     };
     read();
     pushSettings();
@@ -84,6 +87,12 @@ async function followPythonInterpreter(context: vscode.ExtensionContext): Promis
       pushSettings();
     });
     if (changed) context.subscriptions.push(changed);
+    context.subscriptions.push(
+      vscode.workspace.onDidChangeWorkspaceFolders(() => {
+        read();
+        pushSettings();
+      }),
+    );
   };
   const start = async () => {
     try {

@@ -100,21 +100,34 @@ export function serverSettings(section: unknown, trusted: boolean): { [key: stri
     synth.onSave = false;
     delete synth.command;
     delete synth.python;
+    delete synth.pythonByFolder;
     out.synth = synth;
   }
   return out;
 }
 
 /**
- * Adds the interpreter the Python extension chose (`python`, when known) as `synth.python`,
- * unless the user set `pipelens.synth.python`; never in an untrusted workspace (the server
- * would run it).
+ * Adds the interpreters the Python extension chose, one per workspace folder (`pythons` has
+ * every folder of the window, `undefined` where it chose none), unless the user set
+ * `pipelens.synth.python`; never in an untrusted workspace (the server would run them). A
+ * window of one folder sends `synth.python`; a window of several `synth.pythonByFolder`, so that
+ * each app's synth runs with its own folder's interpreter.
  */
-export function withPython(settings: { [key: string]: Json }, python: string | undefined, trusted: boolean) {
-  if (!trusted || !python) return settings;
+export function withPython(
+  settings: { [key: string]: Json },
+  pythons: { [folder: string]: string | undefined },
+  trusted: boolean,
+) {
+  const folders = Object.keys(pythons);
+  const chosen = Object.fromEntries(
+    Object.entries(pythons).filter((e): e is [string, string] => typeof e[1] === "string"),
+  );
+  if (!trusted || Object.keys(chosen).length === 0) return settings;
   const synth = isObject(settings.synth) ? settings.synth : {};
   if (typeof synth.python === "string" && synth.python !== "") return settings;
-  return { ...settings, synth: { ...synth, python } };
+  if (isObject(synth.pythonByFolder) && Object.keys(synth.pythonByFolder).length > 0) return settings;
+  if (folders.length === 1) return { ...settings, synth: { ...synth, python: chosen[folders[0]] } };
+  return { ...settings, synth: { ...synth, pythonByFolder: chosen } };
 }
 
 /** The server's notification for a change of workspace trust: `{ trusted: boolean }`. */

@@ -61,10 +61,22 @@ test("only values someone set are sent: a default would hide pipelens.toml", () 
 
 test("the Python extension's interpreter becomes synth.python, unless set or untrusted", () => {
   const py = "/work/app/.venv/bin/python";
-  assert.deepEqual(withPython({ synth: { onSave: true } }, py, true), { synth: { onSave: true, python: py } });
-  assert.deepEqual(withPython({ synth: { python: "/mine/python" } }, py, true), { synth: { python: "/mine/python" } });
-  assert.deepEqual(withPython({}, py, false), {});
-  assert.deepEqual(withPython({}, undefined, true), {});
+  const one = { "/work/app": py };
+  assert.deepEqual(withPython({ synth: { onSave: true } }, one, true), { synth: { onSave: true, python: py } });
+  assert.deepEqual(withPython({ synth: { python: "/mine/python" } }, one, true), { synth: { python: "/mine/python" } });
+  assert.deepEqual(withPython({}, one, false), {});
+  assert.deepEqual(withPython({}, { "/work/app": undefined }, true), {});
+  assert.deepEqual(withPython({}, {}, true), {});
+  // A multi-root window: each folder its own, as synth.pythonByFolder (never the first folder's
+  // for all), folders without one left out.
+  const two = { "/work/pay": "/work/pay/.venv/bin/python", "/work/ledger": undefined, "/work/web": "/work/web/venv/bin/python" };
+  assert.deepEqual(withPython({ synth: { onSave: true } }, two, true), {
+    synth: { onSave: true, pythonByFolder: { "/work/pay": "/work/pay/.venv/bin/python", "/work/web": "/work/web/venv/bin/python" } },
+  });
+  assert.deepEqual(withPython({}, two, false), {});
+  const mine = { synth: { pythonByFolder: { "/work/pay": "/opt/py/bin/python" } } };
+  assert.deepEqual(withPython(mine, two, true), mine);
+  assert.equal((serverSettings(mine, false).synth as { pythonByFolder?: unknown }).pythonByFolder, undefined);
   // Untrusted, a workspace's own synth.python is dropped like synth.command.
   assert.equal((serverSettings({ synth: { python: "/evil" } }, false).synth as { python?: string }).python, undefined);
 });

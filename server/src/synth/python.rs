@@ -20,29 +20,43 @@ pub struct PythonEnv {
 }
 
 /// The app's Python, for a Python app (its `cdk.json` `app` command runs python): the
-/// `synth.python` setting (an interpreter the user chose, or the virtual environment VS Code's
-/// Python extension has selected; an absolute path to a file, else ignored), else a `.venv` or
-/// `venv` folder of the app, else `VIRTUAL_ENV`, else none (PATH as it is). Other apps get
+/// `synth.python` setting (an interpreter the user chose; an absolute path to a file, else
+/// ignored), else the interpreter `synth.pythonByFolder` gives the innermost workspace folder
+/// holding the app (the virtual environment VS Code's Python extension selected for it), else a
+/// `.venv` or `venv` folder of the app, else `VIRTUAL_ENV`, else none (PATH as it is). Other apps get
 /// none: a Python folder first on PATH could shadow their `node`.
 pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
     if !is_python_app(root) {
         return None;
     }
-    if let Some(python) = settings
+    let usable = |p: &&PathBuf| p.is_absolute() && p.is_file();
+    let chosen = settings
         .synth_python
         .as_ref()
-        .filter(|p| p.is_absolute() && p.is_file())
-    {
+        .filter(usable)
+        .map(|p| (p, "the synth.python setting".to_string()))
+        .or_else(|| {
+            // The innermost folder: the longest that holds the app.
+            let (folder, python) = settings
+                .synth_python_by_folder
+                .iter()
+                .filter(|(folder, python)| root.starts_with(folder) && usable(python))
+                .max_by_key(|(folder, _)| folder.components().count())?;
+            Some((
+                python,
+                format!(
+                    "the interpreter chosen for {} (synth.pythonByFolder)",
+                    folder.display()
+                ),
+            ))
+        });
+    if let Some((python, source)) = chosen {
         let bin = python.parent()?.to_path_buf();
         let venv = bin
             .parent()
             .filter(|v| v.join("pyvenv.cfg").is_file())
             .map(Path::to_path_buf);
-        return Some(PythonEnv {
-            bin,
-            venv,
-            source: "the synth.python setting".into(),
-        });
+        return Some(PythonEnv { bin, venv, source });
     }
     for name in [".venv", "venv"] {
         let venv = root.join(name);
@@ -159,6 +173,53 @@ mod tests {
         )
         .unwrap();
         assert_eq!(find(root, &settings), None);
+    }
+
+    /// A multi-root window: each app's synth runs with its own folder's interpreter (the
+    /// innermost folder that holds it), after the synth.python setting, before the app's .venv.
+    #[test]
+    fn each_workspace_folder_its_interpreter() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path();
+        let python = |folder: &str| {
+            let p = ws.join(folder).join("env/bin/python3");
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+            p
+        };
+        let (outer, inner, other) = (python("outer"), python("outer/pay"), python("other"));
+        let app = ws.join("outer/pay/app");
+        std::fs::create_dir_all(app.join(".venv/bin")).unwrap();
+        std::fs::write(app.join(".venv/bin/python"), "").unwrap();
+        std::fs::write(app.join("cdk.json"), r#"{"app": "python3 app.py"}"#).unwrap();
+        let mut settings = Settings {
+            synth_python_by_folder: [
+                (ws.join("outer"), outer.clone()),
+                (ws.join("outer/pay"), inner.clone()),
+                (ws.join("other"), other),
+            ]
+            .into(),
+            ..Settings::default()
+        };
+        let found = find(&app, &settings).unwrap();
+        assert_eq!(found.bin, inner.parent().unwrap());
+        assert!(
+            found.source.contains("synth.pythonByFolder"),
+            "{}",
+            found.source
+        );
+        // A missing interpreter for the innermost folder: the next folder out.
+        std::fs::remove_file(&inner).unwrap();
+        assert_eq!(find(&app, &settings).unwrap().bin, outer.parent().unwrap());
+        // No folder holds the app: its .venv.
+        settings.synth_python_by_folder.remove(&ws.join("outer"));
+        assert_eq!(find(&app, &settings).unwrap().bin, app.join(".venv/bin"));
+        // The synth.python setting comes first.
+        settings
+            .synth_python_by_folder
+            .insert(ws.join("outer"), outer);
+        settings.synth_python = Some(python("mine"));
+        assert_eq!(find(&app, &settings).unwrap().bin, ws.join("mine/env/bin"));
     }
 
     #[test]

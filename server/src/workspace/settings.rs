@@ -26,6 +26,10 @@ pub struct Settings {
     /// The Python interpreter a Python app's synth runs with (its folder goes first on PATH);
     /// `None`: the app's `.venv`/`venv`, else `VIRTUAL_ENV`, else PATH (`synth::python`).
     pub synth_python: Option<PathBuf>,
+    /// The interpreter of each workspace folder (absolute folder → absolute interpreter), as an
+    /// editor's Python support chose it (VS Code's Python extension, one per folder of a
+    /// multi-root window): an app's synth uses its folder's, after `synth_python`.
+    pub synth_python_by_folder: BTreeMap<PathBuf, PathBuf>,
     pub change_base: Option<String>,
     /// Account names the team uses (name → 12-digit id).
     pub accounts: BTreeMap<String, String>,
@@ -42,6 +46,7 @@ impl Default for Settings {
             synth_command: None,
             synth_timeout_seconds: 300,
             synth_python: None,
+            synth_python_by_folder: BTreeMap::new(),
             change_base: None,
             accounts: BTreeMap::new(),
             query_path: Vec::new(),
@@ -96,6 +101,9 @@ impl Settings {
         }
         if self.synth_python.take().is_some() {
             notes.push("`synth.python` is ignored in an untrusted workspace".to_string());
+        }
+        if !std::mem::take(&mut self.synth_python_by_folder).is_empty() {
+            notes.push("`synth.pythonByFolder` is ignored in an untrusted workspace".to_string());
         }
         if std::mem::replace(&mut self.synth_on_save, false) {
             notes.push("`synth.onSave` is ignored in an untrusted workspace".to_string());
@@ -208,6 +216,15 @@ impl Settings {
                 self.accounts.insert(name.to_string(), id);
             }
             "accounts" => {} // an empty table
+            k if k.starts_with("synth.pythonByFolder.") => {
+                let folder = PathBuf::from(&k["synth.pythonByFolder.".len()..]);
+                let python = PathBuf::from(string(v)?);
+                if !folder.is_absolute() || !python.is_absolute() {
+                    return Err("expected an absolute folder and an absolute interpreter".into());
+                }
+                self.synth_python_by_folder.insert(folder, python);
+            }
+            "synth.pythonByFolder" => {} // an empty table
             _ => return Err("unknown setting".into()),
         }
         Ok(())
@@ -239,6 +256,34 @@ fn flatten<'a>(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn python_by_folder_takes_absolute_paths_and_is_dropped_when_untrusted() {
+        let mut s = Settings::default();
+        let mut problems = Vec::new();
+        s.apply(
+            &json!({"synth": {"pythonByFolder": {
+                "/work/my.app": "/work/my.app/.venv/bin/python",
+                "rel": "/x/bin/python",
+            }}}),
+            &mut problems,
+        );
+        assert_eq!(
+            s.synth_python_by_folder,
+            [(
+                PathBuf::from("/work/my.app"),
+                PathBuf::from("/work/my.app/.venv/bin/python")
+            )]
+            .into()
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let notes = s.restrict_untrusted(None);
+        assert!(s.synth_python_by_folder.is_empty());
+        assert!(
+            notes.iter().any(|n| n.contains("synth.pythonByFolder")),
+            "{notes:?}"
+        );
+    }
 
     #[test]
     fn nested_and_dotted_keys_apply() {
