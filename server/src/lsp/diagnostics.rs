@@ -446,7 +446,6 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 stage_classes,
                 predictions: std::sync::OnceLock::new(),
                 qualifier,
-                app_root: root,
                 synth_merged: Default::default(),
             },
             warnings,

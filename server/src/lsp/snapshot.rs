@@ -117,11 +117,7 @@ impl State {
             .lock()
             .map(|o| o.clone())
             .unwrap_or_default();
-        // The app root its analysis found (no walk up the disk on every request), else now.
-        let root = match analysis.as_ref() {
-            Some(a) => a.app_root.clone(),
-            None => app_of(uri),
-        };
+        let root = app_of(uri);
         let synth = root
             .as_ref()
             .and_then(|r| self.synthesized.lock().ok()?.get(r).cloned());
@@ -198,7 +194,6 @@ class P(cdk.Stack):
             stage_classes: Vec::new(),
             predictions: Default::default(),
             qualifier: "hnb659fds".into(),
-            app_root: None,
             synth_merged: Default::default(),
         });
         DocumentSnapshot {

@@ -32,8 +32,6 @@ pub struct Snapshot {
     pub(super) predictions: std::sync::OnceLock<Vec<crate::predict::Prediction>>,
     /// The app's bootstrap qualifier (cdk.json context, else the default).
     pub qualifier: String,
-    /// The root of the document's app (the nearest `cdk.json` above it) when it was analysed.
-    pub app_root: Option<std::path::PathBuf>,
     /// The last synth brought to this snapshot's code (`lsp::synth`), for the record it was
     /// made from: hints, lenses, code actions and the publish read it without merging again.
     pub(super) synth_merged: Mutex<Option<(Arc<Record>, Arc<MergedPipelines>)>>,
