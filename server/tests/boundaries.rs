@@ -29,7 +29,8 @@ const LANGUAGE_LEAKS: &[(&str, usize)] = &[
 /// process group when the server dies; it runs no program.
 const PROCESS_EXCEPTIONS: &[(&str, usize)] = &[("synth/guard.rs", 1)];
 
-/// Every `.rs` file under `src/`, by its path under `src/`, without its test code and comments.
+/// Every `.rs` file under `src/`, by its path under `src/`, without its test code and
+/// whole-line comments.
 fn sources() -> BTreeMap<String, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files: Vec<PathBuf> = Vec::new();
@@ -74,7 +75,7 @@ fn sources() -> BTreeMap<String, String> {
     out
 }
 
-/// The file's code without comments and test modules, and the names of the test modules that
+/// The file's code without whole-line comments and test modules, and the names of the test modules that
 /// live in files of their own.
 fn without_tests(text: &str) -> (String, Vec<String>) {
     let mut code = Vec::new();
@@ -107,6 +108,17 @@ fn without_tests(text: &str) -> (String, Vec<String>) {
     (code.join("\n"), test_mods)
 }
 
+/// Whether the `r` at `i` starts a raw string: nothing of an identifier before it, or a `b` or
+/// `c` prefix that is not part of one.
+fn raw_string_start(b: &[u8], i: usize) -> bool {
+    let ident = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    match i.checked_sub(1).map(|j| b[j]) {
+        None => true,
+        Some(b'b' | b'c') => !i.checked_sub(2).is_some_and(|j| ident(&b[j])),
+        Some(c) => !ident(&c),
+    }
+}
+
 /// The byte after the `}` that closes the `{` at `open`, skipping strings (raw ones too),
 /// character literals and comments.
 fn block_end(text: &str, open: usize) -> usize {
@@ -134,11 +146,8 @@ fn block_end(text: &str, open: usize) -> usize {
                 }
                 i += 1;
             }
-            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"'))
-                && !b[..i]
-                    .last()
-                    .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_') =>
-            {
+            // A raw string (`r"…"`, `r#"…"#`, and `br`/`cr` ones), not an identifier's `r`.
+            b'r' if matches!(b.get(i + 1), Some(b'#' | b'"')) && raw_string_start(b, i) => {
                 let hashes = b[i + 1..].iter().take_while(|c| **c == b'#').count();
                 if b.get(i + 1 + hashes) == Some(&b'"') {
                     let close = format!("\"{}", "#".repeat(hashes));
@@ -254,7 +263,7 @@ fn no_language_is_named_outside_the_plugins_but_the_known_leaks() {
 /// a test module in a file of its own is named.
 #[test]
 fn test_code_is_cut_exactly() {
-    let text = "use a;\n#[cfg(test)]\nmod t;\nfn f() {}\n#[cfg(test)]\nmod tests {\n    const S: &str = r#\"\n}\n\"#;\n    const C: char = '}';\n    fn g<'a>(x: &'a str) { \"}\"; } // }\n}\nfn h() { Command::new(\"x\"); }\n// fork()\n";
+    let text = "use a;\n#[cfg(test)]\nmod t;\nfn f() {}\n#[cfg(test)]\nmod tests {\n    const S: &str = r#\"\n}\n\"#;\n    const B: &[u8] = br#\"x\"}\"#;\n    const C: char = '}';\n    fn g<'a>(x: &'a str) { \"}\"; } // }\n}\nfn h() { Command::new(\"x\"); }\n// fork()\n";
     let (code, mods) = without_tests(text);
     assert_eq!(mods, ["t"]);
     assert_eq!(code, "use a;\nfn f() {}\nfn h() { Command::new(\"x\"); }");

@@ -52,7 +52,8 @@ function explicitSettings() {
   return explicitSection(settingKeys, (key) => section.inspect(key));
 }
 
-/** The interpreter the Python extension chose for the workspace, when it says. */
+/** The interpreter the Python extension chose for each workspace folder (`""`: the window,
+ * when it has no folder), when it says. */
 let pythonInterpreters: { [folder: string]: string | undefined } = {};
 
 function currentSettings() {
@@ -62,7 +63,8 @@ function currentSettings() {
 
 /**
  * Follows the virtual environment chosen in the Python extension (ms-python.python), so that a
- * Python app's synth runs with it (`synth.python`), as the user's terminal would. Only a virtual
+ * Python app's synth runs with it (`synth.python`; in a window of several folders, each folder's
+ * own as `synth.pythonByFolder`), as the user's terminal would. Only a virtual
  * environment (a `pyvenv.cfg` beside its `bin`): the extension's global default says nothing the
  * server's PATH does not. Asked only once a Python file is open (the Python extension starts for
  * those anyway), never in a TypeScript-only workspace.
@@ -72,13 +74,17 @@ async function followPythonInterpreter(context: vscode.ExtensionContext): Promis
   if (!ext) return;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const follow = (api: any) => {
-    // One interpreter per folder of the window (a multi-root window may hold several apps).
+    // One interpreter per folder of the window (a multi-root window may hold several apps);
+    // a window without a folder has the window's.
     const read = () => {
       pythonInterpreters = {};
-      for (const folder of vscode.workspace.workspaceFolders ?? []) {
-        const p = api?.environments?.getActiveEnvironmentPath?.(folder.uri)?.path;
-        pythonInterpreters[folder.uri.fsPath] = typeof p === "string" && isVenvPython(p) ? p : undefined;
-      }
+      const venv = (uri: vscode.Uri | undefined) => {
+        const p = api?.environments?.getActiveEnvironmentPath?.(uri)?.path;
+        return typeof p === "string" && isVenvPython(p) ? p : undefined;
+      };
+      const folders = vscode.workspace.workspaceFolders ?? [];
+      if (folders.length === 0) pythonInterpreters[""] = venv(undefined);
+      for (const folder of folders) pythonInterpreters[folder.uri.fsPath] = venv(folder.uri);
     };
     read();
     pushSettings();

@@ -224,7 +224,11 @@ impl Settings {
                 }
                 self.synth_python_by_folder.insert(folder, python);
             }
-            "synth.pythonByFolder" => {} // an empty table
+            // An empty table; anything else is not one.
+            "synth.pythonByFolder" => match v {
+                Value::Object(o) if o.is_empty() => {}
+                _ => return Err("expected a table of folder → interpreter".into()),
+            },
             _ => return Err("unknown setting".into()),
         }
         Ok(())
@@ -277,6 +281,13 @@ mod tests {
             .into()
         );
         assert_eq!(problems.len(), 1, "{problems:?}");
+        s.apply(
+            &json!({"synth.pythonByFolder": "/usr/bin/python3"}),
+            &mut problems,
+        );
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        s.apply(&json!({"synth": {"pythonByFolder": {}}}), &mut problems);
+        assert_eq!(problems.len(), 2, "{problems:?}");
         let notes = s.restrict_untrusted(None);
         assert!(s.synth_python_by_folder.is_empty());
         assert!(
