@@ -132,6 +132,17 @@ pub type SynthPlace = (String, u32, Option<u32>);
 /// Which lines of a synth's output are cdk's own chatter.
 pub type Noise = fn(&str) -> bool;
 
+/// How a language's values behave where the model evaluates the app's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Values {
+    /// A missing key is an error, `+` never mixes a string and a number, a list's `+` joins
+    /// lists, the file's own path is `__file__`.
+    Strict,
+    /// A missing key reads as `undefined`, `"a" + 1` is `"a1"`, a list has `join`, the file's
+    /// folder is `__dirname`.
+    Loose,
+}
+
 /// How a language's runtime reports a failed `cdk synth`: `synth::failure` asks every plugin,
 /// in `ALL`'s order (an app's output holds one language's errors, and a TypeScript app's also
 /// Node's).
@@ -152,6 +163,11 @@ pub struct Plugin {
     pub extensions: &'static [&'static str],
     pub naming: Naming,
     pub synth_errors: SynthErrors,
+    /// How the language's values behave where the model evaluates them.
+    pub values: Values,
+    /// The files an import of a module may name, in the order the language looks:
+    /// `(app root, the importing file's folder, the module as written)`.
+    pub module_files: fn(&Path, &Path, &str) -> Vec<std::path::PathBuf>,
     language: fn() -> Language,
     query_sources: &'static [QuerySource],
     /// Each of `query_sources`, compiled on first use (a query over a big grammar takes
@@ -179,6 +195,8 @@ pub static PYTHON: Plugin = Plugin {
         places: python::synth_places,
         library_folder: python::library_folder,
     },
+    values: Values::Strict,
+    module_files: python::module_files,
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
         ("imports", include_str!("../../queries/python/imports.scm")),
@@ -207,6 +225,8 @@ pub static TYPESCRIPT: Plugin = Plugin {
         places: typescript::synth_compile_places,
         library_folder: typescript::library_folder,
     },
+    values: Values::Loose,
+    module_files: typescript::module_files,
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
         (
@@ -242,6 +262,8 @@ pub static JAVASCRIPT: Plugin = Plugin {
         places: typescript::synth_node_places,
         library_folder: typescript::library_folder,
     },
+    values: Values::Loose,
+    module_files: typescript::module_files,
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
     // copy, in `queries/typescript/` (a test compiles each against both grammars).

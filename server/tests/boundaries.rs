@@ -16,14 +16,9 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 
 /// Files outside `lang/` that still name a language, and how many times: the known debt.
-/// `synth/python.rs` finds a Python app's environment for its synth; `model/build.rs` and
-/// `workspace/index.rs` tell a file's language by its extension (JavaScript modules' exports,
-/// Python's module paths). A plugin's synth settings and module resolution would own them.
-const LANGUAGE_LEAKS: &[(&str, usize)] = &[
-    ("model/build.rs", 5),
-    ("synth/python.rs", 2),
-    ("workspace/index.rs", 7),
-];
+/// `synth/python.rs` finds a Python app's environment for its synth (which interpreter runs
+/// `cdk.json`'s `app`); a plugin's synth settings would own it.
+const LANGUAGE_LEAKS: &[(&str, usize)] = &[("synth/python.rs", 2)];
 
 /// Process starts outside `trust.rs`: the synth guard forks a watcher that kills a synth's
 /// process group when the server dies; it runs no program.

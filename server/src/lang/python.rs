@@ -773,3 +773,44 @@ pub(super) fn synth_places(lines: &[&str]) -> Vec<super::SynthPlace> {
 pub(super) fn library_folder(name: &str) -> bool {
     name == "site-packages" || name == "venv" || name.starts_with(".venv")
 }
+
+/// The files an import of `module` from a file in `dir` may name, in the order Python looks:
+/// `a.b` from the app's root (where `python3 app.py` runs) and from the importing file's folder,
+/// `.b` / `..b` from the importing file's package, each as `b.py` or `b/__init__.py`. A package
+/// name (`os`, `aws_cdk`) names no file of the app.
+pub(super) fn module_files(
+    root: &std::path::Path,
+    dir: &std::path::Path,
+    module: &str,
+) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    let dots = module.chars().take_while(|c| *c == '.').count();
+    let rest: Vec<&str> = module[dots..]
+        .split('.')
+        .filter(|s| !s.is_empty())
+        .collect();
+    let mut bases = Vec::new();
+    if dots == 0 {
+        bases.push(root.to_path_buf());
+        bases.push(dir.to_path_buf());
+    } else {
+        let mut base = dir.to_path_buf();
+        for _ in 1..dots {
+            match base.parent() {
+                Some(p) => base = p.to_path_buf(),
+                None => return out,
+            }
+        }
+        bases.push(base);
+    }
+    for base in bases {
+        let p = rest.iter().fold(base, |p, part| p.join(part));
+        if rest.is_empty() {
+            out.push(p.join("__init__.py"));
+        } else {
+            out.push(p.with_extension("py"));
+            out.push(p.join("__init__.py"));
+        }
+    }
+    out
+}

@@ -976,3 +976,27 @@ pub(super) fn synth_node_places(lines: &[&str]) -> Vec<super::SynthPlace> {
 pub(super) fn library_folder(name: &str) -> bool {
     name == "node_modules"
 }
+
+/// The files an import of `module` from a file in `dir` may name, in the order TypeScript and
+/// Node look: `./b` / `../b` from the importing file's folder, as it is, with each extension,
+/// or its `index`. A package name (`aws-cdk-lib`) names no file of the app.
+pub(super) fn module_files(
+    _root: &std::path::Path,
+    dir: &std::path::Path,
+    module: &str,
+) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if module.starts_with("./") || module.starts_with("../") {
+        let p = dir.join(module);
+        out.push(p.clone());
+        for ext in ["ts", "tsx", "js", "mjs", "cjs"] {
+            let mut name = p.as_os_str().to_owned();
+            name.push(format!(".{ext}"));
+            out.push(std::path::PathBuf::from(name));
+        }
+        for index in ["index.ts", "index.js"] {
+            out.push(p.join(index));
+        }
+    }
+    out
+}

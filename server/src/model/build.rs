@@ -461,7 +461,8 @@ pub(super) struct Interp<'a> {
     resolved: std::collections::HashSet<String>,
     /// The module takes every name of another (`export * from`, `from m import *`).
     has_star: bool,
-    /// TypeScript or JavaScript: an object's missing key reads as `undefined`.
+    /// The file's plugin says its values are loose (`lang::Values::Loose`: an object's missing
+    /// key reads as `undefined`, `"a" + 1` is `"a1"`, …).
     js: bool,
     /// How many imports deep this run is (a run that reads an imported module's values is one
     /// deeper); bounded by [`MAX_IMPORT_DEPTH`].
@@ -648,8 +649,8 @@ impl<'a> Interp<'a> {
             resolved: std::collections::HashSet::new(),
             has_star: module.imports.iter().any(|i| i.local == ir::STAR_IMPORT),
             js: file
-                .and_then(|f| f.extension())
-                .is_some_and(|e| matches!(e.to_str(), Some("ts" | "tsx" | "js" | "mjs" | "cjs"))),
+                .and_then(crate::lang::for_path)
+                .is_some_and(|p| p.values == crate::lang::Values::Loose),
             import_depth: 0,
             asset_calls: Vec::new(),
             container_images: Vec::new(),

@@ -410,58 +410,18 @@ fn entry_file(root: &Path, app: &str) -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
-/// The files an import of `module` from the file `from` may name, in the order the language
-/// looks: Python `a.b` from the app's root (where `python3 app.py` runs) and from the
-/// importing file's folder, `.b` / `..b` from the importing file's package, each as `b.py` or
-/// `b/__init__.py`; TypeScript and JavaScript `./b` / `../b` from the importing file's folder
-/// with each extension or `index`. A package name (`aws-cdk-lib`, `os`) names no file here.
+/// The files an import of `module` from the file `from` may name, in the order its language
+/// looks (the plugin's `module_files`), normalised as the index keys them.
 fn module_candidates(root: &Path, from: &Path, module: &str) -> Vec<PathBuf> {
     let dir = from.parent().unwrap_or(root);
-    let mut out = Vec::new();
-    let is_python = from.extension().is_some_and(|e| e == "py");
-    if is_python {
-        let dots = module.chars().take_while(|c| *c == '.').count();
-        let rest: Vec<&str> = module[dots..]
-            .split('.')
-            .filter(|s| !s.is_empty())
-            .collect();
-        let mut bases = Vec::new();
-        if dots == 0 {
-            bases.push(root.to_path_buf());
-            bases.push(dir.to_path_buf());
-        } else {
-            let mut base = dir.to_path_buf();
-            for _ in 1..dots {
-                match base.parent() {
-                    Some(p) => base = p.to_path_buf(),
-                    None => return out,
-                }
-            }
-            bases.push(base);
-        }
-        for base in bases {
-            let p = rest.iter().fold(base, |p, part| p.join(part));
-            if rest.is_empty() {
-                out.push(p.join("__init__.py"));
-            } else {
-                out.push(p.with_extension("py"));
-                out.push(p.join("__init__.py"));
-            }
-        }
-    } else if module.starts_with("./") || module.starts_with("../") {
-        let p = dir.join(module);
-        out.push(p.clone());
-        for ext in ["ts", "tsx", "js", "mjs", "cjs"] {
-            let mut name = p.as_os_str().to_owned();
-            name.push(format!(".{ext}"));
-            out.push(PathBuf::from(name));
-        }
-        for index in ["index.ts", "index.js"] {
-            out.push(p.join(index));
-        }
-    }
+    let Some(plugin) = lang::for_path(from) else {
+        return Vec::new();
+    };
     // `a/../b` as the index keys it (the files' paths have no `..`).
-    out.into_iter().map(|p| normalize(&p)).collect()
+    (plugin.module_files)(root, dir, module)
+        .into_iter()
+        .map(|p| normalize(&p))
+        .collect()
 }
 
 /// `a/./b/../c` as `a/c`, without touching the file system.
