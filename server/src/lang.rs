@@ -5,6 +5,7 @@
 pub mod ir;
 mod nesting;
 mod python;
+mod python_env;
 mod reuse;
 mod typescript;
 
@@ -132,6 +133,52 @@ pub type SynthPlace = (String, u32, Option<u32>);
 /// Which lines of a synth's output are cdk's own chatter.
 pub type Noise = fn(&str) -> bool;
 
+/// The environment an app's synth runs in: a folder first on PATH (an interpreter's), and the
+/// virtual environment it belongs to, if any (named in `VIRTUAL_ENV`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppEnv {
+    /// The folder with the interpreter (`.venv/bin`), put first on PATH.
+    pub bin: PathBuf,
+    /// The virtual environment, when `bin` is one's.
+    pub venv: Option<PathBuf>,
+    /// Where it was found, for messages: `the synth.python setting`, `the app's .venv`…
+    pub source: String,
+    /// Variables the child must not inherit (`PYTHONHOME` would point it elsewhere).
+    pub unset: &'static [&'static str],
+}
+
+impl AppEnv {
+    /// The child's PATH: `bin` first, then the server's own.
+    pub fn path(&self) -> std::ffi::OsString {
+        let mut parts = vec![self.bin.clone()];
+        if let Some(p) = std::env::var_os("PATH") {
+            parts.extend(std::env::split_paths(&p));
+        }
+        std::env::join_paths(parts).unwrap_or_else(|_| self.bin.clone().into_os_string())
+    }
+}
+
+/// What a language needs around a synth of one of its apps (`synth` asks the plugin whose
+/// `app` it is).
+pub struct SynthEnvironment {
+    /// Whether the app at this root is one of this language's (its `cdk.json` `app` command).
+    pub owns: fn(root: &Path) -> bool,
+    /// The environment its synth runs in (none: PATH as it is).
+    pub find: fn(root: &Path, settings: &crate::workspace::Settings) -> Option<AppEnv>,
+    /// The interpreters a failure message names, looked up on the synth's PATH.
+    pub interpreters: &'static [&'static str],
+    /// What to add to a failed synth's message (`interpreter`: which one ran, and from where).
+    pub hint: fn(message: &str, interpreter: &str) -> Option<String>,
+}
+
+/// A language whose synth needs nothing around it.
+const NO_SYNTH_ENVIRONMENT: SynthEnvironment = SynthEnvironment {
+    owns: |_| false,
+    find: |_, _| None,
+    interpreters: &[],
+    hint: |_, _| None,
+};
+
 /// How a language's values behave where the model evaluates the app's code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Values {
@@ -165,6 +212,7 @@ pub struct Plugin {
     pub synth_errors: SynthErrors,
     /// How the language's values behave where the model evaluates them.
     pub values: Values,
+    pub synth_environment: SynthEnvironment,
     /// The files an import of a module may name, in the order the language looks:
     /// `(app root, the importing file's folder, the module as written)`.
     pub module_files: fn(&Path, &Path, &str) -> Vec<std::path::PathBuf>,
@@ -196,6 +244,12 @@ pub static PYTHON: Plugin = Plugin {
         library_folder: python::library_folder,
     },
     values: Values::Strict,
+    synth_environment: SynthEnvironment {
+        owns: python_env::is_python_app,
+        find: python_env::find,
+        interpreters: &["python3", "python"],
+        hint: python_env::missing_module_hint,
+    },
     module_files: python::module_files,
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
@@ -226,6 +280,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
         library_folder: typescript::library_folder,
     },
     values: Values::Loose,
+    synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
@@ -263,6 +318,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
         library_folder: typescript::library_folder,
     },
     values: Values::Loose,
+    synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one

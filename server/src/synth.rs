@@ -12,7 +12,6 @@ mod assembly;
 mod compare;
 mod failure;
 mod guard;
-pub mod python;
 mod run;
 pub mod stale;
 
@@ -181,14 +180,19 @@ impl Synthesizer {
             .map_err(|e| SynthError::Assembly(format!("cannot make a temporary folder: {e}")))?;
         let argv = run::with_output(argv, output.path());
         progress(SynthProgress::RunningCdk(argv.clone()));
-        let python_env = python::find(&root, settings);
+        // The app's language, when its synth needs something around it (a Python app's
+        // virtual environment).
+        let owner = crate::lang::ALL
+            .iter()
+            .find(|p| (p.synth_environment.owns)(&root));
+        let app_env = owner.and_then(|p| (p.synth_environment.find)(&root, settings));
         run::run(
             trusted,
             &root,
             &argv,
             output.path(),
             Duration::from_secs(settings.synth_timeout_seconds),
-            python_env.as_ref(),
+            app_env.as_ref(),
             until_superseded(cancelled, generation),
         )
         .await
@@ -198,7 +202,14 @@ impl Synthesizer {
                 message,
                 location,
             } => {
-                let message = match python::missing_module_hint(&message, python_env.as_ref()) {
+                let hint = owner.and_then(|p| {
+                    let env = &p.synth_environment;
+                    (env.hint)(
+                        &message,
+                        &run::interpreter(app_env.as_ref(), env.interpreters),
+                    )
+                });
+                let message = match hint {
                     Some(hint) => format!("{message}\n{hint}"),
                     None => message,
                 };

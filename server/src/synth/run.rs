@@ -88,6 +88,21 @@ fn find_on_path(name: &str) -> Option<PathBuf> {
     find_in(&std::env::var_os("PATH")?, &[name])
 }
 
+/// Which of `names` (the app's interpreters) the synth's PATH resolves to, and where that PATH
+/// came from, for messages.
+pub(super) fn interpreter(env: Option<&crate::lang::AppEnv>, names: &[&str]) -> String {
+    let path = env.map_or_else(
+        || std::env::var_os("PATH").unwrap_or_default(),
+        crate::lang::AppEnv::path,
+    );
+    let source = env.map_or("PATH".to_string(), |e| e.source.clone());
+    match (find_in(&path, names), names.first()) {
+        (Some(p), _) => format!("{} (from {source})", p.display()),
+        (None, Some(name)) => format!("no {name} (looked in {source})"),
+        (None, None) => format!("nothing (looked in {source})"),
+    }
+}
+
 /// The first executable of `names` in the folders of `path` (a PATH value), folder by folder.
 pub(super) fn find_in(path: &std::ffi::OsStr, names: &[&str]) -> Option<PathBuf> {
     std::env::split_paths(path)
@@ -163,7 +178,7 @@ pub async fn run(
     argv: &[String],
     output: &Path,
     timeout: Duration,
-    python: Option<&super::python::PythonEnv>,
+    env: Option<&crate::lang::AppEnv>,
     cancelled: impl Future<Output = ()>,
 ) -> Result<(), SynthError> {
     // `""` is the current folder (the root of a relative path such as `lib/stack.ts`), which
@@ -184,9 +199,13 @@ pub async fn run(
         .stderr(Stdio::piped())
         .process_group(0)
         .kill_on_drop(true);
-    // The app's Python environment, activated as `source .venv/bin/activate` would.
-    if let Some(env) = python {
-        cmd.env("PATH", env.path()).env_remove("PYTHONHOME");
+    // The app's environment (its plugin's: a Python app's virtual environment), activated as
+    // `source .venv/bin/activate` would.
+    if let Some(env) = env {
+        cmd.env("PATH", env.path());
+        for name in env.unset {
+            cmd.env_remove(name);
+        }
         if let Some(venv) = &env.venv {
             cmd.env("VIRTUAL_ENV", venv);
         }

@@ -24,7 +24,7 @@ pub struct Settings {
     pub synth_command: Option<Vec<String>>,
     pub synth_timeout_seconds: u64,
     /// The Python interpreter a Python app's synth runs with (its folder goes first on PATH);
-    /// `None`: the app's `.venv`/`venv`, else `VIRTUAL_ENV`, else PATH (`synth::python`).
+    /// `None`: the app's `.venv`/`venv`, else `VIRTUAL_ENV`, else PATH (`lang/python_env.rs`).
     pub synth_python: Option<PathBuf>,
     /// The interpreter of each workspace folder (absolute folder → absolute interpreter), as an
     /// editor's Python support chose it (VS Code's Python extension, one per folder of a

@@ -1,23 +1,16 @@
-//! The Python a Python app's synth runs with. `cdk synth` starts the app's `app` command
-//! (`python3 app.py`) from PATH; in a terminal the user has activated the app's virtual
-//! environment first. pipelens does the same, as `source .venv/bin/activate` would: the
-//! environment's `bin` first on PATH, `VIRTUAL_ENV` naming it.
+//! The Python plugin's part of a synth (`lang::SynthEnvironment`): the Python a Python app's
+//! synth runs with. `cdk synth` starts the app's `app` command (`python3 app.py`) from PATH; in
+//! a terminal the user has activated the app's virtual environment first. pipelens does the
+//! same, as `source .venv/bin/activate` would: the environment's `bin` first on PATH,
+//! `VIRTUAL_ENV` naming it.
 
-use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
+use super::AppEnv;
 use crate::workspace::Settings;
 
-/// The environment a synth runs the app's Python in.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PythonEnv {
-    /// The folder with the interpreter (`.venv/bin`), put first on PATH.
-    pub bin: PathBuf,
-    /// The virtual environment, when `bin` is one's.
-    pub venv: Option<PathBuf>,
-    /// Where it was found, for messages: `the synth.python setting`, `the app's .venv`…
-    pub source: String,
-}
+/// Activating a virtual environment unsets `PYTHONHOME`, which would point elsewhere.
+const UNSET: &[&str] = &["PYTHONHOME"];
 
 /// The app's Python, for a Python app (its `cdk.json` `app` command runs python): the
 /// `synth.python` setting (an interpreter the user chose; an absolute path to a file, else
@@ -25,7 +18,7 @@ pub struct PythonEnv {
 /// holding the app (the virtual environment VS Code's Python extension selected for it), else a
 /// `.venv` or `venv` folder of the app, else `VIRTUAL_ENV`, else none (PATH as it is). Other apps get
 /// none: a Python folder first on PATH could shadow their `node`.
-pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
+pub(super) fn find(root: &Path, settings: &Settings) -> Option<AppEnv> {
     if !is_python_app(root) {
         return None;
     }
@@ -56,28 +49,35 @@ pub fn find(root: &Path, settings: &Settings) -> Option<PythonEnv> {
             .parent()
             .filter(|v| v.join("pyvenv.cfg").is_file())
             .map(Path::to_path_buf);
-        return Some(PythonEnv { bin, venv, source });
+        return Some(AppEnv {
+            bin,
+            venv,
+            source,
+            unset: UNSET,
+        });
     }
     for name in [".venv", "venv"] {
         let venv = root.join(name);
         if venv.join("bin/python").exists() || venv.join("bin/python3").exists() {
-            return Some(PythonEnv {
+            return Some(AppEnv {
                 bin: venv.join("bin"),
                 venv: Some(venv),
                 source: format!("the app's {name} folder"),
+                unset: UNSET,
             });
         }
     }
     let venv = PathBuf::from(std::env::var_os("VIRTUAL_ENV").filter(|v| !v.is_empty())?);
-    Some(PythonEnv {
+    Some(AppEnv {
         bin: venv.join("bin"),
         venv: Some(venv),
         source: "VIRTUAL_ENV".into(),
+        unset: UNSET,
     })
 }
 
 /// The app's `cdk.json` runs Python (`"app": "python3 app.py"`, `.venv/bin/python app.py`…).
-fn is_python_app(root: &Path) -> bool {
+pub(super) fn is_python_app(root: &Path) -> bool {
     crate::workspace::read_file(&root.join("cdk.json"), 1024 * 1024)
         .ok()
         .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
@@ -85,43 +85,18 @@ fn is_python_app(root: &Path) -> bool {
         .is_some_and(|app| app.contains("python") || app.contains(".py"))
 }
 
-impl PythonEnv {
-    /// The child's PATH: `bin` first, then the server's own.
-    pub fn path(&self) -> OsString {
-        let mut parts = vec![self.bin.clone()];
-        if let Some(p) = std::env::var_os("PATH") {
-            parts.extend(std::env::split_paths(&p));
-        }
-        std::env::join_paths(parts).unwrap_or_else(|_| self.bin.clone().into_os_string())
-    }
-}
-
-/// The interpreter `python3` resolves to with `env` (or the server's PATH), for messages.
-pub fn interpreter(env: Option<&PythonEnv>) -> String {
-    let path = env.map_or_else(
-        || std::env::var_os("PATH").unwrap_or_default(),
-        PythonEnv::path,
-    );
-    let found = super::run::find_in(&path, &["python3", "python"]);
-    let source = env.map_or("PATH".to_string(), |e| e.source.clone());
-    match found {
-        Some(p) => format!("{} (from {source})", p.display()),
-        None => format!("no python3 (looked in {source})"),
-    }
-}
-
-/// A synth's error text is a missing CDK module in Python: what to add to the message.
-pub fn missing_module_hint(message: &str, env: Option<&PythonEnv>) -> Option<String> {
+/// A synth's error text is a missing CDK module in Python: what to add to the message, given
+/// which interpreter ran (`interpreter`: its path and where it came from).
+pub(super) fn missing_module_hint(message: &str, interpreter: &str) -> Option<String> {
     let missing = ["No module named 'aws_cdk'", "No module named 'constructs'"]
         .iter()
         .any(|m| message.contains(m));
     missing.then(|| {
         format!(
-            "The app ran with {}. Install the app's requirements into that Python \
+            "The app ran with {interpreter}. Install the app's requirements into that Python \
              (pip install -r requirements.txt), or pick the Python the app uses: a .venv or venv \
              folder in the app, VIRTUAL_ENV, or the setting synth.python (in VS Code, the \
              Python extension's interpreter).",
-            interpreter(env)
         )
     })
 }
@@ -224,16 +199,11 @@ mod tests {
 
     #[test]
     fn a_missing_aws_cdk_says_which_python_ran() {
-        let env = PythonEnv {
-            bin: PathBuf::from("/nonexistent/bin"),
-            venv: None,
-            source: "the app's .venv folder".into(),
-        };
+        let ran = "/app/.venv/bin/python3 (from the app's .venv folder)";
         let hint =
-            missing_module_hint("ModuleNotFoundError: No module named 'aws_cdk'", Some(&env))
-                .unwrap();
-        assert!(hint.contains("(from the app's .venv folder)"), "{hint}");
+            missing_module_hint("ModuleNotFoundError: No module named 'aws_cdk'", ran).unwrap();
+        assert!(hint.contains(ran), "{hint}");
         assert!(hint.contains("synth.python"), "{hint}");
-        assert!(missing_module_hint("ValueError: x", Some(&env)).is_none());
+        assert!(missing_module_hint("ValueError: x", ran).is_none());
     }
 }
