@@ -212,6 +212,7 @@ pub struct Plugin {
     pub synth_errors: SynthErrors,
     /// How the language's values behave where the model evaluates them.
     pub values: Values,
+    /// What its apps' synth runs in (a Python app's virtual environment).
     pub synth_environment: SynthEnvironment,
     /// The files an import of a module may name, in the order the language looks:
     /// `(app root, the importing file's folder, the module as written)`.

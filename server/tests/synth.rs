@@ -540,4 +540,35 @@ fn a_python_apps_synth_runs_in_its_venv_and_a_missing_aws_cdk_says_which_python(
         )) && err.contains("synth.python"),
         "{err}"
     );
+
+    // The interpreter chosen for the workspace folder holding the app (a multi-root VS Code
+    // window sends one per folder) comes before the app's .venv.
+    let chosen = dir.path().join("chosen");
+    std::fs::create_dir_all(chosen.join("bin")).unwrap();
+    common::write_script(&chosen.join("bin/python3"), "#!/bin/sh\nexit 0\n");
+    std::fs::write(chosen.join("pyvenv.cfg"), "home = /usr/bin\n").unwrap();
+    let folder = dir.path().display().to_string();
+    std::fs::write(
+        dir.path().join("pipelens.toml"),
+        format!(
+            "[synth]\ncommand = [{:?}]\n\n[synth.pythonByFolder]\n{folder:?} = {:?}\n",
+            script.to_str().unwrap(),
+            chosen.join("bin/python3").to_str().unwrap()
+        ),
+    )
+    .unwrap();
+    let o = pipelens(&["preview", "--synth"], dir.path(), &[]);
+    let err = stderr(&o);
+    let chosen = chosen.display().to_string();
+    assert!(
+        err.contains(&format!("venv={chosen}, python={chosen}/bin/python3")),
+        "the folder's interpreter is activated: {err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "The app ran with {chosen}/bin/python3 (from the interpreter chosen for {folder} \
+             (synth.pythonByFolder))"
+        )),
+        "{err}"
+    );
 }
