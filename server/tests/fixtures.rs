@@ -20,10 +20,10 @@
 //! the engine does not get there yet the file is listed in `MODEL_KNOWN_GAPS`, and a listed
 //! file that matches fails the test so the list only shrinks.
 //!
-//! `PIPELENS_BLESS=1 cargo test --test fixtures -- --nocapture` rewrites (and lists) the
-//! `expect:` block of every fixture under `tests/fixtures/` that differs with what the engine
-//! says now (review the diff before committing it). The corpus blocks are never rewritten: they
-//! say what `cdk synth` made.
+//! `PIPELENS_BLESS=1 cargo test --locked -p pipelens --test fixtures -- --nocapture`
+//! rewrites (and lists) the `expect:` block of every fixture under `tests/fixtures/` that
+//! differs with what the engine says now (review the diff before committing it). The corpus
+//! blocks are never rewritten: they say what `cdk synth` made.
 
 use std::path::{Path, PathBuf};
 
@@ -310,7 +310,9 @@ fn every_fixture_matches_its_expectation() {
                 eprintln!("blessed {}", path.display());
             }
             (false, false) => failures.push(format!(
-                "{}\n--- expected\n{}\n--- actual\n{}\n",
+                "{}\n--- expected\n{}\n--- actual\n{}\n(if the new output is right: \
+                 PIPELENS_BLESS=1 cargo test --locked -p pipelens --test fixtures -- --nocapture \
+                 rewrites the block; read the diff)\n",
                 path.display(),
                 expected.join("\n"),
                 actual.join("\n")
