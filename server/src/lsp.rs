@@ -13,6 +13,7 @@ mod from_proto;
 mod handlers;
 mod snapshot;
 mod state;
+mod stdio;
 mod synth;
 mod synth_task;
 mod to_proto;
@@ -344,9 +345,20 @@ pub fn serve() -> i32 {
             return 2;
         }
     };
+    // Not tokio's stdin and stdout: they read and write on the blocking threads, where a
+    // `$/cancelRequest` would wait for the very requests it cancels (see `stdio`).
+    let io = stdio::input(runtime.handle(), std::io::stdin())
+        .and_then(|i| Ok((i, stdio::output(runtime.handle(), std::io::stdout())?)));
+    let (input, (output, copier)) = match io {
+        Ok(io) => io,
+        Err(e) => {
+            eprintln!("pipelens: cannot start the threads for stdin and stdout: {e}");
+            return 2;
+        }
+    };
     let code = runtime.block_on(async {
         tokio::select! {
-            shut_down = serve_on(tokio::io::stdin(), tokio::io::stdout()) => {
+            shut_down = serve_on(input, output) => {
                 // LSP: exit code 0 after `shutdown`, 1 when `exit` (or the end of input) came
                 // without it.
                 if shut_down { 0 } else { 1 }
@@ -360,5 +372,12 @@ pub fn serve() -> i32 {
     // Background tasks must not keep the process alive after `exit` or a signal: shutting the
     // runtime down drops them, and a dropped synth kills its whole process group.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
+    // The server's side of stdout is gone with the runtime: once what it wrote is copied
+    // (the answer to `shutdown` among it), the copier ends; a client that reads no more does
+    // not keep the process alive for long.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(1);
+    while !copier.is_finished() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
     code
 }
