@@ -247,6 +247,110 @@ mod tests {
         }
     }
 
+    /// The stage ids of the first pipeline `text` makes (as `file`), in order.
+    fn stage_ids(language: &str, file: &str, text: &str) -> Option<Vec<String>> {
+        let plugin = lang::for_language_id(language).unwrap();
+        let path = std::path::Path::new(file);
+        let a = analyze_text(plugin, text, Some(path), &NoIndex, &ExtraQueries::default());
+        let p = a.model.pipelines.first()?;
+        Some(
+            p.stages
+                .iter()
+                .map(|s| s.id.clone().unwrap_or_else(|| "?".into()))
+                .collect(),
+        )
+    }
+
+    /// What a language predefines (`require`, `Object.keys`, `__dirname`, `super`, `__file__`)
+    /// means what the language says, and a binding of the file's own with that name shadows it.
+    #[test]
+    fn builtins_mean_what_the_language_says_unless_the_file_binds_the_name() {
+        let ts = |head: &str| {
+            format!(
+                "{head}\nimport * as cdk from 'aws-cdk-lib';\n\
+                 const pipelines = require('aws-cdk-lib/pipelines');\n\
+                 const ENVS = {{ dev: '111111111111', qa: '222222222222' }};\n\
+                 const app = new cdk.App();\n\
+                 class S extends cdk.Stage {{\n  constructor(scope: any, id: string) {{\n    \
+                 super(scope, id, {{ env: {{ account: '333333333333', region: 'eu-west-1' }} }});\n  }}\n}}\n\
+                 const stack = new cdk.Stack(app, 'P', {{ env: {{ account: '999999999999', region: 'us-east-1' }} }});\n\
+                 const p = new pipelines.CodePipeline(stack, 'Pipeline', {{ synth: new pipelines.ShellStep('Synth', {{ commands: [] }}) }});\n\
+                 Object.keys(ENVS).forEach((k) => p.addStage(new S(app, `K-${{k}}`)));\n\
+                 Object.values(ENVS).forEach((a) => p.addStage(new S(app, `V-${{a}}`)));\n\
+                 Object.entries(ENVS).forEach(([k, a]) => p.addStage(new S(app, `E-${{k}}-${{a}}`)));\n\
+                 p.addStage(new S(app, `D${{__dirname}}`));\n"
+            )
+        };
+        assert_eq!(
+            stage_ids("typescript", "/app/lib/pipeline.ts", &ts("")).unwrap(),
+            [
+                "K-dev",
+                "K-qa",
+                "V-111111111111",
+                "V-222222222222",
+                "E-dev-111111111111",
+                "E-qa-222222222222",
+                "D/app/lib",
+            ]
+        );
+        // The file's own `require`: `pipelines` is whatever it returns (not known), so no
+        // pipeline is known to be made.
+        assert_eq!(
+            stage_ids(
+                "typescript",
+                "/app/lib/pipeline.ts",
+                &ts("function require(m: string): any { return undefined; }")
+            ),
+            None
+        );
+        // The file's own `Object` and `__dirname`.
+        assert_eq!(
+            stage_ids(
+                "typescript",
+                "/app/lib/pipeline.ts",
+                &ts("const Object = { keys: (o: any) => ['x'], values: (o: any) => ['y'], entries: (o: any) => [] };\nconst __dirname = 'here';"),
+            )
+            .unwrap(),
+            ["?", "?", "?", "Dhere"]
+        );
+        let py = |head: &str| {
+            format!(
+                "{head}\nimport aws_cdk as cdk\nfrom aws_cdk import pipelines\n\
+                 class S(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        \
+                 super().__init__(scope, id, env=cdk.Environment(account=\"333333333333\", region=\"eu-west-1\"))\n\
+                 app = cdk.App()\n\
+                 stack = cdk.Stack(app, \"P\", env=cdk.Environment(account=\"999999999999\", region=\"us-east-1\"))\n\
+                 p = pipelines.CodePipeline(stack, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n\
+                 p.add_stage(S(app, f\"F{{__file__}}\"))\n"
+            )
+        };
+        assert_eq!(
+            stage_ids("python", "/app/app.py", &py("")).unwrap(),
+            ["F/app/app.py"]
+        );
+        assert_eq!(
+            stage_ids("python", "/app/app.py", &py("__file__ = \"mine\"")).unwrap(),
+            ["Fmine"]
+        );
+        // The env a stack class gives its base constructor is its pipeline's.
+        let py = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\
+                  class P(cdk.Stack):\n    def __init__(self, scope, id):\n        \
+                  super().__init__(scope, id, env=cdk.Environment(account=\"333333333333\", region=\"eu-west-1\"))\n        \
+                  pipelines.CodePipeline(self, \"Pipeline\", synth=pipelines.ShellStep(\"Synth\", commands=[]))\n\
+                  P(cdk.App(), \"P\")\n";
+        let ts = "import * as cdk from 'aws-cdk-lib';\nimport * as pipelines from 'aws-cdk-lib/pipelines';\n\
+                  class P extends cdk.Stack {\n  constructor(scope: any, id: string) {\n    \
+                  super(scope, id, { env: { account: '333333333333', region: 'eu-west-1' } });\n    \
+                  new pipelines.CodePipeline(this, 'Pipeline', { synth: new pipelines.ShellStep('Synth', { commands: [] }) });\n  }\n}\n\
+                  new P(new cdk.App(), 'P');\n";
+        for (language, text) in [("python", py), ("typescript", ts)] {
+            let plugin = lang::for_language_id(language).unwrap();
+            let a = analyze_text(plugin, text, None, &NoIndex, &ExtraQueries::default());
+            let env = format!("{:?}", a.model.pipelines[0].env);
+            assert!(env.contains("333333333333"), "{language}: {env}");
+        }
+    }
+
     #[test]
     fn a_model_build_stops_midway_when_asked_to() {
         let plugin = lang::for_language_id("python").unwrap();

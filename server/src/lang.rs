@@ -44,6 +44,27 @@ pub struct Naming {
     pub pipelines_import: &'static str,
 }
 
+/// One argument of a call that completion writes as a snippet, in no language's syntax: the
+/// plugin's [`Naming::snippet_args`] writes it (`${n:…}` are the editor's placeholders).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnippetArg {
+    /// A positional argument.
+    Arg(SnippetValue),
+    /// A prop, by its canonical (snake_case) name.
+    Prop(&'static str, SnippetValue),
+}
+
+/// The value of a [`SnippetArg`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SnippetValue {
+    /// A string the user fills in: `"${1:Id}"`.
+    Str(&'static str),
+    /// An expression the user fills in: `${1:repository}`.
+    Code(&'static str),
+    /// A list of one string the user fills in: `["${2:npm ci}"]`.
+    StrList(&'static str),
+}
+
 /// How a construction's props are written: what the editor features write, never a language
 /// name (the plugins say which).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,11 +108,39 @@ impl Naming {
 
     /// A construction: `[new ]class(args…, props)`, without props when there are none.
     pub fn construct(&self, class: &str, args: &[String], props: &[String]) -> String {
+        format!("{}{class}{}", self.new_keyword, self.arguments(args, props))
+    }
+
+    /// A call's parenthesised arguments: `(args…, props)`, without props when there are none.
+    pub fn arguments(&self, args: &[String], props: &[String]) -> String {
         let mut all = args.to_vec();
         if !props.is_empty() {
             all.push(self.props(props));
         }
-        format!("{}{class}({})", self.new_keyword, all.join(", "))
+        format!("({})", all.join(", "))
+    }
+
+    /// A list literal of `items` (each already written).
+    pub fn list(&self, items: &[String]) -> String {
+        format!("[{}]", items.join(", "))
+    }
+
+    /// The parenthesised arguments of a snippet (see [`SnippetArg`]).
+    pub fn snippet_args(&self, args: &[SnippetArg]) -> String {
+        let value = |v: &SnippetValue| match *v {
+            SnippetValue::Str(s) => self.string(s),
+            SnippetValue::Code(c) => c.to_string(),
+            SnippetValue::StrList(s) => self.list(&[self.string(s)]),
+        };
+        let mut positional = Vec::new();
+        let mut props = Vec::new();
+        for a in args {
+            match a {
+                SnippetArg::Arg(v) => positional.push(value(v)),
+                SnippetArg::Prop(name, v) => props.push(self.prop(name, &value(v))),
+            }
+        }
+        self.arguments(&positional, &props)
     }
 
     /// The language's spelling of a canonical (snake_case) CDK name: `add_stage` → `addStage`.
@@ -217,6 +266,9 @@ pub struct Plugin {
     /// The files an import of a module may name, in the order the language looks:
     /// `(app root, the importing file's folder, the module as written)`.
     pub module_files: fn(&Path, &Path, &str) -> Vec<std::path::PathBuf>,
+    /// The file name (without extension) that stands for its folder, imported by the
+    /// folder's name: a Python package's `__init__`, a Node folder's `index`.
+    pub folder_module: &'static str,
     language: fn() -> Language,
     query_sources: &'static [QuerySource],
     /// Each of `query_sources`, compiled on first use (a query over a big grammar takes
@@ -252,6 +304,7 @@ pub static PYTHON: Plugin = Plugin {
         hint: python_env::missing_module_hint,
     },
     module_files: python::module_files,
+    folder_module: "__init__",
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
         ("imports", include_str!("../../queries/python/imports.scm")),
@@ -283,6 +336,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
     values: Values::Loose,
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
+    folder_module: "index",
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
         (
@@ -321,6 +375,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
     values: Values::Loose,
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
+    folder_module: "index",
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
     // copy, in `queries/typescript/` (a test compiles each against both grammars).

@@ -134,7 +134,7 @@ impl SourceKind {
     pub fn name(&self) -> &str {
         match self {
             SourceKind::Other(s) => s,
-            known => catalog::source(known).map_or("", |m| m.ts),
+            known => catalog::source(known).map_or("", |m| m.json_name),
         }
     }
 }

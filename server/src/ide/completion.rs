@@ -344,7 +344,6 @@ fn new_kw(ctx: &Ctx<'_>, replace: &ByteRange, typed_alias: bool) -> &'static str
 
 fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> Vec<Item> {
     let typed_alias = typed_after_alias(ctx, &replace);
-    let keywords = ctx.plugin.naming.keyword_props();
     catalog::STEP_CLASSES
         .iter()
         .filter(|c| offered(c))
@@ -352,7 +351,7 @@ fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> 
         .map(|(i, c)| {
             let class = c.class;
             let (q, edits) = qualifier(ctx, class, typed_alias);
-            let args = if keywords { c.args_py } else { c.args_ts };
+            let args = c.args(&ctx.plugin.naming);
             Item {
                 label: class.to_string(),
                 detail: Some(format!("pipelines.{class}")),
@@ -389,11 +388,11 @@ fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
 
 fn source_snippets(
     n: &'static crate::lang::Naming,
-) -> impl Iterator<Item = (&'static str, String, &'static str)> {
-    let (snake, keywords) = (!n.camel_case, n.keyword_props());
+) -> impl Iterator<Item = (String, String, &'static str)> {
     catalog::SOURCES.iter().map(move |m| {
-        let name = m.name(snake);
-        (name, format!("{name}{}", m.args(keywords)), m.doc)
+        let name = m.name(n);
+        let snippet = format!("{name}{}", m.args(n));
+        (name, snippet, m.doc)
     })
 }
 

@@ -232,8 +232,8 @@ fn source_text(
 }
 
 /// The factory method of a source kind, in the file's language.
-fn source_method(kind: SourceKind, n: &Naming) -> &'static str {
-    catalog::source(&kind).map_or("", |m| m.name(!n.camel_case))
+fn source_method(kind: SourceKind, n: &Naming) -> String {
+    catalog::source(&kind).map_or_else(String::new, |m| m.name(n))
 }
 
 /// (install commands, commands) of a standard synth action.

@@ -73,6 +73,16 @@ pub enum ExprKind {
     Name(String),
     /// `self` in Python, `this` in TypeScript.
     This,
+    /// A name the language predefines, which the model gives a meaning of its own (see
+    /// [`Builtin`]) unless the file binds `name` itself: then it is that binding, as a
+    /// [`ExprKind::Name`] would be. The lowering recognises them, so that the model never
+    /// asks for a language's spelling of them.
+    Builtin {
+        what: Builtin,
+        /// The name as the file spells it (`require`, `super`, `Object`, `__dirname`): what a
+        /// binding of the file's own would shadow.
+        name: String,
+    },
     Attr(Box<Expr>, String, Span),
     Call {
         func: Box<Expr>,
@@ -113,6 +123,26 @@ pub enum ExprKind {
     },
     /// Anything the model does not follow (arithmetic, other comparisons, …).
     Unknown,
+}
+
+/// What a [`ExprKind::Builtin`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Builtin {
+    /// Called with a module's name, the module, as an import binds it (`require('m')`).
+    Import,
+    /// Called, the base class's constructor (`super(…)`; `super().__init__(…)` is lowered to
+    /// a call of it).
+    Super,
+    /// Called with an object, its `[key, value]` pairs (`Object.entries(o)`).
+    Entries,
+    /// Called with an object, its keys (`Object.keys(o)`).
+    Keys,
+    /// Called with an object, its values (`Object.values(o)`).
+    Values,
+    /// The folder of the file being run (`__dirname`).
+    FileDir,
+    /// The file being run (`__file__`).
+    FilePath,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -184,7 +214,10 @@ pub struct ClassDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDef {
     pub name: String,
-    /// The parameters' names; `**kwargs` and `*args` keep their stars (they collect the
+    /// In a class's body, whether this is its constructor (`__init__`, `constructor`).
+    pub constructor: bool,
+    /// The parameters' names, without the receiver a method names (Python's `self`: the
+    /// IR's receiver is [`ExprKind::This`]); `**kwargs` and `*args` keep their stars (they collect the
     /// keyword and positional arguments no other parameter takes). An unnamed one (a
     /// destructuring pattern) is empty.
     pub params: Vec<String>,
@@ -337,6 +370,7 @@ fn expr_any(e: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
         | ExprKind::Bool(_)
         | ExprKind::Null
         | ExprKind::Name(_)
+        | ExprKind::Builtin { .. }
         | ExprKind::This
         | ExprKind::Unknown => false,
     }

@@ -1,7 +1,8 @@
 //! The Python plugin: lowers a `tree-sitter-python` tree into [`ir`](super::ir).
 
 use super::ir::{
-    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
+    Arg, Builtin, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target,
+    TemplatePart,
 };
 use std::cell::RefCell;
 
@@ -197,13 +198,19 @@ impl<'a> Lowerer<'a> {
                         "list_splat_pattern" => "*",
                         _ => "",
                     };
-                    params.push(format!("{mark}{}", self.text(id)));
+                    let param = format!("{mark}{}", self.text(id));
+                    // A method's receiver is the IR's `This`, not a parameter.
+                    if param == "self" {
+                        continue;
+                    }
+                    params.push(param);
                     defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
                 }
             }
         }
         out.push(Stmt::Func(FuncDef {
             name: name.to_string(),
+            constructor: name == "__init__",
             params,
             defaults,
             body: self.body(node, "body"),
@@ -312,6 +319,10 @@ impl<'a> Lowerer<'a> {
         let kind = match node.kind() {
             "identifier" => match self.text(node) {
                 "self" => ExprKind::This,
+                "__file__" => ExprKind::Builtin {
+                    what: Builtin::FilePath,
+                    name: "__file__".into(),
+                },
                 name => ExprKind::Name(name.to_string()),
             },
             "true" => ExprKind::Bool(true),
@@ -494,7 +505,13 @@ impl<'a> Lowerer<'a> {
         let Some(func) = node.child_by_field_name("function") else {
             return ExprKind::Unknown;
         };
-        let func = Box::new(self.expr(func));
+        let func = Box::new(match self.super_init(func) {
+            Some(kind) => Expr {
+                kind,
+                span: Span::of(&func),
+            },
+            None => self.expr(func),
+        });
         let args = match node.child_by_field_name("arguments") {
             Some(a) if a.kind() == "argument_list" => self.args(a),
             // `"".join(p.title() for p in parts)`: the generator is the one argument.
@@ -502,6 +519,21 @@ impl<'a> Lowerer<'a> {
             _ => Vec::new(),
         };
         ExprKind::Call { func, args }
+    }
+
+    /// `super().__init__` (or `super(Cls, self).__init__`), the base class's constructor.
+    fn super_init(&self, func: Node<'_>) -> Option<ExprKind> {
+        let object = func.child_by_field_name("object")?;
+        let callee = object.child_by_field_name("function")?;
+        (func.kind() == "attribute"
+            && self.text(func.child_by_field_name("attribute")?) == "__init__"
+            && object.kind() == "call"
+            && callee.kind() == "identifier"
+            && self.text(callee) == "super")
+            .then(|| ExprKind::Builtin {
+                what: Builtin::Super,
+                name: "super".into(),
+            })
     }
 
     fn subscript(&self, node: Node<'_>) -> ExprKind {

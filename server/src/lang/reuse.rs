@@ -337,6 +337,7 @@ impl Shift {
             | ExprKind::Bool(_)
             | ExprKind::Null
             | ExprKind::Name(_)
+            | ExprKind::Builtin { .. }
             | ExprKind::This
             | ExprKind::Unknown => {}
             ExprKind::Template(parts) => {

@@ -2,8 +2,8 @@
 //! `tree-sitter-javascript` tree into [`ir`](super::ir). The two grammars share node names.
 
 use super::ir::{
-    Arg, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
-    DEFAULT_EXPORT, MODULE_EXPORTS,
+    Arg, Builtin, ClassDef, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target,
+    TemplatePart, DEFAULT_EXPORT, MODULE_EXPORTS,
 };
 use std::cell::RefCell;
 
@@ -343,13 +343,9 @@ impl<'a> Lowerer<'a> {
                     .child_by_field_name("name")
                     .map(|n| self.text(n))
                     .unwrap_or("");
-                // The model looks for `__init__`; a constructor is the same thing.
-                let name = if name == "constructor" {
-                    "__init__"
-                } else {
-                    name
-                };
-                out.push(Stmt::Func(self.func(member, name)));
+                let mut func = self.func(member, name);
+                func.constructor = name == "constructor";
+                out.push(Stmt::Func(func));
             }
         }
         out
@@ -376,6 +372,7 @@ impl<'a> Lowerer<'a> {
         }
         FuncDef {
             name: name.to_string(),
+            constructor: false,
             params,
             defaults,
             body: node
@@ -480,11 +477,16 @@ impl<'a> Lowerer<'a> {
         };
         let kind = match node.kind() {
             "identifier" | "shorthand_property_identifier" => {
-                ExprKind::Name(self.text(node).to_string())
+                let name = self.text(node);
+                match name {
+                    "require" => builtin(Builtin::Import, name),
+                    "__dirname" => builtin(Builtin::FileDir, name),
+                    _ => ExprKind::Name(name.to_string()),
+                }
             }
             "undefined" => ExprKind::Null,
             "this" => ExprKind::This,
-            "super" => ExprKind::Name("super".into()),
+            "super" => builtin(Builtin::Super, "super"),
             "true" => ExprKind::Bool(true),
             "false" => ExprKind::Bool(false),
             "null" => ExprKind::Null,
@@ -667,11 +669,22 @@ impl<'a> Lowerer<'a> {
             node.child_by_field_name("object"),
             node.child_by_field_name("property"),
         ) {
-            (Some(o), Some(p)) => ExprKind::Attr(
-                Box::new(self.expr(o)),
-                self.text(p).to_string(),
-                Span::of(&p),
-            ),
+            (Some(o), Some(p)) => {
+                let (object, property) = (self.text(o), self.text(p));
+                let view = match property {
+                    "entries" => Some(Builtin::Entries),
+                    "keys" => Some(Builtin::Keys),
+                    "values" => Some(Builtin::Values),
+                    _ => None,
+                };
+                match view {
+                    // `Object.entries` and its kin (not a member of anything the file made).
+                    Some(what) if o.kind() == "identifier" && object == "Object" => {
+                        builtin(what, object)
+                    }
+                    _ => ExprKind::Attr(Box::new(self.expr(o)), property.to_string(), Span::of(&p)),
+                }
+            }
             _ => ExprKind::Unknown,
         }
     }
@@ -781,6 +794,14 @@ impl<'a> Lowerer<'a> {
 
 /// A name, `this`, or attributes and constant subscripts read from one: reading it twice is
 /// reading it once.
+/// What the language predefines under `name` (see [`ExprKind::Builtin`]).
+fn builtin(what: Builtin, name: &str) -> ExprKind {
+    ExprKind::Builtin {
+        what,
+        name: name.to_string(),
+    }
+}
+
 fn is_plain_read(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::This => true,

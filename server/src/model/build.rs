@@ -1176,7 +1176,7 @@ impl<'a> Interp<'a> {
     /// file's (a host run), the constructor runs in this file's module.
     fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &mut V) {
         let Some(init) = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == "__init__" => Some(f),
+            Stmt::Func(f) if f.constructor => Some(f),
             _ => None,
         }) else {
             return;
@@ -1285,7 +1285,7 @@ impl<'a> Interp<'a> {
             return V::unknown(span);
         };
         let method = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
             _ => None,
         });
         let Some(method) = method else {
@@ -1623,7 +1623,7 @@ impl<'a> Interp<'a> {
             return V::unknown(span);
         };
         let method = class.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
             _ => None,
         });
         let Some(method) = method else {
@@ -1807,7 +1807,7 @@ impl<'a> Interp<'a> {
     /// `preset` attributes of `self` (what CDK's own base class sets: a Stage's `stage_name`).
     pub(super) fn run_class(&mut self, class: &'a ClassDef, args: Args, preset: Vec<(String, V)>) {
         let Some(init) = class.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == "__init__" => Some(f),
+            Stmt::Func(f) if f.constructor => Some(f),
             _ => None,
         }) else {
             return;
@@ -1849,8 +1849,7 @@ impl<'a> Interp<'a> {
         let params = func
             .params
             .iter()
-            .zip(func.defaults.iter().chain(std::iter::repeat(&None)))
-            .filter(|(p, _)| p.as_str() != "self");
+            .zip(func.defaults.iter().chain(std::iter::repeat(&None)));
         let named: Vec<&str> = func.params.iter().map(String::as_str).collect();
         for (i, (p, default)) in params.enumerate() {
             // `**kwargs`: the keyword arguments no named parameter takes, as a dict (unknown
@@ -2157,18 +2156,6 @@ impl<'a> Interp<'a> {
         if self.funcs.contains_key(name) {
             return V::new(Value::Func(name.to_string()), span);
         }
-        // The file's own path (what an asset's path is often built from).
-        let own = match name {
-            "__dirname" if self.js => self.file.and_then(Path::parent),
-            "__file__" if !self.js => self.file,
-            _ => None,
-        };
-        if let Some(p) = own
-            .and_then(|p| std::path::absolute(p).ok())
-            .and_then(|p| p.to_str().map(str::to_string))
-        {
-            return V::new(Value::Str(p), span);
-        }
         V::unknown(span)
     }
 
@@ -2190,6 +2177,38 @@ impl<'a> Interp<'a> {
         v
     }
 
+    /// The value a name has here (an import resolved the first time it is read).
+    fn eval_name(&mut self, n: &str, span: Span) -> V {
+        if self.imports.contains_key(n)
+            && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
+            && self.resolved.insert(n.to_string())
+        {
+            if let Some(v) = self.imported(n) {
+                self.globals.insert(n.to_string(), v);
+            }
+        } else if self.has_star
+            && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
+            && !self.globals.contains_key(n)
+            && !self.classes.contains_key(n)
+            && !self.funcs.contains_key(n)
+        {
+            self.star_global(n);
+        }
+        self.lookup(n, span)
+    }
+
+    /// Whether the file binds `name` where it is read (a local, a global, a class or a
+    /// function of its own), shadowing what the language predefines under it.
+    fn binds(&self, name: &str) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.locals.contains_key(name))
+            || self.globals.contains_key(name)
+            || self.imports.contains_key(name)
+            || self.classes.contains_key(name)
+            || self.funcs.contains_key(name)
+    }
+
     fn eval_inner(&mut self, e: &'a ir::Expr) -> V {
         let span = e.span;
         match &e.kind {
@@ -2198,23 +2217,23 @@ impl<'a> Interp<'a> {
             ExprKind::Bool(b) => V::new(Value::Bool(*b), span),
             ExprKind::Null => V::new(Value::Null, span),
             ExprKind::Template(parts) => self.eval_template(parts, span),
-            ExprKind::Name(n) => {
-                if self.imports.contains_key(n.as_str())
-                    && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
-                    && self.resolved.insert(n.clone())
-                {
-                    if let Some(v) = self.imported(n) {
-                        self.globals.insert(n.clone(), v);
-                    }
-                } else if self.has_star
-                    && !self.frames.last().is_some_and(|f| f.locals.contains_key(n))
-                    && !self.globals.contains_key(n)
-                    && !self.classes.contains_key(n.as_str())
-                    && !self.funcs.contains_key(n.as_str())
-                {
-                    self.star_global(n);
+            ExprKind::Name(n) => self.eval_name(n, span),
+            ExprKind::Builtin { what, name } => {
+                if self.binds(name) {
+                    return self.eval_name(name, span);
                 }
-                self.lookup(n, span)
+                let own = match what {
+                    ir::Builtin::FileDir => self.file.and_then(Path::parent),
+                    ir::Builtin::FilePath => self.file,
+                    _ => None,
+                };
+                match own
+                    .and_then(|p| std::path::absolute(p).ok())
+                    .and_then(|p| p.to_str().map(str::to_string))
+                {
+                    Some(p) => V::new(Value::Str(p), span),
+                    None => V::unknown(span),
+                }
             }
             ExprKind::This => V::new(Value::SelfRef, span),
             ExprKind::Attr(obj, name, _) => self.eval_attr(obj, name, span),
@@ -2876,53 +2895,52 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// `require(…)` and `super(…)`, which are not calls of a value.
+    /// Calls of what the language predefines (see [`ir::Builtin`]), which are not calls of a
+    /// value: a module by its name, an object's entries, keys or values, the base class's
+    /// constructor. `None` for any other call, and where the file binds the name itself.
     fn special_call(&mut self, func: &'a ir::Expr, args: &'a [Arg], span: Span) -> Option<V> {
-        // `require('aws-cdk-lib/pipelines')` in JavaScript binds a module like an import.
-        if let (
-            ExprKind::Name(n),
-            [Arg::Positional(ir::Expr {
-                kind: ExprKind::Str(m),
-                ..
-            })],
-        ) = (&func.kind, args)
-        {
-            if n == "require" && !self.globals.contains_key("require") {
-                if let Some(v) = self.require_app_module(m, span) {
-                    return Some(v);
-                }
-                return Some(V::new(Value::Qual(canonical_module(m)), span));
-            }
-        }
-        // `Object.entries(o)` / `Object.keys(o)` / `Object.values(o)` of a known object.
-        if let (ExprKind::Attr(obj, m, _), [Arg::Positional(o)]) = (&func.kind, args) {
-            if matches!(&obj.kind, ExprKind::Name(n) if n == "Object")
-                && !self.globals.contains_key("Object")
-                && matches!(m.as_str(), "entries" | "keys" | "values")
-            {
-                let o = self.eval(o);
-                let m = if m == "entries" { "items" } else { m.as_str() };
-                return Some(dict_view(&o, m, span).unwrap_or(V::unknown(span)));
-            }
-        }
-        // `super().__init__(scope, id, env=…)` / `super(scope, id, { env })`.
-        let is_super = match &func.kind {
-            ExprKind::Name(n) => n == "super",
-            ExprKind::Attr(obj, m, _) => {
-                m == "__init__"
-                    && matches!(&obj.kind, ExprKind::Call { func, .. }
-                        if matches!(&func.kind, ExprKind::Name(n) if n == "super"))
-            }
-            _ => false,
+        let ExprKind::Builtin { what, name } = &func.kind else {
+            return None;
         };
-        if !is_super {
+        if self.binds(name) {
             return None;
         }
-        let a = self.args(args);
-        if let EnvState::Given(e) = self.env_arg(&a, 2) {
-            self.super_env = Some(EnvState::Given(e));
+        match (what, args) {
+            // `require('aws-cdk-lib/pipelines')` binds a module like an import.
+            (
+                ir::Builtin::Import,
+                [Arg::Positional(ir::Expr {
+                    kind: ExprKind::Str(m),
+                    ..
+                })],
+            ) => Some(
+                self.require_app_module(m, span)
+                    .unwrap_or_else(|| V::new(Value::Qual(canonical_module(m)), span)),
+            ),
+            // `Object.entries(o)` / `Object.keys(o)` / `Object.values(o)` of a known object.
+            (
+                ir::Builtin::Entries | ir::Builtin::Keys | ir::Builtin::Values,
+                [Arg::Positional(o)],
+            ) => {
+                let o = self.eval(o);
+                let view = match what {
+                    ir::Builtin::Entries => "items",
+                    ir::Builtin::Keys => "keys",
+                    _ => "values",
+                };
+                Some(dict_view(&o, view, span).unwrap_or(V::unknown(span)))
+            }
+            // The base constructor, given the env (`super().__init__(scope, id, env=…)`,
+            // `super(scope, id, { env })`).
+            (ir::Builtin::Super, _) => {
+                let a = self.args(args);
+                if let EnvState::Given(e) = self.env_arg(&a, 2) {
+                    self.super_env = Some(EnvState::Given(e));
+                }
+                Some(V::unknown(span))
+            }
+            _ => None,
         }
-        Some(V::unknown(span))
     }
 
     /// Calls a value with evaluated arguments.
@@ -3146,7 +3164,7 @@ impl<'a> Interp<'a> {
             return false;
         };
         let own = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && f.name != "__init__" => Some(f),
+            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
             _ => None,
         });
         match own {
@@ -3887,7 +3905,7 @@ pub fn stage_adding_methods(module: &ir::Module) -> Vec<String> {
             .body
             .iter()
             .filter_map(|s| match s {
-                Stmt::Func(f) if f.name != "__init__" => Some(f),
+                Stmt::Func(f) if !f.constructor => Some(f),
                 _ => None,
             })
             .collect();

@@ -8,6 +8,10 @@
 //! asks for).
 
 use super::{SourceKind, StepKind};
+use crate::lang::{Naming, SnippetArg, SnippetValue};
+
+use SnippetArg::{Arg, Prop};
+use SnippetValue::{Code, Str, StrList};
 
 /// A step class of `aws_cdk.pipelines`.
 pub struct StepClass {
@@ -18,9 +22,9 @@ pub struct StepClass {
     pub doc: &'static str,
     /// A few words for completion.
     pub summary: &'static str,
-    /// The snippet after the class name, per language.
-    pub args_py: &'static str,
-    pub args_ts: &'static str,
+    /// The snippet's arguments after the class name (each language writes them: see
+    /// [`StepClass::args`]).
+    pub args: &'static [SnippetArg],
     /// A `ShellStep` or a subclass: it runs commands as a CodeBuild action (with the pipeline's
     /// CodeBuild defaults) and has a primary output (`primary_output_directory`), so it can be
     /// the pipeline's `synth`.
@@ -30,6 +34,13 @@ pub struct StepClass {
     pub project_options: bool,
 }
 
+impl StepClass {
+    /// Its snippet's arguments as the language writes them.
+    pub fn args(&self, n: &Naming) -> String {
+        n.snippet_args(self.args)
+    }
+}
+
 pub const STEP_CLASSES: &[StepClass] = &[
     StepClass {
         kind: StepKind::ShellStep,
@@ -37,8 +48,10 @@ pub const STEP_CLASSES: &[StepClass] = &[
         doc: "runs shell commands in a CodeBuild project; inputs are sources or other steps' \
               outputs.",
         summary: "Runs shell commands in CodeBuild.",
-        args_py: "(\"${1:Id}\", commands=[\"${2:npm ci}\"])",
-        args_ts: "('${1:Id}', { commands: ['${2:npm ci}'] })",
+        args: &[
+            Arg(Str("${1:Id}")),
+            Prop("commands", StrList("${2:npm ci}")),
+        ],
         shell: true,
         project_options: false,
     },
@@ -47,8 +60,10 @@ pub const STEP_CLASSES: &[StepClass] = &[
         class: "CodeBuildStep",
         doc: "a ShellStep with CodeBuild options (role, VPC, build image, policy statements).",
         summary: "Runs shell commands in CodeBuild.",
-        args_py: "(\"${1:Id}\", commands=[\"${2:npm ci}\"])",
-        args_ts: "('${1:Id}', { commands: ['${2:npm ci}'] })",
+        args: &[
+            Arg(Str("${1:Id}")),
+            Prop("commands", StrList("${2:npm ci}")),
+        ],
         shell: true,
         project_options: true,
     },
@@ -57,8 +72,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
         class: "ManualApprovalStep",
         doc: "a manual approval action: the pipeline waits until someone approves.",
         summary: "Waits for a person to approve.",
-        args_py: "(\"${1:Approve}\")",
-        args_ts: "('${1:Approve}')",
+        args: &[Arg(Str("${1:Approve}"))],
         shell: false,
         project_options: false,
     },
@@ -68,8 +82,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
         doc: "checks the stage's IAM changes and asks for approval when permissions broaden \
               (two actions: `.Check`, `.Confirm`).",
         summary: "Stops for approval when IAM permissions broaden.",
-        args_py: "(\"${1:Check}\", stage=${2:stage})",
-        args_ts: "('${1:Check}', { stage: ${2:stage} })",
+        args: &[Arg(Str("${1:Check}")), Prop("stage", Code("${2:stage}"))],
         shell: false,
         project_options: false,
     },
@@ -119,14 +132,16 @@ pub enum SourceAction {
 /// A factory method of `CodePipelineSource`.
 pub struct SourceMethod {
     pub kind: SourceKind,
-    /// The method name in Python and in TypeScript.
-    pub py: &'static str,
-    pub ts: &'static str,
+    /// The method's canonical (snake_case) name; each language spells it (see
+    /// [`SourceMethod::name`]).
+    pub method: &'static str,
+    /// Its name in the json output (`pipelens preview --format json`, the graph): the jsii
+    /// name, camelCase (`gitHub`). A public contract: never changes.
+    pub json_name: &'static str,
     /// One sentence for completion.
     pub doc: &'static str,
-    /// The snippet after the method name, per language.
-    pub args_py: &'static str,
-    pub args_ts: &'static str,
+    /// The snippet's arguments after the method name (see [`SourceMethod::args`]).
+    pub args: &'static [SnippetArg],
     /// Positional arguments before the props object (`ecr` has no branch).
     pub props_at: usize,
     pub repo: RepoShape,
@@ -134,21 +149,13 @@ pub struct SourceMethod {
 }
 
 impl SourceMethod {
-    /// The factory method's name, snake_case or camelCase.
-    pub fn name(&self, snake_case: bool) -> &'static str {
-        if snake_case {
-            self.py
-        } else {
-            self.ts
-        }
+    /// The factory method's name as the language spells it (`git_hub`, `gitHub`).
+    pub fn name(&self, n: &Naming) -> String {
+        n.api(self.method)
     }
-    /// Its snippet's arguments, props as keyword arguments or as an object literal.
-    pub fn args(&self, keyword_props: bool) -> &'static str {
-        if keyword_props {
-            self.args_py
-        } else {
-            self.args_ts
-        }
+    /// Its snippet's arguments as the language writes them.
+    pub fn args(&self, n: &Naming) -> String {
+        n.snippet_args(self.args)
     }
     pub fn has_branch(&self) -> bool {
         self.props_at == 2
@@ -158,55 +165,54 @@ impl SourceMethod {
 pub const SOURCES: &[SourceMethod] = &[
     SourceMethod {
         kind: SourceKind::Connection,
-        py: "connection",
-        ts: "connection",
+        method: "connection",
+        json_name: "connection",
         doc: "A GitHub, GitLab or Bitbucket repository through a CodeStar connection.",
-        args_py: "(\"${1:owner/repo}\", \"${2:main}\", connection_arn=\"${3:arn:aws:codestar-connections:…}\")",
-        args_ts: "('${1:owner/repo}', '${2:main}', { connectionArn: '${3:arn:aws:codestar-connections:…}' })",
+        args: &[
+            Arg(Str("${1:owner/repo}")),
+            Arg(Str("${2:main}")),
+            Prop("connection_arn", Str("${3:arn:aws:codestar-connections:…}")),
+        ],
         props_at: 2,
         repo: RepoShape::OwnerGroupsRepo,
         action: SourceAction::RepoId,
     },
     SourceMethod {
         kind: SourceKind::GitHub,
-        py: "git_hub",
-        ts: "gitHub",
+        method: "git_hub",
+        json_name: "gitHub",
         doc: "A GitHub repository with an OAuth token from Secrets Manager.",
-        args_py: "(\"${1:owner/repo}\", \"${2:main}\")",
-        args_ts: "('${1:owner/repo}', '${2:main}')",
+        args: &[Arg(Str("${1:owner/repo}")), Arg(Str("${2:main}"))],
         props_at: 2,
         repo: RepoShape::OwnerRepo,
         action: SourceAction::RepoId,
     },
     SourceMethod {
         kind: SourceKind::CodeCommit,
-        py: "code_commit",
-        ts: "codeCommit",
+        method: "code_commit",
+        json_name: "codeCommit",
         doc: "A CodeCommit repository.",
-        args_py: "(${1:repository}, \"${2:main}\")",
-        args_ts: "(${1:repository}, '${2:main}')",
+        args: &[Arg(Code("${1:repository}")), Arg(Str("${2:main}"))],
         props_at: 2,
         repo: RepoShape::Any,
         action: SourceAction::RepoIdAndName,
     },
     SourceMethod {
         kind: SourceKind::S3,
-        py: "s3",
-        ts: "s3",
+        method: "s3",
+        json_name: "s3",
         doc: "An object in an S3 bucket.",
-        args_py: "(${1:bucket}, \"${2:source.zip}\")",
-        args_ts: "(${1:bucket}, '${2:source.zip}')",
+        args: &[Arg(Code("${1:bucket}")), Arg(Str("${2:source.zip}"))],
         props_at: 2,
         repo: RepoShape::Any,
         action: SourceAction::Address,
     },
     SourceMethod {
         kind: SourceKind::Ecr,
-        py: "ecr",
-        ts: "ecr",
+        method: "ecr",
+        json_name: "ecr",
         doc: "An image in an ECR repository.",
-        args_py: "(${1:repository})",
-        args_ts: "(${1:repository})",
+        args: &[Arg(Code("${1:repository}"))],
         props_at: 1,
         repo: RepoShape::Any,
         action: SourceAction::AddressSlashesUnderscored,
@@ -218,9 +224,10 @@ pub fn source(kind: &SourceKind) -> Option<&'static SourceMethod> {
     SOURCES.iter().find(|s| s.kind == *kind)
 }
 
-/// The source method named `method` in either language (`git_hub`, `gitHub`).
+/// The source method named `method` in any language's spelling (`git_hub`, `gitHub`).
 pub fn source_named(method: &str) -> Option<&'static SourceMethod> {
-    SOURCES.iter().find(|s| s.py == method || s.ts == method)
+    let method = crate::lang::ir::snake_case(method);
+    SOURCES.iter().find(|s| s.method == method)
 }
 
 /// Hover text of the other classes of `aws_cdk.pipelines`.
@@ -329,10 +336,14 @@ mod tests {
         for (i, s) in SOURCES.iter().enumerate() {
             assert!(SOURCES[..i]
                 .iter()
-                .all(|o| o.kind != s.kind && o.py != s.py));
-            assert_eq!(source_named(s.py).map(|f| f.ts), Some(s.ts));
-            assert_eq!(source_named(s.ts).map(|f| f.py), Some(s.py));
-            assert_eq!(crate::lang::ir::snake_case(s.ts), s.py);
+                .all(|o| o.kind != s.kind && o.method != s.method));
+            assert_eq!(
+                source_named(s.method).map(|f| f.kind.clone()),
+                Some(s.kind.clone())
+            );
+            let camel = crate::lang::TYPESCRIPT.naming.api(s.method);
+            assert_eq!(source_named(&camel).map(|f| f.method), Some(s.method));
+            assert_eq!(camel, s.json_name);
         }
         assert!(step_class(&StepKind::Other("X".into())).is_none());
         assert!(source(&SourceKind::Other("x".into())).is_none());
@@ -378,5 +389,69 @@ mod tests {
         }
         assert_eq!(steps.len(), STEP_CLASSES.len());
         assert_eq!(sources.len(), SOURCES.len());
+    }
+
+    /// The snippets as each language writes them (what completion inserted before the catalog
+    /// held them in no language's syntax).
+    #[test]
+    fn snippets_are_written_in_each_languages_syntax() {
+        let (py, ts) = (&crate::lang::PYTHON.naming, &crate::lang::TYPESCRIPT.naming);
+        let step = |k: StepKind, n: &Naming| step_class(&k).unwrap().args(n);
+        assert_eq!(
+            step(StepKind::ShellStep, py),
+            "(\"${1:Id}\", commands=[\"${2:npm ci}\"])"
+        );
+        assert_eq!(
+            step(StepKind::ShellStep, ts),
+            "('${1:Id}', { commands: ['${2:npm ci}'] })"
+        );
+        assert_eq!(step(StepKind::ManualApprovalStep, py), "(\"${1:Approve}\")");
+        assert_eq!(step(StepKind::ManualApprovalStep, ts), "('${1:Approve}')");
+        assert_eq!(
+            step(StepKind::ConfirmPermissionsBroadening, py),
+            "(\"${1:Check}\", stage=${2:stage})"
+        );
+        assert_eq!(
+            step(StepKind::ConfirmPermissionsBroadening, ts),
+            "('${1:Check}', { stage: ${2:stage} })"
+        );
+        let src = |k: SourceKind, n: &Naming| {
+            let m = source(&k).unwrap();
+            format!("{}{}", m.name(n), m.args(n))
+        };
+        assert_eq!(
+            src(SourceKind::Connection, py),
+            "connection(\"${1:owner/repo}\", \"${2:main}\", connection_arn=\"${3:arn:aws:codestar-connections:…}\")"
+        );
+        assert_eq!(
+            src(SourceKind::Connection, ts),
+            "connection('${1:owner/repo}', '${2:main}', { connectionArn: '${3:arn:aws:codestar-connections:…}' })"
+        );
+        assert_eq!(
+            src(SourceKind::GitHub, py),
+            "git_hub(\"${1:owner/repo}\", \"${2:main}\")"
+        );
+        assert_eq!(
+            src(SourceKind::GitHub, ts),
+            "gitHub('${1:owner/repo}', '${2:main}')"
+        );
+        assert_eq!(
+            src(SourceKind::CodeCommit, py),
+            "code_commit(${1:repository}, \"${2:main}\")"
+        );
+        assert_eq!(
+            src(SourceKind::CodeCommit, ts),
+            "codeCommit(${1:repository}, '${2:main}')"
+        );
+        assert_eq!(
+            src(SourceKind::S3, py),
+            "s3(${1:bucket}, \"${2:source.zip}\")"
+        );
+        assert_eq!(
+            src(SourceKind::S3, ts),
+            "s3(${1:bucket}, '${2:source.zip}')"
+        );
+        assert_eq!(src(SourceKind::Ecr, py), "ecr(${1:repository})");
+        assert_eq!(src(SourceKind::Ecr, ts), "ecr(${1:repository})");
     }
 }

@@ -211,7 +211,7 @@ fn write_fingerprint(v: &V, out: &mut String, depth: usize) {
         Value::Qual(q) => out.push_str(q),
         Value::Class(c) => out.push_str(&format!("class:{c}")),
         Value::Func(f) => out.push_str(&format!("fn:{f}")),
-        Value::SelfRef => out.push_str("self"),
+        Value::SelfRef => out.push_str("<this>"),
         Value::Method(recv, name) => {
             write_fingerprint(recv, out, depth + 1);
             out.push('.');

@@ -440,12 +440,12 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// The names other files import `path` by: its file name without extension, and for a
-/// package's `__init__.py` or a folder's `index.ts` the folder's name.
+/// The names other files import `path` by: its file name without extension, and for the
+/// file that stands for its folder (its plugin's `folder_module`) the folder's name.
 fn module_names(path: &Path) -> Vec<String> {
     let mut out = Vec::new();
     if let Some(stem) = path.file_stem().and_then(|s| s.to_str()) {
-        if stem == "__init__" || stem == "index" {
+        if crate::lang::for_path(path).is_some_and(|p| p.folder_module == stem) {
             if let Some(dir) = path
                 .parent()
                 .and_then(|d| d.file_name())
