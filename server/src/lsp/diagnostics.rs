@@ -105,6 +105,12 @@ fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) -> Vec<Gar
 
 type Garbage = (Option<tree_sitter::Tree>, Option<crate::lang::LowerMemo>);
 
+/// A document bigger than this keeps no syntax tree between analyses: each one parses it
+/// afresh (about 280 ms for 2 MB) rather than holding some 47 times its text (100 MB for the
+/// 50,000-line file of #16, 210 MB for 40,000 stages). Pipeline code is far below it; the
+/// lowering memo, a third of the tree's size, still spares re-lowering what did not change.
+const TREE_MAX_BYTES: usize = 1024 * 1024;
+
 /// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,
 /// changes only bump the generation, and the task analyses again as soon as it finishes. So a
 /// steady stream of edits still gets fresh diagnostics every analysis, never starves.
@@ -360,11 +366,25 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                     give_back(memo, rope.len_bytes());
                     return None;
                 };
-                if let Ok(mut docs) = st.docs.lock() {
-                    if let Some(e) = docs.get_mut(&uri2) {
-                        e.doc.install(version, t.clone());
-                    }
-                }
+                let keep = rope.len_bytes() <= TREE_MAX_BYTES;
+                let old = match st.docs.lock() {
+                    Ok(mut docs) => docs.get_mut(&uri2).and_then(|e| {
+                        if keep {
+                            e.doc.install(version, t.clone());
+                            None
+                        } else {
+                            tracing::debug!(
+                                "{}: {} bytes, syntax tree not kept",
+                                uri2.as_str(),
+                                rope.len_bytes()
+                            );
+                            // Kept from when it was smaller: not worth its memory now.
+                            e.doc.forget_tree()
+                        }
+                    }),
+                    Err(_) => None,
+                };
+                drop(old);
                 t
             }
             (None, None) => {
@@ -406,10 +426,18 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         );
         give_back(memo, text.len());
         // A big document's analysis frees tens of MB per run (the last lowering, model and
-        // rules): hand them back, or each blocking thread's arena keeps its share. It costs a
-        // few ms next to an analysis of hundreds.
+        // rules, and its tree when the document keeps none: see `TREE_MAX_BYTES`): hand them
+        // back, or each blocking thread's arena keeps its share. On a thread of its own, so
+        // that neither freeing the tree nor the trim delays the diagnostics.
         if text.len() >= TRIM_AFTER_BYTES {
-            super::state::return_free_memory();
+            let _ = std::thread::Builder::new()
+                .name("pipelens-trim".into())
+                .spawn(move || {
+                    drop(tree);
+                    super::state::return_free_memory();
+                });
+        } else {
+            drop(tree);
         }
         let analysed_at = began.elapsed();
         let a = a?;
