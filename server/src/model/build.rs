@@ -416,6 +416,11 @@ pub(super) struct Interp<'a> {
     pub(super) children: Option<Vec<Construct>>,
     /// The env a class passes to its own base constructor (`super().__init__(…, env=…)`).
     pub(super) super_env: Option<EnvState>,
+    /// The env the running class's constructor gives its base constructor, whatever it is
+    /// (none given, unknown), once the base call ran; unknown when it ran where the model
+    /// cannot tell whether it runs. A Stage class that extends CDK's `Stage` makes this its
+    /// env, whatever the code that makes the Stage passes.
+    pub(super) base_env: Option<EnvState>,
     /// `a.add_dependency(b)` between constructs: (id of a, id of b).
     pub(super) dependencies: Vec<(String, String)>,
     /// `a.add_dependency(b)` between stacks whose holders are known (see
@@ -630,6 +635,7 @@ impl<'a> Interp<'a> {
             instantiations: Vec::new(),
             children: None,
             super_env: None,
+            base_env: None,
             stage_cache: HashMap::default(),
             stage_follows: HashMap::default(),
             self_uses: 0,
@@ -1198,6 +1204,7 @@ impl<'a> Interp<'a> {
         let saved_host = std::mem::replace(&mut self.host_class, host);
         let saved_attrs = std::mem::take(&mut self.self_attrs);
         let saved_env = self.super_env.clone();
+        let saved_base_env = self.base_env.take();
         // A Stage made in the wrapper is in the Stage the host is, if any, whose name is not
         // carried in.
         let saved_stage = self.stage_host.clone();
@@ -1218,6 +1225,7 @@ impl<'a> Interp<'a> {
             }
         }
         self.super_env = saved_env;
+        self.base_env = saved_base_env;
         self.host_class = saved_host;
         let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
         self.wrapper_instances
@@ -1815,6 +1823,7 @@ impl<'a> Interp<'a> {
         self.self_attrs.clear();
         self.self_attrs.extend(preset);
         self.super_env = None;
+        self.base_env = None;
         self.call_func(init, Some(&class.name), &args);
         for (attr, v) in &self.self_attrs {
             if let Value::Pipeline(i) = v.val {
@@ -1890,6 +1899,9 @@ impl<'a> Interp<'a> {
                 // Not passed: its default, read where the function is called (a literal or a
                 // module constant, in practice).
                 (None, Some(d)) => self.eval(d),
+                // Not passed and no default: `undefined` where the language says so
+                // (`new AppStage(app, 'Dev')` to `constructor(scope, id, props?)`).
+                (None, None) if self.js => V::new(Value::Null, func.span),
                 (None, None) => V::unknown(func.span),
             };
             if !p.is_empty() {
@@ -2934,9 +2946,15 @@ impl<'a> Interp<'a> {
             // `super(scope, id, { env })`).
             (ir::Builtin::Super, _) => {
                 let a = self.args(args);
-                if let EnvState::Given(e) = self.env_arg(&a, 2) {
-                    self.super_env = Some(EnvState::Given(e));
+                let env = self.env_arg(&a, 2);
+                if let EnvState::Given(e) = &env {
+                    self.super_env = Some(EnvState::Given(e.clone()));
                 }
+                self.base_env = Some(if self.unsure() {
+                    EnvState::Unknown
+                } else {
+                    env
+                });
                 Some(V::unknown(span))
             }
             _ => None,
@@ -3433,8 +3451,15 @@ impl<'a> Interp<'a> {
         sub.depth = self.depth + 1;
         sub.level = self.level;
         if std::ptr::eq(module, self.module) {
-            // The same file: its module-level names are already known.
+            // The same file: its module-level names are already known; while its module-level
+            // statements run (a Stage made and added there), those bound so far are in the
+            // first frame.
             sub.globals = self.globals.clone();
+            if let Some(top) = self.frames.first() {
+                for (k, v) in &top.locals {
+                    sub.globals.insert(k.clone(), v.clone());
+                }
+            }
         } else {
             sub.module_pass();
         }
@@ -3524,6 +3549,17 @@ impl<'a> Interp<'a> {
             handed_on,
             children,
             stack_classes,
+            env: sub
+                .base_env
+                .take()
+                .filter(|_| direct_cdk_base)
+                .map(|mut e| {
+                    // Written in the Stage class's file, when that is another one.
+                    if let (EnvState::Given(env), Some(f)) = (&mut e, &other_file) {
+                        env.file = env.file.take().or_else(|| Some(f.clone()));
+                    }
+                    e
+                }),
             attrs: std::mem::take(&mut sub.self_attrs),
             dependencies: std::mem::take(&mut sub.dependencies),
             stack_deps: std::mem::take(&mut sub.stack_deps)
@@ -3539,13 +3575,15 @@ impl<'a> Interp<'a> {
 
     /// Follows a Stage class's constructor and returns the stacks it creates, and whether
     /// those are certainly all (see [`FollowedStage::complete`]), and whether the dependencies
-    /// between them are (see [`FollowedStage::order_known`]).
+    /// between them are (see [`FollowedStage::order_known`]), and the env its constructor
+    /// gave CDK's `Stage` (see [`FollowedStage::env`]).
     pub(super) fn stage_stacks(
         &mut self,
         class: &str,
         stage: Option<&Construct>,
-    ) -> Option<(Vec<Stack>, bool, bool)> {
+    ) -> Option<(Vec<Stack>, bool, bool, Option<EnvState>)> {
         let f = self.follow_stage(class, stage)?;
+        let env = f.env.clone();
         let made: Vec<(Construct, bool)> = f
             .children
             .iter()
@@ -3608,7 +3646,7 @@ impl<'a> Interp<'a> {
             // added to it there.
             stack.assets_complete = complete && !handed_on;
         }
-        Some((stacks, f.complete, f.order_known))
+        Some((stacks, f.complete, f.order_known, env))
     }
 
     /// The assets the constructs of one of the app's construct classes (a Stack, a Construct)
@@ -4326,6 +4364,10 @@ struct FollowedStage {
     attrs: HashMap<String, V>,
     dependencies: Vec<(String, String)>,
     other_file: Option<PathBuf>,
+    /// When the class extends CDK's `Stage` directly and its constructor called the base
+    /// constructor: the env it gave it, which is the Stage's (`super().__init__(scope, id,
+    /// env=PROD)` makes a Stage in PROD whatever its maker passed).
+    env: Option<EnvState>,
 }
 
 /// Evaluated call arguments.

@@ -892,20 +892,33 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
     });
     // Handed only to this call so far: nothing else could have put a stack in it.
     let only_here = c.as_ref().is_some_and(|c| it.construct_uses(c.span) == 1);
-    let (stacks, complete, order_known) = match &c {
+    let (stacks, complete, order_known, base_env) = match &c {
         // CDK's own `Stage`: empty, unless something used it as a scope.
         Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && only_here => {
-            (Some(Vec::new()), true, true)
+            (Some(Vec::new()), true, true, None)
         }
         _ => match class
             .as_deref()
             .and_then(|cl| it.stage_stacks(cl, c.as_ref()))
         {
-            Some((stacks, complete, order_known)) => {
-                (Some(stacks), complete && only_here, order_known)
+            Some((stacks, complete, order_known, base_env)) => {
+                (Some(stacks), complete && only_here, order_known, base_env)
             }
-            None => (None, false, false),
+            None => (None, false, false, None),
         },
+    };
+    // What the Stage class gave CDK's `Stage` is its env (`super().__init__(scope, id,
+    // env=PROD)`), whatever its maker passed. No env given there: the Stage takes its parent
+    // Stage's, which is what the model already has.
+    let env = match (base_env, &env) {
+        // The same env, handed through (`**kw`, `props`): as its maker wrote it.
+        (Some(EnvState::Given(b)), EnvState::Given(e))
+            if b.span == e.span && b.account == e.account && b.region == e.region =>
+        {
+            env
+        }
+        (Some(base @ (EnvState::Given(_) | EnvState::Unknown)), _) => base,
+        (Some(EnvState::Missing) | None, _) => env,
     };
     let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {
         Some(Value::List(items)) => items.iter().filter_map(stack_steps_of).collect(),
