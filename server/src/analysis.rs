@@ -308,10 +308,13 @@ mod tests {
             stage_ids(
                 "typescript",
                 "/app/lib/pipeline.ts",
-                &ts("const Object = { keys: (o: any) => ['x'], values: (o: any) => ['y'], entries: (o: any) => [] };\nconst __dirname = 'here';"),
+                &ts("function keys(o: any) { return ['x']; }\n\
+                     function values(o: any) { return ['y']; }\n\
+                     function entries(o: any) { return [['e', 'f']]; }\n\
+                     const Object = { keys, values, entries };\nconst __dirname = 'here';"),
             )
             .unwrap(),
-            ["?", "?", "?", "Dhere"]
+            ["K-x", "V-y", "E-e-f", "Dhere"]
         );
         let py = |head: &str| {
             format!(

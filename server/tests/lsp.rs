@@ -1168,11 +1168,22 @@ fn a_huge_document_keeps_no_tree_and_is_still_analysed_right() {
     assert_eq!(typo["range"]["start"], pos(at));
     s.change(&u, 3, (at.0, at.1 + 4), (at.0, at.1 + 8), "west");
     assert_eq!(s.diagnostics(&u, 3), before);
+    // Idle behind more recently changed documents, it gives up its lowering memo too.
+    for i in 0..10 {
+        let other = dir.path().join(format!("other{i}.py"));
+        std::fs::write(&other, case.text.replace("PipelineStack", &format!("P{i}"))).unwrap();
+        let o = s.open(&other, case.lang);
+        s.diagnostics(&o, 1);
+    }
     let log = s.stderr_text();
     let not_kept = log
         .matches(&format!("{u}: {} bytes, syntax tree not kept", text.len()))
         .count();
     assert!(not_kept >= 2, "the tree was kept:\n{log}");
+    assert!(
+        log.contains(&format!("{u}: idle, syntax tree dropped")),
+        "the idle document kept its memo:\n{log}"
+    );
 }
 
 /// One frame whose `Content-Length` is wrong (characters counted for a body with `é` and an
@@ -1716,6 +1727,39 @@ fn exit_without_shutdown_exits_1_and_after_shutdown_0() {
     assert_eq!(status.code(), Some(1));
     let s = TestServer::builder(dir.path()).start();
     assert_eq!(s.shutdown().code(), Some(0));
+}
+
+/// The answer to `shutdown` is written even when `exit` follows at once, before the answer
+/// (stdout is copied by a thread of its own, which the process waits for), and a client that
+/// goes away (its end of stdin closed) ends the server with exit code 1.
+#[test]
+fn the_last_answer_is_written_and_the_end_of_input_ends_the_server() {
+    let (dir, file) = app(&CASES[0]);
+    for _ in 0..10 {
+        let mut s = TestServer::builder(dir.path()).start();
+        // Its requests to the client (settings) are answered before it goes.
+        let u = s.open(&file, "python");
+        s.diagnostics(&u, 1);
+        s.send(&json!({"jsonrpc": "2.0", "id": 4242, "method": "shutdown", "params": null}));
+        s.notify("exit", Value::Null);
+        // 0 or 1: `exit` may be read before `shutdown` is done (clients wait for its answer).
+        s.wait_exit(Duration::from_secs(10)).expect("exited");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let mut answered = false;
+        while let Some(m) = s.wait_for_any(deadline) {
+            if m.get("id") == Some(&json!(4242)) {
+                answered = true;
+                break;
+            }
+        }
+        assert!(answered, "no answer to shutdown before the process ended");
+    }
+    let mut s = TestServer::builder(dir.path()).start();
+    s.close_stdin();
+    let status = s
+        .wait_exit(Duration::from_secs(10))
+        .expect("the server ran on after its input ended");
+    assert_eq!(status.code(), Some(1));
 }
 
 /// A FIFO named `pipelens.toml` used to hang `initialize` (the server waited for a writer). Now

@@ -82,6 +82,9 @@ pub enum ExprKind {
         /// The name as the file spells it (`require`, `super`, `Object`, `__dirname`): what a
         /// binding of the file's own would shadow.
         name: String,
+        /// What the file wrote, when it is more than `name` (`Object.keys`,
+        /// `super().__init__`): what a shadowed builtin is, as any expression would be.
+        written: Option<Box<Expr>>,
     },
     Attr(Box<Expr>, String, Span),
     Call {
@@ -214,10 +217,11 @@ pub struct ClassDef {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDef {
     pub name: String,
-    /// In a class's body, whether this is its constructor (`__init__`, `constructor`).
+    /// Whether this is a constructor (`def __init__`, a class's `constructor`); the model
+    /// asks only of functions in a class's body.
     pub constructor: bool,
-    /// The parameters' names, without the receiver a method names (Python's `self`: the
-    /// IR's receiver is [`ExprKind::This`]); `**kwargs` and `*args` keep their stars (they collect the
+    /// The parameters' names, without one named `self` (Python's receiver: the IR's is
+    /// [`ExprKind::This`]; a receiver named otherwise stays); `**kwargs` and `*args` keep their stars (they collect the
     /// keyword and positional arguments no other parameter takes). An unnamed one (a
     /// destructuring pattern) is empty.
     pub params: Vec<String>,
@@ -340,7 +344,11 @@ fn expr_any(e: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
                     }
                 })
         }
-        ExprKind::Attr(x, _, _) | ExprKind::Not(x) => expr_any(x, pred),
+        ExprKind::Attr(x, _, _)
+        | ExprKind::Not(x)
+        | ExprKind::Builtin {
+            written: Some(x), ..
+        } => expr_any(x, pred),
         ExprKind::Subscript(a, b)
         | ExprKind::Compare {
             left: a, right: b, ..
@@ -370,7 +378,7 @@ fn expr_any(e: &Expr, pred: &mut dyn FnMut(&Expr) -> bool) -> bool {
         | ExprKind::Bool(_)
         | ExprKind::Null
         | ExprKind::Name(_)
-        | ExprKind::Builtin { .. }
+        | ExprKind::Builtin { written: None, .. }
         | ExprKind::This
         | ExprKind::Unknown => false,
     }

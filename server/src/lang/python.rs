@@ -322,6 +322,7 @@ impl<'a> Lowerer<'a> {
                 "__file__" => ExprKind::Builtin {
                     what: Builtin::FilePath,
                     name: "__file__".into(),
+                    written: None,
                 },
                 name => ExprKind::Name(name.to_string()),
             },
@@ -533,6 +534,8 @@ impl<'a> Lowerer<'a> {
             .then(|| ExprKind::Builtin {
                 what: Builtin::Super,
                 name: "super".into(),
+                // What the file wrote, should it bind `super` itself.
+                written: Some(Box::new(self.expr(func))),
             })
     }
 

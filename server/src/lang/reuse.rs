@@ -337,9 +337,12 @@ impl Shift {
             | ExprKind::Bool(_)
             | ExprKind::Null
             | ExprKind::Name(_)
-            | ExprKind::Builtin { .. }
+            | ExprKind::Builtin { written: None, .. }
             | ExprKind::This
             | ExprKind::Unknown => {}
+            ExprKind::Builtin {
+                written: Some(e), ..
+            } => self.expr(e),
             ExprKind::Template(parts) => {
                 for p in parts {
                     if let TemplatePart::Expr(e) = p {

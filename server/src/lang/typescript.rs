@@ -677,12 +677,22 @@ impl<'a> Lowerer<'a> {
                     "values" => Some(Builtin::Values),
                     _ => None,
                 };
+                let attr =
+                    ExprKind::Attr(Box::new(self.expr(o)), property.to_string(), Span::of(&p));
                 match view {
-                    // `Object.entries` and its kin (not a member of anything the file made).
+                    // `Object.entries` and its kin (what the file wrote, should it bind
+                    // `Object` itself).
                     Some(what) if o.kind() == "identifier" && object == "Object" => {
-                        builtin(what, object)
+                        ExprKind::Builtin {
+                            what,
+                            name: object.to_string(),
+                            written: Some(Box::new(Expr {
+                                kind: attr,
+                                span: Span::of(&node),
+                            })),
+                        }
                     }
-                    _ => ExprKind::Attr(Box::new(self.expr(o)), property.to_string(), Span::of(&p)),
+                    _ => attr,
                 }
             }
             _ => ExprKind::Unknown,
@@ -794,14 +804,6 @@ impl<'a> Lowerer<'a> {
 
 /// A name, `this`, or attributes and constant subscripts read from one: reading it twice is
 /// reading it once.
-/// What the language predefines under `name` (see [`ExprKind::Builtin`]).
-fn builtin(what: Builtin, name: &str) -> ExprKind {
-    ExprKind::Builtin {
-        what,
-        name: name.to_string(),
-    }
-}
-
 fn is_plain_read(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Name(_) | ExprKind::This => true,
@@ -1020,4 +1022,13 @@ pub(super) fn module_files(
         }
     }
     out
+}
+
+/// What the language predefines under `name` (see [`ExprKind::Builtin`]).
+fn builtin(what: Builtin, name: &str) -> ExprKind {
+    ExprKind::Builtin {
+        what,
+        name: name.to_string(),
+        written: None,
+    }
 }

@@ -82,7 +82,8 @@ const TREES_KEPT: usize = 8;
 fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) -> Vec<Garbage> {
     let mut with_tree: Vec<(std::time::Instant, &Uri)> = docs
         .iter()
-        .filter(|(_, e)| e.doc.has_tree() && !e.analysing)
+        // A document too big to keep a tree (`TREE_MAX_BYTES`) still keeps its memo.
+        .filter(|(_, e)| (e.doc.has_tree() || e.lower_memo.is_some()) && !e.analysing)
         .map(|(u, e)| (e.touched, u))
         .collect();
     if with_tree.len() <= TREES_KEPT {
@@ -105,11 +106,12 @@ fn forget_idle_trees(docs: &mut HashMap<Uri, super::state::DocEntry>) -> Vec<Gar
 
 type Garbage = (Option<tree_sitter::Tree>, Option<crate::lang::LowerMemo>);
 
-/// A document bigger than this keeps no syntax tree between analyses: each one parses it
-/// afresh (about 280 ms for 2 MB) rather than holding some 47 times its text (100 MB for the
-/// 50,000-line file of #16, 210 MB for 40,000 stages). Pipeline code is far below it; the
-/// lowering memo, a third of the tree's size, still spares re-lowering what did not change.
-const TREE_MAX_BYTES: usize = 1024 * 1024;
+/// A document this big or bigger keeps no syntax tree between analyses: each one parses it
+/// afresh (about 340 ms for 2 MB, against 3.5 ms incrementally) rather than holding some 47
+/// times its text (100 MB for the 50,000-line file of #16, 210 MB for 40,000 stages).
+/// Pipeline code is far below it; the lowering memo (60 to 70% of the tree's size) still
+/// spares re-lowering what did not change, and goes when the document is idle.
+const TREE_MAX_BYTES: usize = TRIM_AFTER_BYTES;
 
 /// Schedules an analysis of `uri`. At most one analysis task runs per document: while one runs,
 /// changes only bump the generation, and the task analyses again as soon as it finishes. So a
@@ -366,7 +368,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                     give_back(memo, rope.len_bytes());
                     return None;
                 };
-                let keep = rope.len_bytes() <= TREE_MAX_BYTES;
+                let keep = rope.len_bytes() < TREE_MAX_BYTES;
                 let old = match st.docs.lock() {
                     Ok(mut docs) => docs.get_mut(&uri2).and_then(|e| {
                         if keep {

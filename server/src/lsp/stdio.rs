@@ -49,8 +49,9 @@ pub fn input<R: Read + Send + 'static>(
 
 /// The server's side of stdout, and the thread that copies what the server writes there to
 /// `sink` (the process's stdout), flushed after each chunk. The thread ends once the server's
-/// side is dropped and everything written before has been copied, handing `sink` back: join
-/// it before the process exits, so that the last answer (to `shutdown`) is not lost.
+/// side is dropped and everything written before has been copied, handing `sink` back: wait
+/// for it before the process exits (`serve` waits up to a second), so that the last answer is
+/// not lost.
 pub fn output<W: Write + Send + 'static>(
     runtime: &tokio::runtime::Handle,
     mut sink: W,

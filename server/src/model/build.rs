@@ -2230,9 +2230,16 @@ impl<'a> Interp<'a> {
             ExprKind::Null => V::new(Value::Null, span),
             ExprKind::Template(parts) => self.eval_template(parts, span),
             ExprKind::Name(n) => self.eval_name(n, span),
-            ExprKind::Builtin { what, name } => {
+            ExprKind::Builtin {
+                what,
+                name,
+                written,
+            } => {
                 if self.binds(name) {
-                    return self.eval_name(name, span);
+                    return match written {
+                        Some(w) => self.eval(w),
+                        None => self.eval_name(name, span),
+                    };
                 }
                 let own = match what {
                     ir::Builtin::FileDir => self.file.and_then(Path::parent),
@@ -2911,7 +2918,7 @@ impl<'a> Interp<'a> {
     /// value: a module by its name, an object's entries, keys or values, the base class's
     /// constructor. `None` for any other call, and where the file binds the name itself.
     fn special_call(&mut self, func: &'a ir::Expr, args: &'a [Arg], span: Span) -> Option<V> {
-        let ExprKind::Builtin { what, name } = &func.kind else {
+        let ExprKind::Builtin { what, name, .. } = &func.kind else {
             return None;
         };
         if self.binds(name) {

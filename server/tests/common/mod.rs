@@ -241,7 +241,7 @@ impl Builder {
         let mut server = TestServer {
             bound,
             child,
-            stdin,
+            stdin: Some(stdin),
             rx,
             stderr: erx,
             next_id: 1,
@@ -292,7 +292,8 @@ pub struct TestServer {
     /// a synth: the answer to `pipelens.synth`, the diagnostics and progress that follow it).
     bound: Duration,
     child: Child,
-    stdin: ChildStdin,
+    /// `None` once [`TestServer::close_stdin`] closed it.
+    stdin: Option<ChildStdin>,
     rx: Receiver<Value>,
     stderr: Receiver<String>,
     next_id: i64,
@@ -317,8 +318,9 @@ impl TestServer {
 
     pub fn send(&mut self, msg: &Value) {
         let body = serde_json::to_string(msg).unwrap();
-        write!(self.stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        write!(stdin, "Content-Length: {}\r\n\r\n{}", body.len(), body).unwrap();
+        stdin.flush().unwrap();
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -327,8 +329,14 @@ impl TestServer {
 
     /// Writes bytes as they are (frames with a wrong length, garbage between frames).
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
+        let stdin = self.stdin.as_mut().expect("stdin is open");
+        stdin.write_all(bytes).unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// Closes the server's stdin, as a client that goes away does.
+    pub fn close_stdin(&mut self) {
+        self.stdin = None;
     }
 
     /// Sends a request and returns its whole response (`result` or `error`).
