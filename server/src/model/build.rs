@@ -421,6 +421,9 @@ pub(super) struct Interp<'a> {
     /// cannot tell whether it runs. A Stage class that extends CDK's `Stage` makes this its
     /// env, whatever the code that makes the Stage passes.
     pub(super) base_env: Option<EnvState>,
+    /// While a Stage class is followed: the class whose constructor runs (that class, then
+    /// the base class of the app's whose constructor its base call runs).
+    following_stage: Option<String>,
     /// `a.add_dependency(b)` between constructs: (id of a, id of b).
     pub(super) dependencies: Vec<(String, String)>,
     /// `a.add_dependency(b)` between stacks whose holders are known (see
@@ -636,6 +639,7 @@ impl<'a> Interp<'a> {
             children: None,
             super_env: None,
             base_env: None,
+            following_stage: None,
             stage_cache: HashMap::default(),
             stage_follows: HashMap::default(),
             self_uses: 0,
@@ -1814,17 +1818,34 @@ impl<'a> Interp<'a> {
     /// Runs a class's constructor with `self` bound, `args` bound to its parameters, and
     /// `preset` attributes of `self` (what CDK's own base class sets: a Stage's `stage_name`).
     pub(super) fn run_class(&mut self, class: &'a ClassDef, args: Args, preset: Vec<(String, V)>) {
-        let Some(init) = class.body.iter().find_map(|s| match s {
+        let own = class.body.iter().find_map(|s| match s {
             Stmt::Func(f) if f.constructor => Some(f),
             _ => None,
-        }) else {
-            return;
+        });
+        self.base_env = None;
+        let (name, init) = match own {
+            Some(init) => (class.name.as_str(), init),
+            // A followed Stage class without a constructor of its own: its base class's runs
+            // (see `stage_base`).
+            None if self.following_stage.as_deref() == Some(class.name.as_str()) => {
+                match self.stage_base(&class.name) {
+                    StageBase::App(Some((name, init))) => {
+                        self.following_stage = Some(name.to_string());
+                        (name, init)
+                    }
+                    StageBase::App(None) => {
+                        self.base_env = Some(EnvState::Unknown);
+                        return;
+                    }
+                    StageBase::Cdk => return,
+                }
+            }
+            None => return,
         };
         self.self_attrs.clear();
         self.self_attrs.extend(preset);
         self.super_env = None;
-        self.base_env = None;
-        self.call_func(init, Some(&class.name), &args);
+        self.call_func(init, Some(name), &args);
         for (attr, v) in &self.self_attrs {
             if let Value::Pipeline(i) = v.val {
                 self.pipeline_attrs.push((i, attr.clone()));
@@ -2953,6 +2974,27 @@ impl<'a> Interp<'a> {
             // `super(scope, id, { env })`).
             (ir::Builtin::Super, _) => {
                 let a = self.args(args);
+                // While a Stage class is followed, the constructor of a base class of the
+                // app's own runs with these arguments (its base call is what CDK's `Stage`
+                // gets); a base the model cannot follow leaves the Stage's env unknown.
+                let stage_class = self
+                    .current_class()
+                    .filter(|c| self.following_stage.as_deref() == Some(c.as_str()));
+                if let Some(class) = stage_class {
+                    match self.stage_base(&class) {
+                        StageBase::Cdk => {}
+                        StageBase::App(Some((name, init))) => {
+                            self.following_stage = Some(name.to_string());
+                            self.call_func(init, Some(name), &a);
+                            self.following_stage = Some(class);
+                            return Some(V::unknown(span));
+                        }
+                        StageBase::App(None) => {
+                            self.base_env = Some(EnvState::Unknown);
+                            return Some(V::unknown(span));
+                        }
+                    }
+                }
                 let env = self.env_arg(&a, 2);
                 if let EnvState::Given(e) = &env {
                     self.super_env = Some(EnvState::Given(e.clone()));
@@ -3366,6 +3408,43 @@ impl<'a> Interp<'a> {
         })
     }
 
+    /// What a Stage class's base constructor is: CDK's `Stage`, or one of the app's classes
+    /// whose constructor this file's run can follow (its name and constructor: a base class
+    /// in this file with one, or the first of its own bases with one), or `App(None)` when it
+    /// is neither (another file's class, a library's).
+    fn stage_base(&self, class: &str) -> StageBase<'a> {
+        let mut name = class.to_string();
+        for _ in 0..8 {
+            let Some(def) = self.classes.get(name.as_str()).copied() else {
+                return StageBase::App(None);
+            };
+            let Some(parts) = def.bases.first().and_then(|b| b.dotted()) else {
+                return StageBase::App(None);
+            };
+            let last = *parts.last().unwrap_or(&"");
+            let cdk_import = self
+                .module
+                .imports
+                .iter()
+                .find(|i| i.local == parts[0])
+                .is_none_or(|i| canonical_module(&i.module).starts_with("cdk"));
+            if last == "Stage" && cdk_import && !self.classes.contains_key("Stage") {
+                return StageBase::Cdk;
+            }
+            let Some(base) = self.classes.get(last).copied() else {
+                return StageBase::App(None);
+            };
+            if let Some(init) = base.body.iter().find_map(|s| match s {
+                Stmt::Func(f) if f.constructor => Some(f),
+                _ => None,
+            }) {
+                return StageBase::App(Some((base.name.as_str(), init)));
+            }
+            name = last.to_string();
+        }
+        StageBase::App(None)
+    }
+
     pub(super) fn is_stage_class(&self, name: &str) -> bool {
         self.class_is(name, "Stage", 0)
     }
@@ -3503,6 +3582,7 @@ impl<'a> Interp<'a> {
             }
             None => (Args::open(), Vec::new()),
         };
+        sub.following_stage = Some(def.name.clone());
         sub.run_class(def, args, preset);
         if self.too_deep.is_none() {
             self.too_deep = sub.too_deep;
@@ -3556,17 +3636,13 @@ impl<'a> Interp<'a> {
             handed_on,
             children,
             stack_classes,
-            env: sub
-                .base_env
-                .take()
-                .filter(|_| direct_cdk_base)
-                .map(|mut e| {
-                    // Written in the Stage class's file, when that is another one.
-                    if let (EnvState::Given(env), Some(f)) = (&mut e, &other_file) {
-                        env.file = env.file.take().or_else(|| Some(f.clone()));
-                    }
-                    e
-                }),
+            env: sub.base_env.take().map(|mut e| {
+                // Written in the Stage class's file, when that is another one.
+                if let (EnvState::Given(env), Some(f)) = (&mut e, &other_file) {
+                    env.file = env.file.take().or_else(|| Some(f.clone()));
+                }
+                e
+            }),
             attrs: std::mem::take(&mut sub.self_attrs),
             dependencies: std::mem::take(&mut sub.dependencies),
             stack_deps: std::mem::take(&mut sub.stack_deps)
@@ -4348,6 +4424,12 @@ fn place_stack_steps(ss: &mut super::StackSteps, at: Span) {
     {
         place_step(s, at);
     }
+}
+
+/// See [`Interp::stage_base`].
+enum StageBase<'a> {
+    Cdk,
+    App(Option<(&'a str, &'a FuncDef)>),
 }
 
 /// What following a Stage class's constructor found.
