@@ -2429,6 +2429,32 @@ impl<'a> Interp<'a> {
         V::new(Value::List(out), span)
     }
 
+    /// `self.region` / `this.account` in the constructor of a stack class or of the Stage
+    /// class being followed: that part of the env it gave its base constructor, when known
+    /// (an env without it leaves a token CDK resolves at deploy time: unknown here).
+    fn own_env_part(&self, name: &str, span: Span) -> Option<V> {
+        let class = self.current_class()?;
+        let env = if self.following_stage.as_deref() == Some(class.as_str()) {
+            self.base_env.as_ref()?
+        } else if self.is_stack_class(&class) {
+            self.super_env.as_ref()?
+        } else {
+            return None;
+        };
+        let EnvState::Given(env) = env else {
+            return None;
+        };
+        let part = match name {
+            "region" => &env.region,
+            "account" => &env.account,
+            _ => return None,
+        };
+        match part {
+            super::Known::Value(v, _) => Some(V::new(Value::Str(v.clone()), span)),
+            _ => None,
+        }
+    }
+
     /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
     fn member(&mut self, obj: &V, name: &str) -> V {
         match &obj.val {
@@ -2445,10 +2471,12 @@ impl<'a> Interp<'a> {
             Value::Qual(q) => V::new(Value::Qual(format!("{q}.{name}")), obj.span),
             Value::SelfRef => match self.self_attrs.get(name) {
                 Some(v) => v.clone(),
-                None => V::new(
-                    Value::Method(Box::new(obj.clone()), name.to_string()),
-                    obj.span,
-                ),
+                None => self.own_env_part(name, obj.span).unwrap_or_else(|| {
+                    V::new(
+                        Value::Method(Box::new(obj.clone()), name.to_string()),
+                        obj.span,
+                    )
+                }),
             },
             // `stack.pipeline` on the instance another file's code extends (see
             // `Interp::follow_extension`): what its constructor and methods set.

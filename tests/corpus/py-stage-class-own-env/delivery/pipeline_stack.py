@@ -20,6 +20,10 @@ class DeliveryPipelineStack(cdk.Stack):
             ),
         )
         pipeline.add_stage(SharedStage(self, "Shared", env=accounts.SHARED))
+        # Beside the pipeline: its own stack's account and region.
+        pipeline.add_stage(
+            SharedStage(self, "Canary", env=cdk.Environment(account=self.account, region=self.region))
+        )
         pipeline.add_stage(
             ProdStage(self, "Prod", region="eu-west-1"),
             pre=[pipelines.ManualApprovalStep("PromoteToProd")],
@@ -35,6 +39,7 @@ class DeliveryPipelineStack(cdk.Stack):
 # synth Synth ShellStep
 # wave Dr pre=[] post=[]
 # stage Shared env=111111111111/eu-west-1 stacks=[Alerts] pre=[] post=[]
+# stage Canary env=999999999999/eu-west-1 stacks=[Alerts] pre=[] post=[]
 # stage Prod env=333333333333/eu-west-1 stacks=[Alerts,Paging] pre=[PromoteToProd] post=[]
 # stage Dr/Dr-us-west-2 env=333333333333/us-west-2 stacks=[Alerts,Paging] pre=[] post=[]
 # stage Dr/Dr-ap-southeast-2 env=333333333333/ap-southeast-2 stacks=[Alerts,Paging] pre=[] post=[]

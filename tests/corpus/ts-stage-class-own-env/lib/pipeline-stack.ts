@@ -15,6 +15,8 @@ export class JobsPipelineStack extends cdk.Stack {
       }),
     });
     pipeline.addStage(new ToolsStage(this, 'Tools'));
+    // Beside the pipeline: its own stack's account and region.
+    pipeline.addStage(new ToolsStage(this, 'Canary', { env: { account: this.account, region: this.region } }));
     const prod = pipeline.addWave('Prod', { pre: [new ManualApprovalStep('Release')] });
     PROD_REGIONS.forEach((region) => {
       prod.addStage(new RegionalStage(this, `Prod-${region}`, { region }));
@@ -29,6 +31,7 @@ export class JobsPipelineStack extends cdk.Stack {
 // synth Synth ShellStep
 // wave Prod pre=[Release] post=[]
 // stage Tools env=missing stacks=[Tools] pre=[] post=[]
+// stage Canary env=999999999999/us-east-2 stacks=[Tools] pre=[] post=[]
 // stage Prod/Prod-us-east-2 env=333333333333/us-east-2 stacks=[Workers] pre=[] post=[]
 // stage Prod/Prod-eu-central-1 env=333333333333/eu-central-1 stacks=[Workers] pre=[] post=[]
 // diag missing-env 17
