@@ -1098,6 +1098,33 @@ fn exit_ends_the_server_and_its_synth_within_a_second_while_work_hangs() {
     assert!(orphans_gone, "synth processes left after exit: {orphans:?}");
 }
 
+/// Opens `n` more copies of the case's pipeline (each its own stack class) and waits for
+/// each one's diagnostics: the documents changed most recently.
+fn open_others(s: &mut TestServer, dir: &Path, case: &Case, n: usize) {
+    for i in 0..n {
+        let other = dir.join(format!("other{i}.{}", &case.file[9..]));
+        std::fs::write(&other, case.text.replace("PipelineStack", &format!("P{i}"))).unwrap();
+        let o = s.open(&other, case.lang);
+        s.diagnostics(&o, 1);
+    }
+}
+
+/// Edits the case's `eu-west-1` to `eu-wset-1` (version 2: an unknown-region diagnostic right
+/// there) and back (version 3: the diagnostics of `before`).
+fn typo_in_region_then_back(s: &mut TestServer, u: &str, case: &Case, before: &[Value]) {
+    let q = case.quote;
+    let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
+    s.change(u, 2, (at.0, at.1 + 4), (at.0, at.1 + 8), "wset");
+    let d = s.diagnostics(u, 2);
+    let typo = d
+        .iter()
+        .find(|d| d["code"] == "unknown-region")
+        .unwrap_or_else(|| panic!("{}: no unknown-region in {d:?}", case.lang));
+    assert_eq!(typo["range"]["start"], pos(at), "{}", case.lang);
+    s.change(u, 3, (at.0, at.1 + 4), (at.0, at.1 + 8), "west");
+    assert_eq!(s.diagnostics(u, 3), before, "{}", case.lang);
+}
+
 #[test]
 fn a_document_that_gave_up_its_syntax_tree_is_still_analysed_right() {
     // Only the most recently changed documents keep their tree (memory); the others parse
@@ -1110,24 +1137,8 @@ fn a_document_that_gave_up_its_syntax_tree_is_still_analysed_right() {
             .start();
         let u = s.open(&file, case.lang);
         let before = s.diagnostics(&u, 1);
-        for i in 0..12 {
-            let other = dir.path().join(format!("other{i}.{}", &case.file[9..]));
-            std::fs::write(&other, case.text.replace("PipelineStack", &format!("P{i}"))).unwrap();
-            let o = s.open(&other, case.lang);
-            s.diagnostics(&o, 1);
-        }
-        let q = case.quote;
-        let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
-        // eu-west-1 → eu-wset-1
-        s.change(&u, 2, (at.0, at.1 + 4), (at.0, at.1 + 8), "wset");
-        let d = s.diagnostics(&u, 2);
-        let typo = d
-            .iter()
-            .find(|d| d["code"] == "unknown-region")
-            .unwrap_or_else(|| panic!("{}: no unknown-region in {d:?}", case.lang));
-        assert_eq!(typo["range"]["start"], pos(at), "{}", case.lang);
-        s.change(&u, 3, (at.0, at.1 + 4), (at.0, at.1 + 8), "west");
-        assert_eq!(s.diagnostics(&u, 3), before, "{}", case.lang);
+        open_others(&mut s, dir.path(), case, 12);
+        typo_in_region_then_back(&mut s, &u, case, &before);
         // The tree was dropped before the edit (the other files' analyses, all published
         // before it, drop the trees of idle documents).
         let log = s.stderr_text();
@@ -1156,25 +1167,9 @@ fn a_huge_document_keeps_no_tree_and_is_still_analysed_right() {
         .start();
     let u = s.open(&file, case.lang);
     let before = s.diagnostics(&u, 1);
-    let q = case.quote;
-    let at = find(case.text, &format!("{q}eu-west-1{q}"), false);
-    // eu-west-1 → eu-wset-1, then back.
-    s.change(&u, 2, (at.0, at.1 + 4), (at.0, at.1 + 8), "wset");
-    let d = s.diagnostics(&u, 2);
-    let typo = d
-        .iter()
-        .find(|d| d["code"] == "unknown-region")
-        .unwrap_or_else(|| panic!("no unknown-region in {d:?}"));
-    assert_eq!(typo["range"]["start"], pos(at));
-    s.change(&u, 3, (at.0, at.1 + 4), (at.0, at.1 + 8), "west");
-    assert_eq!(s.diagnostics(&u, 3), before);
+    typo_in_region_then_back(&mut s, &u, case, &before);
     // Idle behind more recently changed documents, it gives up its lowering memo too.
-    for i in 0..10 {
-        let other = dir.path().join(format!("other{i}.py"));
-        std::fs::write(&other, case.text.replace("PipelineStack", &format!("P{i}"))).unwrap();
-        let o = s.open(&other, case.lang);
-        s.diagnostics(&o, 1);
-    }
+    open_others(&mut s, dir.path(), case, 10);
     let log = s.stderr_text();
     let not_kept = log
         .matches(&format!("{u}: {} bytes, syntax tree not kept", text.len()))
