@@ -424,6 +424,11 @@ pub(super) struct Interp<'a> {
     /// While a Stage class is followed: the class whose constructor runs (that class, then
     /// the base class of the app's whose constructor its base call runs).
     following_stage: Option<String>,
+    /// While the module's own statements run (`module_pass`): the first frame is the module's.
+    in_module_pass: bool,
+    /// The class whose base call set `base_env` (what `self.region` reads, see
+    /// `own_env_part`).
+    base_env_class: Option<String>,
     /// `a.add_dependency(b)` between constructs: (id of a, id of b).
     pub(super) dependencies: Vec<(String, String)>,
     /// `a.add_dependency(b)` between stacks whose holders are known (see
@@ -640,6 +645,8 @@ impl<'a> Interp<'a> {
             super_env: None,
             base_env: None,
             following_stage: None,
+            in_module_pass: false,
+            base_env_class: None,
             stage_cache: HashMap::default(),
             stage_follows: HashMap::default(),
             self_uses: 0,
@@ -1209,6 +1216,7 @@ impl<'a> Interp<'a> {
         let saved_attrs = std::mem::take(&mut self.self_attrs);
         let saved_env = self.super_env.clone();
         let saved_base_env = self.base_env.take();
+        let saved_base_env_class = self.base_env_class.take();
         // A Stage made in the wrapper is in the Stage the host is, if any, whose name is not
         // carried in.
         let saved_stage = self.stage_host.clone();
@@ -1230,6 +1238,7 @@ impl<'a> Interp<'a> {
         }
         self.super_env = saved_env;
         self.base_env = saved_base_env;
+        self.base_env_class = saved_base_env_class;
         self.host_class = saved_host;
         let attrs = std::mem::replace(&mut self.self_attrs, saved_attrs);
         self.wrapper_instances
@@ -1808,7 +1817,9 @@ impl<'a> Interp<'a> {
     pub(super) fn module_pass(&mut self) {
         let body = &self.module.body;
         self.frames = vec![Frame::default()];
+        self.in_module_pass = true;
         self.exec_block(body);
+        self.in_module_pass = false;
         // Module-level statements are the globals of every function and method.
         let top = self.frames.pop().unwrap_or_default();
         self.globals.extend(top.locals);
@@ -1823,6 +1834,7 @@ impl<'a> Interp<'a> {
             _ => None,
         });
         self.base_env = None;
+        self.base_env_class = None;
         let (name, init) = match own {
             Some(init) => (class.name.as_str(), init),
             // A followed Stage class without a constructor of its own: its base class's runs
@@ -1837,7 +1849,11 @@ impl<'a> Interp<'a> {
                         self.base_env = Some(EnvState::Unknown);
                         return;
                     }
-                    StageBase::Cdk => return,
+                    // CDK's `Stage` gets the arguments as they are.
+                    StageBase::Cdk => {
+                        self.base_env = Some(self.env_arg(&args, 2));
+                        return;
+                    }
                 }
             }
             None => return,
@@ -2144,6 +2160,63 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// A method that changes a dict held in a name or an attribute of `self`:
+    /// `kwargs.setdefault("env", X)` sets a key it lacks (where the model knows the key and
+    /// that the call runs); `pop`, `update`, `clear`, `popitem` leave the dict unknown (it
+    /// may have lost or gained any key). `None` for any other call.
+    fn dict_mutation(&mut self, func: &'a ir::Expr, args: &'a [Arg], span: Span) -> Option<V> {
+        let ExprKind::Attr(obj, method, _) = &func.kind else {
+            return None;
+        };
+        if !matches!(
+            method.as_str(),
+            "setdefault" | "pop" | "update" | "clear" | "popitem"
+        ) || !matches!(&obj.kind, ExprKind::Name(_))
+            && !matches!(&obj.kind, ExprKind::Attr(o, _, _) if matches!(o.kind, ExprKind::This))
+        {
+            return None;
+        }
+        let current = self.eval(obj);
+        let Value::Dict(mut entries) = current.val else {
+            return None;
+        };
+        let a = self.args(args);
+        let (updated, result) = match (method.as_str(), a.positional.as_slice()) {
+            ("setdefault", [k, rest @ ..]) if !self.unsure() && !a.spread && rest.len() <= 1 => {
+                match k.as_str() {
+                    Some(k) => {
+                        let value = match entries.iter().find(|(ek, _)| ek == k) {
+                            Some((_, v)) => v.clone(),
+                            None => {
+                                let v = rest.first().cloned().unwrap_or(V::new(Value::Null, span));
+                                entries.push((k.to_string(), v.clone()));
+                                v
+                            }
+                        };
+                        (V::new(Value::Dict(entries), current.span), value)
+                    }
+                    None => (V::unknown(current.span), V::unknown(span)),
+                }
+            }
+            _ => (V::unknown(current.span), V::unknown(span)),
+        };
+        match &obj.kind {
+            ExprKind::Name(n) => {
+                let local = self.frame().locals.contains_key(n);
+                if !local && self.globals.contains_key(n) {
+                    self.globals.insert(n.clone(), updated);
+                } else {
+                    self.frame().locals.insert(n.clone(), updated);
+                }
+            }
+            ExprKind::Attr(_, n, _) => {
+                self.self_attrs.insert(n.clone(), updated);
+            }
+            _ => {}
+        }
+        Some(result)
+    }
+
     fn bind_tuple(&mut self, targets: &'a [Target], v: V) {
         match v.val {
             Value::List(items) if items.len() == targets.len() => {
@@ -2429,19 +2502,19 @@ impl<'a> Interp<'a> {
         V::new(Value::List(out), span)
     }
 
-    /// `self.region` / `this.account` in the constructor of a stack class or of the Stage
-    /// class being followed: that part of the env it gave its base constructor, when known
-    /// (an env without it leaves a token CDK resolves at deploy time: unknown here).
+    /// `self.region` / `this.account` in the constructor (or a method it calls) of a stack
+    /// class or of the Stage class being followed, once its base call ran: that part of the
+    /// env it gave its base constructor, when known. Without it, CDK takes the containing
+    /// Stage's or leaves a token: unknown here.
     fn own_env_part(&self, name: &str, span: Span) -> Option<V> {
         let class = self.current_class()?;
-        let env = if self.following_stage.as_deref() == Some(class.as_str()) {
-            self.base_env.as_ref()?
-        } else if self.is_stack_class(&class) {
-            self.super_env.as_ref()?
-        } else {
+        if self.base_env_class.as_deref() != Some(class.as_str())
+            || !(self.following_stage.as_deref() == Some(class.as_str())
+                || self.is_stack_class(&class))
+        {
             return None;
-        };
-        let EnvState::Given(env) = env else {
+        }
+        let EnvState::Given(env) = self.base_env.as_ref()? else {
             return None;
         };
         let part = match name {
@@ -2643,6 +2716,9 @@ impl<'a> Interp<'a> {
             return v;
         }
         if let Some(v) = self.list_append(func, args, span) {
+            return v;
+        }
+        if let Some(v) = self.dict_mutation(func, args, span) {
             return v;
         }
         let refs_before = self.stack_refs.len();
@@ -3032,6 +3108,7 @@ impl<'a> Interp<'a> {
                 } else {
                     env
                 });
+                self.base_env_class = self.current_class();
                 Some(V::unknown(span))
             }
             _ => None,
@@ -3450,16 +3527,18 @@ impl<'a> Interp<'a> {
                 return StageBase::App(None);
             };
             let last = *parts.last().unwrap_or(&"");
-            let cdk_import = self
-                .module
-                .imports
-                .iter()
-                .find(|i| i.local == parts[0])
-                .is_none_or(|i| canonical_module(&i.module).starts_with("cdk"));
-            if last == "Stage" && cdk_import && !self.classes.contains_key("Stage") {
+            let import = self.module.imports.iter().find(|i| i.local == parts[0]);
+            let from_cdk = import.is_some_and(|i| canonical_module(&i.module).starts_with("cdk"));
+            // `cdk.Stage`, or `Stage` imported from CDK, is CDK's whatever the file names
+            // `Stage` itself; a bare `Stage` imported from nowhere is CDK's unless the file
+            // defines one.
+            if last == "Stage"
+                && (from_cdk || (import.is_none() && !self.classes.contains_key("Stage")))
+            {
                 return StageBase::Cdk;
             }
-            let Some(base) = self.classes.get(last).copied() else {
+            // Never the class itself (`class Stage(Stage)` with another `Stage` imported).
+            let Some(base) = self.classes.get(last).copied().filter(|_| last != name) else {
                 return StageBase::App(None);
             };
             if let Some(init) = base.body.iter().find_map(|s| match s {
@@ -3569,9 +3648,11 @@ impl<'a> Interp<'a> {
             // statements run (a Stage made and added there), those bound so far are in the
             // first frame.
             sub.globals = self.globals.clone();
-            if let Some(top) = self.frames.first() {
-                for (k, v) in &top.locals {
-                    sub.globals.insert(k.clone(), v.clone());
+            if self.in_module_pass {
+                if let Some(top) = self.frames.first() {
+                    for (k, v) in &top.locals {
+                        sub.globals.insert(k.clone(), v.clone());
+                    }
                 }
             }
         } else {
@@ -3612,6 +3693,16 @@ impl<'a> Interp<'a> {
         };
         sub.following_stage = Some(def.name.clone());
         sub.run_class(def, args, preset);
+        // A constructor ran and the model did not see what it gave CDK's `Stage` (cut off by
+        // depth, or a base call it does not follow): not known.
+        if sub.base_env.is_none()
+            && def
+                .body
+                .iter()
+                .any(|s| matches!(s, Stmt::Func(f) if f.constructor))
+        {
+            sub.base_env = Some(EnvState::Unknown);
+        }
         if self.too_deep.is_none() {
             self.too_deep = sub.too_deep;
         }
@@ -4481,9 +4572,10 @@ struct FollowedStage {
     attrs: HashMap<String, V>,
     dependencies: Vec<(String, String)>,
     other_file: Option<PathBuf>,
-    /// When the class extends CDK's `Stage` directly and its constructor called the base
-    /// constructor: the env it gave it, which is the Stage's (`super().__init__(scope, id,
-    /// env=PROD)` makes a Stage in PROD whatever its maker passed).
+    /// What the class's constructor (or a base class's of the app's it ran) gave CDK's
+    /// `Stage`: the Stage's env (`super().__init__(scope, id, env=PROD)` makes a Stage in
+    /// PROD whatever its maker passed); unknown when a constructor ran and the model did not
+    /// see that call; `None` when no constructor ran.
     env: Option<EnvState>,
 }
 

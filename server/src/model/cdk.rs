@@ -908,8 +908,12 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
         },
     };
     // What the Stage class gave CDK's `Stage` is its env (`super().__init__(scope, id,
-    // env=PROD)`), whatever its maker passed. No env given there: the Stage takes its parent
-    // Stage's, which is what the model already has.
+    // env=PROD)`), whatever its maker passed.
+    let maker_gave_env = c
+        .as_ref()
+        .and_then(|c| c.args.as_deref())
+        .is_some_and(|a| it.env_arg(a, 2) != EnvState::Missing);
+    let nested = c.as_ref().is_some_and(|c| c.nested.is_some());
     let env = match (base_env, &env) {
         // The same env, handed through (`**kw`, `props`): as its maker wrote it.
         (Some(EnvState::Given(b)), EnvState::Given(e))
@@ -918,7 +922,14 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
             env
         }
         (Some(base @ (EnvState::Given(_) | EnvState::Unknown)), _) => base,
-        (Some(EnvState::Missing) | None, _) => env,
+        // No env given to CDK's `Stage`, and none by its maker: what the model has (none, or
+        // the parent Stage's for a nested one).
+        (Some(EnvState::Missing), _) if !maker_gave_env => env,
+        // Its maker's env, dropped: none for a Stage at the app's level; a nested one's is its
+        // parent Stage's, which the model does not carry here.
+        (Some(EnvState::Missing), _) if nested => EnvState::Unknown,
+        (Some(EnvState::Missing), _) => EnvState::Missing,
+        (None, _) => env,
     };
     let stack_steps = match a.prop_value("stack_steps", 1).map(|v| v.val) {
         Some(Value::List(items)) => items.iter().filter_map(stack_steps_of).collect(),
