@@ -214,6 +214,24 @@ pub struct ClassDef {
     pub span: Span,
 }
 
+impl ClassDef {
+    /// Its own constructor, if its body has one.
+    pub fn constructor(&self) -> Option<&FuncDef> {
+        self.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.constructor => Some(f),
+            _ => None,
+        })
+    }
+
+    /// Its method `name` (never the constructor).
+    pub fn method(&self, name: &str) -> Option<&FuncDef> {
+        self.body.iter().find_map(|s| match s {
+            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
+            _ => None,
+        })
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct FuncDef {
     pub name: String,

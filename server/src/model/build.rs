@@ -1192,10 +1192,7 @@ impl<'a> Interp<'a> {
     /// (`delivery.pipeline.add_stage(…)` adds to that pipeline). Where the stack is another
     /// file's (a host run), the constructor runs in this file's module.
     fn follow_wrapper(&mut self, def: &'a ClassDef, a: &Args, made: &mut V) {
-        let Some(init) = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.constructor => Some(f),
-            _ => None,
-        }) else {
+        let Some(init) = def.constructor() else {
             return;
         };
         // Too deep to run its constructor: not followed (it runs on its own instead).
@@ -1305,10 +1302,7 @@ impl<'a> Interp<'a> {
             self.wrapper_escapes(&key);
             return V::unknown(span);
         };
-        let method = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
-            _ => None,
-        });
+        let method = def.method(name);
         let Some(method) = method else {
             if self.app_base_defines(def, name, 0) {
                 self.wrapper_escapes(&key);
@@ -1643,10 +1637,7 @@ impl<'a> Interp<'a> {
         let Some(class) = self.extension.as_ref().map(|e| e.class) else {
             return V::unknown(span);
         };
-        let method = class.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
-            _ => None,
-        });
+        let method = class.method(name);
         let Some(method) = method else {
             let inherited = self.app_base_defines(class, name, 0);
             if let Some(ext) = self.extension.as_mut() {
@@ -1829,10 +1820,7 @@ impl<'a> Interp<'a> {
     /// Runs a class's constructor with `self` bound, `args` bound to its parameters, and
     /// `preset` attributes of `self` (what CDK's own base class sets: a Stage's `stage_name`).
     pub(super) fn run_class(&mut self, class: &'a ClassDef, args: Args, preset: Vec<(String, V)>) {
-        let own = class.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.constructor => Some(f),
-            _ => None,
-        });
+        let own = class.constructor();
         self.base_env = None;
         self.base_env_class = None;
         let (name, init) = match own {
@@ -2144,6 +2132,11 @@ impl<'a> Interp<'a> {
             self.note_too_deep(current.span);
             return;
         }
+        self.store_back(obj, updated);
+    }
+
+    /// Puts a changed value back where `obj` (a name, or an attribute of `self`) keeps it.
+    fn store_back(&mut self, obj: &ir::Expr, updated: V) {
         match &obj.kind {
             ExprKind::Name(n) => {
                 let local = self.frame().locals.contains_key(n);
@@ -2200,20 +2193,7 @@ impl<'a> Interp<'a> {
             }
             _ => (V::unknown(current.span), V::unknown(span)),
         };
-        match &obj.kind {
-            ExprKind::Name(n) => {
-                let local = self.frame().locals.contains_key(n);
-                if !local && self.globals.contains_key(n) {
-                    self.globals.insert(n.clone(), updated);
-                } else {
-                    self.frame().locals.insert(n.clone(), updated);
-                }
-            }
-            ExprKind::Attr(_, n, _) => {
-                self.self_attrs.insert(n.clone(), updated);
-            }
-            _ => {}
-        }
+        self.store_back(obj, updated);
         Some(result)
     }
 
@@ -3335,10 +3315,7 @@ impl<'a> Interp<'a> {
         let Some(def) = def else {
             return false;
         };
-        let own = def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name && !f.constructor => Some(f),
-            _ => None,
-        });
+        let own = def.method(name);
         match own {
             // Itself, or through another method of the class (`self._attach(stage)`).
             Some(f) => {
@@ -3541,10 +3518,7 @@ impl<'a> Interp<'a> {
             let Some(base) = self.classes.get(last).copied().filter(|_| last != name) else {
                 return StageBase::App(None);
             };
-            if let Some(init) = base.body.iter().find_map(|s| match s {
-                Stmt::Func(f) if f.constructor => Some(f),
-                _ => None,
-            }) {
+            if let Some(init) = base.constructor() {
                 return StageBase::App(Some((base.name.as_str(), init)));
             }
             name = last.to_string();
@@ -3695,12 +3669,7 @@ impl<'a> Interp<'a> {
         sub.run_class(def, args, preset);
         // A constructor ran and the model did not see what it gave CDK's `Stage` (cut off by
         // depth, or a base call it does not follow): not known.
-        if sub.base_env.is_none()
-            && def
-                .body
-                .iter()
-                .any(|s| matches!(s, Stmt::Func(f) if f.constructor))
-        {
+        if sub.base_env.is_none() && def.constructor().is_some() {
             sub.base_env = Some(EnvState::Unknown);
         }
         if self.too_deep.is_none() {
