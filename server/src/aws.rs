@@ -10,6 +10,8 @@
 //! - [`cache`]: the memory and disk cache.
 //! - [`report`]: observations → one status per env, with the stages that need it (pure).
 //! - [`command`]: the `cdk bootstrap` command line that fixes an env.
+//! - `sdk` (the `aws` feature): the SDK configuration, caller and per-env credentials the probe
+//!   and the live pipeline ([`crate::live`]) share.
 //!
 //! Credentials, tokens and session names are never logged, cached or put into a message.
 
@@ -17,6 +19,8 @@ pub mod cache;
 pub mod command;
 pub mod probe;
 pub mod report;
+#[cfg(feature = "aws")]
+pub mod sdk;
 pub mod targets;
 
 pub use command::{bootstrap_command, is_valid_region};

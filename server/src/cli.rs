@@ -7,6 +7,7 @@ mod model_cmd;
 mod preview;
 mod render;
 mod sources;
+mod status;
 
 use std::path::PathBuf;
 
@@ -36,6 +37,21 @@ enum Command {
     /// Probe, in the real AWS accounts, whether every env the pipelines deploy to is
     /// bootstrapped and trusts the pipeline account (exit 1 when one is not).
     BootstrapStatus(BootstrapStatusArgs),
+    /// The deployed pipelines: per stage the latest run's status, the commit it ran and what
+    /// is waiting, where HEAD is, and where the deployed definition differs from the code
+    /// (exit 1 when a stage failed).
+    Status(StatusArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    /// A CDK app folder (or a folder of apps, or one pipeline file). Default: `.`
+    dir: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    format: StatusFormat,
+    /// Find each pipeline again (and ask who the caller is) instead of what this run knows.
+    #[arg(long)]
+    refresh: bool,
 }
 
 #[derive(clap::Args, Debug)]
@@ -140,6 +156,7 @@ where
         Command::Model(a) => model_cmd::run(a, &mut out),
         Command::Preview(a) => preview::run(a, &mut out),
         Command::BootstrapStatus(a) => bootstrap_status::run(a, &mut out),
+        Command::Status(a) => status::run(a, &mut out),
     };
     match result {
         Ok(code) => code,

@@ -209,6 +209,63 @@ impl Repo {
         run::git(self.trusted, &self.root, args, stdin)
     }
 
+    /// The commit HEAD is at; `None` without commits (or when git fails).
+    pub fn head(&self) -> Option<String> {
+        let out = self
+            .git(&["rev-parse", "-q", "--verify", "HEAD^{commit}"], None)
+            .ok()?;
+        let line = out.stdout_line();
+        (out.success && !line.is_empty()).then_some(line)
+    }
+
+    /// Whether some remote-tracking branch contains `commit` (a hex commit id); `None` when
+    /// git cannot say.
+    pub fn on_remote_branch(&self, commit: &str) -> Option<bool> {
+        if !is_commit_id(commit) {
+            return None;
+        }
+        let out = self
+            .git(
+                &["branch", "-r", "--format=%(refname)", "--contains", commit],
+                None,
+            )
+            .ok()?;
+        out.success
+            .then(|| !String::from_utf8_lossy(&out.stdout).trim().is_empty())
+    }
+
+    /// When the last commit that changed `path` (relative to the root) was made, in seconds
+    /// since the epoch.
+    pub fn last_commit_time(&self, path: &Path) -> Option<i64> {
+        let path = path.to_str()?;
+        let out = self
+            .git(&["log", "-1", "--format=%ct", "HEAD", "--", path], None)
+            .ok()?;
+        out.success
+            .then(|| out.stdout_line().parse().ok())
+            .flatten()
+    }
+
+    /// The author's name and the subject of `commit` (a hex commit id), when this clone has it.
+    pub fn commit_author(&self, commit: &str) -> Option<(String, String)> {
+        if !is_commit_id(commit) {
+            return None;
+        }
+        let rev = format!("{commit}^{{commit}}");
+        let out = self
+            .git(
+                &["log", "-1", "--no-walk", "--format=%an%x00%s", &rev, "--"],
+                None,
+            )
+            .ok()?;
+        if !out.success {
+            return None;
+        }
+        let line = out.stdout_line();
+        let (author, subject) = line.split_once('\0')?;
+        Some((author.to_string(), subject.to_string()))
+    }
+
     pub fn is_shallow(&self) -> Result<bool, GitError> {
         let out = self.git(&["rev-parse", "--is-shallow-repository"], None)?;
         Ok(out.success && out.stdout_line() == "true")
@@ -321,6 +378,12 @@ impl Repo {
 const MAX_CACHED_BLOBS: usize = 512;
 
 type BlobKey = (PathBuf, String, PathBuf);
+
+/// A commit id as CodePipeline reports a git source's revision: 7 to 64 hex digits (never an
+/// option or a revision expression).
+pub fn is_commit_id(s: &str) -> bool {
+    (7..=64).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_hexdigit())
+}
 
 fn blob_cache() -> &'static Mutex<HashMap<BlobKey, Option<Arc<str>>>> {
     static CACHE: OnceLock<Mutex<HashMap<BlobKey, Option<Arc<str>>>>> = OnceLock::new();

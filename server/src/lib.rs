@@ -9,6 +9,7 @@ pub mod document;
 pub mod git;
 pub mod ide;
 pub mod lang;
+pub mod live;
 pub mod lsp;
 pub mod model;
 pub mod predict;

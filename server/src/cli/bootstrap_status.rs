@@ -83,7 +83,9 @@ pub(super) fn options_for(path: &Path) -> Option<ProbeOptions> {
         .then(|| ProbeOptions::from_settings(&settings))
 }
 
-fn models(dir: &Path) -> Result<Vec<Probed>> {
+/// The models of every pipeline file under `dir` (or of the one file), with their app's
+/// qualifier and probe settings.
+pub(super) fn models(dir: &Path) -> Result<Vec<Probed>> {
     if !dir.exists() {
         bail!("{}: no such file or folder", dir.display());
     }

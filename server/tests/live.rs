@@ -1,0 +1,642 @@
+//! The live pipeline against a real moto server, behind tests/live-state-server.py
+//! (`tests/moto-tests` starts both and sets `PIPELENS_LIVE_ENDPOINT`). Without them every test
+//! here prints a note and passes, so plain `cargo test` stays Rust-only.
+//!
+//! Each example's pipeline is created in moto (in the pipeline account, through an assumed
+//! role: moto separates accounts by credentials) from the stages and actions the real `cdk
+//! synth` generated for it (tests/fixtures/synth/<example>.json), executions are started in
+//! moto, and what moto lacks (GetPipelineState, the executions' revisions, a stack's pipeline
+//! resource) is seeded into the test server in the shapes the AWS API reference documents. Then
+//! `pipelens status` runs as a user would, in a copy of the example that is a git repository.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_codepipeline::types::{
+    ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType,
+    PipelineDeclaration, StageDeclaration,
+};
+use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use serde_json::{json, Value};
+
+/// The endpoint pipelens talks to (the test server in front of moto), or `None` (and a note).
+fn endpoint(test: &str) -> Option<String> {
+    let e = std::env::var("PIPELENS_LIVE_ENDPOINT")
+        .ok()
+        .filter(|s| !s.is_empty());
+    if e.is_none() {
+        eprintln!("note: {test} skipped: PIPELENS_LIVE_ENDPOINT is not set (run tests/moto-tests)");
+    }
+    e
+}
+
+/// The examples' pipeline account.
+const PIPELINE_ACCOUNT: &str = "999999999999";
+
+fn repo_root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+async fn base_config(endpoint: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .http_client(
+            aws_smithy_http_client::Builder::new()
+                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
+                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
+                ))
+                .build_https(),
+        )
+        .endpoint_url(endpoint)
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "testing", "testing", None, None, "test",
+        )))
+        .load()
+        .await
+}
+
+/// Config acting in `account` (moto: through an assumed role).
+async fn config_in(base: &SdkConfig, account: &str) -> SdkConfig {
+    let sts = aws_sdk_sts::Client::new(base);
+    let out = sts
+        .assume_role()
+        .role_arn(format!("arn:aws:iam::{account}:role/seed"))
+        .role_session_name("seed")
+        .send()
+        .await
+        .expect("moto AssumeRole");
+    let c = out.credentials().unwrap();
+    base.to_builder()
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_string()),
+            None,
+            "seed",
+        )))
+        .build()
+}
+
+fn category(kind: &str) -> (ActionCategory, &'static str) {
+    match kind {
+        "source" => (ActionCategory::Source, "CodeStarSourceConnection"),
+        "approval" => (ActionCategory::Approval, "Manual"),
+        "prepare" | "deploy" => (ActionCategory::Deploy, "CloudFormation"),
+        _ => (ActionCategory::Build, "CodeBuild"),
+    }
+}
+
+/// Creates pipeline `name` in moto from a synth fixture's stages, leaving out `skip`, and
+/// starts `runs` executions (their ids, oldest first). A role CodePipeline may assume comes
+/// first (moto checks it), made by a CloudFormation stack.
+fn deploy(endpoint: &str, fixture: &Value, name: &str, skip: &[&str], runs: usize) -> Vec<String> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let base = base_config(endpoint).await;
+        let cfg = config_in(&base, PIPELINE_ACCOUNT).await;
+        let role = format!("{name}-role");
+        let template = json!({"Resources": {"Role": {"Type": "AWS::IAM::Role", "Properties": {
+            "RoleName": role,
+            "AssumeRolePolicyDocument": {"Version": "2012-10-17", "Statement": [{
+                "Effect": "Allow", "Action": "sts:AssumeRole",
+                "Principal": {"Service": "codepipeline.amazonaws.com"}}]}}}}});
+        aws_sdk_cloudformation::Client::new(&cfg)
+            .create_stack()
+            .stack_name(format!("{name}-role"))
+            .template_body(template.to_string())
+            .send()
+            .await
+            .expect("moto CreateStack (role)");
+        let mut stages = Vec::new();
+        for s in fixture["stages"].as_array().unwrap() {
+            let stage_name = s["name"].as_str().unwrap();
+            if skip.contains(&stage_name) {
+                continue;
+            }
+            let mut decl = StageDeclaration::builder().name(stage_name);
+            for a in s["actions"].as_array().unwrap() {
+                let (cat, provider) = category(a["kind"].as_str().unwrap());
+                decl = decl.actions(
+                    ActionDeclaration::builder()
+                        .name(a["name"].as_str().unwrap())
+                        .run_order(a["runOrder"].as_i64().unwrap() as i32)
+                        .action_type_id(
+                            ActionTypeId::builder()
+                                .category(cat)
+                                .owner(ActionOwner::Aws)
+                                .provider(provider)
+                                .version("1")
+                                .build()
+                                .unwrap(),
+                        )
+                        .build()
+                        .unwrap(),
+                );
+            }
+            stages.push(decl.build().unwrap());
+        }
+        let cp = aws_sdk_codepipeline::Client::new(&cfg);
+        cp.create_pipeline()
+            .pipeline(
+                PipelineDeclaration::builder()
+                    .name(name)
+                    .role_arn(format!("arn:aws:iam::{PIPELINE_ACCOUNT}:role/{role}"))
+                    .artifact_store(
+                        ArtifactStore::builder()
+                            .r#type(ArtifactStoreType::S3)
+                            .location("artifacts")
+                            .build()
+                            .unwrap(),
+                    )
+                    .set_stages(Some(stages))
+                    .build()
+                    .unwrap(),
+            )
+            .send()
+            .await
+            .expect("moto CreatePipeline");
+        let mut ids = Vec::new();
+        for _ in 0..runs {
+            let out = cp
+                .start_pipeline_execution()
+                .name(name)
+                .send()
+                .await
+                .expect("moto StartPipelineExecution");
+            ids.push(out.pipeline_execution_id().unwrap().to_string());
+        }
+        ids
+    })
+}
+
+/// Seeds the test server (merged into what it has).
+fn seed(endpoint: &str, doc: Value) {
+    let url = format!("{endpoint}/_seed");
+    let out = Command::new("curl")
+        .args(["-sf", "-X", "POST", "--data-binary", "@-", &url])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .and_then(|mut child| {
+            use std::io::Write;
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(doc.to_string().as_bytes())?;
+            child.wait()
+        })
+        .expect("curl");
+    assert!(out.success(), "seeding the test server failed");
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Ada Example")
+        .env("GIT_AUTHOR_EMAIL", "ada@example.com")
+        .env("GIT_COMMITTER_NAME", "Ada Example")
+        .env("GIT_COMMITTER_EMAIL", "ada@example.com")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// A copy of an example that is a git repository with two commits; (dir, old, head).
+fn example_repo(example: &str) -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let src = repo_root().join("examples").join(example);
+    let out = Command::new("cp")
+        .arg("-r")
+        .arg(format!("{}/.", src.display()))
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    git(dir.path(), &["init", "-q", "-b", "main"]);
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "First pipeline"]);
+    let old = git(dir.path(), &["rev-parse", "HEAD"]);
+    std::fs::write(dir.path().join("NOTES.md"), "notes\n").unwrap();
+    git(dir.path(), &["add", "-A"]);
+    git(dir.path(), &["commit", "-q", "-m", "Fix the fee rounding"]);
+    let head = git(dir.path(), &["rev-parse", "HEAD"]);
+    (dir, old, head)
+}
+
+/// Runs `pipelens` with only the given environment (plus PATH).
+fn pipelens(args: &[&str], cwd: &Path, env: &[(&str, String)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipelens"));
+    cmd.args(args).current_dir(cwd).env_clear();
+    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.output().unwrap()
+}
+
+fn aws_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
+    vec![
+        ("AWS_ENDPOINT_URL", endpoint.to_string()),
+        ("AWS_ACCESS_KEY_ID", "testing".into()),
+        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
+        ("AWS_REGION", "us-east-1".into()),
+        ("HOME", home.display().to_string()),
+        ("XDG_CACHE_HOME", home.join("cache").display().to_string()),
+    ]
+}
+
+fn json_of(o: &Output) -> Value {
+    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not json ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    })
+}
+
+fn stage<'a>(p: &'a Value, name: &str) -> &'a Value {
+    p["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == name)
+        .unwrap_or_else(|| panic!("no stage {name} in {p:#}"))
+}
+
+/// A stage's state as GetPipelineState gives it.
+fn stage_state(name: &str, execution: &str, status: &str, actions: Vec<Value>) -> Value {
+    json!({
+        "stageName": name,
+        "inboundTransitionState": {"enabled": true},
+        "actionStates": actions,
+        "latestExecution": {"pipelineExecutionId": execution, "status": status},
+    })
+}
+
+fn action_state(name: &str, status: &str, at: i64, extra: Value) -> Value {
+    let mut latest = json!({"status": status, "lastStatusChange": at});
+    if let (Some(l), Some(e)) = (latest.as_object_mut(), extra.as_object()) {
+        l.extend(e.clone());
+    }
+    json!({"actionName": name, "latestExecution": latest})
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
+
+/// Both examples, deployed into moto without their Staging stage: each stage's status and
+/// the commit it ran (with its author from the clone), the approval waiting before Prod, where
+/// HEAD is, and the Staging stage the code adds, in json and as a table.
+#[test]
+fn both_examples_show_which_commit_is_where_and_what_waits() {
+    let Some(endpoint) = endpoint("both_examples_show_which_commit_is_where_and_what_waits") else {
+        return;
+    };
+    for (example, pipeline_name) in [
+        ("payments-python", "payments"),
+        ("payments-typescript", "payments"),
+    ] {
+        // One pipeline name per example: moto keeps what an earlier example created.
+        let name = format!(
+            "{pipeline_name}-{}",
+            example.trim_start_matches("payments-")
+        );
+        let (dir, old, head) = example_repo(example);
+        // The code's pipeline_name is the deployed name.
+        for file in ["payments/pipeline_stack.py", "lib/pipeline-stack.ts"] {
+            let path = dir.path().join(file);
+            if let Ok(text) = std::fs::read_to_string(&path) {
+                let text = text
+                    .replace(
+                        "pipeline_name=\"payments\"",
+                        &format!("pipeline_name=\"{name}\""),
+                    )
+                    .replace(
+                        "pipelineName: 'payments'",
+                        &format!("pipelineName: '{name}'"),
+                    );
+                std::fs::write(&path, text).unwrap();
+            }
+        }
+        git(dir.path(), &["commit", "-q", "-am", "Name the pipeline"]);
+        let head = {
+            let _ = head;
+            git(dir.path(), &["rev-parse", "HEAD"])
+        };
+        let fixture: Value = serde_json::from_str(
+            &std::fs::read_to_string(
+                repo_root().join(format!("tests/fixtures/synth/{example}.json")),
+            )
+            .unwrap(),
+        )
+        .unwrap();
+        let ids = deploy(&endpoint, &fixture, &name, &["Staging"], 2);
+        let (first, latest) = (&ids[0], &ids[1]);
+        let t = now();
+        let source = |id: &str, msg: &str| {
+            json!([{"actionName": "acme_payments", "revisionId": id,
+                    "revisionSummary": json!({"ProviderType": "GitHub", "CommitMessage": msg}).to_string(),
+                    "revisionUrl": format!("https://github.com/acme/payments/commit/{id}")}])
+        };
+        seed(
+            &endpoint,
+            json!({
+                "revisions": {first: source(&old, "First pipeline"), latest: source(&head, "Name the pipeline")},
+                "pipelineStates": {name.clone(): {
+                    "pipelineName": name, "pipelineVersion": 1, "created": t - 86_400, "updated": t - 86_400,
+                    "stageStates": [
+                        stage_state("Source", latest, "Succeeded", vec![
+                            action_state("acme_payments", "Succeeded", t - 7_200, json!({}))]),
+                        stage_state("Build", latest, "Succeeded", vec![
+                            action_state("Synth", "Succeeded", t - 7_000, json!({}))]),
+                        stage_state("UpdatePipeline", latest, "Succeeded", vec![
+                            action_state("SelfMutate", "Succeeded", t - 6_900, json!({}))]),
+                        stage_state("Dev", latest, "Succeeded", vec![
+                            action_state("Api.Deploy", "Succeeded", t - 6_000, json!({}))]),
+                        stage_state("Prod", first, "InProgress", vec![
+                            action_state("PromoteToProd", "InProgress", t - 1_500, json!({"token": "t-1"}))]),
+                    ],
+                }},
+            }),
+        );
+        let home = tempfile::tempdir().unwrap();
+        let env = aws_env(&endpoint, home.path());
+        let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc = json_of(&out);
+        let p = &doc["pipelines"][0];
+        assert_eq!(p["deployed"], true, "{example}: {p:#}");
+        assert_eq!(p["name"], name.as_str());
+        assert_eq!(p["account"], PIPELINE_ACCOUNT);
+        assert!(p["console"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/pipelines/{name}/view")));
+        let src = stage(p, "Source");
+        assert_eq!(src["status"], "succeeded", "{example}: {src:#}");
+        assert_eq!(src["revisions"][0]["commit"], head.as_str());
+        assert_eq!(src["revisions"][0]["summary"], "Name the pipeline");
+        assert_eq!(src["revisions"][0]["author"], "Ada Example");
+        assert_eq!(stage(p, "Dev")["status"], "succeeded");
+        let prod = stage(p, "Prod");
+        assert_eq!(prod["status"], "waiting", "{example}: {prod:#}");
+        assert_eq!(prod["waiting"][0]["action"], "PromoteToProd");
+        assert_eq!(prod["revisions"][0]["commit"], old.as_str());
+        assert!(prod.get("token").is_none() && !prod.to_string().contains("t-1"));
+        assert_eq!(stage(p, "Staging")["status"], "not-deployed");
+        let drift: Vec<&Value> = p["drift"].as_array().unwrap().iter().collect();
+        assert!(
+            drift
+                .iter()
+                .any(|d| d["kind"] == "stage-not-deployed" && d["stage"] == "Staging"),
+            "{example}: {drift:#?}"
+        );
+        assert!(drift.iter().all(|d| d["stage"] != "Prod"), "{drift:#?}");
+        let short = &head[..7];
+        assert_eq!(
+            p["head"]["where"],
+            format!("HEAD {short} is in Source, Build, UpdatePipeline, Dev").as_str()
+        );
+
+        let out = pipelens(&["status", "."], dir.path(), &env);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{text}");
+        for want in [
+            format!("{name} in aws://{PIPELINE_ACCOUNT}/us-east-1"),
+            "⏸ waiting".to_string(),
+            "approval PromoteToProd waiting 25 min".to_string(),
+            "+ not-deployed".to_string(),
+            "drift: stage Staging is not deployed yet".to_string(),
+        ] {
+            assert!(text.contains(&want), "{example}: no {want:?} in\n{text}");
+        }
+        let source_row = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("Source "))
+            .unwrap_or_default();
+        assert!(
+            source_row.contains("✓ succeeded")
+                && source_row.contains(&format!("{short} Name the pipeline (Ada Example)")),
+            "{example}: {source_row}"
+        );
+        eprintln!("{example}:\n{text}");
+    }
+}
+
+/// A failed stage: its action and summary, and exit 1.
+#[test]
+fn a_failed_stage_says_which_action_and_why_and_exits_1() {
+    let Some(endpoint) = endpoint("a_failed_stage_says_which_action_and_why_and_exits_1") else {
+        return;
+    };
+    let name = "payments-failed";
+    let (dir, _old, head) = example_repo("payments-python");
+    let path = dir.path().join("payments/pipeline_stack.py");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "pipeline_name=\"payments\"",
+        &format!("pipeline_name=\"{name}\""),
+    );
+    std::fs::write(&path, text).unwrap();
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/synth/payments-python.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let ids = deploy(&endpoint, &fixture, name, &[], 1);
+    let t = now();
+    seed(
+        &endpoint,
+        json!({
+            "pipelineStates": {name: {"pipelineName": name, "stageStates": [
+                stage_state("Source", &ids[0], "Succeeded", vec![json!({
+                    "actionName": "acme_payments",
+                    "currentRevision": {"revisionId": head},
+                    "latestExecution": {"status": "Succeeded", "lastStatusChange": t - 600}})]),
+                stage_state("Dev", &ids[0], "Failed", vec![action_state("Api.Deploy", "Failed", t - 60, json!({
+                    "errorDetails": {"code": "JobFailed", "message": "Resource handler returned message: \"Bucket exists\""},
+                    "externalExecutionUrl": "https://console.aws.amazon.com/cloudformation/x"}))]),
+                {"stageName": "Staging", "inboundTransitionState": {"enabled": false, "disabledReason": "freeze"}, "actionStates": []},
+            ]}},
+        }),
+    );
+    let home = tempfile::tempdir().unwrap();
+    let env = aws_env(&endpoint, home.path());
+    let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = json_of(&out);
+    let p = &doc["pipelines"][0];
+    // moto's execution has no revisions: the Source action's current revision says it.
+    assert_eq!(stage(p, "Source")["revisions"][0]["commit"], head.as_str());
+    let dev = stage(p, "Dev");
+    assert_eq!(dev["status"], "failed");
+    assert_eq!(dev["failed"][0]["action"], "Api.Deploy");
+    assert!(dev["failed"][0]["summary"]
+        .as_str()
+        .unwrap()
+        .contains("Bucket exists"));
+    // moto's execution has no revisions and neither does the state: unknown, not invented.
+    assert_eq!(dev["revisions"], json!([]));
+    assert_eq!(stage(p, "Staging")["transitionDisabled"], "freeze");
+    assert_eq!(stage(p, "Staging")["status"], "not-run");
+    let out = pipelens(&["status", "."], dir.path(), &env);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✗ failed"), "{text}");
+    assert!(
+        text.contains("Api.Deploy failed: Resource handler"),
+        "{text}"
+    );
+    assert!(text.contains("transition disabled: freeze"), "{text}");
+}
+
+/// Without pipeline_name the pipeline is the pipeline resource of the stack CDK names after
+/// the app's stack id; a stack that is not there, or a pipeline that is not, is "not found"
+/// with where pipelens looked.
+#[test]
+fn a_pipeline_without_a_name_is_found_through_its_stack() {
+    let Some(endpoint) = endpoint("a_pipeline_without_a_name_is_found_through_its_stack") else {
+        return;
+    };
+    let (dir, _old, _head) = example_repo("payments-python");
+    let path = dir.path().join("payments/pipeline_stack.py");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("pipeline_name=\"payments\",", "");
+    std::fs::write(&path, text).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let env = aws_env(&endpoint, home.path());
+    // Not deployed yet: no such stack in moto.
+    let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+    let doc = json_of(&out);
+    let p = &doc["pipelines"][0];
+    assert_eq!(p["deployed"], false, "{p:#}");
+    assert_eq!(p["status"], "not-found");
+    assert!(
+        p["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no stack PaymentsPipeline in aws://999999999999/us-east-1"),
+        "{p:#}"
+    );
+    assert_eq!(out.status.code(), Some(0));
+
+    let physical = "PaymentsPipeline-Pipeline9850B417-1A2B3C4D5E6F";
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("tests/fixtures/synth/payments-python.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    deploy(&endpoint, &fixture, physical, &[], 0);
+    let summary = |logical: &str, ty: &str, physical: &str| {
+        json!({"LogicalResourceId": logical, "PhysicalResourceId": physical, "ResourceType": ty,
+               "LastUpdatedTimestamp": "2026-11-30T10:00:00Z", "ResourceStatus": "CREATE_COMPLETE"})
+    };
+    seed(
+        &endpoint,
+        json!({
+            "stackResources": {"PaymentsPipeline": [
+                summary("PipelineRoleB27FAA37", "AWS::IAM::Role", "PaymentsPipeline-PipelineRole"),
+                summary("Pipeline9850B417", "AWS::CodePipeline::Pipeline", physical),
+                summary("PipelineUpdatePipelineSelfMutation", "AWS::CodeBuild::Project", "x"),
+            ]},
+            "pipelineStates": {physical: {"pipelineName": physical, "stageStates": []}},
+        }),
+    );
+    let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+    let doc = json_of(&out);
+    let p = &doc["pipelines"][0];
+    assert_eq!(p["deployed"], true, "{p:#}");
+    assert_eq!(p["name"], physical);
+    assert_eq!(p["lookedFor"]["stack"], "PaymentsPipeline");
+    assert_eq!(stage(p, "Dev")["status"], "not-run");
+}
+
+/// No credentials: one reason, exit 0; a pipeline not deployed: where pipelens looked.
+#[test]
+fn no_credentials_or_no_pipeline_is_said_not_guessed() {
+    let Some(endpoint) = endpoint("no_credentials_or_no_pipeline_is_said_not_guessed") else {
+        return;
+    };
+    let (dir, _old, _head) = example_repo("payments-typescript");
+    let path = dir.path().join("lib/pipeline-stack.ts");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("pipelineName: 'payments'", "pipelineName: 'never-deployed'");
+    std::fs::write(&path, text).unwrap();
+    let home = tempfile::tempdir().unwrap();
+    let out = pipelens(
+        &["status", ".", "--format", "json"],
+        dir.path(),
+        &[
+            ("HOME", home.path().display().to_string()),
+            ("AWS_ENDPOINT_URL", endpoint.clone()),
+            ("AWS_REGION", "us-east-1".into()),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let p = &json_of(&out)["pipelines"][0];
+    assert_eq!(p["status"], "unknown");
+    assert!(
+        p["reason"].as_str().unwrap().contains("no AWS credentials"),
+        "{p:#}"
+    );
+
+    let out = pipelens(
+        &["status", ".", "--format", "json"],
+        dir.path(),
+        &aws_env(&endpoint, home.path()),
+    );
+    let p = &json_of(&out)["pipelines"][0];
+    assert_eq!(p["status"], "not-found", "{p:#}");
+    assert_eq!(
+        p["reason"],
+        "no pipeline never-deployed in aws://999999999999/us-east-1"
+    );
+}
+
+/// An endpoint that accepts and never answers: unknown, with a reason, within the deadline.
+#[test]
+fn a_silent_endpoint_is_unknown_not_a_hang() {
+    if endpoint("a_silent_endpoint_is_unknown_not_a_hang").is_none() {
+        return;
+    }
+    let (dir, _old, _head) = example_repo("payments-python");
+    let home = tempfile::tempdir().unwrap();
+    let silent = common::silent_endpoint();
+    let start = std::time::Instant::now();
+    let out = pipelens(
+        &["status", ".", "--format", "json"],
+        dir.path(),
+        &aws_env(&silent, home.path()),
+    );
+    // A bound for a hang (the client's deadline is 20 s), not a measure of speed.
+    assert!(start.elapsed() < std::time::Duration::from_secs(60));
+    let p = &json_of(&out)["pipelines"][0];
+    assert_eq!(p["status"], "unknown", "{p:#}");
+    assert!(p["reason"].as_str().unwrap().contains("timed out"), "{p:#}");
+}
