@@ -344,7 +344,9 @@ impl LiveOptions {
 /// does not move) for the client's life; the state itself is read on every fetch.
 pub struct LiveClient {
     opts: LiveOptions,
-    _trusted: Trusted,
+    /// Held as the proof; the SDK configuration is made with it.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
+    trusted: Trusted,
     #[cfg(feature = "aws")]
     session: sdk::Session,
 }
@@ -362,7 +364,7 @@ impl LiveClient {
         LiveClient {
             #[cfg(feature = "aws")]
             session: sdk::Session::default(),
-            _trusted: trusted,
+            trusted,
             opts,
         }
     }
@@ -448,6 +450,52 @@ pub fn views(prediction: &Prediction, live: &LivePipeline) -> Vec<StageView> {
         }
     }
     out
+}
+
+impl StageView {
+    /// One short line for the editor, beside the stage: `✓ 3f2a9c1 · 2 h ago`,
+    /// `⏸ approval PromoteToProd waiting 25 min`, `✗ failed: Api.Deploy: <why>`,
+    /// `+ not deployed yet: the next run adds it`.
+    pub fn summary(&self, at: i64) -> String {
+        let live = self.live.as_ref();
+        let commit = live
+            .and_then(|l| l.revisions.first())
+            .map(|r| r.short().to_string());
+        let when = live.and_then(|l| l.changed).map(|c| ago(c, at));
+        let joined = |parts: Vec<Option<String>>| {
+            parts.into_iter().flatten().collect::<Vec<_>>().join(" · ")
+        };
+        match self.status() {
+            "not-deployed" => "+ not deployed yet: the next run's UpdatePipeline adds it".into(),
+            "live-only" => "− deployed, not in the code".into(),
+            "not-run" => "· not run yet".into(),
+            "waiting" => {
+                let a = &live.map(|l| l.approvals.clone()).unwrap_or_default()[0];
+                match a.since {
+                    Some(s) => format!("⏸ approval {} waiting {}", a.action, since(s, at)),
+                    None => format!("⏸ approval {} waiting", a.action),
+                }
+            }
+            "failed" => {
+                let f = live.and_then(|l| l.failures.first());
+                match f {
+                    Some(f) => {
+                        let why: String = f.summary.chars().take(60).collect();
+                        let more = if f.summary.chars().count() > 60 {
+                            "…"
+                        } else {
+                            ""
+                        };
+                        format!("✗ failed: {}: {why}{more}", f.action)
+                    }
+                    None => joined(vec![Some("✗ failed".into()), commit, when]),
+                }
+            }
+            "in-progress" => joined(vec![Some("▶ running".into()), commit, when]),
+            "succeeded" => joined(vec![Some("✓".into()), commit, when]).replacen(" · ", " ", 1),
+            other => joined(vec![Some(format!("■ {other}")), commit, when]),
+        }
+    }
 }
 
 /// One difference between the code and the deployed pipeline.

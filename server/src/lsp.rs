@@ -11,6 +11,7 @@ mod collection;
 mod diagnostics;
 mod from_proto;
 mod handlers;
+mod live;
 mod snapshot;
 mod state;
 mod stdio;

@@ -20,6 +20,7 @@ use aws_sdk_codepipeline::types::{
     PipelineDeclaration, StageDeclaration,
 };
 use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
+use common::TestServer;
 use serde_json::{json, Value};
 
 /// The endpoint pipelens talks to (the test server in front of moto), or `None` (and a note).
@@ -300,6 +301,86 @@ fn now() -> i64 {
         .as_secs() as i64
 }
 
+/// An example deployed into moto without its Staging stage, in a git clone of two commits:
+/// Source to Dev ran HEAD; Prod waits for its approval with the first commit.
+struct Deployed {
+    dir: tempfile::TempDir,
+    name: String,
+    old: String,
+    head: String,
+}
+
+fn deployed_example(endpoint: &str, example: &str, pipeline_name: &str, tag: &str) -> Deployed {
+    let endpoint = endpoint.to_string();
+    // One pipeline name per example: moto keeps what an earlier example created.
+    let name = format!(
+        "{pipeline_name}-{}{tag}",
+        example.trim_start_matches("payments-")
+    );
+    let (dir, old, head) = example_repo(example);
+    // The code's pipeline_name is the deployed name.
+    for file in ["payments/pipeline_stack.py", "lib/pipeline-stack.ts"] {
+        let path = dir.path().join(file);
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let text = text
+                .replace(
+                    "pipeline_name=\"payments\"",
+                    &format!("pipeline_name=\"{name}\""),
+                )
+                .replace(
+                    "pipelineName: 'payments'",
+                    &format!("pipelineName: '{name}'"),
+                );
+            std::fs::write(&path, text).unwrap();
+        }
+    }
+    git(dir.path(), &["commit", "-q", "-am", "Name the pipeline"]);
+    let head = {
+        let _ = head;
+        git(dir.path(), &["rev-parse", "HEAD"])
+    };
+    let fixture: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join(format!("tests/fixtures/synth/{example}.json")))
+            .unwrap(),
+    )
+    .unwrap();
+    let ids = deploy(&endpoint, &fixture, &name, &["Staging"], 2);
+    let (first, latest) = (&ids[0], &ids[1]);
+    let t = now();
+    let source = |id: &str, msg: &str| {
+        json!([{"actionName": "acme_payments", "revisionId": id,
+                "revisionSummary": json!({"ProviderType": "GitHub", "CommitMessage": msg}).to_string(),
+                "revisionUrl": format!("https://github.com/acme/payments/commit/{id}")}])
+    };
+    seed(
+        &endpoint,
+        json!({
+            "revisions": {first: source(&old, "First pipeline"), latest: source(&head, "Name the pipeline")},
+            "pipelineStates": {name.clone(): {
+                "pipelineName": name, "pipelineVersion": 1, "created": t - 86_400, "updated": t - 86_400,
+                "stageStates": [
+                    stage_state("Source", latest, "Succeeded", vec![
+                        action_state("acme_payments", "Succeeded", t - 7_200, json!({}))]),
+                    stage_state("Build", latest, "Succeeded", vec![
+                        action_state("Synth", "Succeeded", t - 7_000, json!({}))]),
+                    stage_state("UpdatePipeline", latest, "Succeeded", vec![
+                        action_state("SelfMutate", "Succeeded", t - 6_900, json!({}))]),
+                    stage_state("Dev", latest, "Succeeded", vec![
+                        action_state("Api.Deploy", "Succeeded", t - 6_000, json!({}))]),
+                    stage_state("Prod", first, "InProgress", vec![
+                        action_state("PromoteToProd", "InProgress", t - 1_500, json!({"token": "t-1"}))]),
+                ],
+            }},
+        }),
+    );
+    Deployed {
+        dir,
+        name,
+        old,
+        head,
+    }
+}
+
 /// Both examples, deployed into moto without their Staging stage: each stage's status and
 /// the commit it ran (with its author from the clone), the approval waiting before Prod, where
 /// HEAD is, and the Staging stage the code adds, in json and as a table.
@@ -312,69 +393,12 @@ fn both_examples_show_which_commit_is_where_and_what_waits() {
         ("payments-python", "payments"),
         ("payments-typescript", "payments"),
     ] {
-        // One pipeline name per example: moto keeps what an earlier example created.
-        let name = format!(
-            "{pipeline_name}-{}",
-            example.trim_start_matches("payments-")
-        );
-        let (dir, old, head) = example_repo(example);
-        // The code's pipeline_name is the deployed name.
-        for file in ["payments/pipeline_stack.py", "lib/pipeline-stack.ts"] {
-            let path = dir.path().join(file);
-            if let Ok(text) = std::fs::read_to_string(&path) {
-                let text = text
-                    .replace(
-                        "pipeline_name=\"payments\"",
-                        &format!("pipeline_name=\"{name}\""),
-                    )
-                    .replace(
-                        "pipelineName: 'payments'",
-                        &format!("pipelineName: '{name}'"),
-                    );
-                std::fs::write(&path, text).unwrap();
-            }
-        }
-        git(dir.path(), &["commit", "-q", "-am", "Name the pipeline"]);
-        let head = {
-            let _ = head;
-            git(dir.path(), &["rev-parse", "HEAD"])
-        };
-        let fixture: Value = serde_json::from_str(
-            &std::fs::read_to_string(
-                repo_root().join(format!("tests/fixtures/synth/{example}.json")),
-            )
-            .unwrap(),
-        )
-        .unwrap();
-        let ids = deploy(&endpoint, &fixture, &name, &["Staging"], 2);
-        let (first, latest) = (&ids[0], &ids[1]);
-        let t = now();
-        let source = |id: &str, msg: &str| {
-            json!([{"actionName": "acme_payments", "revisionId": id,
-                    "revisionSummary": json!({"ProviderType": "GitHub", "CommitMessage": msg}).to_string(),
-                    "revisionUrl": format!("https://github.com/acme/payments/commit/{id}")}])
-        };
-        seed(
-            &endpoint,
-            json!({
-                "revisions": {first: source(&old, "First pipeline"), latest: source(&head, "Name the pipeline")},
-                "pipelineStates": {name.clone(): {
-                    "pipelineName": name, "pipelineVersion": 1, "created": t - 86_400, "updated": t - 86_400,
-                    "stageStates": [
-                        stage_state("Source", latest, "Succeeded", vec![
-                            action_state("acme_payments", "Succeeded", t - 7_200, json!({}))]),
-                        stage_state("Build", latest, "Succeeded", vec![
-                            action_state("Synth", "Succeeded", t - 7_000, json!({}))]),
-                        stage_state("UpdatePipeline", latest, "Succeeded", vec![
-                            action_state("SelfMutate", "Succeeded", t - 6_900, json!({}))]),
-                        stage_state("Dev", latest, "Succeeded", vec![
-                            action_state("Api.Deploy", "Succeeded", t - 6_000, json!({}))]),
-                        stage_state("Prod", first, "InProgress", vec![
-                            action_state("PromoteToProd", "InProgress", t - 1_500, json!({"token": "t-1"}))]),
-                    ],
-                }},
-            }),
-        );
+        let Deployed {
+            dir,
+            name,
+            old,
+            head,
+        } = deployed_example(&endpoint, example, pipeline_name, "");
         let home = tempfile::tempdir().unwrap();
         let env = aws_env(&endpoint, home.path());
         let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
@@ -639,4 +663,126 @@ fn a_silent_endpoint_is_unknown_not_a_hang() {
     let p = &json_of(&out)["pipelines"][0];
     assert_eq!(p["status"], "unknown", "{p:#}");
     assert!(p["reason"].as_str().unwrap().contains("timed out"), "{p:#}");
+}
+
+/// The editor: lenses above the pipeline (which commit is where, opening the console) and
+/// above each stage (its status), an information diagnostic on the stage the code adds, and
+/// `pipelens.refreshLive`; in both examples. An untrusted workspace reads nothing.
+#[test]
+fn the_editor_shows_each_stage_live_and_the_drift() {
+    let Some(endpoint) = endpoint("the_editor_shows_each_stage_live_and_the_drift") else {
+        return;
+    };
+    for (example, file, language) in [
+        ("payments-python", "payments/pipeline_stack.py", "python"),
+        ("payments-typescript", "lib/pipeline-stack.ts", "typescript"),
+    ] {
+        let d = deployed_example(&endpoint, example, "payments", "-editor");
+        let home = tempfile::tempdir().unwrap();
+        let mut b = TestServer::builder(d.dir.path()).clear_env();
+        for (k, v) in aws_env(&endpoint, home.path()) {
+            b = b.env(k, &v);
+        }
+        let mut s = b.start();
+        let path = d.dir.path().join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let u = s.open(&path, language);
+        let p = s.wait_for("textDocument/publishDiagnostics", |p| {
+            p["uri"] == u.as_str()
+                && p["diagnostics"]
+                    .as_array()
+                    .is_some_and(|d| d.iter().any(|d| d["code"] == "pipeline-drift"))
+        });
+        let drift: Vec<&Value> = p["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "pipeline-drift")
+            .collect();
+        assert_eq!(drift.len(), 1, "{example}: {drift:#?}");
+        assert_eq!(drift[0]["severity"], 3);
+        // On the call that adds Staging to the pipeline.
+        let lines: Vec<&str> = text.lines().collect();
+        let (start, end) = (
+            drift[0]["range"]["start"]["line"].as_u64().unwrap() as usize,
+            drift[0]["range"]["end"]["line"].as_u64().unwrap() as usize,
+        );
+        let covered = lines[start..=end].join("\n");
+        assert!(
+            (covered.contains("add_stage(") || covered.contains("addStage("))
+                && covered.contains("staging"),
+            "{example}: {covered}"
+        );
+        assert!(drift[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("stage Staging is not deployed yet"));
+
+        let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+        let titles: Vec<String> = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| {
+                l["command"]["title"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        let short = &d.head[..7];
+        let want = [
+            format!(
+                "live: {} · HEAD {short} is in Source, Build, UpdatePipeline, Dev",
+                d.name
+            ),
+            format!("Dev: ✓ {short} · 1 h ago"),
+            "Staging: + not deployed yet: the next run's UpdatePipeline adds it".to_string(),
+            "Prod: ⏸ approval PromoteToProd waiting 25 min".to_string(),
+        ];
+        for w in &want {
+            assert!(
+                titles.contains(w),
+                "{example}: no lens {w:?} in {titles:#?}"
+            );
+        }
+        let live_lens = lenses
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| {
+                l["command"]["title"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("live: ")
+            })
+            .unwrap();
+        assert_eq!(live_lens["command"]["command"], "pipelens.openLink");
+        assert!(live_lens["command"]["arguments"][0]
+            .as_str()
+            .unwrap()
+            .contains(&format!("/pipelines/{}/view", d.name)));
+        let r = s.request(
+            "workspace/executeCommand",
+            json!({"command": "pipelens.refreshLive", "arguments": []}),
+        );
+        assert_eq!(r["read"], 1, "{r}");
+        s.shutdown();
+
+        // Untrusted: nothing is read, no lens, no drift.
+        let mut b = TestServer::builder(d.dir.path()).clear_env().untrusted();
+        for (k, v) in aws_env(&endpoint, home.path()) {
+            b = b.env(k, &v);
+        }
+        let mut s = b.start();
+        let u = s.open(&path, language);
+        let diags = s.diagnostics(&u, 1);
+        assert!(diags.iter().all(|d| d["code"] != "pipeline-drift"));
+        let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+        assert!(
+            !lenses.to_string().contains("live: "),
+            "{example}: {lenses:#}"
+        );
+        s.shutdown();
+    }
 }

@@ -147,13 +147,18 @@ fn every_process_start_and_network_call_is_behind_the_trust_gate() {
         // The synth's guard: a fork that runs no program, only kills the synth's own process
         // group when pipelens dies (`Guard::start` takes the proof).
         site("synth/guard.rs", "process: fork"),
-        // The one network client: the bootstrap probe, whose `Prober::new` takes a proof
-        // (`probe.rs` only names the SDK's config type, which `sdk.rs` makes and uses).
+        // The one network client, the AWS SDK: its configuration is made only by
+        // `aws::sdk::load_config`, which takes a proof; the bootstrap probe (`Prober::new`
+        // takes a proof; `probe.rs` only names the SDK's config type, which its `sdk.rs` makes
+        // and uses) and the live pipeline (`LiveClient::new` takes one) call it.
+        site("aws/sdk.rs", "network: the AWS SDK"),
         site("aws/probe/sdk.rs", "network: the AWS SDK"),
         site("aws/probe.rs", "network: the AWS SDK"),
+        site("live/sdk.rs", "network: the AWS SDK"),
         // Who may make the proof: the command line (the user typed the command) …
         site("cli/check.rs", "proof: the command line"),
         site("cli/bootstrap_status.rs", "proof: the command line"),
+        site("cli/status.rs", "proof: the command line"),
         site("cli/preview/synthesized.rs", "proof: the command line"),
         // … and the server's session, while the client says the workspace is trusted.
         site("lsp/state.rs", "proof: the client said so"),
@@ -172,6 +177,20 @@ fn every_process_start_and_network_call_is_behind_the_trust_gate() {
         code_of(&probe).contains("pub fn new(opts: ProbeOptions, trusted: Trusted) -> Prober"),
         "Prober::new must take the proof of trust"
     );
+    let live = std::fs::read_to_string(repo().join("server/src/live.rs")).unwrap();
+    assert!(code_of(&live).contains("mod sdk;") && !live.contains("pub mod sdk"));
+    assert!(
+        code_of(&live).contains("pub fn new(opts: LiveOptions, trusted: Trusted) -> LiveClient"),
+        "LiveClient::new must take the proof of trust"
+    );
+    // The SDK's configuration, where every call starts, is made with the proof in hand.
+    let sdk = std::fs::read_to_string(repo().join("server/src/aws/sdk.rs")).unwrap();
+    let code = code_of(&sdk);
+    assert!(
+        code.contains("pub async fn load_config(\n    _trusted: Trusted,"),
+        "load_config must take the proof of trust"
+    );
+    assert_eq!(code.matches("aws_config::defaults(").count(), 1);
 }
 
 #[test]

@@ -77,8 +77,9 @@ pub struct ProbeResult {
 pub struct Prober {
     opts: ProbeOptions,
     /// The probe calls AWS with the user's credentials: a prober exists only in a trusted
-    /// workspace. Held as the proof; nothing reads it.
-    _trusted: Trusted,
+    /// workspace. Held as the proof; the SDK configuration is made with it.
+    #[cfg_attr(not(feature = "aws"), allow(dead_code))]
+    trusted: Trusted,
     #[cfg(feature = "aws")]
     cache: Cache,
     #[cfg(feature = "aws")]
@@ -99,7 +100,7 @@ impl Prober {
     /// it is made only with the proof that the workspace is trusted.
     pub fn new(opts: ProbeOptions, trusted: Trusted) -> Prober {
         Prober {
-            _trusted: trusted,
+            trusted,
             #[cfg(feature = "aws")]
             cache: Cache::new(opts.cache_ttl, opts.cache_path.clone()),
             #[cfg(feature = "aws")]

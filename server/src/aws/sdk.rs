@@ -13,10 +13,18 @@ use aws_sdk_sts::error::{DisplayErrorContext, ProvideErrorMetadata, SdkError};
 
 use super::probe::{principal_of, Caller};
 use super::EnvKey;
+use crate::trust::Trusted;
 
 /// The shared SDK configuration: the standard chain, a region for STS when none is set,
 /// short timeouts and at most one retry (a probe must not wait on a dead endpoint).
-pub async fn load_config(profile: Option<&str>, call_timeout: Duration) -> SdkConfig {
+///
+/// Every AWS call starts from this configuration, so it is made only with the proof that the
+/// workspace is trusted (the calls use the user's credentials, into accounts the code names).
+pub async fn load_config(
+    _trusted: Trusted,
+    profile: Option<&str>,
+    call_timeout: Duration,
+) -> SdkConfig {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,

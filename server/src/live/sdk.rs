@@ -60,7 +60,13 @@ impl LiveClient {
         let base = self
             .session
             .config
-            .get_or_init(|| load_config(self.opts.profile.as_deref(), self.opts.call_timeout))
+            .get_or_init(|| {
+                load_config(
+                    self.trusted,
+                    self.opts.profile.as_deref(),
+                    self.opts.call_timeout,
+                )
+            })
             .await;
         let remembered = self
             .session

@@ -23,6 +23,8 @@ pub enum Source {
     Bootstrap,
     /// What the app's last synth says about this document's code.
     Synth,
+    /// Where the deployed pipeline differs from the code (`lsp::live`).
+    Live,
 }
 
 /// What one document (the origin) says, for one version of its text.

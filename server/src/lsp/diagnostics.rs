@@ -515,6 +515,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         }
     }
     super::bootstrap::ensure_probed(client, state, &snapshot, republish_all);
+    super::live::ensure_read(client, state, &uri, &snapshot, republish_all);
     let publishing = std::time::Instant::now();
     publish(client, state, &uri, &snapshot).await;
     tracing::debug!(
@@ -594,6 +595,7 @@ pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap
         Vec::new()
     };
     let synth = super::synth::diagnostics(state, uri, snap);
+    let live = super::live::diagnostics(state, snap);
     let derived = [
         (
             Source::Rules,
@@ -601,6 +603,7 @@ pub(crate) async fn publish(client: &Client, state: &Arc<State>, uri: &Uri, snap
         ),
         (Source::Bootstrap, by_target(state, uri, &snap.rope, &boot)),
         (Source::Synth, by_target(state, uri, &snap.rope, &synth)),
+        (Source::Live, by_target(state, uri, &snap.rope, &live)),
     ];
     // Written while the document is known to be open at this version (a publish that waited
     // behind others must not bring back a closed document), with the git result it was made
@@ -708,7 +711,13 @@ async fn send(client: &Client, state: &Arc<State>, targets: Vec<Uri>) {
 async fn publish_nothing_of_its_own(client: &Client, state: &Arc<State>, uri: &Uri, version: i32) {
     let mut touched = Vec::new();
     if let Ok(mut c) = state.diagnostics.lock() {
-        for source in [Source::Rules, Source::Git, Source::Bootstrap, Source::Synth] {
+        for source in [
+            Source::Rules,
+            Source::Git,
+            Source::Bootstrap,
+            Source::Synth,
+            Source::Live,
+        ] {
             touched.extend(c.set(uri, version, source, HashMap::new()));
         }
     }

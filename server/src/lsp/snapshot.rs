@@ -6,7 +6,7 @@
 //! consistent, taken one lock after the other: a synth that ends between two is seen by the
 //! next request (the client asks again on `pipelens/didChangeSynthStatus`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -16,11 +16,13 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::lsp_types::Uri;
 use tower_lsp_server::UriExt;
 
+use super::live::LiveEntry;
 use super::state::{Record, Snapshot, State};
 use crate::aws::{EnvKey, Observation};
 use crate::document::Encoding;
 use crate::ide::accounts::Accounts;
 use crate::lang::Plugin;
+use crate::live::Locator;
 
 pub struct DocumentSnapshot {
     pub uri: Uri,
@@ -45,6 +47,8 @@ pub struct DocumentSnapshot {
     /// The latest analysis of every open document, this one's included (completion offers the
     /// accounts and regions the workspace uses).
     pub workspace: Vec<Arc<Snapshot>>,
+    /// What was read of each deployed pipeline (empty in an untrusted workspace).
+    pub live: HashMap<Locator, Arc<LiveEntry>>,
 }
 
 impl DocumentSnapshot {
@@ -130,7 +134,12 @@ impl State {
                 .map(|r| r.started.elapsed().as_secs())
                 .min()
         });
+        let live = match trusted {
+            true => self.live.lock().map(|l| l.clone()).unwrap_or_default(),
+            false => HashMap::new(),
+        };
         Ok(DocumentSnapshot {
+            live,
             uri: uri.clone(),
             rope,
             plugin,
@@ -175,8 +184,13 @@ from aws_cdk import pipelines
 class P(cdk.Stack):
     def __init__(self, scope, id):
         super().__init__(scope, id)
-        p = pipelines.CodePipeline(self, "P", synth=pipelines.ShellStep("S", commands=[]))
-        p.add_stage(cdk.Stage(self, "Dev", env=cdk.Environment(account="111111111111", region="us-east-1")))
+        p = pipelines.CodePipeline(self, "P", pipeline_name="p", synth=pipelines.ShellStep("S", commands=[]))
+        p.add_stage(W(self, "Dev", env=cdk.Environment(account="111111111111", region="us-east-1")))
+class W(cdk.Stage):
+    def __init__(self, scope, id, **kwargs):
+        super().__init__(scope, id, **kwargs)
+        cdk.Stack(self, "Api")
+P(cdk.App(), "Payments", env=cdk.Environment(account="999999999999", region="us-east-1"))
 "#;
 
     const URI: &str = "file:///app/pipeline.py";
@@ -209,7 +223,89 @@ class P(cdk.Stack):
             synth: None,
             synth_running,
             workspace: vec![analysis],
+            live: HashMap::new(),
         }
+    }
+
+    fn lens_titles(s: &DocumentSnapshot) -> Vec<String> {
+        let p: CodeLensParams =
+            serde_json::from_value(json!({"textDocument": {"uri": URI}})).unwrap();
+        handlers::code_lens::handle(s, p)
+            .unwrap()
+            .unwrap()
+            .into_iter()
+            .map(|l| l.command.unwrap().title)
+            .collect()
+    }
+
+    #[test]
+    fn live_lenses_come_from_the_snapshot_and_only_in_a_trusted_workspace() {
+        use crate::live::{Live, LivePipeline, Revision, StageDecl, StageState};
+        let with_live = |trusted: bool| {
+            let mut s = snapshot(trusted, None);
+            let (_, locator) =
+                crate::lsp::live::locators_of(s.analysis.as_deref().unwrap()).remove(0);
+            let decl = |n: &str| StageDecl {
+                name: n.into(),
+                actions: Vec::new(),
+                approvals: Vec::new(),
+            };
+            let found = LivePipeline {
+                name: "p".into(),
+                account: "999999999999".into(),
+                region: "us-east-1".into(),
+                version: Some(1),
+                updated: None,
+                structure: vec![
+                    decl("Source"),
+                    decl("Build"),
+                    decl("UpdatePipeline"),
+                    decl("Dev"),
+                ],
+                stages: vec![StageState {
+                    name: "Dev".into(),
+                    status: Some("Succeeded".into()),
+                    revisions: vec![Revision {
+                        action: None,
+                        id: "abcdef0123456789".into(),
+                        summary: None,
+                        url: None,
+                    }],
+                    changed: Some(crate::live::now() - 7200),
+                    ..StageState::default()
+                }],
+                state_unknown: None,
+                executions: Vec::new(),
+            };
+            s.live.insert(
+                locator,
+                Arc::new(crate::lsp::live::LiveEntry {
+                    live: Live::Found(found),
+                    git: Default::default(),
+                    at: SystemTime::now(),
+                }),
+            );
+            lens_titles(&s)
+        };
+        let titles = with_live(true);
+        assert!(titles.contains(&"live: p".to_string()), "{titles:?}");
+        assert!(
+            titles.contains(&"Dev: ✓ abcdef0 · 2 h ago".to_string()),
+            "{titles:?}"
+        );
+        assert!(
+            titles.contains(&"Source: · not run yet".to_string()),
+            "{titles:?}"
+        );
+        let untrusted = with_live(false);
+        assert!(
+            !untrusted.iter().any(|t| t.starts_with("live:")),
+            "{untrusted:?}"
+        );
+        assert!(
+            !untrusted.iter().any(|t| t.starts_with("Dev:")),
+            "{untrusted:?}"
+        );
     }
 
     #[test]

@@ -226,6 +226,12 @@ pub struct State {
     pub probing: Mutex<HashSet<EnvKey>>,
     /// The prober of the current settings (its own cache lives inside).
     pub prober: Mutex<Option<Arc<crate::aws::Prober>>>,
+    /// What was read of each deployed pipeline, and when (`lsp/live.rs`).
+    pub live: Mutex<HashMap<crate::live::Locator, Arc<super::live::LiveEntry>>>,
+    /// Deployed pipelines being read (so that typing does not start the same read again).
+    pub live_reading: Mutex<HashSet<crate::live::Locator>>,
+    /// The live pipeline's reader of the current settings.
+    pub live_client: Mutex<Option<Arc<crate::live::LiveClient>>>,
     /// Runs `cdk synth`, one at a time per app.
     pub synthesizer: crate::synth::Synthesizer,
     /// The client asked for `shutdown` (the exit code is 0 only then).
@@ -332,6 +338,24 @@ impl State {
             )));
         }
         p.clone()
+    }
+
+    /// The live pipeline's reader, unless `live.check` is off or the workspace is not trusted
+    /// (it calls AWS with the user's credentials, into the accounts the code names).
+    pub fn live_client(&self) -> Option<Arc<crate::live::LiveClient>> {
+        let trusted = self.trusted()?;
+        let settings = self.config.read().ok()?.settings.clone();
+        if settings.live_check == crate::workspace::settings::BootstrapCheck::Off {
+            return None;
+        }
+        let mut c = self.live_client.lock().ok()?;
+        if c.is_none() {
+            *c = Some(Arc::new(crate::live::LiveClient::new(
+                crate::live::LiveOptions::from_settings(&settings),
+                trusted,
+            )));
+        }
+        c.clone()
     }
 
     /// Every open document's snapshot that is of its current text.

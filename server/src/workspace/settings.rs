@@ -19,6 +19,11 @@ pub struct Settings {
     pub aws_profile: Option<String>,
     pub bootstrap_check: BootstrapCheck,
     pub bootstrap_cache_ttl_seconds: u64,
+    /// `live.check`: read the deployed pipeline (`crate::live`) in a trusted workspace.
+    pub live_check: BootstrapCheck,
+    /// `live.refreshSeconds`: how often the editor reads the deployed pipelines of the open
+    /// documents again; 0: only on open and on the `pipelens.refreshLive` command.
+    pub live_refresh_seconds: u64,
     pub synth_on_save: bool,
     /// The command that synthesizes the app; `None` runs `cdk synth`.
     pub synth_command: Option<Vec<String>>,
@@ -42,6 +47,8 @@ impl Default for Settings {
             aws_profile: None,
             bootstrap_check: BootstrapCheck::Auto,
             bootstrap_cache_ttl_seconds: 3600,
+            live_check: BootstrapCheck::Auto,
+            live_refresh_seconds: 60,
             synth_on_save: false,
             synth_command: None,
             synth_timeout_seconds: 300,
@@ -171,6 +178,18 @@ impl Settings {
                 }
             }
             "bootstrap.cacheTtlSeconds" => self.bootstrap_cache_ttl_seconds = seconds(v)?,
+            "live.check" => {
+                self.live_check = match v.as_str() {
+                    Some("auto") => BootstrapCheck::Auto,
+                    Some("off") => BootstrapCheck::Off,
+                    _ => return Err("expected \"auto\" or \"off\"".into()),
+                }
+            }
+            "live.refreshSeconds" => {
+                self.live_refresh_seconds = v
+                    .as_u64()
+                    .ok_or("expected a number of seconds (0: no timer)")?
+            }
             "synth.onSave" => self.synth_on_save = v.as_bool().ok_or("expected true or false")?,
             "synth.command" => {
                 self.synth_command = match v {
@@ -307,10 +326,13 @@ mod tests {
                 "synth": {"command": ["npx", "cdk", "synth"], "timeoutSeconds": 60},
                 "accounts": {"prod": "333333333333"},
                 "bootstrap": {"check": "off"},
+                "live": {"check": "off", "refreshSeconds": 0},
             }),
             &mut problems,
         );
         assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(s.live_check, BootstrapCheck::Off);
+        assert_eq!(s.live_refresh_seconds, 0);
         assert_eq!(s.aws_profile.as_deref(), Some("ops"));
         assert!(s.synth_on_save);
         assert_eq!(s.synth_command.unwrap(), vec!["npx", "cdk", "synth"]);

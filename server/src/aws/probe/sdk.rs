@@ -75,7 +75,13 @@ impl Prober {
     async fn probe_cold(&self, keys: &[EnvKey], result: &mut ProbeResult) {
         let config = self
             .config
-            .get_or_init(|| load_config(self.opts.profile.as_deref(), self.opts.call_timeout))
+            .get_or_init(|| {
+                load_config(
+                    self.trusted,
+                    self.opts.profile.as_deref(),
+                    self.opts.call_timeout,
+                )
+            })
             .await;
         let caller = match self.remembered_caller() {
             Some(c) => c,

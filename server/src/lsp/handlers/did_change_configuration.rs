@@ -82,6 +82,9 @@ pub fn reload(state: &State) -> Vec<String> {
     if let Ok(mut p) = state.prober.lock() {
         *p = None; // a new profile or TTL: the next probe uses the new settings
     }
+    if let Ok(mut c) = state.live_client.lock() {
+        *c = None; // likewise for the live pipeline's reader
+    }
     if let Ok(mut c) = state.config.write() {
         c.settings = settings;
         c.extra = Arc::new(extra);

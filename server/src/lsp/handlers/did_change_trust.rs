@@ -1,6 +1,6 @@
 //! `pipelens/didChangeTrust` (notification, `{"trusted": bool}`): the user granted (or took
 //! back) trust in the workspace. Settings are read again under the new trust, and every
-//! document is checked again: git, bootstrap and the synth lens come on (or go off).
+//! document is checked again: git, bootstrap, the live pipeline and the synth lens come on (or go off).
 
 use serde_json::Value;
 
@@ -26,6 +26,10 @@ pub async fn handle(b: &Backend, p: Value) {
     );
     if !trusted {
         diagnostics::forget_git(&b.client, &b.state).await;
+        // What was read of the deployed pipelines was read with the user's credentials.
+        if let Ok(mut live) = b.state.live.lock() {
+            live.clear();
+        }
     }
     let uris: Vec<_> = match b.state.docs.lock() {
         Ok(docs) => docs.keys().cloned().collect(),

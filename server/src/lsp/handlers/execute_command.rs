@@ -1,6 +1,7 @@
 //! `workspace/executeCommand`: `pipelens.synth` (the real `cdk synth`, with progress),
 //! `pipelens.bootstrapCommand` (the `cdk bootstrap` argv for a
-//! target; the editor decides how to run it) and `pipelens.refreshBootstrap`.
+//! target; the editor decides how to run it), `pipelens.refreshBootstrap`, `pipelens.refreshLive`
+//! (the deployed pipelines read again) and `pipelens.openLink` (a console page in the browser).
 
 use serde_json::{json, Value};
 use tower_lsp_server::jsonrpc::{self, Result};
@@ -11,6 +12,11 @@ use crate::lsp::{bootstrap, Backend};
 pub const BOOTSTRAP_COMMAND: &str = "pipelens.bootstrapCommand";
 pub const REFRESH_BOOTSTRAP: &str = "pipelens.refreshBootstrap";
 pub const SYNTH: &str = "pipelens.synth";
+/// Reads the open documents' deployed pipelines again, finding each anew.
+pub const REFRESH_LIVE: &str = "pipelens.refreshLive";
+/// Opens a link the server gives (a pipeline's or an approval's console page) in the user's
+/// browser (`window/showDocument`, external): arguments `[url]`, an https link.
+pub const OPEN_LINK: &str = "pipelens.openLink";
 /// The clients' command that shows the pipeline graph (VS Code's palette command; the Neovim
 /// plugin handles it too). Not a server command: the view is the client's; a client that does
 /// not know it sends it here and gets the graph's answer.
@@ -21,6 +27,8 @@ pub fn commands() -> Vec<String> {
         SYNTH.into(),
         BOOTSTRAP_COMMAND.into(),
         REFRESH_BOOTSTRAP.into(),
+        REFRESH_LIVE.into(),
+        OPEN_LINK.into(),
     ]
 }
 
@@ -61,6 +69,39 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
             let n = bootstrap::refresh(&b.client, &b.state, crate::lsp::diagnostics::republish_all)
                 .await;
             Ok(Some(json!({ "probed": n })))
+        }
+        REFRESH_LIVE => {
+            if b.state.trusted().is_none() {
+                return Err(untrusted("the live pipeline"));
+            }
+            let n = crate::lsp::live::refresh(
+                &b.client,
+                &b.state,
+                true,
+                crate::lsp::diagnostics::republish_all,
+            )
+            .await;
+            Ok(Some(json!({ "read": n })))
+        }
+        OPEN_LINK => {
+            let url = p
+                .arguments
+                .first()
+                .and_then(Value::as_str)
+                .filter(|u| u.starts_with("https://"))
+                .and_then(|u| u.parse::<Uri>().ok())
+                .ok_or_else(|| jsonrpc::Error::invalid_params("expected [https url]"))?;
+            let shown = b
+                .client
+                .show_document(ShowDocumentParams {
+                    uri: url,
+                    external: Some(true),
+                    take_focus: Some(true),
+                    selection: None,
+                })
+                .await
+                .unwrap_or(false);
+            Ok(Some(json!({ "shown": shown })))
         }
         // The client command of "Show the synthesized stages of …" (not advertised: VS Code and
         // the Neovim plugin handle it themselves). Another client sends it here: it gets the

@@ -14,6 +14,11 @@ pub async fn handle(b: &Backend, _: InitializedParams) {
             format!("pipelens {} ready", env!("CARGO_PKG_VERSION")),
         )
         .await;
+    crate::lsp::live::start_timer(
+        b.client.clone(),
+        b.state.clone(),
+        diagnostics::republish_all,
+    );
     let (client, state) = (b.client.clone(), b.state.clone());
     tokio::spawn(async move {
         let item = ConfigurationItem {

@@ -1,0 +1,228 @@
+//! The live pipeline in the editor: each open document's pipelines read where they are
+//! deployed (`crate::live`), in the background only (on open, on a timer while documents are
+//! open, on `pipelens.refreshLive`), the answers kept in the state; when they arrive the client
+//! is asked to show lenses and hints again and the drift diagnostics are published. Nothing
+//! here runs on the typing path; an untrusted workspace or `live.check = "off"` reads nothing.
+
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use tower_lsp_server::lsp_types::Uri;
+use tower_lsp_server::{Client, UriExt};
+
+use super::bootstrap::Republish;
+use super::state::{Snapshot, State};
+use crate::live::{GitFacts, Live, Locator};
+use crate::rules::{Diagnostic, Severity};
+
+/// What was read of one deployed pipeline, and when.
+#[derive(Debug)]
+pub struct LiveEntry {
+    pub live: Live,
+    pub git: GitFacts,
+    pub at: SystemTime,
+}
+
+/// The diagnostic code of a difference between the code and the deployed pipeline.
+pub const DRIFT: &str = "pipeline-drift";
+
+/// Each pipeline's locators (index in the model, locator); pipelines pipelens cannot locate
+/// have none.
+pub fn locators_of(snap: &Snapshot) -> Vec<(usize, Locator)> {
+    snap.analysis
+        .model
+        .pipelines
+        .iter()
+        .enumerate()
+        .flat_map(|(i, p)| {
+            crate::live::locate(p, &snap.qualifier)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |l| (i, l))
+        })
+        .collect()
+}
+
+/// Reads the deployed pipelines of `snap` that were never read and are not being read.
+pub fn ensure_read(
+    client: &Client,
+    state: &Arc<State>,
+    uri: &Uri,
+    snap: &Snapshot,
+    republish: Republish,
+) {
+    let Some(reader) = state.live_client() else {
+        return;
+    };
+    let wanted: Vec<Locator> = {
+        let (Ok(live), Ok(mut reading)) = (state.live.lock(), state.live_reading.lock()) else {
+            return;
+        };
+        let mut out = Vec::new();
+        for (_, l) in locators_of(snap) {
+            if !live.contains_key(&l) && !reading.contains(&l) && !out.contains(&l) {
+                reading.insert(l.clone());
+                out.push(l);
+            }
+        }
+        out
+    };
+    if wanted.is_empty() {
+        return;
+    }
+    let file = uri.to_file_path().map(|p| p.into_owned());
+    let (client, state) = (client.clone(), state.clone());
+    tokio::spawn(async move {
+        read(
+            &state,
+            &reader,
+            wanted.into_iter().map(|l| (l, file.clone())).collect(),
+            false,
+        )
+        .await;
+        after_read(&client, &state, republish).await;
+    });
+}
+
+/// Reads `wanted` (each with the file whose clone names the commits) and keeps the answers.
+async fn read(
+    state: &Arc<State>,
+    reader: &crate::live::LiveClient,
+    wanted: Vec<(Locator, Option<PathBuf>)>,
+    refresh: bool,
+) {
+    tracing::info!(
+        "reading {} deployed pipeline(s){}",
+        wanted.len(),
+        if refresh { " (refresh)" } else { "" }
+    );
+    let trusted = state.trusted();
+    let reads = wanted.iter().map(|(l, _)| reader.fetch(l, refresh));
+    let lives = futures::future::join_all(reads).await;
+    for ((locator, file), live) in wanted.into_iter().zip(lives) {
+        // The clone's facts (HEAD, authors) start git: on a blocking thread, trusted only.
+        let git = match (trusted, file, &live) {
+            (Some(t), Some(f), Live::Found(l)) => {
+                let l = l.clone();
+                tokio::task::spawn_blocking(move || crate::live::git_facts(&f, Some(&l), t))
+                    .await
+                    .unwrap_or_default()
+            }
+            _ => GitFacts::default(),
+        };
+        let entry = Arc::new(LiveEntry {
+            live,
+            git,
+            at: SystemTime::now(),
+        });
+        if let Ok(mut m) = state.live.lock() {
+            m.insert(locator.clone(), entry);
+        }
+        if let Ok(mut r) = state.live_reading.lock() {
+            r.remove(&locator);
+        }
+    }
+}
+
+async fn after_read(client: &Client, state: &Arc<State>, republish: Republish) {
+    super::diagnostics::refresh_views(client, state);
+    republish(client.clone(), state.clone()).await;
+}
+
+/// Every open document's locators, with its file.
+fn open_locators(state: &State) -> Vec<(Locator, Option<PathBuf>)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    for (uri, snap) in state.current_snapshots() {
+        let file = uri.to_file_path().map(|p| p.into_owned());
+        for (_, l) in locators_of(&snap) {
+            if seen.insert(l.clone()) {
+                out.push((l, file.clone()));
+            }
+        }
+    }
+    out
+}
+
+/// Reads every open document's deployed pipelines again (`refresh`: finding each anew).
+/// Answers how many were read.
+pub async fn refresh(
+    client: &Client,
+    state: &Arc<State>,
+    refresh: bool,
+    republish: Republish,
+) -> usize {
+    let Some(reader) = state.live_client() else {
+        return 0;
+    };
+    let wanted = open_locators(state);
+    let n = wanted.len();
+    if n == 0 {
+        return 0;
+    }
+    read(state, &reader, wanted, refresh).await;
+    after_read(client, state, republish).await;
+    n
+}
+
+/// Reads the open documents' deployed pipelines again every `live.refreshSeconds` (read at
+/// each turn: a changed setting takes effect at the next one; 0 pauses it). Runs for the
+/// server's life.
+pub fn start_timer(client: Client, state: Arc<State>, republish: Republish) {
+    tokio::spawn(async move {
+        loop {
+            let every = state
+                .config
+                .read()
+                .map(|c| c.settings.live_refresh_seconds)
+                .unwrap_or(0);
+            tokio::time::sleep(Duration::from_secs(if every == 0 { 30 } else { every })).await;
+            if every == 0
+                || state
+                    .shutdown_requested
+                    .load(std::sync::atomic::Ordering::Relaxed)
+            {
+                continue;
+            }
+            refresh(&client, &state, false, republish).await;
+        }
+    });
+}
+
+/// The drift diagnostics of `snap`: information on the stage (or the pipeline) where the code
+/// and the deployed pipeline differ.
+pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
+    if state.live_client().is_none() {
+        return Vec::new();
+    }
+    let Ok(live) = state.live.lock() else {
+        return Vec::new();
+    };
+    let predictions = snap.predictions();
+    let mut out = Vec::new();
+    for (i, l) in locators_of(snap) {
+        let (Some(entry), Some(p), Some(prediction)) = (
+            live.get(&l),
+            snap.analysis.model.pipelines.get(i),
+            predictions.get(i),
+        ) else {
+            continue;
+        };
+        let Live::Found(found) = &entry.live else {
+            continue;
+        };
+        let complete = !p.added_elsewhere && p.cut.is_none() && !p.props_open;
+        for d in crate::live::drift(prediction, found, complete, entry.git.file_committed) {
+            let span = d.span().unwrap_or(p.span);
+            out.push(Diagnostic::new(
+                DRIFT,
+                Severity::Information,
+                span,
+                format!("{} (pipeline {})", d.message(), found.name),
+            ));
+        }
+    }
+    out
+}
