@@ -401,7 +401,10 @@ fn both_examples_show_which_commit_is_where_and_what_waits() {
         } = deployed_example(&endpoint, example, pipeline_name, "");
         let home = tempfile::tempdir().unwrap();
         let env = aws_env(&endpoint, home.path());
+        let started = std::time::Instant::now();
         let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+        // Not a bound: the figure for benches/README (moto on loopback).
+        eprintln!("{example}: pipelens status: {:?}", started.elapsed());
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -686,6 +689,7 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
         let mut s = b.start();
         let path = d.dir.path().join(file);
         let text = std::fs::read_to_string(&path).unwrap();
+        let opened = std::time::Instant::now();
         let u = s.open(&path, language);
         let p = s.wait_for("textDocument/publishDiagnostics", |p| {
             p["uri"] == u.as_str()
@@ -693,6 +697,8 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
                     .as_array()
                     .is_some_and(|d| d.iter().any(|d| d["code"] == "pipeline-drift"))
         });
+        // Not a bound: the figure for benches/README (moto on loopback).
+        eprintln!("{example}: open to live state (cold server): {:?}", opened.elapsed());
         let drift: Vec<&Value> = p["diagnostics"]
             .as_array()
             .unwrap()
@@ -762,11 +768,29 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
             .as_str()
             .unwrap()
             .contains(&format!("/pipelines/{}/view", d.name)));
+        // Hover on the Prod stage: what waits, the commit, links.
+        let quote = if language == "python" { "\"" } else { "'" };
+        let (line, col) = common::find(&text, &format!("{quote}ProdUsEast1{quote}"), false);
+        let h = s.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": {"line": line, "character": col + 2}}),
+        );
+        let md = h["contents"]["value"].as_str().unwrap_or_default();
+        for want in [
+            format!("**Deployed** — `{}`", d.name),
+            "Waiting: approval `PromoteToProd` for 25 min".to_string(),
+            format!("Commit `{}` First pipeline — Ada Example", &d.old[..7]),
+            format!("[Open the pipeline in the console](https://us-east-1.console.aws.amazon.com/codesuite/codepipeline/pipelines/{}/view?region=us-east-1)", d.name),
+        ] {
+            assert!(md.contains(&want), "{example}: no {want:?} in hover\n{md}");
+        }
+        let refreshed = std::time::Instant::now();
         let r = s.request(
             "workspace/executeCommand",
             json!({"command": "pipelens.refreshLive", "arguments": []}),
         );
         assert_eq!(r["read"], 1, "{r}");
+        eprintln!("{example}: pipelens.refreshLive (warm server): {:?}", refreshed.elapsed());
         s.shutdown();
 
         // Untrusted: nothing is read, no lens, no drift.
@@ -785,4 +809,74 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
         );
         s.shutdown();
     }
+}
+
+/// A deployed pipeline whose endpoint never answers delays no completion, and its read ends
+/// as unknown with a reason (a lens says it) within the client's deadline.
+#[test]
+fn completion_answers_quickly_while_the_live_read_hangs() {
+    if endpoint("completion_answers_quickly_while_the_live_read_hangs").is_none() {
+        return;
+    }
+    let silent = common::silent_endpoint();
+    let (dir, _old, _head) = example_repo("payments-python");
+    let home = tempfile::tempdir().unwrap();
+    // The bootstrap check off: only the live read talks to the silent endpoint.
+    let mut b = TestServer::builder(dir.path())
+        .clear_env()
+        .init_options(json!({"bootstrap": {"check": "off"}}));
+    for (k, v) in aws_env(&silent, home.path()) {
+        b = b.env(k, &v);
+    }
+    let mut s = b.start();
+    let path = dir.path().join("payments/pipeline_stack.py");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let u = s.open(&path, "python");
+    s.diagnostics(&u, 1);
+    let opened = std::time::Instant::now();
+    let (line, col) = common::find(&text, "region=\"us-east-1\"", false);
+    let at = json!({"line": line, "character": col + "region=\"".len() as u32});
+    let lenses = |s: &mut TestServer| -> String {
+        s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))
+            .to_string()
+    };
+    let mut took = Vec::new();
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let r = s.request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": u}, "position": at}),
+        );
+        took.push(start.elapsed());
+        assert!(
+            r["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|i| i["label"] == "eu-west-1")),
+            "{r}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    let window = opened.elapsed();
+    assert!(
+        !lenses(&mut s).contains("live: "),
+        "the read ended within {window:?}: this measured nothing"
+    );
+    let mut sorted = took.clone();
+    sorted.sort();
+    let (p50, max) = (sorted[sorted.len() / 2], sorted[sorted.len() - 1]);
+    eprintln!("completion during a hanging live read: p50 {p50:?}, max {max:?} (20 requests)");
+    assert!(max < std::time::Duration::from_millis(500), "{took:?}");
+    // The read ends, unknown with a reason.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let l = lenses(&mut s);
+        if l.contains("live: unknown (") {
+            assert!(l.contains("timed out"), "{l}");
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "no unknown lens: {l}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    eprintln!("hanging live read answered unknown after {:?}", opened.elapsed());
+    assert!(s.shutdown().success());
 }

@@ -381,6 +381,85 @@ fn wave(p: &Pipeline, w: &Wave) -> String {
     )
 }
 
+
+/// A link the Markdown may carry: https, and nothing that could end the link or add markup.
+fn safe_link(url: &str) -> Option<&str> {
+    let ok = url.starts_with("https://")
+        && url.len() < 2048
+        && !url
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || "()[]<>`\"'\\".contains(c));
+    ok.then_some(url)
+}
+
+/// The deployed state of one stage, for its hover: status, the commit it ran (message and
+/// author), when, what waits, what failed, and links to the console.
+pub fn live_stage(
+    view: &crate::live::StageView,
+    live: &crate::live::LivePipeline,
+    git: &crate::live::GitFacts,
+    read_at: i64,
+    at: i64,
+) -> String {
+    use crate::live::{ago, since};
+    let mut md = format!(
+        "**Deployed** — {} in {} · read {}",
+        md_code(&live.name),
+        md_code(&format!("aws://{}/{}", live.account, live.region)),
+        ago(read_at, at)
+    );
+    md.push_str(&format!(
+        "\n\nStage {}: {}",
+        md_code(&view.name),
+        md_text(&view.summary(at))
+    ));
+    if let Some(l) = &view.live {
+        for r in &l.revisions {
+            let mut line = format!("\n\nCommit {}", md_code(r.short()));
+            let summary = r.summary.clone().or_else(|| git.subject(&r.id).map(str::to_string));
+            if let Some(m) = summary {
+                line.push_str(&format!(" {}", md_text(&m)));
+            }
+            if let Some(a) = git.author(&r.id) {
+                line.push_str(&format!(" — {}", md_text(a)));
+            }
+            if let Some(u) = r.url.as_deref().and_then(safe_link) {
+                line.push_str(&format!(" · [view]({u})"));
+            }
+            md.push_str(&line);
+        }
+        if let Some(c) = l.changed {
+            md.push_str(&format!("\n\nLast change {}", ago(c, at)));
+        }
+        for a in &l.approvals {
+            md.push_str(&format!("\n\nWaiting: approval {}", md_code(&a.action)));
+            if let Some(s) = a.since {
+                md.push_str(&format!(" for {}", since(s, at)));
+            }
+        }
+        if let Some(reason) = &l.transition_disabled {
+            md.push_str("\n\nThe transition into this stage is disabled");
+            if !reason.is_empty() {
+                md.push_str(&format!(": {}", md_text(reason)));
+            }
+        }
+        for f in &l.failures {
+            md.push_str(&format!(
+                "\n\nFailed: {}: {}",
+                md_code(&f.action),
+                md_text(&f.summary)
+            ));
+            if let Some(u) = f.url.as_deref().and_then(safe_link) {
+                md.push_str(&format!(" · [details]({u})"));
+            }
+        }
+    }
+    if let Some(u) = safe_link(&live.console_url()) {
+        md.push_str(&format!("\n\n[Open the pipeline in the console]({u})"));
+    }
+    md
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
