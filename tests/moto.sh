@@ -46,7 +46,38 @@ moto_start() {
   return 1
 }
 
+# live_start NAME: after moto_start, starts tests/live-state-server.py in front of moto (what
+# moto lacks for the live pipeline, seeded by the tests; everything else forwarded) and sets
+# LIVE_ENDPOINT (a second call does nothing). moto_stop stops it too.
+live_start() {
+  local name=$1
+  [[ -n "${LIVE_ENDPOINT:-}" ]] && return 0
+  if [[ -z "${MOTO_ENDPOINT:-}" ]]; then
+    echo "$name: live_start needs moto_start first" >&2
+    return 1
+  fi
+  LIVE_PORT_FILE=$(mktemp)
+  "$PIPELENS_CACHE/venv/bin/python" tests/live-state-server.py "$MOTO_ENDPOINT" "$LIVE_PORT_FILE" &
+  LIVE_PID=$!
+  local i
+  for i in $(seq 1 100); do
+    [[ -s "$LIVE_PORT_FILE" ]] && break
+    sleep 0.1
+  done
+  if [[ ! -s "$LIVE_PORT_FILE" ]]; then
+    echo "$name: tests/live-state-server.py did not start (after $i tries)" >&2
+    return 1
+  fi
+  LIVE_ENDPOINT="http://127.0.0.1:$(cat "$LIVE_PORT_FILE")"
+  return 0
+}
+
 moto_stop() {
+  if [[ -n "${LIVE_PID:-}" ]]; then
+    kill "$LIVE_PID" 2>/dev/null || true
+    wait "$LIVE_PID" 2>/dev/null || true
+  fi
+  [[ -n "${LIVE_PORT_FILE:-}" ]] && rm -f "$LIVE_PORT_FILE"
   if [[ -n "${MOTO_PID:-}" ]]; then
     kill "$MOTO_PID" 2>/dev/null || true
     wait "$MOTO_PID" 2>/dev/null || true

@@ -27,5 +27,23 @@ return {
   capabilities = {
     -- pipelens prefers UTF-8 columns (no conversion on either side) and speaks UTF-16 too.
     general = { positionEncodings = { 'utf-8', 'utf-16' } },
+    -- The server asks for the lenses again when they change without an edit (the deployed
+    -- pipeline was read, a synth ended): answered by the handler below.
+    workspace = { codeLens = { refreshSupport = true } },
+  },
+  handlers = {
+    -- Neovim 0.11 has no handler of its own for this request: the lenses of every buffer the
+    -- client is attached to are asked for again (the plugin draws them; see :h pipelens).
+    ['workspace/codeLens/refresh'] = function(_, _, ctx)
+      local ok, pipelens = pcall(require, 'pipelens')
+      if ok and pipelens.options.codelens ~= false then
+        for _, buf in ipairs(vim.lsp.get_buffers_by_client_id(ctx.client_id)) do
+          if vim.api.nvim_buf_is_loaded(buf) then
+            pcall(vim.lsp.codelens.refresh, { bufnr = buf })
+          end
+        end
+      end
+      return vim.NIL
+    end,
   },
 }

@@ -490,6 +490,10 @@ local commands = {
     'pipelens.refreshBootstrap',
     'Check the bootstrap state of the targets again',
   },
+  PipelensRefreshLive = {
+    'pipelens.refreshLive',
+    'Read the deployed pipelines again (which commit is where)',
+  },
 }
 
 --- Creates the `:Pipelens…` user commands (idempotent).
