@@ -698,7 +698,10 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
                     .is_some_and(|d| d.iter().any(|d| d["code"] == "pipeline-drift"))
         });
         // Not a bound: the figure for benches/README (moto on loopback).
-        eprintln!("{example}: open to live state (cold server): {:?}", opened.elapsed());
+        eprintln!(
+            "{example}: open to live state (cold server): {:?}",
+            opened.elapsed()
+        );
         let drift: Vec<&Value> = p["diagnostics"]
             .as_array()
             .unwrap()
@@ -790,7 +793,10 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
             json!({"command": "pipelens.refreshLive", "arguments": []}),
         );
         assert_eq!(r["read"], 1, "{r}");
-        eprintln!("{example}: pipelens.refreshLive (warm server): {:?}", refreshed.elapsed());
+        eprintln!(
+            "{example}: pipelens.refreshLive (warm server): {:?}",
+            refreshed.elapsed()
+        );
         s.shutdown();
 
         // Untrusted: nothing is read, no lens, no drift.
@@ -877,6 +883,9 @@ fn completion_answers_quickly_while_the_live_read_hangs() {
         assert!(std::time::Instant::now() < deadline, "no unknown lens: {l}");
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
-    eprintln!("hanging live read answered unknown after {:?}", opened.elapsed());
+    eprintln!(
+        "hanging live read answered unknown after {:?}",
+        opened.elapsed()
+    );
     assert!(s.shutdown().success());
 }

@@ -381,7 +381,6 @@ fn wave(p: &Pipeline, w: &Wave) -> String {
     )
 }
 
-
 /// A link the Markdown may carry: https, and nothing that could end the link or add markup.
 fn safe_link(url: &str) -> Option<&str> {
     let ok = url.starts_with("https://")
@@ -416,7 +415,10 @@ pub fn live_stage(
     if let Some(l) = &view.live {
         for r in &l.revisions {
             let mut line = format!("\n\nCommit {}", md_code(r.short()));
-            let summary = r.summary.clone().or_else(|| git.subject(&r.id).map(str::to_string));
+            let summary = r
+                .summary
+                .clone()
+                .or_else(|| git.subject(&r.id).map(str::to_string));
             if let Some(m) = summary {
                 line.push_str(&format!(" {}", md_text(&m)));
             }
