@@ -181,7 +181,7 @@ seed = {
                     "PromoteToProd",
                     "InProgress",
                     1500,
-                    {"token": "t-1"},
+                    {"token": f"t-1-{NAME}"},
                 ),
             ],
         }

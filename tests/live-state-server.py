@@ -6,7 +6,8 @@ GetPipelineExecution, but:
   - it has no GetPipelineState and no ListActionExecutions;
   - its executions carry no revisions (sourceRevisions / artifactRevisions are always []);
   - its CloudFormation drops an AWS::CodePipeline::Pipeline resource (no support for the type),
-    so ListStackResources cannot find a stack's pipeline.
+    so ListStackResources cannot find a stack's pipeline;
+  - it has no PutApprovalResult.
 This server answers exactly those from what a test seeds, with the shapes the AWS API
 reference documents (the test writes the seeded bodies in that shape), and forwards every
 other request to moto unchanged. It is a test part, not a fake of AWS: nothing it answers is
@@ -19,18 +20,28 @@ listens on a free loopback port and writes it to PORT_FILE. A test seeds it with
                   "actionExecutions": {NAME: <ListActionExecutions response>},
                   "revisions": {EXECUTION_ID: [<SourceRevision>…]},
                   "stackResources": {STACK: [<StackResourceSummary>…]}}
-(merged into what is there) and clears it with POST /_reset.
+(merged into what is there) and clears it with POST /_reset. PutApprovalResult is checked
+against the seeded state (the approval must be InProgress with that token, else
+InvalidApprovalTokenException, as AWS answers) and recorded: GET /_approvals lists what was
+decided, by token.
 """
 import http.client
 import json
 import sys
 import threading
+import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from xml.sax.saxutils import escape
 
 MOTO = urllib.parse.urlsplit(sys.argv[1])
-SEED = {"pipelineStates": {}, "actionExecutions": {}, "revisions": {}, "stackResources": {}}
+SEED = {
+    "pipelineStates": {},
+    "actionExecutions": {},
+    "revisions": {},
+    "stackResources": {},
+    "approvals": {},
+}
 LOCK = threading.Lock()
 TARGET = "CodePipeline_20150709."
 
@@ -71,6 +82,9 @@ class Handler(BaseHTTPRequestHandler):
         return resp.status, resp.getheader("Content-Type", "application/octet-stream"), data
 
     def do_GET(self):
+        if self.path == "/_approvals":
+            with LOCK:
+                return self.reply_json(200, SEED["approvals"])
         status, ctype, data = self.forward(None)
         self.reply(status, data, ctype)
 
@@ -108,6 +122,8 @@ class Handler(BaseHTTPRequestHandler):
             name = request.get("name", "")
             state = seed["pipelineStates"].get(name)
             return self.reply_json(*((200, state) if state else not_found(name)))
+        if op == "PutApprovalResult":
+            return self.reply_json(*self.put_approval_result(request, seed))
         if op == "ListActionExecutions":
             name = request.get("pipelineName", "")
             found = seed["actionExecutions"].get(name)
@@ -130,6 +146,33 @@ class Handler(BaseHTTPRequestHandler):
                 ]
             data = json.dumps(doc).encode()
         self.reply(status, data, ctype)
+
+
+    @staticmethod
+    def put_approval_result(request, seed):
+        name = request.get("pipelineName", "")
+        state = seed["pipelineStates"].get(name)
+        if not state:
+            return not_found(name)
+        token = request.get("token")
+        for stage in state.get("stageStates", []):
+            if stage.get("stageName") != request.get("stageName"):
+                continue
+            for action in stage.get("actionStates", []):
+                latest = action.get("latestExecution") or {}
+                if (
+                    action.get("actionName") == request.get("actionName")
+                    and latest.get("status") == "InProgress"
+                    and latest.get("token") == token
+                ):
+                    with LOCK:
+                        SEED["approvals"][token] = request
+                    return 200, {"approvedAt": time.time()}
+        return 400, {
+            "__type": "InvalidApprovalTokenException",
+            "message": "The approval action has already been approved or rejected, or the "
+            "token is not valid",
+        }
 
 
 def list_stack_resources(resources):

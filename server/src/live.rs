@@ -316,6 +316,14 @@ pub enum Live {
     },
 }
 
+/// What was read of one deployed pipeline (with the clone's facts about it), and when.
+#[derive(Debug)]
+pub struct LiveEntry {
+    pub live: Live,
+    pub git: GitFacts,
+    pub at: std::time::SystemTime,
+}
+
 /// How the client runs.
 #[derive(Clone, Debug)]
 pub struct LiveOptions {
@@ -370,8 +378,28 @@ impl LiveClient {
     }
 }
 
+/// A person's answer to a waiting manual approval.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Decision {
+    /// The deployed pipeline's name.
+    pub pipeline: String,
+    pub stage: String,
+    pub action: String,
+    /// The token `GetPipelineState` gave the waiting approval.
+    pub token: String,
+    /// Approve (else reject).
+    pub approve: bool,
+    /// What the user typed (CodePipeline keeps it with the approval).
+    pub summary: String,
+}
+
 #[cfg(not(feature = "aws"))]
 impl LiveClient {
+    /// Without the SDK nothing can be decided.
+    pub async fn decide(&self, _at: &Locator, _d: &Decision) -> Result<(), String> {
+        Err(crate::aws::probe::NO_AWS_SUPPORT.to_string())
+    }
+
     /// Without the SDK nothing can be read: unknown, at once.
     pub async fn fetch(&self, _at: &Locator, _refresh: bool) -> Live {
         Live::Unknown {

@@ -368,7 +368,7 @@ fn deployed_example(endpoint: &str, example: &str, pipeline_name: &str, tag: &st
                     stage_state("Dev", latest, "Succeeded", vec![
                         action_state("Api.Deploy", "Succeeded", t - 6_000, json!({}))]),
                     stage_state("Prod", first, "InProgress", vec![
-                        action_state("PromoteToProd", "InProgress", t - 1_500, json!({"token": "t-1"}))]),
+                        action_state("PromoteToProd", "InProgress", t - 1_500, json!({"token": format!("token-{name}")}))]),
                 ],
             }},
         }),
@@ -430,7 +430,7 @@ fn both_examples_show_which_commit_is_where_and_what_waits() {
         assert_eq!(prod["status"], "waiting", "{example}: {prod:#}");
         assert_eq!(prod["waiting"][0]["action"], "PromoteToProd");
         assert_eq!(prod["revisions"][0]["commit"], old.as_str());
-        assert!(prod.get("token").is_none() && !prod.to_string().contains("t-1"));
+        assert!(prod.get("token").is_none() && !prod.to_string().contains("token-"));
         assert_eq!(stage(p, "Staging")["status"], "not-deployed");
         let drift: Vec<&Value> = p["drift"].as_array().unwrap().iter().collect();
         assert!(
@@ -710,17 +710,18 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
             .collect();
         assert_eq!(drift.len(), 1, "{example}: {drift:#?}");
         assert_eq!(drift[0]["severity"], 3);
-        // On the call that adds Staging to the pipeline.
+        // On the first line of the call that adds Staging to the pipeline.
         let lines: Vec<&str> = text.lines().collect();
         let (start, end) = (
             drift[0]["range"]["start"]["line"].as_u64().unwrap() as usize,
             drift[0]["range"]["end"]["line"].as_u64().unwrap() as usize,
         );
-        let covered = lines[start..=end].join("\n");
+        assert_eq!(start, end, "{example}: {drift:#?}");
+        let call = lines[start..(start + 2).min(lines.len())].join("\n");
         assert!(
-            (covered.contains("add_stage(") || covered.contains("addStage("))
-                && covered.contains("staging"),
-            "{example}: {covered}"
+            (lines[start].contains("add_stage(") || lines[start].contains("addStage("))
+                && call.contains("staging"),
+            "{example}: {call}"
         );
         assert!(drift[0]["message"]
             .as_str()
@@ -787,6 +788,74 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
         ] {
             assert!(md.contains(&want), "{example}: no {want:?} in hover\n{md}");
         }
+        // On the approval step: open it in the console, or approve it after the editor asks.
+        let (line, _) = common::find(&text, "PromoteToProd", false);
+        let actions = s.request(
+            "textDocument/codeAction",
+            json!({
+                "textDocument": {"uri": u},
+                "range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}},
+                "context": {"diagnostics": []},
+            }),
+        );
+        let titles: Vec<&str> = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["title"].as_str().unwrap())
+            .collect();
+        assert!(
+            titles.iter().any(|t| t.starts_with("Open approval PromoteToProd in the AWS console (waiting 2")),
+            "{example}: {titles:?}"
+        );
+        let decide = actions
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["title"] == "Approve or reject PromoteToProd…")
+            .unwrap_or_else(|| panic!("{example}: {titles:?}"));
+        assert_eq!(decide["command"]["command"], "pipelens.decideApproval");
+        let mut answer = decide["command"]["arguments"][1].clone();
+        assert_eq!(answer["stage"], "Prod");
+        // A client that cannot ask is told to use the console; no summary decides nothing.
+        let e = s.raw_request("workspace/executeCommand", json!({"command": "pipelens.decideApproval", "arguments": decide["command"]["arguments"]}));
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains("console"),
+            "{e}"
+        );
+        answer["approve"] = json!(true);
+        answer["summary"] = json!("");
+        let e = s.raw_request(
+            "workspace/executeCommand",
+            json!({"command": "pipelens.approve", "arguments": [u, answer]}),
+        );
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains("summary"),
+            "{e}"
+        );
+        answer["summary"] = json!("Staging looked fine");
+        let r = s.request(
+            "workspace/executeCommand",
+            json!({"command": "pipelens.approve", "arguments": [u, answer]}),
+        );
+        assert_eq!(r["decided"], "approved", "{r}");
+        let recorded: Value = serde_json::from_slice(
+            &Command::new("curl")
+                .args(["-sf", &format!("{endpoint}/_approvals")])
+                .output()
+                .unwrap()
+                .stdout,
+        )
+        .unwrap();
+        let put = &recorded[format!("token-{}", d.name)];
+        assert_eq!(put["pipelineName"], d.name.as_str(), "{recorded:#}");
+        assert_eq!(put["stageName"], "Prod");
+        assert_eq!(put["actionName"], "PromoteToProd");
+        assert_eq!(
+            put["result"],
+            json!({"summary": "Staging looked fine", "status": "Approved"})
+        );
+
         let refreshed = std::time::Instant::now();
         let r = s.request(
             "workspace/executeCommand",

@@ -80,6 +80,40 @@ H.test('hover on a stage gives its deployed state', function()
   H.contains(md, 'First pipeline — Ada Example', 'the commit and its author')
 end)
 
+H.test('the code action on the waiting approval approves it after asking', function()
+  local row = H.find(buf, 'PromoteToProd')
+  vim.api.nvim_win_set_cursor(0, { row + 1, 0 })
+  local asked = {}
+  vim.ui.select = function(items, opts, on_choice)
+    table.insert(asked, opts.prompt)
+    on_choice(items[1])
+  end
+  vim.ui.input = function(opts, on_confirm)
+    table.insert(asked, opts.prompt)
+    on_confirm('Staging looked fine')
+  end
+  H.clear(messages)
+  vim.lsp.buf.code_action({
+    apply = true,
+    filter = function(a)
+      return a.title == 'Approve or reject PromoteToProd…'
+    end,
+  })
+  local m = H.wait('a message', function()
+    return messages[1]
+  end)
+  H.contains(m.msg, 'PromoteToProd approved', 'says so')
+  H.contains(asked[1] or '', 'PromoteToProd (stage Prod of pipeline ' .. name .. ')', 'asked which')
+  H.contains(asked[2] or '', 'summary', 'asked for a summary')
+  -- The test server recorded the PutApprovalResult call.
+  local recorded = vim.json.decode(vim.fn.system({ 'curl', '-sf', vim.env.AWS_ENDPOINT_URL .. '/_approvals' }))
+  local put = recorded['t-1-' .. name]
+  assert(put, 'no PutApprovalResult recorded: ' .. vim.inspect(recorded))
+  H.eq('Staging looked fine', put.result.summary, 'summary')
+  H.eq('Approved', put.result.status, 'status')
+  H.eq(name, put.pipelineName, 'pipeline')
+end)
+
 H.test(':PipelensRefreshLive reads them again', function()
   H.clear(messages)
   vim.cmd('PipelensRefreshLive')

@@ -14,6 +14,11 @@ const URL = process.env.PIPELENS_E2E_URL;
 const ARTIFACTS = process.env.PIPELENS_E2E_ARTIFACTS;
 const PY_APP = process.env.PIPELENS_E2E_PYTHON;
 const TS_APP = process.env.PIPELENS_E2E_TYPESCRIPT;
+/** Both examples deployed into moto (tests/live-seed.py), in a folder whose settings turn
+ * `pipelens.live.check` on. */
+const LIVE = process.env.PIPELENS_E2E_LIVE;
+/** tests/live-state-server.py, which records each PutApprovalResult. */
+const LIVE_ENDPOINT = process.env.AWS_ENDPOINT_URL;
 const RESTRICTED_URL = process.env.PIPELENS_E2E_RESTRICTED_URL;
 const UNTRUSTED_APP = process.env.PIPELENS_E2E_UNTRUSTED_PYTHON;
 /** The file the untrusted app's synth.command (`touch`) makes: it exists once that program ran. */
@@ -457,6 +462,8 @@ async function main() {
     await screenshot(page, "typescript-bootstrap.png");
   });
 
+  await live(page);
+
   await context.close();
 
   await restricted();
@@ -465,6 +472,88 @@ async function main() {
   const failed = results.length - passed;
   console.log(`${passed} passed, ${failed} failed`);
   process.exit(failed === 0 ? 0 : 1);
+}
+
+/**
+ * The live pipeline, for both examples deployed into moto: Source to Dev ran HEAD, Prod waits for
+ * its approval, Staging is not deployed (tests/live-seed.py). What a user sees: the lenses above
+ * the pipeline and the stages, the hover on a stage, the drift in Problems.
+ */
+async function live(page) {
+  await openWorkspace(page, LIVE);
+  for (const [language, example, file] of [
+    ["python", "payments-python", "pipeline_stack.py"],
+    ["typescript", "payments-typescript", "pipeline-stack.ts"],
+  ]) {
+    const name = `payments-vscode-${language}`;
+    const source = path.join(LIVE, example, language === "python" ? "payments" : "lib", file);
+    await test(`${language}: the lenses say which commit is in which stage (moto)`, page, async () => {
+      const t = Date.now();
+      await openFile(page, file);
+      await eventually("the live lens above the pipeline", async () => {
+        const l = await lensText(page);
+        return new RegExp(`live: ${name} · HEAD [0-9a-f]{7} is in Source, Build, UpdatePipeline, Dev`).test(l) ? l : false;
+      }, SLOW);
+      console.log(`   live state shown ${Date.now() - t} ms after opening the file`);
+      fs.appendFileSync(path.join(ARTIFACTS, "live-state.txt"), `${language} ${Date.now() - t} ms\n`);
+      await screenshot(page, `${language}-live-pipeline-lens.png`);
+      const quote = language === "python" ? '"' : "'";
+      await goTo(page, position(source, `${quote}Dev${quote}`));
+      await eventually("the Dev lens", async () => {
+        const l = await lensText(page);
+        return /Dev: ✓ [0-9a-f]{7} · 1 h ago/.test(l) ? l : false;
+      });
+      // VS Code draws only the lenses of the lines in view.
+      await goTo(page, position(source, "staging,"));
+      await eventually("the Staging lens", async () =>
+        /Staging: \+ not deployed yet/.test(await lensText(page)));
+      await goTo(page, position(source, "ProdUsEast1"));
+      await eventually("the Prod lens", async () =>
+        /Prod: ⏸ approval PromoteToProd waiting 2\d min/.test(await lensText(page)));
+      await screenshot(page, `${language}-live-lenses.png`);
+    });
+    await test(`${language}: hover on a stage gives its deployed state; Problems has the drift`, page, async () => {
+      await goTo(page, position(source, "ProdUsEast1", 2));
+      const text = await showHover(page, "Deployed");
+      if (!/Waiting: approval PromoteToProd for 2\d min/.test(text) || !/First pipeline — Ada Example/.test(text)) {
+        throw new Error(`hover: ${text}`);
+      }
+      await screenshot(page, `${language}-live-hover.png`);
+      await page.keyboard.press("Escape");
+      const problems = await eventually("the drift in Problems", async () => {
+        const p = await problemsText(page);
+        return /stage Staging is not deployed yet/.test(p) ? p : false;
+      });
+      if (!/pipeline-drift/.test(problems)) throw new Error(`problems: ${problems}`);
+      await focusEditor(page);
+    });
+    await test(`${language}: the code action on the waiting approval asks, then approves it`, page, async () => {
+      await focusEditor(page);
+      await goTo(page, position(source, "PromoteToProd", 1));
+      await page.keyboard.press("Control+.");
+      const item = page.locator(".action-widget .monaco-list-row", { hasText: "Approve or reject PromoteToProd" });
+      await item.first().waitFor({ timeout: 20_000 });
+      await item.first().click();
+      const dialog = page.locator(".monaco-dialog-box");
+      await dialog.waitFor();
+      if (!new RegExp(`PromoteToProd \\(stage Prod of pipeline ${name}\\)`).test(await dialog.innerText())) {
+        throw new Error(`dialog: ${await dialog.innerText()}`);
+      }
+      await screenshot(page, `${language}-live-approve-dialog.png`);
+      await dialog.locator(".monaco-button", { hasText: "Approve" }).first().click();
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor();
+      await input.fill("Staging looked fine");
+      await page.keyboard.press("Enter");
+      await eventually("the approved toast", async () =>
+        /PromoteToProd approved/.test(await page.locator(".notifications-toasts").innerText().catch(() => "")));
+      const recorded = await (await fetch(`${LIVE_ENDPOINT}/_approvals`)).json();
+      const put = recorded[`t-1-${name}`];
+      if (!put || put.result.summary !== "Staging looked fine" || put.result.status !== "Approved") {
+        throw new Error(`recorded: ${JSON.stringify(recorded)}`);
+      }
+    });
+  }
 }
 
 /**

@@ -324,6 +324,46 @@ async function refreshBootstrap(): Promise<void> {
   );
 }
 
+async function refreshLive(): Promise<void> {
+  const doc = activeDocument();
+  await serverCommand("Refresh live pipeline", "pipelens.refreshLive", doc ? [doc.uri.toString()] : []).catch(
+    () => undefined,
+  );
+}
+
+/**
+ * The code action "Approve or reject …" on an approval waiting in the deployed pipeline: asks the
+ * user in a modal dialog, then for the summary CodePipeline keeps with the approval, then sends
+ * `pipelens.approve`. Nothing is decided without both answers.
+ */
+async function decideApproval(uri: string, approval: { pipeline: string; stage: string; action: string }): Promise<void> {
+  const choice = await vscode.window.showWarningMessage(
+    `Approve or reject ${approval.action} (stage ${approval.stage} of pipeline ${approval.pipeline})?`,
+    { modal: true, detail: "CodePipeline records your decision and the summary under your AWS identity." },
+    "Approve",
+    "Reject",
+  );
+  if (!choice) return;
+  const summary = await vscode.window.showInputBox({
+    title: `${choice} ${approval.action}`,
+    prompt: "A summary, kept with the approval in CodePipeline",
+    ignoreFocusOut: true,
+    validateInput: (v) => (v.trim() ? undefined : "A summary is needed"),
+  });
+  if (!summary?.trim()) return;
+  try {
+    await serverCommand(`${choice} ${approval.action}`, "pipelens.approve", [
+      uri,
+      { ...approval, approve: choice === "Approve", summary },
+    ]);
+    void vscode.window.showInformationMessage(
+      `pipelens: ${approval.action} ${choice === "Approve" ? "approved" : "rejected"}.`,
+    );
+  } catch {
+    // serverCommand showed why.
+  }
+}
+
 async function bootstrapTarget(): Promise<void> {
   const doc = activeDocument();
   let answer: unknown;
@@ -549,10 +589,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   cmd("pipelens.synthesize", synthesize);
   cmd("pipelens.showPipelineGraph", showGraph);
   cmd("pipelens.refreshBootstrapStatus", refreshBootstrap);
+  cmd("pipelens.refreshLivePipeline", refreshLive);
   cmd("pipelens.bootstrapTarget", bootstrapTarget);
   cmd("pipelens.restartServer", restartClient);
   cmd("pipelens.showOutput", () => output.show());
   context.subscriptions.push(
+    // Not in the palette: the code action on a waiting approval runs it with its arguments.
+    vscode.commands.registerCommand("pipelens.decideApproval", decideApproval),
     vscode.commands.registerCommand(GO_TO, graphGoTo),
     vscode.commands.registerCommand(ZOOM, graphZoom),
   );

@@ -512,6 +512,43 @@ function M.create_commands()
   echo_progress()
   show_codelenses()
   vim.lsp.commands['pipelens.bootstrapCommand'] = bootstrap_fix
+  -- The code action "Approve or reject <action>…" on an approval waiting in the deployed
+  -- pipeline: `[uri, {pipeline, stage, action}]`. Asks to approve or reject, then for the
+  -- summary CodePipeline keeps; nothing is decided without both.
+  vim.lsp.commands['pipelens.decideApproval'] = function(command, ctx)
+    local args = type(command) == 'table' and command.arguments or {}
+    local uri, approval = args[1], args[2]
+    if type(approval) ~= 'table' then
+      return
+    end
+    local client = vim.lsp.get_client_by_id(ctx.client_id)
+    if not client then
+      return
+    end
+    local what = ('%s (stage %s of pipeline %s)'):format(approval.action, approval.stage, approval.pipeline)
+    vim.ui.select({ 'Approve', 'Reject' }, { prompt = 'pipelens: ' .. what .. '?' }, function(choice)
+      if not choice then
+        return
+      end
+      vim.ui.input({ prompt = choice .. ' ' .. approval.action .. ', summary: ' }, function(summary)
+        if not summary or vim.trim(summary) == '' then
+          notify(approval.action .. ': nothing decided (a summary is needed)', vim.log.levels.WARN)
+          return
+        end
+        local answer = vim.tbl_extend('force', approval, { approve = choice == 'Approve', summary = summary })
+        client:request('workspace/executeCommand', {
+          command = 'pipelens.approve',
+          arguments = { uri, answer },
+        }, function(err)
+          if err then
+            notify(choice .. ' ' .. approval.action .. ' failed: ' .. M.error_message(err), vim.log.levels.ERROR)
+          else
+            notify(approval.action .. (choice == 'Approve' and ' approved' or ' rejected'))
+          end
+        end, ctx.bufnr)
+      end)
+    end)
+  end
   -- The code action "Show the synthesized stages of <stage>": `[uri, stage, pipeline id]`.
   vim.lsp.commands['pipelens.showPipelineGraph'] = function(command, ctx)
     local args = type(command) == 'table' and command.arguments or {}

@@ -9,8 +9,8 @@ use aws_sdk_codepipeline::primitives::DateTime;
 use aws_sdk_codepipeline::types::ActionCategory;
 
 use super::{
-    is_logical_id_of, logical_id_prefix, summary_line, Approval, Execution, Failure, Find, Live,
-    LiveClient, LivePipeline, Locator, Revision, StageDecl, StageState,
+    is_logical_id_of, logical_id_prefix, summary_line, Approval, Decision, Execution, Failure,
+    Find, Live, LiveClient, LivePipeline, Locator, Revision, StageDecl, StageState,
 };
 use crate::aws::probe::Caller;
 use crate::aws::sdk::{caller_identity, env_config, load_config, reason};
@@ -56,7 +56,38 @@ impl LiveClient {
         }
     }
 
-    async fn fetch_inner(&self, at: &Locator) -> Live {
+    /// Approves or rejects a waiting approval of the pipeline `at` found (`PutApprovalResult`),
+    /// with the user's summary. The caller asked the user first; this only carries the answer.
+    /// `Err` says why it failed.
+    pub async fn decide(&self, at: &Locator, d: &Decision) -> Result<(), String> {
+        let (config, _, _) = self.env_config_of(at).await?;
+        let status = if d.approve {
+            aws_sdk_codepipeline::types::ApprovalStatus::Approved
+        } else {
+            aws_sdk_codepipeline::types::ApprovalStatus::Rejected
+        };
+        let result = aws_sdk_codepipeline::types::ApprovalResult::builder()
+            .summary(&d.summary)
+            .status(status)
+            .build()
+            .map_err(|e| e.to_string())?;
+        let call = aws_sdk_codepipeline::Client::new(&config)
+            .put_approval_result()
+            .pipeline_name(&d.pipeline)
+            .stage_name(&d.stage)
+            .action_name(&d.action)
+            .token(&d.token)
+            .result(result)
+            .send();
+        match tokio::time::timeout(self.opts.deadline, call).await {
+            Ok(Ok(_)) => Ok(()),
+            Ok(Err(e)) => Err(reason("PutApprovalResult", &e)),
+            Err(_) => Err("PutApprovalResult timed out".into()),
+        }
+    }
+
+    /// The configuration to call the pipeline's account and region with, and those.
+    async fn env_config_of(&self, at: &Locator) -> Result<(SdkConfig, String, String), String> {
         let base = self
             .session
             .config
@@ -76,34 +107,36 @@ impl LiveClient {
             .clone();
         let caller = match remembered {
             Some(c) => c,
-            None => match caller_identity(base).await {
-                Ok(c) => {
-                    *self
-                        .session
-                        .caller
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
-                    c
-                }
-                Err(reason) => return Live::Unknown { reason },
-            },
+            None => {
+                let c = caller_identity(base).await?;
+                *self
+                    .session
+                    .caller
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+                c
+            }
         };
         let account = at.account.clone().unwrap_or_else(|| caller.account.clone());
         let region = match &at.region {
             Some(r) => r.clone(),
-            None => match base.region() {
-                Some(r) => r.to_string(),
-                None => {
-                    return Live::Unknown {
-                        reason: "the pipeline stack is env-agnostic and no AWS region is set"
-                            .into(),
-                    }
-                }
-            },
+            None => base
+                .region()
+                .map(|r| r.to_string())
+                .ok_or("the pipeline stack is env-agnostic and no AWS region is set")?,
         };
         let key = EnvKey::new(&account, &region, &at.qualifier);
-        let config = match env_config(base, &caller, &key, SESSION_NAME).await {
-            Ok(c) => c.to_builder().region(Region::new(region.clone())).build(),
+        let config = env_config(base, &caller, &key, SESSION_NAME)
+            .await?
+            .to_builder()
+            .region(Region::new(region.clone()))
+            .build();
+        Ok((config, account, region))
+    }
+
+    async fn fetch_inner(&self, at: &Locator) -> Live {
+        let (config, account, region) = match self.env_config_of(at).await {
+            Ok(c) => c,
             Err(reason) => return Live::Unknown { reason },
         };
         let cached = self

@@ -515,7 +515,7 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         }
     }
     super::bootstrap::ensure_probed(client, state, &snapshot, republish_all);
-    super::live::ensure_read(client, state, &uri, &snapshot, republish_all);
+    super::live::ensure_read(client, state, &uri, &snapshot, republish_live);
     let publishing = std::time::Instant::now();
     publish(client, state, &uri, &snapshot).await;
     tracing::debug!(
@@ -544,6 +544,18 @@ pub fn republish_all(
         for (uri, snap) in state.current_snapshots() {
             publish(&client, &state, &uri, &snap).await;
         }
+    })
+}
+
+/// After the deployed pipelines were read (`lsp::live`): their lenses and hints are asked for
+/// again, and every open document's drift diagnostics published again.
+pub fn republish_live(
+    client: Client,
+    state: Arc<State>,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
+    Box::pin(async move {
+        refresh_views(&client, &state);
+        republish_all(client, state).await;
     })
 }
 

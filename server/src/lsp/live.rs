@@ -14,16 +14,8 @@ use tower_lsp_server::{Client, UriExt};
 
 use super::bootstrap::Republish;
 use super::state::{Snapshot, State};
-use crate::live::{GitFacts, Live, Locator};
+use crate::live::{GitFacts, Live, LiveEntry, Locator};
 use crate::rules::{Diagnostic, Severity};
-
-/// What was read of one deployed pipeline, and when.
-#[derive(Debug)]
-pub struct LiveEntry {
-    pub live: Live,
-    pub git: GitFacts,
-    pub at: SystemTime,
-}
 
 /// The diagnostic code of a difference between the code and the deployed pipeline.
 pub const DRIFT: &str = "pipeline-drift";
@@ -126,8 +118,10 @@ async fn read(
     }
 }
 
+/// `republish` is handed down by the caller (`diagnostics::republish_live`: the drift
+/// diagnostics are published again and the client asked for lenses and hints again), so that
+/// this module calls nothing above it.
 async fn after_read(client: &Client, state: &Arc<State>, republish: Republish) {
-    super::diagnostics::refresh_views(client, state);
     republish(client.clone(), state.clone()).await;
 }
 
@@ -215,7 +209,7 @@ pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
         };
         let complete = !p.added_elsewhere && p.cut.is_none() && !p.props_open;
         for d in crate::live::drift(prediction, found, complete, entry.git.file_committed) {
-            let span = d.span().unwrap_or(p.span);
+            let span = first_line(&snap.text, d.span().unwrap_or(p.span));
             out.push(Diagnostic::new(
                 DRIFT,
                 Severity::Information,
@@ -225,4 +219,131 @@ pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
         }
     }
     out
+}
+
+/// The first line of `span` (a stage's `add_stage(…)` call can be a dozen lines; a squiggle under
+/// all of them says no more than one under its first).
+fn first_line(text: &str, span: crate::model::Span) -> crate::model::Span {
+    let end = text
+        .get(span.start_byte..span.end_byte)
+        .and_then(|t| t.find('\n'))
+        .map(|n| span.start_byte + n);
+    match end {
+        Some(end) if span.end.0 > span.start.0 => crate::model::Span {
+            end_byte: end,
+            end: (span.start.0, span.start.1 + (end - span.start_byte)),
+            ..span
+        },
+        _ => span,
+    }
+}
+
+/// The waiting approval `action` of `stage` in the deployed pipeline `pipeline`, as the last
+/// read of `snap`'s pipelines saw it: its locator and token.
+pub fn waiting_approval(
+    live: &std::collections::HashMap<Locator, Arc<LiveEntry>>,
+    snap: &Snapshot,
+    pipeline: &str,
+    stage: &str,
+    action: &str,
+) -> Option<(Locator, String)> {
+    locators_of(snap).into_iter().find_map(|(_, l)| {
+        let entry = live.get(&l)?;
+        let Live::Found(found) = &entry.live else {
+            return None;
+        };
+        if found.name != pipeline {
+            return None;
+        }
+        let token = found
+            .stages
+            .iter()
+            .find(|s| s.name == stage)?
+            .approvals
+            .iter()
+            .find(|a| a.action == action)?
+            .token
+            .clone()?;
+        Some((l, token))
+    })
+}
+
+/// `pipelens.approve`: carries the user's answer to a waiting approval (the client asked), then
+/// reads the pipelines again. An error says why nothing was decided.
+pub async fn decide(
+    client: &Client,
+    state: &Arc<State>,
+    uri: &Uri,
+    answer: &serde_json::Value,
+    republish: Republish,
+) -> tower_lsp_server::jsonrpc::Result<Option<serde_json::Value>> {
+    use tower_lsp_server::jsonrpc::Error;
+    let field = |k: &str| {
+        answer
+            .get(k)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    let (Some(pipeline), Some(stage), Some(action), Some(approve)) = (
+        field("pipeline"),
+        field("stage"),
+        field("action"),
+        answer.get("approve").and_then(serde_json::Value::as_bool),
+    ) else {
+        return Err(Error::invalid_params(
+            "expected [uri, {pipeline, stage, action, approve, summary}]",
+        ));
+    };
+    let summary = field("summary").unwrap_or_default();
+    if summary.trim().is_empty() {
+        return Err(Error::invalid_params(
+            "a summary is needed: CodePipeline keeps it with the approval",
+        ));
+    }
+    let Some(reader) = state.live_client() else {
+        return Err(Error::invalid_params(
+            "the live pipeline is off (live.check = \"off\")",
+        ));
+    };
+    let snap = state
+        .docs
+        .lock()
+        .ok()
+        .and_then(|d| d.get(uri).and_then(|e| e.snapshot.clone()))
+        .ok_or_else(|| super::snapshot::not_open(uri))?;
+    let live = state.live.lock().map(|l| l.clone()).unwrap_or_default();
+    let Some((locator, token)) = waiting_approval(&live, &snap, &pipeline, &stage, &action) else {
+        return Err(Error::invalid_params(format!(
+            "{action} of stage {stage} is not waiting in {pipeline} (read the pipeline again)"
+        )));
+    };
+    let decision = crate::live::Decision {
+        pipeline,
+        stage,
+        action,
+        token,
+        approve,
+        summary,
+    };
+    tracing::info!(
+        "{} {} of stage {} in {}",
+        if approve { "approving" } else { "rejecting" },
+        decision.action,
+        decision.stage,
+        decision.pipeline
+    );
+    match reader.decide(&locator, &decision).await {
+        Ok(()) => {
+            refresh(client, state, false, republish).await;
+            Ok(Some(serde_json::json!({
+                "decided": if approve { "approved" } else { "rejected" },
+                "action": decision.action,
+            })))
+        }
+        Err(reason) => {
+            let mut e = Error::internal_error();
+            e.message = format!("pipelens: {reason}").into();
+            Err(e)
+        }
+    }
 }

@@ -16,13 +16,12 @@ use tower_lsp_server::jsonrpc;
 use tower_lsp_server::lsp_types::Uri;
 use tower_lsp_server::UriExt;
 
-use super::live::LiveEntry;
 use super::state::{Record, Snapshot, State};
 use crate::aws::{EnvKey, Observation};
 use crate::document::Encoding;
 use crate::ide::accounts::Accounts;
 use crate::lang::Plugin;
-use crate::live::Locator;
+use crate::live::{LiveEntry, Locator};
 
 pub struct DocumentSnapshot {
     pub uri: Uri,
@@ -279,7 +278,7 @@ P(cdk.App(), "Payments", env=cdk.Environment(account="999999999999", region="us-
             };
             s.live.insert(
                 locator,
-                Arc::new(crate::lsp::live::LiveEntry {
+                Arc::new(crate::live::LiveEntry {
                     live: Live::Found(found),
                     git: Default::default(),
                     at: SystemTime::now(),

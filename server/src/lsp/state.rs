@@ -227,7 +227,7 @@ pub struct State {
     /// The prober of the current settings (its own cache lives inside).
     pub prober: Mutex<Option<Arc<crate::aws::Prober>>>,
     /// What was read of each deployed pipeline, and when (`lsp/live.rs`).
-    pub live: Mutex<HashMap<crate::live::Locator, Arc<super::live::LiveEntry>>>,
+    pub live: Mutex<HashMap<crate::live::Locator, Arc<crate::live::LiveEntry>>>,
     /// Deployed pipelines being read (so that typing does not start the same read again).
     pub live_reading: Mutex<HashSet<crate::live::Locator>>,
     /// The live pipeline's reader of the current settings.

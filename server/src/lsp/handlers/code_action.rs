@@ -1,5 +1,6 @@
 //! `textDocument/codeAction`: quick fixes for the static rules, the bootstrap command of an
-//! unbootstrapped target, and a synth of the app from anywhere in a pipeline.
+//! unbootstrapped target, a synth of the app from anywhere in a pipeline, and on an approval
+//! waiting in the deployed pipeline: open it in the console, approve or reject it.
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::lsp_types::*;
@@ -83,8 +84,79 @@ pub fn handle(s: &DocumentSnapshot, p: CodeActionParams) -> Result<Option<CodeAc
             ..Default::default()
         }));
     }
+    out.extend(approvals(s, snap, range.clone(), p.context.only.as_deref()));
     out.extend(synth);
     Ok((!out.is_empty()).then_some(out))
+}
+
+/// On a manual approval step that waits in the deployed pipeline (trusted workspace, pipeline
+/// read): open it in the console, or approve or reject it after the editor asks the user
+/// (`pipelens.decideApproval`, then `pipelens.approve`).
+fn approvals(
+    s: &DocumentSnapshot,
+    snap: &crate::lsp::state::Snapshot,
+    range: std::ops::Range<usize>,
+    only: Option<&[CodeActionKind]>,
+) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    if only.is_some() || !s.trusted || s.live.is_empty() {
+        return out;
+    }
+    let touches = |sp: crate::model::Span| sp.end_byte >= range.start && sp.start_byte <= range.end;
+    let predictions = snap.predictions();
+    let at = crate::live::now();
+    for (i, locator) in crate::lsp::live::locators_of(snap) {
+        let (Some(entry), Some(prediction)) = (s.live.get(&locator), predictions.get(i)) else {
+            continue;
+        };
+        let crate::live::Live::Found(found) = &entry.live else {
+            continue;
+        };
+        for stage in &found.stages {
+            let Some(predicted) = prediction.stages.iter().find(|p| p.name == stage.name) else {
+                continue;
+            };
+            for a in &stage.approvals {
+                let here = predicted
+                    .actions
+                    .iter()
+                    .any(|x| x.name == a.action && touches(x.span));
+                if !here {
+                    continue;
+                }
+                let waiting = a
+                    .since
+                    .map(|t| format!(" (waiting {})", crate::live::since(t, at)))
+                    .unwrap_or_default();
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Open approval {} in the AWS console{waiting}", a.action),
+                    command: Some(Command {
+                        title: format!("Open approval {}", a.action),
+                        command: super::execute_command::OPEN_LINK.into(),
+                        arguments: Some(vec![serde_json::json!(found.console_url())]),
+                    }),
+                    ..Default::default()
+                }));
+                out.push(CodeActionOrCommand::CodeAction(CodeAction {
+                    title: format!("Approve or reject {}…", a.action),
+                    command: Some(Command {
+                        title: format!("Approve or reject {}", a.action),
+                        command: super::execute_command::DECIDE_APPROVAL.into(),
+                        arguments: Some(vec![
+                            serde_json::json!(s.uri.as_str()),
+                            serde_json::json!({
+                                "pipeline": found.name,
+                                "stage": stage.name,
+                                "action": a.action,
+                            }),
+                        ]),
+                    }),
+                    ..Default::default()
+                }));
+            }
+        }
+    }
+    out
 }
 
 /// Anywhere in a pipeline, or a stage or wave added to it: synthesize the app, so that editors

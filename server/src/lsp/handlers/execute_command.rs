@@ -14,6 +14,15 @@ pub const REFRESH_BOOTSTRAP: &str = "pipelens.refreshBootstrap";
 pub const SYNTH: &str = "pipelens.synth";
 /// Reads the open documents' deployed pipelines again, finding each anew.
 pub const REFRESH_LIVE: &str = "pipelens.refreshLive";
+/// Approves or rejects a waiting manual approval: arguments `[uri, {pipeline, stage, action,
+/// approve: bool, summary}]`; only in a trusted workspace, only for an approval the last read of
+/// that document's pipeline saw waiting, with a summary the user typed. The client asks the user
+/// first (`DECIDE_APPROVAL`); this carries the answer (`PutApprovalResult`).
+pub const APPROVE: &str = "pipelens.approve";
+/// The client command of the code action "Approve or reject …": the editor asks the user to
+/// confirm and for a summary, then sends `APPROVE`. Not a server command (not advertised); a
+/// client that does not know it sends it here and is told to use the console.
+pub const DECIDE_APPROVAL: &str = "pipelens.decideApproval";
 /// Opens a link the server gives (a pipeline's or an approval's console page) in the user's
 /// browser (`window/showDocument`, external): arguments `[url]`, an https link.
 pub const OPEN_LINK: &str = "pipelens.openLink";
@@ -29,6 +38,7 @@ pub fn commands() -> Vec<String> {
         REFRESH_BOOTSTRAP.into(),
         REFRESH_LIVE.into(),
         OPEN_LINK.into(),
+        APPROVE.into(),
     ]
 }
 
@@ -78,10 +88,37 @@ pub async fn handle(b: &Backend, p: ExecuteCommandParams) -> Result<Option<Value
                 &b.client,
                 &b.state,
                 true,
-                crate::lsp::diagnostics::republish_all,
+                crate::lsp::diagnostics::republish_live,
             )
             .await;
             Ok(Some(json!({ "read": n })))
+        }
+        APPROVE => {
+            if b.state.trusted().is_none() {
+                return Err(untrusted("approving from the editor"));
+            }
+            let uri: Uri = p
+                .arguments
+                .first()
+                .and_then(Value::as_str)
+                .and_then(|u| u.parse().ok())
+                .ok_or_else(|| jsonrpc::Error::invalid_params("expected [uri, {…}]"))?;
+            let answer = p.arguments.get(1).cloned().unwrap_or(Value::Null);
+            crate::lsp::live::decide(
+                &b.client,
+                &b.state,
+                &uri,
+                &answer,
+                crate::lsp::diagnostics::republish_live,
+            )
+            .await
+        }
+        DECIDE_APPROVAL => {
+            let mut e = jsonrpc::Error::invalid_request();
+            e.message = "pipelens: this editor cannot ask for a confirmation: approve in the \
+                         AWS console (the lens above the stage opens it)"
+                .into();
+            Err(e)
         }
         OPEN_LINK => {
             let url = p

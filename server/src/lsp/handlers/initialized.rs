@@ -17,7 +17,7 @@ pub async fn handle(b: &Backend, _: InitializedParams) {
     crate::lsp::live::start_timer(
         b.client.clone(),
         b.state.clone(),
-        diagnostics::republish_all,
+        diagnostics::republish_live,
     );
     let (client, state) = (b.client.clone(), b.state.clone());
     tokio::spawn(async move {
