@@ -49,7 +49,8 @@ pub struct StatusArgs {
     dir: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     format: StatusFormat,
-    /// Find each pipeline again (and ask who the caller is) instead of what this run knows.
+    /// Ask CloudFormation again where each stack's pipeline is, instead of the cached answer
+    /// (kept beside the bootstrap cache for `bootstrap.cacheTtlSeconds`), and replace it.
     #[arg(long)]
     refresh: bool,
 }

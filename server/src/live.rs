@@ -12,6 +12,7 @@
 //!
 //! Only in a trusted workspace (the client takes the proof), never on the typing path.
 
+pub mod cache;
 #[cfg(feature = "aws")]
 mod sdk;
 
@@ -334,6 +335,10 @@ pub struct LiveOptions {
     pub deadline: Duration,
     /// Executions read per pipeline.
     pub executions: i32,
+    /// How long where a stack's pipeline was found is kept (the bootstrap cache's TTL).
+    pub cache_ttl: Duration,
+    /// `cache::FoundCache`'s file; `None`: memory only.
+    pub cache_path: Option<std::path::PathBuf>,
 }
 
 impl LiveOptions {
@@ -343,13 +348,15 @@ impl LiveOptions {
             call_timeout: Duration::from_secs(5),
             deadline: Duration::from_secs(20),
             executions: 25,
+            cache_ttl: Duration::from_secs(settings.bootstrap_cache_ttl_seconds),
+            cache_path: cache::FoundCache::default_path(),
         }
     }
 }
 
 /// Reads deployed pipelines. Calls AWS with the user's credentials, so it is made only in a
-/// trusted workspace. Remembers where each pipeline was found (a stack's pipeline resource
-/// does not move) for the client's life; the state itself is read on every fetch.
+/// trusted workspace. Remembers where a stack's pipeline was found (`cache`: in memory and on
+/// disk, for the bootstrap cache's TTL); the state itself is read on every fetch.
 pub struct LiveClient {
     opts: LiveOptions,
     /// Held as the proof; the SDK configuration is made with it.
@@ -371,7 +378,7 @@ impl LiveClient {
     pub fn new(opts: LiveOptions, trusted: Trusted) -> LiveClient {
         LiveClient {
             #[cfg(feature = "aws")]
-            session: sdk::Session::default(),
+            session: sdk::Session::new(&opts),
             trusted,
             opts,
         }

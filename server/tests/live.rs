@@ -601,6 +601,30 @@ fn a_pipeline_without_a_name_is_found_through_its_stack() {
     assert_eq!(p["name"], physical);
     assert_eq!(p["lookedFor"]["stack"], "PaymentsPipeline");
     assert_eq!(stage(p, "Dev")["status"], "not-run");
+
+    // Where it was found is kept (like the bootstrap answers): the next run asks no
+    // CloudFormation, even when the stack now lists no pipeline; --refresh asks again.
+    seed(
+        &endpoint,
+        json!({"stackResources": {"PaymentsPipeline": []}}),
+    );
+    let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
+    let p = &json_of(&out)["pipelines"][0];
+    assert_eq!(p["name"], physical, "{p:#}");
+    let out = pipelens(
+        &["status", ".", "--format", "json", "--refresh"],
+        dir.path(),
+        &env,
+    );
+    let p = &json_of(&out)["pipelines"][0];
+    assert_eq!(p["status"], "not-found", "{p:#}");
+    assert!(
+        p["reason"]
+            .as_str()
+            .unwrap()
+            .contains("has no pipeline resource"),
+        "{p:#}"
+    );
 }
 
 /// No credentials: one reason, exit 0; a pipeline not deployed: where pipelens looked.
@@ -772,6 +796,16 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
             .as_str()
             .unwrap()
             .contains(&format!("/pipelines/{}/view", d.name)));
+        // The graph's answer carries each stage's deployed status (VS Code colours them).
+        let g = s.request(
+            "pipelens/pipelineGraph",
+            json!({"textDocument": {"uri": u}}),
+        );
+        let live = &g["pipelines"][0]["live"];
+        assert_eq!(live["name"], d.name.as_str(), "{example}: {live:#}");
+        assert_eq!(live["stages"]["Prod"]["status"], "waiting");
+        assert_eq!(live["stages"]["Staging"]["status"], "not-deployed");
+        assert_eq!(live["stages"]["Dev"]["status"], "succeeded");
         // Hover on the Prod stage: what waits, the commit, links.
         let quote = if language == "python" { "\"" } else { "'" };
         let (line, col) = common::find(&text, &format!("{quote}ProdUsEast1{quote}"), false);

@@ -527,6 +527,18 @@ async function live(page) {
       if (!/pipeline-drift/.test(problems)) throw new Error(`problems: ${problems}`);
       await focusEditor(page);
     });
+    await test(`${language}: the graph colours each stage by its deployed status`, page, async () => {
+      await focusEditor(page);
+      await runCommand(page, "pipelens: Show pipeline graph");
+      const body = page.frameLocator("iframe.webview").frameLocator("iframe#active-frame").locator("body");
+      await eventually("Prod waiting and Dev succeeded in the graph", async () =>
+        (await body.locator(".stage.live-waiting", { hasText: "Prod" }).count()) === 1 &&
+        (await body.locator(".stage.live-succeeded", { hasText: "Dev" }).count()) === 1 &&
+        (await body.locator(".stage.live-not-deployed", { hasText: "Staging" }).count()) === 1, 30_000);
+      const text = await body.innerText();
+      if (!new RegExp(`deployed as ${name}`).test(text)) throw new Error(`graph: ${text.slice(0, 300)}`);
+      await screenshot(page, `${language}-live-graph.png`);
+    });
     await test(`${language}: the code action on the waiting approval asks, then approves it`, page, async () => {
       await focusEditor(page);
       await goTo(page, position(source, "PromoteToProd", 1));

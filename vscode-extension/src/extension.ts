@@ -37,6 +37,9 @@ let synthState: PipelineState | undefined;
 /** The server answers `pipelens/synthStatus` (else the status is guessed from the outline). */
 let serverStatus = true;
 let graph: GraphPanel | undefined;
+/** The server read the deployed pipelines again (`lsp/live.rs`). */
+const LIVE_CHANGED = "pipelens/didChangeLive";
+
 let extensionPath = "";
 /** When `activate` ran, and whether the first diagnostics came since: the log says how long
  * the start took (tests/vscode/run keeps these logs with its artifacts). */
@@ -226,6 +229,8 @@ async function startClient(): Promise<void> {
     void updateStatus();
     graph?.refreshSoon();
   });
+  // The deployed pipelines were read again: the graph colours its stages by their status.
+  c.onNotification(LIVE_CHANGED, () => graph?.refreshSoon());
   void updateStatus();
   graph?.refresh();
 }

@@ -18,8 +18,16 @@ export interface GraphStage {
   line?: number;
   actions?: GraphAction[];
 }
+/** A stage of the deployed pipeline: `succeeded`, `failed`, `waiting`, `in-progress`,
+ * `not-deployed`, … and the line the lens shows. */
+export interface LiveStage {
+  status?: string;
+  summary?: string;
+}
 export interface GraphPipeline {
   id?: string;
+  /** The deployed pipeline, when the server read it (trusted workspaces only). */
+  live?: { name?: string; console?: string; stages?: { [stage: string]: LiveStage } };
   /** Stages the last synth no longer speaks for (their code changed since). */
   outOfDate?: string[];
   file?: string;
@@ -68,6 +76,14 @@ a:hover, a:focus { color: var(--vscode-textLink-activeForeground); text-decorati
 .action { white-space: nowrap; }
 .meta { opacity: .7; font-size: .9em; }
 .error { color: var(--vscode-errorForeground, #c00); white-space: pre-wrap; }
+.stage[class*="live-"] { border-left-width: 4px; }
+.stage.live-succeeded { border-left-color: var(--vscode-testing-iconPassed, #388a34); }
+.stage.live-failed { border-left-color: var(--vscode-errorForeground, #e51400); }
+.stage.live-waiting { border-left-color: var(--vscode-editorWarning-foreground, #bf8803); }
+.stage.live-in-progress { border-left-color: var(--vscode-progressBar-background, #0e70c0); }
+.stage.live-not-deployed { border-left-style: dashed; border-left-color: var(--vscode-editorInfo-foreground, #3794ff); }
+.live-note { font-size: .85em; margin-bottom: 4px; }
+.deployed { font-size: .8em; opacity: .8; font-weight: normal; }
 img.svg { max-width: 100%; background: white; }
 body.vscode-high-contrast .stage, body.vscode-high-contrast-light .stage {
   border-color: var(--vscode-contrastBorder); opacity: 1; }
@@ -125,7 +141,13 @@ function svgImage(svg: string, alt: string): string {
   return `<img class="svg" alt="${escapeHtml(alt)}" src="data:image/svg+xml;base64,${data}">`;
 }
 
-function stageHtml(s: GraphStage, file: string | undefined, stale: boolean, focus: boolean): string {
+function stageHtml(
+  s: GraphStage,
+  file: string | undefined,
+  stale: boolean,
+  focus: boolean,
+  live?: LiveStage,
+): string {
   const byRun = new Map<number, GraphAction[]>();
   for (const a of s.actions ?? []) {
     const r = a.runOrder ?? 1;
@@ -146,7 +168,14 @@ function stageHtml(s: GraphStage, file: string | undefined, stale: boolean, focu
       return `<div class="run">${items}</div>`;
     })
     .join("");
-  const cls = ["stage", s.certain === false ? "uncertain" : "", stale ? "stale" : "", focus ? "focus" : ""]
+  const status = typeof live?.status === "string" && /^[a-z-]+$/.test(live.status) ? live.status : "";
+  const cls = [
+    "stage",
+    s.certain === false ? "uncertain" : "",
+    stale ? "stale" : "",
+    focus ? "focus" : "",
+    status ? `live-${status}` : "",
+  ]
     .filter((c) => c)
     .join(" ");
   const title = s.certain === false ? ' title="predicted, not certain"' : "";
@@ -155,7 +184,8 @@ function stageHtml(s: GraphStage, file: string | undefined, stale: boolean, focu
       ? commandLink(GO_TO, [file, s.line], escapeHtml(s.name), `Go to the code of ${s.name} (line ${s.line})`)
       : escapeHtml(s.name);
   const note = stale ? '<div class="stale-note">synth is out of date</div>' : "";
-  return `<div class="${cls}"${title}><h3>${name}</h3>${note}${runs}</div>`;
+  const liveNote = typeof live?.summary === "string" ? `<div class="live-note">${escapeHtml(live.summary)}</div>` : "";
+  return `<div class="${cls}"${title}><h3>${name}</h3>${note}${liveNote}${runs}</div>`;
 }
 
 function framed(view: View, pipeline: string | undefined, stage: string): boolean {
@@ -179,13 +209,15 @@ export function renderGraph(
   const body = pipelines
     .map((p) => {
       const origin = p.origin ? ` <span class="origin">(${escapeHtml(p.origin)})</span>` : "";
-      const head = `<h2>Pipeline ${escapeHtml(p.id ?? "")}${origin}</h2>`;
+      const deployed =
+        typeof p.live?.name === "string" ? ` <span class="deployed">deployed as ${escapeHtml(p.live.name)}</span>` : "";
+      const head = `<h2>Pipeline ${escapeHtml(p.id ?? "")}${origin}${deployed}</h2>`;
       if ((p.stages ?? []).length === 0 && typeof p.svg === "string" && p.svg.trim() !== "") {
         return head + svgImage(p.svg, `pipeline ${p.id ?? ""}`);
       }
       const stale = new Set(Array.isArray(p.outOfDate) ? p.outOfDate : []);
       const stages = (p.stages ?? [])
-        .map((s) => stageHtml(s, p.file, stale.has(s.name), framed(view, p.id, s.name)))
+        .map((s) => stageHtml(s, p.file, stale.has(s.name), framed(view, p.id, s.name), p.live?.stages?.[s.name]))
         .join('<div class="arrow">→</div>');
       return `${head}<div class="flow${view.fit ? "" : " one-line"}">${stages}</div>`;
     })

@@ -118,3 +118,26 @@ test("with two pipelines, only the named pipeline's stage of that name is framed
   const both = renderGraph(two, "x:", { zoom: 1, fit: true, focus: "Prod" });
   assert.equal((both.match(/class="stage focus"/g) ?? []).length, 2);
 });
+
+test("the deployed pipeline colours each stage by its status, with the lens's line", () => {
+  const live = {
+    ...answer.pipelines[0],
+    live: {
+      name: "payments",
+      stages: {
+        Source: { status: "succeeded", summary: "✓ 3f2a9c1 · 2 h ago" },
+        Dev: { status: "failed", summary: "✗ failed: Api.Deploy: <b>bucket</b>" },
+        Assets: { status: 'x" onmouseover="y', summary: "s" },
+      },
+    },
+  };
+  const html = renderGraph({ pipelines: [live] }, "x:");
+  assert.match(html, /class="stage live-succeeded"[^>]*><h3>Source/);
+  assert.match(html, /class="stage live-failed"[^>]*><h3>Dev/);
+  assert.match(html, /✓ 3f2a9c1 · 2 h ago/);
+  assert.match(html, /deployed as payments/);
+  // What the server sends is text: escaped, and a status that is no word adds no class.
+  assert.match(html, /&lt;b&gt;bucket&lt;\/b&gt;/);
+  assert.doesNotMatch(html, /onmouseover/);
+  assert.match(html, /class="stage uncertain"[^>]*><h3>Assets/);
+});

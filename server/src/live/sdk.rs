@@ -8,6 +8,7 @@ use aws_sdk_codepipeline::error::ProvideErrorMetadata;
 use aws_sdk_codepipeline::primitives::DateTime;
 use aws_sdk_codepipeline::types::ActionCategory;
 
+use super::cache::{self, FoundCache};
 use super::{
     is_logical_id_of, logical_id_prefix, summary_line, Approval, Decision, Execution, Failure,
     Find, Live, LiveClient, LivePipeline, Locator, Revision, StageDecl, StageState,
@@ -17,12 +18,21 @@ use crate::aws::sdk::{caller_identity, env_config, load_config, reason};
 use crate::aws::EnvKey;
 
 /// What a client keeps between fetches: the SDK configuration, the caller, and where each
-/// pipeline was found.
-#[derive(Default)]
+/// stack's pipeline was found.
 pub(super) struct Session {
     config: tokio::sync::OnceCell<SdkConfig>,
     caller: Mutex<Option<Caller>>,
-    found: Mutex<HashMap<Locator, String>>,
+    found: FoundCache,
+}
+
+impl Session {
+    pub(super) fn new(opts: &super::LiveOptions) -> Session {
+        Session {
+            config: tokio::sync::OnceCell::new(),
+            caller: Mutex::new(None),
+            found: FoundCache::new(opts.cache_ttl, opts.cache_path.clone()),
+        }
+    }
 }
 
 const SESSION_NAME: &str = "pipelens-live-pipeline";
@@ -33,11 +43,7 @@ impl LiveClient {
     /// reason, within the deadline.
     pub async fn fetch(&self, at: &Locator, refresh: bool) -> Live {
         if refresh {
-            self.session
-                .found
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .clear();
+            self.session.found.clear();
             *self
                 .session
                 .caller
@@ -60,7 +66,7 @@ impl LiveClient {
     /// with the user's summary. The caller asked the user first; this only carries the answer.
     /// `Err` says why it failed.
     pub async fn decide(&self, at: &Locator, d: &Decision) -> Result<(), String> {
-        let (config, _, _) = self.env_config_of(at).await?;
+        let (config, _, _, _) = self.env_config_of(at).await?;
         let status = if d.approve {
             aws_sdk_codepipeline::types::ApprovalStatus::Approved
         } else {
@@ -86,8 +92,12 @@ impl LiveClient {
         }
     }
 
-    /// The configuration to call the pipeline's account and region with, and those.
-    async fn env_config_of(&self, at: &Locator) -> Result<(SdkConfig, String, String), String> {
+    /// The configuration to call the pipeline's account and region with, those, and the
+    /// caller's principal.
+    async fn env_config_of(
+        &self,
+        at: &Locator,
+    ) -> Result<(SdkConfig, String, String, String), String> {
         let base = self
             .session
             .config
@@ -131,30 +141,37 @@ impl LiveClient {
             .to_builder()
             .region(Region::new(region.clone()))
             .build();
-        Ok((config, account, region))
+        Ok((config, account, region, caller.principal))
     }
 
     async fn fetch_inner(&self, at: &Locator) -> Live {
-        let (config, account, region) = match self.env_config_of(at).await {
+        let (config, account, region, principal) = match self.env_config_of(at).await {
             Ok(c) => c,
             Err(reason) => return Live::Unknown { reason },
         };
-        let cached = self
-            .session
-            .found
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .get(at)
-            .cloned();
-        let name = match cached {
+        let key = match &at.find {
+            Find::Named(_) => None,
+            Find::InStack {
+                stack,
+                construct_id,
+            } => Some(cache::key(
+                &principal,
+                &account,
+                &region,
+                stack,
+                construct_id,
+            )),
+        };
+        let name = match key.as_deref().and_then(|k| self.session.found.get(k)) {
             Some(n) => n,
             None => match find_name(&config, at).await {
                 Ok(n) => {
-                    self.session
-                        .found
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .insert(at.clone(), n.clone());
+                    if let Some(k) = &key {
+                        self.session.found.put(k, &n);
+                        if let Err(e) = self.session.found.save() {
+                            tracing::warn!("cannot write the live pipeline cache: {e}");
+                        }
+                    }
                     n
                 }
                 Err(live) => return live,

@@ -555,6 +555,7 @@ pub fn republish_live(
 ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
     Box::pin(async move {
         refresh_views(&client, &state);
+        super::live::changed(&client).await;
         republish_all(client, state).await;
     })
 }

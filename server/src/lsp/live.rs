@@ -185,6 +185,61 @@ pub fn start_timer(client: Client, state: Arc<State>, republish: Republish) {
     });
 }
 
+/// The notification that the deployed pipelines were read again: a client that draws them
+/// outside lenses and hints (VS Code's graph) asks for them again.
+pub const CHANGED: &str = "pipelens/didChangeLive";
+
+enum Changed {}
+
+impl tower_lsp_server::lsp_types::notification::Notification for Changed {
+    type Params = serde_json::Value;
+    const METHOD: &'static str = CHANGED;
+}
+
+/// Sends [`CHANGED`].
+pub async fn changed(client: &Client) {
+    client
+        .send_notification::<Changed>(serde_json::json!({}))
+        .await;
+}
+
+/// The deployed state of pipeline `i` of `snap` for `pipelens/pipelineGraph`: its name, console
+/// page, and per stage its status word and one-line summary. `None` unless trusted and read.
+pub fn graph_json(
+    s: &super::snapshot::DocumentSnapshot,
+    snap: &Snapshot,
+    i: usize,
+    prediction: &crate::predict::Prediction,
+) -> Option<serde_json::Value> {
+    if !s.trusted {
+        return None;
+    }
+    let at = crate::live::now();
+    locators_of(snap)
+        .into_iter()
+        .filter(|(n, _)| *n == i)
+        .find_map(|(_, l)| match &s.live.get(&l)?.live {
+            Live::Found(found) => {
+                let stages: serde_json::Map<String, serde_json::Value> =
+                    crate::live::views(prediction, found)
+                        .iter()
+                        .map(|v| {
+                            (
+                                v.name.clone(),
+                                serde_json::json!({"status": v.status(), "summary": v.summary(at)}),
+                            )
+                        })
+                        .collect();
+                Some(serde_json::json!({
+                    "name": found.name,
+                    "console": found.console_url(),
+                    "stages": stages,
+                }))
+            }
+            _ => None,
+        })
+}
+
 /// The drift diagnostics of `snap`: information on the stage (or the pipeline) where the code
 /// and the deployed pipeline differ.
 pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {

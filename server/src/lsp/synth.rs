@@ -425,6 +425,13 @@ pub fn graph(s: &DocumentSnapshot) -> Option<Value> {
         if let (Some(o), Some(stale)) = (json.as_object_mut(), view.out_of_date.get(i)) {
             o.insert("outOfDate".into(), json!(stale));
         }
+        // The deployed pipeline, when it was read (trusted workspaces only).
+        if let (Some(o), Some(live)) = (
+            json.as_object_mut(),
+            super::live::graph_json(s, snap, i, pr),
+        ) {
+            o.insert("live".into(), live);
+        }
         pipelines.push(json);
         let title = p.id.clone().unwrap_or_else(|| "pipeline".into());
         pictures.push(crate::predict::svg::render(
