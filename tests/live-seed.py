@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Deploys an example's pipeline into moto for the editors' live-pipeline specs.
 
-    live-seed.py ENDPOINT APP EXAMPLE NAME
+    live-seed.py ENDPOINT APP EXAMPLE NAME [CREDENTIALS_FILE]
 
 ENDPOINT is tests/live-state-server.py in front of moto; APP a copy of examples/EXAMPLE. The
 copy becomes a git repository of two commits by "Ada Example" (the second names the pipeline
@@ -11,7 +11,9 @@ without its Staging stage (drift: the code adds it), two executions are started,
 server is seeded with what moto lacks, in the AWS API reference's shapes: the executions'
 revisions (the first commit, then HEAD) and the state: Source to Dev ran HEAD and succeeded,
 Prod waits for its approval PromoteToProd since 25 minutes with the first commit. The same
-scene as server/tests/live.rs, for a person to look at. Prints HEAD.
+scene as server/tests/live.rs, for a person to look at. Prints HEAD. With CREDENTIALS_FILE,
+writes there (KEY=VALUE lines) credentials that act in the pipeline account, an approver's:
+pipelens approves only with the user's own credentials in the pipeline's account.
 """
 import json
 import os
@@ -23,6 +25,7 @@ import urllib.request
 import boto3
 
 ENDPOINT, APP, EXAMPLE, NAME = sys.argv[1:5]
+CREDENTIALS_FILE = sys.argv[5] if len(sys.argv) > 5 else None
 ACCOUNT = "999999999999"
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GIT_ENV = dict(
@@ -191,4 +194,12 @@ request = urllib.request.Request(
     ENDPOINT + "/_seed", data=json.dumps(seed).encode(), method="POST"
 )
 urllib.request.urlopen(request, timeout=10).read()
+if CREDENTIALS_FILE:
+    approver = boto3.client("sts", **session).assume_role(
+        RoleArn=f"arn:aws:iam::{ACCOUNT}:role/approver", RoleSessionName="approver"
+    )["Credentials"]
+    with open(CREDENTIALS_FILE, "w") as f:
+        f.write(f"AWS_ACCESS_KEY_ID={approver['AccessKeyId']}\n")
+        f.write(f"AWS_SECRET_ACCESS_KEY={approver['SecretAccessKey']}\n")
+        f.write(f"AWS_SESSION_TOKEN={approver['SessionToken']}\n")
 print(head)

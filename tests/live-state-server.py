@@ -3,7 +3,7 @@
 
 moto 5.2 serves CloudFormation and CodePipeline's GetPipeline, ListPipelineExecutions and
 GetPipelineExecution, but:
-  - it has no GetPipelineState and no ListActionExecutions;
+  - it has no GetPipelineState;
   - its executions carry no revisions (sourceRevisions / artifactRevisions are always []);
   - its CloudFormation drops an AWS::CodePipeline::Pipeline resource (no support for the type),
     so ListStackResources cannot find a stack's pipeline;
@@ -17,7 +17,6 @@ invented here.
 
 listens on a free loopback port and writes it to PORT_FILE. A test seeds it with
     POST /_seed  {"pipelineStates": {NAME: <GetPipelineState response>},
-                  "actionExecutions": {NAME: <ListActionExecutions response>},
                   "revisions": {EXECUTION_ID: [<SourceRevision>…]},
                   "stackResources": {STACK: [<StackResourceSummary>…]}}
 (merged into what is there) and clears it with POST /_reset. PutApprovalResult is checked
@@ -37,7 +36,6 @@ from xml.sax.saxutils import escape
 MOTO = urllib.parse.urlsplit(sys.argv[1])
 SEED = {
     "pipelineStates": {},
-    "actionExecutions": {},
     "revisions": {},
     "stackResources": {},
     "approvals": {},
@@ -124,10 +122,6 @@ class Handler(BaseHTTPRequestHandler):
             return self.reply_json(*((200, state) if state else not_found(name)))
         if op == "PutApprovalResult":
             return self.reply_json(*self.put_approval_result(request, seed))
-        if op == "ListActionExecutions":
-            name = request.get("pipelineName", "")
-            found = seed["actionExecutions"].get(name)
-            return self.reply_json(*((200, found) if found else not_found(name)))
         status, ctype, data = self.forward(body)
         if status == 200 and op in ("ListPipelineExecutions", "GetPipelineExecution"):
             doc = json.loads(data)

@@ -234,18 +234,6 @@ impl Repo {
             .then(|| !String::from_utf8_lossy(&out.stdout).trim().is_empty())
     }
 
-    /// When the last commit that changed `path` (relative to the root) was made, in seconds
-    /// since the epoch.
-    pub fn last_commit_time(&self, path: &Path) -> Option<i64> {
-        let path = path.to_str()?;
-        let out = self
-            .git(&["log", "-1", "--format=%ct", "HEAD", "--", path], None)
-            .ok()?;
-        out.success
-            .then(|| out.stdout_line().parse().ok())
-            .flatten()
-    }
-
     /// The author's name and the subject of `commit` (a hex commit id), when this clone has it.
     pub fn commit_author(&self, commit: &str) -> Option<(String, String)> {
         if !is_commit_id(commit) {

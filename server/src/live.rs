@@ -68,7 +68,14 @@ pub fn locate(p: &Pipeline, qualifier: &str) -> Result<Vec<Locator>, String> {
     let (account, region) = match &p.env {
         EnvState::Missing => (None, None),
         EnvState::Given(_) => match (p.env.account(), p.env.region()) {
-            (Some(a), Some(r)) => (Some(a.to_string()), Some(r.to_string())),
+            (Some(a), Some(r))
+                if crate::rules::is_account_id(a) && crate::aws::is_valid_region(r) =>
+            {
+                (Some(a.to_string()), Some(r.to_string()))
+            }
+            (Some(_), Some(_)) => {
+                return Err("the pipeline stack's account or region is not a valid one".into())
+            }
             _ => {
                 return Err(
                     "the pipeline stack's account or region is only known when the app runs".into(),
@@ -270,6 +277,8 @@ pub struct LivePipeline {
     pub state_unknown: Option<String>,
     /// The latest executions, newest first.
     pub executions: Vec<Execution>,
+    /// `ListPipelineExecutions` failed: why (the stages' revisions may then be missing).
+    pub executions_unknown: Option<String>,
 }
 
 impl LivePipeline {
@@ -427,17 +436,28 @@ pub struct StageView {
     pub live: Option<StageState>,
     /// In the deployed definition (`GetPipeline`).
     pub deployed: bool,
+    /// `GetPipelineState` failed: why. No stage's state is known.
+    pub state_unknown: Option<String>,
 }
 
 impl StageView {
     /// The stage's status word: `succeeded`, `in-progress`, `waiting` (an approval),
-    /// `failed`, `stopped`, `cancelled`, `skipped`, `not-run`, `not-deployed`, `live-only`.
+    /// `failed`, `stopping`, `stopped`, `cancelled`, `skipped`, `not-run`, `not-deployed`,
+    /// `live-only`, or `unknown`: the stage's state could not be read, or the prediction is not
+    /// sure of a stage the deployed pipeline does not have under that name.
     pub fn status(&self) -> &'static str {
         if !self.deployed {
-            return "not-deployed";
+            return if self.certain {
+                "not-deployed"
+            } else {
+                "unknown"
+            };
         }
         if self.span.is_none() {
             return "live-only";
+        }
+        if self.state_unknown.is_some() {
+            return "unknown";
         }
         let Some(live) = &self.live else {
             return "not-run";
@@ -450,7 +470,8 @@ impl StageView {
             Some("Succeeded") => "succeeded",
             Some("InProgress") => "in-progress",
             Some("Failed") => "failed",
-            Some("Stopped" | "Stopping") => "stopped",
+            Some("Stopped") => "stopped",
+            Some("Stopping") => "stopping",
             Some("Cancelled") => "cancelled",
             Some("Skipped") => "skipped",
             Some(_) => "unknown",
@@ -458,9 +479,10 @@ impl StageView {
     }
 }
 
-/// The code's stages (predicted) in order, each with its deployed state; then the deployed
-/// stages the code does not have.
-pub fn views(prediction: &Prediction, live: &LivePipeline) -> Vec<StageView> {
+/// The code's stages (predicted) in order, each with its deployed state; then, when the code's
+/// pipeline is `complete` and every predicted stage certain, the deployed stages the code does
+/// not have (else they may be the code's under a name the prediction is not sure of).
+pub fn views(prediction: &Prediction, live: &LivePipeline, complete: bool) -> Vec<StageView> {
     let mut out: Vec<StageView> = prediction
         .stages
         .iter()
@@ -471,9 +493,11 @@ pub fn views(prediction: &Prediction, live: &LivePipeline) -> Vec<StageView> {
             live: live.stages.iter().find(|l| l.name == s.name).cloned(),
             deployed: live.structure.iter().any(|d| d.name == s.name)
                 || live.stages.iter().any(|l| l.name == s.name),
+            state_unknown: live.state_unknown.clone(),
         })
         .collect();
-    for d in &live.structure {
+    let all_certain = complete && prediction.stages.iter().all(|s| s.certain);
+    for d in live.structure.iter().filter(|_| all_certain) {
         if !out.iter().any(|v| v.name == d.name) {
             out.push(StageView {
                 name: d.name.clone(),
@@ -481,6 +505,7 @@ pub fn views(prediction: &Prediction, live: &LivePipeline) -> Vec<StageView> {
                 certain: true,
                 live: live.stages.iter().find(|l| l.name == d.name).cloned(),
                 deployed: true,
+                state_unknown: live.state_unknown.clone(),
             });
         }
     }
@@ -502,6 +527,10 @@ impl StageView {
         };
         match self.status() {
             "not-deployed" => "+ not deployed yet: the next run's UpdatePipeline adds it".into(),
+            "unknown" if self.state_unknown.is_some() => "? state not read".into(),
+            "unknown" if !self.deployed => {
+                "? not deployed under this name (the prediction is not sure of it)".into()
+            }
             "live-only" => "− deployed, not in the code".into(),
             "not-run" => "· not run yet".into(),
             "waiting" => {
@@ -533,6 +562,12 @@ impl StageView {
     }
 }
 
+/// Whether the model has all of a pipeline's stages: none added where the model does not
+/// follow, none cut off, no props it cannot read.
+pub fn complete(p: &Pipeline) -> bool {
+    !p.added_elsewhere && p.cut.is_none() && !p.props_open
+}
+
 /// One difference between the code and the deployed pipeline.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Drift {
@@ -552,8 +587,6 @@ pub enum Drift {
         action: String,
         span: Span,
     },
-    /// The deployed definition is older than the last commit that changed the pipeline's file.
-    Older { updated: i64, committed: i64 },
 }
 
 impl Drift {
@@ -564,7 +597,6 @@ impl Drift {
             Drift::StageOnlyLive { .. } => "stage-only-live",
             Drift::ActionNotDeployed { .. } => "action-not-deployed",
             Drift::ActionOnlyLive { .. } => "action-only-live",
-            Drift::Older { .. } => "older-than-code",
         }
     }
 
@@ -574,7 +606,6 @@ impl Drift {
             | Drift::StageOnlyLive { stage }
             | Drift::ActionNotDeployed { stage, .. }
             | Drift::ActionOnlyLive { stage, .. } => Some(stage),
-            Drift::Older { .. } => None,
         }
     }
 
@@ -583,7 +614,7 @@ impl Drift {
             Drift::StageNotDeployed { span, .. }
             | Drift::ActionNotDeployed { span, .. }
             | Drift::ActionOnlyLive { span, .. } => Some(*span),
-            Drift::StageOnlyLive { .. } | Drift::Older { .. } => None,
+            Drift::StageOnlyLive { .. } => None,
         }
     }
 
@@ -604,27 +635,16 @@ impl Drift {
             Drift::ActionOnlyLive { stage, action, .. } => {
                 format!("the deployed stage {stage} has an action {action} the code does not make")
             }
-            Drift::Older { updated, committed } => format!(
-                "the deployed pipeline was last updated {} , before the last commit that \
-                 changed its file ({}): that commit has not run through UpdatePipeline yet",
-                ago(*updated, now()),
-                ago(*committed, now())
-            )
-            .replace(" ,", ","),
         }
     }
 }
 
 /// What differs between the code's pipeline and the deployed one. A stage the prediction is
 /// not sure of is never reported, and nothing is said of deployed stages the code lacks when
-/// the code has unsure stages or adds stages elsewhere (they may be those). `file_committed`:
-/// when the last commit that changed the pipeline's file was made (seconds since the epoch).
-pub fn drift(
-    prediction: &Prediction,
-    live: &LivePipeline,
-    complete: bool,
-    file_committed: Option<i64>,
-) -> Vec<Drift> {
+/// the code has unsure stages or adds stages elsewhere (they may be those). (When the deployed
+/// definition was last updated says nothing of the code: CloudFormation updates it only when
+/// the definition changes, so it is not compared with the file's last commit.)
+pub fn drift(prediction: &Prediction, live: &LivePipeline, complete: bool) -> Vec<Drift> {
     let mut out = Vec::new();
     if live.structure.is_empty() {
         return out;
@@ -671,11 +691,6 @@ pub fn drift(
             }
         }
     }
-    if let (Some(updated), Some(committed)) = (live.updated, file_committed) {
-        if updated < committed {
-            out.push(Drift::Older { updated, committed });
-        }
-    }
     out
 }
 
@@ -703,17 +718,16 @@ pub fn since(at: i64, now: i64) -> String {
     ago(at, now).trim_end_matches(" ago").to_string()
 }
 
-/// What the local repository says about the deployed revisions: the author and time of each
-/// commit it has, HEAD, whether HEAD is on a remote branch, and when the pipeline's file was
-/// last committed. Starts `git` (hardened, `git.rs`): never on the typing path.
+/// What the local repository says about the deployed revisions: the author and subject of
+/// each commit it has, HEAD, and whether HEAD is on a remote branch. Starts `git` (hardened,
+/// `git.rs`): never on the typing path.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct GitFacts {
     pub head: Option<String>,
     /// Some remote-tracking branch contains HEAD.
     pub head_pushed: Option<bool>,
-    /// Commit id → (author, subject).
+    /// (commit id, author, subject).
     pub commits: Vec<(String, String, String)>,
-    pub file_committed: Option<i64>,
 }
 
 impl GitFacts {
@@ -741,9 +755,6 @@ pub fn git_facts(file: &Path, live: Option<&LivePipeline>, trusted: Trusted) -> 
     if let Some(head) = &facts.head {
         facts.head_pushed = repo.on_remote_branch(head);
     }
-    if let Some(rel) = repo.relative(file) {
-        facts.file_committed = repo.last_commit_time(&rel);
-    }
     let mut ids: Vec<&str> = Vec::new();
     if let Some(live) = live {
         for r in live
@@ -765,22 +776,23 @@ pub fn git_facts(file: &Path, live: Option<&LivePipeline>, trusted: Trusted) -> 
     facts
 }
 
-/// Where HEAD is: the stages whose latest execution ran it, whether a running execution
-/// carries it, or that it has not been pushed (or not run yet).
+/// Where HEAD is: the stages of the code whose latest execution ran it and succeeded (a stage
+/// that failed, waits or runs with it is not "in" it), whether a running execution carries it,
+/// or that it has not been pushed (or not run yet).
 pub fn head_status(views: &[StageView], live: &LivePipeline, git: &GitFacts) -> Option<String> {
     let head = git.head.as_ref()?;
     let short = &head[..head.len().min(7)];
     let ran = |r: &[Revision]| r.iter().any(|r| r.id == *head);
-    let deployed: Vec<&str> = views
+    let with_code: Vec<&StageView> = views.iter().filter(|v| v.span.is_some()).collect();
+    let deployed: Vec<&str> = with_code
         .iter()
-        .filter(|v| v.live.as_ref().is_some_and(|l| ran(&l.revisions)))
+        .filter(|v| v.status() == "succeeded" && v.live.as_ref().is_some_and(|l| ran(&l.revisions)))
         .map(|v| v.name.as_str())
         .collect();
     let running = live
         .executions
         .iter()
         .any(|e| e.status == "InProgress" && ran(&e.revisions));
-    let with_code: Vec<&StageView> = views.iter().filter(|v| v.span.is_some()).collect();
     Some(
         if !deployed.is_empty() && deployed.len() == with_code.len() {
             format!("HEAD {short} is in every stage")

@@ -257,6 +257,29 @@ fn aws_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
     ]
 }
 
+/// [`aws_env`] with credentials that act in the pipeline account (moto: an assumed role's), as
+/// an approver's would.
+fn pipeline_account_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let c = rt.block_on(async {
+        let base = base_config(endpoint).await;
+        let out = aws_sdk_sts::Client::new(&base)
+            .assume_role()
+            .role_arn(format!("arn:aws:iam::{PIPELINE_ACCOUNT}:role/approver"))
+            .role_session_name("approver")
+            .send()
+            .await
+            .expect("moto AssumeRole");
+        out.credentials().unwrap().clone()
+    });
+    let mut env = aws_env(endpoint, home);
+    env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
+    env.push(("AWS_ACCESS_KEY_ID", c.access_key_id().to_string()));
+    env.push(("AWS_SECRET_ACCESS_KEY", c.secret_access_key().to_string()));
+    env.push(("AWS_SESSION_TOKEN", c.session_token().to_string()));
+    env
+}
+
 fn json_of(o: &Output) -> Value {
     serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
@@ -706,8 +729,9 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
     ] {
         let d = deployed_example(&endpoint, example, "payments", "-editor");
         let home = tempfile::tempdir().unwrap();
+        // An approver's credentials, in the pipeline account.
         let mut b = TestServer::builder(d.dir.path()).clear_env();
-        for (k, v) in aws_env(&endpoint, home.path()) {
+        for (k, v) in pipeline_account_env(&endpoint, home.path()) {
             b = b.env(k, &v);
         }
         let mut s = b.start();
@@ -901,6 +925,31 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
             refreshed.elapsed()
         );
         s.shutdown();
+
+        // Credentials of another account read through the pipeline account's lookup role, which
+        // may not approve: pipelens says to approve in that account rather than try.
+        if language == "python" {
+            let mut b = TestServer::builder(d.dir.path()).clear_env();
+            for (k, v) in aws_env(&endpoint, home.path()) {
+                b = b.env(k, &v);
+            }
+            let mut s = b.start();
+            let u = s.open(&path, language);
+            s.wait_for("textDocument/publishDiagnostics", |p| {
+                p["uri"] == u.as_str() && p.to_string().contains("pipeline-drift")
+            });
+            let mut answer =
+                json!({"pipeline": d.name, "stage": "Prod", "action": "PromoteToProd"});
+            answer["approve"] = json!(false);
+            answer["summary"] = json!("no");
+            let e = s.raw_request(
+                "workspace/executeCommand",
+                json!({"command": "pipelens.approve", "arguments": [u, answer]}),
+            );
+            let m = e["error"]["message"].as_str().unwrap_or_default();
+            assert!(m.contains("approve it in that account's console"), "{e}");
+            s.shutdown();
+        }
 
         // Untrusted: nothing is read, no lens, no drift.
         let mut b = TestServer::builder(d.dir.path()).clear_env().untrusted();

@@ -24,7 +24,7 @@ pub async fn load_config(
     _trusted: Trusted,
     profile: Option<&str>,
     call_timeout: Duration,
-) -> SdkConfig {
+) -> Loaded {
     let http = aws_smithy_http_client::Builder::new()
         .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
             aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
@@ -47,12 +47,27 @@ pub async fn load_config(
     let config = loader.load().await;
     // STS (identity, roles) needs some region; the envs' own regions are set per env.
     if config.region().is_none() {
-        return config
-            .to_builder()
-            .region(Region::from_static("us-east-1"))
-            .build();
+        return Loaded {
+            config: config
+                .to_builder()
+                .region(Region::from_static("us-east-1"))
+                .build(),
+            region_given: false,
+        };
     }
-    config
+    Loaded {
+        config,
+        region_given: true,
+    }
+}
+
+/// [`load_config`]'s answer.
+#[derive(Clone, Debug)]
+pub struct Loaded {
+    pub config: SdkConfig,
+    /// The user's configuration names a region (`AWS_REGION`, the profile's); else the config
+    /// has us-east-1 for STS only, and no env-agnostic stack may be looked for there.
+    pub region_given: bool,
 }
 
 pub async fn caller_identity(config: &SdkConfig) -> Result<Caller, String> {

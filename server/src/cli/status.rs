@@ -14,8 +14,8 @@ use super::bootstrap_status::models;
 use super::sources::settings_for;
 use super::{StatusArgs, StatusFormat, EXIT_FOUND_ERRORS, EXIT_OK};
 use crate::live::{
-    self, ago, drift, git_facts, head_status, locate, now, since, views, Drift, GitFacts, Live,
-    LiveClient, LiveOptions, LivePipeline, Locator, StageView,
+    self, ago, complete, drift, git_facts, head_status, locate, now, since, views, Drift, GitFacts,
+    Live, LiveClient, LiveOptions, LivePipeline, Locator, StageView,
 };
 use crate::model::Pipeline;
 use crate::predict::{predict, Prediction};
@@ -30,10 +30,6 @@ struct Row {
     locator: Option<Locator>,
     live: Live,
     git: GitFacts,
-}
-
-fn complete(p: &Pipeline) -> bool {
-    !p.added_elsewhere && p.cut.is_none() && !p.props_open
 }
 
 pub fn run(args: StatusArgs, out: &mut dyn Write) -> Result<i32> {
@@ -84,7 +80,7 @@ pub fn run(args: StatusArgs, out: &mut dyn Write) -> Result<i32> {
         writeln!(out, "no pipelines found")?;
     }
     let failed = rows.iter().any(|r| match &r.live {
-        Live::Found(l) => views(&r.prediction, l)
+        Live::Found(l) => views(&r.prediction, l, complete(&r.pipeline))
             .iter()
             .any(|v| v.status() == "failed"),
         _ => false,
@@ -193,7 +189,7 @@ fn row_json(r: &Row) -> Value {
     }
     match &r.live {
         Live::Found(l) => {
-            let vs = views(&r.prediction, l);
+            let vs = views(&r.prediction, l, complete(&r.pipeline));
             v["name"] = json!(l.name);
             v["account"] = json!(l.account);
             v["region"] = json!(l.region);
@@ -201,21 +197,17 @@ fn row_json(r: &Row) -> Value {
             v["version"] = json!(l.version);
             v["updated"] = json!(l.updated);
             v["stateUnknown"] = json!(l.state_unknown);
+            v["executionsUnknown"] = json!(l.executions_unknown);
             v["head"] = json!(r.git.head.as_ref().map(|h| json!({
                 "commit": h,
                 "pushed": r.git.head_pushed,
                 "where": head_status(&vs, l, &r.git),
             })));
             v["stages"] = vs.iter().map(|s| stage_json(s, &r.git)).collect();
-            v["drift"] = drift(
-                &r.prediction,
-                l,
-                complete(&r.pipeline),
-                r.git.file_committed,
-            )
-            .iter()
-            .map(drift_json)
-            .collect();
+            v["drift"] = drift(&r.prediction, l, complete(&r.pipeline))
+                .iter()
+                .map(drift_json)
+                .collect();
         }
         Live::NotFound { reason } => {
             v["status"] = json!("not-found");
@@ -308,12 +300,19 @@ fn write_text(rows: &[Row], out: &mut dyn Write) -> Result<()> {
             for_log(&l.region)
         )?;
         writeln!(out, "  {}", for_log(&l.console_url()))?;
-        let vs = views(&r.prediction, l);
+        let vs = views(&r.prediction, l, complete(&r.pipeline));
         if let Some(h) = head_status(&vs, l, &r.git) {
             writeln!(out, "  {}", for_log(&h))?;
         }
         if let Some(reason) = &l.state_unknown {
             writeln!(out, "  the stages' state is unknown: {}", for_log(reason))?;
+        }
+        if let Some(reason) = &l.executions_unknown {
+            writeln!(
+                out,
+                "  the executions could not be listed: {}",
+                for_log(reason)
+            )?;
         }
         let cells: Vec<[String; 5]> = vs
             .iter()
@@ -339,12 +338,7 @@ fn write_text(rows: &[Row], out: &mut dyn Write) -> Result<()> {
             &["STAGE", "STATUS", "COMMIT", "WHEN", "WAITING"],
             &cells,
         )?;
-        for d in drift(
-            &r.prediction,
-            l,
-            complete(&r.pipeline),
-            r.git.file_committed,
-        ) {
+        for d in drift(&r.prediction, l, complete(&r.pipeline)) {
             writeln!(out, "  drift: {}", for_log(&d.message()))?;
         }
     }

@@ -87,7 +87,7 @@ impl FoundCache {
     pub fn get(&self, key: &str) -> Option<String> {
         let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
         let (at, name) = entries.get(key)?;
-        (now().saturating_sub(*at) < self.ttl.as_secs()).then(|| name.clone())
+        (!name.is_empty() && now().saturating_sub(*at) < self.ttl.as_secs()).then(|| name.clone())
     }
 
     pub fn put(&self, key: &str, name: &str) {
@@ -95,6 +95,16 @@ impl FoundCache {
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(key.to_string(), (now(), name.to_string()));
+    }
+
+    /// Forgets one entry (a name that no longer finds the pipeline); the file is rewritten on
+    /// the next save.
+    pub fn remove(&self, key: &str) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        if entries.remove(key).is_some() {
+            // Tombstone: an older entry in the file must not win the merge.
+            entries.insert(key.to_string(), (now(), String::new()));
+        }
     }
 
     pub fn clear(&self) {

@@ -14,13 +14,13 @@ use super::{
     Find, Live, LiveClient, LivePipeline, Locator, Revision, StageDecl, StageState,
 };
 use crate::aws::probe::Caller;
-use crate::aws::sdk::{caller_identity, env_config, load_config, reason};
+use crate::aws::sdk::{caller_identity, env_config, load_config, reason, Loaded};
 use crate::aws::EnvKey;
 
 /// What a client keeps between fetches: the SDK configuration, the caller, and where each
 /// stack's pipeline was found.
 pub(super) struct Session {
-    config: tokio::sync::OnceCell<SdkConfig>,
+    config: tokio::sync::OnceCell<Loaded>,
     caller: Mutex<Option<Caller>>,
     found: FoundCache,
 }
@@ -36,6 +36,9 @@ impl Session {
 }
 
 const SESSION_NAME: &str = "pipelens-live-pipeline";
+
+const NO_REGION: &str = "the pipeline stack is env-agnostic and no AWS region is configured \
+                         (AWS_REGION or the profile's region): pipelens does not guess one";
 
 impl LiveClient {
     /// Finds and reads the pipeline `at` names. `refresh` forgets where it was found (and who
@@ -66,7 +69,24 @@ impl LiveClient {
     /// with the user's summary. The caller asked the user first; this only carries the answer.
     /// `Err` says why it failed.
     pub async fn decide(&self, at: &Locator, d: &Decision) -> Result<(), String> {
-        let (config, _, _, _) = self.env_config_of(at).await?;
+        let caller = self.caller().await?;
+        let loaded = self.loaded().await;
+        // The decision is recorded under the identity that makes it: the user's own, never a
+        // CDK role of the pipeline account (its lookup role may only read).
+        let account = at.account.clone().unwrap_or_else(|| caller.account.clone());
+        if account != caller.account {
+            return Err(format!(
+                "the pipeline is in account {account} and your credentials are for account {}: \
+                 approve it in that account's console (the lens above the stage opens it)",
+                caller.account
+            ));
+        }
+        let region = self.region_of(at, loaded)?;
+        let config = loaded
+            .config
+            .to_builder()
+            .region(Region::new(region))
+            .build();
         let status = if d.approve {
             aws_sdk_codepipeline::types::ApprovalStatus::Approved
         } else {
@@ -84,11 +104,65 @@ impl LiveClient {
             .action_name(&d.action)
             .token(&d.token)
             .result(result)
+            // Not idempotent: a retry after a lost answer would say "failed" for a decision
+            // that was made.
+            .customize()
+            .config_override(
+                aws_sdk_codepipeline::config::Builder::default()
+                    .retry_config(aws_config::retry::RetryConfig::disabled()),
+            )
             .send();
         match tokio::time::timeout(self.opts.deadline, call).await {
             Ok(Ok(_)) => Ok(()),
             Ok(Err(e)) => Err(reason("PutApprovalResult", &e)),
             Err(_) => Err("PutApprovalResult timed out".into()),
+        }
+    }
+
+    async fn loaded(&self) -> &Loaded {
+        self.session
+            .config
+            .get_or_init(|| {
+                load_config(
+                    self.trusted,
+                    self.opts.profile.as_deref(),
+                    self.opts.call_timeout,
+                )
+            })
+            .await
+    }
+
+    /// Who the credentials are (asked once per session; `refresh` forgets it).
+    async fn caller(&self) -> Result<Caller, String> {
+        let remembered = self
+            .session
+            .caller
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        if let Some(c) = remembered {
+            return Ok(c);
+        }
+        let c = caller_identity(&self.loaded().await.config).await?;
+        *self
+            .session
+            .caller
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
+        Ok(c)
+    }
+
+    /// The pipeline's region: the code's, else (an env-agnostic stack) the user's configured
+    /// one; never the us-east-1 the configuration holds for STS alone.
+    fn region_of(&self, at: &Locator, loaded: &Loaded) -> Result<String, String> {
+        match &at.region {
+            Some(r) => Ok(r.clone()),
+            None if loaded.region_given => loaded
+                .config
+                .region()
+                .map(|r| r.to_string())
+                .ok_or_else(|| NO_REGION.to_string()),
+            None => Err(NO_REGION.to_string()),
         }
     }
 
@@ -98,45 +172,12 @@ impl LiveClient {
         &self,
         at: &Locator,
     ) -> Result<(SdkConfig, String, String, String), String> {
-        let base = self
-            .session
-            .config
-            .get_or_init(|| {
-                load_config(
-                    self.trusted,
-                    self.opts.profile.as_deref(),
-                    self.opts.call_timeout,
-                )
-            })
-            .await;
-        let remembered = self
-            .session
-            .caller
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clone();
-        let caller = match remembered {
-            Some(c) => c,
-            None => {
-                let c = caller_identity(base).await?;
-                *self
-                    .session
-                    .caller
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner()) = Some(c.clone());
-                c
-            }
-        };
+        let loaded = self.loaded().await;
+        let caller = self.caller().await?;
         let account = at.account.clone().unwrap_or_else(|| caller.account.clone());
-        let region = match &at.region {
-            Some(r) => r.clone(),
-            None => base
-                .region()
-                .map(|r| r.to_string())
-                .ok_or("the pipeline stack is env-agnostic and no AWS region is set")?,
-        };
+        let region = self.region_of(at, loaded)?;
         let key = EnvKey::new(&account, &region, &at.qualifier);
-        let config = env_config(base, &caller, &key, SESSION_NAME)
+        let config = env_config(&loaded.config, &caller, &key, SESSION_NAME)
             .await?
             .to_builder()
             .region(Region::new(region.clone()))
@@ -162,21 +203,28 @@ impl LiveClient {
                 construct_id,
             )),
         };
-        let name = match key.as_deref().and_then(|k| self.session.found.get(k)) {
-            Some(n) => n,
-            None => match find_name(&config, at).await {
-                Ok(n) => {
-                    if let Some(k) = &key {
-                        self.session.found.put(k, &n);
-                        if let Err(e) = self.session.found.save() {
-                            tracing::warn!("cannot write the live pipeline cache: {e}");
-                        }
-                    }
-                    n
-                }
-                Err(live) => return live,
-            },
+        let cached = key.as_deref().and_then(|k| self.session.found.get(k));
+        if let Some(name) = &cached {
+            let live = read(&config, name, &account, &region, self.opts.executions).await;
+            if !matches!(live, Live::NotFound { .. }) {
+                return live;
+            }
+            // The stack was deployed again or its pipeline renamed since it was found: find
+            // it anew rather than say it is gone.
+            if let Some(k) = &key {
+                self.session.found.remove(k);
+            }
+        }
+        let name = match find_name(&config, at).await {
+            Ok(n) => n,
+            Err(live) => return live,
         };
+        if let Some(k) = &key {
+            self.session.found.put(k, &name);
+            if let Err(e) = self.session.found.save() {
+                tracing::warn!("cannot write the live pipeline cache: {e}");
+            }
+        }
         read(&config, &name, &account, &region, self.opts.executions).await
     }
 }
@@ -221,7 +269,10 @@ async fn find_name(config: &SdkConfig, at: &Locator) -> Result<String, Live> {
             }
         };
         for r in out.stack_resource_summaries() {
-            if r.resource_type() == Some("AWS::CodePipeline::Pipeline") {
+            let deleted = r
+                .resource_status()
+                .is_some_and(|s| s.as_str().starts_with("DELETE_"));
+            if r.resource_type() == Some("AWS::CodePipeline::Pipeline") && !deleted {
                 if let (Some(logical), Some(physical)) =
                     (r.logical_resource_id(), r.physical_resource_id())
                 {
@@ -235,6 +286,14 @@ async fn find_name(config: &SdkConfig, at: &Locator) -> Result<String, Live> {
         if token.is_none() {
             break;
         }
+    }
+    if token.is_some() {
+        return Err(Live::Unknown {
+            reason: format!(
+                "stack {stack} has more resources than pipelens reads; set pipeline_name to \
+                 find the pipeline by name"
+            ),
+        });
     }
     let prefix = logical_id_prefix(construct_id);
     let chosen: Vec<&(String, String)> = if pipelines.len() == 1 {
@@ -333,6 +392,7 @@ async fn read(
         stages: Vec::new(),
         state_unknown: None,
         executions: Vec::new(),
+        executions_unknown: None,
     };
     match list {
         Ok(out) => {
@@ -360,7 +420,7 @@ async fn read(
                 })
                 .collect()
         }
-        Err(e) => live.state_unknown = Some(reason("ListPipelineExecutions", &e)),
+        Err(e) => live.executions_unknown = Some(reason("ListPipelineExecutions", &e)),
     }
     let state = match state {
         Ok(s) => s,
@@ -417,7 +477,10 @@ async fn read(
                     token: e.token().map(str::to_string),
                 });
             }
-            if status == "Failed" {
+            // An action's failure from an earlier run stays in the state while the stage runs
+            // again: only a failed stage's failures are its own.
+            let stage_failed = stage.status.as_deref() == Some("Failed");
+            if status == "Failed" && stage_failed {
                 let summary = e
                     .error_details()
                     .and_then(|d| d.message())

@@ -120,6 +120,7 @@ fn live_of(stages: &[(&str, &[&str])]) -> LivePipeline {
         stages: Vec::new(),
         state_unknown: None,
         executions: Vec::new(),
+        executions_unknown: None,
     }
 }
 
@@ -145,12 +146,9 @@ fn drift_names_stages_and_actions_on_one_side_only() {
             .collect()
     };
     // Deployed as the code says: nothing.
-    assert_eq!(
-        drift(&prediction, &live_of(&stages("")), true, None),
-        vec![]
-    );
+    assert_eq!(drift(&prediction, &live_of(&stages("")), true), vec![]);
     // Prod added in the code, not run yet.
-    let d = drift(&prediction, &live_of(&stages("Prod")), true, None);
+    let d = drift(&prediction, &live_of(&stages("Prod")), true);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].kind(), "stage-not-deployed");
     assert_eq!(d[0].stage(), Some("Prod"));
@@ -158,31 +156,21 @@ fn drift_names_stages_and_actions_on_one_side_only() {
     // A deployed stage the code lost; said only when the code is complete.
     let mut extra = stages("");
     extra.push(("Old", &["Deploy"]));
-    let d = drift(&prediction, &live_of(&extra), true, None);
+    let d = drift(&prediction, &live_of(&extra), true);
     assert_eq!(
         d.iter().map(Drift::kind).collect::<Vec<_>>(),
         ["stage-only-live"]
     );
-    assert_eq!(drift(&prediction, &live_of(&extra), false, None), vec![]);
+    assert_eq!(drift(&prediction, &live_of(&extra), false), vec![]);
     // An action on one side only.
     let mut changed = stages("Prod");
     changed.push(("Prod", &["Promote", "Prod.Deploy"]));
-    let kinds: Vec<&str> = drift(&prediction, &live_of(&changed), true, None)
+    let kinds: Vec<&str> = drift(&prediction, &live_of(&changed), true)
         .iter()
         .map(Drift::kind)
         .collect();
     assert!(kinds.contains(&"action-only-live"), "{kinds:?}");
     assert!(kinds.contains(&"action-not-deployed"), "{kinds:?}");
-    // The deployed definition is older than the file's last commit.
-    let d = drift(&prediction, &live_of(&stages("")), true, Some(2_000));
-    assert_eq!(
-        d.iter().map(Drift::kind).collect::<Vec<_>>(),
-        ["older-than-code"]
-    );
-    assert_eq!(
-        drift(&prediction, &live_of(&stages("")), true, Some(500)),
-        vec![]
-    );
 }
 
 #[test]
@@ -195,7 +183,7 @@ fn an_unsure_stage_is_never_called_drift() {
         .map(|a| a.name.as_str())
         .collect();
     let live = live_of(&[("Source", &source), ("Old", &[])]);
-    let kinds: Vec<&str> = drift(&prediction, &live, true, None)
+    let kinds: Vec<&str> = drift(&prediction, &live, true)
         .iter()
         .map(Drift::kind)
         .collect();
@@ -241,7 +229,7 @@ fn views_join_each_stage_with_its_state_and_say_its_status() {
             ..state("Prod", Some("InProgress"), "aaaaaaa")
         },
     ];
-    let v = views(&prediction, &live);
+    let v = views(&prediction, &live, true);
     let status: Vec<&str> = v.iter().map(StageView::status).collect();
     assert_eq!(
         status,
@@ -259,9 +247,10 @@ fn views_join_each_stage_with_its_state_and_say_its_status() {
         head_pushed: Some(true),
         ..GitFacts::default()
     };
+    // Dev failed with HEAD: HEAD is not "in" it.
     assert_eq!(
         head_status(&v, &live, &git).unwrap(),
-        "HEAD 3f2a9c1 is in Source, Build, UpdatePipeline, Dev"
+        "HEAD 3f2a9c1 is in Source, Build, UpdatePipeline"
     );
     let unpushed = GitFacts {
         head: Some("b".repeat(40)),
@@ -273,7 +262,7 @@ fn views_join_each_stage_with_its_state_and_say_its_status() {
         "HEAD bbbbbbb is not pushed yet"
     );
     // Not deployed at all: a stage of the code only.
-    let v = views(&prediction, &live_of(&[("Source", &[])]));
+    let v = views(&prediction, &live_of(&[("Source", &[])]), true);
     assert_eq!(v[1].status(), "not-deployed");
 }
 
@@ -296,4 +285,37 @@ fn console_links_name_the_pipeline_and_its_region() {
     );
     assert!(console_url("a b", "cn-north-1").starts_with("https://console.amazonaws.cn/"));
     assert!(console_url("a b", "cn-north-1").contains("/a%20b/"));
+}
+
+#[test]
+fn what_was_not_read_or_is_not_sure_is_said_so() {
+    let mut prediction = predict(&pipeline("pipeline_name=\"payments\","));
+    let names: Vec<String> = prediction.stages.iter().map(|s| s.name.clone()).collect();
+    let decl: Vec<(&str, &[&str])> = names.iter().map(|n| (n.as_str(), &[][..])).collect();
+    // The state could not be read: every stage says so, none "not run yet".
+    let mut live = live_of(&decl);
+    live.state_unknown = Some("GetPipelineState: access denied".into());
+    for v in views(&prediction, &live, true) {
+        assert_eq!(v.status(), "unknown", "{}", v.name);
+        assert_eq!(v.summary(0), "? state not read");
+    }
+    // A stage the prediction is not sure of and the deployed pipeline lacks by that name is
+    // not "not deployed": it may be there under the name synth would give it.
+    prediction.stages[4].certain = false;
+    let live = live_of(&decl[..4]);
+    let v = views(&prediction, &live, true);
+    assert_eq!(v[4].status(), "unknown");
+    assert!(v[4].summary(0).contains("not sure"), "{}", v[4].summary(0));
+    assert_eq!(v[3].status(), "not-run");
+}
+
+#[test]
+fn a_pipeline_with_an_invalid_env_is_not_looked_for() {
+    let src = APP
+        .replace("NAME", "pipeline_name=\"payments\",")
+        .replace("region=\"us-east-1\"))", "region=\"evil.example/#\"))");
+    let a = analyze_text(&PYTHON, &src, None, &NoIndex, &ExtraQueries::default());
+    let p = a.model.pipelines.into_iter().next().unwrap();
+    let e = locate(&p, "q").unwrap_err();
+    assert!(e.contains("not a valid"), "{e}");
 }

@@ -37,7 +37,13 @@ pub fn locators_of(snap: &Snapshot) -> Vec<(usize, Locator)> {
         .collect()
 }
 
-/// Reads the deployed pipelines of `snap` that were never read and are not being read.
+/// How long a document's pipelines must stay as they are before they are read: typing
+/// `pipeline_name="payments"` is not a read per prefix.
+const SETTLE: Duration = Duration::from_millis(1500);
+
+/// Reads the deployed pipelines of `snap` that were never read and are not being read: at once
+/// for a document as it was opened (version 1 or less: editors open at 0 or 1), else once the
+/// document has kept them for [`SETTLE`].
 pub fn ensure_read(
     client: &Client,
     state: &Arc<State>,
@@ -45,28 +51,49 @@ pub fn ensure_read(
     snap: &Snapshot,
     republish: Republish,
 ) {
-    let Some(reader) = state.live_client() else {
+    if state.live_client().is_none() {
         return;
-    };
-    let wanted: Vec<Locator> = {
-        let (Ok(live), Ok(mut reading)) = (state.live.lock(), state.live_reading.lock()) else {
-            return;
+    }
+    let unread = |state: &State, snap: &Snapshot| -> Vec<Locator> {
+        let (Ok(live), Ok(reading)) = (state.live.lock(), state.live_reading.lock()) else {
+            return Vec::new();
         };
-        let mut out = Vec::new();
+        let mut out: Vec<Locator> = Vec::new();
         for (_, l) in locators_of(snap) {
             if !live.contains_key(&l) && !reading.contains(&l) && !out.contains(&l) {
-                reading.insert(l.clone());
                 out.push(l);
             }
         }
         out
     };
-    if wanted.is_empty() {
+    if unread(state, snap).is_empty() {
         return;
     }
     let file = uri.to_file_path().map(|p| p.into_owned());
-    let (client, state) = (client.clone(), state.clone());
+    let settle = if snap.version <= 1 {
+        Duration::ZERO
+    } else {
+        SETTLE
+    };
+    let (client, state, uri) = (client.clone(), state.clone(), uri.clone());
     tokio::spawn(async move {
+        tokio::time::sleep(settle).await;
+        let Some(reader) = state.live_client() else {
+            return;
+        };
+        // The document as it is now: what it no longer names is not read.
+        let Some(now) = state
+            .current_snapshots()
+            .into_iter()
+            .find(|(u, _)| *u == uri)
+            .map(|(_, s)| s)
+        else {
+            return;
+        };
+        let wanted = unread(&state, &now);
+        if wanted.is_empty() || !claim(&state, &wanted) {
+            return;
+        }
         read(
             &state,
             &reader,
@@ -76,6 +103,18 @@ pub fn ensure_read(
         .await;
         after_read(&client, &state, republish).await;
     });
+}
+
+/// Marks `wanted` as being read; false when another read took one of them meanwhile.
+fn claim(state: &State, wanted: &[Locator]) -> bool {
+    let Ok(mut reading) = state.live_reading.lock() else {
+        return false;
+    };
+    if wanted.iter().any(|l| reading.contains(l)) {
+        return false;
+    }
+    reading.extend(wanted.iter().cloned());
+    true
 }
 
 /// Reads `wanted` (each with the file whose clone names the commits) and keeps the answers.
@@ -122,6 +161,11 @@ async fn read(
 /// diagnostics are published again and the client asked for lenses and hints again), so that
 /// this module calls nothing above it.
 async fn after_read(client: &Client, state: &Arc<State>, republish: Republish) {
+    // What no open document names any more is forgotten.
+    let open: HashSet<Locator> = open_locators(state).into_iter().map(|(l, _)| l).collect();
+    if let Ok(mut live) = state.live.lock() {
+        live.retain(|l, _| open.contains(l));
+    }
     republish(client.clone(), state.clone()).await;
 }
 
@@ -151,7 +195,16 @@ pub async fn refresh(
     let Some(reader) = state.live_client() else {
         return 0;
     };
-    let wanted = open_locators(state);
+    // Those being read already (a document just opened, the timer) are not read twice.
+    let wanted: Vec<(Locator, Option<PathBuf>)> = {
+        let Ok(mut reading) = state.live_reading.lock() else {
+            return 0;
+        };
+        open_locators(state)
+            .into_iter()
+            .filter(|(l, _)| reading.insert(l.clone()))
+            .collect()
+    };
     let n = wanted.len();
     if n == 0 {
         return 0;
@@ -161,9 +214,9 @@ pub async fn refresh(
     n
 }
 
-/// Reads the open documents' deployed pipelines again every `live.refreshSeconds` (read at
-/// each turn: a changed setting takes effect at the next one; 0 pauses it). Runs for the
-/// server's life.
+/// Reads the open documents' deployed pipelines again every `live.refreshSeconds` (at least
+/// 10; read at each turn: a changed setting takes effect at the next one; 0 pauses it). Runs
+/// for the server's life.
 pub fn start_timer(client: Client, state: Arc<State>, republish: Republish) {
     tokio::spawn(async move {
         loop {
@@ -172,7 +225,13 @@ pub fn start_timer(client: Client, state: Arc<State>, republish: Republish) {
                 .read()
                 .map(|c| c.settings.live_refresh_seconds)
                 .unwrap_or(0);
-            tokio::time::sleep(Duration::from_secs(if every == 0 { 30 } else { every })).await;
+            // At least every 10 s: a workspace's pipelens.toml cannot make it a flood.
+            tokio::time::sleep(Duration::from_secs(if every == 0 {
+                30
+            } else {
+                every.max(10)
+            }))
+            .await;
             if every == 0
                 || state
                     .shutdown_requested
@@ -220,16 +279,23 @@ pub fn graph_json(
         .filter(|(n, _)| *n == i)
         .find_map(|(_, l)| match &s.live.get(&l)?.live {
             Live::Found(found) => {
-                let stages: serde_json::Map<String, serde_json::Value> =
-                    crate::live::views(prediction, found)
-                        .iter()
-                        .map(|v| {
-                            (
-                                v.name.clone(),
-                                serde_json::json!({"status": v.status(), "summary": v.summary(at)}),
-                            )
-                        })
-                        .collect();
+                let stages: serde_json::Map<String, serde_json::Value> = crate::live::views(
+                    prediction,
+                    found,
+                    snap.analysis
+                        .model
+                        .pipelines
+                        .get(i)
+                        .is_some_and(crate::live::complete),
+                )
+                .iter()
+                .map(|v| {
+                    (
+                        v.name.clone(),
+                        serde_json::json!({"status": v.status(), "summary": v.summary(at)}),
+                    )
+                })
+                .collect();
                 Some(serde_json::json!({
                     "name": found.name,
                     "console": found.console_url(),
@@ -262,8 +328,8 @@ pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
         let Live::Found(found) = &entry.live else {
             continue;
         };
-        let complete = !p.added_elsewhere && p.cut.is_none() && !p.props_open;
-        for d in crate::live::drift(prediction, found, complete, entry.git.file_committed) {
+        let complete = crate::live::complete(p);
+        for d in crate::live::drift(prediction, found, complete) {
             let span = first_line(&snap.text, d.span().unwrap_or(p.span));
             out.push(Diagnostic::new(
                 DRIFT,

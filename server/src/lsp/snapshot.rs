@@ -46,7 +46,8 @@ pub struct DocumentSnapshot {
     /// The latest analysis of every open document, this one's included (completion offers the
     /// accounts and regions the workspace uses).
     pub workspace: Vec<Arc<Snapshot>>,
-    /// What was read of each deployed pipeline (empty in an untrusted workspace).
+    /// What was read of each deployed pipeline (empty in an untrusted workspace or with
+    /// `live.check = "off"`).
     pub live: HashMap<Locator, Arc<LiveEntry>>,
 }
 
@@ -90,13 +91,14 @@ impl State {
     }
 
     fn snapshot_of(&self, uri: &Uri, apply_held: bool) -> jsonrpc::Result<DocumentSnapshot> {
-        let (encoding, accounts, trusted, bootstrap_check_off) = {
+        let (encoding, accounts, trusted, bootstrap_check_off, live_on) = {
             let c = self
                 .config
                 .read()
                 .map_err(|_| jsonrpc::Error::internal_error())?;
             let off = c.settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off;
-            (c.encoding, c.accounts.clone(), c.trusted, off)
+            let live_on = c.settings.live_check == crate::workspace::settings::BootstrapCheck::Auto;
+            (c.encoding, c.accounts.clone(), c.trusted, off, live_on)
         };
         let (rope, plugin, analysis, workspace) = {
             let mut docs = self
@@ -133,7 +135,8 @@ impl State {
                 .map(|r| r.started.elapsed().as_secs())
                 .min()
         });
-        let live = match trusted {
+        // What was read under trust and with the live pipeline on; nothing else.
+        let live = match trusted && live_on {
             true => self.live.lock().map(|l| l.clone()).unwrap_or_default(),
             false => HashMap::new(),
         };
@@ -275,6 +278,7 @@ P(cdk.App(), "Payments", env=cdk.Environment(account="999999999999", region="us-
                 }],
                 state_unknown: None,
                 executions: Vec::new(),
+                executions_unknown: None,
             };
             s.live.insert(
                 locator,

@@ -75,12 +75,14 @@ impl Prober {
     async fn probe_cold(&self, keys: &[EnvKey], result: &mut ProbeResult) {
         let config = self
             .config
-            .get_or_init(|| {
+            .get_or_init(|| async {
                 load_config(
                     self.trusted,
                     self.opts.profile.as_deref(),
                     self.opts.call_timeout,
                 )
+                .await
+                .config
             })
             .await;
         let caller = match self.remembered_caller() {

@@ -106,7 +106,7 @@ fn live_lenses(
         let start = pipeline.span.start_byte;
         match &entry.live {
             crate::live::Live::Found(found) => {
-                let views = crate::live::views(prediction, found);
+                let views = crate::live::views(prediction, found, crate::live::complete(pipeline));
                 let head = crate::live::head_status(&views, found, &entry.git);
                 let title = match head {
                     Some(h) => format!("live: {} · {h}", found.name),
@@ -121,6 +121,7 @@ fn live_lenses(
                             .as_ref()
                             .and_then(|l| l.failures.first())
                             .and_then(|f| f.url.clone())
+                            .filter(|u| u.starts_with("https://"))
                             .unwrap_or_else(|| found.console_url())
                     });
                     out.push(lens_at(

@@ -85,6 +85,9 @@ pub fn reload(state: &State) -> Vec<String> {
     if let Ok(mut c) = state.live_client.lock() {
         *c = None; // likewise for the live pipeline's reader
     }
+    if let Ok(mut live) = state.live.lock() {
+        live.clear(); // read with another profile, or now off: read again (or not at all)
+    }
     if let Ok(mut c) = state.config.write() {
         c.settings = settings;
         c.extra = Arc::new(extra);

@@ -69,7 +69,13 @@ fn live(
         let Some(prediction) = predictions.get(i) else {
             continue;
         };
-        let views = crate::live::views(prediction, found);
+        let complete = snap
+            .analysis
+            .model
+            .pipelines
+            .get(i)
+            .is_some_and(crate::live::complete);
+        let views = crate::live::views(prediction, found, complete);
         // A CDK Stage of the code (its `add_stage` call or its construction) is in the
         // CodePipeline stage it deploys in (its wave's for a wave member); else the innermost
         // predicted stage whose code is here.
