@@ -234,6 +234,32 @@ impl Repo {
             .then(|| !String::from_utf8_lossy(&out.stdout).trim().is_empty())
     }
 
+    /// The last commit that changed `path` (relative to the root), up to HEAD.
+    pub fn last_commit_of(&self, path: &Path) -> Option<String> {
+        let path = path.to_str()?;
+        let out = self
+            .git(&["log", "-1", "--format=%H", "HEAD", "--", path], None)
+            .ok()?;
+        let line = out.stdout_line();
+        (out.success && is_commit_id(&line)).then_some(line)
+    }
+
+    /// Whether `ancestor` is `descendant` or one of its ancestors (both hex commit ids);
+    /// `None` when git cannot say (a commit this clone does not have).
+    pub fn is_ancestor(&self, ancestor: &str, descendant: &str) -> Option<bool> {
+        if !is_commit_id(ancestor) || !is_commit_id(descendant) {
+            return None;
+        }
+        let out = self
+            .git(&["merge-base", "--is-ancestor", ancestor, descendant], None)
+            .ok()?;
+        match out.code {
+            Some(0) => Some(true),
+            Some(1) => Some(false),
+            _ => None,
+        }
+    }
+
     /// The author's name and the subject of `commit` (a hex commit id), when this clone has it.
     pub fn commit_author(&self, commit: &str) -> Option<(String, String)> {
         if !is_commit_id(commit) {

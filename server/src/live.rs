@@ -562,6 +562,9 @@ impl StageView {
     }
 }
 
+/// The stage in which a self-mutating pipeline updates itself.
+pub const UPDATE_PIPELINE: &str = "UpdatePipeline";
+
 /// Whether the model has all of a pipeline's stages: none added where the model does not
 /// follow, none cut off, no props it cannot read.
 pub fn complete(p: &Pipeline) -> bool {
@@ -587,6 +590,10 @@ pub enum Drift {
         action: String,
         span: Span,
     },
+    /// The last commit that changed the pipeline's file is not in the revision the pipeline
+    /// last updated itself with (its UpdatePipeline stage succeeded with an older one): the
+    /// deployed pipeline is older than the code.
+    NotSelfMutated { commit: String, span: Span },
 }
 
 impl Drift {
@@ -597,6 +604,7 @@ impl Drift {
             Drift::StageOnlyLive { .. } => "stage-only-live",
             Drift::ActionNotDeployed { .. } => "action-not-deployed",
             Drift::ActionOnlyLive { .. } => "action-only-live",
+            Drift::NotSelfMutated { .. } => "older-than-code",
         }
     }
 
@@ -606,6 +614,7 @@ impl Drift {
             | Drift::StageOnlyLive { stage }
             | Drift::ActionNotDeployed { stage, .. }
             | Drift::ActionOnlyLive { stage, .. } => Some(stage),
+            Drift::NotSelfMutated { .. } => Some(UPDATE_PIPELINE),
         }
     }
 
@@ -613,7 +622,8 @@ impl Drift {
         match self {
             Drift::StageNotDeployed { span, .. }
             | Drift::ActionNotDeployed { span, .. }
-            | Drift::ActionOnlyLive { span, .. } => Some(*span),
+            | Drift::ActionOnlyLive { span, .. }
+            | Drift::NotSelfMutated { span, .. } => Some(*span),
             Drift::StageOnlyLive { .. } => None,
         }
     }
@@ -635,16 +645,28 @@ impl Drift {
             Drift::ActionOnlyLive { stage, action, .. } => {
                 format!("the deployed stage {stage} has an action {action} the code does not make")
             }
+            Drift::NotSelfMutated { commit, .. } => format!(
+                "the deployed pipeline is older than the code: the last commit that changed \
+                 this file ({}) has not run through UpdatePipeline yet",
+                &commit[..commit.len().min(7)]
+            ),
         }
     }
 }
 
 /// What differs between the code's pipeline and the deployed one. A stage the prediction is
 /// not sure of is never reported, and nothing is said of deployed stages the code lacks when
-/// the code has unsure stages or adds stages elsewhere (they may be those). (When the deployed
-/// definition was last updated says nothing of the code: CloudFormation updates it only when
-/// the definition changes, so it is not compared with the file's last commit.)
-pub fn drift(prediction: &Prediction, live: &LivePipeline, complete: bool) -> Vec<Drift> {
+/// the code has unsure stages or adds stages elsewhere (they may be those). `file_change`
+/// ([`GitFacts::file_change`]): the deployed pipeline is older than the code only when the
+/// clone says the revision UpdatePipeline last succeeded with lacks the file's last commit
+/// (when the deployed definition was updated says nothing: CloudFormation updates it only
+/// when the definition changes).
+pub fn drift(
+    prediction: &Prediction,
+    live: &LivePipeline,
+    complete: bool,
+    file_change: Option<&(String, Option<bool>)>,
+) -> Vec<Drift> {
     let mut out = Vec::new();
     if live.structure.is_empty() {
         return out;
@@ -691,6 +713,15 @@ pub fn drift(prediction: &Prediction, live: &LivePipeline, complete: bool) -> Ve
             }
         }
     }
+    if let (Some((commit, Some(false))), Some(stage)) = (
+        file_change,
+        prediction.stages.iter().find(|s| s.name == UPDATE_PIPELINE),
+    ) {
+        out.push(Drift::NotSelfMutated {
+            commit: commit.clone(),
+            span: stage.span,
+        });
+    }
     out
 }
 
@@ -728,6 +759,10 @@ pub struct GitFacts {
     pub head_pushed: Option<bool>,
     /// (commit id, author, subject).
     pub commits: Vec<(String, String, String)>,
+    /// The last commit that changed the pipeline's file, and whether the revision the
+    /// pipeline's UpdatePipeline stage last succeeded with contains it (`None`: not known: no
+    /// such run, or a commit this clone does not have).
+    pub file_change: Option<(String, Option<bool>)>,
 }
 
 impl GitFacts {
@@ -754,6 +789,18 @@ pub fn git_facts(file: &Path, live: Option<&LivePipeline>, trusted: Trusted) -> 
     facts.head = repo.head();
     if let Some(head) = &facts.head {
         facts.head_pushed = repo.on_remote_branch(head);
+    }
+    if let Some(rel) = repo.relative(file) {
+        if let Some(commit) = repo.last_commit_of(&rel) {
+            let mutated = live.and_then(|l| {
+                let s = l.stages.iter().find(|s| s.name == UPDATE_PIPELINE)?;
+                if s.status.as_deref() != Some("Succeeded") {
+                    return None;
+                }
+                repo.is_ancestor(&commit, &s.revisions.first()?.id)
+            });
+            facts.file_change = Some((commit, mutated));
+        }
     }
     let mut ids: Vec<&str> = Vec::new();
     if let Some(live) = live {

@@ -813,3 +813,40 @@ fn no_program_a_repository_names_ever_runs() {
         "the language server ran these"
     );
 }
+
+/// The live pipeline asks the clone: the last commit that changed a file, and whether a
+/// revision the pipeline ran contains it. Revisions that are no commit id are not passed on.
+#[test]
+fn the_clone_says_whether_a_revision_contains_a_files_last_change() {
+    let r = repo_with(&PY);
+    let root = r.dir.path();
+    let repo = pipelens::git::Repo::discover(root, pipelens::trust::Trusted::by_user())
+        .unwrap()
+        .unwrap();
+    let first = repo.head().unwrap();
+    r.write("README.md", "# app, again\n");
+    r.commit("readme");
+    let readme_only = repo.head().unwrap();
+    r.write(
+        PY.pipeline,
+        &PY_PIPELINE.replace("# stages", "# stages, later"),
+    );
+    r.commit("pipeline");
+    let head = repo.head().unwrap();
+    let changed = repo.last_commit_of(Path::new(PY.pipeline)).unwrap();
+    assert_eq!(changed, head);
+    assert_eq!(repo.is_ancestor(&changed, &head), Some(true));
+    assert_eq!(repo.is_ancestor(&changed, &readme_only), Some(false));
+    assert_eq!(repo.is_ancestor(&first, &readme_only), Some(true));
+    assert_eq!(
+        repo.is_ancestor(&changed, &"a".repeat(40)),
+        None,
+        "a commit the clone lacks"
+    );
+    assert_eq!(repo.is_ancestor("--help", &head), None);
+    assert_eq!(repo.commit_author("HEAD~1"), None);
+    assert_eq!(
+        repo.commit_author(&head).map(|(_, s)| s),
+        Some("pipeline".to_string())
+    );
+}

@@ -204,10 +204,15 @@ fn row_json(r: &Row) -> Value {
                 "where": head_status(&vs, l, &r.git),
             })));
             v["stages"] = vs.iter().map(|s| stage_json(s, &r.git)).collect();
-            v["drift"] = drift(&r.prediction, l, complete(&r.pipeline))
-                .iter()
-                .map(drift_json)
-                .collect();
+            v["drift"] = drift(
+                &r.prediction,
+                l,
+                complete(&r.pipeline),
+                r.git.file_change.as_ref(),
+            )
+            .iter()
+            .map(drift_json)
+            .collect();
         }
         Live::NotFound { reason } => {
             v["status"] = json!("not-found");
@@ -338,7 +343,12 @@ fn write_text(rows: &[Row], out: &mut dyn Write) -> Result<()> {
             &["STAGE", "STATUS", "COMMIT", "WHEN", "WAITING"],
             &cells,
         )?;
-        for d in drift(&r.prediction, l, complete(&r.pipeline)) {
+        for d in drift(
+            &r.prediction,
+            l,
+            complete(&r.pipeline),
+            r.git.file_change.as_ref(),
+        ) {
             writeln!(out, "  drift: {}", for_log(&d.message()))?;
         }
     }

@@ -146,9 +146,12 @@ fn drift_names_stages_and_actions_on_one_side_only() {
             .collect()
     };
     // Deployed as the code says: nothing.
-    assert_eq!(drift(&prediction, &live_of(&stages("")), true), vec![]);
+    assert_eq!(
+        drift(&prediction, &live_of(&stages("")), true, None),
+        vec![]
+    );
     // Prod added in the code, not run yet.
-    let d = drift(&prediction, &live_of(&stages("Prod")), true);
+    let d = drift(&prediction, &live_of(&stages("Prod")), true, None);
     assert_eq!(d.len(), 1, "{d:?}");
     assert_eq!(d[0].kind(), "stage-not-deployed");
     assert_eq!(d[0].stage(), Some("Prod"));
@@ -156,16 +159,16 @@ fn drift_names_stages_and_actions_on_one_side_only() {
     // A deployed stage the code lost; said only when the code is complete.
     let mut extra = stages("");
     extra.push(("Old", &["Deploy"]));
-    let d = drift(&prediction, &live_of(&extra), true);
+    let d = drift(&prediction, &live_of(&extra), true, None);
     assert_eq!(
         d.iter().map(Drift::kind).collect::<Vec<_>>(),
         ["stage-only-live"]
     );
-    assert_eq!(drift(&prediction, &live_of(&extra), false), vec![]);
+    assert_eq!(drift(&prediction, &live_of(&extra), false, None), vec![]);
     // An action on one side only.
     let mut changed = stages("Prod");
     changed.push(("Prod", &["Promote", "Prod.Deploy"]));
-    let kinds: Vec<&str> = drift(&prediction, &live_of(&changed), true)
+    let kinds: Vec<&str> = drift(&prediction, &live_of(&changed), true, None)
         .iter()
         .map(Drift::kind)
         .collect();
@@ -183,7 +186,7 @@ fn an_unsure_stage_is_never_called_drift() {
         .map(|a| a.name.as_str())
         .collect();
     let live = live_of(&[("Source", &source), ("Old", &[])]);
-    let kinds: Vec<&str> = drift(&prediction, &live, true)
+    let kinds: Vec<&str> = drift(&prediction, &live, true, None)
         .iter()
         .map(Drift::kind)
         .collect();
@@ -318,4 +321,41 @@ fn a_pipeline_with_an_invalid_env_is_not_looked_for() {
     let p = a.model.pipelines.into_iter().next().unwrap();
     let e = locate(&p, "q").unwrap_err();
     assert!(e.contains("not a valid"), "{e}");
+}
+
+#[test]
+fn the_pipeline_is_older_than_the_code_only_when_the_clone_says_so() {
+    let prediction = predict(&pipeline("pipeline_name=\"payments\","));
+    let names: Vec<String> = prediction.stages.iter().map(|s| s.name.clone()).collect();
+    let full: Vec<Vec<String>> = prediction
+        .stages
+        .iter()
+        .map(|s| s.actions.iter().map(|a| a.name.clone()).collect())
+        .collect();
+    let actions: Vec<Vec<&str>> = full
+        .iter()
+        .map(|a| a.iter().map(String::as_str).collect())
+        .collect();
+    let decl: Vec<(&str, &[&str])> = names
+        .iter()
+        .zip(&actions)
+        .map(|(n, a)| (n.as_str(), a.as_slice()))
+        .collect();
+    let live = live_of(&decl);
+    let commit = "0123456789abcdef0123456789abcdef01234567".to_string();
+    let not_run = (commit.clone(), Some(false));
+    let d = drift(&prediction, &live, true, Some(&not_run));
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].kind(), "older-than-code");
+    assert_eq!(d[0].stage(), Some("UpdatePipeline"));
+    assert!(d[0].message().contains("0123456"), "{}", d[0].message());
+    // UpdatePipeline ran it, or the clone cannot tell: nothing.
+    assert!(drift(
+        &prediction,
+        &live,
+        true,
+        Some(&(commit.clone(), Some(true)))
+    )
+    .is_empty());
+    assert!(drift(&prediction, &live, true, Some(&(commit, None))).is_empty());
 }

@@ -329,7 +329,7 @@ pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
             continue;
         };
         let complete = crate::live::complete(p);
-        for d in crate::live::drift(prediction, found, complete) {
+        for d in crate::live::drift(prediction, found, complete, entry.git.file_change.as_ref()) {
             let span = first_line(&snap.text, d.span().unwrap_or(p.span));
             out.push(Diagnostic::new(
                 DRIFT,
