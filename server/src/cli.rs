@@ -177,6 +177,15 @@ where
     }
 }
 
+/// The runtime a command's AWS calls run on (the bootstrap probe, the live pipeline): two
+/// workers, its own; the command shuts it down when its calls are done.
+pub(crate) fn aws_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+}
+
 /// One line on stderr, `pipelens: <what>`. What it says may quote the code or its file names,
 /// and stderr is in the CI log too: quoted (`quote::for_log`).
 pub(crate) fn note(what: &str) {

@@ -7,32 +7,27 @@
 //! run the `pipelens` binary as a user would: the CLI (`bootstrap-status`, `check`) and the
 //! language server (`serve`, through the `TestServer` harness).
 
+#[path = "common/aws.rs"]
+mod aws_common;
 mod common;
 
 use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Command, Output};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+use aws_common::{base_config, json_of, moto_env, pipelens};
 use common::{find, silent_endpoint, TestServer};
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_config::{Region, SdkConfig};
 use aws_sdk_cloudformation::types::Parameter;
-use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use pipelens::aws::{EnvKey, Observation, ProbeOptions, Prober};
 use pipelens::trust::Trusted;
 use serde_json::{json, Value};
 
 /// The moto endpoint, or `None` (and a note) when the suite runs without moto.
 fn endpoint(test: &str) -> Option<String> {
-    let e = std::env::var("PIPELENS_MOTO_ENDPOINT")
-        .ok()
-        .filter(|s| !s.is_empty());
-    if e.is_none() {
-        eprintln!("note: {test} skipped: PIPELENS_MOTO_ENDPOINT is not set (run tests/moto-tests)");
-    }
-    e
+    aws_common::endpoint("PIPELENS_MOTO_ENDPOINT", test)
 }
 
 /// moto's default account: what the `testing` credentials are.
@@ -56,48 +51,15 @@ const TEMPLATE: &str = r#"{
   },
   "Outputs": {"BootstrapVersion": {"Value": {"Ref": "Version"}}}
 }"#;
-
-async fn base_config(endpoint: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                ))
-                .build_https(),
-        )
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "testing", "testing", None, None, "test",
-        )))
-        .load()
-        .await
-}
-
 /// Config acting in `account` (moto: through an assumed role) in `region`.
 async fn config_in(base: &SdkConfig, account: &str, region: &str) -> SdkConfig {
-    let builder = base.to_builder().region(Region::new(region.to_string()));
-    if account == PIPELINE {
-        return builder.build();
-    }
-    let sts = aws_sdk_sts::Client::new(base);
-    let out = sts
-        .assume_role()
-        .role_arn(format!("arn:aws:iam::{account}:role/seed"))
-        .role_session_name("seed")
-        .send()
-        .await
-        .expect("moto AssumeRole");
-    let c = out.credentials().unwrap();
-    builder
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "seed",
-        )))
+    let acting = match account == PIPELINE {
+        true => base.clone(),
+        false => aws_common::acting_in(base, account, "seed").await,
+    };
+    acting
+        .to_builder()
+        .region(Region::new(region.to_string()))
         .build()
 }
 
@@ -170,42 +132,6 @@ class PipelineStack(cdk.Stack):
     std::fs::write(dir.path().join("pipeline.py"), src).unwrap();
     dir
 }
-
-/// Runs `pipelens` with only the given environment (plus PATH): no credentials leak in from
-/// the machine, and no IMDS lookup leaves it.
-fn pipelens(args: &[&str], cwd: &Path, env: &[(&str, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipelens"));
-    cmd.args(args).current_dir(cwd).env_clear();
-    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-/// moto credentials, an empty HOME and a fresh cache folder.
-fn moto_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_ENDPOINT_URL", endpoint.to_string()),
-        ("AWS_ACCESS_KEY_ID", "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-        ("AWS_REGION", "us-east-1".into()),
-        ("HOME", home.display().to_string()),
-        ("XDG_CACHE_HOME", home.join("cache").display().to_string()),
-    ]
-}
-
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not json ({e}): {}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
-}
-
 fn target<'a>(v: &'a Value, account: &str, region: &str) -> &'a Value {
     v["targets"]
         .as_array()

@@ -9,29 +9,25 @@
 //! resource) is seeded into the test server in the shapes the AWS API reference documents. Then
 //! `pipelens status` runs as a user would, in a copy of the example that is a git repository.
 
+#[path = "common/aws.rs"]
+mod aws_common;
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_common::{base_config, json_of, moto_env, pipelens};
+use aws_config::SdkConfig;
 use aws_sdk_codepipeline::types::{
     ActionCategory, ActionDeclaration, ActionOwner, ActionTypeId, ArtifactStore, ArtifactStoreType,
     PipelineDeclaration, StageDeclaration,
 };
-use aws_sdk_sts::config::{Credentials, SharedCredentialsProvider};
 use common::TestServer;
 use serde_json::{json, Value};
 
 /// The endpoint pipelens talks to (the test server in front of moto), or `None` (and a note).
 fn endpoint(test: &str) -> Option<String> {
-    let e = std::env::var("PIPELENS_LIVE_ENDPOINT")
-        .ok()
-        .filter(|s| !s.is_empty());
-    if e.is_none() {
-        eprintln!("note: {test} skipped: PIPELENS_LIVE_ENDPOINT is not set (run tests/moto-tests)");
-    }
-    e
+    aws_common::endpoint("PIPELENS_LIVE_ENDPOINT", test)
 }
 
 /// The examples' pipeline account.
@@ -40,45 +36,9 @@ const PIPELINE_ACCOUNT: &str = "999999999999";
 fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
 }
-
-async fn base_config(endpoint: &str) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .http_client(
-            aws_smithy_http_client::Builder::new()
-                .tls_provider(aws_smithy_http_client::tls::Provider::Rustls(
-                    aws_smithy_http_client::tls::rustls_provider::CryptoMode::Ring,
-                ))
-                .build_https(),
-        )
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "testing", "testing", None, None, "test",
-        )))
-        .load()
-        .await
-}
-
 /// Config acting in `account` (moto: through an assumed role).
 async fn config_in(base: &SdkConfig, account: &str) -> SdkConfig {
-    let sts = aws_sdk_sts::Client::new(base);
-    let out = sts
-        .assume_role()
-        .role_arn(format!("arn:aws:iam::{account}:role/seed"))
-        .role_session_name("seed")
-        .send()
-        .await
-        .expect("moto AssumeRole");
-    let c = out.credentials().unwrap();
-    base.to_builder()
-        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "seed",
-        )))
-        .build()
+    aws_common::acting_in(base, account, "seed").await
 }
 
 fn category(kind: &str) -> (ActionCategory, &'static str) {
@@ -233,30 +193,6 @@ fn example_repo(example: &str) -> (tempfile::TempDir, String, String) {
     let head = git(dir.path(), &["rev-parse", "HEAD"]);
     (dir, old, head)
 }
-
-/// Runs `pipelens` with only the given environment (plus PATH).
-fn pipelens(args: &[&str], cwd: &Path, env: &[(&str, String)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pipelens"));
-    cmd.args(args).current_dir(cwd).env_clear();
-    cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
-    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    cmd.output().unwrap()
-}
-
-fn aws_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
-    vec![
-        ("AWS_ENDPOINT_URL", endpoint.to_string()),
-        ("AWS_ACCESS_KEY_ID", "testing".into()),
-        ("AWS_SECRET_ACCESS_KEY", "testing".into()),
-        ("AWS_REGION", "us-east-1".into()),
-        ("HOME", home.display().to_string()),
-        ("XDG_CACHE_HOME", home.join("cache").display().to_string()),
-    ]
-}
-
 /// [`aws_env`] with credentials that act in the pipeline account (moto: an assumed role's), as
 /// an approver's would.
 fn pipeline_account_env(endpoint: &str, home: &Path) -> Vec<(&'static str, String)> {
@@ -272,24 +208,13 @@ fn pipeline_account_env(endpoint: &str, home: &Path) -> Vec<(&'static str, Strin
             .expect("moto AssumeRole");
         out.credentials().unwrap().clone()
     });
-    let mut env = aws_env(endpoint, home);
+    let mut env = moto_env(endpoint, home);
     env.retain(|(k, _)| !k.starts_with("AWS_ACCESS_KEY_ID") && !k.starts_with("AWS_SECRET"));
     env.push(("AWS_ACCESS_KEY_ID", c.access_key_id().to_string()));
     env.push(("AWS_SECRET_ACCESS_KEY", c.secret_access_key().to_string()));
     env.push(("AWS_SESSION_TOKEN", c.session_token().to_string()));
     env
 }
-
-fn json_of(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
-        panic!(
-            "not json ({e}): {}\nstderr: {}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        )
-    })
-}
-
 fn stage<'a>(p: &'a Value, name: &str) -> &'a Value {
     p["stages"]
         .as_array()
@@ -423,7 +348,7 @@ fn both_examples_show_which_commit_is_where_and_what_waits() {
             head,
         } = deployed_example(&endpoint, example, pipeline_name, "");
         let home = tempfile::tempdir().unwrap();
-        let env = aws_env(&endpoint, home.path());
+        let env = moto_env(&endpoint, home.path());
         let started = std::time::Instant::now();
         let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
         // Not a bound: the figure for benches/README (moto on loopback).
@@ -531,7 +456,7 @@ fn a_failed_stage_says_which_action_and_why_and_exits_1() {
         }),
     );
     let home = tempfile::tempdir().unwrap();
-    let env = aws_env(&endpoint, home.path());
+    let env = moto_env(&endpoint, home.path());
     let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
     assert_eq!(
         out.status.code(),
@@ -579,7 +504,7 @@ fn a_pipeline_without_a_name_is_found_through_its_stack() {
         .replace("pipeline_name=\"payments\",", "");
     std::fs::write(&path, text).unwrap();
     let home = tempfile::tempdir().unwrap();
-    let env = aws_env(&endpoint, home.path());
+    let env = moto_env(&endpoint, home.path());
     // Not deployed yet: no such stack in moto.
     let out = pipelens(&["status", ".", "--format", "json"], dir.path(), &env);
     let doc = json_of(&out);
@@ -683,7 +608,7 @@ fn no_credentials_or_no_pipeline_is_said_not_guessed() {
     let out = pipelens(
         &["status", ".", "--format", "json"],
         dir.path(),
-        &aws_env(&endpoint, home.path()),
+        &moto_env(&endpoint, home.path()),
     );
     let p = &json_of(&out)["pipelines"][0];
     assert_eq!(p["status"], "not-found", "{p:#}");
@@ -706,7 +631,7 @@ fn a_silent_endpoint_is_unknown_not_a_hang() {
     let out = pipelens(
         &["status", ".", "--format", "json"],
         dir.path(),
-        &aws_env(&silent, home.path()),
+        &moto_env(&silent, home.path()),
     );
     // A bound for a hang (the client's deadline is 20 s), not a measure of speed.
     assert!(start.elapsed() < std::time::Duration::from_secs(60));
@@ -930,7 +855,7 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
         // may not approve: pipelens says to approve in that account rather than try.
         if language == "python" {
             let mut b = TestServer::builder(d.dir.path()).clear_env();
-            for (k, v) in aws_env(&endpoint, home.path()) {
+            for (k, v) in moto_env(&endpoint, home.path()) {
                 b = b.env(k, &v);
             }
             let mut s = b.start();
@@ -953,7 +878,7 @@ fn the_editor_shows_each_stage_live_and_the_drift() {
 
         // Untrusted: nothing is read, no lens, no drift.
         let mut b = TestServer::builder(d.dir.path()).clear_env().untrusted();
-        for (k, v) in aws_env(&endpoint, home.path()) {
+        for (k, v) in moto_env(&endpoint, home.path()) {
             b = b.env(k, &v);
         }
         let mut s = b.start();
@@ -983,7 +908,7 @@ fn completion_answers_quickly_while_the_live_read_hangs() {
     let mut b = TestServer::builder(dir.path())
         .clear_env()
         .init_options(json!({"bootstrap": {"check": "off"}}));
-    for (k, v) in aws_env(&silent, home.path()) {
+    for (k, v) in moto_env(&silent, home.path()) {
         b = b.env(k, &v);
     }
     let mut s = b.start();

@@ -117,17 +117,10 @@ impl Cache {
             return Ok(());
         };
         let mut merged = read_file(path, self.ttl);
-        {
-            let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-            for (k, v) in entries.iter() {
-                match merged.get(k) {
-                    Some((at, _)) if *at >= v.0 => {}
-                    _ => {
-                        merged.insert(k.clone(), v.clone());
-                    }
-                }
-            }
-        }
+        merge_newer(
+            &mut merged,
+            &self.entries.lock().unwrap_or_else(|e| e.into_inner()),
+        );
         let mut file = File {
             version: FILE_VERSION,
             entries: merged
@@ -162,15 +155,34 @@ impl Cache {
                 &b.caller,
             ))
         });
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, serde_json::to_vec_pretty(&file)?)?;
-        std::fs::rename(&tmp, path).inspect_err(|_| {
-            let _ = std::fs::remove_file(&tmp);
-        })
+        write_atomically(path, &serde_json::to_vec_pretty(&file)?)
     }
+}
+
+/// Puts into `disk` each entry of `memory` that is newer than its own (entries are
+/// `(written at, value)`): what another process wrote since is kept unless this one knows
+/// better. The merge of every cache file pipelens keeps (this one, `live::cache`).
+pub(crate) fn merge_newer<K: Clone + Eq + std::hash::Hash, V: Clone>(
+    disk: &mut HashMap<K, (u64, V)>,
+    memory: &HashMap<K, (u64, V)>,
+) {
+    for (k, v) in memory {
+        if disk.get(k).is_none_or(|(at, _)| *at < v.0) {
+            disk.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+/// Writes a cache file whole or not at all: a temporary file beside it, renamed over it.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = path.with_extension(format!("json.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path).inspect_err(|_| {
+        let _ = std::fs::remove_file(&tmp);
+    })
 }
 
 /// The entries of a cache file that are still fresh; nothing for a missing or broken file.

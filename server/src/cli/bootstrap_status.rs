@@ -52,11 +52,7 @@ pub(super) fn probe_files(files: &[Probed], refresh: bool) -> BTreeMap<EnvKey, O
     if groups.is_empty() {
         return BTreeMap::new();
     }
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::aws_runtime() {
         Ok(r) => r,
         Err(e) => {
             super::note(&format!("cannot start the bootstrap check: {e}"));

@@ -93,11 +93,7 @@ fn fetch_all(
     wanted: &[(PathBuf, Pipeline, Result<Locator, String>, LiveOptions)],
     refresh: bool,
 ) -> Vec<Live> {
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-    {
+    let runtime = match super::aws_runtime() {
         Ok(r) => r,
         Err(e) => {
             let reason = format!("cannot start the AWS client: {e}");

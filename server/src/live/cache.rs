@@ -121,16 +121,10 @@ impl FoundCache {
             return Ok(());
         };
         let mut merged = read_file(path, self.ttl);
-        for (k, v) in self
-            .entries
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-        {
-            if merged.get(k).is_none_or(|(at, _)| *at < v.0) {
-                merged.insert(k.clone(), v.clone());
-            }
-        }
+        crate::aws::cache::merge_newer(
+            &mut merged,
+            &self.entries.lock().unwrap_or_else(|e| e.into_inner()),
+        );
         let mut entries: Vec<Entry> = merged
             .into_iter()
             .map(|(key, (found_at, name))| Entry {
@@ -145,12 +139,7 @@ impl FoundCache {
             entries,
         })
         .map_err(std::io::Error::other)?;
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir)?;
-        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-        std::io::Write::write_all(&mut tmp, &text)?;
-        tmp.persist(path).map_err(|e| e.error)?;
-        Ok(())
+        crate::aws::cache::write_atomically(path, &text)
     }
 }
 

@@ -325,35 +325,39 @@ impl State {
     /// The bootstrap prober, unless the check is off or the workspace is not trusted (the probe
     /// calls AWS with the user's credentials, into accounts the code names).
     pub fn prober(&self) -> Option<Arc<crate::aws::Prober>> {
-        let trusted = self.trusted()?;
-        let settings = self.config.read().ok()?.settings.clone();
-        if settings.bootstrap_check == crate::workspace::settings::BootstrapCheck::Off {
-            return None;
-        }
-        let mut p = self.prober.lock().ok()?;
-        if p.is_none() {
-            *p = Some(Arc::new(crate::aws::Prober::new(
-                crate::aws::ProbeOptions::from_settings(&settings),
-                trusted,
-            )));
-        }
-        p.clone()
+        self.aws_client(
+            &self.prober,
+            |s| s.bootstrap_check,
+            |s, t| crate::aws::Prober::new(crate::aws::ProbeOptions::from_settings(s), t),
+        )
     }
 
     /// The live pipeline's reader, unless `live.check` is off or the workspace is not trusted
     /// (it calls AWS with the user's credentials, into the accounts the code names).
     pub fn live_client(&self) -> Option<Arc<crate::live::LiveClient>> {
+        self.aws_client(
+            &self.live_client,
+            |s| s.live_check,
+            |s, t| crate::live::LiveClient::new(crate::live::LiveOptions::from_settings(s), t),
+        )
+    }
+
+    /// The client in `slot`, made from the current settings when there is none, while the
+    /// workspace is trusted and `check` of the settings is not off.
+    fn aws_client<T>(
+        &self,
+        slot: &Mutex<Option<Arc<T>>>,
+        check: impl Fn(&Settings) -> crate::workspace::settings::BootstrapCheck,
+        make: impl FnOnce(&Settings, Trusted) -> T,
+    ) -> Option<Arc<T>> {
         let trusted = self.trusted()?;
         let settings = self.config.read().ok()?.settings.clone();
-        if settings.live_check == crate::workspace::settings::BootstrapCheck::Off {
+        if check(&settings) == crate::workspace::settings::BootstrapCheck::Off {
             return None;
         }
-        let mut c = self.live_client.lock().ok()?;
+        let mut c = slot.lock().ok()?;
         if c.is_none() {
-            *c = Some(Arc::new(crate::live::LiveClient::new(
-                crate::live::LiveOptions::from_settings(&settings),
-                trusted,
-            )));
+            *c = Some(Arc::new(make(&settings, trusted)));
         }
         c.clone()
     }
