@@ -148,8 +148,11 @@ async fn read(
             git,
             at: SystemTime::now(),
         });
-        if let Ok(mut m) = state.live.lock() {
-            m.insert(locator.clone(), entry);
+        // Trust taken back while the read ran: what it read is not kept.
+        if state.trusted().is_some() {
+            if let Ok(mut m) = state.live.lock() {
+                m.insert(locator.clone(), entry);
+            }
         }
         if let Ok(mut r) = state.live_reading.lock() {
             r.remove(&locator);
