@@ -966,3 +966,63 @@ fn completion_answers_quickly_while_the_live_read_hangs() {
     );
     assert!(s.shutdown().success());
 }
+
+/// The editor reads the open documents' pipelines again on its own every
+/// `live.refreshSeconds`: an approval given meanwhile (here: in the test server) shows without
+/// an edit or a command.
+#[test]
+fn the_editor_reads_the_pipeline_again_on_its_timer() {
+    let Some(endpoint) = endpoint("the_editor_reads_the_pipeline_again_on_its_timer") else {
+        return;
+    };
+    let d = deployed_example(&endpoint, "payments-python", "payments", "-timer");
+    let home = tempfile::tempdir().unwrap();
+    let mut b = TestServer::builder(d.dir.path())
+        .clear_env()
+        .init_options(json!({"live": {"refreshSeconds": 10}}));
+    for (k, v) in moto_env(&endpoint, home.path()) {
+        b = b.env(k, &v);
+    }
+    let mut s = b.start();
+    let path = d.dir.path().join("payments/pipeline_stack.py");
+    let u = s.open(&path, "python");
+    let lenses = |s: &mut TestServer| -> String {
+        s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}))
+            .to_string()
+    };
+    let waited = std::time::Instant::now();
+    while !lenses(&mut s).contains("Prod: ⏸ approval PromoteToProd") {
+        assert!(
+            waited.elapsed() < std::time::Duration::from_secs(60),
+            "no Prod lens"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // Approved in the console: Prod ran on.
+    let t = now();
+    seed(
+        &endpoint,
+        json!({"pipelineStates": {d.name.clone(): {"pipelineName": d.name, "stageStates": [
+            stage_state("Prod", "run-after-approval", "Succeeded", vec![
+                action_state("PromoteToProd", "Succeeded", t, json!({}))]),
+        ]}}}),
+    );
+    let changed = std::time::Instant::now();
+    // A bound for a hang (the timer's 10 s, a read, a busy machine), not a measure.
+    loop {
+        let l = lenses(&mut s);
+        if l.contains("Prod: ✓") {
+            break;
+        }
+        assert!(
+            changed.elapsed() < std::time::Duration::from_secs(60),
+            "the timer did not read it again: {l}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    eprintln!(
+        "read again by the timer {:?} after the change",
+        changed.elapsed()
+    );
+    s.shutdown();
+}

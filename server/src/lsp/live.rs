@@ -51,7 +51,7 @@ pub fn ensure_read(
     snap: &Snapshot,
     republish: Republish,
 ) {
-    if state.live_client().is_none() {
+    if !state.live_on() {
         return;
     }
     let unread = |state: &State, snap: &Snapshot| -> Vec<Locator> {
@@ -312,20 +312,29 @@ pub fn graph_json(
 /// The drift diagnostics of `snap`: information on the stage (or the pipeline) where the code
 /// and the deployed pipeline differ.
 pub fn diagnostics(state: &State, snap: &Snapshot) -> Vec<Diagnostic> {
-    if state.live_client().is_none() {
+    if !state.live_on() {
         return Vec::new();
     }
-    let Ok(live) = state.live.lock() else {
-        return Vec::new();
+    // This runs on every publish: the prediction (which a huge pipeline makes in 10 ms or
+    // more) only when a pipeline of the document was read.
+    let read: Vec<(usize, Arc<LiveEntry>)> = {
+        let Ok(live) = state.live.lock() else {
+            return Vec::new();
+        };
+        locators_of(snap)
+            .into_iter()
+            .filter_map(|(i, l)| Some((i, live.get(&l)?.clone())))
+            .collect()
     };
+    if read.is_empty() {
+        return Vec::new();
+    }
     let predictions = snap.predictions();
     let mut out = Vec::new();
-    for (i, l) in locators_of(snap) {
-        let (Some(entry), Some(p), Some(prediction)) = (
-            live.get(&l),
-            snap.analysis.model.pipelines.get(i),
-            predictions.get(i),
-        ) else {
+    for (i, entry) in read {
+        let (Some(p), Some(prediction)) =
+            (snap.analysis.model.pipelines.get(i), predictions.get(i))
+        else {
             continue;
         };
         let Live::Found(found) = &entry.live else {

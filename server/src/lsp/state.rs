@@ -342,6 +342,14 @@ impl State {
         )
     }
 
+    /// The live pipeline is read: the workspace is trusted and `live.check` is not off (no
+    /// client is made to tell).
+    pub fn live_on(&self) -> bool {
+        self.config.read().is_ok_and(|c| {
+            c.trusted && c.settings.live_check != crate::workspace::settings::BootstrapCheck::Off
+        })
+    }
+
     /// The client in `slot`, made from the current settings when there is none, while the
     /// workspace is trusted and `check` of the settings is not off.
     fn aws_client<T>(
