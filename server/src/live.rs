@@ -533,13 +533,13 @@ impl StageView {
             }
             "live-only" => "− deployed, not in the code".into(),
             "not-run" => "· not run yet".into(),
-            "waiting" => {
-                let a = &live.map(|l| l.approvals.clone()).unwrap_or_default()[0];
-                match a.since {
+            "waiting" => match live.and_then(|l| l.approvals.first()) {
+                Some(a) => match a.since {
                     Some(s) => format!("⏸ approval {} waiting {}", a.action, since(s, at)),
                     None => format!("⏸ approval {} waiting", a.action),
-                }
-            }
+                },
+                None => "⏸ waiting".into(),
+            },
             "failed" => {
                 let f = live.and_then(|l| l.failures.first());
                 match f {

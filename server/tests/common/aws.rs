@@ -96,3 +96,34 @@ pub async fn acting_in(base: &SdkConfig, account: &str, session: &str) -> SdkCon
         )))
         .build()
 }
+
+/// Asks for completion at `at` (inside a region string) 20 times, 25 ms apart, each answer
+/// listing `eu-west-1`; prints p50 and max under `what` and answers the slowest. What the AWS
+/// suites measure while a call hangs: typing must not wait for it.
+pub fn slowest_region_completion(
+    s: &mut crate::common::TestServer,
+    uri: &str,
+    at: &Value,
+    what: &str,
+) -> std::time::Duration {
+    let mut took = Vec::new();
+    for _ in 0..20 {
+        let start = std::time::Instant::now();
+        let r = s.request(
+            "textDocument/completion",
+            serde_json::json!({"textDocument": {"uri": uri}, "position": at}),
+        );
+        took.push(start.elapsed());
+        assert!(
+            r["items"]
+                .as_array()
+                .is_some_and(|i| i.iter().any(|i| i["label"] == "eu-west-1")),
+            "{r}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    took.sort();
+    let (p50, max) = (took[took.len() / 2], took[took.len() - 1]);
+    eprintln!("completion during {what}: p50 {p50:?}, max {max:?} (20 requests)");
+    max
+}
