@@ -101,11 +101,36 @@ fn analyze_with(
         module.errors.clear();
         crate::lang::collect_errors(original_tree.root_node(), &mut module.errors);
     }
-    let mut model = None;
-    if !abandon() {
-        let ext = plugin.extension_stages(tree, text, extra);
-        model = model::build_unless(&module, plugin.name, file, index, &ext, abandon);
-    }
+    let ext = (!abandon()).then(|| plugin.extension_stages(tree, text, extra));
+    finish(
+        plugin,
+        module,
+        groups,
+        ext,
+        original_text,
+        file,
+        index,
+        keep,
+        abandon,
+    )
+}
+
+/// What every analysis does once the file is lowered: the model (unless abandoned, or
+/// `ext`, the extension stages, is `None`), the memo for the next analysis, the rules.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    plugin: &'static Plugin,
+    module: crate::lang::ir::Module,
+    groups: Vec<crate::lang::LoweredGroup>,
+    ext: Option<Vec<crate::lang::ExtensionStage>>,
+    original_text: &str,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+    keep: Option<(&Arc<str>, &mut Option<LowerMemo>)>,
+    abandon: &dyn Fn() -> bool,
+) -> Option<Analysis> {
+    let model =
+        ext.and_then(|ext| model::build_unless(&module, plugin.name, file, index, &ext, abandon));
     if let Some((text, slot)) = keep {
         *slot = Some(LowerMemo::new(text.clone(), module.body, groups));
     }
@@ -118,6 +143,31 @@ fn analyze_with(
     })
 }
 
+/// [`analyze_reusing`] of a big file that has nothing to reuse, without a syntax tree of it
+/// all: parsed and lowered in pieces on several threads ([`Plugin::lower_in_pieces`]), then
+/// analysed as usual; the result equals [`analyze`]'s. The outer `None` says it cannot be done
+/// so (the text cannot be cut, a piece has a syntax error, or `pipelens.toml` has stage queries,
+/// which match on the whole tree): parse the file whole. The inner one says it was abandoned.
+/// When `keep` is given, the memo for the next analysis is left there.
+pub fn analyze_in_pieces(
+    plugin: &'static Plugin,
+    text: &str,
+    file: Option<&Path>,
+    index: &dyn AppIndex,
+    extra: &ExtraQueries,
+    keep: Option<(&Arc<str>, &mut Option<LowerMemo>)>,
+    abandon: &dyn Fn() -> bool,
+) -> Option<Option<Analysis>> {
+    if plugin.has_extension_queries(extra) {
+        return None;
+    }
+    let Lowered { module, groups, .. } = plugin.lower_in_pieces(text)?;
+    let ext = (!abandon()).then(Vec::new);
+    Some(finish(
+        plugin, module, groups, ext, text, file, index, keep, abandon,
+    ))
+}
+
 /// Parses and analyses a file's text in one go (CLI, tests).
 pub fn analyze_text(
     plugin: &'static Plugin,
@@ -126,6 +176,9 @@ pub fn analyze_text(
     index: &dyn AppIndex,
     extra: &ExtraQueries,
 ) -> Analysis {
+    if let Some(Some(a)) = analyze_in_pieces(plugin, text, file, index, extra, None, &|| false) {
+        return a;
+    }
     match plugin.parser().parse(text, None) {
         Some(tree) => analyze(plugin, text, &tree, file, index, extra),
         // Only a cancelled parse returns None; there is no cancellation here.

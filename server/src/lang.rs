@@ -252,6 +252,9 @@ pub struct SynthErrors {
     pub library_folder: fn(name: &str) -> bool,
 }
 
+/// See [`Plugin::statement_starts`].
+pub type StatementStarts = fn(&str) -> Vec<(usize, usize)>;
+
 pub struct Plugin {
     pub id: LangId,
     /// The folder name under `queries/` and the `language` field of `pipelens model`.
@@ -269,6 +272,11 @@ pub struct Plugin {
     /// The file name (without extension) that stands for its folder, imported by the
     /// folder's name: a Python package's `__init__`, a Node folder's `index`.
     pub folder_module: &'static str,
+    /// Where a top-level statement may start (byte, row; always at column 0), for parsing a
+    /// big file in pieces on several threads ([`Plugin::lower_in_pieces`]); `None` when the
+    /// language has no cheap way to tell. A wrong place is safe: the piece before it does not
+    /// parse cleanly, and the file is then parsed whole.
+    pub statement_starts: Option<StatementStarts>,
     language: fn() -> Language,
     query_sources: &'static [QuerySource],
     /// Each of `query_sources`, compiled on first use (a query over a big grammar takes
@@ -305,6 +313,7 @@ pub static PYTHON: Plugin = Plugin {
     },
     module_files: python::module_files,
     folder_module: "__init__",
+    statement_starts: Some(python::statement_starts),
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
         ("imports", include_str!("../../queries/python/imports.scm")),
@@ -337,6 +346,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     folder_module: "index",
+    statement_starts: None,
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
         (
@@ -376,6 +386,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     folder_module: "index",
+    statement_starts: None,
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
     // copy, in `queries/typescript/` (a test compiles each against both grammars).
@@ -470,15 +481,8 @@ impl Plugin {
     pub fn lower_reusing(&self, tree: &Tree, src: &str, memo: Option<LowerMemo>) -> Lowered {
         let root = tree.root_node();
         let reuse = std::cell::RefCell::new(reuse::Reuse::new(memo));
-        let memo = Some(&reuse);
         let nesting = nesting::Nesting::default();
-        let nesting = &nesting;
-        let body = match self.id {
-            LangId::Python => python::Lowerer { src, memo, nesting }.block(root),
-            LangId::TypeScript | LangId::JavaScript => {
-                typescript::Lowerer { src, memo, nesting }.block(root)
-            }
-        };
+        let body = self.lower_block(root, src, &reuse, &nesting);
         let mut module = ir::Module {
             imports: self.imports(root, src),
             body,
@@ -492,6 +496,91 @@ impl Plugin {
             reused: reuse.reused,
             groups: reuse.into_groups(),
         }
+    }
+
+    fn lower_block(
+        &self,
+        root: Node<'_>,
+        src: &str,
+        reuse: &std::cell::RefCell<reuse::Reuse>,
+        nesting: &nesting::Nesting,
+    ) -> Vec<ir::Stmt> {
+        let memo = Some(reuse);
+        match self.id {
+            LangId::Python => python::Lowerer { src, memo, nesting }.block(root),
+            LangId::TypeScript | LangId::JavaScript => {
+                typescript::Lowerer { src, memo, nesting }.block(root)
+            }
+        }
+    }
+
+    /// Parses and lowers a big file in consecutive pieces, one per thread, cut where
+    /// top-level statements start ([`Plugin::statement_starts`]): for a file read once, with
+    /// nothing to reuse (`pipelens check`, the first analysis of a document too big to keep a
+    /// syntax tree). The result equals [`Plugin::lower`]'s. `None`, and the file is to be
+    /// parsed whole, when the language cannot be cut, the machine has one core, the file is
+    /// too small to be worth it ([`PIECES_MIN_BYTES`]), or a piece has a syntax error: error
+    /// recovery must see the whole file, and a piece cut in the wrong place has one.
+    pub fn lower_in_pieces(&self, src: &str) -> Option<Lowered> {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if threads < 2 || src.len() < PIECES_MIN_BYTES {
+            return None;
+        }
+        self.lower_split(src, threads)
+    }
+
+    /// [`Plugin::lower_in_pieces`] in `n` pieces (at most), whatever the file's size.
+    fn lower_split(&self, src: &str, n: usize) -> Option<Lowered> {
+        let starts = self.statement_starts?;
+        self.lower_at(src, &starts(src), n)
+    }
+
+    fn lower_at(&self, src: &str, starts: &[(usize, usize)], n: usize) -> Option<Lowered> {
+        let ranges = piece_ranges(src, starts, n);
+        if ranges.len() < 2 {
+            return None;
+        }
+        let pieces: Vec<Option<Lowered>> = std::thread::scope(|s| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| s.spawn(move || self.lower_piece(src, *r)))
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().ok().flatten())
+                .collect()
+        });
+        let mut all = Lowered {
+            module: ir::Module {
+                imports: Vec::new(),
+                body: Vec::new(),
+                errors: Vec::new(),
+                too_deep: None,
+            },
+            reused: 0,
+            groups: Vec::new(),
+        };
+        for piece in pieces {
+            let piece = piece?;
+            all.module.imports.extend(piece.module.imports);
+            all.module.body.extend(piece.module.body);
+            // Pieces are in source order: the first cut is the earliest.
+            all.module.too_deep = all.module.too_deep.or(piece.module.too_deep);
+            all.groups.extend(piece.groups);
+        }
+        Some(all)
+    }
+
+    /// One piece of [`Plugin::lower_in_pieces`]: `None` when it does not parse cleanly. Its
+    /// tree is freed here, on the piece's own thread.
+    fn lower_piece(&self, src: &str, range: tree_sitter::Range) -> Option<Lowered> {
+        let mut parser = self.parser();
+        parser.set_included_ranges(&[range]).ok()?;
+        let tree = parser.parse(src, None)?;
+        if tree.root_node().has_error() {
+            return None;
+        }
+        Some(self.lower_reusing(&tree, src, None))
     }
 
     /// Lowers one expression node (used for the captures of extension queries).
@@ -727,6 +816,15 @@ pub struct ExtensionStage {
 
 impl Plugin {
     /// Runs the shipped `stages` query and any extra ones over a tree.
+    /// Whether [`Plugin::extension_stages`] has a query to run (a build's shipped patterns,
+    /// or `pipelens.toml`'s for this language).
+    pub fn has_extension_queries(&self, extra: &ExtraQueries) -> bool {
+        self.query_sources
+            .iter()
+            .any(|(n, src)| *n == "stages" && has_patterns(src))
+            || extra.for_lang(self.id).any(|q| q.pattern_count() > 0)
+    }
+
     pub fn extension_stages(
         &self,
         tree: &Tree,
@@ -787,6 +885,44 @@ impl Plugin {
 /// the first error starts (spaces keep every byte offset valid) and re-parses incrementally,
 /// a few times, so the statements after the broken line are understood again.
 /// Returns `None` when the tree has no errors.
+/// Below this size a file is parsed in one piece: a thread costs more than it saves.
+pub const PIECES_MIN_BYTES: usize = 256 * 1024;
+
+/// Cuts `src` into about `n` pieces of similar size at the given statement starts (byte,
+/// row): the ranges to parse, in order, covering the whole text.
+fn piece_ranges(src: &str, starts: &[(usize, usize)], n: usize) -> Vec<tree_sitter::Range> {
+    let mut cuts = vec![(0, 0)];
+    for k in 1..n {
+        let want = src.len() * k / n;
+        let at = starts.partition_point(|(b, _)| *b < want);
+        if let Some(&cut) = starts.get(at) {
+            if cut.0 > cuts.last().map_or(0, |c| c.0) && cut.0 < src.len() {
+                cuts.push(cut);
+            }
+        }
+    }
+    let rows = src.bytes().filter(|b| *b == b'\n').count();
+    let end = tree_sitter::Point {
+        row: rows,
+        column: src.len() - src.rfind('\n').map_or(0, |i| i + 1),
+    };
+    cuts.iter()
+        .enumerate()
+        .map(|(i, &(start_byte, row))| {
+            let (end_byte, end_point) = match cuts.get(i + 1) {
+                Some(&(b, r)) => (b, tree_sitter::Point { row: r, column: 0 }),
+                None => (src.len(), end),
+            };
+            tree_sitter::Range {
+                start_byte,
+                end_byte,
+                start_point: tree_sitter::Point { row, column: 0 },
+                end_point,
+            }
+        })
+        .collect()
+}
+
 pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)> {
     const MAX_ROUNDS: usize = 8;
     if !tree.root_node().has_error() {
@@ -1149,6 +1285,119 @@ mod tests {
             .into_iter()
             .map(|i| (i.local, i.module, i.member))
             .collect()
+    }
+
+    /// A lowering in pieces equals the whole file's, or is not made.
+    fn same_in_pieces(src: &str, n: usize) -> bool {
+        let tree = PYTHON.parser().parse(src, None).unwrap();
+        let whole = PYTHON.lower_reusing(&tree, src, None);
+        match PYTHON.lower_split(src, n) {
+            Some(p) => {
+                assert_eq!(p.module, whole.module, "{n} pieces of:\n{src}");
+                assert_eq!(
+                    format!("{:?}", p.groups),
+                    format!("{:?}", whole.groups),
+                    "{n} pieces"
+                );
+                true
+            }
+            None => false,
+        }
+    }
+
+    #[test]
+    fn a_big_python_file_lowers_in_pieces_as_it_does_whole() {
+        let mut src = String::from(
+            "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\nACCOUNTS = {\n    \"dev\": \"111111111111\",\n}\n\n",
+        );
+        for i in 0..300 {
+            src.push_str(&format!(
+                "@decorate(\n    x={i},\n)\n@other\nclass Stack{i}(cdk.Stack):\n    \"\"\"Docs.\nclass NotOne{i}:\n\"\"\"\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        self.q = [\n1,\n]  # a comment (\n        x = 'it''s' + \"a\\\"\" + \\\n\"b\"\n\n# class Commented:\ndef helper{i}(a):\n    return a\n\nasync def later{i}():\n    pass\n\n"
+            ));
+        }
+        src.push_str("app = cdk.App()\nStack1(app, \"S\")\napp.synth()\n");
+        let starts = (PYTHON.statement_starts.unwrap())(&src);
+        // Each stack's decorators, each helper and each async def; never inside the docstring,
+        // the list or after a decorator.
+        assert_eq!(starts.len(), 900, "{starts:?}");
+        for (b, row) in &starts {
+            assert_eq!(src[..*b].matches('\n').count(), *row);
+            assert!(
+                !src[*b..].starts_with("class NotOne") && !src[*b..].starts_with("class Stack")
+            );
+        }
+        for n in [2, 3, 7, 64] {
+            assert!(same_in_pieces(&src, n), "{n} pieces: not made");
+        }
+    }
+
+    #[test]
+    fn every_python_file_of_the_repository_lowers_in_pieces_as_it_does_whole() {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+                let p = e.path();
+                let name = e.file_name().to_string_lossy().to_string();
+                if p.is_dir()
+                    && !name.starts_with('.')
+                    && name != "node_modules"
+                    && name != "cdk.out"
+                {
+                    walk(&p, out);
+                } else if name.ends_with(".py") {
+                    out.push(p);
+                }
+            }
+        }
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut files = Vec::new();
+        for d in ["tests", "examples"] {
+            walk(&root.join(d), &mut files);
+        }
+        assert!(files.len() > 50, "{}", files.len());
+        let mut cut = 0;
+        for f in &files {
+            let Ok(src) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            for n in [2, 3, 8] {
+                cut += usize::from(same_in_pieces(&src, n));
+            }
+        }
+        // Most of them have two top-level classes or functions.
+        assert!(cut > files.len(), "{cut} of {}", files.len() * 3);
+    }
+
+    #[test]
+    fn a_file_cut_in_the_wrong_place_or_broken_is_not_lowered_in_pieces() {
+        let body = "class A(cdk.Stack):\n    pass\n\n".repeat(50);
+        let tree_of = |src: &str| PYTHON.parser().parse(src, None).unwrap();
+        // Cut inside a string, a call's arguments, after a decorator: the file parses cleanly
+        // whole, the piece before the cut does not.
+        let wrong = [
+            ("\"\"\"\n", "class Inside:\n\"\"\"\n"),
+            ("x = f(\n", "arg,\n)\n"),
+            ("@decorated\n", "class Decorated:\n    pass\n"),
+        ];
+        for (before, after) in wrong {
+            let src = format!("{body}{before}{after}{body}");
+            assert!(!tree_of(&src).root_node().has_error(), "{src}");
+            let at = body.len() + before.len();
+            let row = src[..at].matches('\n').count();
+            assert!(
+                PYTHON.lower_at(&src, &[(at, row)], 2).is_none(),
+                "cut before {after:?}"
+            );
+            // The scan does not cut there.
+            assert!(same_in_pieces(&src, 2));
+        }
+        let broken = format!("{body}def broken(:\n    pass\n{body}");
+        for n in [2, 5] {
+            assert!(!same_in_pieces(&broken, n), "{n} pieces of a broken file");
+        }
+        // A file without a place to cut is one piece: nothing to gain.
+        assert!(!same_in_pieces("x = 1\ny = 2\n", 4));
+        // Languages without a scan never cut.
+        assert!(TYPESCRIPT.lower_split("class A {}\n", 2).is_none());
     }
 
     #[test]

@@ -849,3 +849,105 @@ pub(super) fn module_files(
     }
     out
 }
+
+/// Where a top-level `class`, `def` or decorated statement may start: lines at column 0
+/// outside strings, brackets and backslash continuations, not after a decorator (byte, row).
+/// Only a cheap lexical scan: [`super::Plugin::lower_in_pieces`] parses each piece on its own
+/// and falls back to the whole file when one does not parse cleanly, so a place this gets
+/// wrong costs time, never a different result.
+pub(super) fn statement_starts(src: &str) -> Vec<(usize, usize)> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut row, mut depth) = (0usize, 0usize, 0i64);
+    // The quote and whether it is tripled, while inside a string.
+    let mut string: Option<(u8, bool)> = None;
+    let mut continued = false;
+    let mut after_decorator = false;
+    let mut line_start = true;
+    while i < b.len() {
+        if line_start {
+            line_start = false;
+            if string.is_none() && depth == 0 && !continued {
+                let line = &b[i..];
+                let starts_with = |p: &[u8]| line.starts_with(p);
+                let significant = !matches!(
+                    line.first(),
+                    Some(b' ' | b'\t' | b'\n' | b'\r' | b'#') | None
+                );
+                let opener = starts_with(b"class ")
+                    || starts_with(b"def ")
+                    || starts_with(b"async def ")
+                    || starts_with(b"@");
+                if opener && !after_decorator {
+                    out.push((i, row));
+                }
+                if significant {
+                    after_decorator = starts_with(b"@");
+                }
+            }
+            continued = false;
+        }
+        let c = b[i];
+        match string {
+            Some((q, triple)) => {
+                if c == b'\\' {
+                    // An escaped character (a newline too) never ends the string.
+                    if b.get(i + 1) == Some(&b'\n') {
+                        row += 1;
+                        line_start = true;
+                    }
+                    i += 2;
+                    continue;
+                }
+                if c == b'\n' {
+                    row += 1;
+                    line_start = true;
+                    if !triple {
+                        // An unterminated one-line string: the parser's error, not ours.
+                        string = None;
+                    }
+                } else if c == q {
+                    if !triple {
+                        string = None;
+                    } else if b.get(i + 1) == Some(&q) && b.get(i + 2) == Some(&q) {
+                        string = None;
+                        i += 3;
+                        continue;
+                    }
+                }
+            }
+            None => match c {
+                b'\n' => {
+                    row += 1;
+                    line_start = true;
+                }
+                b'#' => {
+                    while i < b.len() && b[i] != b'\n' {
+                        i += 1;
+                    }
+                    continue;
+                }
+                b'\\' if b.get(i + 1) == Some(&b'\n') => {
+                    continued = true;
+                    row += 1;
+                    line_start = true;
+                    i += 2;
+                    continue;
+                }
+                b'(' | b'[' | b'{' => depth += 1,
+                b')' | b']' | b'}' => depth -= 1,
+                b'\'' | b'"' => {
+                    let triple = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                    string = Some((c, triple));
+                    if triple {
+                        i += 3;
+                        continue;
+                    }
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    out
+}

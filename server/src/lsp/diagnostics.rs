@@ -358,47 +358,6 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
                 super::state::return_free_memory();
             }
         };
-        let tree = match (parsed, parse_input) {
-            (Some(t), _) => t,
-            (None, Some((rope, old))) => {
-                // A stale parse stops at once: the next analysis parses the newer text.
-                let Some(t) =
-                    crate::document::Document::parse_rope(plugin, &rope, old.as_ref(), &abandon)
-                else {
-                    give_back(memo, rope.len_bytes());
-                    return None;
-                };
-                let keep = rope.len_bytes() < TREE_MAX_BYTES;
-                let old = match st.docs.lock() {
-                    Ok(mut docs) => docs.get_mut(&uri2).and_then(|e| {
-                        if keep {
-                            e.doc.install(version, t.clone());
-                            None
-                        } else {
-                            tracing::debug!(
-                                "{}: {} bytes, syntax tree not kept",
-                                uri2.as_str(),
-                                rope.len_bytes()
-                            );
-                            // Kept from when it was smaller: not worth its memory now.
-                            e.doc.forget_tree()
-                        }
-                    }),
-                    Err(_) => None,
-                };
-                drop(old);
-                t
-            }
-            (None, None) => {
-                give_back(memo, rope.len_bytes());
-                return None;
-            }
-        };
-        let parsed_at = began.elapsed();
-        if abandon() {
-            give_back(memo, rope.len_bytes());
-            return None;
-        }
         let text: Arc<str> = Arc::from(rope.to_string());
         let root = path.as_deref().and_then(workspace::app_root);
         let index = root.as_deref().map(|r| st.index_for(r));
@@ -416,31 +375,117 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
         if text.len() < MEMO_MIN_BYTES {
             memo = None;
         }
-        let a = analysis::analyze_reusing(
-            plugin,
-            &text,
-            &tree,
-            path.as_deref(),
-            idx,
-            &extra,
-            &mut memo,
-            &abandon,
-        );
-        give_back(memo, text.len());
-        // A big document's analysis frees tens of MB per run (the last lowering, model and
-        // rules, and its tree when the document keeps none: see `TREE_MAX_BYTES`): hand them
-        // back, or each blocking thread's arena keeps its share. On a thread of its own, so
-        // that neither freeing the tree nor the trim delays the diagnostics.
-        if text.len() >= TRIM_AFTER_BYTES {
-            let _ = std::thread::Builder::new()
-                .name("pipelens-trim".into())
-                .spawn(move || {
+        // A document too big to keep a tree, with nothing to reuse (its first analysis, or the
+        // first after it was idle): parsed and lowered in pieces on several threads.
+        let in_pieces = (parsed.is_none() && memo.is_none() && text.len() >= TREE_MAX_BYTES)
+            .then(|| {
+                analysis::analyze_in_pieces(
+                    plugin,
+                    &text,
+                    path.as_deref(),
+                    idx,
+                    &extra,
+                    Some((&text, &mut memo)),
+                    &abandon,
+                )
+            })
+            .flatten();
+        let (a, parsed_at) = match in_pieces {
+            Some(a) => {
+                tracing::debug!(
+                    "{}: {} bytes, parsed in pieces, no syntax tree kept",
+                    uri2.as_str(),
+                    text.len()
+                );
+                // Kept from when it was smaller: not worth its memory now.
+                let old = st
+                    .docs
+                    .lock()
+                    .ok()
+                    .and_then(|mut docs| docs.get_mut(&uri2).and_then(|e| e.doc.forget_tree()));
+                give_back(memo, text.len());
+                let _ = std::thread::Builder::new()
+                    .name("pipelens-trim".into())
+                    .spawn(move || {
+                        drop(old);
+                        super::state::return_free_memory();
+                    });
+                (a, indexed_at)
+            }
+            None => {
+                let tree = match (parsed, parse_input) {
+                    (Some(t), _) => t,
+                    (None, Some((rope, old))) => {
+                        // A stale parse stops at once: the next analysis parses the newer text.
+                        let Some(t) = crate::document::Document::parse_rope(
+                            plugin,
+                            &rope,
+                            old.as_ref(),
+                            &abandon,
+                        ) else {
+                            give_back(memo, rope.len_bytes());
+                            return None;
+                        };
+                        let keep = rope.len_bytes() < TREE_MAX_BYTES;
+                        let old = match st.docs.lock() {
+                            Ok(mut docs) => docs.get_mut(&uri2).and_then(|e| {
+                                if keep {
+                                    e.doc.install(version, t.clone());
+                                    None
+                                } else {
+                                    tracing::debug!(
+                                        "{}: {} bytes, syntax tree not kept",
+                                        uri2.as_str(),
+                                        rope.len_bytes()
+                                    );
+                                    // Kept from when it was smaller: not worth its memory now.
+                                    e.doc.forget_tree()
+                                }
+                            }),
+                            Err(_) => None,
+                        };
+                        drop(old);
+                        t
+                    }
+                    (None, None) => {
+                        give_back(memo, rope.len_bytes());
+                        return None;
+                    }
+                };
+                let parsed_at = began.elapsed();
+                if abandon() {
+                    give_back(memo, rope.len_bytes());
+                    return None;
+                }
+                let a = analysis::analyze_reusing(
+                    plugin,
+                    &text,
+                    &tree,
+                    path.as_deref(),
+                    idx,
+                    &extra,
+                    &mut memo,
+                    &abandon,
+                );
+                give_back(memo, text.len());
+                // A big document's analysis frees tens of MB per run (the last lowering, model
+                // and rules, and its tree when the document keeps none: see `TREE_MAX_BYTES`):
+                // hand them back, or each blocking thread's arena keeps its share. On a thread
+                // of its own, so that neither freeing the tree nor the trim delays the
+                // diagnostics.
+                if text.len() >= TRIM_AFTER_BYTES {
+                    let _ = std::thread::Builder::new()
+                        .name("pipelens-trim".into())
+                        .spawn(move || {
+                            drop(tree);
+                            super::state::return_free_memory();
+                        });
+                } else {
                     drop(tree);
-                    super::state::return_free_memory();
-                });
-        } else {
-            drop(tree);
-        }
+                }
+                (a, parsed_at)
+            }
+        };
         let analysed_at = began.elapsed();
         let a = a?;
         if abandon() {
@@ -457,13 +502,13 @@ async fn run(client: &Client, state: &Arc<State>, uri: Uri) -> bool {
             .unwrap_or_else(|| crate::aws::qualifier_from_context(&Default::default()));
         let warnings = index.map(|i| i.warnings.clone()).unwrap_or_default();
         tracing::debug!(
-            "{}: v{version} analysed: thread {:.1} ms, parse {:.1} ms, index {:.1} ms, \
-             analysis {:.1} ms, snapshot {:.1} ms",
+            "{}: v{version} analysed: thread {:.1} ms, index {:.1} ms, parse {:.1} ms, \
+             analysis {:.1} ms (with the parse when in pieces), snapshot {:.1} ms",
             uri2.as_str(),
             waited.as_secs_f64() * 1e3,
-            (parsed_at - waited).as_secs_f64() * 1e3,
-            (indexed_at - parsed_at).as_secs_f64() * 1e3,
-            (analysed_at - indexed_at).as_secs_f64() * 1e3,
+            (indexed_at - waited).as_secs_f64() * 1e3,
+            (parsed_at - indexed_at).as_secs_f64() * 1e3,
+            (analysed_at - parsed_at).as_secs_f64() * 1e3,
             (began.elapsed() - analysed_at).as_secs_f64() * 1e3,
         );
         Some((
