@@ -540,7 +540,7 @@ impl Plugin {
         if ranges.len() < 2 {
             return None;
         }
-        let pieces: Vec<Option<Lowered>> = std::thread::scope(|s| {
+        let pieces: Vec<Option<(Lowered, Tree)>> = std::thread::scope(|s| {
             let handles: Vec<_> = ranges
                 .iter()
                 .map(|r| s.spawn(move || self.lower_piece(src, *r)))
@@ -560,27 +560,39 @@ impl Plugin {
             reused: 0,
             groups: Vec::new(),
         };
+        let mut trees = Vec::new();
+        let mut failed = false;
         for piece in pieces {
-            let piece = piece?;
+            let Some((piece, tree)) = piece else {
+                failed = true;
+                continue;
+            };
+            trees.push(tree);
             all.module.imports.extend(piece.module.imports);
             all.module.body.extend(piece.module.body);
             // Pieces are in source order: the first cut is the earliest.
             all.module.too_deep = all.module.too_deep.or(piece.module.too_deep);
             all.groups.extend(piece.groups);
         }
-        Some(all)
+        // Freeing a tree of this size takes tens of milliseconds: not on the way to the
+        // diagnostics (a process that ends first does not wait for it).
+        let _ = std::thread::Builder::new()
+            .name("pipelens-free".into())
+            .spawn(move || drop(trees));
+        (!failed).then_some(all)
     }
 
-    /// One piece of [`Plugin::lower_in_pieces`]: `None` when it does not parse cleanly. Its
-    /// tree is freed here, on the piece's own thread.
-    fn lower_piece(&self, src: &str, range: tree_sitter::Range) -> Option<Lowered> {
+    /// One piece of [`Plugin::lower_in_pieces`], and its tree: `None` when it does not parse
+    /// cleanly.
+    fn lower_piece(&self, src: &str, range: tree_sitter::Range) -> Option<(Lowered, Tree)> {
         let mut parser = self.parser();
         parser.set_included_ranges(&[range]).ok()?;
         let tree = parser.parse(src, None)?;
         if tree.root_node().has_error() {
             return None;
         }
-        Some(self.lower_reusing(&tree, src, None))
+        let lowered = self.lower_reusing(&tree, src, None);
+        Some((lowered, tree))
     }
 
     /// Lowers one expression node (used for the captures of extension queries).

@@ -6,6 +6,7 @@
 /// could degrade it on purpose beyond what a file's own size costs.
 type HashMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use super::value::{canonical_module, from_json, Construct, Owner, Value, V};
 use super::{assets, cdk};
@@ -190,7 +191,11 @@ pub fn build_unless<'a>(
     // Where this file's run made instances (at module level and inside the constructors it
     // ran: a wrapper construct made by a stack), for what is added through them.
     let made_here = std::mem::take(&mut it.instantiations);
-    let assets = index.mentions_assets() || cdk::mentions_assets(module);
+    // Already known when a stage's stacks were followed: the walk takes tens of ms on a huge
+    // file.
+    let assets = it
+        .assets_possible
+        .unwrap_or_else(|| index.mentions_assets() || cdk::mentions_assets(module));
     for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
         p.may_have_assets = assets;
@@ -396,8 +401,10 @@ pub(super) struct Interp<'a> {
     pub(super) index: &'a dyn AppIndex,
     globals: HashMap<String, V>,
     self_attrs: HashMap<String, V>,
-    classes: HashMap<&'a str, &'a ClassDef>,
-    funcs: HashMap<&'a str, &'a FuncDef>,
+    /// The module's classes and functions by name: shared by the runs of one module (a huge
+    /// file has thousands, and every class followed starts a run).
+    classes: Rc<HashMap<&'a str, &'a ClassDef>>,
+    funcs: Rc<HashMap<&'a str, &'a FuncDef>>,
     frames: Vec<Frame>,
     depth: usize,
     /// How deep the run is nested now (see [`MAX_LEVEL`]).
@@ -536,8 +543,8 @@ struct ModuleState<'a> {
     module: &'a ir::Module,
     file: Option<&'a Path>,
     globals: HashMap<String, V>,
-    classes: HashMap<&'a str, &'a ClassDef>,
-    funcs: HashMap<&'a str, &'a FuncDef>,
+    classes: Rc<HashMap<&'a str, &'a ClassDef>>,
+    funcs: Rc<HashMap<&'a str, &'a FuncDef>>,
     imports: HashMap<&'a str, &'a ir::Import>,
     resolved: std::collections::HashSet<String>,
     has_star: bool,
@@ -598,6 +605,21 @@ impl<'a> Interp<'a> {
         file: Option<&'a Path>,
         index: &'a dyn AppIndex,
     ) -> Self {
+        Self::with_defs(module, file, index, None)
+    }
+
+    /// [`Interp::new`] with the module's classes and functions by name when they are known
+    /// (`defs`: another run of the same module has them).
+    #[allow(clippy::type_complexity)]
+    fn with_defs(
+        module: &'a ir::Module,
+        file: Option<&'a Path>,
+        index: &'a dyn AppIndex,
+        defs: Option<(
+            Rc<HashMap<&'a str, &'a ClassDef>>,
+            Rc<HashMap<&'a str, &'a FuncDef>>,
+        )>,
+    ) -> Self {
         let mut globals = HashMap::default();
         for imp in &module.imports {
             let base = canonical_module(&imp.module);
@@ -608,19 +630,22 @@ impl<'a> Interp<'a> {
             };
             globals.insert(imp.local.clone(), V::new(Value::Qual(q), imp.span));
         }
-        let mut classes = HashMap::default();
-        let mut funcs = HashMap::default();
-        for stmt in &module.body {
-            match stmt {
-                Stmt::Class(c) => {
-                    classes.insert(c.name.as_str(), c);
+        let (classes, funcs) = defs.unwrap_or_else(|| {
+            let mut classes = HashMap::default();
+            let mut funcs = HashMap::default();
+            for stmt in &module.body {
+                match stmt {
+                    Stmt::Class(c) => {
+                        classes.insert(c.name.as_str(), c);
+                    }
+                    Stmt::Func(f) => {
+                        funcs.insert(f.name.as_str(), f);
+                    }
+                    _ => {}
                 }
-                Stmt::Func(f) => {
-                    funcs.insert(f.name.as_str(), f);
-                }
-                _ => {}
             }
-        }
+            (Rc::new(classes), Rc::new(funcs))
+        });
         Interp {
             module,
             file,
@@ -3614,10 +3639,12 @@ impl<'a> Interp<'a> {
                     (d, m, Some(f))
                 }
             };
-        let mut sub = Interp::new(module, file, self.index);
+        let same = std::ptr::eq(module, self.module);
+        let defs = same.then(|| (self.classes.clone(), self.funcs.clone()));
+        let mut sub = Interp::with_defs(module, file, self.index, defs);
         sub.depth = self.depth + 1;
         sub.level = self.level;
-        if std::ptr::eq(module, self.module) {
+        if same {
             // The same file: its module-level names are already known; while its module-level
             // statements run (a Stage made and added there), those bound so far are in the
             // first frame.
