@@ -543,11 +543,18 @@ impl Plugin {
         let pieces: Vec<Option<(Lowered, Tree)>> = std::thread::scope(|s| {
             let handles: Vec<_> = ranges
                 .iter()
-                .map(|r| s.spawn(move || self.lower_piece(src, *r)))
+                .map(|r| {
+                    // The stack the CLI's main thread has: lowering recurses as deep as the
+                    // nesting bound lets it.
+                    std::thread::Builder::new()
+                        .name("pipelens-piece".into())
+                        .stack_size(PIECE_STACK_BYTES)
+                        .spawn_scoped(s, move || self.lower_piece(src, *r))
+                })
                 .collect();
             handles
                 .into_iter()
-                .map(|h| h.join().ok().flatten())
+                .map(|h| h.ok().and_then(|h| h.join().ok().flatten()))
                 .collect()
         });
         let mut all = Lowered {
@@ -827,7 +834,6 @@ pub struct ExtensionStage {
 }
 
 impl Plugin {
-    /// Runs the shipped `stages` query and any extra ones over a tree.
     /// Whether [`Plugin::extension_stages`] has a query to run (a build's shipped patterns,
     /// or `pipelens.toml`'s for this language).
     pub fn has_extension_queries(&self, extra: &ExtraQueries) -> bool {
@@ -837,6 +843,7 @@ impl Plugin {
             || extra.for_lang(self.id).any(|q| q.pattern_count() > 0)
     }
 
+    /// Runs the shipped `stages` query and any extra ones over a tree.
     pub fn extension_stages(
         &self,
         tree: &Tree,
@@ -892,13 +899,10 @@ impl Plugin {
     }
 }
 
-/// Error recovery beyond tree-sitter's own: a half-typed line (an unclosed parenthesis or
-/// string) can swallow the rest of the file into one ERROR node. This blanks the line where
-/// the first error starts (spaces keep every byte offset valid) and re-parses incrementally,
-/// a few times, so the statements after the broken line are understood again.
-/// Returns `None` when the tree has no errors.
 /// Below this size a file is parsed in one piece: a thread costs more than it saves.
 pub const PIECES_MIN_BYTES: usize = 256 * 1024;
+
+const PIECE_STACK_BYTES: usize = 8 << 20;
 
 /// Cuts `src` into about `n` pieces of similar size at the given statement starts (byte,
 /// row): the ranges to parse, in order, covering the whole text.
@@ -935,6 +939,11 @@ fn piece_ranges(src: &str, starts: &[(usize, usize)], n: usize) -> Vec<tree_sitt
         .collect()
 }
 
+/// Error recovery beyond tree-sitter's own: a half-typed line (an unclosed parenthesis or
+/// string) can swallow the rest of the file into one ERROR node. This blanks the line where
+/// the first error starts (spaces keep every byte offset valid) and re-parses incrementally,
+/// a few times, so the statements after the broken line are understood again.
+/// Returns `None` when the tree has no errors.
 pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)> {
     const MAX_ROUNDS: usize = 8;
     if !tree.root_node().has_error() {
@@ -1341,6 +1350,12 @@ mod tests {
         for n in [2, 3, 7, 64] {
             assert!(same_in_pieces(&src, n), "{n} pieces: not made");
         }
+        // The same with Windows line endings.
+        let crlf = src.replace('\n', "\r\n");
+        assert_eq!((PYTHON.statement_starts.unwrap())(&crlf).len(), 900);
+        for n in [2, 7] {
+            assert!(same_in_pieces(&crlf, n), "{n} pieces of CRLF: not made");
+        }
     }
 
     #[test]
@@ -1401,6 +1416,20 @@ mod tests {
             );
             // The scan does not cut there.
             assert!(same_in_pieces(&src, 2));
+        }
+        // A backslash continuation before a decorator line, with either line ending: the
+        // decorator belongs to the statement before it (`x = a @ b`), never cut off.
+        for nl in ["\n", "\r\n"] {
+            let src = format!("{body}x = a \\{nl}@ b{nl}class C:{nl}    pass{nl}{body}");
+            assert!(!tree_of(&src).root_node().has_error(), "{src}");
+            let starts = (PYTHON.statement_starts.unwrap())(&src);
+            let at = src.find("@ b").unwrap();
+            assert!(!starts.iter().any(|(b, _)| *b == at), "{nl:?}");
+            let cut = src.find("class C").unwrap();
+            assert!(starts.iter().any(|(b, _)| *b == cut), "{nl:?}");
+            for n in [2, 3] {
+                same_in_pieces(&src, n);
+            }
         }
         let broken = format!("{body}def broken(:\n    pass\n{body}");
         for n in [2, 5] {

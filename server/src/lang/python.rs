@@ -891,12 +891,13 @@ pub(super) fn statement_starts(src: &str) -> Vec<(usize, usize)> {
         match string {
             Some((q, triple)) => {
                 if c == b'\\' {
-                    // An escaped character (a newline too) never ends the string.
-                    if b.get(i + 1) == Some(&b'\n') {
+                    // An escaped character (a newline too, CRLF or not) never ends the string.
+                    let newline = newline_at(b, i + 1);
+                    if newline > 0 {
                         row += 1;
                         line_start = true;
                     }
-                    i += 2;
+                    i += 1 + newline.max(1);
                     continue;
                 }
                 if c == b'\n' {
@@ -927,11 +928,11 @@ pub(super) fn statement_starts(src: &str) -> Vec<(usize, usize)> {
                     }
                     continue;
                 }
-                b'\\' if b.get(i + 1) == Some(&b'\n') => {
+                b'\\' if newline_at(b, i + 1) > 0 => {
                     continued = true;
                     row += 1;
                     line_start = true;
-                    i += 2;
+                    i += 1 + newline_at(b, i + 1);
                     continue;
                 }
                 b'(' | b'[' | b'{' => depth += 1,
@@ -950,4 +951,13 @@ pub(super) fn statement_starts(src: &str) -> Vec<(usize, usize)> {
         i += 1;
     }
     out
+}
+
+/// The length of the line ending at `i` (`\n` or `\r\n`), 0 when there is none.
+fn newline_at(b: &[u8], i: usize) -> usize {
+    match (b.get(i), b.get(i + 1)) {
+        (Some(b'\n'), _) => 1,
+        (Some(b'\r'), Some(b'\n')) => 2,
+        _ => 0,
+    }
 }

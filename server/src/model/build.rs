@@ -191,11 +191,7 @@ pub fn build_unless<'a>(
     // Where this file's run made instances (at module level and inside the constructors it
     // ran: a wrapper construct made by a stack), for what is added through them.
     let made_here = std::mem::take(&mut it.instantiations);
-    // Already known when a stage's stacks were followed: the walk takes tens of ms on a huge
-    // file.
-    let assets = it
-        .assets_possible
-        .unwrap_or_else(|| index.mentions_assets() || cdk::mentions_assets(module));
+    let assets = index.mentions_assets() || cdk::mentions_assets(module);
     for (i, p) in pipelines.iter_mut().enumerate() {
         cdk::finish_pipeline(p);
         p.may_have_assets = assets;

@@ -209,8 +209,9 @@ impl Index {
         }
         if let Some((first, why)) = skipped.first() {
             index.warnings.push(format!(
-                "{} file(s) skipped as not hand-written source (binary, minified, bundled or \
-                 over 2 MiB), {} ({why}) first",
+                "{} file(s) left out of the app's index as not hand-written source (binary, \
+                 minified, bundled or over 2 MiB): what they define is unknown to its other \
+                 files; {} ({why}) first",
                 skipped.len(),
                 first.display()
             ));
@@ -600,10 +601,14 @@ mod tests {
         let said: Vec<_> = index
             .warnings
             .iter()
-            .filter(|w| w.contains("skipped"))
+            .filter(|w| w.contains("left out of the app's index"))
             .collect();
         assert_eq!(said.len(), 1, "{:?}", index.warnings);
-        assert!(said[0].starts_with("3 file(s) skipped"), "{}", said[0]);
+        assert!(
+            said[0].starts_with("3 file(s) left out of the app's index"),
+            "{}",
+            said[0]
+        );
     }
 
     /// An open document over the limit is skipped as the file on disk would be: the server
