@@ -834,13 +834,23 @@ pub struct ExtensionStage {
 }
 
 impl Plugin {
-    /// Whether [`Plugin::extension_stages`] has a query to run (a build's shipped patterns,
-    /// or `pipelens.toml`'s for this language).
-    pub fn has_extension_queries(&self, extra: &ExtraQueries) -> bool {
+    /// The queries [`Plugin::extension_stages`] runs: the shipped `stages` query when a build
+    /// gave it patterns (it is empty, comments only, otherwise; compiling even an empty query
+    /// analyses the whole grammar), then `pipelens.toml`'s for this language.
+    fn extension_queries<'q>(&'q self, extra: &'q ExtraQueries) -> impl Iterator<Item = &'q Query> {
         self.query_sources
             .iter()
-            .any(|(n, src)| *n == "stages" && has_patterns(src))
-            || extra.for_lang(self.id).any(|q| q.pattern_count() > 0)
+            .find(|(n, _)| *n == "stages")
+            .filter(|(_, src)| has_patterns(src))
+            .map(|_| self.query("stages"))
+            .into_iter()
+            .chain(extra.for_lang(self.id))
+            .filter(|q| q.pattern_count() > 0)
+    }
+
+    /// Whether [`Plugin::extension_stages`] has a query to run.
+    pub fn has_extension_queries(&self, extra: &ExtraQueries) -> bool {
+        self.extension_queries(extra).next().is_some()
     }
 
     /// Runs the shipped `stages` query and any extra ones over a tree.
@@ -851,19 +861,7 @@ impl Plugin {
         extra: &ExtraQueries,
     ) -> Vec<ExtensionStage> {
         let mut out = Vec::new();
-        // The shipped query is empty (comments only) unless a build adds patterns; compiling
-        // even an empty query analyses the whole grammar.
-        let shipped = self
-            .query_sources
-            .iter()
-            .find(|(n, _)| *n == "stages")
-            .filter(|(_, src)| has_patterns(src))
-            .map(|_| self.query("stages"))
-            .into_iter();
-        for query in shipped
-            .chain(extra.for_lang(self.id))
-            .filter(|q| q.pattern_count() > 0)
-        {
+        for query in self.extension_queries(extra) {
             let names = query.capture_names();
             let mut cursor = QueryCursor::new();
             let mut matches = cursor.matches(query, tree.root_node(), src.as_bytes());

@@ -867,3 +867,46 @@ fn binaries_and_bundles_are_not_checked_and_said_once() {
     assert_eq!(err.matches("not checked").count(), 1, "{err}");
     assert!(err.contains("2 file(s) not checked"), "{err}");
 }
+
+/// A file big enough to be parsed in pieces (over 256 KiB, several cores): the binary reports
+/// the same mistakes at the same places as in a small file, and a file whose filler has a syntax
+/// error (parsed whole: a piece with an error sends it back) reports them too (#16 item 4).
+#[test]
+fn a_big_file_is_checked_the_same_whether_parsed_in_pieces_or_whole() {
+    let pipeline = "class PipelineStack(cdk.Stack):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        p = pipelines.CodePipeline(self, \"P\", synth=pipelines.ShellStep(\"Synth\", input=pipelines.CodePipelineSource.git_hub(\"a/b\", \"main\"), commands=[\"x\"]))\n        p.add_stage(AppStage(self, \"Dev\", env=cdk.Environment(account=\"111111111111\", region=\"us-east1\")))\n\n\napp = cdk.App()\nPipelineStack(app, \"Pipe\", env=cdk.Environment(account=\"111111111111\", region=\"us-east-1\"))\napp.synth()\n";
+    let head = "import aws_cdk as cdk\nfrom aws_cdk import pipelines\n\n\nclass AppStage(cdk.Stage):\n    def __init__(self, scope, id, **kw):\n        super().__init__(scope, id, **kw)\n        cdk.Stack(self, \"Api\")\n\n\n";
+    let filler: String = (0..6_000)
+        .map(|i| {
+            format!("class Svc{i}(cdk.Stack):\n    \"\"\"class Inside{i}:\"\"\"\n    pass\n\n\n")
+        })
+        .collect();
+    let broken = filler.replacen("class Svc10(cdk.Stack):", "class Svc10(cdk.Stack:", 1);
+    let mut lines = Vec::new();
+    for (name, text) in [
+        ("small.py", format!("{head}{pipeline}")),
+        ("big.py", format!("{head}{filler}{pipeline}")),
+        ("broken.py", format!("{head}{broken}{pipeline}")),
+    ] {
+        assert!(name == "small.py" || text.len() > 256 * 1024, "{name}");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("cdk.json"), "{\"app\": \"python3 app.py\"}").unwrap();
+        std::fs::write(dir.path().join("app.py"), &text).unwrap();
+        let o = pipelens(
+            &["check", "--offline", "--format", "json", "app.py"],
+            dir.path(),
+        );
+        let v: Value =
+            serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("{name}: {}", stderr(&o)));
+        let d = v["diagnostics"].as_array().unwrap();
+        let region = d
+            .iter()
+            .find(|d| d["code"] == "unknown-region")
+            .unwrap_or_else(|| panic!("{name}: {d:?}"));
+        let line = region["line"].as_u64().unwrap() as usize;
+        // The line the typo is on, counted in this file.
+        let want = text[..text.find("us-east1").unwrap()].matches('\n').count() + 1;
+        assert_eq!(line, want, "{name}");
+        lines.push((region["column"].clone(), region["message"].clone()));
+    }
+    assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
+}
