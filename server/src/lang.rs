@@ -2,13 +2,18 @@
 //! a lowering into the language-neutral [`ir`], and a naming table. Nothing outside this
 //! module knows which language a file is written in.
 
+mod csharp;
+mod go;
 pub mod ir;
+mod java;
+mod naming;
 mod nesting;
 mod python;
 mod python_env;
 mod reuse;
 mod typescript;
 
+pub use naming::{Naming, PropsSyntax, SnippetArg, SnippetValue};
 pub use reuse::{Group as LoweredGroup, LowerMemo};
 
 use std::collections::HashMap;
@@ -23,145 +28,9 @@ pub enum LangId {
     Python,
     TypeScript,
     JavaScript,
-}
-
-/// How CDK's API names and literals are spelled in a language.
-#[derive(Debug)]
-pub struct Naming {
-    pub camel_case: bool,
-    pub true_lit: &'static str,
-    pub false_lit: &'static str,
-    pub null_lit: &'static str,
-    /// The quote pipelens writes a string with.
-    pub quote: char,
-    /// How a construction's props are written.
-    pub props: PropsSyntax,
-    /// What a construction starts with (`new `), or nothing.
-    pub new_keyword: &'static str,
-    /// The instance inside a class's code (`self`, `this`).
-    pub self_name: &'static str,
-    /// The statement that imports the CDK Pipelines module as `pipelines` (with its newline).
-    pub pipelines_import: &'static str,
-}
-
-/// One argument of a call that completion writes as a snippet, in no language's syntax: the
-/// plugin's [`Naming::snippet_args`] writes it (`${n:…}` are the editor's placeholders).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnippetArg {
-    /// A positional argument.
-    Arg(SnippetValue),
-    /// A prop, by its canonical (snake_case) name.
-    Prop(&'static str, SnippetValue),
-}
-
-/// The value of a [`SnippetArg`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SnippetValue {
-    /// A string the user fills in: `"${1:Id}"`.
-    Str(&'static str),
-    /// An expression the user fills in: `${1:repository}`.
-    Code(&'static str),
-    /// A list of one string the user fills in: `["${2:npm ci}"]`.
-    StrList(&'static str),
-}
-
-/// How a construction's props are written: what the editor features write, never a language
-/// name (the plugins say which).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PropsSyntax {
-    /// Keyword arguments after the positional ones, snake_case:
-    /// `Stage(self, "Dev", env=...)`.
-    Keywords,
-    /// One object literal as the third argument, camelCase:
-    /// `new Stage(this, 'Dev', { env: ... })`.
-    ObjectLiteral,
-}
-
-impl Naming {
-    /// Props are keyword arguments (not an object literal).
-    pub fn keyword_props(&self) -> bool {
-        self.props == PropsSyntax::Keywords
-    }
-
-    /// A string literal of `s`, which is pipelens's own text (no quote, no backslash).
-    pub fn string(&self, s: &str) -> String {
-        format!("{q}{s}{q}", q = self.quote)
-    }
-
-    /// One prop, its canonical (snake_case) name spelled as the language does: `name=value`
-    /// or `name: value`.
-    pub fn prop(&self, canonical: &str, value: &str) -> String {
-        match self.props {
-            PropsSyntax::Keywords => format!("{}={value}", self.api(canonical)),
-            PropsSyntax::ObjectLiteral => format!("{}: {value}", self.api(canonical)),
-        }
-    }
-
-    /// Props (made by [`Naming::prop`]) as a call's last arguments: `a=1, b=2`, or the object
-    /// literal `{ a: 1, b: 2 }`.
-    pub fn props(&self, props: &[String]) -> String {
-        match self.props {
-            PropsSyntax::Keywords => props.join(", "),
-            PropsSyntax::ObjectLiteral => format!("{{ {} }}", props.join(", ")),
-        }
-    }
-
-    /// A construction: `[new ]class(args…, props)`, without props when there are none.
-    pub fn construct(&self, class: &str, args: &[String], props: &[String]) -> String {
-        format!("{}{class}{}", self.new_keyword, self.arguments(args, props))
-    }
-
-    /// A call's parenthesised arguments: `(args…, props)`, without props when there are none.
-    pub fn arguments(&self, args: &[String], props: &[String]) -> String {
-        let mut all = args.to_vec();
-        if !props.is_empty() {
-            all.push(self.props(props));
-        }
-        format!("({})", all.join(", "))
-    }
-
-    /// A list literal of `items` (each already written).
-    pub fn list(&self, items: &[String]) -> String {
-        format!("[{}]", items.join(", "))
-    }
-
-    /// The parenthesised arguments of a snippet (see [`SnippetArg`]).
-    pub fn snippet_args(&self, args: &[SnippetArg]) -> String {
-        let value = |v: &SnippetValue| match *v {
-            SnippetValue::Str(s) => self.string(s),
-            SnippetValue::Code(c) => c.to_string(),
-            SnippetValue::StrList(s) => self.list(&[self.string(s)]),
-        };
-        let mut positional = Vec::new();
-        let mut props = Vec::new();
-        for a in args {
-            match a {
-                SnippetArg::Arg(v) => positional.push(value(v)),
-                SnippetArg::Prop(name, v) => props.push(self.prop(name, &value(v))),
-            }
-        }
-        self.arguments(&positional, &props)
-    }
-
-    /// The language's spelling of a canonical (snake_case) CDK name: `add_stage` → `addStage`.
-    pub fn api(&self, canonical: &str) -> String {
-        if !self.camel_case {
-            return canonical.to_string();
-        }
-        let mut out = String::with_capacity(canonical.len());
-        let mut upper = false;
-        for c in canonical.chars() {
-            if c == '_' {
-                upper = true;
-            } else if upper {
-                out.push(c.to_ascii_uppercase());
-                upper = false;
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
+    Java,
+    CSharp,
+    Go,
 }
 
 /// A shipped query file: its purpose name and its text.
@@ -403,7 +272,106 @@ pub static JAVASCRIPT: Plugin = Plugin {
     compiled: [OnceLock::new(), OnceLock::new()],
 };
 
-pub static ALL: [&Plugin; 3] = [&PYTHON, &TYPESCRIPT, &JAVASCRIPT];
+pub static JAVA: Plugin = Plugin {
+    id: LangId::Java,
+    name: "java",
+    extensions: &["java"],
+    naming: Naming {
+        camel_case: true,
+        true_lit: "true",
+        false_lit: "false",
+        null_lit: "null",
+        quote: '"',
+        props: PropsSyntax::Builder,
+        new_keyword: "new ",
+        self_name: "this",
+        pipelines_import: "import software.amazon.awscdk.pipelines.*;\n",
+    },
+    synth_errors: SynthErrors {
+        message: java::synth_message,
+        places: java::synth_places,
+        library_folder: java::library_folder,
+    },
+    values: Values::Loose,
+    synth_environment: NO_SYNTH_ENVIRONMENT,
+    module_files: java::module_files,
+    folder_module: "",
+    statement_starts: None,
+    language: || tree_sitter_java::LANGUAGE.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/java/imports.scm")),
+        ("stages", include_str!("../../queries/java/stages.scm")),
+    ],
+    compiled: [OnceLock::new(), OnceLock::new()],
+};
+
+pub static CSHARP: Plugin = Plugin {
+    id: LangId::CSharp,
+    name: "csharp",
+    extensions: &["cs"],
+    naming: Naming {
+        camel_case: true,
+        true_lit: "true",
+        false_lit: "false",
+        null_lit: "null",
+        quote: '"',
+        props: PropsSyntax::Initializer,
+        new_keyword: "new ",
+        self_name: "this",
+        pipelines_import: "using Amazon.CDK.Pipelines;\n",
+    },
+    synth_errors: SynthErrors {
+        message: csharp::synth_message,
+        places: csharp::synth_places,
+        library_folder: csharp::library_folder,
+    },
+    values: Values::Loose,
+    synth_environment: NO_SYNTH_ENVIRONMENT,
+    module_files: csharp::module_files,
+    folder_module: "",
+    statement_starts: None,
+    language: || tree_sitter_c_sharp::LANGUAGE.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/csharp/imports.scm")),
+        ("stages", include_str!("../../queries/csharp/stages.scm")),
+    ],
+    compiled: [OnceLock::new(), OnceLock::new()],
+};
+
+pub static GO: Plugin = Plugin {
+    id: LangId::Go,
+    name: "go",
+    extensions: &["go"],
+    naming: Naming {
+        camel_case: true,
+        true_lit: "true",
+        false_lit: "false",
+        null_lit: "nil",
+        quote: '"',
+        props: PropsSyntax::Struct,
+        new_keyword: "",
+        self_name: "stack",
+        pipelines_import: "import \"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n",
+    },
+    synth_errors: SynthErrors {
+        message: go::synth_message,
+        places: go::synth_places,
+        library_folder: go::library_folder,
+    },
+    values: Values::Loose,
+    synth_environment: NO_SYNTH_ENVIRONMENT,
+    module_files: go::module_files,
+    folder_module: "",
+    statement_starts: None,
+    language: || tree_sitter_go::LANGUAGE.into(),
+    query_sources: &[
+        ("imports", include_str!("../../queries/go/imports.scm")),
+        ("stages", include_str!("../../queries/go/stages.scm")),
+    ],
+    compiled: [OnceLock::new(), OnceLock::new()],
+};
+
+pub static ALL: [&Plugin; 6] = [&PYTHON, &TYPESCRIPT, &JAVASCRIPT, &JAVA, &CSHARP, &GO];
 
 /// The plugin for a file, by extension.
 pub fn for_path(path: &Path) -> Option<&'static Plugin> {
@@ -417,6 +385,9 @@ pub fn for_language_id(id: &str) -> Option<&'static Plugin> {
         "python" => Some(&PYTHON),
         "typescript" => Some(&TYPESCRIPT),
         "javascript" => Some(&JAVASCRIPT),
+        "java" => Some(&JAVA),
+        "csharp" => Some(&CSHARP),
+        "go" => Some(&GO),
         _ => None,
     }
 }
@@ -511,6 +482,9 @@ impl Plugin {
             LangId::TypeScript | LangId::JavaScript => {
                 typescript::Lowerer { src, memo, nesting }.block(root)
             }
+            LangId::Java => java::Lowerer { src, memo, nesting }.block(root),
+            LangId::CSharp => csharp::Lowerer { src, memo, nesting }.block(root),
+            LangId::Go => go::Lowerer { src, memo, nesting }.block(root),
         }
     }
 
@@ -620,6 +594,24 @@ impl Plugin {
                 nesting,
             }
             .expr(node),
+            LangId::Java => java::Lowerer {
+                src,
+                memo: None,
+                nesting,
+            }
+            .expr(node),
+            LangId::CSharp => csharp::Lowerer {
+                src,
+                memo: None,
+                nesting,
+            }
+            .expr(node),
+            LangId::Go => go::Lowerer {
+                src,
+                memo: None,
+                nesting,
+            }
+            .expr(node),
         }
     }
 
@@ -630,6 +622,9 @@ impl Plugin {
         let raw = match self.id {
             LangId::TypeScript | LangId::JavaScript => typescript::imports(root),
             LangId::Python => python::imports(root),
+            LangId::Java => java::imports(root),
+            LangId::CSharp => csharp::imports(root),
+            LangId::Go => go::imports(root),
         };
         raw.into_iter().filter_map(|r| import_of(r, src)).collect()
     }

@@ -239,12 +239,12 @@ fn no_language_is_named_outside_the_plugins_but_the_known_leaks() {
         |p| p == "lang.rs" || p.starts_with("lang/"),
         &[
             r"\bLangId::",
-            r"\b(PYTHON|TYPESCRIPT|JAVASCRIPT)\b",
-            r#"(?i)"(python|typescript|javascript)""#,
-            r#""(py|pyi|ts|tsx|mts|cts|js|jsx|mjs|cjs)""#,
+            r"\b(PYTHON|TYPESCRIPT|JAVASCRIPT|JAVA|CSHARP|GO)\b",
+            r#"(?i)"(python|typescript|javascript|java|csharp|c#|go|golang)""#,
+            r#""(py|pyi|ts|tsx|mts|cts|js|jsx|mjs|cjs|java|cs|go)""#,
             // A language's own words for what the IR gives a neutral form: a constructor, the
             // receiver, the base class, the names it predefines, a folder's module.
-            r#""(__init__|constructor|self|this|super|require|Object|__dirname|__file__|index)""#,
+            r#""(__init__|constructor|self|this|super|base|require|Object|__dirname|__file__|index|jsii)""#,
         ],
     );
     assert_eq!(

@@ -288,26 +288,63 @@ pub(super) fn from_json(value: &serde_json::Value, span: Span) -> V {
     V::new(val, span)
 }
 
-/// Canonical module names, the same for both languages: `aws_cdk.pipelines` and
-/// `aws-cdk-lib/pipelines` are both `cdk.pipelines`; `aws_cdk.aws_s3` and `aws-cdk-lib/aws-s3`
-/// are `cdk.aws_s3`. Other modules keep their name.
+/// Canonical module names, the same in every language: `aws_cdk.pipelines`,
+/// `aws-cdk-lib/pipelines`, `software.amazon.awscdk.pipelines`, `Amazon.CDK.Pipelines` and
+/// `github.com/aws/aws-cdk-go/awscdk/v2/pipelines` are all `cdk.pipelines`; `aws_cdk.aws_s3`,
+/// `aws-cdk-lib/aws-s3`, `software.amazon.awscdk.services.s3`, `Amazon.CDK.AWS.S3` and
+/// `…/awscdk/v2/awss3` are `cdk.aws_s3`. Other modules keep their name.
 pub(super) fn canonical_module(module: &str) -> String {
-    let rest = if module == "aws_cdk" || module == "aws-cdk-lib" || module == "@aws-cdk/core" {
+    let rest = if module == "aws_cdk"
+        || module == "aws-cdk-lib"
+        || module == "@aws-cdk/core"
+        || module == "software.amazon.awscdk"
+        || module == "Amazon.CDK"
+    {
         return "cdk".into();
     } else if let Some(r) = module.strip_prefix("aws_cdk.") {
-        r
+        r.to_string()
     } else if let Some(r) = module.strip_prefix("aws-cdk-lib/") {
-        r
+        r.to_string()
     } else if let Some(r) = module.strip_prefix("@aws-cdk/") {
-        r
+        r.to_string()
+    } else if let Some(r) = module.strip_prefix("software.amazon.awscdk.services.") {
+        format!("aws_{r}")
+    } else if let Some(r) = module.strip_prefix("software.amazon.awscdk.") {
+        r.to_string()
+    } else if let Some(r) = module.strip_prefix("Amazon.CDK.AWS.") {
+        format!("aws_{}", r.to_ascii_lowercase())
+    } else if let Some(r) = module.strip_prefix("Amazon.CDK.") {
+        r.to_ascii_lowercase()
+    } else if let Some(r) = go_cdk_package(module) {
+        match r {
+            None => return "cdk".into(),
+            Some(p) => match p.strip_prefix("aws") {
+                Some(service) => format!("aws_{service}"),
+                None => p.to_string(),
+            },
+        }
     } else {
         return format!("ext:{module}");
     };
-    match rest {
+    match rest.as_str() {
         // CDK v1 kept the core classes in their own module.
         "core" => "cdk".into(),
-        _ => format!("cdk.{}", rest.replace(['-', '/'], "_")),
+        _ => format!("cdk.{}", rest.replace(['-', '/', '.'], "_")),
     }
+}
+
+/// The package under Go's CDK module (`github.com/aws/aws-cdk-go/awscdk/v2/pipelines`:
+/// `Some(Some("pipelines"))`; the module itself: `Some(None)`), `None` for any other import.
+fn go_cdk_package(module: &str) -> Option<Option<&str>> {
+    let rest = module.strip_prefix("github.com/aws/aws-cdk-go/awscdk")?;
+    let rest = rest.strip_prefix('/').unwrap_or(rest);
+    // The major version's suffix (`v2`), then the package.
+    let rest = match rest.split_once('/') {
+        Some((v, p)) if v.starts_with('v') && v[1..].bytes().all(|b| b.is_ascii_digit()) => p,
+        None if rest.starts_with('v') && rest[1..].bytes().all(|b| b.is_ascii_digit()) => "",
+        _ => rest,
+    };
+    Some((!rest.is_empty()).then_some(rest))
 }
 
 #[cfg(test)]
@@ -330,5 +367,41 @@ mod tests {
             "cdk.aws_codepipeline"
         );
         assert_eq!(canonical_module("./service-stage"), "ext:./service-stage");
+        for (module, canonical) in [
+            ("software.amazon.awscdk", "cdk"),
+            ("software.amazon.awscdk.pipelines", "cdk.pipelines"),
+            (
+                "software.amazon.awscdk.services.codepipeline",
+                "cdk.aws_codepipeline",
+            ),
+            (
+                "software.amazon.awscdk.services.codepipeline.actions",
+                "cdk.aws_codepipeline_actions",
+            ),
+            ("Amazon.CDK", "cdk"),
+            ("Amazon.CDK.Pipelines", "cdk.pipelines"),
+            ("Amazon.CDK.AWS.CodePipeline", "cdk.aws_codepipeline"),
+            (
+                "Amazon.CDK.AWS.CodePipeline.Actions",
+                "cdk.aws_codepipeline_actions",
+            ),
+            ("github.com/aws/aws-cdk-go/awscdk/v2", "cdk"),
+            ("github.com/aws/aws-cdk-go/awscdk", "cdk"),
+            (
+                "github.com/aws/aws-cdk-go/awscdk/v2/pipelines",
+                "cdk.pipelines",
+            ),
+            (
+                "github.com/aws/aws-cdk-go/awscdk/v2/awscodepipeline",
+                "cdk.aws_codepipeline",
+            ),
+            (
+                "github.com/aws/jsii-runtime-go",
+                "ext:github.com/aws/jsii-runtime-go",
+            ),
+            ("software.amazon.awscdkx", "ext:software.amazon.awscdkx"),
+        ] {
+            assert_eq!(canonical_module(module), canonical, "{module}");
+        }
     }
 }
