@@ -141,6 +141,10 @@ pub struct Plugin {
     /// The file name (without extension) that stands for its folder, imported by the
     /// folder's name: a Python package's `__init__`, a Node folder's `index`.
     pub folder_module: &'static str,
+    /// The name an import of a whole module binds when the import names none and no alias:
+    /// the module's first dotted part (`import aws_cdk.pipelines` binds `aws_cdk`), a Go
+    /// package's name (`".../awscdk/v2"` binds `awscdk`).
+    pub bound_name: fn(&str) -> String,
     /// Where a top-level statement may start (byte, row; always at column 0), for parsing a
     /// big file in pieces on several threads ([`Plugin::lower_in_pieces`]); `None` when the
     /// language has no cheap way to tell. A wrong place is safe: the piece before it does not
@@ -182,6 +186,7 @@ pub static PYTHON: Plugin = Plugin {
     },
     module_files: python::module_files,
     folder_module: "__init__",
+    bound_name: first_dotted_part,
     statement_starts: Some(python::statement_starts),
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
@@ -215,6 +220,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     folder_module: "index",
+    bound_name: first_dotted_part,
     statement_starts: None,
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
@@ -255,6 +261,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: typescript::module_files,
     folder_module: "index",
+    bound_name: first_dotted_part,
     statement_starts: None,
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
@@ -296,6 +303,7 @@ pub static JAVA: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: java::module_files,
     folder_module: "",
+    bound_name: first_dotted_part,
     statement_starts: None,
     language: || tree_sitter_java::LANGUAGE.into(),
     query_sources: &[
@@ -329,6 +337,7 @@ pub static CSHARP: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: csharp::module_files,
     folder_module: "",
+    bound_name: first_dotted_part,
     statement_starts: None,
     language: || tree_sitter_c_sharp::LANGUAGE.into(),
     query_sources: &[
@@ -362,6 +371,7 @@ pub static GO: Plugin = Plugin {
     synth_environment: NO_SYNTH_ENVIRONMENT,
     module_files: go::module_files,
     folder_module: "",
+    bound_name: go::package_name,
     statement_starts: None,
     language: || tree_sitter_go::LANGUAGE.into(),
     query_sources: &[
@@ -626,7 +636,9 @@ impl Plugin {
             LangId::CSharp => csharp::imports(root),
             LangId::Go => go::imports(root),
         };
-        raw.into_iter().filter_map(|r| import_of(r, src)).collect()
+        raw.into_iter()
+            .filter_map(|r| import_of(r, src, self.bound_name))
+            .collect()
     }
 
     /// The imports as the shipped `imports` query finds them (what [`Plugin::imports`] is
@@ -654,7 +666,7 @@ impl Plugin {
                     _ => {}
                 }
             }
-            out.extend(import_of(raw, src));
+            out.extend(import_of(raw, src, self.bound_name));
         }
         out
     }
@@ -682,8 +694,13 @@ pub(crate) struct RawImport<'t> {
     pub all: bool,
 }
 
+/// The first dotted part of a module's name (see [`Plugin::bound_name`]).
+fn first_dotted_part(module: &str) -> String {
+    module.split('.').next().unwrap_or(module).to_string()
+}
+
 /// The IR import of one binding.
-fn import_of(raw: RawImport<'_>, src: &str) -> Option<ir::Import> {
+fn import_of(raw: RawImport<'_>, src: &str, bound_name: fn(&str) -> String) -> Option<ir::Import> {
     let text = |n: Option<Node<'_>>| n.map(|n| src[n.byte_range()].to_string());
     let (module, span) = (text(raw.module)?, ir::Span::of(&raw.statement?));
     let (default, all) = (raw.default, raw.all);
@@ -698,10 +715,15 @@ fn import_of(raw: RawImport<'_>, src: &str) -> Option<ir::Import> {
     let (local, module) = match (local, &member) {
         (Some(l), _) => (l, module),
         (None, Some(m)) => (m.clone(), module),
-        // `import aws_cdk.pipelines` binds `aws_cdk`, and `aws_cdk` names the module.
+        // `import aws_cdk.pipelines` binds `aws_cdk`, and `aws_cdk` names the module; a Go
+        // import binds its package's name, and names the whole path.
         (None, None) => {
-            let first = module.split('.').next().unwrap_or(&module).to_string();
-            (first.clone(), first)
+            let bound = bound_name(&module);
+            if bound == first_dotted_part(&module) {
+                (bound.clone(), bound)
+            } else {
+                (bound, module)
+            }
         }
     };
     Some(ir::Import {
@@ -1138,7 +1160,7 @@ mod tests {
                     }
                 } else if matches!(
                     path.extension().and_then(|x| x.to_str()),
-                    Some("ts" | "js" | "py")
+                    Some("ts" | "js" | "py" | "java" | "cs" | "go")
                 ) {
                     if let Ok(text) = std::fs::read_to_string(&path) {
                         texts.push((path, text));

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use super::value::{canonical_module, from_json, Construct, Owner, Value, V};
-use super::{assets, cdk};
+use super::{assets, catalog, cdk};
 use super::{
     Asset, AssetKind, AssetName, EnvState, FileModel, Pipeline, Span, Stack, StepEvent, TooDeep,
 };
@@ -520,6 +520,38 @@ pub(super) struct Interp<'a> {
     /// [`Interp::wrapper_classes`]): its stage name, when known. A Stage it makes with `self`
     /// is nested in it (CDK names it `<name>-<id>`).
     stage_host: Option<Option<String>>,
+    /// Each of CDK's own `Stage`s made by the app's code ([`Construct::handle`]): the stacks
+    /// made in it, and whether anything may have added others or ordered them.
+    handles: HashMap<u32, Handle>,
+    /// How many expressions the run could not evaluate so far (anything may have happened
+    /// there).
+    unknowns: u32,
+}
+
+/// Whether two keys name the same prop of a CDK struct in two languages' spelling (`env`,
+/// `Env`; `crossAccountKeys`, `CrossAccountKeys`, `cross_account_keys`).
+pub(super) fn same_prop(a: &str, b: &str) -> bool {
+    ir::snake_case(a) == ir::snake_case(b)
+}
+
+/// The numbers of [`Construct::handle`], unique in the process (a Stage made by one run
+/// and read by another is not taken for another one).
+static NEXT_HANDLE: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// CDK's own `Stage`, made by the app's code, and what the run saw done with it.
+#[derive(Clone, Default)]
+struct Handle {
+    /// The constructs made with it as scope, in order.
+    kids: Vec<Construct>,
+    /// How often it was passed to a call other than a function of the app's (followed where
+    /// it is called): a construction, a method, a library's function.
+    uses: u32,
+    /// [`Interp::unknowns`] when it was made.
+    unknowns_at: u32,
+    /// Something made in it was read, called or handed to a call (but as the scope of a
+    /// construct made in it): a cross-stack reference or an explicit dependency may order its
+    /// stacks.
+    crossed: bool,
 }
 
 /// A wrapper construct instance (see [`Construct::wrapper`]): each call that makes one, each
@@ -702,6 +734,8 @@ impl<'a> Interp<'a> {
             wrapper_instances: HashMap::default(),
             next_wrapper: 0,
             stage_host: None,
+            handles: HashMap::default(),
+            unknowns: 0,
         }
     }
 
@@ -788,7 +822,41 @@ impl<'a> Interp<'a> {
                 return Some(v);
             }
         }
-        None
+        let v = self.library_star(name)?;
+        self.globals.insert(name.to_string(), v.clone());
+        Some(v)
+    }
+
+    /// A name from CDK's modules this module takes every name of (`using Amazon.CDK;`,
+    /// `import software.amazon.awscdk.pipelines.*;`, `from aws_cdk.pipelines import *`): a
+    /// class of CDK Pipelines (`CodePipeline`, a step, `CodePipelineSource`) is the pipelines
+    /// module's when that is one of them, any other capitalised name the first other CDK
+    /// module's (which module of CDK a construct comes from changes nothing the model reads).
+    /// Never a name the app defines anywhere (same-package classes need no import), and never
+    /// when no CDK module is taken whole.
+    fn library_star(&self, name: &str) -> Option<V> {
+        if !name.starts_with(|c: char| c.is_ascii_uppercase()) || self.index.class(name).is_some() {
+            return None;
+        }
+        let stars = || {
+            self.module
+                .imports
+                .iter()
+                .filter(|i| i.local == ir::STAR_IMPORT)
+                .map(|i| (canonical_module(&i.module), i.span))
+                .filter(|(m, _)| m == "cdk" || m.starts_with("cdk."))
+        };
+        let pipelines_name = catalog::step_class_named(name).is_some()
+            || matches!(
+                name,
+                "CodePipeline" | "CdkPipeline" | "CodePipelineSource" | "StackSteps"
+            );
+        let (module, span) = if pipelines_name {
+            stars().find(|(m, _)| m == "cdk.pipelines")?
+        } else {
+            stars().find(|(m, _)| m != "cdk.pipelines")?
+        };
+        Some(V::new(Value::Qual(format!("{module}.{name}")), span))
     }
 
     /// `require('./config')` in JavaScript: what the app's module exports (`module.exports`,
@@ -2251,8 +2319,13 @@ impl<'a> Interp<'a> {
         if let Some(v) = self.frames.last().and_then(|f| f.locals.get(name)) {
             return v.clone();
         }
-        if self.frames.len() == 1 {
-            // Module level: earlier statements of the same pass are in the only frame.
+        // A function called by the module's own statements (`make(app, "P")`, Go's `main`)
+        // sees the module-level names bound so far: during the module pass they are the first
+        // frame's, not yet globals.
+        if self.in_module_pass && self.frames.len() > 1 {
+            if let Some(v) = self.frames.first().and_then(|f| f.locals.get(name)) {
+                return v.clone();
+            }
         }
         if let Some(v) = self.globals.get(name) {
             return v.clone();
@@ -2430,6 +2503,7 @@ impl<'a> Interp<'a> {
                 if self.children.is_some() {
                     self.opaque = true;
                 }
+                self.unknowns += 1;
                 V::unknown(span)
             }
         }
@@ -2451,6 +2525,10 @@ impl<'a> Interp<'a> {
 
     fn eval_attr(&mut self, obj: &'a ir::Expr, name: &str, span: Span) -> V {
         let o = self.eval(obj);
+        // `db.table`, `api.add_dependency`: something made in a Stage, read or called.
+        if matches!(&o.val, Value::Construct(c) if c.in_handle.is_some()) {
+            self.note_crossed(&o);
+        }
         let mut v = self.member(&o, name);
         if !matches!(o.val, Value::Dict(_)) {
             v.span = span;
@@ -2518,7 +2596,7 @@ impl<'a> Interp<'a> {
         let EnvState::Given(env) = self.base_env.as_ref()? else {
             return None;
         };
-        let part = match name {
+        let part = match ir::snake_case(name).as_str() {
             "region" => &env.region,
             "account" => &env.account,
             _ => return None,
@@ -2532,7 +2610,13 @@ impl<'a> Interp<'a> {
     /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
     fn member(&mut self, obj: &V, name: &str) -> V {
         match &obj.val {
-            Value::Dict(entries) => match entries.iter().find(|(k, _)| k == name) {
+            // A key as written, else one that names the same prop (`props.Env` of a struct
+            // written `env`, and the other way round).
+            Value::Dict(entries) => match entries
+                .iter()
+                .find(|(k, _)| k == name)
+                .or_else(|| entries.iter().find(|(k, _)| same_prop(k, name)))
+            {
                 Some((_, v)) => v.clone(),
                 // `stage.requiresApproval` on an object without it: `undefined`.
                 None if self.js => V::new(Value::Null, obj.span),
@@ -2734,7 +2818,10 @@ impl<'a> Interp<'a> {
         }
         let refs_at = self.stack_refs.len();
         let a = self.args(args);
-        self.note_uses(&a);
+        // A function of the app's own is followed: what it does with its arguments is seen
+        // where it does it.
+        let followed = matches!(&f.val, Value::Func(n) if self.funcs.contains_key(n.as_str()));
+        self.note_uses(&a, followed);
         if self.extension.is_some() {
             self.note_extended_escape(&f, &a);
         }
@@ -3140,14 +3227,29 @@ impl<'a> Interp<'a> {
     /// Counts what a call is handed: `self` while following a Stage class (a callee the
     /// model does not follow could create stacks in it), and constructs (a Stage used as a
     /// scope before it is added may hold stacks its class does not create).
-    fn note_uses(&mut self, a: &Args) {
-        for v in a.positional.iter().chain(a.keywords.iter().map(|(_, v)| v)) {
+    fn note_uses(&mut self, a: &Args, followed: bool) {
+        for (i, v) in a
+            .positional
+            .iter()
+            .chain(a.keywords.iter().map(|(_, v)| v))
+            .enumerate()
+        {
             match &v.val {
                 Value::SelfRef if self.children.is_some() => self.self_uses += 1,
                 Value::Construct(c) => {
                     *self.construct_uses.entry(c.span.start_byte).or_default() += 1;
+                    if let (false, Some(h)) = (followed, c.handle) {
+                        if let Some(h) = self.handles.get_mut(&h) {
+                            h.uses += 1;
+                        }
+                    }
                 }
                 _ => {}
+            }
+            // What is made in a Stage, handed to a call but as the scope of a construct made
+            // in it: a reference the model does not follow may order the stacks.
+            if i > 0 && !followed {
+                self.note_crossed(v);
             }
         }
     }
@@ -3363,6 +3465,97 @@ impl<'a> Interp<'a> {
 
     /// `SomeClass(scope, "Id", env=…)`: records the construct, and where its scope is `self`
     /// inside a followed Stage class, keeps it as a child.
+    /// Notes what `c` is for CDK's own `Stage`s made by the app's code: one itself (numbered),
+    /// a construct made in one (a kid of it, or made in a kid), or neither.
+    fn note_handle(&mut self, mut c: Construct, cdk: bool) -> Construct {
+        let scope = c
+            .args
+            .as_deref()
+            .and_then(|a| a.positional.first())
+            .map(|v| &v.val);
+        if let Some(Value::Construct(s)) = scope {
+            c.in_handle = s.handle.or(s.in_handle);
+            if let Some(h) = s.handle.and_then(|h| self.handles.get_mut(&h)) {
+                h.kids.push(c.clone());
+            }
+        }
+        if cdk && c.class.as_deref() == Some("Stage") {
+            let n = NEXT_HANDLE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            c.handle = Some(n);
+            self.handles.insert(
+                n,
+                Handle {
+                    unknowns_at: self.unknowns,
+                    ..Handle::default()
+                },
+            );
+        }
+        c
+    }
+
+    /// Notes that something made in one of CDK's own `Stage`s made here was used (read,
+    /// called, handed on): its stacks' order is not known.
+    fn note_crossed(&mut self, v: &V) {
+        match &v.val {
+            Value::Construct(c) => {
+                if let Some(h) = c.in_handle.and_then(|h| self.handles.get_mut(&h)) {
+                    h.crossed = true;
+                }
+            }
+            Value::List(items) => items.iter().for_each(|i| self.note_crossed(i)),
+            Value::Dict(entries) => entries.iter().for_each(|(_, i)| self.note_crossed(i)),
+            _ => {}
+        }
+    }
+
+    /// Whether `stage` is one of CDK's own `Stage`s this run made.
+    pub(super) fn made_handle(&self, stage: &Construct) -> bool {
+        stage.handle.is_some_and(|h| self.handles.contains_key(&h))
+    }
+
+    /// The stacks of CDK's own `Stage` made by the app's code and added to a pipeline now,
+    /// when the run saw them all: made with it as scope, each a stack, nothing else handed it
+    /// to a call the model does not follow, and nothing ran since it was made that the model
+    /// could not evaluate; and whether their order is known (nothing made in them was used
+    /// since). `None`: not known (a Stage made by another run, or any of the above).
+    pub(super) fn handle_stacks(
+        &mut self,
+        stage: &Construct,
+    ) -> Option<(Vec<super::Stack>, bool, bool)> {
+        let h = self.handles.get(&stage.handle?)?.clone();
+        let all = h.uses as usize == h.kids.len() + 1 && h.unknowns_at == self.unknowns;
+        let stack_classes: Vec<bool> = h
+            .kids
+            .iter()
+            .map(|c| {
+                c.class
+                    .as_deref()
+                    .is_some_and(|n| (c.cdk && n == "Stack") || self.is_stack_class(n))
+            })
+            .collect();
+        if !all || !stack_classes.iter().all(|s| *s) {
+            return None;
+        }
+        let followed = FollowedStage {
+            stack_deps: Vec::new(),
+            complete: true,
+            order_known: !h.crossed,
+            handed_on: h
+                .kids
+                .iter()
+                .map(|c| self.construct_uses(c.span) > 0)
+                .collect(),
+            children: h.kids,
+            stack_classes,
+            attrs: HashMap::default(),
+            dependencies: Vec::new(),
+            other_file: None,
+            env: None,
+        };
+        let (stacks, complete, order_known, _) = self.stacks_of(followed);
+        Some((stacks, complete, order_known))
+    }
+
     pub(super) fn construct(&mut self, class: Option<String>, a: Args, span: Span, cdk: bool) -> V {
         let id = a.positional.get(1);
         let (id_str, id_span) = match id {
@@ -3430,7 +3623,10 @@ impl<'a> Interp<'a> {
             via: None,
             wrapper: None,
             in_wrapper: scope_is_self && self.host_class.is_some(),
+            handle: None,
+            in_handle: None,
         };
+        let c = self.note_handle(c, cdk);
         if self.extension.is_some() {
             self.note_extended_instance(class.as_deref(), span);
         }
@@ -3777,6 +3973,11 @@ impl<'a> Interp<'a> {
         stage: Option<&Construct>,
     ) -> Option<(Vec<Stack>, bool, bool, Option<EnvState>)> {
         let f = self.follow_stage(class, stage)?;
+        Some(self.stacks_of(f))
+    }
+
+    /// The stacks a followed Stage made (see [`Interp::stage_stacks`]).
+    fn stacks_of(&mut self, f: FollowedStage) -> (Vec<Stack>, bool, bool, Option<EnvState>) {
         let env = f.env.clone();
         let made: Vec<(Construct, bool)> = f
             .children
@@ -3840,7 +4041,7 @@ impl<'a> Interp<'a> {
             // added to it there.
             stack.assets_complete = complete && !handed_on;
         }
-        Some((stacks, f.complete, f.order_known, env))
+        (stacks, f.complete, f.order_known, env)
     }
 
     /// The assets the constructs of one of the app's construct classes (a Stack, a Construct)

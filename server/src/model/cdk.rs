@@ -360,10 +360,13 @@ pub(super) fn env_of(v: &V) -> EnvState {
     match &v.val {
         Value::Env(e) => (**e).clone(),
         Value::Dict(entries) => {
+            // `{ account, region }`, and the struct of the languages that write its fields
+            // capitalised (`Account`, `Region`).
             let get = |k: &str| {
                 entries
                     .iter()
                     .find(|(key, _)| key == k)
+                    .or_else(|| entries.iter().find(|(key, _)| ir::is_snake_case_of(key, k)))
                     .map(|(_, v)| v.clone())
             };
             EnvState::Given(Env {
@@ -893,7 +896,17 @@ fn stage_of(it: &mut Interp<'_>, a: &Args, wave: Option<String>, span: Span) -> 
     // Handed only to this call so far: nothing else could have put a stack in it.
     let only_here = c.as_ref().is_some_and(|c| it.construct_uses(c.span) == 1);
     let (stacks, complete, order_known, base_env) = match &c {
-        // CDK's own `Stage`: empty, unless something used it as a scope.
+        // CDK's own `Stage`, made by the app's code here: the stacks made in it, when the run
+        // saw them all.
+        Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && it.made_handle(c) => {
+            match it.handle_stacks(c) {
+                Some((stacks, complete, order_known)) => {
+                    (Some(stacks), complete, order_known, None)
+                }
+                None => (None, false, false, None),
+            }
+        }
+        // One made by another run: empty, unless something used it as a scope.
         Some(c) if c.cdk && c.class.as_deref() == Some("Stage") && only_here => {
             (Some(Vec::new()), true, true, None)
         }

@@ -145,6 +145,11 @@ pub(super) struct Construct {
     /// Made with `self` as scope in a wrapper construct's code, where `self` is the wrapper,
     /// not the stack: its construct path is not `<stack>/<id>`.
     pub in_wrapper: bool,
+    /// CDK's own `Stage`, made by the app's code (`cdk.Stage(scope, "Dev")`, Go's
+    /// `awscdk.NewStage`): the number its stacks are kept under (see `Interp::handles`).
+    pub handle: Option<u32>,
+    /// Made in such a Stage (its stacks, and what is made in them): that Stage's number.
+    pub in_handle: Option<u32>,
 }
 
 /// What holds a stack, for CDK's check that a dependency between stacks stays inside one
