@@ -62,7 +62,16 @@ const URIS: &[&str] = &[
     "not a uri",
 ];
 
-const LANGUAGES: &[&str] = &["python", "typescript", "javascript", "plaintext", ""];
+const LANGUAGES: &[&str] = &[
+    "python",
+    "typescript",
+    "javascript",
+    "plaintext",
+    "",
+    "java",
+    "csharp",
+    "go",
+];
 
 const KEYS: &[&str] = &[
     "textDocument",

@@ -11,7 +11,7 @@ pub mod edits;
 pub mod jsonrpc;
 
 use pipelens::document::Pos;
-use pipelens::lang::{Plugin, JAVASCRIPT, PYTHON, TYPESCRIPT};
+use pipelens::lang::{Plugin, ALL};
 
 /// The fuzz input, read front to back.
 pub struct Input<'a> {
@@ -93,7 +93,8 @@ impl<'a> Input<'a> {
     }
 
     pub fn plugin(&mut self) -> &'static Plugin {
-        [&PYTHON, &TYPESCRIPT, &JAVASCRIPT][usize::from(self.u8()) % 3]
+        // In `lang::ALL`'s order: 0 Python, 1 TypeScript, 2 JavaScript, 3 Java, 4 C#, 5 Go.
+        ALL[usize::from(self.u8()) % ALL.len()]
     }
 }
 

@@ -5,7 +5,7 @@
 ---@type vim.lsp.Config
 return {
   cmd = { 'pipelens', 'serve' },
-  filetypes = { 'python', 'typescript', 'javascript' },
+  filetypes = { 'python', 'typescript', 'javascript', 'java', 'cs', 'go' },
   -- In this order: the CDK app (cdk.json) wins over a settings file above it, which wins over
   -- the repository root.
   root_markers = { 'cdk.json', 'pipelens.toml', '.git' },

@@ -27,7 +27,13 @@ fn ms(t: Instant) -> f64 {
 fn main() {
     println!("| input | full parse | lower (IR) | lower + model + rules (analyze) | keystroke + incremental re-parse | keystroke + re-parse + analysis reusing unchanged statements |");
     println!("| --- | --- | --- | --- | --- | --- |");
-    for lang_name in ["python", "typescript"] {
+    let langs: Vec<String> = match std::env::var("PIPELENS_BENCH_LANGS") {
+        Ok(l) => l.split(',').map(str::to_string).collect(),
+        Err(_) => ["python", "typescript", "java", "csharp", "go"]
+            .map(String::from)
+            .to_vec(),
+    };
+    for lang_name in langs.iter().map(String::as_str) {
         let plugin = lang::for_language_id(lang_name).unwrap();
         for lines in [1_000, 10_000, 50_000] {
             let text = gen::generate(lang_name, lines);

@@ -396,7 +396,8 @@ pub fn for_language_id(id: &str) -> Option<&'static Plugin> {
         "typescript" => Some(&TYPESCRIPT),
         "javascript" => Some(&JAVASCRIPT),
         "java" => Some(&JAVA),
-        "csharp" => Some(&CSHARP),
+        // VS Code's id, and Neovim's filetype.
+        "csharp" | "cs" => Some(&CSHARP),
         "go" => Some(&GO),
         _ => None,
     }

@@ -265,3 +265,48 @@ fn test_code_is_cut_exactly() {
     assert_eq!(mods, ["t"]);
     assert_eq!(code, "use a;\nfn f() {}\nfn h() { Command::new(\"x\"); }");
 }
+
+/// The editors start the server for every language it has a plugin for, and for no other: the
+/// VS Code extension's activation languages and document selector (`LANGUAGES`), and the
+/// Neovim client's filetypes, each name a plugin, and every plugin is named by each.
+#[test]
+fn the_editor_clients_start_the_server_for_every_plugin_and_no_other() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let read = |p: &str| std::fs::read_to_string(root.join(p)).unwrap();
+    let quoted = |text: &str, re: &str| -> Vec<String> {
+        let list = Regex::new(re).unwrap().captures(text).unwrap()[1].to_string();
+        Regex::new(r#"["']([\w-]+)["']"#)
+            .unwrap()
+            .captures_iter(&list)
+            .map(|c| c[1].to_string())
+            .collect()
+    };
+    let package = read("vscode-extension/package.json");
+    let activation: Vec<String> = Regex::new(r#""onLanguage:([\w-]+)""#)
+        .unwrap()
+        .captures_iter(&package)
+        .map(|c| c[1].to_string())
+        .collect();
+    let selector = quoted(
+        &read("vscode-extension/src/app.ts"),
+        r"export const LANGUAGES = \[([^\]]*)\]",
+    );
+    let filetypes = quoted(&read("nvim/lsp/pipelens.lua"), r"filetypes = \{([^}]*)\}");
+    for (client, ids) in [
+        ("VS Code activation", &activation),
+        ("VS Code LANGUAGES", &selector),
+        ("Neovim filetypes", &filetypes),
+    ] {
+        let mut reached = BTreeSet::new();
+        for id in ids {
+            let plugin = pipelens::lang::for_language_id(id)
+                .unwrap_or_else(|| panic!("{client} names `{id}`, which no plugin takes"));
+            reached.insert(plugin.name);
+        }
+        let all: BTreeSet<&str> = pipelens::lang::ALL.iter().map(|p| p.name).collect();
+        assert_eq!(
+            reached, all,
+            "{client} does not start the server for every plugin"
+        );
+    }
+}

@@ -14,4 +14,4 @@ export function appRoot(file: string): string | undefined {
 }
 
 /** The languages pipelens reads (VS Code language ids). */
-export const LANGUAGES = ["python", "typescript", "javascript"];
+export const LANGUAGES = ["python", "typescript", "javascript", "java", "csharp", "go"];

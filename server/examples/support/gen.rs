@@ -4,6 +4,9 @@
 
 /// The generated source text.
 pub fn generate(lang: &str, lines: usize) -> String {
+    if matches!(lang, "go" | "java" | "csharp") {
+        return generate_jsii(lang, lines);
+    }
     let mut out = String::new();
     let py = lang == "python";
     if py {
@@ -42,6 +45,56 @@ pub fn generate(lang: &str, lines: usize) -> String {
         count += out[before..].matches('\n').count();
         j += 1;
     }
+    out
+}
+
+/// The same pipeline, then ordinary code, in the languages whose CDK goes through jsii's
+/// builders, initializers and structs.
+fn generate_jsii(lang: &str, lines: usize) -> String {
+    let regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
+    let (head, wave, middle, helper, tail): (&str, fn(usize, &str) -> String, &str, fn(usize) -> String, &str) =
+        match lang {
+            "go" => (
+                "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/constructs-go/constructs/v10\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nconst account = \"111111111111\"\n\nfunc NewAppStage(scope constructs.Construct, id string, props *awscdk.StageProps) awscdk.Stage {\n\tstage := awscdk.NewStage(scope, &id, props)\n\tawscdk.NewStack(stage, jsii.String(\"Api\"), nil)\n\treturn stage\n}\n\nfunc NewPipelineStack(scope constructs.Construct, id string) awscdk.Stack {\n\tstack := awscdk.NewStack(scope, &id, &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(\"999999999999\"), Region: jsii.String(\"us-east-1\")}})\n\tpipeline := pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true), Synth: pipelines.NewShellStep(jsii.String(\"Synth\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"npx cdk synth\")})})\n",
+                |i, r| format!("\twave{i} := pipeline.AddWave(jsii.String(\"Wave{i}\"), &pipelines.WaveOptions{{Pre: &[]pipelines.Step{{pipelines.NewManualApprovalStep(jsii.String(\"Approve{i}\"), nil)}}}})\n\twave{i}.AddStage(NewAppStage(stack, \"Stage{i}\", &awscdk.StageProps{{Env: &awscdk.Environment{{Account: jsii.String(account), Region: jsii.String(\"{r}\")}}}}), &pipelines.AddStageOpts{{\n\t\tPost: &[]pipelines.Step{{pipelines.NewShellStep(jsii.String(\"Test{i}\"), &pipelines.ShellStepProps{{Commands: jsii.Strings(\"make test\")}})}},\n\t}})\n"),
+                "\treturn stack\n}\n",
+                |j| format!("\nfunc helper{j}(values []int) map[string]any {{\n\ttotal := 0\n\tfor _, v := range values {{\n\t\ttotal += v * {j}\n\t}}\n\treturn map[string]any{{\"name\": \"helper-{j}\", \"total\": total}}\n}}\n"),
+                "\nfunc main() {\n\tdefer jsii.Close()\n\tapp := awscdk.NewApp(nil)\n\tNewPipelineStack(app, \"PipelineStack\")\n\tapp.Synth(nil)\n}\n",
+            ),
+            "java" => (
+                "package com.myorg;\n\nimport java.util.List;\nimport java.util.Map;\nimport software.amazon.awscdk.*;\nimport software.amazon.awscdk.pipelines.*;\nimport software.constructs.Construct;\n\npublic class PipelineStack extends Stack {\n    static final String ACCOUNT = \"111111111111\";\n\n    static class AppStage extends Stage {\n        AppStage(final Construct scope, final String id, final StageProps props) {\n            super(scope, id, props);\n            new Stack(this, \"Api\");\n        }\n    }\n\n    public PipelineStack(final Construct scope, final String id) {\n        super(scope, id, StackProps.builder().env(Environment.builder().account(\"999999999999\").region(\"us-east-1\").build()).build());\n        CodePipeline pipeline = CodePipeline.Builder.create(this, \"Pipeline\").crossAccountKeys(true).synth(ShellStep.Builder.create(\"Synth\").commands(List.of(\"npx cdk synth\")).build()).build();\n",
+                |i, r| format!("        Wave wave{i} = pipeline.addWave(\"Wave{i}\", WaveOptions.builder().pre(List.of(new ManualApprovalStep(\"Approve{i}\"))).build());\n        wave{i}.addStage(new AppStage(this, \"Stage{i}\", StageProps.builder().env(Environment.builder().account(ACCOUNT).region(\"{r}\").build()).build()),\n            AddStageOpts.builder().post(List.of(ShellStep.Builder.create(\"Test{i}\").commands(List.of(\"make test\")).build())).build());\n"),
+                "    }\n",
+                |j| format!("\n    static Map<String, Object> helper{j}(List<Integer> values) {{\n        int total = 0;\n        for (int v : values) {{\n            total += v * {j};\n        }}\n        return Map.of(\"name\", \"helper-{j}\", \"total\", total);\n    }}\n"),
+                "}\n",
+            ),
+            _ => (
+                "using Amazon.CDK;\nusing Amazon.CDK.Pipelines;\nusing Constructs;\nusing System.Collections.Generic;\n\nnamespace Generated\n{\n    public class AppStage : Stage\n    {\n        public AppStage(Construct scope, string id, IStageProps props = null) : base(scope, id, props)\n        {\n            new Stack(this, \"Api\");\n        }\n    }\n\n    public class PipelineStack : Stack\n    {\n        const string Account = \"111111111111\";\n\n        public PipelineStack(Construct scope, string id) : base(scope, id, new StackProps { Env = new Amazon.CDK.Environment { Account = \"999999999999\", Region = \"us-east-1\" } })\n        {\n            var pipeline = new CodePipeline(this, \"Pipeline\", new CodePipelineProps { CrossAccountKeys = true, Synth = new ShellStep(\"Synth\", new ShellStepProps { Commands = new[] { \"npx cdk synth\" } }) });\n",
+                |i, r| format!("            var wave{i} = pipeline.AddWave(\"Wave{i}\", new WaveOptions {{ Pre = new[] {{ new ManualApprovalStep(\"Approve{i}\") }} }});\n            wave{i}.AddStage(new AppStage(this, \"Stage{i}\", new StageProps {{ Env = new Amazon.CDK.Environment {{ Account = Account, Region = \"{r}\" }} }}),\n                new AddStageOpts {{ Post = new[] {{ new ShellStep(\"Test{i}\", new ShellStepProps {{ Commands = new[] {{ \"make test\" }} }}) }} }});\n"),
+                "        }\n",
+                |j| format!("\n        static Dictionary<string, object> Helper{j}(List<int> values)\n        {{\n            var total = 0;\n            foreach (var v in values)\n            {{\n                total += v * {j};\n            }}\n            return new Dictionary<string, object> {{ [\"name\"] = \"helper-{j}\", [\"total\"] = total }};\n        }}\n"),
+                "    }\n}\n",
+            ),
+        };
+    let mut out = head.to_string();
+    let mut count = out.lines().count();
+    let mut i = 0;
+    while count < lines / 3 {
+        let before = out.len();
+        out.push_str(&wave(i, regions[i % regions.len()]));
+        count += out[before..].matches('\n').count();
+        i += 1;
+    }
+    out.push_str(middle);
+    count += middle.matches('\n').count() + tail.matches('\n').count();
+    let mut j = 0;
+    while count < lines {
+        let before = out.len();
+        out.push_str(&helper(j));
+        count += out[before..].matches('\n').count();
+        j += 1;
+    }
+    out.push_str(tail);
     out
 }
 
