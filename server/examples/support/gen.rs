@@ -48,12 +48,21 @@ pub fn generate(lang: &str, lines: usize) -> String {
     out
 }
 
+/// A generated file's parts: its head, a wave, the end of the pipeline's code, a helper, and
+/// its tail.
+type Jsii = (
+    &'static str,
+    fn(usize, &str) -> String,
+    &'static str,
+    fn(usize) -> String,
+    &'static str,
+);
+
 /// The same pipeline, then ordinary code, in the languages whose CDK goes through jsii's
 /// builders, initializers and structs.
 fn generate_jsii(lang: &str, lines: usize) -> String {
     let regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"];
-    let (head, wave, middle, helper, tail): (&str, fn(usize, &str) -> String, &str, fn(usize) -> String, &str) =
-        match lang {
+    let (head, wave, middle, helper, tail): Jsii = match lang {
             "go" => (
                 "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/constructs-go/constructs/v10\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nconst account = \"111111111111\"\n\nfunc NewAppStage(scope constructs.Construct, id string, props *awscdk.StageProps) awscdk.Stage {\n\tstage := awscdk.NewStage(scope, &id, props)\n\tawscdk.NewStack(stage, jsii.String(\"Api\"), nil)\n\treturn stage\n}\n\nfunc NewPipelineStack(scope constructs.Construct, id string) awscdk.Stack {\n\tstack := awscdk.NewStack(scope, &id, &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(\"999999999999\"), Region: jsii.String(\"us-east-1\")}})\n\tpipeline := pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true), Synth: pipelines.NewShellStep(jsii.String(\"Synth\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"npx cdk synth\")})})\n",
                 |i, r| format!("\twave{i} := pipeline.AddWave(jsii.String(\"Wave{i}\"), &pipelines.WaveOptions{{Pre: &[]pipelines.Step{{pipelines.NewManualApprovalStep(jsii.String(\"Approve{i}\"), nil)}}}})\n\twave{i}.AddStage(NewAppStage(stack, \"Stage{i}\", &awscdk.StageProps{{Env: &awscdk.Environment{{Account: jsii.String(account), Region: jsii.String(\"{r}\")}}}}), &pipelines.AddStageOpts{{\n\t\tPost: &[]pipelines.Step{{pipelines.NewShellStep(jsii.String(\"Test{i}\"), &pipelines.ShellStepProps{{Commands: jsii.Strings(\"make test\")}})}},\n\t}})\n"),
