@@ -420,7 +420,76 @@ impl<'a> Java<'a> {
                 _ => {}
             }
         }
+        self.telescoping(node, &mut out);
         out
+    }
+
+    /// Overloaded constructors, as `cdk init` writes them: `Stack(scope, id) { this(scope, id,
+    /// null); }` next to `Stack(scope, id, props) { super(…); … }`. The model runs a class's
+    /// first constructor, so the one that does the work comes first, with the arguments the
+    /// shorter ones pass on as its parameters' defaults (a call with fewer arguments runs it
+    /// as the shorter constructor would). A constructor that delegates otherwise stays where it
+    /// is, after it, and is not run.
+    fn telescoping(&self, body: Node<'_>, out: &mut [Stmt]) {
+        let ctors: Vec<usize> = (0..out.len())
+            .filter(|i| matches!(&out[*i], Stmt::Func(f) if f.constructor))
+            .collect();
+        if ctors.len() < 2 {
+            return;
+        }
+        let mut cursor = body.walk();
+        let nodes: Vec<Node<'_>> = body
+            .named_children(&mut cursor)
+            .filter(|m| m.kind() == "constructor_declaration")
+            .collect();
+        if nodes.len() != ctors.len() {
+            return;
+        }
+        // The constructor that does not delegate to another, with the most parameters.
+        let Some(main) = (0..nodes.len())
+            .filter(|k| delegation(nodes[*k]).is_none())
+            .max_by_key(|k| match &out[ctors[*k]] {
+                Stmt::Func(f) => f.params.len(),
+                _ => 0,
+            })
+        else {
+            return;
+        };
+        let Stmt::Func(primary) = &out[ctors[main]] else {
+            return;
+        };
+        let params = primary.params.clone();
+        let mut defaults = primary.defaults.clone();
+        for (k, node) in nodes.iter().enumerate() {
+            let (Some(args), Stmt::Func(f)) = (delegation(*node), &out[ctors[k]]) else {
+                continue;
+            };
+            let mut c = args.walk();
+            let passed: Vec<Node<'_>> = args
+                .named_children(&mut c)
+                .filter(|a| !a.kind().ends_with("comment"))
+                .collect();
+            // `this(a, b, x)` from `(a, b)`: its own parameters in order, then the defaults.
+            let own = f.params.len();
+            let forwards = passed.len() == params.len()
+                && passed.len() > own
+                && passed[..own]
+                    .iter()
+                    .zip(&f.params)
+                    .all(|(a, p)| a.kind() == "identifier" && self.text(*a) == p);
+            if !forwards {
+                continue;
+            }
+            for (i, a) in passed.iter().enumerate().skip(own) {
+                if defaults[i].is_none() {
+                    defaults[i] = Some(self.expr(*a));
+                }
+            }
+        }
+        if let Stmt::Func(f) = &mut out[ctors[main]] {
+            f.defaults = defaults;
+        }
+        out.swap(ctors[0], ctors[main]);
     }
 
     fn func(&self, node: Node<'_>, name: &str, constructor: bool) -> FuncDef {
@@ -917,6 +986,24 @@ impl<'a> Java<'a> {
             }
         }
         out
+    }
+}
+
+/// The arguments of a constructor whose whole body is `this(…);` (it delegates to another of
+/// its class's constructors).
+fn delegation(ctor: Node<'_>) -> Option<Node<'_>> {
+    let body = ctor.child_by_field_name("body")?;
+    let mut c = body.walk();
+    let stmts: Vec<Node<'_>> = body
+        .named_children(&mut c)
+        .filter(|s| !s.kind().ends_with("comment"))
+        .collect();
+    match stmts.as_slice() {
+        [call] if call.kind() == "explicit_constructor_invocation" => {
+            let ctor = call.child_by_field_name("constructor")?;
+            (ctor.kind() == "this").then(|| call.child_by_field_name("arguments"))?
+        }
+        _ => None,
     }
 }
 
