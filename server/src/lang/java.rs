@@ -1420,6 +1420,287 @@ mod tests {
         }
     }
 
+    /// The module-level statements `src` lowers to, one a line.
+    fn body(src: &str) -> String {
+        show(&lowered(src).body)
+    }
+
+    /// The constructor body of the first class of `class`.
+    fn ctor(class: &str) -> String {
+        let m = lowered(class);
+        let Some(Stmt::Class(c)) = m.body.first() else {
+            panic!("no class: {:?}", m.body)
+        };
+        inline(&c.constructor().expect("a constructor").body)
+    }
+
+    fn in_ctor(stmts: &str) -> String {
+        ctor(&format!(
+            "class S extends Stack {{ S(Construct scope) {{ {stmts} }} }}"
+        ))
+    }
+
+    #[test]
+    fn builders_arrive_as_the_call_and_its_props() {
+        assert_eq!(
+            in_ctor(
+                r#"CodePipeline p = CodePipeline.Builder.create(this, "Pipeline").crossAccountKeys(true).synth(ShellStep.Builder.create("Synth").input(CodePipelineSource.connection("acme/payments", "main", ConnectionSourceOptions.builder().connectionArn(ARN).build())).commands(List.of("npm ci")).build()).build();"#
+            ),
+            r#"p = CodePipeline(this, "Pipeline", {crossAccountKeys: true, synth: ShellStep("Synth", {input: CodePipelineSource.connection("acme/payments", "main", {connectionArn: ARN}), commands: ["npm ci"]})})"#
+        );
+        assert_eq!(
+            in_ctor(
+                r#"new PaymentsStage(this, "Dev", StageProps.builder().env(Environment.builder().account("1").region("us-east-1").build()).build());"#
+            ),
+            r#"PaymentsStage(this, "Dev", {env: {account: "1", region: "us-east-1"}})"#
+        );
+        // No setters: the call alone, as `new X(a)` would be; a qualified class as written.
+        assert_eq!(
+            in_ctor(
+                r#"x = software.amazon.awscdk.pipelines.ShellStep.Builder.create("S").build();"#
+            ),
+            r#"x = software.amazon.awscdk.pipelines.ShellStep("S")"#
+        );
+        // A chain that is not a builder's is lowered as written, never guessed.
+        assert_eq!(
+            in_ctor(
+                r#"x = thing.create("a").p(1).build(); y = X.builder().p(1, 2).build(); z = X.builder().p(1).done();"#
+            ),
+            r#"x = thing.create("a").p(1).build(); y = X.builder().p(1, 2).build(); z = X.builder().p(1).done()"#
+        );
+    }
+
+    #[test]
+    fn a_builder_chain_thousands_long_lowers_on_a_small_stack() {
+        let setters = ".p(1)".repeat(6_000);
+        let nested = format!("{}1{}", "f(".repeat(7_000), ")".repeat(7_000));
+        let brackets = format!("{}1{}", "(".repeat(15_000), ")".repeat(15_000));
+        let src = format!(
+            "class S {{ S() {{ x = X.builder(){setters}.build(); y = {nested}; z = {brackets}; w = a{}; }} }}",
+            ".m()".repeat(6_000)
+        );
+        let got = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(move || {
+                let m = lowered(&src);
+                (m.too_deep.is_some(), show(&m.body).len())
+            })
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(got.0, "the nested calls are noted as too deep");
+    }
+
+    #[test]
+    fn collections_strings_and_environment_variables() {
+        assert_eq!(
+            in_ctor(
+                r#"a = List.of("x", "y"); b = Arrays.asList(1); c = new String[] { "z" }; d = new ArrayList<>(List.of("w")); e = new ArrayList<String>(); f = Map.of("dev", "111", "qa", "222"); g = Map.of(K, "v"); h = System.getenv("ACCOUNT"); i = m.get("dev"); j = "a\tb\"c\u0041";"#
+            ),
+            r#"a = ["x", "y"]; b = [1]; c = ["z"]; d = ["w"]; e = []; f = {dev: "111", qa: "222"}; g = ?; h = ?; i = m["dev"]; j = "a\tb\"cA""#
+        );
+        assert_eq!(
+            in_ctor("t = \"\"\"\n        exports.handler = 1;\n          x\\s\n        \"\"\";"),
+            r#"t = "exports.handler = 1;\n  x \n""#
+        );
+        assert_eq!(
+            in_ctor(
+                r#"a = x == null ? "p" : "q"; b = !ok && (String) y != "z" || "s".equals(v); c = "Prod-" + region; d = 1 - 2;"#
+            ),
+            r#"a = ((x == null) ? "p" : "q"); b = ((!ok && (y != "z")) || ("s" == v)); c = ("Prod-" + region); d = ?"#
+        );
+    }
+
+    #[test]
+    fn statements_the_model_follows_and_those_it_cannot() {
+        assert_eq!(
+            in_ctor(
+                "super(scope, id, props); for (final String r : REGIONS) { s(r); } regions.forEach(r -> { add(r); }); xs.forEach((a, b) -> f(a)); if (a) { x = 1; } else if (b) { x = 2; } try { y = 1; } catch (Exception e) { y = 2; } finally { z = 1; } for (int i = 0; i < 2; i++) { q(i); } throw new RuntimeException(); i += 1; this.pipeline = p; return;"
+            ),
+            "@super(scope, id, props); for r in REGIONS { this.s(r) }; regions.forEach((r) => { this.add(r) } ); xs.forEach((a, b) => {  } this.f(a)); if a { x = 1 } else { if b { x = 2 } else {  } }; { y = 1; { y = 2 }; { z = 1 } }; ?; ?; ?; this.pipeline = p; return "
+        );
+    }
+
+    #[test]
+    fn classes_statics_and_main() {
+        let src = r#"
+            package com.myorg;
+            public class App extends software.amazon.awscdk.Stack {
+                public static final String ACCOUNT = "111";
+                private final String notStatic = "222";
+                enum Tier { LOW, HIGH }
+                App(final Construct scope, final String id, final String... rest) { super(scope, id); helper(); }
+                void helper() { envFor(ACCOUNT); }
+                static Environment envFor(String a) { return Environment.builder().account(a).build(); }
+                public static void main(final String[] args) { App app = new App(null, "A"); envFor("3"); app.synth(); }
+            }
+            class Later {}
+        "#;
+        assert_eq!(
+            body(src),
+            [
+                r#"class App(software.amazon.awscdk.Stack) { ACCOUNT = "111"; class Tier() {  }; new App(scope, id, *rest) { @super(scope, id); this.helper() }; def helper() { this.envFor(ACCOUNT) }; def envFor(a) { return {account: a} }; def main(args) { app = App(null, "A"); envFor("3"); app.synth() } }"#,
+                r#"ACCOUNT = "111""#,
+                r#"def envFor(a) { return {account: a} }"#,
+                "class Later() {  }",
+                r#"{ app = App(null, "A"); envFor("3"); app.synth() }"#,
+            ]
+            .join("\n")
+        );
+    }
+
+    #[test]
+    fn telescoping_constructors_run_as_the_one_that_does_the_work() {
+        let m = lowered(
+            "class S extends Stack { S(Construct scope, String id) { this(scope, id, null); } S(Construct scope, String id, StackProps props) { super(scope, id, props); } }",
+        );
+        let Some(Stmt::Class(c)) = m.body.first() else {
+            panic!()
+        };
+        let f = c.constructor().unwrap();
+        assert_eq!(f.params, ["scope", "id", "props"]);
+        assert_eq!(
+            f.defaults
+                .iter()
+                .map(|d| d.as_ref().map(e_))
+                .collect::<Vec<_>>(),
+            [None, None, Some("null".to_string())]
+        );
+        // A constructor that passes on something else is not taken for a shorter form.
+        let m = lowered(
+            "class S extends Stack { S(Construct scope, String id) { this(id, scope, null); } S(Construct a, String b, StackProps c) { super(a, b, c); } }",
+        );
+        let Some(Stmt::Class(c)) = m.body.first() else {
+            panic!()
+        };
+        assert_eq!(c.constructor().unwrap().defaults, [None, None, None]);
+    }
+
+    #[test]
+    fn imports_bind_classes_and_packages_not_static_members() {
+        let src = "package com.myorg;\nimport software.amazon.awscdk.pipelines.CodePipeline;\nimport software.amazon.awscdk.*;\nimport static java.util.Map.entry;\nimport static org.junit.Assert.*;\nimport Unqualified;\n";
+        let got: Vec<_> = lowered(src)
+            .imports
+            .into_iter()
+            .map(|i| (i.local, i.module, i.member))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "CodePipeline".to_string(),
+                    "software.amazon.awscdk.pipelines".to_string(),
+                    Some("CodePipeline".to_string())
+                ),
+                ("*".to_string(), "software.amazon.awscdk".to_string(), None),
+            ]
+        );
+        let tree = JAVA.parser().parse(src, None).unwrap();
+        let key =
+            |i: &crate::lang::ir::Import| (i.local.clone(), i.module.clone(), i.member.clone());
+        let walked: Vec<_> = JAVA
+            .imports(tree.root_node(), src)
+            .iter()
+            .map(key)
+            .collect();
+        let queried: Vec<_> = JAVA
+            .query_imports(tree.root_node(), src)
+            .iter()
+            .map(key)
+            .collect();
+        assert_eq!(walked, queried);
+    }
+
+    #[test]
+    fn a_maven_run_that_failed_names_the_innermost_exception_and_the_apps_frames() {
+        let out = "[ERROR] Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:java (default-cli) on project payments: An exception occurred while executing the Java class. Validation failed with the following errors: -> [Help 1]
+org.apache.maven.lifecycle.LifecycleExecutionException: Failed to execute goal org.codehaus.mojo:exec-maven-plugin:3.1.0:java (default-cli) on project payments: An exception occurred while executing the Java class. Validation failed
+    at org.apache.maven.lifecycle.internal.MojoExecutor.doExecute2 (MojoExecutor.java:333)
+Caused by: org.apache.maven.plugin.MojoExecutionException: An exception occurred while executing the Java class. Validation failed
+    at org.codehaus.mojo.exec.ExecJavaMojo.execute (ExecJavaMojo.java:311)
+Caused by: software.amazon.jsii.JsiiError: Validation failed with the following errors:
+  [PaymentsPipeline/Pipeline] Stage 'Dev' must have an env
+    at software.amazon.jsii.JsiiRuntime.processErrorResponse (JsiiRuntime.java:97)
+    at com.myorg.PipelineStack.<init> (PipelineStack.java:42)
+    at com.myorg.PaymentsApp.main (PaymentsApp.java:12)
+    at org.codehaus.mojo.exec.ExecJavaMojo$1.run (ExecJavaMojo.java:279)
+    at java.lang.Thread.run (Thread.java:833)";
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(
+            synth_message(&lines, |_| false).unwrap(),
+            "software.amazon.jsii.JsiiError: Validation failed with the following errors:\n  [PaymentsPipeline/Pipeline] Stage 'Dev' must have an env"
+        );
+        let places = synth_places(&lines);
+        assert_eq!(
+            places[0].0,
+            "src/main/java/software/amazon/jsii/JsiiRuntime.java"
+        );
+        assert_eq!(
+            places[1],
+            (
+                "src/main/java/com/myorg/PipelineStack.java".to_string(),
+                42,
+                None
+            )
+        );
+        assert_eq!(places[2].1, 12);
+        // The JVM's own report, without Maven.
+        let jvm = [
+            "Exception in thread \"main\" java.lang.IllegalArgumentException: bad region",
+            "\tat java.base/java.util.Objects.requireNonNull(Objects.java:259)",
+            "\tat com.myorg.stacks.Config.region(Config.java:7)",
+        ];
+        assert_eq!(
+            synth_message(&jvm, |_| false).unwrap(),
+            "java.lang.IllegalArgumentException: bad region"
+        );
+        assert_eq!(
+            synth_places(&jvm)[1],
+            (
+                "src/main/java/com/myorg/stacks/Config.java".to_string(),
+                7,
+                None
+            )
+        );
+        // javac's errors, through Maven.
+        let javac = [
+            "[ERROR] COMPILATION ERROR : ",
+            "[ERROR] /app/src/main/java/com/myorg/PipelineStack.java:[42,17] cannot find symbol",
+            "[ERROR] Failed to execute goal org.apache.maven.plugins:maven-compiler-plugin:3.11.0:compile",
+        ];
+        assert_eq!(
+            synth_message(&javac, |_| false).unwrap(),
+            "/app/src/main/java/com/myorg/PipelineStack.java:[42,17] cannot find symbol"
+        );
+        assert_eq!(
+            synth_places(&javac),
+            [(
+                "/app/src/main/java/com/myorg/PipelineStack.java".to_string(),
+                42,
+                Some(17)
+            )]
+        );
+        // Another language's failure is not Java's.
+        assert_eq!(
+            synth_message(&["Error: boom", "    at f (/a/b.js:1:1)"], |_| false),
+            None
+        );
+        assert!(library_folder(".m2") && !library_folder("src"));
+    }
+
+    #[test]
+    fn a_class_import_names_its_file_under_the_source_folder() {
+        let root = std::path::Path::new("/app");
+        assert_eq!(
+            module_files(root, root, "com.myorg.PaymentsStage"),
+            [
+                root.join("src/main/java/com/myorg/PaymentsStage.java"),
+                root.join("com/myorg/PaymentsStage.java")
+            ]
+        );
+        assert!(module_files(root, root, "com.myorg").is_empty());
+    }
+
     #[test]
     fn dump() {
         if let Ok(path) = std::env::var("JAVA_DUMP") {
