@@ -2357,6 +2357,26 @@ impl<'a> Interp<'a> {
         v
     }
 
+    /// A CDK name written with its module's whole path, where the path's first part names
+    /// nothing in the file or the app (`software.amazon.awscdk.pipelines.CodePipeline`,
+    /// `Amazon.CDK.Environment`): its canonical name (`cdk.pipelines.CodePipeline`).
+    fn fully_qualified(&self, e: &ir::Expr) -> Option<String> {
+        let mut root = e;
+        while let ExprKind::Attr(obj, _, _) = &root.kind {
+            root = obj;
+        }
+        let ExprKind::Name(first) = &root.kind else {
+            return None;
+        };
+        if self.binds(first) || self.index.class(first).is_some() {
+            return None;
+        }
+        let parts = e.dotted()?;
+        let k = super::value::cdk_module_len(&parts)?;
+        let module = canonical_module(&parts[..k].join("."));
+        Some(format!("{module}.{}", parts[k..].join(".")))
+    }
+
     /// The value a name has here (an import resolved the first time it is read).
     fn eval_name(&mut self, n: &str, span: Span) -> V {
         if self.imports.contains_key(n)
@@ -2423,7 +2443,10 @@ impl<'a> Interp<'a> {
                 }
             }
             ExprKind::This => V::new(Value::SelfRef, span),
-            ExprKind::Attr(obj, name, _) => self.eval_attr(obj, name, span),
+            ExprKind::Attr(obj, name, _) => match self.fully_qualified(e) {
+                Some(q) => V::new(Value::Qual(q), span),
+                None => self.eval_attr(obj, name, span),
+            },
             ExprKind::Subscript(obj, key) => self.eval_subscript(obj, key, span),
             ExprKind::Dict(entries) => self.eval_dict(entries, span),
             ExprKind::List(items) => self.eval_list(items, span),
@@ -3263,6 +3286,13 @@ impl<'a> Interp<'a> {
     }
 
     fn call_method(&mut self, recv: V, name: &str, a: Args, span: Span) -> V {
+        // `Envs.env_for("1")`: a static method of one of the module's classes, run.
+        if let Value::Class(class) = &recv.val {
+            if let Some(m) = self.method(class, name) {
+                let class = class.clone();
+                return self.call_func(m, Some(&class), &a);
+            }
+        }
         let canonical = ir::snake_case(name);
         if canonical == "try_get_context" {
             let key = a
@@ -3463,8 +3493,6 @@ impl<'a> Interp<'a> {
         })
     }
 
-    /// `SomeClass(scope, "Id", env=…)`: records the construct, and where its scope is `self`
-    /// inside a followed Stage class, keeps it as a child.
     /// Notes what `c` is for CDK's own `Stage`s made by the app's code: one itself (numbered),
     /// a construct made in one (a kid of it, or made in a kid), or neither.
     fn note_handle(&mut self, mut c: Construct, cdk: bool) -> Construct {
@@ -3556,6 +3584,8 @@ impl<'a> Interp<'a> {
         Some((stacks, complete, order_known))
     }
 
+    /// `SomeClass(scope, "Id", env=…)`: records the construct, and where its scope is `self`
+    /// inside a followed Stage class, keeps it as a child.
     pub(super) fn construct(&mut self, class: Option<String>, a: Args, span: Span, cdk: bool) -> V {
         let id = a.positional.get(1);
         let (id_str, id_span) = match id {

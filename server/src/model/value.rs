@@ -338,6 +338,25 @@ pub(super) fn canonical_module(module: &str) -> String {
     }
 }
 
+/// How many of a dotted name's first parts are the path of a CDK module, where the name is
+/// written whole (`software.amazon.awscdk.pipelines.CodePipeline`: 4;
+/// `software.amazon.awscdk.services.lambda.Function`: 5; `Amazon.CDK.Environment`: 2;
+/// `Amazon.CDK.AWS.Lambda.Function`: 4). Java's packages are lowercase, its classes are not;
+/// C#'s namespaces under `Amazon.CDK` are `Pipelines` and `AWS.<Service>`.
+pub(super) fn cdk_module_len(parts: &[&str]) -> Option<usize> {
+    let lower = |s: &&&str| !s.starts_with(|c: char| c.is_ascii_uppercase());
+    match parts {
+        ["software", "amazon", "awscdk", rest @ ..] => {
+            let packages = rest.iter().take_while(lower).count();
+            (packages < rest.len()).then_some(3 + packages)
+        }
+        ["Amazon", "CDK", "Pipelines", _, ..] => Some(3),
+        ["Amazon", "CDK", "AWS", _, _, ..] => Some(4),
+        ["Amazon", "CDK", _, ..] => Some(2),
+        _ => None,
+    }
+}
+
 /// The package under Go's CDK module (`github.com/aws/aws-cdk-go/awscdk/v2/pipelines`:
 /// `Some(Some("pipelines"))`; the module itself: `Some(None)`), `None` for any other import.
 fn go_cdk_package(module: &str) -> Option<Option<&str>> {
@@ -407,6 +426,21 @@ mod tests {
             ("software.amazon.awscdkx", "ext:software.amazon.awscdkx"),
         ] {
             assert_eq!(canonical_module(module), canonical, "{module}");
+        }
+        for (name, len) in [
+            ("software.amazon.awscdk.pipelines.CodePipeline", Some(4)),
+            ("software.amazon.awscdk.pipelines.CodePipelineSource.gitHub", Some(4)),
+            ("software.amazon.awscdk.services.lambda.Function", Some(5)),
+            ("software.amazon.awscdk.Environment", Some(3)),
+            ("software.amazon.awscdk.pipelines", None),
+            ("Amazon.CDK.Environment", Some(2)),
+            ("Amazon.CDK.Pipelines.CodePipeline", Some(3)),
+            ("Amazon.CDK.AWS.Lambda.Function", Some(4)),
+            ("Amazon.CDK", None),
+            ("java.util.List", None),
+        ] {
+            let parts: Vec<&str> = name.split('.').collect();
+            assert_eq!(super::cdk_module_len(&parts), len, "{name}");
         }
     }
 }
