@@ -1138,7 +1138,7 @@ mod tests {
                     }
                 } else if matches!(
                     path.extension().and_then(|x| x.to_str()),
-                    Some("ts" | "js" | "py")
+                    Some("ts" | "js" | "py" | "cs")
                 ) {
                     if let Ok(text) = std::fs::read_to_string(&path) {
                         texts.push((path, text));
