@@ -184,7 +184,7 @@ fn check_examples_is_clean_and_exits_zero() {
     let o = pipelens(&["check", "--offline", "examples"], &repo());
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(
-        stdout(&o).contains("0 errors, 0 warnings, 0 notes in 8 files (3 pipelines)"),
+        stdout(&o).contains("0 errors, 0 warnings, 0 notes in 16 files (5 pipelines)"),
         "{}",
         stdout(&o)
     );

@@ -98,14 +98,11 @@ fn apps() -> Vec<(String, PathBuf, PathBuf)> {
     // so these examples are not synthesized: each is the TypeScript example written in its
     // language, stage by stage and action by action, and is held to that app's real synth.
     for name in ["payments-java", "payments-csharp", "payments-go"] {
-        let folder = repo.join("examples").join(name);
-        if folder.join("cdk.json").is_file() {
-            out.push((
-                name.to_string(),
-                folder,
-                repo.join("tests/fixtures/synth/payments-typescript.json"),
-            ));
-        }
+        out.push((
+            name.to_string(),
+            repo.join("examples").join(name),
+            repo.join("tests/fixtures/synth/payments-typescript.json"),
+        ));
     }
     let mut corpus: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/corpus"))
         .unwrap()

@@ -654,7 +654,20 @@ impl<'a> Interp<'a> {
             let q = match &imp.member {
                 // A library's default export is the library (`import cdk from 'aws-cdk-lib'`).
                 Some(m) if m != ir::DEFAULT_EXPORT => format!("{base}.{m}"),
-                _ => base,
+                Some(_) => base,
+                // `using Pipeline = Amazon.CDK.Pipelines.CodePipeline;`: a name for a class,
+                // written with its module's path.
+                None => {
+                    let parts: Vec<&str> = imp.module.split('.').collect();
+                    match super::value::cdk_module_len(&parts) {
+                        Some(k) if k < parts.len() => format!(
+                            "{}.{}",
+                            canonical_module(&parts[..k].join(".")),
+                            parts[k..].join(".")
+                        ),
+                        _ => base,
+                    }
+                }
             };
             globals.insert(imp.local.clone(), V::new(Value::Qual(q), imp.span));
         }
@@ -2813,11 +2826,15 @@ impl<'a> Interp<'a> {
     fn call(&mut self, call: &'a ir::Expr, func: &'a ir::Expr, args: &'a [Arg]) -> V {
         let span = call.span;
         if let (ExprKind::Attr(recv, method, _), [Arg::Positional(f), ..]) = (&func.kind, args) {
-            if let (ExprKind::Lambda(lambda), "forEach" | "map" | "flatMap") =
-                (&f.kind, method.as_str())
-            {
+            // `forEach`, `map`, `flatMap`; C#'s `ForEach`, `Select`, `SelectMany`.
+            let each = match method.as_str() {
+                "forEach" | "ForEach" => Some(false),
+                "map" | "flatMap" | "Select" | "SelectMany" => Some(true),
+                _ => None,
+            };
+            if let (ExprKind::Lambda(lambda), Some(collect)) = (&f.kind, each) {
                 let items = self.eval(recv);
-                return self.for_each(items, lambda, method != "forEach", span);
+                return self.for_each(items, lambda, collect, span);
             }
         }
         if let Some(v) = self.special_call(func, args, span) {

@@ -350,6 +350,8 @@ pub(super) fn cdk_module_len(parts: &[&str]) -> Option<usize> {
             let packages = rest.iter().take_while(lower).count();
             (packages < rest.len()).then_some(3 + packages)
         }
+        // A namespace itself (`using Amazon.CDK.AWS.Lambda;`).
+        ["Amazon", "CDK", "Pipelines"] | ["Amazon", "CDK", "AWS", _] => None,
         ["Amazon", "CDK", "Pipelines", _, ..] => Some(3),
         ["Amazon", "CDK", "AWS", _, _, ..] => Some(4),
         ["Amazon", "CDK", _, ..] => Some(2),
@@ -429,7 +431,10 @@ mod tests {
         }
         for (name, len) in [
             ("software.amazon.awscdk.pipelines.CodePipeline", Some(4)),
-            ("software.amazon.awscdk.pipelines.CodePipelineSource.gitHub", Some(4)),
+            (
+                "software.amazon.awscdk.pipelines.CodePipelineSource.gitHub",
+                Some(4),
+            ),
             ("software.amazon.awscdk.services.lambda.Function", Some(5)),
             ("software.amazon.awscdk.Environment", Some(3)),
             ("software.amazon.awscdk.pipelines", None),
@@ -437,6 +442,8 @@ mod tests {
             ("Amazon.CDK.Pipelines.CodePipeline", Some(3)),
             ("Amazon.CDK.AWS.Lambda.Function", Some(4)),
             ("Amazon.CDK", None),
+            ("Amazon.CDK.Pipelines", None),
+            ("Amazon.CDK.AWS.Lambda", None),
             ("java.util.List", None),
         ] {
             let parts: Vec<&str> = name.split('.').collect();
