@@ -572,3 +572,43 @@ fn a_python_apps_synth_runs_in_its_venv_and_a_missing_aws_cdk_says_which_python(
         "{err}"
     );
 }
+
+/// A Java app's synth runs what its cdk.json says (`mvn -e -q compile exec:java`), through the
+/// real cdk and the real Maven. Maven cannot fetch the CDK's Java libraries here (no Maven
+/// repository is reachable from the test machines), so the synth fails: pipelens says
+/// Maven's own first error, which Maven prints on stdout while cdk's stderr holds only
+/// "Subprocess exited", not an empty message.
+#[test]
+fn a_java_apps_synth_runs_maven_and_says_its_error() {
+    if !cdk_tests() {
+        return;
+    }
+    let (dir, app) = example_copy("payments-java");
+    // What Maven itself says first, run as cdk.json's `app` runs it.
+    let mvn = Command::new("mvn")
+        .args(["-e", "-q", "compile", "exec:java"])
+        .current_dir(&app)
+        .env("MAVEN_OPTS", "-Djansi.passthrough=false")
+        .output()
+        .expect("mvn on PATH (a JDK and Maven come with the test machine)");
+    let mvn_out = String::from_utf8_lossy(&mvn.stdout).into_owned();
+    let first_error = mvn_out
+        .lines()
+        .map(|l| {
+            regex::Regex::new(r"\x1b\[[0-9;]*m")
+                .unwrap()
+                .replace_all(l, "")
+                .into_owned()
+        })
+        .find_map(|l| l.strip_prefix("[ERROR] ").map(str::to_string))
+        .unwrap_or_else(|| panic!("Maven printed no error: {mvn_out}"));
+    let o = run_cdk(&["preview", "--synth"], &app, dir.path());
+    let err = stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains("cdk synth failed"), "{err}");
+    assert!(
+        err.contains(first_error.trim()),
+        "{first_error}\n---\n{err}"
+    );
+    assert!(!err.contains("Subprocess exited"), "{err}");
+}

@@ -1208,7 +1208,9 @@ pub(super) fn synth_message(lines: &[&str], noise: super::Noise) -> Option<Strin
     if !compile.is_empty() {
         return Some(compile.join("\n"));
     }
-    let i = lines.iter().rposition(|l| EXCEPTION.is_match(l))?;
+    let Some(i) = lines.iter().rposition(|l| EXCEPTION.is_match(l)) else {
+        return maven_error(lines);
+    };
     let first = EXCEPTION.captures(lines[i])?.get(1)?.as_str();
     let mut msg = vec![first];
     msg.extend(
@@ -1220,6 +1222,19 @@ pub(super) fn synth_message(lines: &[&str], noise: super::Noise) -> Option<Strin
             .take(14),
     );
     Some(msg.join("\n"))
+}
+
+/// Maven's own failure (a plugin or a dependency it could not resolve, a build error): its
+/// first `[ERROR]` lines, up to the first empty one.
+fn maven_error(lines: &[&str]) -> Option<String> {
+    let msg: Vec<&str> = lines
+        .iter()
+        .filter_map(|l| l.strip_prefix("[ERROR]"))
+        .map(str::trim)
+        .take_while(|l| !l.is_empty())
+        .take(10)
+        .collect();
+    (!msg.is_empty()).then(|| msg.join("\n"))
 }
 
 /// The places a failure names, innermost first: javac's errors (file, line, column), else
@@ -1609,6 +1624,25 @@ mod tests {
             .map(key)
             .collect();
         assert_eq!(walked, queried);
+    }
+
+    /// Maven that could not even start the app (offline, without the exec plugin): its own
+    /// first `[ERROR]`, as `mvn -e -q compile exec:java` printed it.
+    #[test]
+    fn maven_failing_before_the_app_runs_names_its_first_error() {
+        let out = "[ERROR] No plugin found for prefix 'exec' in the current project and in the plugin groups [org.apache.maven.plugins, org.codehaus.mojo] available from the repositories [local (/root/.m2/repository), central (https://repo.maven.apache.org/maven2)] -> [Help 1]
+org.apache.maven.plugin.prefix.NoPluginFoundForPrefixException: No plugin found for prefix 'exec' in the current project
+    at org.apache.maven.plugin.prefix.internal.DefaultPluginPrefixResolver.resolve (DefaultPluginPrefixResolver.java:95)
+    at org.codehaus.plexus.classworlds.launcher.Launcher.main (Launcher.java:348)
+[ERROR] 
+[ERROR] Re-run Maven using the -X switch to enable full debug logging.
+mvn -e -q compile exec:java: Subprocess exited with error 1";
+        let lines: Vec<&str> = out.lines().collect();
+        let msg = synth_message(&lines, |_| false).unwrap();
+        assert!(
+            msg.starts_with("No plugin found for prefix 'exec'") && !msg.contains("Re-run"),
+            "{msg}"
+        );
     }
 
     #[test]

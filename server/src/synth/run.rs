@@ -308,8 +308,10 @@ pub async fn run(
                 return Ok(());
             }
             let (stdout, stderr) = (text(&out), text(&err));
-            let all = if stderr.trim().is_empty() {
-                stdout
+            // The app's failure is on stderr, unless the app's tool prints its own there
+            // (Maven's `[ERROR]`s go to stdout, and cdk's "Subprocess exited" to stderr).
+            let all = if failure::last_lines(&stderr, 1).is_empty() {
+                format!("{stdout}\n{stderr}")
             } else {
                 stderr
             };
