@@ -742,6 +742,79 @@ fn inlay_hints_code_lens_and_the_pipeline_graph() {
     assert_eq!(bad["error"]["code"], -32602);
 }
 
+/// The payments example in Java, C# and Go, opened as each editor sends it (VS Code's
+/// `csharp` is Neovim's `cs`): no diagnostic, the same stage hints, code lens and outline as
+/// the TypeScript example, and a hover on a stage.
+#[test]
+fn the_java_csharp_and_go_examples_get_every_editor_feature() {
+    for (example, file, language) in [
+        (
+            "payments-java",
+            "src/main/java/com/myorg/PipelineStack.java",
+            "java",
+        ),
+        ("payments-csharp", "src/Payments/PipelineStack.cs", "csharp"),
+        ("payments-csharp", "src/Payments/PipelineStack.cs", "cs"),
+        ("payments-go", "payments.go", "go"),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&repo().join("examples").join(example), dir.path());
+        let file = dir.path().join(file);
+        let text = std::fs::read_to_string(&file).unwrap();
+        let mut s = TestServer::builder(dir.path()).utf8(true).start();
+        let u = s.open(&file, language);
+        let diags = s.diagnostics(&u, 1);
+        assert!(diags.is_empty(), "{example} as {language}: {diags:#?}");
+        let end = text.lines().count() as u32;
+        let hints = s.request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": u}, "range": {"start": pos((0, 0)), "end": pos((end, 0))}}),
+        );
+        let labels: Vec<&str> = hints
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["label"].as_str().unwrap())
+            .collect();
+        for want in [
+            "⟶ Dev: 2 stacks",
+            "⟶ Staging: 2 stacks → IntegrationTests",
+            "⟶ Prod: PromoteToProd → 4 stacks",
+        ] {
+            assert!(
+                labels.contains(&want),
+                "{example} as {language}: {labels:?}"
+            );
+        }
+        let lenses = s.request("textDocument/codeLens", json!({"textDocument": {"uri": u}}));
+        assert_eq!(
+            lenses[0]["command"]["title"],
+            "Source → Build → UpdatePipeline → Dev → Staging → Prod (predicted)",
+            "{example} as {language}"
+        );
+        let symbols = s.request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": u}}),
+        );
+        let outline = symbols.to_string();
+        assert!(
+            outline.contains("Staging") && outline.contains("PromoteToProd"),
+            "{example} as {language}: {outline}"
+        );
+        let at = text.find("\"Staging\"").unwrap() + 2;
+        let line = text[..at].matches('\n').count();
+        let col = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let hover = s.request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": u}, "position": pos((line as u32, col as u32))}),
+        );
+        assert!(
+            hover["contents"].to_string().contains("222222222222"),
+            "{example} as {language}: {hover}"
+        );
+    }
+}
+
 #[test]
 fn a_panicking_handler_is_an_error_and_the_server_keeps_serving() {
     let (dir, file) = app(&CASES[0]);
