@@ -706,12 +706,16 @@ impl<'a> Lowerer<'a> {
         let Some(body) = node.child_by_field_name("body") else {
             return ExprKind::Unknown;
         };
-        let as_list = node.child_by_field_name("type").is_some_and(|t| {
-            matches!(
-                t.kind(),
-                "slice_type" | "array_type" | "implicit_length_array_type"
-            )
-        });
+        let kind = node.child_by_field_name("type").map(|t| t.kind());
+        let as_list = matches!(
+            kind,
+            Some("slice_type" | "array_type" | "implicit_length_array_type")
+        );
+        // `&awscdk.StageProps{}`: a struct (or a map) with nothing set is an empty dict,
+        // not an empty list.
+        if !as_list && kind.is_some() && body.named_child_count() == 0 {
+            return ExprKind::Dict(Vec::new());
+        }
         self.literal_value(body, as_list)
     }
 
