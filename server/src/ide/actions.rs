@@ -3,7 +3,7 @@
 //! diagnostic; plus the text edits those actions share (adding a prop to a construction).
 
 use super::ByteRange;
-use crate::lang::Plugin;
+use crate::lang::{Plugin, PropsSyntax};
 use crate::rules::Diagnostic;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,21 +59,26 @@ fn indent_of_line(text: &str, pos: usize) -> &str {
 }
 
 /// Inserts the prop `snake` (canonical name) with the value `value` (written in the file's
-/// language) into a construction `call` whose props come third (`CodePipeline(scope, id,
-/// props)`): as a keyword argument before the closing parenthesis (Python) or as the first key
-/// of the props object (TypeScript).
+/// language) into a construction `call` of CDK's class `class` whose props come third
+/// (`CodePipeline(scope, id, props)`): as a keyword argument before the closing parenthesis
+/// (Python), as the first key of the props object or struct (TypeScript, C#, Go), as a call
+/// before the builder's last `.build()` (Java); the props made anew where the call has none
+/// (Go's `nil`). `None` where the props are not written in the call (a variable).
 pub(crate) fn add_prop(
     text: &str,
     plugin: &Plugin,
     call: ByteRange,
+    class: &str,
     snake: &str,
     value: &str,
 ) -> Option<(ByteRange, String)> {
-    let name = plugin.naming.api(snake);
+    let n = &plugin.naming;
+    let prop = n.prop(snake, value);
     let src = text.get(call.clone())?;
     let close = call.start + src.rfind(')')?;
     let multiline = src.contains('\n');
-    if plugin.naming.keyword_props() {
+    if n.keyword_props() {
+        let name = n.api(snake);
         let before = text[call.start..close].trim_end();
         if multiline
             && text[call.start..close].ends_with(char::is_whitespace)
@@ -107,9 +112,26 @@ pub(crate) fn add_prop(
             ),
         ));
     }
-    // TypeScript / JavaScript: find the third argument at depth 1.
+    let callee = &src[..src.find('(')?];
+    let prefix = n
+        .class_prefix(callee.trim_start_matches(n.new_keyword).trim(), class)
+        .unwrap_or_default();
+    let props_ty = format!("{prefix}{class}Props");
+    let new_props = || {
+        n.props(crate::lang::Props {
+            ty: &props_ty,
+            items: std::slice::from_ref(&prop),
+        })
+    };
+    if n.props == PropsSyntax::Builder && src.trim_end().ends_with(".build()") {
+        // `Class.Builder.create(…)….build()`: one more call before the chain's `.build()`.
+        let at = call.start + src.trim_end().len() - ".build()".len();
+        return Some(before_build(text, at, &prop));
+    }
+    // The third argument at depth 1.
     let mut depth = 0;
     let mut commas = 0;
+    let mut third = None;
     let mut in_str: Option<char> = None;
     for (i, c) in src.char_indices() {
         if let Some(q) = in_str {
@@ -121,26 +143,63 @@ pub(crate) fn add_prop(
         match c {
             '\'' | '"' | '`' => in_str = Some(c),
             '(' | '[' | '{' => {
-                if depth == 1 && c == '{' && commas == 2 {
+                if depth == 1 && c == '{' && commas == 2 && n.props != PropsSyntax::Builder {
                     let at = call.start + i + 1;
                     let rest = &text[at..];
                     return Some(if rest.trim_start_matches([' ', '\t']).starts_with('\n') {
                         let next_line = at + rest.find('\n')? + 1;
                         let indent = indent_of_line(text, next_line + 1).to_string();
-                        (next_line..next_line, format!("{indent}{name}: {value},\n"))
+                        (next_line..next_line, format!("{indent}{prop},\n"))
+                    } else if n.props == PropsSyntax::Struct {
+                        // gofmt's spacing: `&T{A: 1, B: 2}`.
+                        let sep = if rest.starts_with('}') { "" } else { ", " };
+                        (at..at, format!("{prop}{sep}"))
                     } else {
-                        (at..at, format!(" {name}: {value},"))
+                        (at..at, format!(" {prop},"))
                     });
                 }
                 depth += 1;
             }
             ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 1 => commas += 1,
+            ',' if depth == 1 => {
+                commas += 1;
+                if commas == 2 {
+                    third = Some(i + 1);
+                }
+            }
             _ => {}
         }
     }
     let _ = multiline;
-    Some((close..close, format!(", {{ {name}: {value} }}")))
+    match third {
+        // No props yet.
+        None => Some((close..close, format!(", {}", new_props()))),
+        Some(start) => {
+            let arg = &src[start..close - call.start];
+            let at = call.start + start + (arg.len() - arg.trim_start().len());
+            let arg = arg.trim();
+            if arg == n.null_lit {
+                Some((at..at + arg.len(), new_props()))
+            } else if n.props == PropsSyntax::Builder && arg.ends_with(".build()") {
+                // `new Class(…, ClassProps.builder()….build())`.
+                Some(before_build(text, at + arg.len() - ".build()".len(), &prop))
+            } else {
+                None // a variable or an expression: not written here
+            }
+        }
+    }
+}
+
+/// The edit that adds the builder call `prop` before the `.build()` at `at`: on a line of its
+/// own when `.build()` is on one.
+fn before_build(text: &str, at: usize, prop: &str) -> (ByteRange, String) {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..at].trim().is_empty() && line_start > 0 {
+        let indent = indent_of_line(text, at).to_string();
+        (line_start..line_start, format!("{indent}{prop}\n"))
+    } else {
+        (at..at, prop.to_string())
+    }
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use regex::Regex;
 use super::accounts::Accounts;
 use super::{string_at, ByteRange};
 use crate::lang::ir::Import;
-use crate::lang::Plugin;
+use crate::lang::{Plugin, Props};
 use crate::model::catalog::{self, StepClass};
 use crate::regions;
 
@@ -53,9 +53,9 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     let ctx = &Ctx { offset, ..*ctx };
     if let Some((quote, range)) = string_at(ctx.text, offset) {
         let open_quote = range.start - 1;
-        return match key_before(ctx.text, open_quote) {
-            Some("account") => accounts(ctx, None, range),
-            Some("region") => regions(ctx, None, range),
+        return match key_before(ctx.text, unwrapped(ctx, open_quote)) {
+            Some("account") => accounts(ctx, false, range),
+            Some("region") => regions(ctx, false, range),
             _ => {
                 let _ = quote;
                 Vec::new()
@@ -66,9 +66,9 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     let word_range = offset - word.len()..offset;
     match key_before(ctx.text, word_range.start) {
         Some("account") if word.chars().all(|c| c.is_ascii_digit()) => {
-            return accounts(ctx, Some(quote_char(ctx)), word_range)
+            return accounts(ctx, true, word_range)
         }
-        Some("region") => return regions(ctx, Some(quote_char(ctx)), word_range),
+        Some("region") => return regions(ctx, true, word_range),
         Some("synth") => return steps(ctx, word_range, |c| c.shell),
         Some("input") => return sources(ctx, word_range),
         _ => {}
@@ -77,6 +77,11 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     if let Some(before_dot) = ctx.text[..word_range.start].strip_suffix('.') {
         let receiver = word_before(before_dot, before_dot.len());
         if pipelines_alias(ctx.imports).as_deref() == Some(receiver) {
+            // Go's static methods: `pipelines.CodePipelineSource_…`.
+            let statics = ctx.plugin.naming.static_method("CodePipelineSource", "");
+            if statics.ends_with('_') && word.starts_with(&statics) {
+                return sources(ctx, word_range);
+            }
             let mut items = steps(ctx, word_range.clone(), |_| true);
             items.extend(class_items(
                 word_range,
@@ -106,8 +111,16 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-fn quote_char(ctx: &Ctx<'_>) -> char {
-    ctx.plugin.naming.quote
+/// Where a string's value starts once the wrapper the language puts a literal in where CDK
+/// takes a string is left out (Go's `jsii.String(` before `"…"`).
+fn unwrapped(ctx: &Ctx<'_>, pos: usize) -> usize {
+    let wrapper = ctx.plugin.naming.string("");
+    let open = wrapper.find(ctx.plugin.naming.quote).unwrap_or(0);
+    let before = &ctx.text[..pos];
+    match before.strip_suffix(&wrapper[..open]) {
+        Some(rest) if open > 0 => rest.len(),
+        _ => pos,
+    }
 }
 
 /// The identifier characters right before `offset`.
@@ -124,6 +137,12 @@ fn word_before(text: &str, offset: usize) -> &str {
 /// The key a value at `pos` is given for: `account=`, `account:`, `"account":`.
 fn key_before(text: &str, pos: usize) -> Option<&str> {
     let before = text[..pos].trim_end_matches([' ', '\t']);
+    // A builder's method: `.account(`.
+    if let Some(call) = before.strip_suffix('(') {
+        let key = word_before(call, call.len());
+        return (!key.is_empty() && call[..call.len() - key.len()].ends_with('.'))
+            .then(|| canonical_key(key));
+    }
     let before = before
         .strip_suffix('=')
         .or_else(|| before.strip_suffix(':'))?;
@@ -138,18 +157,22 @@ fn key_before(text: &str, pos: usize) -> Option<&str> {
         .trim_end_matches([' ', '\t'])
         .trim_end_matches(['"', '\'']);
     let key = word_before(before, before.len());
-    (!key.is_empty())
-        .then_some(key)
-        .map(|k| match crate::lang::ir::snake_case(k).as_str() {
-            "account" => "account",
-            "region" => "region",
-            "synth" => "synth",
-            "input" => "input",
-            "pre" => "pre",
-            "post" => "post",
-            "change_set" => "change_set",
-            _ => "other",
-        })
+    (!key.is_empty()).then(|| canonical_key(key))
+}
+
+/// The keys completion knows, by their canonical name (`Account` and `account` are
+/// `account`).
+fn canonical_key(k: &str) -> &'static str {
+    match crate::lang::ir::snake_case(k).as_str() {
+        "account" => "account",
+        "region" => "region",
+        "synth" => "synth",
+        "input" => "input",
+        "pre" => "pre",
+        "post" => "post",
+        "change_set" => "change_set",
+        _ => "other",
+    }
 }
 
 /// Whether `pos` is inside an unclosed `[` given to `pre`, `post` or `change_set`.
@@ -184,13 +207,13 @@ fn in_step_list(text: &str, pos: usize) -> bool {
     false
 }
 
-fn accounts(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+fn accounts(ctx: &Ctx<'_>, quoted: bool, replace: ByteRange) -> Vec<Item> {
     ctx.accounts
         .iter()
         .map(|a| {
-            let insert = match quote {
-                Some(q) => format!("{q}{}{q}", a.id),
-                None => a.id.clone(),
+            let insert = match quoted {
+                true => ctx.plugin.naming.string(&a.id),
+                false => a.id.clone(),
             };
             let detail = a.names.join(", ");
             Item {
@@ -210,7 +233,7 @@ fn accounts(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item>
         .collect()
 }
 
-fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+fn regions(ctx: &Ctx<'_>, quoted: bool, replace: ByteRange) -> Vec<Item> {
     regions::all()
         .map(|r| {
             let used = ctx.used_regions.iter().any(|u| u == r.code);
@@ -221,9 +244,9 @@ fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> 
             } else {
                 1
             };
-            let insert = match quote {
-                Some(q) => format!("{q}{}{q}", r.code),
-                None => r.code.to_string(),
+            let insert = match quoted {
+                true => ctx.plugin.naming.string(r.code),
+                false => r.code.to_string(),
             };
             let mut detail = r.name.to_string();
             if r.opt_in {
@@ -255,18 +278,16 @@ fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> 
 
 /// How the file refers to the pipelines module: `pipelines`, `pl`, `cdk.pipelines`.
 pub fn pipelines_alias(imports: &[Import]) -> Option<String> {
-    let modules = [
-        "aws_cdk.pipelines",
-        "aws-cdk-lib/pipelines",
-        "@aws-cdk/pipelines",
-    ];
     for i in imports {
         // A default import of a library is the library (`import pipelines from '…'`).
         let whole = i
             .member
             .as_deref()
             .is_none_or(|m| m == crate::lang::ir::DEFAULT_EXPORT);
-        if whole && modules.contains(&i.module.as_str()) {
+        if whole
+            && i.local != crate::lang::ir::STAR_IMPORT
+            && crate::model::canonical_module(&i.module) == "cdk.pipelines"
+        {
             return Some(i.local.clone());
         }
         if i.member.as_deref() == Some("pipelines")
@@ -285,6 +306,18 @@ fn cdk_alias(imports: &[Import]) -> Option<String> {
         .map(|i| i.local.clone())
 }
 
+/// The name the file binds CDK's core module to, in any language (Go's `awscdk`).
+fn core_alias(imports: &[Import]) -> Option<String> {
+    imports
+        .iter()
+        .find(|i| {
+            i.member.is_none()
+                && i.local != crate::lang::ir::STAR_IMPORT
+                && crate::model::canonical_module(&i.module) == "cdk"
+        })
+        .map(|i| i.local.clone())
+}
+
 /// The prefix to write before a pipelines class, and the import edit to add when the file
 /// has no way to refer to the module yet.
 fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(ByteRange, String)>) {
@@ -298,25 +331,79 @@ fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(Byt
     {
         return (String::new(), Vec::new());
     }
+    let n = &ctx.plugin.naming;
+    if n.namespaces {
+        // Classes are written bare; the namespace (or the class) is imported once.
+        let imported = ctx.imports.iter().any(|i| {
+            crate::model::canonical_module(&i.module) == "cdk.pipelines"
+                && (i.local == crate::lang::ir::STAR_IMPORT || i.member.is_none())
+        }) || ctx.text.contains(n.pipelines_import.trim_end())
+            || ctx
+                .text
+                .contains(n.pipelines_import.trim_end().replace('*', class).as_str());
+        if imported {
+            return (String::new(), Vec::new());
+        }
+        return (String::new(), vec![import_edit(ctx)]);
+    }
     if let Some(alias) = pipelines_alias(ctx.imports) {
         return (format!("{alias}."), Vec::new());
     }
     if let Some(cdk) = cdk_alias(ctx.imports) {
         return (format!("{cdk}.pipelines."), Vec::new());
     }
+    ("pipelines.".into(), vec![import_edit(ctx)])
+}
+
+/// The edit that imports the pipelines module: the plugin's import statement on the line
+/// after the file's last import (Go: its path inside the `import ( … )` block), or after the
+/// `package` line, or at the top.
+fn import_edit(ctx: &Ctx<'_>) -> (ByteRange, String) {
+    let text = ctx.text;
     let import = ctx.plugin.naming.pipelines_import;
-    let at = ctx
+    let next_line = |end: usize| text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+    let last = ctx
         .imports
         .iter()
         .map(|i| i.span.end_byte)
         .max()
-        .map(|end| {
-            ctx.text[end..]
-                .find('\n')
-                .map_or(ctx.text.len(), |n| end + n + 1)
-        })
-        .unwrap_or(0);
-    ("pipelines.".into(), vec![(at..at, import.to_string())])
+        .or_else(|| {
+            // A plugin whose lowering finds no import yet: its import statements by their keyword.
+            let keyword = import.split_whitespace().next()?;
+            let mut end = None;
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                if line.starts_with(&format!("{keyword} ")) {
+                    end = Some(at + line.trim_end().len());
+                }
+                at += line.len();
+            }
+            end
+        });
+    let Some(end) = last else {
+        let at = text
+            .split_inclusive('\n')
+            .scan(0, |at, line| {
+                *at += line.len();
+                Some((*at, line))
+            })
+            .find(|(_, line)| line.starts_with("package "))
+            .map_or(0, |(at, _)| at);
+        return (at..at, import.to_string());
+    };
+    let at = next_line(end);
+    // Inside a parenthesised import block: the path alone, indented as the one before.
+    let rest = text[end..].trim_start();
+    let spec = import.trim_end().split_once(' ').map(|(_, s)| s);
+    match spec {
+        Some(spec) if rest.starts_with(')') && !import.trim_end().ends_with(';') => {
+            let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..]
+                [..text[line_start..].len() - text[line_start..].trim_start().len()];
+            (at..at, format!("{indent}{spec}\n"))
+        }
+        _ => (at..at, import.to_string()),
+    }
 }
 
 fn typed_after_alias(ctx: &Ctx<'_>, replace: &ByteRange) -> bool {
@@ -350,18 +437,33 @@ fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> 
         .enumerate()
         .map(|(i, c)| {
             let class = c.class;
+            let n = &ctx.plugin.naming;
             let (q, edits) = qualifier(ctx, class, typed_alias);
-            let args = c.args(&ctx.plugin.naming);
+            let new = new_kw(ctx, &replace, typed_alias);
+            let insert_text = if typed_alias {
+                // After `alias.`: the module is typed already (its props struct names it).
+                let before = &ctx.text[..replace.start - 1];
+                let module = format!("{}.", word_before(before, before.len()));
+                let made = c.snippet(n, &module, true);
+                format!("{new}{}", made.strip_prefix(&module).unwrap_or(&made))
+            } else {
+                c.snippet(n, &q, new.is_empty() && !n.new_keyword.is_empty())
+            };
+            let callee = insert_text
+                .strip_prefix(n.new_keyword)
+                .unwrap_or(&insert_text);
+            let callee = callee.strip_prefix(q.as_str()).unwrap_or(callee);
+            let callee = callee.split(['(', '.']).next().unwrap_or(class);
             Item {
                 label: class.to_string(),
                 detail: Some(format!("pipelines.{class}")),
                 documentation: Some(c.summary.to_string()),
                 kind: Kind::Class,
-                insert_text: format!("{}{q}{class}{args}", new_kw(ctx, &replace, typed_alias)),
+                filter_text: Some(callee.to_string()),
+                insert_text,
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i}"),
-                filter_text: Some(class.to_string()),
                 additional_edits: edits,
             }
         })
@@ -386,18 +488,21 @@ fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
         .collect()
 }
 
-fn source_snippets(
-    n: &'static crate::lang::Naming,
-) -> impl Iterator<Item = (String, String, &'static str)> {
+/// Each source method: (its name, its snippet after `CodePipelineSource.`, its doc), the
+/// options struct written with `prefix` (the pipelines module's name in the file, or nothing).
+fn source_snippets<'n>(
+    n: &'n crate::lang::Naming,
+    prefix: &'n str,
+) -> impl Iterator<Item = (String, String, &'static str)> + 'n {
     catalog::SOURCES.iter().map(move |m| {
         let name = m.name(n);
-        let snippet = format!("{name}{}", m.args(n));
+        let snippet = format!("{name}{}", m.args_in(n, prefix));
         (name, snippet, m.doc)
     })
 }
 
 fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    source_snippets(&ctx.plugin.naming)
+    source_snippets(&ctx.plugin.naming, "")
         .enumerate()
         .map(|(i, (label, body, doc))| Item {
             label: label.to_string(),
@@ -415,22 +520,32 @@ fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 }
 
 fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
+    let n = &ctx.plugin.naming;
     let typed_alias = typed_after_alias(ctx, &replace);
-    source_snippets(&ctx.plugin.naming)
+    let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
+    // The options struct's module: the one typed before the cursor, or the prefix written.
+    let module = if typed_alias {
+        let before = &ctx.text[..replace.start - 1];
+        format!("{}.", word_before(before, before.len()))
+    } else {
+        q.clone()
+    };
+    catalog::SOURCES
+        .iter()
         .enumerate()
-        .map(|(i, (label, body, doc))| {
-            let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
+        .map(|(i, m)| {
+            let label = n.static_method("CodePipelineSource", m.method);
             Item {
-                label: format!("CodePipelineSource.{label}"),
+                label: label.clone(),
                 detail: Some("pipelines source".into()),
-                documentation: Some(doc.into()),
+                documentation: Some(m.doc.into()),
                 kind: Kind::Method,
-                insert_text: format!("{q}CodePipelineSource.{body}"),
+                insert_text: format!("{q}{label}{}", m.args_in(n, &module)),
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i}"),
-                filter_text: Some(format!("CodePipelineSource.{label}")),
-                additional_edits: edits,
+                filter_text: Some(label),
+                additional_edits: edits.clone(),
             }
         })
         .collect()
@@ -457,32 +572,37 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
         .map(String::as_str)
         .unwrap_or("AppStage");
     let (account, region) = (n.string("${3:111111111111}"), n.string("${4:us-east-1}"));
-    let env = match (n.keyword_props(), cdk_alias(ctx.imports)) {
-        // Keyword props: `cdk.Environment(account=…, region=…)` when cdk is imported, else a
-        // map with string keys.
-        (true, Some(cdk)) => n.construct(
-            &format!("{cdk}.Environment"),
-            &[],
-            &[n.prop("account", &account), n.prop("region", &region)],
-        ),
-        (true, None) => format!(
-            "{{{}: {account}, {}: {region}}}",
-            n.string("account"),
-            n.string("region")
-        ),
-        (false, _) => n.props(&[n.prop("account", &account), n.prop("region", &region)]),
+    // Keyword props: `cdk.Environment(account=…, region=…)` when cdk is imported, else a map
+    // with string keys; Go's struct is in the module the file binds as `awscdk`.
+    let cdk = cdk_alias(ctx.imports).or_else(|| core_alias(ctx.imports));
+    let env = n.environment(cdk.as_deref(), &account, &region);
+    let stage_props = match n.namespaces {
+        true => "StageProps".to_string(),
+        false => format!("{}.StageProps", cdk.as_deref().unwrap_or(n.core_alias)),
     };
-    let made = n.construct(
+    let env_prop = [n.prop("env", &env)];
+    // The app's own Stage class: no builder of CDK's, and (Go) an `id string` parameter.
+    let made = n.construct_app(
         &format!("${{2:{class}}}"),
-        &[n.self_name.to_string(), n.string("${1:Id}")],
-        &[n.prop("env", &env)],
+        &[
+            n.scope(&ctx.text[..replace.start]),
+            n.plain_string("${1:Id}"),
+        ],
+        Some(Props {
+            ty: &stage_props,
+            items: &env_prop,
+        }),
     );
-    let stage = format!("{}({made})", n.api("add_stage"));
-    let wave = format!(
-        "{}({}, {})",
-        n.api("add_wave"),
-        n.string("${1:Prod}"),
-        n.props(&[n.prop("pre", "[${2}]")])
+    let stage = n.method_call("add_stage", &[made], None);
+    let (q, import) = qualifier(ctx, "WaveOptions", false);
+    let pre = [n.prop("pre", &n.list(&format!("{q}Step"), &["${2}".to_string()]))];
+    let wave = n.method_call(
+        "add_wave",
+        &[n.string("${1:Prod}")],
+        Some(Props {
+            ty: &format!("{q}WaveOptions"),
+            items: &pre,
+        }),
     );
     // Labels of their own: the language's own server (tsserver, Pylance) lists the methods
     // `addStage` / `add_stage` too; these are the snippets with an env.
@@ -509,7 +629,7 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
             replace,
             sort_text: "1".into(),
             filter_text: Some(n.api("add_wave")),
-            additional_edits: Vec::new(),
+            additional_edits: import,
         },
     ]
 }
