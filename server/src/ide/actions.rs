@@ -206,7 +206,7 @@ fn before_build(text: &str, at: usize, prop: &str) -> (ByteRange, String) {
 mod tests {
     use super::*;
     use crate::analysis::analyze_text;
-    use crate::lang::{ExtraQueries, PYTHON, TYPESCRIPT};
+    use crate::lang::{ExtraQueries, CSHARP, GO, JAVA, PYTHON, TYPESCRIPT};
     use crate::model::NoIndex;
 
     fn fix_all(plugin: &'static Plugin, src: &str) -> String {
@@ -253,6 +253,107 @@ mod tests {
         assert!(
             out.contains("CodePipeline(this, 'P', { crossAccountKeys: true, synth: s });"),
             "{out}"
+        );
+    }
+
+    const GO_SRC: &str = "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/constructs-go/constructs/v10\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nfunc NewPipelineStack(scope constructs.Construct, id string, props *awscdk.StackProps) awscdk.Stack {\n\tstack := awscdk.NewStack(scope, &id, props)\n\tpipeline := PIPELINE\n\tpipeline.AddStage(NewAppStage(stack, \"Dev\", &awscdk.StageProps{Env: &awscdk.Environment{Account: jsii.String(\"111111111111\"), Region: jsii.String(\"us-east-1\")}}), nil)\n\treturn stack\n}\n\nfunc NewAppStage(scope constructs.Construct, id string, props *awscdk.StageProps) awscdk.Stage {\n\treturn awscdk.NewStage(scope, &id, props)\n}\n\nfunc main() {\n\tapp := awscdk.NewApp(nil)\n\tNewPipelineStack(app, \"P\", &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(\"999999999999\"), Region: jsii.String(\"us-east-1\")}})\n\tapp.Synth(nil)\n}\n";
+    const GO_SYNTH: &str = "pipelines.NewShellStep(jsii.String(\"Synth\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"npx cdk synth\")})";
+
+    /// Go through the real analysis and code actions: the prop goes first in the props struct.
+    #[test]
+    fn go_props_struct() {
+        let call = format!("pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{{\n\t\tSynth: {GO_SYNTH},\n\t}})");
+        let out = fix_all(&GO, &GO_SRC.replace("PIPELINE", &call));
+        assert!(out.contains("&pipelines.CodePipelineProps{\n\t\tCrossAccountKeys: jsii.Bool(true),\n\t\tSynth: "), "{out}");
+        let call = format!("pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{{Synth: {GO_SYNTH}}})");
+        let out = fix_all(&GO, &GO_SRC.replace("PIPELINE", &call));
+        assert!(out.contains("&pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true), Synth: pipelines.NewShellStep("), "{out}");
+    }
+
+    /// The fix on a construction, as code actions offer it for a diagnostic about it (Java's
+    /// and C#'s lowerings do not make the model yet: the diagnostic is made here).
+    fn fix_call(plugin: &'static Plugin, src: &str, call: &str) -> Option<String> {
+        let start = src.find(call).expect("the call");
+        let span = crate::model::Span {
+            start_byte: start,
+            end_byte: start + call.len(),
+            start: (0, 0),
+            end: (0, 0),
+        };
+        let mut d = Diagnostic::new(
+            "cross-account-keys",
+            crate::rules::Severity::Error,
+            span,
+            String::new(),
+        );
+        d.subject = Some(span);
+        let acts = actions(src, plugin, &[d], 0..src.len());
+        let act = acts.first()?;
+        assert_eq!(
+            act.title,
+            format!("Set {} to true", plugin.naming.api("cross_account_keys"))
+        );
+        let mut out = src.to_string();
+        for (r, t) in act.edits.iter().rev() {
+            out.replace_range(r.clone(), t);
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn java_builder_chain_gets_a_call_before_build() {
+        let call = "CodePipeline.Builder.create(this, \"Pipeline\")\n            .synth(synth)\n            .build()";
+        let src = format!(
+            "class P extends Stack {{\n    P() {{\n        CodePipeline p = {call};\n    }}\n}}\n"
+        );
+        assert_eq!(
+            fix_call(&JAVA, &src, call).unwrap(),
+            src.replace(
+                ".synth(synth)\n",
+                ".synth(synth)\n            .crossAccountKeys(true)\n"
+            )
+        );
+        let call = "CodePipeline.Builder.create(this, \"Pipeline\").synth(ShellStep.Builder.create(\"S\").build()).build()";
+        let src = format!("var p = {call};\n");
+        assert_eq!(
+            fix_call(&JAVA, &src, call).unwrap(),
+            "var p = CodePipeline.Builder.create(this, \"Pipeline\").synth(ShellStep.Builder.create(\"S\").build()).crossAccountKeys(true).build();\n"
+        );
+        let call =
+            "new CodePipeline(this, \"Pipeline\", CodePipelineProps.builder().synth(s).build())";
+        assert_eq!(
+            fix_call(&JAVA, &format!("var p = {call};"), call).unwrap(),
+            "var p = new CodePipeline(this, \"Pipeline\", CodePipelineProps.builder().synth(s).crossAccountKeys(true).build());"
+        );
+        // Props in a variable are not written here: no fix rather than a wrong one.
+        let call = "new CodePipeline(this, \"Pipeline\", props)";
+        assert_eq!(fix_call(&JAVA, &format!("var p = {call};"), call), None);
+    }
+
+    #[test]
+    fn csharp_initializer_gets_the_prop_first() {
+        let call = "new CodePipeline(this, \"Pipeline\", new CodePipelineProps { Synth = synth })";
+        assert_eq!(
+            fix_call(&CSHARP, &format!("var p = {call};"), call).unwrap(),
+            "var p = new CodePipeline(this, \"Pipeline\", new CodePipelineProps { CrossAccountKeys = true, Synth = synth });"
+        );
+        let call =
+            "new CodePipeline(this, \"Pipeline\", new CodePipelineProps\n{\n    Synth = synth\n})";
+        assert_eq!(
+            fix_call(&CSHARP, &format!("var p = {call};"), call).unwrap(),
+            format!(
+                "var p = {};",
+                call.replace("{\n", "{\n    CrossAccountKeys = true,\n")
+            )
+        );
+    }
+
+    #[test]
+    fn go_nil_props_are_made() {
+        let call = "pipelines.NewCodePipeline(stack, jsii.String(\"P\"), nil)";
+        assert_eq!(
+            fix_call(&GO, &format!("p := {call}"), call).unwrap(),
+            "p := pipelines.NewCodePipeline(stack, jsii.String(\"P\"), &pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true)})"
         );
     }
 }

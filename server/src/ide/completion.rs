@@ -188,8 +188,9 @@ fn in_step_list(text: &str, pos: usize) -> bool {
                     // Directly among the arguments of `add_pre(…)` / `addPost(…)`.
                     return c == '('
                         && matches!(
-                            word_before(text, window_start + i),
-                            "add_pre" | "add_post" | "addPre" | "addPost"
+                            crate::lang::ir::snake_case(word_before(text, window_start + i))
+                                .as_str(),
+                            "add_pre" | "add_post"
                         );
                 }
                 depth -= 1;
@@ -554,7 +555,9 @@ fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 fn is_pipeline_variable(text: &str, name: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?m)(?:^|[\s(])((?:self\.|this\.)?\w+)\s*(?::\s*[\w.<>]+\s*)?=\s*(?:new\s+)?[\w.]*\b(?:CodePipeline|CdkPipeline)\s*\(")
+        // `x = CodePipeline(`, `const x: T = new CodePipeline(`, Java's
+        // `x = CodePipeline.Builder.create(`, Go's `x := pipelines.NewCodePipeline(`.
+        Regex::new(r"(?m)(?:^|[\s(])((?:self\.|this\.)?\w+)\s*(?::\s*[\w.<>]+\s*)?:?=\s*(?:new\s+)?[\w.]*\b(?:New)?(?:CodePipeline|CdkPipeline)(?:\.Builder\.create)?\s*\(")
             .expect("valid regex")
     });
     !name.is_empty()
@@ -637,7 +640,7 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{PYTHON, TYPESCRIPT};
+    use crate::lang::{CSHARP, GO, JAVA, PYTHON, TYPESCRIPT};
 
     /// Completes at `$0` in `src` and returns the labels and the text after applying the
     /// first item (without snippet placeholders).
@@ -866,5 +869,163 @@ mod tests {
         assert_eq!(labels, ["addStage with env", "addWave with pre"]);
         let (labels, _) = check(&PYTHON, "other = make()\nother.$0");
         assert!(labels.is_empty());
+    }
+
+    /// The first item's text after `$0` in `src` (the import edit applied), and its label.
+    fn first(plugin: &'static Plugin, src: &str) -> (String, String) {
+        let (labels, applied) = check(plugin, src);
+        (labels.first().cloned().unwrap_or_default(), applied)
+    }
+
+    const GO_HEAD: &str = "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nfunc NewP(scope constructs.Construct, id string) awscdk.Stack {\n\tst := awscdk.NewStack(scope, &id, nil)\n";
+
+    #[test]
+    fn go_steps_sources_and_the_import_in_its_block() {
+        let (label, applied) = first(
+            &GO,
+            &format!("{GO_HEAD}\tpipelines.NewCodePipeline(st, jsii.String(\"P\"), &pipelines.CodePipelineProps{{Synth: $0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(applied.contains("\t\"github.com/aws/jsii-runtime-go\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n)\n"), "{applied}");
+        assert!(applied.ends_with("{Synth: pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+        let with_import = GO_HEAD.replace(
+            ")\n\n",
+            "\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n)\n\n",
+        );
+        let (label, applied) = first(&GO, &format!("{with_import}\tx := pipelines.NewShellStep(jsii.String(\"S\"), &pipelines.ShellStepProps{{Input: $0"));
+        assert_eq!(label, "CodePipelineSource_Connection");
+        assert_eq!(applied.matches("v2/pipelines\"").count(), 1, "{applied}");
+        assert!(applied.ends_with("Input: pipelines.CodePipelineSource_Connection(jsii.String(\"${1:owner/repo}\"), jsii.String(\"${2:main}\"), &pipelines.ConnectionSourceOptions{ConnectionArn: jsii.String(\"${3:arn:aws:codestar-connections:…}\")})"), "{applied}");
+        // After the package's name: `New…` and the static methods `CodePipelineSource_…`.
+        let (_, applied) = first(&GO, &format!("{with_import}\ts := pipelines.NewSh$0"));
+        assert!(applied.ends_with("s := pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+        let (_, applied) = first(
+            &GO,
+            &format!("{with_import}\ts := pipelines.CodePipelineSource_$0"),
+        );
+        assert!(applied.ends_with("s := pipelines.CodePipelineSource_Connection(jsii.String(\"${1:owner/repo}\"), jsii.String(\"${2:main}\"), &pipelines.ConnectionSourceOptions{ConnectionArn: jsii.String(\"${3:arn:aws:codestar-connections:…}\")})"), "{applied}");
+        let (labels, applied) = check(&GO, &format!("{with_import}\tdeployment.AddPre($0"));
+        assert_eq!(labels[2], "ManualApprovalStep");
+        assert!(applied.ends_with("deployment.AddPre(pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+    }
+
+    #[test]
+    fn go_stage_snippets_accounts_and_regions() {
+        let src = format!("{GO_HEAD}\tpipeline := pipelines.NewCodePipeline(st, jsii.String(\"P\"), props)\n\tpipeline.$0");
+        let (labels, applied) = check(&GO, &src);
+        assert_eq!(labels, ["AddStage with env", "AddWave with pre"]);
+        assert!(applied.ends_with("\tpipeline.AddStage(New${2:AppStage}(st, \"${1:Id}\", &awscdk.StageProps{Env: &awscdk.Environment{Account: jsii.String(\"${3:111111111111}\"), Region: jsii.String(\"${4:us-east-1}\")}}), nil)"), "{applied}");
+        let text = src.replace("$0", "");
+        let tree = GO.parser().parse(&text, None).unwrap();
+        let imports = GO.lower(&tree, &text).imports;
+        let ctx = Ctx {
+            text: &text,
+            offset: text.len(),
+            plugin: &GO,
+            imports: &imports,
+            accounts: &Accounts::default(),
+            used_regions: &[],
+            stage_classes: &[],
+        };
+        let wave = &stage_snippets(&ctx, text.len()..text.len(), "pipeline")[1];
+        assert_eq!(wave.insert_text, "AddWave(jsii.String(\"${1:Prod}\"), &pipelines.WaveOptions{Pre: &[]pipelines.Step{${2}}})");
+        let (labels, applied) = check(
+            &GO,
+            "env := &awscdk.Environment{Account: jsii.String(\"$0\")}",
+        );
+        assert_eq!(labels, ["111111111111", "333333333333"]);
+        assert!(
+            applied
+                .starts_with("env := &awscdk.Environment{Account: jsii.String(\"111111111111\")"),
+            "{applied}"
+        );
+        let (labels, applied) = check(&GO, "env := &awscdk.Environment{Region: $0");
+        assert_eq!(labels[0], "eu-west-1");
+        assert_eq!(
+            applied,
+            "env := &awscdk.Environment{Region: jsii.String(\"eu-west-1\")"
+        );
+    }
+
+    const JAVA_HEAD: &str = "package com.acme;\n\nimport software.amazon.awscdk.Stack;\nimport software.constructs.Construct;\n\npublic class P extends Stack {\n    public P(final Construct scope, final String id) {\n        super(scope, id);\n";
+
+    #[test]
+    fn java_builders_and_the_namespace_import() {
+        let (label, applied) = first(
+            &JAVA,
+            &format!("{JAVA_HEAD}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").synth($0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(applied.contains("import software.constructs.Construct;\nimport software.amazon.awscdk.pipelines.*;\n\npublic class"), "{applied}");
+        assert!(applied.ends_with(".synth(ShellStep.Builder.create(\"${1:Id}\").commands(List.of(\"${2:npm ci}\")).build()"), "{applied}");
+        let head = JAVA_HEAD.replace(
+            "import software.constructs",
+            "import software.amazon.awscdk.pipelines.*;\nimport software.constructs",
+        );
+        // After a typed `new `: the props struct's builder as the last argument.
+        let (_, applied) = first(&JAVA, &format!("{head}        deployment.addPost($0"));
+        assert_eq!(
+            applied.matches("awscdk.pipelines.*;").count(),
+            1,
+            "{applied}"
+        );
+        assert!(applied.ends_with("deployment.addPost(ShellStep.Builder.create(\"${1:Id}\").commands(List.of(\"${2:npm ci}\")).build()"), "{applied}");
+        let (_, applied) = first(
+            &JAVA,
+            &format!("{head}        ShellStep.Builder.create(\"S\").input($0"),
+        );
+        assert!(applied.ends_with(".input(CodePipelineSource.connection(\"${1:owner/repo}\", \"${2:main}\", ConnectionSourceOptions.builder().connectionArn(\"${3:arn:aws:codestar-connections:…}\").build())"), "{applied}");
+        let (labels, applied) = check(&JAVA, &format!("{head}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").build();\n        pipeline.$0"));
+        assert_eq!(labels, ["addStage with env", "addWave with pre"]);
+        assert!(applied.ends_with("pipeline.addStage(new ${2:AppStage}(this, \"${1:Id}\", StageProps.builder().env(Environment.builder().account(\"${3:111111111111}\").region(\"${4:us-east-1}\").build()).build()))"), "{applied}");
+        let (labels, applied) = check(&JAVA, "Environment.builder().account(\"$0\")");
+        assert_eq!(labels.len(), 2);
+        assert_eq!(applied, "Environment.builder().account(\"111111111111\")");
+    }
+
+    const CSHARP_HEAD: &str = "using Amazon.CDK;\nusing Constructs;\n\nnamespace Acme\n{\n    public class P : Stack\n    {\n        public P(Construct scope, string id) : base(scope, id)\n        {\n";
+
+    #[test]
+    fn csharp_initializers_and_the_using() {
+        let (label, applied) = first(
+            &CSHARP,
+            &format!("{CSHARP_HEAD}            var pipeline = new CodePipeline(this, \"P\", new CodePipelineProps {{ Synth = $0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(
+            applied.starts_with(
+                "using Amazon.CDK;\nusing Constructs;\nusing Amazon.CDK.Pipelines;\n\nnamespace"
+            ),
+            "{applied}"
+        );
+        assert!(applied.ends_with("Synth = new ShellStep(\"${1:Id}\", new ShellStepProps { Commands = new[] { \"${2:npm ci}\" } })"), "{applied}");
+        let head = CSHARP_HEAD.replace(
+            "using Constructs;",
+            "using Amazon.CDK.Pipelines;\nusing Constructs;",
+        );
+        let (_, applied) = first(
+            &CSHARP,
+            &format!(
+                "{head}            var s = new ShellStep(\"S\", new ShellStepProps {{ Input = $0"
+            ),
+        );
+        assert_eq!(
+            applied.matches("using Amazon.CDK.Pipelines;").count(),
+            1,
+            "{applied}"
+        );
+        assert!(applied.ends_with("Input = CodePipelineSource.Connection(\"${1:owner/repo}\", \"${2:main}\", new ConnectionSourceOptions { ConnectionArn = \"${3:arn:aws:codestar-connections:…}\" })"), "{applied}");
+        let (labels, applied) = check(&CSHARP, &format!("{head}            var pipeline = new CodePipeline(this, \"P\", props);\n            pipeline.$0"));
+        assert_eq!(labels, ["AddStage with env", "AddWave with pre"]);
+        assert!(applied.ends_with("pipeline.AddStage(new ${2:AppStage}(this, \"${1:Id}\", new StageProps { Env = new Amazon.CDK.Environment { Account = \"${3:111111111111}\", Region = \"${4:us-east-1}\" } }))"), "{applied}");
+        let (labels, applied) = check(
+            &CSHARP,
+            "new Amazon.CDK.Environment { Region = \"eu-w$0\" }",
+        );
+        assert_eq!(labels[0], "eu-west-1");
+        assert!(
+            applied.starts_with("new Amazon.CDK.Environment { Region = \"eu-west-1\""),
+            "{applied}"
+        );
     }
 }

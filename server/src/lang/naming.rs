@@ -240,6 +240,26 @@ impl Naming {
         format!("{}{}", self.api(canonical), self.arguments(args, props))
     }
 
+    /// The bytes of a value the lowering read at `range` as the file writes it: Go's lowering
+    /// reads `jsii.String("x")` as the string at `"x"`, and the wrapper is part of the value.
+    pub fn value_range(&self, text: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+        if self.props != PropsSyntax::Struct || !text[range.end..].starts_with(')') {
+            return range;
+        }
+        let before = &text[..range.start];
+        let Some(call) = before.strip_suffix('(') else {
+            return range;
+        };
+        let name = call.len()
+            - call
+                .trim_end_matches(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                .len();
+        match call[..call.len() - name].strip_suffix('.') {
+            Some(pkg) if pkg.ends_with(JSII) && name > 0 => pkg.len() - JSII.len()..range.end + 1,
+            _ => range,
+        }
+    }
+
     /// What the file writes before CDK's class `class` in the construction whose callee is
     /// `callee` (`pipelines.` of `pipelines.CdkPipeline`, or of Go's
     /// `pipelines.NewCdkPipeline`); `None` when the callee is not that class's constructor.
@@ -414,4 +434,264 @@ pub enum Str<'a> {
     Lit(&'a str),
     /// A string expression as the file writes it.
     Code(&'a str),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::{CSHARP, GO, JAVA, PYTHON, TYPESCRIPT};
+
+    fn props<'a>(ty: &'a str, items: &'a [String]) -> Option<Props<'a>> {
+        Some(Props { ty, items })
+    }
+
+    #[test]
+    fn java_writes_builders() {
+        let n = &JAVA.naming;
+        assert_eq!(n.api("add_stage"), "addStage");
+        assert_eq!(n.string("x"), "\"x\"");
+        assert_eq!(n.bool(true), "true");
+        assert_eq!(
+            n.prop("cross_account_keys", "true"),
+            ".crossAccountKeys(true)"
+        );
+        let items = [
+            n.prop("synth", "s"),
+            n.prop("cross_account_keys", &n.bool(true)),
+        ];
+        assert_eq!(
+            n.construct(
+                "CodePipeline",
+                &["this".into(), n.string("Pipeline")],
+                props("CodePipelineProps", &items)
+            ),
+            "CodePipeline.Builder.create(this, \"Pipeline\").synth(s).crossAccountKeys(true).build()"
+        );
+        assert_eq!(
+            n.construct("ManualApprovalStep", &[n.string("Approve")], None),
+            "new ManualApprovalStep(\"Approve\")"
+        );
+        assert_eq!(
+            n.construct_after_new(
+                "ShellStep",
+                &[n.string("S")],
+                props("ShellStepProps", &items[..1])
+            ),
+            "ShellStep(\"S\", ShellStepProps.builder().synth(s).build())"
+        );
+        assert_eq!(
+            n.environment(None, &n.string("111111111111"), &n.string("us-east-1")),
+            "Environment.builder().account(\"111111111111\").region(\"us-east-1\").build()"
+        );
+        let env = [n.prop("env", "e")];
+        assert_eq!(
+            n.construct_app(
+                "AppStage",
+                &["this".into(), n.plain_string("Dev")],
+                props("StageProps", &env)
+            ),
+            "new AppStage(this, \"Dev\", StageProps.builder().env(e).build())"
+        );
+        assert_eq!(
+            n.strings(&[Str::Lit("a"), Str::Lit("b")]),
+            "List.of(\"a\", \"b\")"
+        );
+        assert_eq!(n.list("Step", &["s".into()]), "List.of(s)");
+        assert_eq!(
+            n.static_method("CodePipelineSource", "git_hub"),
+            "CodePipelineSource.gitHub"
+        );
+        assert_eq!(
+            n.method_call("add_stage", &["s".into()], None),
+            "addStage(s)"
+        );
+        assert_eq!(n.scope("func x() {\n"), "this");
+    }
+
+    #[test]
+    fn csharp_writes_initializers() {
+        let n = &CSHARP.naming;
+        assert_eq!(n.api("add_stage"), "AddStage");
+        assert_eq!(n.api("git_hub"), "GitHub");
+        assert_eq!(
+            n.prop("cross_account_keys", "true"),
+            "CrossAccountKeys = true"
+        );
+        let items = [
+            n.prop("synth", "s"),
+            n.prop("cross_account_keys", &n.bool(true)),
+        ];
+        assert_eq!(
+            n.construct(
+                "CodePipeline",
+                &["this".into(), n.string("Pipeline")],
+                props("CodePipelineProps", &items)
+            ),
+            "new CodePipeline(this, \"Pipeline\", new CodePipelineProps { Synth = s, CrossAccountKeys = true })"
+        );
+        assert_eq!(
+            n.construct("ManualApprovalStep", &[n.string("Approve")], None),
+            "new ManualApprovalStep(\"Approve\")"
+        );
+        assert_eq!(
+            n.environment(None, &n.string("111111111111"), &n.string("us-east-1")),
+            "new Amazon.CDK.Environment { Account = \"111111111111\", Region = \"us-east-1\" }"
+        );
+        assert_eq!(
+            n.props(Props {
+                ty: "StageProps",
+                items: &[n.prop("env", "e")]
+            }),
+            "new StageProps { Env = e }"
+        );
+        assert_eq!(
+            n.strings(&[Str::Lit("a"), Str::Lit("b")]),
+            "new[] { \"a\", \"b\" }"
+        );
+        assert_eq!(
+            n.static_method("CodePipelineSource", "connection"),
+            "CodePipelineSource.Connection"
+        );
+        assert_eq!(n.bool(false), "false");
+    }
+
+    #[test]
+    fn go_writes_structs_and_jsii_pointers() {
+        let n = &GO.naming;
+        assert_eq!(n.api("add_stage"), "AddStage");
+        assert_eq!(n.string("x"), "jsii.String(\"x\")");
+        assert_eq!(n.plain_string("x"), "\"x\"");
+        assert_eq!(n.bool(true), "jsii.Bool(true)");
+        let items = [
+            n.prop("synth", "s"),
+            n.prop("cross_account_keys", &n.bool(true)),
+        ];
+        assert_eq!(
+            n.construct(
+                "pipelines.CodePipeline",
+                &["stack".into(), n.string("Pipeline")],
+                props("pipelines.CodePipelineProps", &items)
+            ),
+            "pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{Synth: s, CrossAccountKeys: jsii.Bool(true)})"
+        );
+        assert_eq!(
+            n.construct("pipelines.ManualApprovalStep", &[n.string("Approve")], None),
+            "pipelines.NewManualApprovalStep(jsii.String(\"Approve\"), nil)"
+        );
+        assert_eq!(
+            n.environment(None, &n.string("111111111111"), &n.string("us-east-1")),
+            "&awscdk.Environment{Account: jsii.String(\"111111111111\"), Region: jsii.String(\"us-east-1\")}"
+        );
+        assert_eq!(
+            n.environment(Some("cdk"), &n.string("1"), &n.string("r")),
+            "&cdk.Environment{Account: jsii.String(\"1\"), Region: jsii.String(\"r\")}"
+        );
+        assert_eq!(
+            n.strings(&[Str::Lit("a"), Str::Lit("b")]),
+            "jsii.Strings(\"a\", \"b\")"
+        );
+        assert_eq!(
+            n.strings(&[Str::Lit("a"), Str::Code("cmd")]),
+            "&[]*string{jsii.String(\"a\"), cmd}"
+        );
+        assert_eq!(
+            n.list("pipelines.Step", &["s".into()]),
+            "&[]pipelines.Step{s}"
+        );
+        assert_eq!(
+            n.static_method("pipelines.CodePipelineSource", "git_hub"),
+            "pipelines.CodePipelineSource_GitHub"
+        );
+        let opts = [n.prop("pre", "p")];
+        assert_eq!(
+            n.method_call(
+                "add_stage",
+                &["stage".into()],
+                props("pipelines.AddStageOpts", &opts)
+            ),
+            "AddStage(stage, &pipelines.AddStageOpts{Pre: p})"
+        );
+        assert_eq!(
+            n.method_call("add_stage", &["stage".into()], None),
+            "AddStage(stage, nil)"
+        );
+        assert_eq!(
+            n.class_prefix("pipelines.NewCdkPipeline", "CdkPipeline")
+                .as_deref(),
+            Some("pipelines.")
+        );
+        assert_eq!(n.class_prefix("pipelines.CdkPipeline", "CdkPipeline"), None);
+        // The scope is the enclosing function's stack variable; `stack` by convention.
+        assert_eq!(
+            n.scope("func NewP(scope constructs.Construct) {\n\ts := awscdk.NewStack(scope, &id, nil)\n\tp."),
+            "s"
+        );
+        assert_eq!(n.scope("func main() {\n"), "stack");
+        // A value the lowering read inside jsii's wrapper is written with it.
+        let text = "f(jsii.String(\"x\"), \"y\")";
+        assert_eq!(&text[n.value_range(text, 14..17)], "jsii.String(\"x\")");
+        assert_eq!(&text[n.value_range(text, 20..23)], "\"y\"");
+        assert_eq!(JAVA.naming.value_range(text, 14..17), 14..17);
+    }
+
+    /// `constructs` names a Stage scope by the app's class only in JavaScript's runtime.
+    #[test]
+    fn scope_class_names_only_in_javascript() {
+        for p in crate::lang::ALL {
+            assert_eq!(
+                p.naming.scope_named_by_app_class,
+                p.naming.props == PropsSyntax::ObjectLiteral,
+                "{}",
+                p.name
+            );
+        }
+    }
+
+    /// Python and TypeScript write what they wrote before the jsii languages came.
+    #[test]
+    fn python_and_typescript_unchanged() {
+        let (py, ts) = (&PYTHON.naming, &TYPESCRIPT.naming);
+        let items = [py.prop("env", "e")];
+        assert_eq!(
+            py.construct(
+                "Stage",
+                &["self".into(), py.string("Dev")],
+                props("StageProps", &items)
+            ),
+            "Stage(self, \"Dev\", env=e)"
+        );
+        let items = [ts.prop("env", "e")];
+        assert_eq!(
+            ts.construct(
+                "Stage",
+                &["this".into(), ts.string("Dev")],
+                props("StageProps", &items)
+            ),
+            "new Stage(this, 'Dev', { env: e })"
+        );
+        assert_eq!(ts.construct("M", &[ts.string("A")], None), "new M('A')");
+        assert_eq!(py.strings(&[Str::Lit("a")]), "[\"a\"]");
+        assert_eq!(ts.strings(&[Str::Lit("a"), Str::Code("b")]), "['a', b]");
+        assert_eq!(
+            py.environment(Some("cdk"), "a", "r"),
+            "cdk.Environment(account=a, region=r)"
+        );
+        assert_eq!(
+            py.environment(None, "a", "r"),
+            "{\"account\": a, \"region\": r}"
+        );
+        assert_eq!(
+            ts.environment(Some("cdk"), "a", "r"),
+            "{ account: a, region: r }"
+        );
+        assert_eq!(
+            py.static_method("CodePipelineSource", "git_hub"),
+            "CodePipelineSource.git_hub"
+        );
+        assert_eq!(py.bool(true), "True");
+        assert_eq!(
+            py.method_call("add_stage", &["s".into()], None),
+            "add_stage(s)"
+        );
+    }
 }
