@@ -13,7 +13,7 @@ mod python_env;
 mod reuse;
 mod typescript;
 
-pub use naming::{Naming, PropsSyntax, SnippetArg, SnippetValue};
+pub use naming::{Case, Naming, Props, PropsSyntax, SnippetArg, SnippetValue, Str};
 pub use reuse::{Group as LoweredGroup, LowerMemo};
 
 use std::collections::HashMap;
@@ -162,7 +162,7 @@ pub static PYTHON: Plugin = Plugin {
     name: "python",
     extensions: &["py"],
     naming: Naming {
-        camel_case: false,
+        case: Case::Snake,
         true_lit: "True",
         false_lit: "False",
         null_lit: "None",
@@ -171,6 +171,9 @@ pub static PYTHON: Plugin = Plugin {
         new_keyword: "",
         self_name: "self",
         pipelines_import: "from aws_cdk import pipelines\n",
+        namespaces: false,
+        core_alias: "cdk",
+        scope_named_by_app_class: false,
     },
     synth_errors: SynthErrors {
         message: python::synth_message,
@@ -201,7 +204,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
     name: "typescript",
     extensions: &["ts", "mts", "cts"],
     naming: Naming {
-        camel_case: true,
+        case: Case::Camel,
         true_lit: "true",
         false_lit: "false",
         null_lit: "undefined",
@@ -210,6 +213,9 @@ pub static TYPESCRIPT: Plugin = Plugin {
         new_keyword: "new ",
         self_name: "this",
         pipelines_import: "import * as pipelines from 'aws-cdk-lib/pipelines';\n",
+        namespaces: false,
+        core_alias: "cdk",
+        scope_named_by_app_class: true,
     },
     synth_errors: SynthErrors {
         message: typescript::synth_compile_message,
@@ -241,7 +247,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
     name: "javascript",
     extensions: &["js", "mjs", "cjs"],
     naming: Naming {
-        camel_case: true,
+        case: Case::Camel,
         true_lit: "true",
         false_lit: "false",
         null_lit: "undefined",
@@ -250,6 +256,9 @@ pub static JAVASCRIPT: Plugin = Plugin {
         new_keyword: "new ",
         self_name: "this",
         pipelines_import: "const pipelines = require('aws-cdk-lib/pipelines');\n",
+        namespaces: false,
+        core_alias: "cdk",
+        scope_named_by_app_class: true,
     },
     // The runtime of both: a TypeScript app's failures that are not compile errors are Node's.
     synth_errors: SynthErrors {
@@ -284,7 +293,7 @@ pub static JAVA: Plugin = Plugin {
     name: "java",
     extensions: &["java"],
     naming: Naming {
-        camel_case: true,
+        case: Case::Camel,
         true_lit: "true",
         false_lit: "false",
         null_lit: "null",
@@ -293,6 +302,9 @@ pub static JAVA: Plugin = Plugin {
         new_keyword: "new ",
         self_name: "this",
         pipelines_import: "import software.amazon.awscdk.pipelines.*;\n",
+        namespaces: true,
+        core_alias: "",
+        scope_named_by_app_class: false,
     },
     synth_errors: SynthErrors {
         message: java::synth_message,
@@ -318,7 +330,7 @@ pub static CSHARP: Plugin = Plugin {
     name: "csharp",
     extensions: &["cs"],
     naming: Naming {
-        camel_case: true,
+        case: Case::Pascal,
         true_lit: "true",
         false_lit: "false",
         null_lit: "null",
@@ -327,6 +339,9 @@ pub static CSHARP: Plugin = Plugin {
         new_keyword: "new ",
         self_name: "this",
         pipelines_import: "using Amazon.CDK.Pipelines;\n",
+        namespaces: true,
+        core_alias: "",
+        scope_named_by_app_class: false,
     },
     synth_errors: SynthErrors {
         message: csharp::synth_message,
@@ -352,7 +367,7 @@ pub static GO: Plugin = Plugin {
     name: "go",
     extensions: &["go"],
     naming: Naming {
-        camel_case: true,
+        case: Case::Pascal,
         true_lit: "true",
         false_lit: "false",
         null_lit: "nil",
@@ -361,6 +376,9 @@ pub static GO: Plugin = Plugin {
         new_keyword: "",
         self_name: "stack",
         pipelines_import: "import \"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n",
+        namespaces: false,
+        core_alias: "awscdk",
+        scope_named_by_app_class: false,
     },
     synth_errors: SynthErrors {
         message: go::synth_message,

@@ -19,6 +19,7 @@ pub use build::{
     stage_adding_methods, AppIndex, Instantiation, NoIndex, MAX_PARTS,
 };
 pub use cdk::{mentions_assets, MAX_MODEL_STAGES};
+pub(crate) use value::canonical_module;
 
 /// A property or value as the code gives it.
 #[derive(Clone, Debug, PartialEq)]

@@ -250,14 +250,9 @@ impl<'a> Ctx<'a> {
         })
     }
 
-    /// `name=value` / `name: value` in the file's language.
+    /// `name=value` / `name: value` / `.name(value)` / `Name = value` in the file's language.
     fn prop_text(&self, snake: &str, value: &str) -> String {
-        let n = self.naming;
-        format!(
-            "{}{}{value}",
-            n.api(snake),
-            if n.camel_case { ": " } else { "=" }
-        )
+        self.naming.prop(snake, value)
     }
 
     /// The part of `outer` (a span of this file) between the byte offsets `range`.

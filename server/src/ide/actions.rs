@@ -3,7 +3,7 @@
 //! diagnostic; plus the text edits those actions share (adding a prop to a construction).
 
 use super::ByteRange;
-use crate::lang::Plugin;
+use crate::lang::{Plugin, PropsSyntax};
 use crate::rules::Diagnostic;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -59,21 +59,26 @@ fn indent_of_line(text: &str, pos: usize) -> &str {
 }
 
 /// Inserts the prop `snake` (canonical name) with the value `value` (written in the file's
-/// language) into a construction `call` whose props come third (`CodePipeline(scope, id,
-/// props)`): as a keyword argument before the closing parenthesis (Python) or as the first key
-/// of the props object (TypeScript).
+/// language) into a construction `call` of CDK's class `class` whose props come third
+/// (`CodePipeline(scope, id, props)`): as a keyword argument before the closing parenthesis
+/// (Python), as the first key of the props object or struct (TypeScript, C#, Go), as a call
+/// before the builder's last `.build()` (Java); the props made anew where the call has none
+/// (Go's `nil`). `None` where the props are not written in the call (a variable).
 pub(crate) fn add_prop(
     text: &str,
     plugin: &Plugin,
     call: ByteRange,
+    class: &str,
     snake: &str,
     value: &str,
 ) -> Option<(ByteRange, String)> {
-    let name = plugin.naming.api(snake);
+    let n = &plugin.naming;
+    let prop = n.prop(snake, value);
     let src = text.get(call.clone())?;
     let close = call.start + src.rfind(')')?;
     let multiline = src.contains('\n');
-    if plugin.naming.keyword_props() {
+    if n.keyword_props() {
+        let name = n.api(snake);
         let before = text[call.start..close].trim_end();
         if multiline
             && text[call.start..close].ends_with(char::is_whitespace)
@@ -107,9 +112,26 @@ pub(crate) fn add_prop(
             ),
         ));
     }
-    // TypeScript / JavaScript: find the third argument at depth 1.
+    let callee = &src[..src.find('(')?];
+    let prefix = n
+        .class_prefix(callee.trim_start_matches(n.new_keyword).trim(), class)
+        .unwrap_or_default();
+    let props_ty = format!("{prefix}{class}Props");
+    let new_props = || {
+        n.props(crate::lang::Props {
+            ty: &props_ty,
+            items: std::slice::from_ref(&prop),
+        })
+    };
+    if n.props == PropsSyntax::Builder && src.trim_end().ends_with(".build()") {
+        // `Class.Builder.create(…)….build()`: one more call before the chain's `.build()`.
+        let at = call.start + src.trim_end().len() - ".build()".len();
+        return Some(before_build(text, at, &prop));
+    }
+    // The third argument at depth 1.
     let mut depth = 0;
     let mut commas = 0;
+    let mut third = None;
     let mut in_str: Option<char> = None;
     for (i, c) in src.char_indices() {
         if let Some(q) = in_str {
@@ -121,33 +143,70 @@ pub(crate) fn add_prop(
         match c {
             '\'' | '"' | '`' => in_str = Some(c),
             '(' | '[' | '{' => {
-                if depth == 1 && c == '{' && commas == 2 {
+                if depth == 1 && c == '{' && commas == 2 && n.props != PropsSyntax::Builder {
                     let at = call.start + i + 1;
                     let rest = &text[at..];
                     return Some(if rest.trim_start_matches([' ', '\t']).starts_with('\n') {
                         let next_line = at + rest.find('\n')? + 1;
                         let indent = indent_of_line(text, next_line + 1).to_string();
-                        (next_line..next_line, format!("{indent}{name}: {value},\n"))
+                        (next_line..next_line, format!("{indent}{prop},\n"))
+                    } else if n.props == PropsSyntax::Struct {
+                        // gofmt's spacing: `&T{A: 1, B: 2}`.
+                        let sep = if rest.starts_with('}') { "" } else { ", " };
+                        (at..at, format!("{prop}{sep}"))
                     } else {
-                        (at..at, format!(" {name}: {value},"))
+                        (at..at, format!(" {prop},"))
                     });
                 }
                 depth += 1;
             }
             ')' | ']' | '}' => depth -= 1,
-            ',' if depth == 1 => commas += 1,
+            ',' if depth == 1 => {
+                commas += 1;
+                if commas == 2 {
+                    third = Some(i + 1);
+                }
+            }
             _ => {}
         }
     }
     let _ = multiline;
-    Some((close..close, format!(", {{ {name}: {value} }}")))
+    match third {
+        // No props yet.
+        None => Some((close..close, format!(", {}", new_props()))),
+        Some(start) => {
+            let arg = &src[start..close - call.start];
+            let at = call.start + start + (arg.len() - arg.trim_start().len());
+            let arg = arg.trim();
+            if arg == n.null_lit {
+                Some((at..at + arg.len(), new_props()))
+            } else if n.props == PropsSyntax::Builder && arg.ends_with(".build()") {
+                // `new Class(…, ClassProps.builder()….build())`.
+                Some(before_build(text, at + arg.len() - ".build()".len(), &prop))
+            } else {
+                None // a variable or an expression: not written here
+            }
+        }
+    }
+}
+
+/// The edit that adds the builder call `prop` before the `.build()` at `at`: on a line of its
+/// own when `.build()` is on one.
+fn before_build(text: &str, at: usize, prop: &str) -> (ByteRange, String) {
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if text[line_start..at].trim().is_empty() && line_start > 0 {
+        let indent = indent_of_line(text, at).to_string();
+        (line_start..line_start, format!("{indent}{prop}\n"))
+    } else {
+        (at..at, prop.to_string())
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::analyze_text;
-    use crate::lang::{ExtraQueries, PYTHON, TYPESCRIPT};
+    use crate::lang::{ExtraQueries, CSHARP, GO, JAVA, PYTHON, TYPESCRIPT};
     use crate::model::NoIndex;
 
     fn fix_all(plugin: &'static Plugin, src: &str) -> String {
@@ -194,6 +253,107 @@ mod tests {
         assert!(
             out.contains("CodePipeline(this, 'P', { crossAccountKeys: true, synth: s });"),
             "{out}"
+        );
+    }
+
+    const GO_SRC: &str = "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/constructs-go/constructs/v10\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nfunc NewPipelineStack(scope constructs.Construct, id string, props *awscdk.StackProps) awscdk.Stack {\n\tstack := awscdk.NewStack(scope, &id, props)\n\tpipeline := PIPELINE\n\tpipeline.AddStage(NewAppStage(stack, \"Dev\", &awscdk.StageProps{Env: &awscdk.Environment{Account: jsii.String(\"111111111111\"), Region: jsii.String(\"us-east-1\")}}), nil)\n\treturn stack\n}\n\nfunc NewAppStage(scope constructs.Construct, id string, props *awscdk.StageProps) awscdk.Stage {\n\treturn awscdk.NewStage(scope, &id, props)\n}\n\nfunc main() {\n\tapp := awscdk.NewApp(nil)\n\tNewPipelineStack(app, \"P\", &awscdk.StackProps{Env: &awscdk.Environment{Account: jsii.String(\"999999999999\"), Region: jsii.String(\"us-east-1\")}})\n\tapp.Synth(nil)\n}\n";
+    const GO_SYNTH: &str = "pipelines.NewShellStep(jsii.String(\"Synth\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"npx cdk synth\")})";
+
+    /// Go through the real analysis and code actions: the prop goes first in the props struct.
+    #[test]
+    fn go_props_struct() {
+        let call = format!("pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{{\n\t\tSynth: {GO_SYNTH},\n\t}})");
+        let out = fix_all(&GO, &GO_SRC.replace("PIPELINE", &call));
+        assert!(out.contains("&pipelines.CodePipelineProps{\n\t\tCrossAccountKeys: jsii.Bool(true),\n\t\tSynth: "), "{out}");
+        let call = format!("pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{{Synth: {GO_SYNTH}}})");
+        let out = fix_all(&GO, &GO_SRC.replace("PIPELINE", &call));
+        assert!(out.contains("&pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true), Synth: pipelines.NewShellStep("), "{out}");
+    }
+
+    /// The fix on a construction, as code actions offer it for a diagnostic about it (Java's
+    /// and C#'s lowerings do not make the model yet: the diagnostic is made here).
+    fn fix_call(plugin: &'static Plugin, src: &str, call: &str) -> Option<String> {
+        let start = src.find(call).expect("the call");
+        let span = crate::model::Span {
+            start_byte: start,
+            end_byte: start + call.len(),
+            start: (0, 0),
+            end: (0, 0),
+        };
+        let mut d = Diagnostic::new(
+            "cross-account-keys",
+            crate::rules::Severity::Error,
+            span,
+            String::new(),
+        );
+        d.subject = Some(span);
+        let acts = actions(src, plugin, &[d], 0..src.len());
+        let act = acts.first()?;
+        assert_eq!(
+            act.title,
+            format!("Set {} to true", plugin.naming.api("cross_account_keys"))
+        );
+        let mut out = src.to_string();
+        for (r, t) in act.edits.iter().rev() {
+            out.replace_range(r.clone(), t);
+        }
+        Some(out)
+    }
+
+    #[test]
+    fn java_builder_chain_gets_a_call_before_build() {
+        let call = "CodePipeline.Builder.create(this, \"Pipeline\")\n            .synth(synth)\n            .build()";
+        let src = format!(
+            "class P extends Stack {{\n    P() {{\n        CodePipeline p = {call};\n    }}\n}}\n"
+        );
+        assert_eq!(
+            fix_call(&JAVA, &src, call).unwrap(),
+            src.replace(
+                ".synth(synth)\n",
+                ".synth(synth)\n            .crossAccountKeys(true)\n"
+            )
+        );
+        let call = "CodePipeline.Builder.create(this, \"Pipeline\").synth(ShellStep.Builder.create(\"S\").build()).build()";
+        let src = format!("var p = {call};\n");
+        assert_eq!(
+            fix_call(&JAVA, &src, call).unwrap(),
+            "var p = CodePipeline.Builder.create(this, \"Pipeline\").synth(ShellStep.Builder.create(\"S\").build()).crossAccountKeys(true).build();\n"
+        );
+        let call =
+            "new CodePipeline(this, \"Pipeline\", CodePipelineProps.builder().synth(s).build())";
+        assert_eq!(
+            fix_call(&JAVA, &format!("var p = {call};"), call).unwrap(),
+            "var p = new CodePipeline(this, \"Pipeline\", CodePipelineProps.builder().synth(s).crossAccountKeys(true).build());"
+        );
+        // Props in a variable are not written here: no fix rather than a wrong one.
+        let call = "new CodePipeline(this, \"Pipeline\", props)";
+        assert_eq!(fix_call(&JAVA, &format!("var p = {call};"), call), None);
+    }
+
+    #[test]
+    fn csharp_initializer_gets_the_prop_first() {
+        let call = "new CodePipeline(this, \"Pipeline\", new CodePipelineProps { Synth = synth })";
+        assert_eq!(
+            fix_call(&CSHARP, &format!("var p = {call};"), call).unwrap(),
+            "var p = new CodePipeline(this, \"Pipeline\", new CodePipelineProps { CrossAccountKeys = true, Synth = synth });"
+        );
+        let call =
+            "new CodePipeline(this, \"Pipeline\", new CodePipelineProps\n{\n    Synth = synth\n})";
+        assert_eq!(
+            fix_call(&CSHARP, &format!("var p = {call};"), call).unwrap(),
+            format!(
+                "var p = {};",
+                call.replace("{\n", "{\n    CrossAccountKeys = true,\n")
+            )
+        );
+    }
+
+    #[test]
+    fn go_nil_props_are_made() {
+        let call = "pipelines.NewCodePipeline(stack, jsii.String(\"P\"), nil)";
+        assert_eq!(
+            fix_call(&GO, &format!("p := {call}"), call).unwrap(),
+            "p := pipelines.NewCodePipeline(stack, jsii.String(\"P\"), &pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true)})"
         );
     }
 }

@@ -10,7 +10,7 @@ use regex::Regex;
 use super::accounts::Accounts;
 use super::{string_at, ByteRange};
 use crate::lang::ir::Import;
-use crate::lang::Plugin;
+use crate::lang::{Plugin, Props};
 use crate::model::catalog::{self, StepClass};
 use crate::regions;
 
@@ -53,9 +53,9 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     let ctx = &Ctx { offset, ..*ctx };
     if let Some((quote, range)) = string_at(ctx.text, offset) {
         let open_quote = range.start - 1;
-        return match key_before(ctx.text, open_quote) {
-            Some("account") => accounts(ctx, None, range),
-            Some("region") => regions(ctx, None, range),
+        return match key_before(ctx.text, unwrapped(ctx, open_quote)) {
+            Some("account") => accounts(ctx, false, range),
+            Some("region") => regions(ctx, false, range),
             _ => {
                 let _ = quote;
                 Vec::new()
@@ -66,9 +66,9 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     let word_range = offset - word.len()..offset;
     match key_before(ctx.text, word_range.start) {
         Some("account") if word.chars().all(|c| c.is_ascii_digit()) => {
-            return accounts(ctx, Some(quote_char(ctx)), word_range)
+            return accounts(ctx, true, word_range)
         }
-        Some("region") => return regions(ctx, Some(quote_char(ctx)), word_range),
+        Some("region") => return regions(ctx, true, word_range),
         Some("synth") => return steps(ctx, word_range, |c| c.shell),
         Some("input") => return sources(ctx, word_range),
         _ => {}
@@ -77,6 +77,11 @@ pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
     if let Some(before_dot) = ctx.text[..word_range.start].strip_suffix('.') {
         let receiver = word_before(before_dot, before_dot.len());
         if pipelines_alias(ctx.imports).as_deref() == Some(receiver) {
+            // Go's static methods: `pipelines.CodePipelineSource_…`.
+            let statics = ctx.plugin.naming.static_method("CodePipelineSource", "");
+            if statics.ends_with('_') && word.starts_with(&statics) {
+                return sources(ctx, word_range);
+            }
             let mut items = steps(ctx, word_range.clone(), |_| true);
             items.extend(class_items(
                 word_range,
@@ -106,8 +111,16 @@ fn floor_boundary(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-fn quote_char(ctx: &Ctx<'_>) -> char {
-    ctx.plugin.naming.quote
+/// Where a string's value starts once the wrapper the language puts a literal in where CDK
+/// takes a string is left out (Go's `jsii.String(` before `"…"`).
+fn unwrapped(ctx: &Ctx<'_>, pos: usize) -> usize {
+    let wrapper = ctx.plugin.naming.string("");
+    let open = wrapper.find(ctx.plugin.naming.quote).unwrap_or(0);
+    let before = &ctx.text[..pos];
+    match before.strip_suffix(&wrapper[..open]) {
+        Some(rest) if open > 0 => rest.len(),
+        _ => pos,
+    }
 }
 
 /// The identifier characters right before `offset`.
@@ -124,6 +137,12 @@ fn word_before(text: &str, offset: usize) -> &str {
 /// The key a value at `pos` is given for: `account=`, `account:`, `"account":`.
 fn key_before(text: &str, pos: usize) -> Option<&str> {
     let before = text[..pos].trim_end_matches([' ', '\t']);
+    // A builder's method: `.account(`.
+    if let Some(call) = before.strip_suffix('(') {
+        let key = word_before(call, call.len());
+        return (!key.is_empty() && call[..call.len() - key.len()].ends_with('.'))
+            .then(|| canonical_key(key));
+    }
     let before = before
         .strip_suffix('=')
         .or_else(|| before.strip_suffix(':'))?;
@@ -138,18 +157,22 @@ fn key_before(text: &str, pos: usize) -> Option<&str> {
         .trim_end_matches([' ', '\t'])
         .trim_end_matches(['"', '\'']);
     let key = word_before(before, before.len());
-    (!key.is_empty())
-        .then_some(key)
-        .map(|k| match crate::lang::ir::snake_case(k).as_str() {
-            "account" => "account",
-            "region" => "region",
-            "synth" => "synth",
-            "input" => "input",
-            "pre" => "pre",
-            "post" => "post",
-            "change_set" => "change_set",
-            _ => "other",
-        })
+    (!key.is_empty()).then(|| canonical_key(key))
+}
+
+/// The keys completion knows, by their canonical name (`Account` and `account` are
+/// `account`).
+fn canonical_key(k: &str) -> &'static str {
+    match crate::lang::ir::snake_case(k).as_str() {
+        "account" => "account",
+        "region" => "region",
+        "synth" => "synth",
+        "input" => "input",
+        "pre" => "pre",
+        "post" => "post",
+        "change_set" => "change_set",
+        _ => "other",
+    }
 }
 
 /// Whether `pos` is inside an unclosed `[` given to `pre`, `post` or `change_set`.
@@ -165,8 +188,9 @@ fn in_step_list(text: &str, pos: usize) -> bool {
                     // Directly among the arguments of `add_pre(…)` / `addPost(…)`.
                     return c == '('
                         && matches!(
-                            word_before(text, window_start + i),
-                            "add_pre" | "add_post" | "addPre" | "addPost"
+                            crate::lang::ir::snake_case(word_before(text, window_start + i))
+                                .as_str(),
+                            "add_pre" | "add_post"
                         );
                 }
                 depth -= 1;
@@ -184,13 +208,13 @@ fn in_step_list(text: &str, pos: usize) -> bool {
     false
 }
 
-fn accounts(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+fn accounts(ctx: &Ctx<'_>, quoted: bool, replace: ByteRange) -> Vec<Item> {
     ctx.accounts
         .iter()
         .map(|a| {
-            let insert = match quote {
-                Some(q) => format!("{q}{}{q}", a.id),
-                None => a.id.clone(),
+            let insert = match quoted {
+                true => ctx.plugin.naming.string(&a.id),
+                false => a.id.clone(),
             };
             let detail = a.names.join(", ");
             Item {
@@ -210,7 +234,7 @@ fn accounts(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item>
         .collect()
 }
 
-fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> {
+fn regions(ctx: &Ctx<'_>, quoted: bool, replace: ByteRange) -> Vec<Item> {
     regions::all()
         .map(|r| {
             let used = ctx.used_regions.iter().any(|u| u == r.code);
@@ -221,9 +245,9 @@ fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> 
             } else {
                 1
             };
-            let insert = match quote {
-                Some(q) => format!("{q}{}{q}", r.code),
-                None => r.code.to_string(),
+            let insert = match quoted {
+                true => ctx.plugin.naming.string(r.code),
+                false => r.code.to_string(),
             };
             let mut detail = r.name.to_string();
             if r.opt_in {
@@ -255,18 +279,16 @@ fn regions(ctx: &Ctx<'_>, quote: Option<char>, replace: ByteRange) -> Vec<Item> 
 
 /// How the file refers to the pipelines module: `pipelines`, `pl`, `cdk.pipelines`.
 pub fn pipelines_alias(imports: &[Import]) -> Option<String> {
-    let modules = [
-        "aws_cdk.pipelines",
-        "aws-cdk-lib/pipelines",
-        "@aws-cdk/pipelines",
-    ];
     for i in imports {
         // A default import of a library is the library (`import pipelines from '…'`).
         let whole = i
             .member
             .as_deref()
             .is_none_or(|m| m == crate::lang::ir::DEFAULT_EXPORT);
-        if whole && modules.contains(&i.module.as_str()) {
+        if whole
+            && i.local != crate::lang::ir::STAR_IMPORT
+            && crate::model::canonical_module(&i.module) == "cdk.pipelines"
+        {
             return Some(i.local.clone());
         }
         if i.member.as_deref() == Some("pipelines")
@@ -285,6 +307,18 @@ fn cdk_alias(imports: &[Import]) -> Option<String> {
         .map(|i| i.local.clone())
 }
 
+/// The name the file binds CDK's core module to, in any language (Go's `awscdk`).
+fn core_alias(imports: &[Import]) -> Option<String> {
+    imports
+        .iter()
+        .find(|i| {
+            i.member.is_none()
+                && i.local != crate::lang::ir::STAR_IMPORT
+                && crate::model::canonical_module(&i.module) == "cdk"
+        })
+        .map(|i| i.local.clone())
+}
+
 /// The prefix to write before a pipelines class, and the import edit to add when the file
 /// has no way to refer to the module yet.
 fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(ByteRange, String)>) {
@@ -298,25 +332,79 @@ fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(Byt
     {
         return (String::new(), Vec::new());
     }
+    let n = &ctx.plugin.naming;
+    if n.namespaces {
+        // Classes are written bare; the namespace (or the class) is imported once.
+        let imported = ctx.imports.iter().any(|i| {
+            crate::model::canonical_module(&i.module) == "cdk.pipelines"
+                && (i.local == crate::lang::ir::STAR_IMPORT || i.member.is_none())
+        }) || ctx.text.contains(n.pipelines_import.trim_end())
+            || ctx
+                .text
+                .contains(n.pipelines_import.trim_end().replace('*', class).as_str());
+        if imported {
+            return (String::new(), Vec::new());
+        }
+        return (String::new(), vec![import_edit(ctx)]);
+    }
     if let Some(alias) = pipelines_alias(ctx.imports) {
         return (format!("{alias}."), Vec::new());
     }
     if let Some(cdk) = cdk_alias(ctx.imports) {
         return (format!("{cdk}.pipelines."), Vec::new());
     }
+    ("pipelines.".into(), vec![import_edit(ctx)])
+}
+
+/// The edit that imports the pipelines module: the plugin's import statement on the line
+/// after the file's last import (Go: its path inside the `import ( … )` block), or after the
+/// `package` line, or at the top.
+fn import_edit(ctx: &Ctx<'_>) -> (ByteRange, String) {
+    let text = ctx.text;
     let import = ctx.plugin.naming.pipelines_import;
-    let at = ctx
+    let next_line = |end: usize| text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
+    let last = ctx
         .imports
         .iter()
         .map(|i| i.span.end_byte)
         .max()
-        .map(|end| {
-            ctx.text[end..]
-                .find('\n')
-                .map_or(ctx.text.len(), |n| end + n + 1)
-        })
-        .unwrap_or(0);
-    ("pipelines.".into(), vec![(at..at, import.to_string())])
+        .or_else(|| {
+            // A plugin whose lowering finds no import yet: its import statements by their keyword.
+            let keyword = import.split_whitespace().next()?;
+            let mut end = None;
+            let mut at = 0;
+            for line in text.split_inclusive('\n') {
+                if line.starts_with(&format!("{keyword} ")) {
+                    end = Some(at + line.trim_end().len());
+                }
+                at += line.len();
+            }
+            end
+        });
+    let Some(end) = last else {
+        let at = text
+            .split_inclusive('\n')
+            .scan(0, |at, line| {
+                *at += line.len();
+                Some((*at, line))
+            })
+            .find(|(_, line)| line.starts_with("package "))
+            .map_or(0, |(at, _)| at);
+        return (at..at, import.to_string());
+    };
+    let at = next_line(end);
+    // Inside a parenthesised import block: the path alone, indented as the one before.
+    let rest = text[end..].trim_start();
+    let spec = import.trim_end().split_once(' ').map(|(_, s)| s);
+    match spec {
+        Some(spec) if rest.starts_with(')') && !import.trim_end().ends_with(';') => {
+            let line_start = text[..end].rfind('\n').map_or(0, |i| i + 1);
+            let indent = &text[line_start..]
+                [..text[line_start..].len() - text[line_start..].trim_start().len()];
+            (at..at, format!("{indent}{spec}\n"))
+        }
+        _ => (at..at, import.to_string()),
+    }
 }
 
 fn typed_after_alias(ctx: &Ctx<'_>, replace: &ByteRange) -> bool {
@@ -350,18 +438,33 @@ fn steps(ctx: &Ctx<'_>, replace: ByteRange, offered: fn(&StepClass) -> bool) -> 
         .enumerate()
         .map(|(i, c)| {
             let class = c.class;
+            let n = &ctx.plugin.naming;
             let (q, edits) = qualifier(ctx, class, typed_alias);
-            let args = c.args(&ctx.plugin.naming);
+            let new = new_kw(ctx, &replace, typed_alias);
+            let insert_text = if typed_alias {
+                // After `alias.`: the module is typed already (its props struct names it).
+                let before = &ctx.text[..replace.start - 1];
+                let module = format!("{}.", word_before(before, before.len()));
+                let made = c.snippet(n, &module, true);
+                format!("{new}{}", made.strip_prefix(&module).unwrap_or(&made))
+            } else {
+                c.snippet(n, &q, new.is_empty() && !n.new_keyword.is_empty())
+            };
+            let callee = insert_text
+                .strip_prefix(n.new_keyword)
+                .unwrap_or(&insert_text);
+            let callee = callee.strip_prefix(q.as_str()).unwrap_or(callee);
+            let callee = callee.split(['(', '.']).next().unwrap_or(class);
             Item {
                 label: class.to_string(),
                 detail: Some(format!("pipelines.{class}")),
                 documentation: Some(c.summary.to_string()),
                 kind: Kind::Class,
-                insert_text: format!("{}{q}{class}{args}", new_kw(ctx, &replace, typed_alias)),
+                filter_text: Some(callee.to_string()),
+                insert_text,
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i}"),
-                filter_text: Some(class.to_string()),
                 additional_edits: edits,
             }
         })
@@ -386,18 +489,21 @@ fn class_items(replace: ByteRange, classes: &[&str]) -> Vec<Item> {
         .collect()
 }
 
-fn source_snippets(
-    n: &'static crate::lang::Naming,
-) -> impl Iterator<Item = (String, String, &'static str)> {
+/// Each source method: (its name, its snippet after `CodePipelineSource.`, its doc), the
+/// options struct written with `prefix` (the pipelines module's name in the file, or nothing).
+fn source_snippets<'n>(
+    n: &'n crate::lang::Naming,
+    prefix: &'n str,
+) -> impl Iterator<Item = (String, String, &'static str)> + 'n {
     catalog::SOURCES.iter().map(move |m| {
         let name = m.name(n);
-        let snippet = format!("{name}{}", m.args(n));
+        let snippet = format!("{name}{}", m.args_in(n, prefix));
         (name, snippet, m.doc)
     })
 }
 
 fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
-    source_snippets(&ctx.plugin.naming)
+    source_snippets(&ctx.plugin.naming, "")
         .enumerate()
         .map(|(i, (label, body, doc))| Item {
             label: label.to_string(),
@@ -415,22 +521,32 @@ fn source_methods(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 }
 
 fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
+    let n = &ctx.plugin.naming;
     let typed_alias = typed_after_alias(ctx, &replace);
-    source_snippets(&ctx.plugin.naming)
+    let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
+    // The options struct's module: the one typed before the cursor, or the prefix written.
+    let module = if typed_alias {
+        let before = &ctx.text[..replace.start - 1];
+        format!("{}.", word_before(before, before.len()))
+    } else {
+        q.clone()
+    };
+    catalog::SOURCES
+        .iter()
         .enumerate()
-        .map(|(i, (label, body, doc))| {
-            let (q, edits) = qualifier(ctx, "CodePipelineSource", typed_alias);
+        .map(|(i, m)| {
+            let label = n.static_method("CodePipelineSource", m.method);
             Item {
-                label: format!("CodePipelineSource.{label}"),
+                label: label.clone(),
                 detail: Some("pipelines source".into()),
-                documentation: Some(doc.into()),
+                documentation: Some(m.doc.into()),
                 kind: Kind::Method,
-                insert_text: format!("{q}CodePipelineSource.{body}"),
+                insert_text: format!("{q}{label}{}", m.args_in(n, &module)),
                 snippet: true,
                 replace: replace.clone(),
                 sort_text: format!("{i}"),
-                filter_text: Some(format!("CodePipelineSource.{label}")),
-                additional_edits: edits,
+                filter_text: Some(label),
+                additional_edits: edits.clone(),
             }
         })
         .collect()
@@ -439,7 +555,9 @@ fn sources(ctx: &Ctx<'_>, replace: ByteRange) -> Vec<Item> {
 fn is_pipeline_variable(text: &str, name: &str) -> bool {
     static RE: OnceLock<Regex> = OnceLock::new();
     let re = RE.get_or_init(|| {
-        Regex::new(r"(?m)(?:^|[\s(])((?:self\.|this\.)?\w+)\s*(?::\s*[\w.<>]+\s*)?=\s*(?:new\s+)?[\w.]*\b(?:CodePipeline|CdkPipeline)\s*\(")
+        // `x = CodePipeline(`, `const x: T = new CodePipeline(`, Java's
+        // `x = CodePipeline.Builder.create(`, Go's `x := pipelines.NewCodePipeline(`.
+        Regex::new(r"(?m)(?:^|[\s(])((?:self\.|this\.)?\w+)\s*(?::\s*[\w.<>]+\s*)?:?=\s*(?:new\s+)?[\w.]*\b(?:New)?(?:CodePipeline|CdkPipeline)(?:\.Builder\.create)?\s*\(")
             .expect("valid regex")
     });
     !name.is_empty()
@@ -457,32 +575,37 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
         .map(String::as_str)
         .unwrap_or("AppStage");
     let (account, region) = (n.string("${3:111111111111}"), n.string("${4:us-east-1}"));
-    let env = match (n.keyword_props(), cdk_alias(ctx.imports)) {
-        // Keyword props: `cdk.Environment(account=…, region=…)` when cdk is imported, else a
-        // map with string keys.
-        (true, Some(cdk)) => n.construct(
-            &format!("{cdk}.Environment"),
-            &[],
-            &[n.prop("account", &account), n.prop("region", &region)],
-        ),
-        (true, None) => format!(
-            "{{{}: {account}, {}: {region}}}",
-            n.string("account"),
-            n.string("region")
-        ),
-        (false, _) => n.props(&[n.prop("account", &account), n.prop("region", &region)]),
+    // Keyword props: `cdk.Environment(account=…, region=…)` when cdk is imported, else a map
+    // with string keys; Go's struct is in the module the file binds as `awscdk`.
+    let cdk = cdk_alias(ctx.imports).or_else(|| core_alias(ctx.imports));
+    let env = n.environment(cdk.as_deref(), &account, &region);
+    let stage_props = match n.namespaces {
+        true => "StageProps".to_string(),
+        false => format!("{}.StageProps", cdk.as_deref().unwrap_or(n.core_alias)),
     };
-    let made = n.construct(
+    let env_prop = [n.prop("env", &env)];
+    // The app's own Stage class: no builder of CDK's, and (Go) an `id string` parameter.
+    let made = n.construct_app(
         &format!("${{2:{class}}}"),
-        &[n.self_name.to_string(), n.string("${1:Id}")],
-        &[n.prop("env", &env)],
+        &[
+            n.scope(&ctx.text[..replace.start]),
+            n.plain_string("${1:Id}"),
+        ],
+        Some(Props {
+            ty: &stage_props,
+            items: &env_prop,
+        }),
     );
-    let stage = format!("{}({made})", n.api("add_stage"));
-    let wave = format!(
-        "{}({}, {})",
-        n.api("add_wave"),
-        n.string("${1:Prod}"),
-        n.props(&[n.prop("pre", "[${2}]")])
+    let stage = n.method_call("add_stage", &[made], None);
+    let (q, import) = qualifier(ctx, "WaveOptions", false);
+    let pre = [n.prop("pre", &n.list(&format!("{q}Step"), &["${2}".to_string()]))];
+    let wave = n.method_call(
+        "add_wave",
+        &[n.string("${1:Prod}")],
+        Some(Props {
+            ty: &format!("{q}WaveOptions"),
+            items: &pre,
+        }),
     );
     // Labels of their own: the language's own server (tsserver, Pylance) lists the methods
     // `addStage` / `add_stage` too; these are the snippets with an env.
@@ -509,7 +632,7 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
             replace,
             sort_text: "1".into(),
             filter_text: Some(n.api("add_wave")),
-            additional_edits: Vec::new(),
+            additional_edits: import,
         },
     ]
 }
@@ -517,7 +640,7 @@ fn stage_snippets(ctx: &Ctx<'_>, replace: ByteRange, _receiver: &str) -> Vec<Ite
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::lang::{PYTHON, TYPESCRIPT};
+    use crate::lang::{CSHARP, GO, JAVA, PYTHON, TYPESCRIPT};
 
     /// Completes at `$0` in `src` and returns the labels and the text after applying the
     /// first item (without snippet placeholders).
@@ -746,5 +869,163 @@ mod tests {
         assert_eq!(labels, ["addStage with env", "addWave with pre"]);
         let (labels, _) = check(&PYTHON, "other = make()\nother.$0");
         assert!(labels.is_empty());
+    }
+
+    /// The first item's text after `$0` in `src` (the import edit applied), and its label.
+    fn first(plugin: &'static Plugin, src: &str) -> (String, String) {
+        let (labels, applied) = check(plugin, src);
+        (labels.first().cloned().unwrap_or_default(), applied)
+    }
+
+    const GO_HEAD: &str = "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nfunc NewP(scope constructs.Construct, id string) awscdk.Stack {\n\tst := awscdk.NewStack(scope, &id, nil)\n";
+
+    #[test]
+    fn go_steps_sources_and_the_import_in_its_block() {
+        let (label, applied) = first(
+            &GO,
+            &format!("{GO_HEAD}\tpipelines.NewCodePipeline(st, jsii.String(\"P\"), &pipelines.CodePipelineProps{{Synth: $0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(applied.contains("\t\"github.com/aws/jsii-runtime-go\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n)\n"), "{applied}");
+        assert!(applied.ends_with("{Synth: pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+        let with_import = GO_HEAD.replace(
+            ")\n\n",
+            "\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n)\n\n",
+        );
+        let (label, applied) = first(&GO, &format!("{with_import}\tx := pipelines.NewShellStep(jsii.String(\"S\"), &pipelines.ShellStepProps{{Input: $0"));
+        assert_eq!(label, "CodePipelineSource_Connection");
+        assert_eq!(applied.matches("v2/pipelines\"").count(), 1, "{applied}");
+        assert!(applied.ends_with("Input: pipelines.CodePipelineSource_Connection(jsii.String(\"${1:owner/repo}\"), jsii.String(\"${2:main}\"), &pipelines.ConnectionSourceOptions{ConnectionArn: jsii.String(\"${3:arn:aws:codestar-connections:…}\")})"), "{applied}");
+        // After the package's name: `New…` and the static methods `CodePipelineSource_…`.
+        let (_, applied) = first(&GO, &format!("{with_import}\ts := pipelines.NewSh$0"));
+        assert!(applied.ends_with("s := pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+        let (_, applied) = first(
+            &GO,
+            &format!("{with_import}\ts := pipelines.CodePipelineSource_$0"),
+        );
+        assert!(applied.ends_with("s := pipelines.CodePipelineSource_Connection(jsii.String(\"${1:owner/repo}\"), jsii.String(\"${2:main}\"), &pipelines.ConnectionSourceOptions{ConnectionArn: jsii.String(\"${3:arn:aws:codestar-connections:…}\")})"), "{applied}");
+        let (labels, applied) = check(&GO, &format!("{with_import}\tdeployment.AddPre($0"));
+        assert_eq!(labels[2], "ManualApprovalStep");
+        assert!(applied.ends_with("deployment.AddPre(pipelines.NewShellStep(jsii.String(\"${1:Id}\"), &pipelines.ShellStepProps{Commands: jsii.Strings(\"${2:npm ci}\")})"), "{applied}");
+    }
+
+    #[test]
+    fn go_stage_snippets_accounts_and_regions() {
+        let src = format!("{GO_HEAD}\tpipeline := pipelines.NewCodePipeline(st, jsii.String(\"P\"), props)\n\tpipeline.$0");
+        let (labels, applied) = check(&GO, &src);
+        assert_eq!(labels, ["AddStage with env", "AddWave with pre"]);
+        assert!(applied.ends_with("\tpipeline.AddStage(New${2:AppStage}(st, \"${1:Id}\", &awscdk.StageProps{Env: &awscdk.Environment{Account: jsii.String(\"${3:111111111111}\"), Region: jsii.String(\"${4:us-east-1}\")}}), nil)"), "{applied}");
+        let text = src.replace("$0", "");
+        let tree = GO.parser().parse(&text, None).unwrap();
+        let imports = GO.lower(&tree, &text).imports;
+        let ctx = Ctx {
+            text: &text,
+            offset: text.len(),
+            plugin: &GO,
+            imports: &imports,
+            accounts: &Accounts::default(),
+            used_regions: &[],
+            stage_classes: &[],
+        };
+        let wave = &stage_snippets(&ctx, text.len()..text.len(), "pipeline")[1];
+        assert_eq!(wave.insert_text, "AddWave(jsii.String(\"${1:Prod}\"), &pipelines.WaveOptions{Pre: &[]pipelines.Step{${2}}})");
+        let (labels, applied) = check(
+            &GO,
+            "env := &awscdk.Environment{Account: jsii.String(\"$0\")}",
+        );
+        assert_eq!(labels, ["111111111111", "333333333333"]);
+        assert!(
+            applied
+                .starts_with("env := &awscdk.Environment{Account: jsii.String(\"111111111111\")"),
+            "{applied}"
+        );
+        let (labels, applied) = check(&GO, "env := &awscdk.Environment{Region: $0");
+        assert_eq!(labels[0], "eu-west-1");
+        assert_eq!(
+            applied,
+            "env := &awscdk.Environment{Region: jsii.String(\"eu-west-1\")"
+        );
+    }
+
+    const JAVA_HEAD: &str = "package com.acme;\n\nimport software.amazon.awscdk.Stack;\nimport software.constructs.Construct;\n\npublic class P extends Stack {\n    public P(final Construct scope, final String id) {\n        super(scope, id);\n";
+
+    #[test]
+    fn java_builders_and_the_namespace_import() {
+        let (label, applied) = first(
+            &JAVA,
+            &format!("{JAVA_HEAD}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").synth($0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(applied.contains("import software.constructs.Construct;\nimport software.amazon.awscdk.pipelines.*;\n\npublic class"), "{applied}");
+        assert!(applied.ends_with(".synth(ShellStep.Builder.create(\"${1:Id}\").commands(List.of(\"${2:npm ci}\")).build()"), "{applied}");
+        let head = JAVA_HEAD.replace(
+            "import software.constructs",
+            "import software.amazon.awscdk.pipelines.*;\nimport software.constructs",
+        );
+        // After a typed `new `: the props struct's builder as the last argument.
+        let (_, applied) = first(&JAVA, &format!("{head}        deployment.addPost($0"));
+        assert_eq!(
+            applied.matches("awscdk.pipelines.*;").count(),
+            1,
+            "{applied}"
+        );
+        assert!(applied.ends_with("deployment.addPost(ShellStep.Builder.create(\"${1:Id}\").commands(List.of(\"${2:npm ci}\")).build()"), "{applied}");
+        let (_, applied) = first(
+            &JAVA,
+            &format!("{head}        ShellStep.Builder.create(\"S\").input($0"),
+        );
+        assert!(applied.ends_with(".input(CodePipelineSource.connection(\"${1:owner/repo}\", \"${2:main}\", ConnectionSourceOptions.builder().connectionArn(\"${3:arn:aws:codestar-connections:…}\").build())"), "{applied}");
+        let (labels, applied) = check(&JAVA, &format!("{head}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").build();\n        pipeline.$0"));
+        assert_eq!(labels, ["addStage with env", "addWave with pre"]);
+        assert!(applied.ends_with("pipeline.addStage(new ${2:AppStage}(this, \"${1:Id}\", StageProps.builder().env(Environment.builder().account(\"${3:111111111111}\").region(\"${4:us-east-1}\").build()).build()))"), "{applied}");
+        let (labels, applied) = check(&JAVA, "Environment.builder().account(\"$0\")");
+        assert_eq!(labels.len(), 2);
+        assert_eq!(applied, "Environment.builder().account(\"111111111111\")");
+    }
+
+    const CSHARP_HEAD: &str = "using Amazon.CDK;\nusing Constructs;\n\nnamespace Acme\n{\n    public class P : Stack\n    {\n        public P(Construct scope, string id) : base(scope, id)\n        {\n";
+
+    #[test]
+    fn csharp_initializers_and_the_using() {
+        let (label, applied) = first(
+            &CSHARP,
+            &format!("{CSHARP_HEAD}            var pipeline = new CodePipeline(this, \"P\", new CodePipelineProps {{ Synth = $0"),
+        );
+        assert_eq!(label, "ShellStep");
+        assert!(
+            applied.starts_with(
+                "using Amazon.CDK;\nusing Constructs;\nusing Amazon.CDK.Pipelines;\n\nnamespace"
+            ),
+            "{applied}"
+        );
+        assert!(applied.ends_with("Synth = new ShellStep(\"${1:Id}\", new ShellStepProps { Commands = new[] { \"${2:npm ci}\" } })"), "{applied}");
+        let head = CSHARP_HEAD.replace(
+            "using Constructs;",
+            "using Amazon.CDK.Pipelines;\nusing Constructs;",
+        );
+        let (_, applied) = first(
+            &CSHARP,
+            &format!(
+                "{head}            var s = new ShellStep(\"S\", new ShellStepProps {{ Input = $0"
+            ),
+        );
+        assert_eq!(
+            applied.matches("using Amazon.CDK.Pipelines;").count(),
+            1,
+            "{applied}"
+        );
+        assert!(applied.ends_with("Input = CodePipelineSource.Connection(\"${1:owner/repo}\", \"${2:main}\", new ConnectionSourceOptions { ConnectionArn = \"${3:arn:aws:codestar-connections:…}\" })"), "{applied}");
+        let (labels, applied) = check(&CSHARP, &format!("{head}            var pipeline = new CodePipeline(this, \"P\", props);\n            pipeline.$0"));
+        assert_eq!(labels, ["AddStage with env", "AddWave with pre"]);
+        assert!(applied.ends_with("pipeline.AddStage(new ${2:AppStage}(this, \"${1:Id}\", new StageProps { Env = new Amazon.CDK.Environment { Account = \"${3:111111111111}\", Region = \"${4:us-east-1}\" } }))"), "{applied}");
+        let (labels, applied) = check(
+            &CSHARP,
+            "new Amazon.CDK.Environment { Region = \"eu-w$0\" }",
+        );
+        assert_eq!(labels[0], "eu-west-1");
+        assert!(
+            applied.starts_with("new Amazon.CDK.Environment { Region = \"eu-west-1\""),
+            "{applied}"
+        );
     }
 }

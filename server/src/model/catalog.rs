@@ -8,7 +8,7 @@
 //! asks for).
 
 use super::{SourceKind, StepKind};
-use crate::lang::{Naming, SnippetArg, SnippetValue};
+use crate::lang::{Naming, Props, SnippetArg, SnippetValue};
 
 use SnippetArg::{Arg, Prop};
 use SnippetValue::{Code, Str, StrList};
@@ -25,6 +25,8 @@ pub struct StepClass {
     /// The snippet's arguments after the class name (each language writes them: see
     /// [`StepClass::args`]).
     pub args: &'static [SnippetArg],
+    /// The jsii struct of its props (`ShellStepProps`), which Java, C# and Go write.
+    pub props_type: &'static str,
     /// A `ShellStep` or a subclass: it runs commands as a CodeBuild action (with the pipeline's
     /// CodeBuild defaults) and has a primary output (`primary_output_directory`), so it can be
     /// the pipeline's `synth`.
@@ -35,9 +37,27 @@ pub struct StepClass {
 }
 
 impl StepClass {
-    /// Its snippet's arguments as the language writes them.
+    /// Its snippet's arguments as the language writes them (the props struct unqualified).
     pub fn args(&self, n: &Naming) -> String {
-        n.snippet_args(self.args)
+        n.snippet_args(self.args, self.props_type)
+    }
+
+    /// Its snippet: the whole construction, `prefix` what the file writes before the
+    /// pipelines module's names (`pipelines.`, or nothing), `after_new` when the file already
+    /// has the language's `new ` before it.
+    pub fn snippet(&self, n: &Naming, prefix: &str, after_new: bool) -> String {
+        let (positional, props) = n.snippet_parts(self.args);
+        let class = format!("{prefix}{}", self.class);
+        let ty = format!("{prefix}{}", self.props_type);
+        let props = (!props.is_empty()).then_some(Props {
+            ty: &ty,
+            items: &props,
+        });
+        if after_new {
+            n.construct_after_new(&class, &positional, props)
+        } else {
+            n.construct(&class, &positional, props)
+        }
     }
 }
 
@@ -52,6 +72,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
             Arg(Str("${1:Id}")),
             Prop("commands", StrList("${2:npm ci}")),
         ],
+        props_type: "ShellStepProps",
         shell: true,
         project_options: false,
     },
@@ -64,6 +85,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
             Arg(Str("${1:Id}")),
             Prop("commands", StrList("${2:npm ci}")),
         ],
+        props_type: "CodeBuildStepProps",
         shell: true,
         project_options: true,
     },
@@ -73,6 +95,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
         doc: "a manual approval action: the pipeline waits until someone approves.",
         summary: "Waits for a person to approve.",
         args: &[Arg(Str("${1:Approve}"))],
+        props_type: "ManualApprovalStepProps",
         shell: false,
         project_options: false,
     },
@@ -83,6 +106,7 @@ pub const STEP_CLASSES: &[StepClass] = &[
               (two actions: `.Check`, `.Confirm`).",
         summary: "Stops for approval when IAM permissions broaden.",
         args: &[Arg(Str("${1:Check}")), Prop("stage", Code("${2:stage}"))],
+        props_type: "PermissionsBroadeningCheckProps",
         shell: false,
         project_options: false,
     },
@@ -142,6 +166,8 @@ pub struct SourceMethod {
     pub doc: &'static str,
     /// The snippet's arguments after the method name (see [`SourceMethod::args`]).
     pub args: &'static [SnippetArg],
+    /// The jsii struct of its options (`GitHubSourceOptions`), which Java, C# and Go write.
+    pub options: &'static str,
     /// Positional arguments before the props object (`ecr` has no branch).
     pub props_at: usize,
     pub repo: RepoShape,
@@ -153,9 +179,14 @@ impl SourceMethod {
     pub fn name(&self, n: &Naming) -> String {
         n.api(self.method)
     }
-    /// Its snippet's arguments as the language writes them.
+    /// Its snippet's arguments as the language writes them (the options struct unqualified).
     pub fn args(&self, n: &Naming) -> String {
-        n.snippet_args(self.args)
+        self.args_in(n, "")
+    }
+    /// Its snippet's arguments, `prefix` what the file writes before the pipelines module's
+    /// names (`pipelines.`, or nothing).
+    pub fn args_in(&self, n: &Naming, prefix: &str) -> String {
+        n.snippet_args(self.args, &format!("{prefix}{}", self.options))
     }
     pub fn has_branch(&self) -> bool {
         self.props_at == 2
@@ -173,6 +204,7 @@ pub const SOURCES: &[SourceMethod] = &[
             Arg(Str("${2:main}")),
             Prop("connection_arn", Str("${3:arn:aws:codestar-connections:…}")),
         ],
+        options: "ConnectionSourceOptions",
         props_at: 2,
         repo: RepoShape::OwnerGroupsRepo,
         action: SourceAction::RepoId,
@@ -183,6 +215,7 @@ pub const SOURCES: &[SourceMethod] = &[
         json_name: "gitHub",
         doc: "A GitHub repository with an OAuth token from Secrets Manager.",
         args: &[Arg(Str("${1:owner/repo}")), Arg(Str("${2:main}"))],
+        options: "GitHubSourceOptions",
         props_at: 2,
         repo: RepoShape::OwnerRepo,
         action: SourceAction::RepoId,
@@ -193,6 +226,7 @@ pub const SOURCES: &[SourceMethod] = &[
         json_name: "codeCommit",
         doc: "A CodeCommit repository.",
         args: &[Arg(Code("${1:repository}")), Arg(Str("${2:main}"))],
+        options: "CodeCommitSourceOptions",
         props_at: 2,
         repo: RepoShape::Any,
         action: SourceAction::RepoIdAndName,
@@ -203,6 +237,7 @@ pub const SOURCES: &[SourceMethod] = &[
         json_name: "s3",
         doc: "An object in an S3 bucket.",
         args: &[Arg(Code("${1:bucket}")), Arg(Str("${2:source.zip}"))],
+        options: "S3SourceOptions",
         props_at: 2,
         repo: RepoShape::Any,
         action: SourceAction::Address,
@@ -213,6 +248,7 @@ pub const SOURCES: &[SourceMethod] = &[
         json_name: "ecr",
         doc: "An image in an ECR repository.",
         args: &[Arg(Code("${1:repository}"))],
+        options: "ECRSourceOptions",
         props_at: 1,
         repo: RepoShape::Any,
         action: SourceAction::AddressSlashesUnderscored,

@@ -298,7 +298,7 @@ pub(super) fn from_json(value: &serde_json::Value, span: Span) -> V {
 /// `github.com/aws/aws-cdk-go/awscdk/v2/pipelines` are all `cdk.pipelines`; `aws_cdk.aws_s3`,
 /// `aws-cdk-lib/aws-s3`, `software.amazon.awscdk.services.s3`, `Amazon.CDK.AWS.S3` and
 /// `…/awscdk/v2/awss3` are `cdk.aws_s3`. Other modules keep their name.
-pub(super) fn canonical_module(module: &str) -> String {
+pub(crate) fn canonical_module(module: &str) -> String {
     let rest = if module == "aws_cdk"
         || module == "aws-cdk-lib"
         || module == "@aws-cdk/core"

@@ -65,7 +65,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                          disabled\": this pipeline sets {}, so no change set exists to run the \
                          step against. Move the step to the stack's {} or {}, or let the \
                          pipeline use change sets.",
-                        ctx.prop_text("use_change_sets", n.false_lit),
+                        ctx.prop_text("use_change_sets", &n.bool(false)),
                         n.api("pre"),
                         n.api("post"),
                     ),

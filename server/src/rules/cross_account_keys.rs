@@ -34,8 +34,9 @@ pub const ADD_CROSS_ACCOUNT_KEYS: CodeAction = CodeAction {
             text,
             plugin,
             call.start_byte..call.end_byte,
+            "CodePipeline",
             "cross_account_keys",
-            plugin.naming.true_lit,
+            &plugin.naming.bool(true),
         )
         .map(|e| vec![e])
     },
@@ -78,7 +79,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                  {pipeline_account} without {prop}: `cdk synth` fails with \"Artifact Bucket \
                  must have a KMS Key to add cross-account action …\". Set {}.",
                 stage_name(&stage.id),
-                ctx.prop_text("cross_account_keys", n.true_lit),
+                ctx.prop_text("cross_account_keys", &n.bool(true)),
             ),
         );
         d.subject = Some(p.span);

@@ -35,9 +35,9 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     first.insert(id.clone(), st.id_span);
                     continue;
                 };
-                // `constructs` names the scope by its JavaScript class; through jsii (Python)
-                // that is CDK's own `Stage`.
-                let class = match (ctx.naming.camel_case, stage.class.as_deref()) {
+                // `constructs` names the scope by its JavaScript class; through jsii (Python,
+                // Java, C#, Go) that is CDK's own `Stage`.
+                let class = match (ctx.naming.scope_named_by_app_class, stage.class.as_deref()) {
                     (true, Some(c)) => c.rsplit('.').next().unwrap_or(c),
                     _ => "Stage",
                 };

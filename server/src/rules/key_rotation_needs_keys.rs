@@ -53,7 +53,7 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 "`cdk synth` fails with \"Setting 'enableKeyRotation' to true also requires \
                  'crossAccountKeys' to be enabled\": the key to rotate exists only with {}. \
                  Set it, or drop {}.",
-                ctx.prop_text("cross_account_keys", n.true_lit),
+                ctx.prop_text("cross_account_keys", &n.bool(true)),
                 n.api("enable_key_rotation"),
             ),
         );

@@ -3,6 +3,7 @@
 //! an explicit env to synthesize at all.
 
 use super::{pipeline_name, stage_name, Check, Ctx, Diagnostic, Rule, Severity};
+use crate::lang::PropsSyntax;
 use crate::model::{EnvState, Known};
 
 const CODE: &str = "missing-env";
@@ -77,10 +78,10 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                     "{class} is instantiated without an env, so {} has no account or region: \
                      {consequence}. Pass env={{account, region}} where the app creates {it}{}.",
                     pipeline_name(p),
-                    if n.camel_case {
-                        " (`new ...(app, id, { env })`)"
-                    } else {
-                        ""
+                    match n.props {
+                        PropsSyntax::ObjectLiteral => " (`new ...(app, id, { env })`)".to_string(),
+                        PropsSyntax::Keywords => String::new(),
+                        _ => format!(" (`{}`)", n.prop("env", "…")),
                     },
                 ),
             );

@@ -95,8 +95,8 @@ fn check(ctx: &Ctx<'_>, out: &mut Vec<Diagnostic>) {
                 *span,
                 format!(
                     "This pipeline is a V1 CodePipeline: V1 has no git triggers or pipeline \
-                     variables and is billed per pipeline. Use {prop}{}PipelineType.V2.",
-                    if n.camel_case { ": " } else { "=" }
+                     variables and is billed per pipeline. Use {}.",
+                    n.prop("pipeline_type", &n.static_method("PipelineType", "V2"))
                 ),
             )),
             Known::Absent if ctx.model.default_pipeline_type_v2 == Some(false) && !p.props_open => {
