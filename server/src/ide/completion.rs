@@ -49,6 +49,33 @@ pub struct Ctx<'a> {
 }
 
 pub fn complete(ctx: &Ctx<'_>) -> Vec<Item> {
+    let mut items = complete_items(ctx);
+    // What a list is written with may need an import of its own (Java's `List.of`).
+    let list_import = ctx.plugin.naming.list_import;
+    if !list_import.is_empty() && !has_import(ctx.text, list_import) {
+        for item in &mut items {
+            if item.insert_text.contains("List.of(") {
+                item.additional_edits.push(import_edit_of(ctx, list_import));
+            }
+        }
+    }
+    items
+}
+
+/// Whether the file has the import statement `import` (`import java.util.List;`), or one of
+/// every name of its package (`import java.util.*;`).
+pub(crate) fn has_import(text: &str, import: &str) -> bool {
+    let statement = import.trim_end();
+    let star = statement
+        .rsplit_once('.')
+        .map(|(package, _)| format!("{package}.*;"));
+    text.lines().any(|l| {
+        let l = l.trim();
+        l == statement || star.as_deref() == Some(l)
+    })
+}
+
+fn complete_items(ctx: &Ctx<'_>) -> Vec<Item> {
     let offset = floor_boundary(ctx.text, ctx.offset);
     let ctx = &Ctx { offset, ..*ctx };
     if let Some((quote, range)) = string_at(ctx.text, offset) {
@@ -360,8 +387,13 @@ fn qualifier(ctx: &Ctx<'_>, class: &str, typed_alias: bool) -> (String, Vec<(Byt
 /// after the file's last import (Go: its path inside the `import ( … )` block), or after the
 /// `package` line, or at the top.
 fn import_edit(ctx: &Ctx<'_>) -> (ByteRange, String) {
+    import_edit_of(ctx, ctx.plugin.naming.pipelines_import)
+}
+
+/// The edit that adds the import statement `import` where [`import_edit`] adds the pipelines
+/// module's.
+pub(crate) fn import_edit_of(ctx: &Ctx<'_>, import: &str) -> (ByteRange, String) {
     let text = ctx.text;
-    let import = ctx.plugin.naming.pipelines_import;
     let next_line = |end: usize| text[end..].find('\n').map_or(text.len(), |n| end + n + 1);
     let last = ctx
         .imports
@@ -956,8 +988,23 @@ mod tests {
             &format!("{JAVA_HEAD}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").synth($0"),
         );
         assert_eq!(label, "ShellStep");
-        assert!(applied.contains("import software.constructs.Construct;\nimport software.amazon.awscdk.pipelines.*;\n\npublic class"), "{applied}");
+        // The pipelines package, and `java.util.List` for the snippet's `List.of`, after the
+        // last import.
+        assert!(
+            applied.contains("import software.constructs.Construct;\nimport java.util.List;\nimport software.amazon.awscdk.pipelines.*;\n\npublic class")
+                || applied.contains("import software.constructs.Construct;\nimport software.amazon.awscdk.pipelines.*;\nimport java.util.List;\n\npublic class"),
+            "{applied}"
+        );
         assert!(applied.ends_with(".synth(ShellStep.Builder.create(\"${1:Id}\").commands(List.of(\"${2:npm ci}\")).build()"), "{applied}");
+        // A file that has `java.util`'s names gets no second import.
+        let (_, applied) = first(
+            &JAVA,
+            &format!(
+                "{}        CodePipeline pipeline = CodePipeline.Builder.create(this, \"P\").synth($0",
+                JAVA_HEAD.replace("import software.constructs", "import java.util.*;\nimport software.constructs")
+            ),
+        );
+        assert_eq!(applied.matches("import java.util").count(), 1, "{applied}");
         let head = JAVA_HEAD.replace(
             "import software.constructs",
             "import software.amazon.awscdk.pipelines.*;\nimport software.constructs",

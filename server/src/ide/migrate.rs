@@ -99,7 +99,37 @@ pub fn migrate(text: &str, plugin: &Plugin, call: ByteRange) -> Option<Vec<(Byte
             items: &pipeline_props,
         }),
     );
+    let needs_list = !n.list_import.is_empty()
+        && replacement.contains("List.of(")
+        && !super::completion::has_import(text, n.list_import);
     let mut edits = vec![(call.clone(), replacement)];
+    // The class's other names in code (a declared type, an import of it): `CdkPipeline
+    // pipeline = …` in Java and C#, `pipelines.CdkPipeline` in a Go or TypeScript signature.
+    let mut cursor = tree.root_node().walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.end_byte() <= call.start || node.start_byte() >= call.end {
+            if node.kind().ends_with("identifier") && &text[node.byte_range()] == "CdkPipeline" {
+                edits.push((node.byte_range(), "CodePipeline".to_string()));
+                continue;
+            }
+        } else if node.start_byte() >= call.start && node.end_byte() <= call.end {
+            continue;
+        }
+        stack.extend(node.named_children(&mut cursor));
+    }
+    if needs_list {
+        // After the file's last import (Java's `List.of` needs `java.util.List`).
+        let at = module
+            .imports
+            .iter()
+            .map(|i| i.span.end_byte)
+            .max()
+            .map_or(0, |end| {
+                text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+            });
+        edits.push((at..at, n.list_import.to_string()));
+    }
     let old = n.api("add_application_stage");
     let new = n.api("add_stage");
     let mut from = 0;
@@ -392,13 +422,40 @@ class P(Stack):
         );
     }
 
-    /// Java's builder chains and C#'s initializers are not read into the model's call shape
-    /// yet (issue #18): the migration is not offered there, rather than guessed.
+    /// Java's builder chains: the migrated pipeline is a builder chain again, the stages added
+    /// with `addStage`, and the result analyses as a `CodePipeline` (`run` checks it).
     #[test]
-    fn java_and_csharp_are_not_offered_until_their_lowerings_read_props() {
-        let java = "import software.amazon.awscdk.pipelines.*;\nclass P extends Stack {\n    P(Construct scope, String id) {\n        super(scope, id);\n        CdkPipeline p = CdkPipeline.Builder.create(this, \"Pipeline\").cloudAssemblyArtifact(cloud).build();\n    }\n}\n";
-        assert_eq!(run(&JAVA, java), None);
-        let csharp = "using Amazon.CDK.Pipelines;\nclass P : Stack {\n    P(Construct scope, string id) : base(scope, id) {\n        var p = new CdkPipeline(this, \"Pipeline\", new CdkPipelineProps { CloudAssemblyArtifact = cloud });\n    }\n}\n";
-        assert_eq!(run(&CSHARP, csharp), None);
+    fn java_connection_source_over_a_builder_chain() {
+        let src = "import software.amazon.awscdk.*;\nimport software.amazon.awscdk.pipelines.*;\nimport software.amazon.awscdk.services.codepipeline.Artifact;\nimport software.amazon.awscdk.services.codepipeline.actions.CodeStarConnectionsSourceAction;\nimport software.constructs.Construct;\n\npublic class PipelineStack extends Stack {\n    public PipelineStack(final Construct scope, final String id) {\n        super(scope, id);\n        Artifact source = new Artifact();\n        Artifact cloud = new Artifact();\n        CdkPipeline pipeline = CdkPipeline.Builder.create(this, \"Pipeline\")\n            .cloudAssemblyArtifact(cloud)\n            .sourceAction(CodeStarConnectionsSourceAction.Builder.create().actionName(\"Src\").output(source).connectionArn(\"arn:x\").owner(\"acme\").repo(\"app\").branch(\"main\").build())\n            .synthAction(SimpleSynthAction.standardNpmSynth(StandardNpmSynthOptions.builder().sourceArtifact(source).cloudAssemblyArtifact(cloud).build()))\n            .crossAccountKeys(true)\n            .build();\n        pipeline.addApplicationStage(new Stage(this, \"Prod\"));\n    }\n}\n";
+        let out = run(&JAVA, src).expect("mechanical");
+        // The declared type follows the class, and `List.of` comes with its import.
+        assert!(
+            out.contains("        CodePipeline pipeline = CodePipeline.Builder.create(this, \"Pipeline\").synth(ShellStep.Builder.create(\"Synth\").input(CodePipelineSource.connection(\"acme/app\", \"main\", ConnectionSourceOptions.builder().connectionArn(\"arn:x\").build())).installCommands(List.of(\"npm ci\")).commands(List.of(\"npx cdk synth\")).build()).crossAccountKeys(true).build();"),
+            "{out}"
+        );
+        assert!(
+            out.contains("import software.constructs.Construct;\nimport java.util.List;\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pipeline.addStage(new Stage(this, \"Prod\"));"),
+            "{out}"
+        );
+        assert!(!out.contains("CdkPipeline.Builder"), "{out}");
+    }
+
+    /// C#'s initializers: the migrated pipeline's props are an initializer again.
+    #[test]
+    fn csharp_connection_source_over_an_initializer() {
+        let src = "using Amazon.CDK;\nusing Amazon.CDK.Pipelines;\nusing Amazon.CDK.AWS.CodePipeline;\nusing Amazon.CDK.AWS.CodePipeline.Actions;\nusing Constructs;\n\npublic class PipelineStack : Stack\n{\n    public PipelineStack(Construct scope, string id) : base(scope, id)\n    {\n        var source = new Artifact_();\n        var cloud = new Artifact_();\n        var pipeline = new CdkPipeline(this, \"Pipeline\", new CdkPipelineProps\n        {\n            CloudAssemblyArtifact = cloud,\n            SourceAction = new CodeStarConnectionsSourceAction(new CodeStarConnectionsSourceActionProps { ActionName = \"Src\", Output = source, ConnectionArn = \"arn:x\", Owner = \"acme\", Repo = \"app\", Branch = \"main\" }),\n            SynthAction = SimpleSynthAction.StandardNpmSynth(new StandardNpmSynthOptions { SourceArtifact = source, CloudAssemblyArtifact = cloud }),\n            CrossAccountKeys = true,\n        });\n        pipeline.AddApplicationStage(new Stage(this, \"Prod\"));\n    }\n}\n";
+        let out = run(&CSHARP, src).expect("mechanical");
+        assert!(
+            out.contains("new CodePipeline(this, \"Pipeline\", new CodePipelineProps { Synth = new ShellStep(\"Synth\", new ShellStepProps { Input = CodePipelineSource.Connection(\"acme/app\", \"main\", new ConnectionSourceOptions { ConnectionArn = \"arn:x\" }), InstallCommands = new[] { \"npm ci\" }, Commands = new[] { \"npx cdk synth\" } }), CrossAccountKeys = true })"),
+            "{out}"
+        );
+        assert!(
+            out.contains("pipeline.AddStage(new Stage(this, \"Prod\"));"),
+            "{out}"
+        );
     }
 }

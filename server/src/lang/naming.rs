@@ -22,6 +22,9 @@ pub struct Naming {
     /// The statement that imports the CDK Pipelines module (with its newline): as `pipelines`
     /// where classes are written with their module's name, or the whole namespace.
     pub pipelines_import: &'static str,
+    /// The statement that imports what [`Naming::list`] writes with, when the language needs
+    /// one (Java's `List.of` needs `java.util.List`), with its newline; empty otherwise.
+    pub list_import: &'static str,
     /// Classes are written by their bare name once their namespace is imported (Java's
     /// `import …pipelines.*;`, C#'s `using Amazon.CDK.Pipelines;`), never with a module name.
     pub namespaces: bool,
