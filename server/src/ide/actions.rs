@@ -270,8 +270,8 @@ mod tests {
         assert!(out.contains("&pipelines.CodePipelineProps{CrossAccountKeys: jsii.Bool(true), Synth: pipelines.NewShellStep("), "{out}");
     }
 
-    /// The fix on a construction, as code actions offer it for a diagnostic about it (Java's
-    /// and C#'s lowerings do not make the model yet: the diagnostic is made here).
+    /// The fix on a construction, as code actions offer it for a diagnostic about it (made
+    /// here, so that each way of writing the props is tried on its own).
     fn fix_call(plugin: &'static Plugin, src: &str, call: &str) -> Option<String> {
         let start = src.find(call).expect("the call");
         let span = crate::model::Span {
@@ -345,6 +345,24 @@ mod tests {
                 "var p = {};",
                 call.replace("{\n", "{\n    CrossAccountKeys = true,\n")
             )
+        );
+    }
+
+    /// Through the real analysis: the rule fires on the Java and C# pipelines, the fix is
+    /// offered, and the fixed file has no `cross-account-keys` diagnostic (`fix_all` checks).
+    #[test]
+    fn java_and_csharp_fixes_through_their_analysis() {
+        let java = "import software.amazon.awscdk.*;\nimport software.amazon.awscdk.pipelines.*;\nimport software.constructs.Construct;\nimport java.util.List;\n\nclass AppStage extends Stage { AppStage(Construct s, String id, StageProps p) { super(s, id, p); new Stack(this, \"Svc\"); } }\n\npublic class P extends Stack {\n    public P(final Construct scope, final String id) {\n        super(scope, id, StackProps.builder().env(Environment.builder().account(\"999999999999\").region(\"us-east-1\").build()).build());\n        CodePipeline p = CodePipeline.Builder.create(this, \"Pipeline\")\n            .synth(ShellStep.Builder.create(\"Synth\").commands(List.of(\"cdk synth\")).build())\n            .build();\n        p.addStage(new AppStage(this, \"Dev\", StageProps.builder().env(Environment.builder().account(\"111111111111\").region(\"us-east-1\").build()).build()));\n    }\n}\n";
+        let out = fix_all(&JAVA, java);
+        assert!(
+            out.contains("            .synth(ShellStep.Builder.create(\"Synth\").commands(List.of(\"cdk synth\")).build())\n            .crossAccountKeys(true)\n            .build();"),
+            "{out}"
+        );
+        let csharp = "using Amazon.CDK;\nusing Amazon.CDK.Pipelines;\nusing Constructs;\n\nclass AppStage : Stage { public AppStage(Construct s, string id, IStageProps p = null) : base(s, id, p) { new Stack(this, \"Svc\"); } }\n\npublic class P : Stack\n{\n    public P(Construct scope, string id) : base(scope, id, new StackProps { Env = new Amazon.CDK.Environment { Account = \"999999999999\", Region = \"us-east-1\" } })\n    {\n        var p = new CodePipeline(this, \"Pipeline\", new CodePipelineProps\n        {\n            Synth = new ShellStep(\"Synth\", new ShellStepProps { Commands = new[] { \"cdk synth\" } }),\n        });\n        p.AddStage(new AppStage(this, \"Dev\", new StageProps { Env = new Amazon.CDK.Environment { Account = \"111111111111\", Region = \"us-east-1\" } }));\n    }\n}\n";
+        let out = fix_all(&CSHARP, csharp);
+        assert!(
+            out.contains("new CodePipelineProps\n        {\n            CrossAccountKeys = true,\n            Synth = "),
+            "{out}"
         );
     }
 
