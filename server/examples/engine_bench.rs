@@ -35,7 +35,11 @@ fn main() {
     };
     for lang_name in langs.iter().map(String::as_str) {
         let plugin = lang::for_language_id(lang_name).unwrap();
-        for lines in [1_000, 10_000, 50_000] {
+        let sizes: Vec<usize> = match std::env::var("PIPELENS_BENCH_LINES") {
+            Ok(l) => l.split(',').filter_map(|n| n.parse().ok()).collect(),
+            Err(_) => vec![1_000, 10_000, 50_000],
+        };
+        for lines in sizes {
             let text = gen::generate(lang_name, lines);
             let runs = if lines >= 50_000 { 5 } else { 15 };
             let parse = median(
