@@ -1004,6 +1004,11 @@ pub fn repair(plugin: &Plugin, text: &str, tree: &Tree) -> Option<(String, Tree)
             error_anchor(err, false).start_byte(),
             error_anchor(err, true).start_byte(),
         ];
+        // And the lines above it where the constructs around it start: an unclosed bracket
+        // makes some grammars (Go's) take the lines after it into it, and the error surfaces
+        // lines below the one to drop.
+        candidates.extend(opening_lines(err, 3));
+        candidates.sort_unstable();
         candidates.dedup();
         let mut best: Option<(usize, Vec<u8>, Tree)> = None;
         for at in candidates {
@@ -1090,6 +1095,22 @@ fn error_bytes(node: Node<'_>) -> usize {
 /// reported where the construct ends; the line to drop is where that construct starts. An
 /// ERROR node can swallow whole valid statements before the bad tokens (tree-sitter wraps them
 /// when it cannot recover): its first stray token, not its start, is where the damage is.
+/// The start of up to `n` of the constructs around `node` that start on earlier rows, each on a
+/// row of its own, nearest first.
+fn opening_lines(node: Node<'_>, n: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut row = node.start_position().row;
+    let mut at = node.parent();
+    while let (Some(p), true) = (at, out.len() < n) {
+        if p.start_position().row < row {
+            row = p.start_position().row;
+            out.push(p.start_byte());
+        }
+        at = p.parent();
+    }
+    out
+}
+
 fn error_anchor(mut node: Node<'_>, from_end: bool) -> Node<'_> {
     'deeper: loop {
         if node.is_missing() {

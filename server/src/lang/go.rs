@@ -1180,6 +1180,33 @@ mod tests {
         assert!(matches!(values[2], ExprKind::Call { .. }));
     }
 
+    /// Go's grammar takes the lines after an unclosed bracket into it, and the error shows
+    /// lines below: the broken line is still the one dropped, and what follows it is read.
+    #[test]
+    fn an_unclosed_call_hides_nothing_after_it() {
+        let fixture = include_str!("../../../tests/fixtures/model/go/syntax_error.go");
+        for broken in [
+            "helper := foo(",
+            "helper := (1 +",
+            "helper := []string{\"a\",",
+        ] {
+            let src = fixture.replace("helper := (1 +", broken);
+            let a = crate::analysis::analyze_text(
+                &crate::lang::GO,
+                &src,
+                None,
+                &crate::model::NoIndex,
+                &crate::lang::ExtraQueries::default(),
+            );
+            let stages: Vec<Option<&str>> = a.model.pipelines[0]
+                .stages
+                .iter()
+                .map(|s| s.id.as_deref())
+                .collect();
+            assert_eq!(stages, [Some("Dev"), Some("Prod")], "{broken}");
+        }
+    }
+
     #[test]
     fn import_paths_bind_their_package_names() {
         assert_eq!(
