@@ -103,32 +103,60 @@ pub fn migrate(text: &str, plugin: &Plugin, call: ByteRange) -> Option<Vec<(Byte
         && replacement.contains("List.of(")
         && !super::completion::has_import(text, n.list_import);
     let mut edits = vec![(call.clone(), replacement)];
-    // The class's other names in code (a declared type, an import of it): `CdkPipeline
-    // pipeline = …` in Java and C#, `pipelines.CdkPipeline` in a Go or TypeScript signature.
-    let mut cursor = tree.root_node().walk();
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        if node.end_byte() <= call.start || node.start_byte() >= call.end {
+    // The type the construction is declared with, in its own statement (`CdkPipeline pipeline
+    // = …` in Java and C#, `const p: pipelines.CdkPipeline = …`): the class's names elsewhere
+    // (another construction, an import, a field) are left as they are.
+    let statement = tree
+        .root_node()
+        .descendant_for_byte_range(call.start, call.end)
+        .and_then(|n| {
+            let mut at = n;
+            while let Some(p) = at.parent() {
+                if p.parent().is_none()
+                    || p.kind().ends_with("statement")
+                    || p.kind().ends_with("declaration")
+                {
+                    return Some(p);
+                }
+                at = p;
+            }
+            None
+        });
+    if let Some(statement) = statement.filter(|s| s.parent().is_some()) {
+        let mut cursor = statement.walk();
+        let mut stack = vec![statement];
+        while let Some(node) = stack.pop() {
+            if node.start_byte() >= call.start && node.end_byte() <= call.end {
+                continue;
+            }
             if node.kind().ends_with("identifier") && &text[node.byte_range()] == "CdkPipeline" {
                 edits.push((node.byte_range(), "CodePipeline".to_string()));
                 continue;
             }
-        } else if node.start_byte() >= call.start && node.end_byte() <= call.end {
-            continue;
+            stack.extend(node.named_children(&mut cursor));
         }
-        stack.extend(node.named_children(&mut cursor));
+    }
+    // After the file's last import.
+    let after_imports = module
+        .imports
+        .iter()
+        .map(|i| i.span.end_byte)
+        .max()
+        .map_or(0, |end| {
+            text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
+        });
+    // Java and C# write the classes bare: their namespace must be imported whole.
+    if n.namespaces
+        && !module.imports.iter().any(|i| {
+            crate::model::canonical_module(&i.module) == "cdk.pipelines"
+                && i.local == ir::STAR_IMPORT
+        })
+    {
+        edits.push((after_imports..after_imports, n.pipelines_import.to_string()));
     }
     if needs_list {
-        // After the file's last import (Java's `List.of` needs `java.util.List`).
-        let at = module
-            .imports
-            .iter()
-            .map(|i| i.span.end_byte)
-            .max()
-            .map_or(0, |end| {
-                text[end..].find('\n').map_or(text.len(), |i| end + i + 1)
-            });
-        edits.push((at..at, n.list_import.to_string()));
+        // Java's `List.of` needs `java.util.List`.
+        edits.push((after_imports..after_imports, n.list_import.to_string()));
     }
     let old = n.api("add_application_stage");
     let new = n.api("add_stage");
@@ -442,6 +470,31 @@ class P(Stack):
             "{out}"
         );
         assert!(!out.contains("CdkPipeline.Builder"), "{out}");
+    }
+
+    /// Java with the classes imported one by one: the migration brings the pipelines package
+    /// whole (the new classes are written bare), and renames the class only in the migrated
+    /// statement (another `CdkPipeline` in the file keeps its class, and its import stays).
+    #[test]
+    fn java_with_single_class_imports_gets_the_package_and_renames_only_its_statement() {
+        let src = "import software.amazon.awscdk.*;\nimport software.amazon.awscdk.pipelines.CdkPipeline;\nimport software.amazon.awscdk.pipelines.SimpleSynthAction;\nimport software.amazon.awscdk.pipelines.StandardNpmSynthOptions;\nimport software.amazon.awscdk.services.codepipeline.Artifact;\nimport software.amazon.awscdk.services.codepipeline.actions.CodeStarConnectionsSourceAction;\nimport software.constructs.Construct;\nimport java.util.List;\n\npublic class PipelineStack extends Stack {\n    public PipelineStack(final Construct scope, final String id) {\n        super(scope, id);\n        Artifact source = new Artifact();\n        Artifact cloud = new Artifact();\n        CdkPipeline pipeline = CdkPipeline.Builder.create(this, \"Pipeline\")\n            .cloudAssemblyArtifact(cloud)\n            .sourceAction(CodeStarConnectionsSourceAction.Builder.create().actionName(\"Src\").output(source).connectionArn(\"arn:x\").owner(\"acme\").repo(\"app\").branch(\"main\").build())\n            .synthAction(SimpleSynthAction.standardNpmSynth(StandardNpmSynthOptions.builder().sourceArtifact(source).cloudAssemblyArtifact(cloud).build()))\n            .build();\n    }\n\n    CdkPipeline other;\n}\n";
+        let out = run(&JAVA, src).expect("mechanical");
+        assert!(
+            out.contains("import java.util.List;\nimport software.amazon.awscdk.pipelines.*;\n"),
+            "{out}"
+        );
+        assert!(
+            out.contains(
+                "        CodePipeline pipeline = CodePipeline.Builder.create(this, \"Pipeline\")"
+            ),
+            "{out}"
+        );
+        assert!(
+            out.contains("import software.amazon.awscdk.pipelines.CdkPipeline;\n"),
+            "{out}"
+        );
+        assert!(out.contains("    CdkPipeline other;\n"), "{out}");
+        assert_eq!(out.matches("import java.util.List;").count(), 1, "{out}");
     }
 
     /// C#'s initializers: the migrated pipeline's props are an initializer again.

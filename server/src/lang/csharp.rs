@@ -91,11 +91,12 @@ impl<'a> Walk<'a> {
                 Stmt::Class(c) => c.method(ENTRY_POINT),
                 _ => None,
             })
-            .map(|f| Stmt::Block(f.body.clone()))
+            .flat_map(|f| super::ir::entry_point(f.body.clone(), f.span))
             .collect();
         out.extend(entry);
         if !top_level.is_empty() {
-            out.push(Stmt::Block(top_level));
+            let span = Span::of(&node);
+            out.extend(super::ir::entry_point(top_level, span));
         }
         out
     }
@@ -344,6 +345,7 @@ impl<'a> Walk<'a> {
             let mut init = FuncDef {
                 name: class_name.to_string(),
                 constructor: true,
+                is_static: false,
                 params: Vec::new(),
                 defaults: Vec::new(),
                 body: Vec::new(),
@@ -526,6 +528,7 @@ impl<'a> Walk<'a> {
         let mut f = FuncDef {
             name: name.to_string(),
             constructor,
+            is_static: has_modifier(self.src, node, &["static"]),
             params: Vec::new(),
             defaults: Vec::new(),
             body: Vec::new(),
@@ -1797,9 +1800,9 @@ sealed class Program { public static void Main(string[] args) { var app = new Ap
         assert!(
             matches!(&helper.body[..], [Stmt::Return(Some(v))] if show(v) == "g(Account, this.Api)")
         );
-        // Main's body runs at module level, after every class.
-        match m.body.last() {
-            Some(Stmt::Block(b)) => assert_eq!(b.len(), 2),
+        // Main's body runs last, after every class, as a function of its own.
+        match &m.body[m.body.len() - 2..] {
+            [Stmt::Func(f), Stmt::Expr(_)] => assert_eq!(f.body.len(), 2),
             other => panic!("{other:?}"),
         }
         assert_eq!(m.imports.len(), 1);
@@ -1812,7 +1815,8 @@ sealed class Program { public static void Main(string[] args) { var app = new Ap
         );
         assert!(matches!(m.body[0], Stmt::Class(_)), "{:?}", m.body);
         match &m.body[1] {
-            Stmt::Block(b) => {
+            Stmt::Func(f) => {
+                let b = &f.body;
                 assert_eq!(b.len(), 3);
                 // A C-style for is unknown, not nothing.
                 assert!(matches!(&b[2], Stmt::Expr(e) if e.kind == ExprKind::Unknown));

@@ -14,13 +14,14 @@
 //!   static property's getter `Runtime_NODEJS_22_X()` the property;
 //! - nothing runs at a file's top level in Go: `func main`'s body is lowered as the module's
 //!   last statements, after every declaration of the file (Go's declarations are visible
-//!   everywhere in the file, whatever their order).
+//!   everywhere in the file, whatever their order), as a function of its own
+//!   ([`ir::entry_point`](super::ir::entry_point)) called there.
 //!
 //! A function of another file of the same package is not followed (the model follows a
 //! file's own functions): what it makes is unknown, not guessed.
 
 use super::ir::{
-    Arg, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
+    Arg, Builtin, DictEntry, Expr, ExprKind, FuncDef, Lambda, Span, Stmt, Target, TemplatePart,
 };
 use std::cell::RefCell;
 
@@ -65,7 +66,7 @@ impl<'a> Lowerer<'a> {
         }
         if let Some(body) = main.and_then(|m| m.child_by_field_name("body")) {
             if let Some(_deeper) = self.nesting.stmt(&body) {
-                out.push(Stmt::Block(self.body(body)));
+                out.extend(super::ir::entry_point(self.body(body), Span::of(&body)));
             }
         }
         out
@@ -270,6 +271,7 @@ impl<'a> Lowerer<'a> {
         FuncDef {
             name: name.to_string(),
             constructor: false,
+            is_static: false,
             defaults: vec![None; params.len()],
             params,
             body: node
@@ -310,10 +312,17 @@ impl<'a> Lowerer<'a> {
         out
     }
 
-    /// `for _, r := range xs { … }` iterates `xs`'s values; `for k := range m` / `for k, v :=
-    /// range m` read keys, which the model does not follow; any other `for` neither.
+    /// `for _, v := range xs` iterates the values of a slice or a map, `for k := range m` its
+    /// keys (a slice's indices), `for k, v := range m` its pairs (a map's in no fixed order:
+    /// `Builtin::Unordered`); any other `for` (a counter, a
+    /// condition, `for range n`) runs its body where the model cannot tell how often: a loop
+    /// over something unknown, so that what it adds is there, uncertain, not missing.
     fn for_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
         let span = Span::of(&node);
+        let Some(body) = node.child_by_field_name("body") else {
+            out.push(Stmt::Expr(Expr::unknown(span)));
+            return;
+        };
         let range = {
             let mut cursor = node.walk();
             let r = node
@@ -321,26 +330,62 @@ impl<'a> Lowerer<'a> {
                 .find(|c| c.kind() == "range_clause");
             r
         };
-        let (Some(range), Some(body)) = (range, node.child_by_field_name("body")) else {
-            out.push(Stmt::Expr(Expr::unknown(span)));
+        let ranged = range.and_then(|r| Some((r, r.child_by_field_name("right")?)));
+        let Some((range, right)) = ranged else {
+            out.push(Stmt::For {
+                target: Target::Other,
+                iter: Expr::unknown(span),
+                body: self.body(body),
+            });
             return;
         };
         let targets = range
             .child_by_field_name("left")
             .map(list)
             .unwrap_or_default();
-        let (Some(right), [first, value]) = (range.child_by_field_name("right"), &targets[..])
-        else {
-            out.push(Stmt::Expr(Expr::unknown(span)));
-            return;
+        let blank = |t: &Node<'_>| self.text(*t) == "_";
+        // `range` is no name a file can bind: the builtin is called with what it ranges over.
+        let over = |what| Expr {
+            kind: ExprKind::Call {
+                func: Box::new(Expr {
+                    kind: ExprKind::Builtin {
+                        what,
+                        name: "range".to_string(),
+                        written: None,
+                    },
+                    span: Span::of(&range),
+                }),
+                args: vec![Arg::Positional(Expr {
+                    kind: ExprKind::Call {
+                        func: Box::new(Expr {
+                            kind: ExprKind::Builtin {
+                                what: Builtin::Unordered,
+                                name: "range".to_string(),
+                                written: None,
+                            },
+                            span: Span::of(&range),
+                        }),
+                        args: vec![Arg::Positional(self.expr(right))],
+                    },
+                    span: Span::of(&right),
+                })],
+            },
+            span: Span::of(&right),
         };
-        if self.text(*first) != "_" {
-            out.push(Stmt::Expr(Expr::unknown(span)));
-            return;
-        }
+        let (target, iter) = match &targets[..] {
+            [k, v] if blank(k) => (self.target(*v), over(Builtin::Values)),
+            [k] | [k, _] if targets.len() == 1 || blank(&targets[1]) => {
+                (self.target(*k), over(Builtin::Keys))
+            }
+            [k, v] => (
+                Target::Tuple(vec![self.target(*k), self.target(*v)]),
+                over(Builtin::Entries),
+            ),
+            _ => (Target::Other, Expr::unknown(span)),
+        };
         out.push(Stmt::For {
-            target: self.target(*value),
-            iter: self.expr(right),
+            target,
+            iter,
             body: self.body(body),
         });
     }
@@ -642,9 +687,40 @@ impl<'a> Lowerer<'a> {
         }
         Expr {
             kind: ExprKind::Call {
-                func: Box::new(self.expr(func)),
+                func: Box::new(self.callee(func)),
                 args: self.args(&arg_nodes, spread),
             },
+            span,
+        }
+    }
+
+    /// A called function or method. Go capitalises every exported name, functions and methods
+    /// as well as types: a call of `strings.HasPrefix` or `pipeline.AddStage` is a call, never
+    /// a construction (those are `NewX`, above), so its name is written as the other languages
+    /// write a function's, first letter lowercase (`hasPrefix`, `addStage`: the model reads
+    /// a capitalised callee as a class).
+    fn callee(&self, func: Node<'_>) -> Expr {
+        let span = Span::of(&func);
+        if func.kind() != "selector_expression" {
+            return self.expr(func);
+        }
+        let (Some(operand), Some(field)) = (
+            func.child_by_field_name("operand"),
+            func.child_by_field_name("field"),
+        ) else {
+            return self.expr(func);
+        };
+        let name = self.text(field);
+        if static_member(name).is_some() || !name.starts_with(|c: char| c.is_ascii_uppercase()) {
+            return self.expr(func);
+        }
+        let Some(_deeper) = self.nesting.expr(&func) else {
+            return Expr::unknown(span);
+        };
+        let mut lowered = name.to_string();
+        lowered[..1].make_ascii_lowercase();
+        Expr {
+            kind: ExprKind::Attr(Box::new(self.expr(operand)), lowered, Span::of(&field)),
             span,
         }
     }
@@ -991,15 +1067,28 @@ mod tests {
 
     /// The first top-level `Stmt::Expr`'s expression in `main`'s body.
     fn main_expr(m: &Module) -> &Expr {
-        let Some(Stmt::Block(body)) = m.body.last() else {
-            panic!("main's body is the module's last statement: {:?}", m.body);
-        };
-        body.iter()
+        main_body(m)
+            .iter()
             .find_map(|s| match s {
                 Stmt::Expr(e) => Some(e),
                 _ => None,
             })
             .expect("an expression statement")
+    }
+
+    /// `main`'s body: the entry point's function, which the module's last statement calls.
+    fn main_body(m: &Module) -> &[Stmt] {
+        match &m.body[m.body.len().saturating_sub(2)..] {
+            [Stmt::Func(f), Stmt::Expr(Expr {
+                kind: ExprKind::Call { func, .. },
+                ..
+            })] if f.name == super::super::ir::ENTRY_POINT
+                && func.kind == ExprKind::Name(f.name.clone()) =>
+            {
+                &f.body
+            }
+            _ => panic!("main's body is called last: {:?}", m.body),
+        }
     }
 
     #[test]
@@ -1090,9 +1179,11 @@ mod tests {
                 _ => "other",
             })
             .collect();
+        // The declarations, then main's body as the entry point and its call; `main` itself
+        // is not a function the file's code can call.
         assert_eq!(
             kinds,
-            ["assign", "assign", "assign", "assign", "func", "block"]
+            ["assign", "assign", "assign", "assign", "func", "func", "other"]
         );
         let Stmt::Assign { value, .. } = &m.body[0] else {
             unreachable!()
@@ -1119,27 +1210,62 @@ mod tests {
     }
 
     #[test]
-    fn a_range_over_values_is_a_for_and_other_loops_are_unknown() {
-        let src = "package main\nfunc main() {\n\tfor _, r := range regions { f(r) }\n\tfor k := range m { f(k) }\n\tfor i := 0; i < 3; i++ { f(i) }\n}\n";
+    fn ranges_iterate_values_keys_or_pairs_and_other_loops_run_unsure() {
+        let src = "package main\nfunc main() {\n\tfor _, r := range regions { f(r) }\n\tfor k := range m { f(k) }\n\tfor k, v := range m { f(k, v) }\n\tfor i := 0; i < 3; i++ { f(i) }\n}\n";
         let m = lower(src);
-        let Some(Stmt::Block(body)) = m.body.last() else {
-            panic!()
+        let body = main_body(&m);
+        let over = |s: &Stmt| match s {
+            Stmt::For { iter, .. } => match &iter.kind {
+                ExprKind::Call { func, .. } => match &func.kind {
+                    ExprKind::Builtin { what, .. } => Some(*what),
+                    _ => None,
+                },
+                _ => None,
+            },
+            _ => None,
         };
         assert!(matches!(&body[0], Stmt::For { target: Target::Name(n, _), .. } if n == "r"));
+        assert_eq!(over(&body[0]), Some(Builtin::Values));
+        assert!(matches!(&body[1], Stmt::For { target: Target::Name(n, _), .. } if n == "k"));
+        assert_eq!(over(&body[1]), Some(Builtin::Keys));
+        assert!(matches!(&body[2], Stmt::For { target: Target::Tuple(t), .. } if t.len() == 2));
+        assert_eq!(over(&body[2]), Some(Builtin::Entries));
+        // A counter loop: its body, over something unknown (run once, unsure), not dropped.
         assert!(matches!(
-            &body[1],
-            Stmt::Expr(Expr {
-                kind: ExprKind::Unknown,
-                ..
-            })
+            &body[3],
+            Stmt::For { iter: Expr { kind: ExprKind::Unknown, .. }, body, .. } if body.len() == 1
         ));
-        assert!(matches!(
-            &body[2],
-            Stmt::Expr(Expr {
-                kind: ExprKind::Unknown,
-                ..
-            })
-        ));
+    }
+
+    /// What a Go program does with a map and a slice, read as Go runs it: a slice's values,
+    /// a map's keys and pairs; a library function's result is no construct (a condition on it
+    /// is unknown, the stage it guards uncertain).
+    #[test]
+    fn loops_and_library_calls_through_the_model() {
+        let src = "package main\n\nimport (\n\t\"os\"\n\t\"strings\"\n\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nfunc main() {\n\tapp := awscdk.NewApp(nil)\n\tstack := awscdk.NewStack(app, jsii.String(\"P\"), nil)\n\tp := pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{Synth: pipelines.NewShellStep(jsii.String(\"Synth\"), nil)})\n\taccounts := map[string]string{\"Dev\": \"111111111111\", \"Qa\": \"222222222222\"}\n\tfor name, account := range accounts {\n\t\ts := awscdk.NewStage(stack, jsii.String(name), &awscdk.StageProps{Env: &awscdk.Environment{Account: jsii.String(account), Region: jsii.String(\"us-east-1\")}})\n\t\tawscdk.NewStack(s, jsii.String(\"Svc\"), nil)\n\t\tp.AddStage(s, nil)\n\t}\n\tif strings.HasPrefix(os.Getenv(\"BRANCH\"), \"release/\") {\n\t\tprod := awscdk.NewStage(stack, jsii.String(\"Prod\"), nil)\n\t\tawscdk.NewStack(prod, jsii.String(\"Svc\"), nil)\n\t\tp.AddStage(prod, nil)\n\t}\n}\n";
+        let a = crate::analysis::analyze_text(
+            &crate::lang::GO,
+            src,
+            None,
+            &crate::model::NoIndex,
+            &crate::lang::ExtraQueries::default(),
+        );
+        let p = &a.model.pipelines[0];
+        let stages: Vec<(Option<&str>, bool)> = p
+            .stages
+            .iter()
+            .map(|s| (s.id.as_deref(), s.conditional))
+            .collect();
+        // A map's stages are there, in an order Go does not fix: uncertain. A slice's are
+        // certain (see the fixture loop_regions.go).
+        assert_eq!(
+            stages,
+            [
+                (Some("Dev"), true),
+                (Some("Qa"), true),
+                (Some("Prod"), true)
+            ]
+        );
     }
 
     #[test]
@@ -1205,6 +1331,29 @@ mod tests {
                 .collect();
             assert_eq!(stages, [Some("Dev"), Some("Prod")], "{broken}");
         }
+    }
+
+    /// `main`'s locals are its own: a function it calls reads the package's variable of the
+    /// same name, as Go does.
+    #[test]
+    fn a_function_main_calls_sees_the_package_not_mains_locals() {
+        let src = "package main\n\nimport (\n\t\"github.com/aws/aws-cdk-go/awscdk/v2\"\n\t\"github.com/aws/aws-cdk-go/awscdk/v2/pipelines\"\n\t\"github.com/aws/jsii-runtime-go\"\n)\n\nvar env = &awscdk.Environment{Account: jsii.String(\"111111111111\"), Region: jsii.String(\"us-east-1\")}\n\nfunc addDev(stack awscdk.Stack, p pipelines.CodePipeline) {\n\ts := awscdk.NewStage(stack, jsii.String(\"Dev\"), &awscdk.StageProps{Env: env})\n\tawscdk.NewStack(s, jsii.String(\"Svc\"), nil)\n\tp.AddStage(s, nil)\n}\n\nfunc main() {\n\tapp := awscdk.NewApp(nil)\n\tstack := awscdk.NewStack(app, jsii.String(\"P\"), nil)\n\tp := pipelines.NewCodePipeline(stack, jsii.String(\"Pipeline\"), &pipelines.CodePipelineProps{Synth: pipelines.NewShellStep(jsii.String(\"Synth\"), nil)})\n\tenv := &awscdk.Environment{Account: jsii.String(\"222222222222\"), Region: jsii.String(\"us-east-1\")}\n\t_ = env\n\taddDev(stack, p)\n}\n";
+        let a = crate::analysis::analyze_text(
+            &crate::lang::GO,
+            src,
+            None,
+            &crate::model::NoIndex,
+            &crate::lang::ExtraQueries::default(),
+        );
+        let stage = &a.model.pipelines[0].stages[0];
+        let crate::model::EnvState::Given(env) = &stage.env else {
+            panic!("{:?}", stage.env);
+        };
+        assert!(
+            matches!(&env.account, crate::model::Known::Value(a, _) if a == "111111111111"),
+            "{:?}",
+            env.account
+        );
     }
 
     #[test]

@@ -27,6 +27,39 @@ pub const DEFAULT_EXPORT: &str = "default";
 /// The name CommonJS's `module.exports = …` is bound to: what `require` of the module returns.
 pub const MODULE_EXPORTS: &str = "module.exports";
 
+/// The name the entry point's body is lowered under (see [`entry_point`]): no identifier can
+/// take it.
+pub const ENTRY_POINT: &str = "<entry point>";
+
+/// What a language runs first, where its files have no module-level code (Go's `func main`,
+/// Java's `static void main`, C#'s `Main` or top-level statements), as the module's last
+/// statements: a function of its own, so that its locals stay its own (a function it calls
+/// sees the module's names, not them), and a call of it.
+pub fn entry_point(body: Vec<Stmt>, span: Span) -> [Stmt; 2] {
+    let name = Expr {
+        kind: ExprKind::Name(ENTRY_POINT.to_string()),
+        span,
+    };
+    [
+        Stmt::Func(FuncDef {
+            name: ENTRY_POINT.to_string(),
+            constructor: false,
+            params: Vec::new(),
+            defaults: Vec::new(),
+            is_static: false,
+            body,
+            span,
+        }),
+        Stmt::Expr(Expr {
+            kind: ExprKind::Call {
+                func: Box::new(name),
+                args: Vec::new(),
+            },
+            span,
+        }),
+    ]
+}
+
 /// The local name of an import that brings every name of its module (`export * from './m'`,
 /// `from m import *`): a name not found in the module is looked up there.
 pub const STAR_IMPORT: &str = "*";
@@ -146,6 +179,10 @@ pub enum Builtin {
     FileDir,
     /// The file being run (`__file__`).
     FilePath,
+    /// Called with what a loop ranges over, whose order the program does not fix when it is a
+    /// map (Go's `range` over a map visits its keys in a random order): what the loop does for
+    /// each item happens, in an order not known.
+    Unordered,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -245,6 +282,10 @@ pub struct FuncDef {
     pub params: Vec<String>,
     /// Each parameter's default value, when it has one (same order as `params`).
     pub defaults: Vec<Option<Expr>>,
+    /// A static method of a class (`static`, Python's `@staticmethod`): called on the class
+    /// (`Envs.env_for("prod")`), its arguments are its parameters. Any other method called on
+    /// its class takes a receiver first (`cls`, an explicit `self`) and is not followed.
+    pub is_static: bool,
     pub body: Vec<Stmt>,
     pub span: Span,
 }

@@ -78,7 +78,7 @@ impl<'a> Java<'a> {
         }
         let st = self.in_static();
         for body in mains {
-            out.push(Stmt::Block(st.block(body)));
+            out.extend(super::ir::entry_point(st.block(body), Span::of(&body)));
         }
         out
     }
@@ -515,6 +515,7 @@ impl<'a> Java<'a> {
         FuncDef {
             name: name.to_string(),
             constructor,
+            is_static: is_static(node),
             defaults: vec![None; params.len()],
             params,
             body: node

@@ -208,11 +208,19 @@ impl<'a> Lowerer<'a> {
                 }
             }
         }
+        // `@staticmethod` above it (the decorated definition is the function's parent).
+        let is_static = node.parent().is_some_and(|p| {
+            let mut c = p.walk();
+            p.kind() == "decorated_definition"
+                && p.named_children(&mut c)
+                    .any(|d| d.kind() == "decorator" && self.text(d).trim() == "@staticmethod")
+        });
         out.push(Stmt::Func(FuncDef {
             name: name.to_string(),
             constructor: name == "__init__",
             params,
             defaults,
+            is_static,
             body: self.body(node, "body"),
             span: Span::of(&node),
         }));

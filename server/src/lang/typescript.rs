@@ -370,9 +370,16 @@ impl<'a> Lowerer<'a> {
                 defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
             }
         }
+        // `static envFor(…)` in a class body.
+        let is_static = {
+            let mut c = node.walk();
+            let s = node.children(&mut c).any(|ch| ch.kind() == "static");
+            s
+        };
         FuncDef {
             name: name.to_string(),
             constructor: false,
+            is_static,
             params,
             defaults,
             body: node

@@ -526,12 +526,9 @@ pub(super) struct Interp<'a> {
     /// How many expressions the run could not evaluate so far (anything may have happened
     /// there).
     unknowns: u32,
-}
-
-/// Whether two keys name the same prop of a CDK struct in two languages' spelling (`env`,
-/// `Env`; `crossAccountKeys`, `CrossAccountKeys`, `cross_account_keys`).
-pub(super) fn same_prop(a: &str, b: &str) -> bool {
-    ir::snake_case(a) == ir::snake_case(b)
+    /// Set while a loop's iterable is evaluated when it is a map ranged over in no fixed order
+    /// (`ir::Builtin::Unordered`).
+    unordered: bool,
 }
 
 /// The numbers of [`Construct::handle`], unique in the process (a Stage made by one run
@@ -749,6 +746,7 @@ impl<'a> Interp<'a> {
             stage_host: None,
             handles: HashMap::default(),
             unknowns: 0,
+            unordered: false,
         }
     }
 
@@ -1974,7 +1972,10 @@ impl<'a> Interp<'a> {
     /// (unknown when that is not known).
     fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &Args) -> V {
         if self.depth >= MAX_DEPTH {
+            // Not run: what it would have made is unknown (a Stage made by the app's code
+            // may miss stacks made there: `handle_stacks`).
             self.opaque = true;
+            self.unknowns = self.unknowns.saturating_add(1);
             return V::unknown(func.span);
         }
         let mut frame = Frame {
@@ -2088,6 +2089,7 @@ impl<'a> Interp<'a> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             self.opaque = true;
+            self.unknowns = self.unknowns.saturating_add(1);
             return;
         }
         if self.steps.is_multiple_of(ABANDON_EVERY) && self.abandon.is_some_and(|stop| stop()) {
@@ -2156,11 +2158,17 @@ impl<'a> Interp<'a> {
     }
 
     fn exec_for(&mut self, target: &'a Target, iter: &'a ir::Expr, body: &'a [Stmt]) {
+        self.unordered = false;
         let it = self.eval(iter);
+        // Items in an order the program does not fix: each is there, in an order not known.
+        let unordered = std::mem::take(&mut self.unordered);
         // `for name in accounts:` iterates a dict's keys.
         let it = dict_view(&it, "keys", it.span).unwrap_or(it);
         match it.val {
             Value::List(items) => {
+                // Each item's stages are there, each in a place not known: as if maybe run.
+                self.unsure_loops += u32::from(unordered);
+                self.maybe += u32::from(unordered);
                 for item in items.into_iter().take(MAX_LOOP_ITEMS) {
                     if self.frames.last().is_some_and(|f| f.returned.is_some()) {
                         break;
@@ -2168,6 +2176,8 @@ impl<'a> Interp<'a> {
                     self.bind(target, item);
                     self.exec_block(body);
                 }
+                self.unsure_loops -= u32::from(unordered);
+                self.maybe -= u32::from(unordered);
             }
 
             // Unknown iterables still run the body once, so what it adds is modelled (with
@@ -2539,7 +2549,7 @@ impl<'a> Interp<'a> {
                 if self.children.is_some() {
                     self.opaque = true;
                 }
-                self.unknowns += 1;
+                self.unknowns = self.unknowns.saturating_add(1);
                 V::unknown(span)
             }
         }
@@ -2646,13 +2656,7 @@ impl<'a> Interp<'a> {
     /// `obj.name`: a dict key, a module member, an attribute set on `self`, or a method.
     fn member(&mut self, obj: &V, name: &str) -> V {
         match &obj.val {
-            // A key as written, else one that names the same prop (`props.Env` of a struct
-            // written `env`, and the other way round).
-            Value::Dict(entries) => match entries
-                .iter()
-                .find(|(k, _)| k == name)
-                .or_else(|| entries.iter().find(|(k, _)| same_prop(k, name)))
-            {
+            Value::Dict(entries) => match entries.iter().find(|(k, _)| k == name) {
                 Some((_, v)) => v.clone(),
                 // `stage.requiresApproval` on an object without it: `undefined`.
                 None if self.js => V::new(Value::Null, obj.span),
@@ -3195,12 +3199,40 @@ impl<'a> Interp<'a> {
                 [Arg::Positional(o)],
             ) => {
                 let o = self.eval(o);
+                // A list's values are its items, its keys their indices (`Object.keys` of an
+                // array, the index of Go's `range`), its entries both.
+                if let Value::List(items) = &o.val {
+                    let index = |i: usize| V::new(Value::Str(i.to_string()), span);
+                    let v = match what {
+                        ir::Builtin::Values => Value::List(items.clone()),
+                        ir::Builtin::Keys => Value::List((0..items.len()).map(index).collect()),
+                        _ => Value::List(
+                            items
+                                .iter()
+                                .enumerate()
+                                .map(|(i, item)| {
+                                    V::new(Value::List(vec![index(i), item.clone()]), item.span)
+                                })
+                                .collect(),
+                        ),
+                    };
+                    return Some(V::new(v, o.span));
+                }
                 let view = match what {
                     ir::Builtin::Entries => "items",
                     ir::Builtin::Keys => "keys",
                     _ => "values",
                 };
                 Some(dict_view(&o, view, span).unwrap_or(V::unknown(span)))
+            }
+            // A map ranged over in an order the program does not fix: the loop it feeds is
+            // unsure (see `exec_for`).
+            (ir::Builtin::Unordered, [Arg::Positional(o)]) => {
+                let o = self.eval(o);
+                if matches!(o.val, Value::Dict(_)) {
+                    self.unordered = true;
+                }
+                Some(o)
             }
             // The base constructor, given the env (`super().__init__(scope, id, env=…)`,
             // `super(scope, id, { env })`).
@@ -3305,7 +3337,7 @@ impl<'a> Interp<'a> {
     fn call_method(&mut self, recv: V, name: &str, a: Args, span: Span) -> V {
         // `Envs.env_for("1")`: a static method of one of the module's classes, run.
         if let Value::Class(class) = &recv.val {
-            if let Some(m) = self.method(class, name) {
+            if let Some(m) = self.method(class, name).filter(|m| m.is_static) {
                 let class = class.clone();
                 return self.call_func(m, Some(&class), &a);
             }
