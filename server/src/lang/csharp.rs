@@ -1825,6 +1825,26 @@ sealed class Program { public static void Main(string[] args) { var app = new Ap
         }
     }
 
+    /// A class's static method (`Regex.IsMatch`, capitalised as C# writes methods) is a call,
+    /// not a construct: a condition on it is unknown, the stage it guards uncertain.
+    #[test]
+    fn a_static_method_of_a_library_class_is_no_construct() {
+        let src = "using System.Text.RegularExpressions;\nusing Amazon.CDK;\nusing Amazon.CDK.Pipelines;\n\nclass P : Stack\n{\n    P(Constructs.Construct scope, string id, string branch) : base(scope, id)\n    {\n        var p = new CodePipeline(this, \"Pipeline\", new CodePipelineProps { Synth = new ShellStep(\"Synth\", new ShellStepProps { Commands = new[] { \"x\" } }) });\n        if (Regex.IsMatch(branch, \"^release/\"))\n        {\n            var prod = new Stage(this, \"Prod\");\n            new Stack(prod, \"Svc\");\n            p.AddStage(prod);\n        }\n    }\n}\n";
+        let a = crate::analysis::analyze_text(
+            &crate::lang::CSHARP,
+            src,
+            None,
+            &crate::model::NoIndex,
+            &crate::lang::ExtraQueries::default(),
+        );
+        let stages: Vec<(Option<&str>, bool)> = a.model.pipelines[0]
+            .stages
+            .iter()
+            .map(|s| (s.id.as_deref(), s.conditional))
+            .collect();
+        assert_eq!(stages, [(Some("Prod"), true)]);
+    }
+
     #[test]
     fn usings_bind_namespaces() {
         let src = "using Amazon.CDK;\nglobal using Amazon.CDK.Pipelines;\nusing P = Amazon.CDK.Pipelines;\nusing static System.Math;\nusing Constructs;\n";

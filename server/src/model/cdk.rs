@@ -15,12 +15,15 @@ use crate::lang::ir;
 /// imported class of the app).
 pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V {
     let last = q.rsplit('.').next().unwrap_or(q);
+    // `Regex.IsMatch(…)`, `Helpers.Make(…)`: a capitalised member of a capitalised name is a
+    // class's static method (C# capitalises methods too), not a class to construct.
+    let static_member = q.rsplit('.').nth(1).is_some_and(starts_upper);
     if let Some(p) = path_call(q, &a) {
         return V::new(Value::Str(p), span);
     }
     let Some(rest) = q.strip_prefix("cdk.") else {
         // An imported class of the app (`from .stage import AppStage`) or of another library.
-        return if starts_upper(last) {
+        return if starts_upper(last) && !static_member {
             it.construct(Some(last.to_string()), a, span, false)
         } else {
             V::unknown(span)
@@ -73,7 +76,7 @@ pub(super) fn call_qual(it: &mut Interp<'_>, q: &str, a: Args, span: Span) -> V 
         }
         return V::unknown(span);
     }
-    if starts_upper(last) && a.positional.len() >= 2 {
+    if starts_upper(last) && !static_member && a.positional.len() >= 2 {
         return it.construct(Some(last.to_string()), a, span, true);
     }
     // Not interpreted, but a change to its arguments is still a change (a fingerprint sees it).
