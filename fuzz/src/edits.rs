@@ -17,7 +17,7 @@
 
 use pipelens::analysis;
 use pipelens::document::{Change, Document, Encoding, Pos};
-use pipelens::lang::{ExtraQueries, LowerMemo, Plugin};
+use pipelens::lang::{ExtraQueries, LowerMemo, Plugin, ALL};
 use pipelens::model::NoIndex;
 use tree_sitter::Tree;
 
@@ -28,11 +28,8 @@ const MAX_BATCHES: usize = 48;
 pub fn check(data: &[u8]) {
     let mut input = Input::new(data);
     let header = input.u8();
-    let plugin = [
-        &pipelens::lang::PYTHON,
-        &pipelens::lang::TYPESCRIPT,
-        &pipelens::lang::JAVASCRIPT,
-    ][usize::from(header % 3)];
+    // In `lang::ALL`'s order, as every target reads the header (`Input::plugin`).
+    let plugin = ALL[usize::from(header) % ALL.len()];
     let enc = [Encoding::Utf16, Encoding::Utf8, Encoding::Utf32][usize::from(header / 3 % 3)];
     // The language server parses outside its lock (`parse_input` → `parse_rope` → `install`);
     // the CLI and tests call `tree()`. Both must give the same tree.

@@ -42,9 +42,19 @@ enum Lang {
     Python,
     TypeScript,
     JavaScript,
+    Java,
+    CSharp,
+    Go,
 }
 
-const LANGS: [Lang; 3] = [Lang::Python, Lang::TypeScript, Lang::JavaScript];
+const LANGS: [Lang; 6] = [
+    Lang::Python,
+    Lang::TypeScript,
+    Lang::JavaScript,
+    Lang::Java,
+    Lang::CSharp,
+    Lang::Go,
+];
 
 impl Lang {
     fn ext(self) -> &'static str {
@@ -52,6 +62,9 @@ impl Lang {
             Lang::Python => "py",
             Lang::TypeScript => "ts",
             Lang::JavaScript => "js",
+            Lang::Java => "java",
+            Lang::CSharp => "cs",
+            Lang::Go => "go",
         }
     }
 
@@ -60,6 +73,9 @@ impl Lang {
             Lang::Python => "python",
             Lang::TypeScript => "typescript",
             Lang::JavaScript => "javascript",
+            Lang::Java => "java",
+            Lang::CSharp => "csharp",
+            Lang::Go => "go",
         }
     }
 
@@ -69,6 +85,18 @@ impl Lang {
             Lang::Python => 0,
             Lang::TypeScript => 1,
             Lang::JavaScript => 2,
+            Lang::Java => 3,
+            Lang::CSharp => 4,
+            Lang::Go => 5,
+        }
+    }
+
+    /// The extension of the generated file that is not pipeline code ([`bundle`]): what a
+    /// build of the app writes next to it (JavaScript for TypeScript too).
+    fn bundle_ext(self) -> &'static str {
+        match self {
+            Lang::TypeScript => "js",
+            _ => self.ext(),
         }
     }
 
@@ -133,12 +161,150 @@ export class PipelineStack extends cdk.Stack {{
 "#
                 )
             }
+            // Java and C#: `deep` is classes of its own (a shape that must run is `main`'s
+            // body, which runs after every class).
+            Lang::Java => format!(
+                r#"import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.Stage;
+import software.amazon.awscdk.StageProps;
+import software.amazon.awscdk.pipelines.CodePipeline;
+import software.amazon.awscdk.pipelines.CodePipelineSource;
+import software.amazon.awscdk.pipelines.ShellStep;
+import software.constructs.Construct;
+
+import java.util.List;
+
+class AppStage extends Stage {{
+    AppStage(final Construct scope, final String id, final StageProps props) {{
+        super(scope, id, props);
+        new Stack(this, "Api");
+    }}
+}}
+
+{deep}
+
+public class PipelineStack extends Stack {{
+    public PipelineStack(final Construct scope, final String id) {{
+        super(scope, id, StackProps.builder()
+                .env(Environment.builder().account("999999999999").region("us-east-1").build())
+                .build());
+        final CodePipeline pipeline = CodePipeline.Builder.create(this, "Pipeline")
+                .crossAccountKeys(true)
+                .synth(ShellStep.Builder.create("Synth")
+                        .input(CodePipelineSource.gitHub("acme/app", "main"))
+                        .commands(List.of("cdk synth"))
+                        .build())
+                .build();
+        pipeline.addStage(new AppStage(this, "Dev", StageProps.builder()
+                .env(Environment.builder().account("111111111111").region("eu-wset-1").build())
+                .build()));
+    }}
+}}
+"#
+            ),
+            Lang::CSharp => format!(
+                r#"using Amazon.CDK;
+using Amazon.CDK.Pipelines;
+using Constructs;
+
+namespace App
+{{
+    class AppStage : Stage
+    {{
+        public AppStage(Construct scope, string id, IStageProps props = null) : base(scope, id, props)
+        {{
+            new Stack(this, "Api");
+        }}
+    }}
+
+{deep}
+
+    public class PipelineStack : Stack
+    {{
+        public PipelineStack(Construct scope, string id) : base(scope, id, new StackProps
+        {{
+            Env = new Amazon.CDK.Environment {{ Account = "999999999999", Region = "us-east-1" }},
+        }})
+        {{
+            var pipeline = new CodePipeline(this, "Pipeline", new CodePipelineProps
+            {{
+                CrossAccountKeys = true,
+                Synth = new ShellStep("Synth", new ShellStepProps
+                {{
+                    Input = CodePipelineSource.GitHub("acme/app", "main"),
+                    Commands = new[] {{ "cdk synth" }},
+                }}),
+            }});
+            pipeline.AddStage(new AppStage(this, "Dev", new StageProps
+            {{
+                Env = new Amazon.CDK.Environment {{ Account = "111111111111", Region = "eu-wset-1" }},
+            }}));
+        }}
+    }}
+}}
+"#
+            ),
+            // Go: `deep` is declarations; nothing runs but `main`, which calls every function
+            // of `deep` named `run…` (a shape that must run), as a generated app's would.
+            Lang::Go => {
+                let runs: String = deep
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("func run")?.split_once("()"))
+                    .map(|(name, _)| format!("\trun{name}()\n"))
+                    .collect();
+                format!(
+                    r#"package main
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/pipelines"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+func NewAppStage(scope constructs.Construct, id string, props *awscdk.StageProps) awscdk.Stage {{
+	stage := awscdk.NewStage(scope, &id, props)
+	awscdk.NewStack(stage, jsii.String("Api"), nil)
+	return stage
+}}
+
+{deep}
+
+func NewPipelineStack(scope constructs.Construct, id string) awscdk.Stack {{
+	stack := awscdk.NewStack(scope, &id, &awscdk.StackProps{{
+		Env: &awscdk.Environment{{Account: jsii.String("999999999999"), Region: jsii.String("us-east-1")}},
+	}})
+	pipeline := pipelines.NewCodePipeline(stack, jsii.String("Pipeline"), &pipelines.CodePipelineProps{{
+		CrossAccountKeys: jsii.Bool(true),
+		Synth: pipelines.NewShellStep(jsii.String("Synth"), &pipelines.ShellStepProps{{
+			Input:    pipelines.CodePipelineSource_GitHub(jsii.String("acme/app"), jsii.String("main"), nil),
+			Commands: jsii.Strings("cdk synth"),
+		}}),
+	}})
+	pipeline.AddStage(NewAppStage(stack, "Dev", &awscdk.StageProps{{
+		Env: &awscdk.Environment{{Account: jsii.String("111111111111"), Region: jsii.String("eu-wset-1")}},
+	}}), nil)
+	return stack
+}}
+
+func main() {{
+	defer jsii.Close()
+	app := awscdk.NewApp(nil)
+{runs}	NewPipelineStack(app, "PipelineStack")
+	app.Synth(nil)
+}}
+"#
+                )
+            }
         }
     }
 }
 
 /// A deep construct: its name, whether pipelens would follow it (and so must leave out its
-/// deepest part, with a note) and its code at module level.
+/// deepest part, with a note) and its code at module level (Java and C#: classes, Go:
+/// declarations; what must run to be noted is where the language runs it: see [`Lang::file`]).
 struct Shape {
     name: &'static str,
     noted: bool,
@@ -164,6 +330,83 @@ const COMBINED: &[&str] = &[
     "deep code in deep blocks",
     "calls from deep code",
 ];
+
+/// Shapes pipelens should note but does not (each `noted`): the engine's known gaps. A gap
+/// that no longer occurs fails the test, so that it is taken off this list.
+const UNNOTED: &[(Lang, &str, &str)] = &[
+    (
+        Lang::CSharp,
+        "string interpolation beyond the grammar",
+        "tree-sitter-c-sharp's scanner keeps at most 255 nested interpolations: deeper, valid C# \
+         is a syntax error, and its line is blanked by the repair with no note",
+    ),
+    (
+        Lang::Go,
+        "lists built in init",
+        "the model does not run `func init()`, which Go runs before `main`",
+    ),
+];
+
+/// Languages whose region is offered no completion where [`Lang::file`] writes it (in any
+/// file, deep or not): completion knows a region by `region=`, `region:` or `Region =` before
+/// its string, not by a builder's setter or jsii's wrapper.
+const NO_REGION_COMPLETION: &[(Lang, &str)] = &[
+    (Lang::Java, ".region(\"…\") in a builder"),
+    (Lang::Go, "Region: jsii.String(\"…\")"),
+];
+
+/// The [`COMBINED`] shapes a language cannot write, and why.
+const SKIPPED: &[(Lang, &str, &str)] = &[
+    (
+        Lang::Python,
+        "objects",
+        "Python has no object literal: its dicts are the literal",
+    ),
+    (
+        Lang::TypeScript,
+        "dicts",
+        "a dict is an object literal: see objects",
+    ),
+    (
+        Lang::JavaScript,
+        "dicts",
+        "a dict is an object literal: see objects",
+    ),
+];
+
+#[test]
+fn every_combined_shape_is_in_every_language_or_skipped_and_every_gap_is_a_shape() {
+    let mut wrong = Vec::new();
+    for lang in LANGS {
+        let names: Vec<&str> = shapes(lang, SERVER).iter().map(|s| s.name).collect();
+        for name in COMBINED {
+            let skipped = SKIPPED.iter().any(|(l, n, _)| *l == lang && n == name);
+            if names.contains(name) == skipped {
+                wrong.push(format!(
+                    "{lang:?} {name}: in shapes {}, skipped {skipped}",
+                    names.contains(name)
+                ));
+            }
+        }
+        for (_, name, _) in UNNOTED.iter().filter(|(l, _, _)| *l == lang) {
+            if !shapes(lang, SERVER)
+                .iter()
+                .any(|s| s.name == *name && s.noted)
+            {
+                wrong.push(format!(
+                    "{lang:?} {name}: listed as unnoted, not a noted shape"
+                ));
+            }
+        }
+        let mut unique = names.clone();
+        unique.sort();
+        unique.dedup();
+        if unique.len() != names.len() {
+            wrong.push(format!("{lang:?}: a shape name twice"));
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}
 
 fn nest(open: &str, inner: &str, close: &str, n: usize) -> String {
     format!("{}{inner}{}", open.repeat(n), close.repeat(n))
@@ -242,6 +485,12 @@ fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
         indented: blocks,
         statements,
     } = depths;
+    match lang {
+        Lang::Java => return java_shapes(depths),
+        Lang::CSharp => return csharp_shapes(depths),
+        Lang::Go => return go_shapes(depths),
+        Lang::Python | Lang::TypeScript | Lang::JavaScript => {}
+    }
     let mut out = Vec::new();
     if lang == Lang::Python {
         out.extend([
@@ -548,6 +797,775 @@ fn shapes(lang: Lang, depths: Depths) -> Vec<Shape> {
     out
 }
 
+/// Java: an expression as the static field of a class of its own (a generated table), and
+/// statements as the body of a class's `main` (they run, after every class of the file).
+fn java_value(class: &str, expr: &str) -> String {
+    format!("final class {class} {{\n    static final Object VALUE = {expr};\n}}\n")
+}
+
+fn java_main(class: &str, body: &str) -> String {
+    format!(
+        "final class {class} {{\n    public static void main(final String[] args) {{\n{body}\n    }}\n}}\n"
+    )
+}
+
+fn java_shapes(depths: Depths) -> Vec<Shape> {
+    let Depths {
+        calls,
+        brackets,
+        statements,
+        ..
+    } = depths;
+    vec![
+        shape(
+            "chained calls",
+            true,
+            java_value("Chain", &format!("a{}", ".b()".repeat(calls))),
+        ),
+        shape(
+            "builder chains",
+            // One setter after another is a loop of the lowering, and one prop: nothing deep.
+            false,
+            java_value(
+                "Built",
+                &format!(
+                    "Bucket.Builder.create(scope, \"Bucket\"){}.build()",
+                    ".versioned(true)".repeat(calls)
+                ),
+            ),
+        ),
+        shape(
+            "nested calls",
+            true,
+            java_value("Calls", &nest("f(", "1", ")", calls)),
+        ),
+        shape(
+            "constructions",
+            true,
+            java_value("News", &nest("new A(", "1", ")", calls)),
+        ),
+        shape(
+            "brackets",
+            true,
+            format!(
+                "final class Brackets {{\n    static final Object[] VALUE = {};\n}}\n",
+                nest("{", "", "}", brackets)
+            ),
+        ),
+        shape(
+            "arrays",
+            true,
+            java_value("Arrays", &nest("new Object[] {", "", "}", calls)),
+        ),
+        shape(
+            "lists",
+            true,
+            java_value("Lists", &nest("List.of(", "1", ")", calls)),
+        ),
+        shape(
+            "dicts",
+            true,
+            java_value("Dicts", &nest("Map.of(\"a\", ", "1", ")", calls)),
+        ),
+        shape(
+            "objects",
+            // Builders in builders: the props of props.
+            true,
+            java_value(
+                "Objects",
+                &nest("StageProps.builder().env(", "1", ").build()", calls),
+            ),
+        ),
+        shape(
+            "attributes",
+            true,
+            java_value("Attrs", &format!("a{}", ".b".repeat(calls))),
+        ),
+        shape(
+            "subscripts",
+            true,
+            java_value("Subs", &nest("a[", "1", "]", brackets)),
+        ),
+        shape(
+            "gets",
+            true,
+            java_value("Gets", &nest("a.get(", "1", ")", calls)),
+        ),
+        shape(
+            "parentheses",
+            true,
+            java_value("Parens", &nest("(", "1", ")", brackets)),
+        ),
+        shape(
+            "arithmetic",
+            true,
+            java_value("Arith", &nest("1 + (", "1", ")", brackets)),
+        ),
+        shape(
+            "lambdas",
+            true,
+            java_value("Lambdas", &format!("{}1", "() -> ".repeat(calls))),
+        ),
+        shape(
+            "comparisons",
+            true,
+            java_value("Cmps", &nest("(1 == ", "1", ")", brackets)),
+        ),
+        shape(
+            "conditions",
+            true,
+            java_value("Conds", &nest("!(ok && ", "ok", ")", brackets)),
+        ),
+        shape(
+            "ternaries",
+            true,
+            java_value("Ternaries", &format!("{}1", "ok ? 1 : ".repeat(calls))),
+        ),
+        shape(
+            "casts",
+            true,
+            java_value("Casts", &format!("{}a", "(Object) ".repeat(calls))),
+        ),
+        shape(
+            "assignments",
+            // An assignment inside an expression is not followed at all: unknown, not cut.
+            false,
+            java_main("Assigned", &format!("{}1;", "assigned = ".repeat(calls))),
+        ),
+        shape(
+            "blocks",
+            true,
+            java_main("Blocks", &nest("{", "", "}", brackets)),
+        ),
+        shape(
+            "ifs",
+            true,
+            java_main("Ifs", &nest("if (ok) {", "", "}", brackets)),
+        ),
+        shape(
+            "else ifs",
+            true,
+            java_main(
+                "ElseIfs",
+                &format!("if (ok) {{}}{}", " else if (ok) {}".repeat(calls)),
+            ),
+        ),
+        shape(
+            "classes",
+            true,
+            java_main("Classes", &nest("class C { void m() {", "", "} }", calls)),
+        ),
+        shape(
+            "member classes",
+            true,
+            nest("class Member { ", "", " }", calls),
+        ),
+        shape(
+            "lambda bodies",
+            true,
+            java_main(
+                "LambdaBodies",
+                &nest("r = () -> { ", "f();", " };", brackets),
+            ),
+        ),
+        shape(
+            "forEach bodies",
+            true,
+            java_main(
+                "ForEachBodies",
+                &nest("a.forEach(x -> { ", "f();", " });", brackets),
+            ),
+        ),
+        shape(
+            "map bodies returning",
+            true,
+            java_value(
+                "Maps",
+                &nest("a.stream().map(x -> { g(); return ", "1", "; })", calls),
+            ),
+        ),
+        shape(
+            "lists built by statements",
+            true,
+            java_main(
+                "BuiltList",
+                &format!(
+                    "Object built = 1;\n{}",
+                    "built = List.of(built);\n".repeat(statements)
+                ),
+            ),
+        ),
+        shape(
+            "attributes built by statements",
+            true,
+            java_main(
+                "BuiltAttrs",
+                &format!("Object got = a;\n{}", "got = got.b;\n".repeat(statements)),
+            ),
+        ),
+        shape(
+            "lists doubled by statements",
+            true,
+            java_main(
+                "Doubled",
+                &format!(
+                    "Object twice = 1;\n{}",
+                    "twice = List.of(twice, twice);\n".repeat(64)
+                ),
+            ),
+        ),
+        shape(
+            "deep code in deep blocks",
+            true,
+            java_main(
+                "DeepBlocks",
+                &nest(
+                    &format!(
+                        "if (ok) {{ x = {}; ",
+                        nest("f(", "1", ")", WORST_EXPRESSION)
+                    ),
+                    "",
+                    "}",
+                    WORST_BLOCKS,
+                ),
+            ),
+        ),
+        shape(
+            "deep code in deep classes",
+            true,
+            java_main(
+                "DeepClasses",
+                &nest(
+                    &format!(
+                        "class C {{ void m() {{ x = {}; ",
+                        nest("f(", "1", ")", WORST_EXPRESSION)
+                    ),
+                    "",
+                    "} }",
+                    WORST_BLOCKS,
+                ),
+            ),
+        ),
+        shape("calls from deep code", true, {
+            let mut out = String::from("final class DeepCalls {\n");
+            for f in 0..WORST_CALLS {
+                let next = (f + 1) % WORST_CALLS;
+                let call = nest("g(", &format!("f{next}()"), ")", WORST_CALL_EXPRESSION);
+                let body = nest(
+                    "if (ok) { ",
+                    &format!("x = {call};"),
+                    " }",
+                    WORST_CALL_BLOCKS,
+                );
+                out.push_str(&format!("    static void f{f}() {{ {body} }}\n"));
+            }
+            out + "    public static void main(final String[] args) { f0(); }\n}\n"
+        }),
+    ]
+}
+
+/// C#: an expression as the static field of a class of its own, and statements as the body
+/// of a class's `Main` (they run, after every class of the file).
+fn csharp_value(class: &str, expr: &str) -> String {
+    format!("    static class {class}\n    {{\n        static readonly object Value = {expr};\n    }}\n")
+}
+
+fn csharp_main(class: &str, body: &str) -> String {
+    format!(
+        "    static class {class}\n    {{\n        static void Main()\n        {{\n{body}\n        }}\n    }}\n"
+    )
+}
+
+fn csharp_shapes(depths: Depths) -> Vec<Shape> {
+    let Depths {
+        calls,
+        brackets,
+        statements,
+        ..
+    } = depths;
+    vec![
+        shape(
+            "chained calls",
+            true,
+            csharp_value("Chain", &format!("a{}", ".B()".repeat(calls))),
+        ),
+        shape(
+            "nested calls",
+            true,
+            csharp_value("Calls", &nest("F(", "1", ")", calls)),
+        ),
+        shape(
+            "constructions",
+            true,
+            csharp_value("News", &nest("new A(", "1", ")", calls)),
+        ),
+        shape(
+            "brackets",
+            // Collection expressions.
+            true,
+            csharp_value("Brackets", &nest("[", "", "]", brackets)),
+        ),
+        shape(
+            "arrays",
+            true,
+            csharp_value("Arrays", &nest("new[] { ", "1", " }", calls)),
+        ),
+        shape(
+            "collection initializers",
+            true,
+            csharp_value("Lists", &nest("new List<object> { ", "1", " }", calls)),
+        ),
+        shape(
+            "dicts",
+            true,
+            csharp_value(
+                "Dicts",
+                &nest("new Dictionary<string, object> { [\"a\"] = ", "1", " }", calls),
+            ),
+        ),
+        shape(
+            "objects",
+            // Object initializers: props in props.
+            true,
+            csharp_value("Objects", &nest("new StageProps { Env = ", "1", " }", brackets)),
+        ),
+        shape(
+            "target-typed objects",
+            true,
+            csharp_value("Implicit", &nest("new() { Env = ", "1", " }", calls)),
+        ),
+        shape(
+            "anonymous objects",
+            true,
+            csharp_value("Anonymous", &nest("new { A = ", "1", " }", calls)),
+        ),
+        shape(
+            "attributes",
+            true,
+            csharp_value("Attrs", &format!("a{}", ".B".repeat(calls))),
+        ),
+        shape(
+            "conditional accesses",
+            true,
+            csharp_value("Nullable", &format!("a{}", "?.B".repeat(calls))),
+        ),
+        shape(
+            "subscripts",
+            true,
+            csharp_value("Subs", &nest("a[", "1", "]", brackets)),
+        ),
+        shape(
+            "parentheses",
+            true,
+            csharp_value("Parens", &nest("(", "1", ")", brackets)),
+        ),
+        shape(
+            "arithmetic",
+            true,
+            csharp_value("Arith", &nest("1 + (", "1", ")", brackets)),
+        ),
+        shape(
+            "lambdas",
+            true,
+            csharp_value("Lambdas", &format!("{}1", "() => ".repeat(calls))),
+        ),
+        shape(
+            "comparisons",
+            true,
+            csharp_value("Cmps", &nest("(1 == ", "1", ")", brackets)),
+        ),
+        shape(
+            "conditions",
+            true,
+            csharp_value("Conds", &nest("!(ok && ", "ok", ")", brackets)),
+        ),
+        shape(
+            "ternaries",
+            true,
+            csharp_value("Ternaries", &format!("{}1", "ok ? 1 : ".repeat(calls))),
+        ),
+        shape(
+            "null coalescing",
+            true,
+            csharp_value("Coalesced", &nest("a ?? (", "1", ")", brackets)),
+        ),
+        shape(
+            "string interpolation",
+            // As deep as tree-sitter-c-sharp parses (see `UNNOTED`).
+            true,
+            csharp_value("Interpolated", &nest("$\"{", "1", "}\"", 255)),
+        ),
+        shape(
+            "string interpolation beyond the grammar",
+            true,
+            csharp_value("Interpolations", &nest("$\"{", "1", "}\"", calls)),
+        ),
+        shape(
+            "casts",
+            true,
+            csharp_value("Casts", &format!("{}a", "(object)".repeat(calls))),
+        ),
+        shape(
+            "as casts",
+            true,
+            csharp_value("AsCasts", &format!("a{}", " as object".repeat(calls))),
+        ),
+        shape(
+            "null-forgiving",
+            true,
+            csharp_value("Forgiven", &format!("a{}", "!".repeat(calls))),
+        ),
+        shape(
+            "awaits",
+            true,
+            format!(
+                "    static class Awaits\n    {{\n        static async Task<object> Run() {{ return {}1; }}\n    }}\n",
+                "await ".repeat(calls)
+            ),
+        ),
+        shape(
+            "assignments",
+            // An assignment inside an expression is not followed at all: unknown, not cut.
+            false,
+            csharp_main("Assigned", &format!("{}1;", "assigned = ".repeat(calls))),
+        ),
+        shape(
+            "blocks",
+            true,
+            csharp_main("Blocks", &nest("{", "", "}", brackets)),
+        ),
+        shape(
+            "ifs",
+            true,
+            csharp_main("Ifs", &nest("if (ok) {", "", "}", brackets)),
+        ),
+        shape(
+            "else ifs",
+            true,
+            csharp_main(
+                "ElseIfs",
+                &format!("if (ok) {{}}{}", " else if (ok) {}".repeat(calls)),
+            ),
+        ),
+        shape(
+            "functions",
+            // Local functions.
+            true,
+            csharp_main("Functions", &nest("void F() { ", "", " }", calls)),
+        ),
+        shape(
+            "classes",
+            true,
+            nest("    class Nested { ", "", " }\n", calls),
+        ),
+        shape(
+            "ForEach bodies",
+            true,
+            csharp_main(
+                "ForEachBodies",
+                &nest("a.ForEach(x => { ", "F();", " });", brackets),
+            ),
+        ),
+        shape(
+            "Select bodies returning",
+            true,
+            csharp_value(
+                "Selects",
+                &nest("a.Select(x => { G(); return ", "1", "; })", calls),
+            ),
+        ),
+        shape(
+            "lists built by statements",
+            true,
+            csharp_main(
+                "BuiltList",
+                &format!(
+                    "object built = 1;\n{}",
+                    "built = new[] { built };\n".repeat(statements)
+                ),
+            ),
+        ),
+        shape(
+            "attributes built by statements",
+            true,
+            csharp_main(
+                "BuiltAttrs",
+                &format!("object got = a;\n{}", "got = got.B;\n".repeat(statements)),
+            ),
+        ),
+        shape(
+            "lists doubled by statements",
+            true,
+            csharp_main(
+                "Doubled",
+                &format!(
+                    "object twice = 1;\n{}",
+                    "twice = new[] { twice, twice };\n".repeat(64)
+                ),
+            ),
+        ),
+        shape(
+            "deep code in deep blocks",
+            true,
+            csharp_main(
+                "DeepBlocks",
+                &nest(
+                    &format!(
+                        "if (ok) {{ x = {}; ",
+                        nest("F(", "1", ")", WORST_EXPRESSION)
+                    ),
+                    "",
+                    "}",
+                    WORST_BLOCKS,
+                ),
+            ),
+        ),
+        shape(
+            "deep code in deep classes",
+            true,
+            nest(
+                &format!(
+                    "    class C {{ void M() {{ x = {}; }} ",
+                    nest("F(", "1", ")", WORST_EXPRESSION)
+                ),
+                "",
+                "}\n",
+                WORST_BLOCKS,
+            ),
+        ),
+        shape("calls from deep code", true, {
+            let mut out = String::from("    static class DeepCalls\n    {\n");
+            for f in 0..WORST_CALLS {
+                let next = (f + 1) % WORST_CALLS;
+                let call = nest("G(", &format!("F{next}()"), ")", WORST_CALL_EXPRESSION);
+                let body = nest(
+                    "if (ok) { ",
+                    &format!("x = {call};"),
+                    " }",
+                    WORST_CALL_BLOCKS,
+                );
+                out.push_str(&format!("        static void F{f}() {{ {body} }}\n"));
+            }
+            out + "        static void Main() { F0(); }\n    }\n"
+        }),
+    ]
+}
+
+/// Go: an expression as a package-level variable, and statements as the body of a function
+/// `run…`, which the file's `main` calls (see [`Lang::file`]).
+fn go_value(name: &str, expr: &str) -> String {
+    format!("var {name} = {expr}\n")
+}
+
+fn go_run(name: &str, body: &str) -> String {
+    format!("func run{name}() {{\n{body}\n}}\n")
+}
+
+fn go_shapes(depths: Depths) -> Vec<Shape> {
+    let Depths {
+        calls,
+        brackets,
+        statements,
+        ..
+    } = depths;
+    vec![
+        shape(
+            "chained calls",
+            true,
+            go_value("chain", &format!("a{}", ".B()".repeat(calls))),
+        ),
+        shape(
+            "nested calls",
+            true,
+            go_value("calls", &nest("f(", "1", ")", calls)),
+        ),
+        shape(
+            "constructions",
+            // A package's `NewX` is class `X`'s constructor.
+            true,
+            go_value("news", &nest("lib.NewA(", "nil", ")", calls)),
+        ),
+        shape(
+            "jsii values",
+            // `jsii.String(x)` is `x`.
+            true,
+            go_value("wrapped", &nest("jsii.String(", "\"a\"", ")", calls)),
+        ),
+        shape(
+            "brackets",
+            // Slice literals.
+            true,
+            go_value("brackets", &nest("[]any{", "", "}", brackets)),
+        ),
+        shape(
+            "elided literals",
+            // Composite literals in one, their type left out.
+            true,
+            go_value("elided", &format!("[]any{}", nest("{", "", "}", brackets))),
+        ),
+        shape(
+            "dicts",
+            // Map literals.
+            true,
+            go_value("dicts", &nest("map[string]any{\"a\": ", "1", "}", calls)),
+        ),
+        shape(
+            "objects",
+            // Struct literals, taken by address: props in props.
+            true,
+            go_value(
+                "objects",
+                &nest("&awscdk.StageProps{Env: ", "nil", "}", brackets),
+            ),
+        ),
+        shape(
+            "pointers",
+            // `&` and `*` are the value itself.
+            true,
+            go_value("pointers", &format!("{}a", "*&".repeat(calls / 2))),
+        ),
+        shape(
+            "attributes",
+            true,
+            go_value("attrs", &format!("a{}", ".b".repeat(calls))),
+        ),
+        shape(
+            "subscripts",
+            true,
+            go_value("subs", &nest("a[", "1", "]", brackets)),
+        ),
+        shape(
+            "parentheses",
+            true,
+            go_value("parens", &nest("(", "1", ")", brackets)),
+        ),
+        shape(
+            "arithmetic",
+            true,
+            go_value("arith", &nest("1 + (", "1", ")", brackets)),
+        ),
+        shape(
+            "lambdas",
+            true,
+            go_value("lambdas", &nest("func() any { return ", "1", " }", calls)),
+        ),
+        shape(
+            "comparisons",
+            true,
+            go_value("cmps", &nest("(1 == ", "1", ")", brackets)),
+        ),
+        shape(
+            "conditions",
+            true,
+            go_value("conds", &nest("!(ok && ", "ok", ")", brackets)),
+        ),
+        shape(
+            "string formatting",
+            // `fmt.Sprintf("%s", x)` is a template.
+            true,
+            go_value("formatted", &nest("fmt.Sprintf(\"%s\", ", "1", ")", calls)),
+        ),
+        shape(
+            "type assertions",
+            true,
+            go_value("asserted", &format!("a{}", ".(any)".repeat(calls))),
+        ),
+        shape(
+            "blocks",
+            true,
+            go_run("Blocks", &nest("{", "", "}", brackets)),
+        ),
+        shape(
+            "ifs",
+            true,
+            go_run("Ifs", &nest("if ok {", "", "}", brackets)),
+        ),
+        shape(
+            "else ifs",
+            true,
+            go_run(
+                "ElseIfs",
+                &format!("if ok {{}}{}", " else if ok {}".repeat(calls)),
+            ),
+        ),
+        shape(
+            "function literals",
+            true,
+            go_run("Funcs", &nest("f = func() { ", "", " }", calls)),
+        ),
+        shape(
+            "range loops",
+            true,
+            go_run(
+                "Ranges",
+                &nest("for _, x := range a { ", "f(x)", " }", brackets),
+            ),
+        ),
+        shape(
+            "lists built by statements",
+            true,
+            go_run(
+                "BuiltList",
+                &format!(
+                    "var built any = 1\n{}",
+                    "built = []any{built}\n".repeat(statements)
+                ),
+            ),
+        ),
+        shape(
+            "lists built in init",
+            // Go runs every `init` of a package before `main`.
+            true,
+            format!(
+                "func init() {{\n\tvar inited any = 1\n{}}}\n",
+                "\tinited = []any{inited}\n".repeat(statements)
+            ),
+        ),
+        shape(
+            "attributes built by statements",
+            true,
+            go_run(
+                "BuiltAttrs",
+                &format!("got := a\n{}", "got = got.b\n".repeat(statements)),
+            ),
+        ),
+        shape(
+            "lists doubled by statements",
+            true,
+            go_run(
+                "Doubled",
+                &format!(
+                    "var twice any = 1\n{}",
+                    "twice = []any{twice, twice}\n".repeat(64)
+                ),
+            ),
+        ),
+        shape(
+            "deep code in deep blocks",
+            true,
+            go_run(
+                "DeepBlocks",
+                &nest(
+                    &format!("if ok {{ x = {}; ", nest("f(", "1", ")", WORST_EXPRESSION)),
+                    "",
+                    "}",
+                    WORST_BLOCKS,
+                ),
+            ),
+        ),
+        shape("calls from deep code", true, {
+            let mut out = String::new();
+            for f in 0..WORST_CALLS {
+                let next = (f + 1) % WORST_CALLS;
+                let call = nest("g(", &format!("f{next}()"), ")", WORST_CALL_EXPRESSION);
+                let body = nest("if ok { ", &format!("x = {call}"), " }", WORST_CALL_BLOCKS);
+                out.push_str(&format!("func f{f}() {{ {body} }}\n"));
+            }
+            out + &go_run("DeepCalls", "f0()")
+        }),
+    ]
+}
+
 /// Runs `f` on a thread with the language server's stack size; a stack overflow there aborts
 /// the whole test binary, which is how these tests fail on code without the depth bound.
 fn on_small_stack<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -592,9 +1610,11 @@ fn the_engine_follows_the_rest_of_a_deep_file_on_a_small_stack() {
                     .collect();
                 let codes: Vec<&str> = a.diagnostics.iter().map(|d| d.code).collect();
                 let notes = codes.iter().filter(|c| **c == "too-deep").count();
+                // A known gap gets no note, until it is fixed and taken off the list.
+                let unnoted = UNNOTED.iter().any(|(l, n, _)| *l == lang && *n == s.name);
                 if stages != [Some("Dev")]
                     || !codes.contains(&"unknown-region")
-                    || notes != usize::from(s.noted)
+                    || notes != usize::from(s.noted && !unnoted)
                 {
                     wrong.push(format!("{what}: stages {stages:?}, diagnostics {codes:?}"));
                 }
@@ -641,7 +1661,13 @@ fn bundle(lang: Lang, depths: Depths) -> String {
         .filter(|s| crashed.contains(&s.name))
         .map(|s| s.code)
         .collect();
-    parts.join("\n\n") + "\n"
+    let code = parts.join("\n\n") + "\n";
+    match lang {
+        Lang::Go => format!("package generated\n\n{code}"),
+        // The C# shapes are members of a namespace.
+        Lang::CSharp => format!("namespace Generated\n{{\n{code}}}\n"),
+        _ => code,
+    }
 }
 
 fn pipelens(args: &[&str], dir: &Path) -> Output {
@@ -673,7 +1699,7 @@ fn check_model_and_preview_read_the_rest_of_a_deep_file() {
         let abs = file.to_str().unwrap();
         std::fs::write(&file, all_shapes(lang, CLI)).unwrap();
         // Not pipeline code, merely in the app: indexed by every command.
-        let ext = if lang == Lang::Python { "py" } else { "js" };
+        let ext = lang.bundle_ext();
         std::fs::write(dir.path().join(format!("bundle.{ext}")), bundle(lang, CLI)).unwrap();
         let what = format!("{lang:?}");
 
@@ -742,12 +1768,26 @@ fn the_language_server_survives_deep_files_opened_and_indexed() {
             }
             parts.push(match lang {
                 Lang::Python => format!("long_chain = a{}", ".b()".repeat(SERVER_CHAIN)),
-                _ => format!("const longChain = a{};", ".b()".repeat(SERVER_CHAIN)),
+                Lang::TypeScript | Lang::JavaScript => {
+                    format!("const longChain = a{};", ".b()".repeat(SERVER_CHAIN))
+                }
+                // Java's long chains are builders.
+                Lang::Java => java_value(
+                    "LongChain",
+                    &format!(
+                        "Bucket.Builder.create(scope, \"Bucket\"){}.build()",
+                        ".versioned(true)".repeat(SERVER_CHAIN)
+                    ),
+                ),
+                Lang::CSharp => {
+                    csharp_value("LongChain", &format!("a{}", ".B()".repeat(SERVER_CHAIN)))
+                }
+                Lang::Go => go_value("longChain", &format!("a{}", ".B()".repeat(SERVER_CHAIN))),
             });
             lang.file(&parts.join("\n\n"))
         };
         std::fs::write(&deep, &deep_text).unwrap();
-        let bundle_ext = if lang == Lang::Python { "py" } else { "js" };
+        let bundle_ext = lang.bundle_ext();
         std::fs::write(
             dir.path().join(format!("generated.{bundle_ext}")),
             bundle(lang, SERVER),
@@ -820,8 +1860,12 @@ fn the_language_server_survives_deep_files_opened_and_indexed() {
             .or(r.as_array())
             .cloned()
             .unwrap_or_default();
-        assert!(
+        // Where the region has no completion at all (a known gap), the request is still
+        // answered, and the gap must be taken off the list once it is fixed.
+        let completes = !NO_REGION_COMPLETION.iter().any(|(l, _)| *l == lang);
+        assert_eq!(
             items.iter().any(|i| i["label"] == "eu-west-1"),
+            completes,
             "{what}: {r}"
         );
         let status = s.shutdown();
