@@ -333,27 +333,17 @@ const COMBINED: &[&str] = &[
 
 /// Shapes pipelens should note but does not (each `noted`): the engine's known gaps. A gap
 /// that no longer occurs fails the test, so that it is taken off this list.
-const UNNOTED: &[(Lang, &str, &str)] = &[
-    (
-        Lang::CSharp,
-        "string interpolation beyond the grammar",
-        "tree-sitter-c-sharp's scanner keeps at most 255 nested interpolations: deeper, valid C# \
+const UNNOTED: &[(Lang, &str, &str)] = &[(
+    Lang::CSharp,
+    "string interpolation beyond the grammar",
+    "tree-sitter-c-sharp's scanner keeps at most 255 nested interpolations: deeper, valid C# \
          is a syntax error, and its line is blanked by the repair with no note",
-    ),
-    (
-        Lang::Go,
-        "lists built in init",
-        "the model does not run `func init()`, which Go runs before `main`",
-    ),
-];
+)];
 
 /// Languages whose region is offered no completion where [`Lang::file`] writes it (in any
-/// file, deep or not): completion knows a region by `region=`, `region:` or `Region =` before
-/// its string, not by a builder's setter or jsii's wrapper.
-const NO_REGION_COMPLETION: &[(Lang, &str)] = &[
-    (Lang::Java, ".region(\"…\") in a builder"),
-    (Lang::Go, "Region: jsii.String(\"…\")"),
-];
+/// file, deep or not), and how it is written there. None: completion knows a region by
+/// `region=`, `region:`, `Region =`, a builder's `.region(` and jsii's `Region: jsii.String(`.
+const NO_REGION_COMPLETION: &[(Lang, &str)] = &[];
 
 /// The [`COMBINED`] shapes a language cannot write, and why.
 const SKIPPED: &[(Lang, &str, &str)] = &[

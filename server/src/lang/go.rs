@@ -15,7 +15,8 @@
 //! - nothing runs at a file's top level in Go: `func main`'s body is lowered as the module's
 //!   last statements, after every declaration of the file (Go's declarations are visible
 //!   everywhere in the file, whatever their order), as a function of its own
-//!   ([`ir::entry_point`](super::ir::entry_point)) called there.
+//!   ([`ir::entry_point`](super::ir::entry_point)) called there, after the file's `init`
+//!   functions, which Go runs first.
 //!
 //! A function of another file of the same package is not followed (the model follows a
 //! file's own functions): what it makes is unknown, not guessed.
@@ -51,18 +52,30 @@ impl<'a> Lowerer<'a> {
     pub fn block(&self, node: Node<'_>) -> Vec<Stmt> {
         let mut out = Vec::new();
         let mut main = None;
+        // Go runs a file's `init` functions, in order, before `main` (there may be several).
+        let mut inits = Vec::new();
         let mut cursor = node.walk();
         for child in node.named_children(&mut cursor) {
-            if child.kind() == "function_declaration"
-                && child
-                    .child_by_field_name("name")
-                    .is_some_and(|n| self.text(n) == "main")
-                && node.kind() == "source_file"
-            {
-                main = Some(child);
-                continue;
+            let name = (child.kind() == "function_declaration" && node.kind() == "source_file")
+                .then(|| child.child_by_field_name("name").map(|n| self.text(n)))
+                .flatten();
+            match name {
+                Some("main") => main = Some(child),
+                Some("init") => inits.push(child),
+                _ => self.stmt(child, &mut out),
             }
-            self.stmt(child, &mut out);
+        }
+        for (i, init) in inits.into_iter().enumerate() {
+            if let Some(body) = init.child_by_field_name("body") {
+                if let Some(_deeper) = self.nesting.stmt(&body) {
+                    let name = format!("<init {i}>");
+                    out.extend(super::ir::run_first(
+                        &name,
+                        self.body(body),
+                        Span::of(&body),
+                    ));
+                }
+            }
         }
         if let Some(body) = main.and_then(|m| m.child_by_field_name("body")) {
             if let Some(_deeper) = self.nesting.stmt(&body) {

@@ -36,13 +36,19 @@ pub const ENTRY_POINT: &str = "<entry point>";
 /// statements: a function of its own, so that its locals stay its own (a function it calls
 /// sees the module's names, not them), and a call of it.
 pub fn entry_point(body: Vec<Stmt>, span: Span) -> [Stmt; 2] {
-    let name = Expr {
-        kind: ExprKind::Name(ENTRY_POINT.to_string()),
+    run_first(ENTRY_POINT, body, span)
+}
+
+/// A function `name` of `body` and a call of it (see [`entry_point`]; Go's `init` functions,
+/// which run before `main`, are each one under a name of their own).
+pub fn run_first(name: &str, body: Vec<Stmt>, span: Span) -> [Stmt; 2] {
+    let callee = Expr {
+        kind: ExprKind::Name(name.to_string()),
         span,
     };
     [
         Stmt::Func(FuncDef {
-            name: ENTRY_POINT.to_string(),
+            name: name.to_string(),
             constructor: false,
             params: Vec::new(),
             defaults: Vec::new(),
@@ -52,7 +58,7 @@ pub fn entry_point(body: Vec<Stmt>, span: Span) -> [Stmt; 2] {
         }),
         Stmt::Expr(Expr {
             kind: ExprKind::Call {
-                func: Box::new(name),
+                func: Box::new(callee),
                 args: Vec::new(),
             },
             span,

@@ -1559,7 +1559,8 @@ mod tests {
                 r#"ACCOUNT = "111""#,
                 r#"def envFor(a) { return {account: a} }"#,
                 "class Later() {  }",
-                r#"{ app = App(null, "A"); envFor("3"); app.synth() }"#,
+                r#"def <entry point>() { app = App(null, "A"); envFor("3"); app.synth() }"#,
+                "<entry point>()",
             ]
             .join("\n")
         );
