@@ -123,20 +123,9 @@ impl<'a> Walk<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(_deeper) = self.nesting.stmt(&node) else {
-            return;
-        };
-        match self.memo {
-            // A statement with a part left out is not kept for reuse: a reused statement would
-            // not note it again.
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
-                let cuts = self.nesting.cuts();
-                let lambdas = self.nesting.context_dependent();
-                self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
-            }),
-            None => self.stmt_fresh(node, out),
-        }
+        super::reuse::lowered_stmt(self.memo, self.nesting, self.src, node, out, |n, out| {
+            self.stmt_fresh(n, out)
+        });
     }
 
     // As in `typescript.rs`: the functions on the recursion's path only dispatch, and each
@@ -1203,8 +1192,8 @@ impl<'a> Walk<'a> {
         out
     }
 
-    /// `a == b`, `a != b`, `a && b`, `a || b`, `a + b`, and `a ?? b` where `a` is a plain read
-    /// (as `a != null ? a : b`); nothing else.
+    /// A binary expression the IR has (one home for them all: [`super::ir::BinOp`]); any
+    /// other is unknown.
     fn binary(&self, node: Node<'_>) -> ExprKind {
         let (Some(l), Some(op), Some(r)) = (
             node.child_by_field_name("left"),
@@ -1213,45 +1202,9 @@ impl<'a> Walk<'a> {
         ) else {
             return ExprKind::Unknown;
         };
-        let op = self.text(op);
-        if op == "??" {
-            let left = self.expr(l);
-            if !is_plain_read(&left) {
-                return ExprKind::Unknown;
-            }
-            let span = left.span;
-            return ExprKind::Cond {
-                cond: Box::new(Expr {
-                    kind: ExprKind::Compare {
-                        equal: false,
-                        left: Box::new(left.clone()),
-                        right: Box::new(Expr {
-                            kind: ExprKind::Null,
-                            span,
-                        }),
-                    },
-                    span,
-                }),
-                then: Box::new(left),
-                otherwise: Box::new(self.expr(r)),
-            };
-        }
-        if !matches!(op, "==" | "!=" | "&&" | "||" | "+") {
-            return ExprKind::Unknown;
-        }
-        let (left, right) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
-        match op {
-            "+" => ExprKind::Add { left, right },
-            "&&" | "||" => ExprKind::Logic {
-                and: op == "&&",
-                left,
-                right,
-            },
-            _ => ExprKind::Compare {
-                equal: op == "==",
-                left,
-                right,
-            },
+        match super::ir::BinOp::of(self.text(op)) {
+            Some(op) => op.lower(self.expr(l), self.expr(r)),
+            None => ExprKind::Unknown,
         }
     }
 
@@ -1291,22 +1244,12 @@ impl<'a> Walk<'a> {
             scope: self.scope,
         };
         let (body, value) = if body.kind() == "block" {
-            self.nesting.lambda_body();
-            let mut cursor = body.walk();
-            let children: Vec<Node<'_>> = body
-                .named_children(&mut cursor)
-                .filter(|c| c.kind() != "comment")
-                .collect();
-            let last_return = children
-                .last()
-                .filter(|c| c.kind() == "return_statement")
-                .and_then(|r| r.named_child(0));
-            let mut out = Vec::new();
-            let upto = children.len() - usize::from(last_return.is_some());
-            for &c in &children[..upto] {
-                inner.stmt(c, &mut out);
-            }
-            (out, last_return.map(|r| inner.expr(r)))
+            super::nesting::lambda_block(
+                self.nesting,
+                body,
+                |c, out| inner.stmt(c, out),
+                |r| inner.expr(r),
+            )
         } else {
             (Vec::new(), Some(inner.expr(body)))
         };
@@ -1420,19 +1363,6 @@ fn has_modifier(src: &str, node: Node<'_>, any_of: &[&str]) -> bool {
         .named_children(&mut cursor)
         .any(|m| m.kind() == "modifier" && any_of.contains(&&src[m.byte_range()]));
     found
-}
-
-/// A name, `this`, or attributes and constant subscripts read from one: reading it twice is
-/// reading it once.
-fn is_plain_read(e: &Expr) -> bool {
-    match &e.kind {
-        ExprKind::Name(_) | ExprKind::This => true,
-        ExprKind::Attr(obj, _, _) => is_plain_read(obj),
-        ExprKind::Subscript(obj, key) => {
-            is_plain_read(obj) && matches!(key.kind, ExprKind::Str(_) | ExprKind::Num(_))
-        }
-        _ => false,
-    }
 }
 
 /// `@"C:\dir ""quoted"""`: the text between the quotes, doubled quotes single.

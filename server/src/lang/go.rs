@@ -100,20 +100,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(_deeper) = self.nesting.stmt(&node) else {
-            return;
-        };
-        match self.memo {
-            // A statement with a part left out is not kept for reuse: a reused statement would
-            // not note it again.
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
-                let cuts = self.nesting.cuts();
-                let lambdas = self.nesting.context_dependent();
-                self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
-            }),
-            None => self.stmt_fresh(node, out),
-        }
+        super::reuse::lowered_stmt(self.memo, self.nesting, self.src, node, out, |n, out| {
+            self.stmt_fresh(n, out)
+        });
     }
 
     // As in the other plugins: the functions on the recursion's path only dispatch, and each
@@ -556,7 +545,8 @@ impl<'a> Lowerer<'a> {
         }
     }
 
-    /// `a == b`, `a != b`, `a && b`, `a || b`, `a + b`; nothing else.
+    /// A binary expression the IR has (one home for them all: [`super::ir::BinOp`]); any
+    /// other is unknown.
     fn binary(&self, node: Node<'_>) -> ExprKind {
         let (Some(l), Some(op), Some(r)) = (
             node.child_by_field_name("left"),
@@ -565,30 +555,9 @@ impl<'a> Lowerer<'a> {
         ) else {
             return ExprKind::Unknown;
         };
-        let (left, right) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
-        match self.text(op) {
-            "==" => ExprKind::Compare {
-                equal: true,
-                left,
-                right,
-            },
-            "!=" => ExprKind::Compare {
-                equal: false,
-                left,
-                right,
-            },
-            "&&" => ExprKind::Logic {
-                and: true,
-                left,
-                right,
-            },
-            "||" => ExprKind::Logic {
-                and: false,
-                left,
-                right,
-            },
-            "+" => ExprKind::Add { left, right },
-            _ => ExprKind::Unknown,
+        match super::ir::BinOp::of(self.text(op)) {
+            Some(op) => op.lower(self.expr(l), self.expr(r)),
+            None => ExprKind::Unknown,
         }
     }
 

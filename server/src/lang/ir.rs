@@ -366,6 +366,84 @@ impl Expr {
     }
 }
 
+/// The binary operators the IR has, by how the languages spell them (every plugin's one home
+/// for them: `==`/`===`, `!=`/`!==`, `&&`, `||`, `+`, `??`); anything else is unknown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Equal,
+    NotEqual,
+    And,
+    Or,
+    Add,
+    /// `a ?? b`: `a` unless it is null.
+    NullOr,
+}
+
+impl BinOp {
+    pub fn of(op: &str) -> Option<BinOp> {
+        Some(match op {
+            "==" | "===" => BinOp::Equal,
+            "!=" | "!==" => BinOp::NotEqual,
+            "&&" => BinOp::And,
+            "||" => BinOp::Or,
+            "+" => BinOp::Add,
+            "??" => BinOp::NullOr,
+            _ => return None,
+        })
+    }
+
+    /// The expression `left op right`. `a ?? b` is `a != null ? a : b` where `a` is a name or
+    /// an attribute read (`a` is read twice, which only a read without effects allows), and
+    /// unknown otherwise.
+    pub fn lower(self, left: Expr, right: Expr) -> ExprKind {
+        let (l, r) = (Box::new(left), Box::new(right));
+        match self {
+            BinOp::Equal | BinOp::NotEqual => ExprKind::Compare {
+                equal: self == BinOp::Equal,
+                left: l,
+                right: r,
+            },
+            BinOp::And | BinOp::Or => ExprKind::Logic {
+                and: self == BinOp::And,
+                left: l,
+                right: r,
+            },
+            BinOp::Add => ExprKind::Add { left: l, right: r },
+            BinOp::NullOr if is_plain_read(&l) => {
+                let span = l.span;
+                ExprKind::Cond {
+                    cond: Box::new(Expr {
+                        kind: ExprKind::Compare {
+                            equal: false,
+                            left: l.clone(),
+                            right: Box::new(Expr {
+                                kind: ExprKind::Null,
+                                span,
+                            }),
+                        },
+                        span,
+                    }),
+                    then: l,
+                    otherwise: r,
+                }
+            }
+            BinOp::NullOr => ExprKind::Unknown,
+        }
+    }
+}
+
+/// A name, or attributes and literal keys of one: reading it has no effect.
+pub fn is_plain_read(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(_) | ExprKind::This => true,
+        ExprKind::Attr(obj, _, _) => is_plain_read(obj),
+        ExprKind::Subscript(obj, key) => {
+            is_plain_read(obj) && matches!(key.kind, ExprKind::Str(_) | ExprKind::Num(_))
+        }
+        _ => false,
+    }
+}
+
 /// Converts `addStage` / `crossAccountKeys` / `gitHub` to `add_stage` / `cross_account_keys` /
 /// `git_hub`, the canonical spelling the model compares against.
 /// Whether `pred` holds for an expression of a block: every expression and sub-expression of

@@ -118,20 +118,9 @@ impl<'a> Java<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(_deeper) = self.nesting.stmt(&node) else {
-            return;
-        };
-        match self.memo {
-            // A statement with a part left out is not kept for reuse: a reused statement would
-            // not note it again.
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
-                let cuts = self.nesting.cuts();
-                let lambdas = self.nesting.context_dependent();
-                self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
-            }),
-            None => self.stmt_fresh(node, out),
-        }
+        super::reuse::lowered_stmt(self.memo, self.nesting, self.src, node, out, |n, out| {
+            self.stmt_fresh(n, out)
+        });
     }
 
     // As in `typescript.rs`: the functions on the recursion's path only dispatch, and each
@@ -855,7 +844,8 @@ impl<'a> Java<'a> {
         ExprKind::List(items)
     }
 
-    /// `a == b`, `a != b`, `a && b`, `a || b`, `a + b`; nothing else.
+    /// A binary expression the IR has (one home for them all: [`super::ir::BinOp`]); any
+    /// other is unknown.
     fn binary(&self, node: Node<'_>) -> ExprKind {
         let (Some(l), Some(op), Some(r)) = (
             node.child_by_field_name("left"),
@@ -864,23 +854,9 @@ impl<'a> Java<'a> {
         ) else {
             return ExprKind::Unknown;
         };
-        let op = self.text(op);
-        if !matches!(op, "==" | "!=" | "&&" | "||" | "+") {
-            return ExprKind::Unknown;
-        }
-        let (left, right) = (Box::new(self.expr(l)), Box::new(self.expr(r)));
-        match op {
-            "+" => ExprKind::Add { left, right },
-            "&&" | "||" => ExprKind::Logic {
-                and: op == "&&",
-                left,
-                right,
-            },
-            _ => ExprKind::Compare {
-                equal: op == "==",
-                left,
-                right,
-            },
+        match super::ir::BinOp::of(self.text(op)) {
+            Some(op) => op.lower(self.expr(l), self.expr(r)),
+            None => ExprKind::Unknown,
         }
     }
 
@@ -914,22 +890,12 @@ impl<'a> Java<'a> {
             ..*self
         };
         let (body, value) = if body.kind() == "block" {
-            self.nesting.lambda_body();
-            let mut cursor = body.walk();
-            let children: Vec<Node<'_>> = body
-                .named_children(&mut cursor)
-                .filter(|c| !c.kind().ends_with("comment"))
-                .collect();
-            let last_return = children
-                .last()
-                .filter(|c| c.kind() == "return_statement")
-                .and_then(|r| r.named_child(0));
-            let mut out = Vec::new();
-            let upto = children.len() - usize::from(last_return.is_some());
-            for &c in &children[..upto] {
-                inner.stmt(c, &mut out);
-            }
-            (out, last_return.map(|r| inner.expr(r)))
+            super::nesting::lambda_block(
+                self.nesting,
+                body,
+                |c, out| inner.stmt(c, out),
+                |r| inner.expr(r),
+            )
         } else {
             (Vec::new(), Some(inner.expr(body)))
         };

@@ -86,3 +86,30 @@ impl Nesting {
         self.cut.get()
     }
 }
+
+/// A lambda's block body, as every plugin lowers it: its statements (comments left out) by
+/// `stmt`, and when the last is a `return` with a value, that value by `expr` instead (the
+/// lambda's value). Marks the lowering context-dependent ([`Nesting::lambda_body`]).
+pub(super) fn lambda_block<'t>(
+    nesting: &Nesting,
+    body: tree_sitter::Node<'t>,
+    stmt: impl Fn(tree_sitter::Node<'t>, &mut Vec<super::ir::Stmt>),
+    expr: impl Fn(tree_sitter::Node<'t>) -> super::ir::Expr,
+) -> (Vec<super::ir::Stmt>, Option<super::ir::Expr>) {
+    nesting.lambda_body();
+    let mut cursor = body.walk();
+    let children: Vec<tree_sitter::Node<'t>> = body
+        .named_children(&mut cursor)
+        .filter(|c| !c.kind().ends_with("comment"))
+        .collect();
+    let last_return = children
+        .last()
+        .filter(|c| c.kind() == "return_statement")
+        .and_then(|r| r.named_child(0));
+    let mut out = Vec::new();
+    let upto = children.len() - usize::from(last_return.is_some());
+    for &c in &children[..upto] {
+        stmt(c, &mut out);
+    }
+    (out, last_return.map(expr))
+}

@@ -39,20 +39,9 @@ impl<'a> Lowerer<'a> {
     }
 
     fn stmt(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        let Some(_deeper) = self.nesting.stmt(&node) else {
-            return;
-        };
-        match self.memo {
-            // A statement with a part left out is not kept for reuse: a reused statement would
-            // not note it again.
-            Some(m) => super::reuse::stmt(m, self.src, node, out, |out| {
-                let cuts = self.nesting.cuts();
-                let lambdas = self.nesting.context_dependent();
-                self.stmt_fresh(node, out);
-                self.nesting.cuts() == cuts && self.nesting.context_dependent() == lambdas
-            }),
-            None => self.stmt_fresh(node, out),
-        }
+        super::reuse::lowered_stmt(self.memo, self.nesting, self.src, node, out, |n, out| {
+            self.stmt_fresh(n, out)
+        });
     }
 
     // Statements and expressions are lowered by recursion, as deep as the code nests (up to

@@ -129,6 +129,32 @@ impl Reuse {
     }
 }
 
+/// Every plugin's lowering of one statement: nothing when it is nested deeper than the bound
+/// (the bound notes it), else `fresh`'s lowering, moved over from the memo when the statement
+/// did not change (see [`stmt`]). A statement with a part left out, or whose lowering depends
+/// on where it is, is not kept for reuse: a reused statement would not note it again.
+pub(super) fn lowered_stmt<'t>(
+    memo: Option<&RefCell<Reuse>>,
+    nesting: &super::nesting::Nesting,
+    src: &str,
+    node: Node<'t>,
+    out: &mut Vec<Stmt>,
+    fresh: impl Fn(Node<'t>, &mut Vec<Stmt>),
+) {
+    let Some(_deeper) = nesting.stmt(&node) else {
+        return;
+    };
+    match memo {
+        Some(m) => stmt(m, src, node, out, |out| {
+            let cuts = nesting.cuts();
+            let dependent = nesting.context_dependent();
+            fresh(node, out);
+            nesting.cuts() == cuts && nesting.context_dependent() == dependent
+        }),
+        None => fresh(node, out),
+    }
+}
+
 /// Lowers one statement node of `src` into `out`, moving the old IR over when the statement did
 /// not change. `fresh` lowers it from the tree, and says whether what it lowered may be reused.
 pub(super) fn stmt(
