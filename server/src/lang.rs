@@ -145,6 +145,10 @@ pub struct Plugin {
     /// the module's first dotted part (`import aws_cdk.pipelines` binds `aws_cdk`), a Go
     /// package's name (`".../awscdk/v2"` binds `awscdk`).
     pub bound_name: fn(&str) -> String,
+    /// Where the top-level names of every file of a folder are seen in each of its files (a
+    /// Go package), which of the folder's files are part of it (not Go's `_test.go` files);
+    /// `None` where a file sees only what it imports.
+    pub package_scope: Option<fn(&Path) -> bool>,
     /// Where a top-level statement may start (byte, row; always at column 0), for parsing a
     /// big file in pieces on several threads ([`Plugin::lower_in_pieces`]); `None` when the
     /// language has no cheap way to tell. A wrong place is safe: the piece before it does not
@@ -191,6 +195,7 @@ pub static PYTHON: Plugin = Plugin {
     module_files: python::module_files,
     folder_module: "__init__",
     bound_name: first_dotted_part,
+    package_scope: None,
     statement_starts: Some(python::statement_starts),
     language: || tree_sitter_python::LANGUAGE.into(),
     query_sources: &[
@@ -229,6 +234,7 @@ pub static TYPESCRIPT: Plugin = Plugin {
     module_files: typescript::module_files,
     folder_module: "index",
     bound_name: first_dotted_part,
+    package_scope: None,
     statement_starts: None,
     language: || tree_sitter_typescript::LANGUAGE_TYPESCRIPT.into(),
     query_sources: &[
@@ -274,6 +280,7 @@ pub static JAVASCRIPT: Plugin = Plugin {
     module_files: typescript::module_files,
     folder_module: "index",
     bound_name: first_dotted_part,
+    package_scope: None,
     statement_starts: None,
     language: || tree_sitter_javascript::LANGUAGE.into(),
     // TypeScript's grammar extends JavaScript's, and the queries use only what both have: one
@@ -320,6 +327,7 @@ pub static JAVA: Plugin = Plugin {
     module_files: java::module_files,
     folder_module: "",
     bound_name: first_dotted_part,
+    package_scope: None,
     statement_starts: None,
     language: || tree_sitter_java::LANGUAGE.into(),
     query_sources: &[
@@ -358,6 +366,7 @@ pub static CSHARP: Plugin = Plugin {
     module_files: csharp::module_files,
     folder_module: "",
     bound_name: first_dotted_part,
+    package_scope: None,
     statement_starts: None,
     language: || tree_sitter_c_sharp::LANGUAGE.into(),
     query_sources: &[
@@ -396,6 +405,7 @@ pub static GO: Plugin = Plugin {
     module_files: go::module_files,
     folder_module: "",
     bound_name: go::package_name,
+    package_scope: Some(go::in_package),
     statement_starts: None,
     language: || tree_sitter_go::LANGUAGE.into(),
     query_sources: &[

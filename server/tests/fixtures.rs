@@ -7,8 +7,8 @@
 //!   pipeline <id> <class> env=<account>/<region>|missing|unknown xacct=<bool|?>
 //!   source <kind> <repo> <branch>
 //!   synth <id> <kind>
-//!   wave <id> pre=<ids> post=<ids>
-//!   stage [<wave>/]<id> env=… stacks=<ids>|? pre=<ids> post=<ids>
+//!   wave <id> pre=<ids> post=<ids> [conditional]
+//!   stage [<wave>/]<id> env=… stacks=<ids>|? pre=<ids> post=<ids> [conditional]
 //!   depends [<wave>/]<stage>/<stack> on=<sorted ids>   (a stack that waits for others)
 //!   stacksteps [<wave>/]<stage>/<stack> pre=<ids> changeset=<ids> post=<ids>
 //!   diag <code> <line>
@@ -92,10 +92,11 @@ pub fn summary(m: &FileModel, diags: &[Diagnostic], text: &str) -> Vec<String> {
         }
         for w in p.waves.iter().filter(|w| !w.implicit) {
             out.push(format!(
-                "wave {} pre={} post={}",
+                "wave {} pre={} post={}{}",
                 q(w.id.as_ref()),
                 ids(&w.pre),
-                ids(&w.post)
+                ids(&w.post),
+                if w.conditional { " conditional" } else { "" }
             ));
         }
         for s in &p.stages {
@@ -119,10 +120,11 @@ pub fn summary(m: &FileModel, diags: &[Diagnostic], text: &str) -> Vec<String> {
                 None => "?".into(),
             };
             out.push(format!(
-                "stage {name} env={} stacks={stacks} pre={} post={}",
+                "stage {name} env={} stacks={stacks} pre={} post={}{}",
                 env(&s.env),
                 ids(&s.pre),
-                ids(&s.post)
+                ids(&s.post),
+                if s.conditional { " conditional" } else { "" }
             ));
             for st in s.stacks.iter().flatten() {
                 if !st.depends_on.is_empty() {

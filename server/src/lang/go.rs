@@ -621,6 +621,33 @@ impl<'a> Lowerer<'a> {
                     return Expr { kind, span };
                 }
             }
+            // `strings.ToLower(stage)`: the string's own method, as the other languages call it.
+            if self.text(operand) == "strings" && arg_nodes.len() == 1 && !spread {
+                let method = match name {
+                    "ToLower" => Some("lower"),
+                    "ToUpper" => Some("upper"),
+                    "TrimSpace" => Some("strip"),
+                    _ => None,
+                };
+                if let Some(method) = method {
+                    let field = func.child_by_field_name("field").unwrap_or(func);
+                    let callee = Expr {
+                        kind: ExprKind::Attr(
+                            Box::new(self.expr(arg_nodes[0])),
+                            method.to_string(),
+                            Span::of(&field),
+                        ),
+                        span: Span::of(&func),
+                    };
+                    return Expr {
+                        kind: ExprKind::Call {
+                            func: Box::new(callee),
+                            args: Vec::new(),
+                        },
+                        span,
+                    };
+                }
+            }
             if self.text(operand) == JSII && !spread {
                 match name {
                     // `jsii.String("x")`: the value itself.
@@ -1026,6 +1053,14 @@ pub(super) fn library_folder(name: &str) -> bool {
     name == "vendor" || name == "mod" || name == "runtime"
 }
 
+/// Whether a `.go` file of a folder is part of its package as the app builds it: not a test
+/// file (`_test.go`, possibly of a package of its own).
+pub(super) fn in_package(path: &std::path::Path) -> bool {
+    path.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| !n.ends_with("_test.go"))
+}
+
 /// Go imports packages by their module path, never a file of the app by a name the model
 /// could follow: no file.
 pub(super) fn module_files(
@@ -1286,6 +1321,37 @@ mod tests {
         assert_eq!(parts[4], TemplatePart::Lit("%".into()));
         assert!(matches!(values[1], ExprKind::Call { .. }));
         assert!(matches!(values[2], ExprKind::Call { .. }));
+    }
+
+    /// `strings.ToLower(stage)` is the string's own method, which the model knows in every
+    /// language; another function of `strings` stays a call.
+    #[test]
+    fn strings_case_functions_are_the_strings_methods() {
+        let src = "package main\nvar a = strings.ToLower(s)\nvar b = strings.ToUpper(s)\nvar c = strings.TrimSpace(s)\nvar d = strings.Title(s)\n";
+        let m = lower(src);
+        let methods: Vec<Option<&str>> = m
+            .body
+            .iter()
+            .map(|s| match s {
+                Stmt::Assign {
+                    value:
+                        Expr {
+                            kind: ExprKind::Call { func, args },
+                            ..
+                        },
+                    ..
+                } => match &func.kind {
+                    ExprKind::Attr(obj, name, _)
+                        if args.is_empty() && obj.kind == ExprKind::Name("s".into()) =>
+                    {
+                        Some(name.as_str())
+                    }
+                    _ => None,
+                },
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(methods, [Some("lower"), Some("upper"), Some("strip"), None]);
     }
 
     /// Go's grammar takes the lines after an unclosed bracket into it, and the error shows

@@ -31,6 +31,12 @@ pub const MODULE_EXPORTS: &str = "module.exports";
 /// take it.
 pub const ENTRY_POINT: &str = "<entry point>";
 
+/// Whether a function's name is one code can write (not [`ENTRY_POINT`], not a Go `init`'s
+/// name of its own).
+pub fn is_identifier(name: &str) -> bool {
+    !name.is_empty() && !name.starts_with('<')
+}
+
 /// What a language runs first, where its files have no module-level code (Go's `func main`,
 /// Java's `static void main`, C#'s `Main` or top-level statements), as the module's last
 /// statements: a function of its own, so that its locals stay its own (a function it calls
@@ -343,6 +349,25 @@ pub struct Module {
     pub too_deep: Option<Span>,
 }
 
+/// Whether a module's own top-level statements bind `name`: a variable or constant, a
+/// function, a class.
+pub fn defines(module: &Module, name: &str) -> bool {
+    fn binds(t: &Target, name: &str) -> bool {
+        match t {
+            Target::Name(n, _) => n == name,
+            Target::Tuple(ts) => ts.iter().any(|t| binds(t, name)),
+            Target::Object(ps) => ps.iter().any(|(_, t)| binds(t, name)),
+            Target::SelfAttr(..) | Target::Item { .. } | Target::Other => false,
+        }
+    }
+    module.body.iter().any(|s| match s {
+        Stmt::Assign { target, .. } => binds(target, name),
+        Stmt::Func(f) => f.name == name,
+        Stmt::Class(c) => c.name == name,
+        _ => false,
+    })
+}
+
 impl Expr {
     pub fn unknown(span: Span) -> Expr {
         Expr {
@@ -564,6 +589,21 @@ pub fn is_snake_case_of(name: &str, snake: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::{is_snake_case_of, snake_case};
+
+    /// What a module defines at its top level, and nothing inside its functions or classes.
+    #[test]
+    fn defines_sees_only_a_modules_own_names() {
+        let plugin = &crate::lang::PYTHON;
+        let src = "A = 1\nB, (C, _) = f()\ndef g():\n    D = 2\nclass K:\n    E = 3\nself_x = 4\n";
+        let tree = plugin.parser().parse(src, None).unwrap();
+        let m = plugin.lower(&tree, src);
+        for name in ["A", "B", "C", "g", "K", "self_x"] {
+            assert!(super::defines(&m, name), "{name}");
+        }
+        for name in ["D", "E", "f", "x", ""] {
+            assert!(!super::defines(&m, name), "{name}");
+        }
+    }
 
     #[test]
     fn is_snake_case_of_agrees_with_snake_case() {

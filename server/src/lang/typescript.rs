@@ -132,6 +132,14 @@ impl<'a> Lowerer<'a> {
     }
 
     fn declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        // A module's own statement (`export const envFor = (stage) => …`), not a function's.
+        let top = match node.parent() {
+            Some(p) if p.kind() == "program" => true,
+            Some(p) if p.kind() == "export_statement" => {
+                p.parent().is_some_and(|g| g.kind() == "program")
+            }
+            _ => false,
+        };
         let mut cursor = node.walk();
         for decl in node.named_children(&mut cursor) {
             if decl.kind() != "variable_declarator" {
@@ -143,6 +151,18 @@ impl<'a> Lowerer<'a> {
             ) else {
                 continue;
             };
+            // A function bound to a module-level name is a function of the module, called
+            // as one declared with `function` is.
+            if top
+                && name.kind() == "identifier"
+                && matches!(
+                    value.kind(),
+                    "arrow_function" | "function_expression" | "function"
+                )
+            {
+                out.push(Stmt::Func(self.func(value, self.text(name))));
+                continue;
+            }
             out.push(Stmt::Assign {
                 target: self.target(name),
                 value: self.expr(value),
@@ -358,6 +378,10 @@ impl<'a> Lowerer<'a> {
                 });
                 defaults.push(p.child_by_field_name("value").map(|v| self.expr(v)));
             }
+        } else if let Some(p) = node.child_by_field_name("parameter") {
+            // `stage => …`: an arrow function's one parameter.
+            params.push(self.text(p).to_string());
+            defaults.push(None);
         }
         // `static envFor(…)` in a class body.
         let is_static = {
@@ -371,10 +395,12 @@ impl<'a> Lowerer<'a> {
             is_static,
             params,
             defaults,
-            body: node
-                .child_by_field_name("body")
-                .map(|b| self.block(b))
-                .unwrap_or_default(),
+            body: match node.child_by_field_name("body") {
+                // `(stage) => ({ … })`: an arrow function's expression body is what it returns.
+                Some(b) if b.kind() != "statement_block" => vec![Stmt::Return(Some(self.expr(b)))],
+                Some(b) => self.block(b),
+                None => Vec::new(),
+            },
             span: Span::of(&node),
         }
     }
@@ -966,5 +992,59 @@ fn builtin(what: Builtin, name: &str) -> ExprKind {
         what,
         name: name.to_string(),
         written: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::ir::{ExprKind, Stmt};
+
+    /// A function bound to a module-level name (`const`, exported or not, an arrow function or
+    /// `function`) is the module's function, as one declared with `function` is: its
+    /// parameters, their defaults, an expression body as what it returns. Bound inside a
+    /// function, it stays a value of that function.
+    #[test]
+    fn a_function_bound_to_a_module_level_name_is_the_modules_function() {
+        let src = "export const f = (a: string, b = 'x') => ({ a, b });\n\
+                   const g = a => a;\n\
+                   const h = function (a) { return a; };\n\
+                   function outer() { const inner = () => 1; }\n\
+                   const n = 1, k = () => 2;\n";
+        let plugin = &crate::lang::TYPESCRIPT;
+        let tree = plugin.parser().parse(src, None).unwrap();
+        let m = plugin.lower(&tree, src);
+        let funcs: Vec<&str> = m
+            .body
+            .iter()
+            .filter_map(|s| match s {
+                Stmt::Func(f) => Some(f.name.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(funcs, ["f", "g", "h", "outer", "k"]);
+        let func = |name: &str| {
+            m.body
+                .iter()
+                .find_map(|s| match s {
+                    Stmt::Func(f) if f.name == name => Some(f),
+                    _ => None,
+                })
+                .unwrap()
+        };
+        let f = func("f");
+        assert_eq!(f.params, ["a", "b"]);
+        assert!(f.defaults[0].is_none() && f.defaults[1].is_some());
+        assert!(matches!(
+            &f.body[..],
+            [Stmt::Return(Some(e))] if matches!(e.kind, ExprKind::Dict(_))
+        ));
+        assert_eq!(func("g").params, ["a"]);
+        assert!(matches!(&func("h").body[..], [Stmt::Return(Some(_))]));
+        assert!(
+            matches!(&func("outer").body[..], [Stmt::Assign { .. }]),
+            "{:?}",
+            func("outer").body
+        );
+        assert!(m.body.iter().any(|s| matches!(s, Stmt::Assign { .. })));
     }
 }

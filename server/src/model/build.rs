@@ -48,6 +48,11 @@ pub trait AppIndex {
     fn file_module(&self, _path: &Path) -> Option<(&Path, &ir::Module)> {
         None
     }
+    /// The other files of `file`'s package, where its language makes the top-level names of
+    /// each file of a folder seen in all (see `lang::Plugin::package_scope`), in path order.
+    fn package_files(&self, _file: &Path) -> Vec<(&Path, &ir::Module)> {
+        Vec::new()
+    }
     /// The classes of the app's files that make `class` with `self` as scope somewhere in
     /// their body (see [`classes_made_with_self`]): each file and class.
     fn made_by(&self, _class: &str) -> Vec<(PathBuf, String)> {
@@ -529,6 +534,9 @@ pub(super) struct Interp<'a> {
     /// Set while a loop's iterable is evaluated when it is a map ranged over in no fixed order
     /// (`ir::Builtin::Unordered`).
     unordered: bool,
+    /// Names the file reads from the other files of its package (Go), by folder and name:
+    /// what the file defining it binds it to (`None`: no file does), and that file.
+    package_names: HashMap<(PathBuf, String), Option<(V, &'a Path)>>,
 }
 
 /// The numbers of [`Construct::handle`], unique in the process (a Stage made by one run
@@ -747,6 +755,7 @@ impl<'a> Interp<'a> {
             handles: HashMap::default(),
             unknowns: 0,
             unordered: false,
+            package_names: HashMap::default(),
         }
     }
 
@@ -765,6 +774,10 @@ impl<'a> Interp<'a> {
         let found = match &imp.member {
             Some(m) => match other.global(m) {
                 Some(v) => Some(v),
+                // `from config import env_for`: a function of that file.
+                None if other.funcs.contains_key(m.as_str()) => {
+                    Some(V::new(Value::Func(m.clone()), imp.span))
+                }
                 // `from . import settings` / `from pkg import module`: a module.
                 None => {
                     let sep = if imp.module.ends_with('.') { "" } else { "." };
@@ -896,12 +909,24 @@ impl<'a> Interp<'a> {
             .cloned()
             .collect();
         names.extend(self.classes.keys().map(|c| c.to_string()));
+        // Its functions (`config.env_for(…)`), but what the language runs on its own (an
+        // entry point, Go's `init`) under names no code can write.
+        names.extend(
+            self.funcs
+                .keys()
+                .filter(|n| ir::is_identifier(n))
+                .map(|n| n.to_string()),
+        );
         names.sort();
         names.dedup();
         let entries = names
             .into_iter()
             .filter_map(|n| {
-                let v = self.global(&n)?;
+                let v = self.global(&n).or_else(|| {
+                    self.funcs
+                        .contains_key(n.as_str())
+                        .then(|| V::new(Value::Func(n.clone()), span))
+                })?;
                 Some((n, v))
             })
             .collect();
@@ -1469,6 +1494,57 @@ impl<'a> Interp<'a> {
         }
     }
 
+    /// A pipeline, a wave or a stage's handle handed to the app's own code that the model does
+    /// not follow (a function of another file that does more than compute a value, a method of
+    /// one of its classes, a callee it cannot know), which may add stages or steps to it: the
+    /// pipeline then has stages the model does not know (`added_elsewhere`), the wave or the
+    /// stage may not be as modelled (`conditional`). A library's call (CDK's, `cdk_nag`'s
+    /// suppressions) adds none.
+    fn note_pipeline_escape(&mut self, f: &V, a: &Args) {
+        let followed = match &f.val {
+            Value::Qual(_) | Value::Func(_) => true,
+            Value::Method(recv, _) => !matches!(recv.val, Value::Class(_) | Value::Unknown),
+            Value::AppFunc(_) | Value::Unknown => false,
+            _ => true,
+        };
+        if followed {
+            return;
+        }
+        fn handles(v: &V, out: &mut Vec<(usize, Option<usize>, Option<usize>)>) {
+            match &v.val {
+                Value::Pipeline(p) => out.push((*p, None, None)),
+                Value::Wave(p, w) => out.push((*p, Some(*w), None)),
+                Value::StageDeployment(p, s) => out.push((*p, None, Some(*s))),
+                Value::List(items) => items.iter().for_each(|i| handles(i, out)),
+                Value::Dict(entries) => entries.iter().for_each(|(_, i)| handles(i, out)),
+                _ => {}
+            }
+        }
+        let mut found = Vec::new();
+        for v in a.positional.iter().chain(a.keywords.iter().map(|(_, v)| v)) {
+            handles(v, &mut found);
+        }
+        for (p, wave, stage) in found {
+            let Some(pl) = self.pipelines.get_mut(p) else {
+                continue;
+            };
+            match (wave, stage) {
+                (Some(w), _) => {
+                    pl.added_elsewhere = true;
+                    if let Some(w) = pl.waves.get_mut(w) {
+                        w.conditional = true;
+                    }
+                }
+                (_, Some(s)) => {
+                    if let Some(s) = pl.stages.get_mut(s) {
+                        s.conditional = true;
+                    }
+                }
+                _ => pl.added_elsewhere = true,
+            }
+        }
+    }
+
     /// The wrapper constructs among a call's arguments, when the callee is not code the model
     /// follows here (see [`Interp::wrapper_escapes`]).
     fn note_wrapper_escape(&mut self, f: &V, a: &Args) {
@@ -1970,6 +2046,57 @@ impl<'a> Interp<'a> {
 
     /// Runs a function or method with `args` bound to its parameters; what it returns
     /// (unknown when that is not known).
+    /// A function (or a static method of `class`) of another of the app's files, called with
+    /// values this run computed: run in its own module (its names, one import deeper) as a
+    /// function of its arguments alone, and what it returns as [`returned_elsewhere`] gives
+    /// it. `None` (the call is then unknown, as any the model does not follow) when an
+    /// argument is more than a value ([`plain`]: what the function did with a construct would
+    /// be lost here), the run is as deep as it may go, or the function did more than compute
+    /// a value: made a construct, a pipeline or a step, used an asset, or was cut short.
+    fn call_elsewhere(
+        &mut self,
+        path: &'a Path,
+        module: &'a ir::Module,
+        func: &'a FuncDef,
+        class: Option<&str>,
+        a: &Args,
+        span: Span,
+    ) -> Option<V> {
+        if self.import_depth >= MAX_IMPORT_DEPTH || self.depth >= MAX_DEPTH {
+            return None;
+        }
+        if !a
+            .positional
+            .iter()
+            .chain(a.keywords.iter().map(|(_, v)| v))
+            .all(plain)
+        {
+            return None;
+        }
+        let mut other = self.module_run(module, Some(path));
+        other.depth = self.depth + 1;
+        other.level = self.level;
+        let made = |i: &Interp<'a>| {
+            (
+                i.instantiations.len(),
+                i.pipelines.len(),
+                i.handles.len(),
+                i.step_events.len(),
+                i.steps_made.len(),
+                i.asset_calls.len(),
+                i.container_images.len(),
+            )
+        };
+        let before = made(&other);
+        let v = other.call_func(func, class, a);
+        let clean = made(&other) == before
+            && !other.opaque
+            && other.too_deep.is_none()
+            && !other.abandoned
+            && other.steps <= MAX_STEPS;
+        clean.then(|| returned_elsewhere(v, span))
+    }
+
     fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &Args) -> V {
         if self.depth >= MAX_DEPTH {
             // Not run: what it would have made is unknown (a Stage made by the app's code
@@ -2417,7 +2544,52 @@ impl<'a> Interp<'a> {
         {
             self.star_global(n);
         }
+        // Bound so far by the module's own statements, while they run (see `lookup`).
+        let bound_above = self.in_module_pass
+            && self
+                .frames
+                .first()
+                .is_some_and(|f| f.locals.contains_key(n));
+        if !self.binds(n) && !bound_above && self.index.class(n).is_none() {
+            if let Some(v) = self.package_name(n, span) {
+                return v;
+            }
+        }
         self.lookup(n, span)
+    }
+
+    /// A name another file of this file's package defines at its top level (Go: every file
+    /// of a folder is one package), as the file defining it binds it, looked up once per
+    /// folder and name; read here, where it enters this file (see [`importable`]).
+    fn package_name(&mut self, name: &str, at: Span) -> Option<V> {
+        let file = self.file?;
+        crate::lang::for_path(file)?.package_scope?;
+        let key = (file.parent()?.to_path_buf(), name.to_string());
+        if !self.package_names.contains_key(&key) {
+            let mut found = None;
+            if self.import_depth < MAX_IMPORT_DEPTH {
+                let defining = self
+                    .index
+                    .package_files(file)
+                    .into_iter()
+                    .find(|(_, m)| ir::defines(m, name));
+                if let Some((path, module)) = defining {
+                    let mut other = self.module_run(module, Some(path));
+                    found = other
+                        .global(name)
+                        .or_else(|| {
+                            other
+                                .funcs
+                                .contains_key(name)
+                                .then(|| V::new(Value::Func(name.to_string()), at))
+                        })
+                        .map(|v| (v, path));
+                }
+            }
+            self.package_names.insert(key.clone(), found);
+        }
+        let (v, path) = self.package_names.get(&key)?.clone()?;
+        importable(v, at, path)
     }
 
     /// Whether the file binds `name` where it is read (a local, a global, a class or a
@@ -2870,6 +3042,7 @@ impl<'a> Interp<'a> {
             self.note_extended_escape(&f, &a);
         }
         self.note_wrapper_escape(&f, &a);
+        self.note_pipeline_escape(&f, &a);
         let mut passed = Vec::new();
         if self.children.is_some() {
             for v in a
@@ -3291,6 +3464,20 @@ impl<'a> Interp<'a> {
                 Some(def) => self.call_func(def, None, &a),
                 None => V::unknown(span),
             },
+            Value::AppFunc(f) => {
+                let found = self.index.file_module(&f.0).and_then(|(path, module)| {
+                    let def = module.body.iter().find_map(|s| match s {
+                        Stmt::Func(d) if d.name == f.1 => Some(d),
+                        _ => None,
+                    })?;
+                    Some((path, module, def))
+                });
+                found
+                    .and_then(|(path, module, def)| {
+                        self.call_elsewhere(path, module, def, None, &a, span)
+                    })
+                    .unwrap_or(V::unknown(span))
+            }
             Value::Method(recv, name) => self.call_method(*recv, &name, a, span),
             _ => V::unknown(span),
         }
@@ -3340,6 +3527,22 @@ impl<'a> Interp<'a> {
             if let Some(m) = self.method(class, name).filter(|m| m.is_static) {
                 let class = class.clone();
                 return self.call_func(m, Some(&class), &a);
+            }
+            // `Accounts.envFor(…)` of a class in another file: run there.
+            if !self.classes.contains_key(class.as_str()) {
+                let found = self.index.class(class).and_then(|(path, def, module)| {
+                    let m = def.body.iter().find_map(|s| match s {
+                        Stmt::Func(f) if f.name == name && f.is_static => Some(f),
+                        _ => None,
+                    })?;
+                    Some((path, module, m))
+                });
+                if let Some((path, module, m)) = found {
+                    let class = class.clone();
+                    if let Some(v) = self.call_elsewhere(path, module, m, Some(&class), &a, span) {
+                        return v;
+                    }
+                }
             }
         }
         let canonical = ir::snake_case(name);
@@ -4506,7 +4709,77 @@ fn importable(v: V, at: Span, file: &Path) -> Option<V> {
             Some(V::new(Value::Env(e), at))
         }
         Value::Class(c) => Some(V::new(Value::Class(c), at)),
+        // A function of that file, called from here as a function of its arguments.
+        Value::Func(name) => Some(V::new(
+            Value::AppFunc(Box::new((file.to_path_buf(), name))),
+            at,
+        )),
+        Value::AppFunc(f) => Some(V::new(Value::AppFunc(f), at)),
         _ => None,
+    }
+}
+
+/// What a function of another file returned (see [`Interp::call_elsewhere`]), as the call
+/// here gives it: values the model carries across files, each written where the call is (an
+/// env made there of this file's arguments and that file's constants has no one place to
+/// point at but the call); anything else unknown.
+fn returned_elsewhere(v: V, at: Span) -> V {
+    match v.val {
+        Value::Str(_) | Value::Num(_) | Value::Bool(_) | Value::Null => V::new(v.val, at),
+        Value::List(items) => V::new(
+            Value::List(
+                items
+                    .into_iter()
+                    .map(|i| returned_elsewhere(i, at))
+                    .collect(),
+            ),
+            at,
+        ),
+        Value::Dict(entries) => V::new(
+            Value::Dict(
+                entries
+                    .into_iter()
+                    .map(|(k, i)| (k, returned_elsewhere(i, at)))
+                    .collect(),
+            ),
+            at,
+        ),
+        Value::Env(mut e) => {
+            if let EnvState::Given(env) = e.as_mut() {
+                env.span = at;
+                env.file = None;
+                for known in [&mut env.account, &mut env.region] {
+                    if let super::Known::Value(_, s) | super::Known::Unknown(s) = known {
+                        *s = at;
+                    }
+                }
+            }
+            V::new(Value::Env(e), at)
+        }
+        Value::Class(c) => V::new(Value::Class(c), at),
+        Value::Qual(q) if !q.starts_with("ext:") => V::new(Value::Qual(q), at),
+        _ => V::unknown(at),
+    }
+}
+
+/// Whether a value may be handed to a function of another file run on its own (see
+/// [`Interp::call_elsewhere`]): a constant, an env, a class or a library name, or lists and
+/// objects of them. Not a construct, `self`, a pipeline or a step: what that function did
+/// with one would be lost to this run.
+fn plain(v: &V) -> bool {
+    match &v.val {
+        Value::Unknown
+        | Value::Null
+        | Value::Str(_)
+        | Value::Num(_)
+        | Value::Bool(_)
+        | Value::Env(_)
+        | Value::Class(_)
+        | Value::Qual(_)
+        | Value::AppFunc(_) => true,
+        Value::List(items) => items.iter().all(plain),
+        Value::Dict(entries) => entries.iter().all(|(_, v)| plain(v)),
+        _ => false,
     }
 }
 
@@ -4565,7 +4838,8 @@ fn truthy(v: &V) -> Option<bool> {
         | Value::StageDeployment(..)
         | Value::Env(_)
         | Value::Class(_)
-        | Value::Func(_) => Some(true),
+        | Value::Func(_)
+        | Value::AppFunc(_) => Some(true),
         Value::Unknown | Value::Qual(_) | Value::SelfRef | Value::Method(..) | Value::Call(..) => {
             None
         }
@@ -4603,8 +4877,8 @@ fn str_method(s: &str, method: &str, a: &Args, js: bool, span: Span) -> Option<V
     };
     let string = |t: String| Some(V::new(Value::Str(t), span));
     match method {
-        "upper" | "to_upper_case" => string(s.to_uppercase()),
-        "lower" | "to_lower_case" => string(s.to_lowercase()),
+        "upper" | "to_upper_case" | "to_upper" | "to_upper_invariant" => string(s.to_uppercase()),
+        "lower" | "to_lower_case" | "to_lower" | "to_lower_invariant" => string(s.to_lowercase()),
         "strip" | "trim" => string(s.trim().to_string()),
         "capitalize" => {
             let mut out: String = chars

@@ -80,6 +80,10 @@ pub(super) enum Value {
     Class(String),
     /// A function defined at module level in the current file.
     Func(String),
+    /// A function defined at module level in another of the app's files (that file, the
+    /// name), imported or seen through its package: called as a function of its arguments
+    /// alone (see `Interp::call_elsewhere`).
+    AppFunc(Box<(std::path::PathBuf, String)>),
     /// `self` / `this` inside a class body.
     SelfRef,
     /// An attribute of a value that is only meaningful when called (`pipeline.add_stage`).
@@ -216,6 +220,7 @@ fn write_fingerprint(v: &V, out: &mut String, depth: usize) {
         Value::Qual(q) => out.push_str(q),
         Value::Class(c) => out.push_str(&format!("class:{c}")),
         Value::Func(f) => out.push_str(&format!("fn:{f}")),
+        Value::AppFunc(f) => out.push_str(&format!("fn:{}:{}", f.0.display(), f.1)),
         Value::SelfRef => out.push_str("<this>"),
         Value::Method(recv, name) => {
             write_fingerprint(recv, out, depth + 1);

@@ -513,6 +513,29 @@ impl AppIndex for Index {
         Some((path.as_path(), file.module()))
     }
 
+    fn package_files(&self, file: &Path) -> Vec<(&Path, &ir::Module)> {
+        let Some(in_package) = self.files.get(file).and_then(|f| f.plugin.package_scope) else {
+            return Vec::new();
+        };
+        if !in_package(file) {
+            return Vec::new();
+        }
+        let folder = file.parent();
+        let mut out: Vec<(&Path, &ir::Module)> = self
+            .files
+            .iter()
+            .filter(|(p, f)| {
+                p.as_path() != file
+                    && p.parent() == folder
+                    && std::ptr::eq(f.plugin, self.files[file].plugin)
+                    && in_package(p)
+            })
+            .map(|(p, f)| (p.as_path(), f.module()))
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(b.0));
+        out
+    }
+
     fn subclassed(&self, class: &str) -> bool {
         self.bases.contains(class)
     }
