@@ -910,3 +910,63 @@ fn a_big_file_is_checked_the_same_whether_parsed_in_pieces_or_whole() {
     }
     assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
 }
+
+/// A Go app whose Stage and stacks are made by functions of another file of the package
+/// (`tests/fixtures/apps/go-stages-in-other-files`): what is wrong in that file is said there,
+/// at its place, and what is wrong with an env written in the pipeline's file is said in that
+/// file, though the Stage that deploys to it is made in the other.
+#[test]
+fn mistakes_in_another_file_of_a_go_package_are_said_where_they_are() {
+    let dir = tempfile::tempdir().unwrap();
+    let app = repo().join("tests/fixtures/apps/go-stages-in-other-files");
+    for f in ["cdk.json", "go.mod", "payments.go", "stages.go"] {
+        std::fs::copy(app.join(f), dir.path().join(f)).unwrap();
+    }
+    let edit = |f: &str, from: &str, to: &str| {
+        let p = dir.path().join(f);
+        let text = std::fs::read_to_string(&p).unwrap();
+        assert!(text.contains(from), "{f}: {from}");
+        std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+    };
+    edit(
+        "stages.go",
+        "NewDatabaseStack(stage, \"Database\", nil)",
+        "NewDatabaseStack(stage, \"Api\", nil)",
+    );
+    edit("payments.go", "\"222222222222\"", "\"2222\"");
+    let o = pipelens(&["check", "--offline", ".", "--format", "json"], dir.path());
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let d = v["diagnostics"].as_array().unwrap();
+    let find = |code: &str| {
+        d.iter()
+            .find(|d| d["code"] == code)
+            .unwrap_or_else(|| panic!("no {code} in {d:?}"))
+    };
+    let line_of = |f: &str, text: &str| {
+        std::fs::read_to_string(dir.path().join(f))
+            .unwrap()
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap()
+            + 1
+    };
+    let dup = find("duplicate-stack-id");
+    assert!(
+        dup["file"].as_str().unwrap().ends_with("stages.go"),
+        "{dup}"
+    );
+    assert_eq!(
+        dup["line"].as_u64().unwrap() as usize,
+        line_of("stages.go", "NewDatabaseStack(stage, \"Api\"")
+    );
+    let account = find("invalid-account");
+    assert!(
+        account["file"].as_str().unwrap().ends_with("payments.go"),
+        "{account}"
+    );
+    assert_eq!(
+        account["line"].as_u64().unwrap() as usize,
+        line_of("payments.go", "\"2222\"")
+    );
+}

@@ -117,6 +117,12 @@ fn apps() -> Vec<(String, PathBuf, PathBuf)> {
             repo.join(format!("tests/fixtures/synth/corpus-{original}.json")),
         ));
     }
+    // The Go example with its Stage and stacks in another file of the package.
+    out.push((
+        "go-stages-in-other-files".to_string(),
+        repo.join("tests/fixtures/apps/go-stages-in-other-files"),
+        repo.join("tests/fixtures/synth/payments-typescript.json"),
+    ));
     let mut corpus: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/corpus"))
         .unwrap()
         .map(|e| e.unwrap().path())

@@ -213,6 +213,17 @@ pub fn build_unless<'a>(
             _ => None,
         };
         for st in &mut p.stages {
+            // Written in this file: no file of its own (see `Interp::call_in_other_file`).
+            if let EnvState::Given(e) = &mut st.env {
+                if e.file.is_some() && e.file.as_deref() == file {
+                    e.file = None;
+                }
+            }
+            for stack in st.stacks.iter_mut().flatten() {
+                if stack.file.is_some() && stack.file.as_deref() == file {
+                    stack.file = None;
+                }
+            }
             if let Some(rest) = st
                 .path
                 .as_deref()
@@ -399,6 +410,9 @@ struct Frame {
 pub(super) struct Interp<'a> {
     module: &'a ir::Module,
     pub(super) file: Option<&'a Path>,
+    /// The file this run is the model of (`file` while the run is in another file's code: an
+    /// extension's, a function of another file's).
+    home: Option<&'a Path>,
     pub(super) index: &'a dyn AppIndex,
     globals: HashMap<String, V>,
     self_attrs: HashMap<String, V>,
@@ -695,6 +709,7 @@ impl<'a> Interp<'a> {
         Interp {
             module,
             file,
+            home: file,
             index,
             globals,
             self_attrs: HashMap::default(),
@@ -1763,7 +1778,13 @@ impl<'a> Interp<'a> {
         let Some(mut ext) = self.extension.take() else {
             return;
         };
-        let st = &mut ext.parked;
+        self.swap_module(&mut ext.parked);
+        ext.in_other = !ext.in_other;
+        self.extension = Some(ext);
+    }
+
+    /// Swaps the module state in use with `st`.
+    fn swap_module(&mut self, st: &mut ModuleState<'a>) {
         std::mem::swap(&mut self.module, &mut st.module);
         std::mem::swap(&mut self.file, &mut st.file);
         std::mem::swap(&mut self.globals, &mut st.globals);
@@ -1774,8 +1795,6 @@ impl<'a> Interp<'a> {
         std::mem::swap(&mut self.has_star, &mut st.has_star);
         std::mem::swap(&mut self.js, &mut st.js);
         std::mem::swap(&mut self.import_depth, &mut st.import_depth);
-        ext.in_other = !ext.in_other;
-        self.extension = Some(ext);
     }
 
     /// Whether the other file of a running extension is the code running.
@@ -1982,7 +2001,20 @@ impl<'a> Interp<'a> {
     }
 
     pub(super) fn module_pass(&mut self) {
-        let body = &self.module.body;
+        let mut body = &self.module.body[..];
+        // Another module read for its names: what its language runs first when it is the
+        // program (Go's `main`) does not run (its `init` does).
+        if self.import_depth > 0 {
+            if let [rest @ .., Stmt::Expr(ir::Expr {
+                kind: ExprKind::Call { func, .. },
+                ..
+            })] = body
+            {
+                if matches!(&func.kind, ExprKind::Name(n) if n == ir::ENTRY_POINT) {
+                    body = rest;
+                }
+            }
+        }
         self.frames = vec![Frame::default()];
         self.in_module_pass = true;
         self.exec_block(body);
@@ -2095,6 +2127,112 @@ impl<'a> Interp<'a> {
             && !other.abandoned
             && other.steps <= MAX_STEPS;
         clean.then(|| returned_elsewhere(v, span))
+    }
+
+    /// A function of another of the app's files that is handed constructs (Go's
+    /// `NewOrdersStage(stack, id, props)` of stages.go, called in pipeline.go): run by this
+    /// interpreter with that file's names swapped in, so that the Stage and the stacks it makes
+    /// are this run's (`handles`), each construct kept with the file it is made in
+    /// (`Construct::made_in`, an env's `file`: rules point there). `None` (unknown, as before)
+    /// when it is handed `self`, a pipeline, a wave, a stage's handle or anything else of this
+    /// run that means nothing there, when the run is as deep as it may go or runs another
+    /// file's code already, or when the function made a pipeline (a pipeline is the model of
+    /// the file that makes it).
+    fn call_in_other_file(
+        &mut self,
+        path: &'a Path,
+        module: &'a ir::Module,
+        func: &'a FuncDef,
+        a: &Args,
+        span: Span,
+    ) -> Option<V> {
+        if self.import_depth >= MAX_IMPORT_DEPTH
+            || self.depth >= MAX_DEPTH
+            || self.extension.is_some()
+            || self.children.is_some()
+        {
+            return None;
+        }
+        fn handed(v: &V) -> bool {
+            match &v.val {
+                Value::Construct(c) => !c.scope_is_self,
+                Value::List(items) => items.iter().all(handed),
+                Value::Dict(entries) => entries.iter().all(|(_, v)| handed(v)),
+                _ => plain(v),
+            }
+        }
+        if !a
+            .positional
+            .iter()
+            .chain(a.keywords.iter().map(|(_, v)| v))
+            .all(handed)
+        {
+            return None;
+        }
+        // Where each value handed over is written: an env made there of one of them (a props
+        // struct's `Env`) is written here.
+        let mut handed_spans = std::collections::HashSet::new();
+        for v in a.positional.iter().chain(a.keywords.iter().map(|(_, v)| v)) {
+            spans_in(v, &mut handed_spans);
+        }
+        let caller = self.file;
+        let settle = |e: &mut EnvState| {
+            if let EnvState::Given(env) = e {
+                if env.file.is_none() {
+                    let key = (env.span.start_byte, env.span.end_byte);
+                    // Said even when it is the file modelled (a Stage made by another file's
+                    // code otherwise keeps its env with that file); `build` drops it then.
+                    let at = if handed_spans.contains(&key) {
+                        caller
+                    } else {
+                        Some(path)
+                    };
+                    env.file = at.map(Path::to_path_buf);
+                }
+            }
+        };
+        let pipelines = self.pipelines.len();
+        let step_events = self.step_events.len();
+        let steps_made = self.steps_made.clone();
+        let mut st = self.module_run(module, Some(path)).take_module_state();
+        let in_pass = std::mem::replace(&mut self.in_module_pass, false);
+        self.swap_module(&mut st);
+        let mut v = self.call_func(func, None, a);
+        self.swap_module(&mut st);
+        self.in_module_pass = in_pass;
+        each_env(&mut v, &mut |e| settle(e));
+        for h in self.handles.values_mut() {
+            for kid in h
+                .kids
+                .iter_mut()
+                .filter(|k| k.made_in.as_deref() == Some(path))
+            {
+                settle(&mut kid.env);
+                settle(&mut kid.given_env);
+            }
+        }
+        // A pipeline, or a step (which has no file of its own to be kept with), made there:
+        // not this run's.
+        fn holds_step(v: &V) -> bool {
+            match &v.val {
+                Value::Step(_) | Value::Source(_) | Value::StackSteps(_) => true,
+                Value::List(items) => items.iter().any(holds_step),
+                Value::Dict(entries) => entries.iter().any(|(_, v)| holds_step(v)),
+                _ => false,
+            }
+        }
+        if self.pipelines.len() != pipelines
+            || self.step_events.len() != step_events
+            || self.steps_made != steps_made
+            || holds_step(&v)
+        {
+            self.pipelines.truncate(pipelines);
+            self.step_events.truncate(step_events);
+            self.steps_made = steps_made;
+            self.opaque = true;
+            return Some(V::unknown(span));
+        }
+        Some(v)
     }
 
     fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &Args) -> V {
@@ -3475,6 +3613,7 @@ impl<'a> Interp<'a> {
                 found
                     .and_then(|(path, module, def)| {
                         self.call_elsewhere(path, module, def, None, &a, span)
+                            .or_else(|| self.call_in_other_file(path, module, def, &a, span))
                     })
                     .unwrap_or(V::unknown(span))
             }
@@ -4291,7 +4430,11 @@ impl<'a> Interp<'a> {
                 class: c
                     .class
                     .map(|n| n.rsplit('.').next().unwrap_or(&n).to_string()),
-                file: f.other_file.clone(),
+                // Made by another file's code (a function of another file of the package).
+                file: f
+                    .other_file
+                    .clone()
+                    .or_else(|| c.made_in.clone().filter(|m| Some(m.as_path()) != self.home)),
                 span: c.span,
                 stack_name: c.stack_name,
                 env: c.given_env,
@@ -4759,6 +4902,42 @@ fn returned_elsewhere(v: V, at: Span) -> V {
         Value::Class(c) => V::new(Value::Class(c), at),
         Value::Qual(q) if !q.starts_with("ext:") => V::new(Value::Qual(q), at),
         _ => V::unknown(at),
+    }
+}
+
+/// The places (start and end byte) of every value `v` is made of.
+fn spans_in(v: &V, out: &mut std::collections::HashSet<(usize, usize)>) {
+    out.insert((v.span.start_byte, v.span.end_byte));
+    match &v.val {
+        Value::List(items) => items.iter().for_each(|i| spans_in(i, out)),
+        Value::Dict(entries) => entries.iter().for_each(|(_, i)| spans_in(i, out)),
+        Value::Env(e) => {
+            if let EnvState::Given(env) = e.as_ref() {
+                out.insert((env.span.start_byte, env.span.end_byte));
+            }
+        }
+        Value::Construct(c) => {
+            for e in [&c.env, &c.given_env] {
+                if let EnvState::Given(env) = e {
+                    out.insert((env.span.start_byte, env.span.end_byte));
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Calls `f` with each env of `v` (its own, a construct's, in a list or an object).
+fn each_env(v: &mut V, f: &mut impl FnMut(&mut EnvState)) {
+    match &mut v.val {
+        Value::Env(e) => f(e),
+        Value::Construct(c) => {
+            f(&mut c.env);
+            f(&mut c.given_env);
+        }
+        Value::List(items) => items.iter_mut().for_each(|i| each_env(i, f)),
+        Value::Dict(entries) => entries.iter_mut().for_each(|(_, i)| each_env(i, f)),
+        _ => {}
     }
 }
 
