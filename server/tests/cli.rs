@@ -911,15 +911,16 @@ fn a_big_file_is_checked_the_same_whether_parsed_in_pieces_or_whole() {
     assert!(lines.windows(2).all(|w| w[0] == w[1]), "{lines:?}");
 }
 
-/// A Go app whose Stage and stacks are made by functions of another file of the package
-/// (`tests/fixtures/apps/go-stages-in-other-files`): what is wrong in that file is said there,
-/// at its place, and what is wrong with an env written in the pipeline's file is said in that
-/// file, though the Stage that deploys to it is made in the other.
+/// A Go app in three files of its package (`tests/fixtures/apps/go-app-in-three-files`:
+/// `main`, the pipeline, the Stage and stacks): what is wrong in the Stage's file is said
+/// there, at its place; what is wrong with an env written in the pipeline's file is said in
+/// that file, though the Stage that deploys to it is made in another; and the pipeline's own
+/// env, which `main` writes, is said in main.go.
 #[test]
 fn mistakes_in_another_file_of_a_go_package_are_said_where_they_are() {
     let dir = tempfile::tempdir().unwrap();
-    let app = repo().join("tests/fixtures/apps/go-stages-in-other-files");
-    for f in ["cdk.json", "go.mod", "payments.go", "stages.go"] {
+    let app = repo().join("tests/fixtures/apps/go-app-in-three-files");
+    for f in ["cdk.json", "go.mod", "main.go", "payments.go", "stages.go"] {
         std::fs::copy(app.join(f), dir.path().join(f)).unwrap();
     }
     let edit = |f: &str, from: &str, to: &str| {
@@ -934,6 +935,7 @@ fn mistakes_in_another_file_of_a_go_package_are_said_where_they_are() {
         "NewDatabaseStack(stage, \"Api\", nil)",
     );
     edit("payments.go", "\"222222222222\"", "\"2222\"");
+    edit("main.go", "\"999999999999\"", "\"9999\"");
     let o = pipelens(&["check", "--offline", ".", "--format", "json"], dir.path());
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -960,13 +962,24 @@ fn mistakes_in_another_file_of_a_go_package_are_said_where_they_are() {
         dup["line"].as_u64().unwrap() as usize,
         line_of("stages.go", "NewDatabaseStack(stage, \"Api\"")
     );
-    let account = find("invalid-account");
-    assert!(
-        account["file"].as_str().unwrap().ends_with("payments.go"),
-        "{account}"
-    );
+    let accounts: Vec<(String, usize)> = d
+        .iter()
+        .filter(|d| d["code"] == "invalid-account")
+        .map(|d| {
+            let file = d["file"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), d["line"].as_u64().unwrap() as usize)
+        })
+        .collect();
     assert_eq!(
-        account["line"].as_u64().unwrap() as usize,
-        line_of("payments.go", "\"2222\"")
+        accounts,
+        [
+            ("main.go".to_string(), line_of("main.go", "\"9999\"")),
+            (
+                "payments.go".to_string(),
+                line_of("payments.go", "\"2222\"")
+            ),
+        ],
+        "{d:?}"
     );
 }

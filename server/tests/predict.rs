@@ -117,10 +117,10 @@ fn apps() -> Vec<(String, PathBuf, PathBuf)> {
             repo.join(format!("tests/fixtures/synth/corpus-{original}.json")),
         ));
     }
-    // The Go example with its Stage and stacks in another file of the package.
+    // The Go example in three files of its package: `main`, the pipeline, the Stage and stacks.
     out.push((
-        "go-stages-in-other-files".to_string(),
-        repo.join("tests/fixtures/apps/go-stages-in-other-files"),
+        "go-app-in-three-files".to_string(),
+        repo.join("tests/fixtures/apps/go-app-in-three-files"),
         repo.join("tests/fixtures/synth/payments-typescript.json"),
     ));
     let mut corpus: Vec<PathBuf> = std::fs::read_dir(repo.join("tests/corpus"))

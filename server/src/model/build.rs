@@ -551,6 +551,9 @@ pub(super) struct Interp<'a> {
     /// Names the file reads from the other files of its package (Go), by folder and name:
     /// what the file defining it binds it to (`None`: no file does), and that file.
     package_names: HashMap<(PathBuf, String), Option<(V, &'a Path)>>,
+    /// How many pipelines calls of this file's functions made while another file's code ran
+    /// (see [`Interp::run_package_entry`]).
+    made_at_home: usize,
 }
 
 /// The numbers of [`Construct::handle`], unique in the process (a Stage made by one run
@@ -771,6 +774,7 @@ impl<'a> Interp<'a> {
             unknowns: 0,
             unordered: false,
             package_names: HashMap::default(),
+            made_at_home: 0,
         }
     }
 
@@ -1105,6 +1109,51 @@ impl<'a> Interp<'a> {
         }
         for (class, attrs) in extendable {
             self.follow_extension(class, attrs);
+        }
+        if self.pipelines.is_empty() {
+            self.run_package_entry();
+        }
+    }
+
+    /// A Go file without `main` whose functions the package's `main`, in another file of it,
+    /// calls (`NewPipelineStack(app, "Pipeline", props)` in main.go): that `main` runs here
+    /// with its file's names, so that the pipelines this file's functions make (each call
+    /// runs here: [`Interp::call_in_other_file`]) are this file's model, with what `main`
+    /// hands them.
+    fn run_package_entry(&mut self) {
+        let Some(file) = self.file else {
+            return;
+        };
+        if crate::lang::for_path(file)
+            .and_then(|p| p.package_scope)
+            .is_none()
+            || self.funcs.contains_key(ir::ENTRY_POINT)
+        {
+            return;
+        }
+        let found = self
+            .index
+            .package_files(file)
+            .into_iter()
+            .find_map(|(path, module)| {
+                module.body.iter().find_map(|s| match s {
+                    Stmt::Func(f) if f.name == ir::ENTRY_POINT => Some((path, module, f)),
+                    _ => None,
+                })
+            });
+        let Some((path, module, main)) = found else {
+            return;
+        };
+        let step_events = self.step_events.len();
+        let mut st = self.module_run(module, Some(path)).take_module_state();
+        self.swap_module(&mut st);
+        self.call_func(main, None, &Args::default());
+        self.swap_module(&mut st);
+        // A pipeline the other file's code made itself is that file's model, not this one's:
+        // then none is kept (what this file's functions added to it means nothing here).
+        if self.pipelines.len() != self.made_at_home {
+            self.pipelines.clear();
+            self.step_events.truncate(step_events);
         }
     }
 
@@ -2156,6 +2205,8 @@ impl<'a> Interp<'a> {
         fn handed(v: &V) -> bool {
             match &v.val {
                 Value::Construct(c) => !c.scope_is_self,
+                // A CDK value (the App) means the same there.
+                Value::Call(..) => true,
                 Value::List(items) => items.iter().all(handed),
                 Value::Dict(entries) => entries.iter().all(|(_, v)| handed(v)),
                 _ => plain(v),
@@ -2192,6 +2243,9 @@ impl<'a> Interp<'a> {
             }
         };
         let pipelines = self.pipelines.len();
+        // A function of the file modelled (called by the package's `main` in another file):
+        // what it makes is this file's.
+        let home = Some(path) == self.home;
         let step_events = self.step_events.len();
         let steps_made = self.steps_made.clone();
         let mut st = self.module_run(module, Some(path)).take_module_state();
@@ -2201,6 +2255,15 @@ impl<'a> Interp<'a> {
         self.swap_module(&mut st);
         self.in_module_pass = in_pass;
         each_env(&mut v, &mut |e| settle(e));
+        if home {
+            self.made_at_home += self.pipelines.len().saturating_sub(pipelines);
+        }
+        for p in self.pipelines.iter_mut().skip(pipelines) {
+            settle(&mut p.env);
+            for stage in &mut p.stages {
+                settle(&mut stage.env);
+            }
+        }
         for h in self.handles.values_mut() {
             for kid in h
                 .kids
@@ -2221,10 +2284,11 @@ impl<'a> Interp<'a> {
                 _ => false,
             }
         }
-        if self.pipelines.len() != pipelines
-            || self.step_events.len() != step_events
-            || self.steps_made != steps_made
-            || holds_step(&v)
+        if !home
+            && (self.pipelines.len() != pipelines
+                || self.step_events.len() != step_events
+                || self.steps_made != steps_made
+                || holds_step(&v))
         {
             self.pipelines.truncate(pipelines);
             self.step_events.truncate(step_events);
