@@ -41,6 +41,13 @@ fn main() {
         };
         for lines in sizes {
             let text = gen::generate(lang_name, lines);
+            // `PIPELENS_BENCH_WRITE=<folder>`: the generated files are kept there too, to time
+            // the binary on them (`farm-bench`).
+            if let Ok(dir) = std::env::var("PIPELENS_BENCH_WRITE") {
+                let ext = plugin.extensions[0];
+                let path = std::path::Path::new(&dir).join(format!("bench-{lines}.{ext}"));
+                std::fs::write(&path, &text).expect("the folder PIPELENS_BENCH_WRITE names");
+            }
             let runs = if lines >= 50_000 { 5 } else { 15 };
             let parse = median(
                 &mut || {
