@@ -2183,8 +2183,8 @@ impl<'a> Interp<'a> {
     /// interpreter with that file's names swapped in, so that the Stage and the stacks it makes
     /// are this run's (`handles`), each construct kept with the file it is made in
     /// (`Construct::made_in`, an env's `file`: rules point there). `None` (unknown, as before)
-    /// when it is handed `self`, a pipeline, a wave, a stage's handle or anything else of this
-    /// run that means nothing there, when the run is as deep as it may go or runs another
+    /// when it is handed a pipeline, a wave, a stage's handle or anything else of this run
+    /// that means nothing there, when the run is as deep as it may go or runs another
     /// file's code already, or when the function made a pipeline (a pipeline is the model of
     /// the file that makes it).
     fn call_in_other_file(
@@ -2205,6 +2205,9 @@ impl<'a> Interp<'a> {
         fn handed(v: &V) -> bool {
             match &v.val {
                 Value::Construct(c) => !c.scope_is_self,
+                // The instance whose constructor runs (`makeStage(this, "Dev")`): the same
+                // object there (no Stage class is being followed: `children` is `None`).
+                Value::SelfRef => true,
                 // A CDK value (the App) means the same there.
                 Value::Call(..) => true,
                 Value::List(items) => items.iter().all(handed),
