@@ -110,6 +110,7 @@ fn apps() -> Vec<(String, PathBuf, PathBuf)> {
         ("java-config-env-functions", "ts-config-env-functions"),
         ("cs-config-env-functions", "ts-config-env-functions"),
         ("go-config-env-functions", "ts-config-env-functions"),
+        ("java-stage-factory-module", "ts-stage-factory-module"),
     ] {
         out.push((
             name.to_string(),

@@ -2192,6 +2192,7 @@ impl<'a> Interp<'a> {
         path: &'a Path,
         module: &'a ir::Module,
         func: &'a FuncDef,
+        class: Option<&str>,
         a: &Args,
         span: Span,
     ) -> Option<V> {
@@ -2254,7 +2255,7 @@ impl<'a> Interp<'a> {
         let mut st = self.module_run(module, Some(path)).take_module_state();
         let in_pass = std::mem::replace(&mut self.in_module_pass, false);
         self.swap_module(&mut st);
-        let mut v = self.call_func(func, None, a);
+        let mut v = self.call_func(func, class, a);
         self.swap_module(&mut st);
         self.in_module_pass = in_pass;
         each_env(&mut v, &mut |e| settle(e));
@@ -3680,7 +3681,7 @@ impl<'a> Interp<'a> {
                 found
                     .and_then(|(path, module, def)| {
                         self.call_elsewhere(path, module, def, None, &a, span)
-                            .or_else(|| self.call_in_other_file(path, module, def, &a, span))
+                            .or_else(|| self.call_in_other_file(path, module, def, None, &a, span))
                     })
                     .unwrap_or(V::unknown(span))
             }
@@ -3745,7 +3746,12 @@ impl<'a> Interp<'a> {
                 });
                 if let Some((path, module, m)) = found {
                     let class = class.clone();
-                    if let Some(v) = self.call_elsewhere(path, module, m, Some(&class), &a, span) {
+                    if let Some(v) = self
+                        .call_elsewhere(path, module, m, Some(&class), &a, span)
+                        .or_else(|| {
+                            self.call_in_other_file(path, module, m, Some(&class), &a, span)
+                        })
+                    {
                         return v;
                     }
                 }
