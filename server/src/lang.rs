@@ -146,9 +146,10 @@ pub struct Plugin {
     /// package's name (`".../awscdk/v2"` binds `awscdk`).
     pub bound_name: fn(&str) -> String,
     /// Where the top-level names of every file of a folder are seen in each of its files (a
-    /// Go package), which of the folder's files are part of it (not Go's `_test.go` files);
-    /// `None` where a file sees only what it imports.
-    pub package_scope: Option<fn(&Path) -> bool>,
+    /// Go package), which of the folder's files (path, text) are part of it whatever the build
+    /// (not Go's `_test.go` files, nor those with build constraints); `None` where a file sees
+    /// only what it imports.
+    pub package_scope: Option<fn(&Path, &str) -> bool>,
     /// Where a top-level statement may start (byte, row; always at column 0), for parsing a
     /// big file in pieces on several threads ([`Plugin::lower_in_pieces`]); `None` when the
     /// language has no cheap way to tell. A wrong place is safe: the piece before it does not

@@ -1053,12 +1053,67 @@ pub(super) fn library_folder(name: &str) -> bool {
     name == "vendor" || name == "mod" || name == "runtime"
 }
 
-/// Whether a `.go` file of a folder is part of its package as the app builds it: not a test
-/// file (`_test.go`, possibly of a package of its own).
-pub(super) fn in_package(path: &std::path::Path) -> bool {
-    path.file_name()
+/// Whether a `.go` file of a folder is part of its package however the app is built: not a
+/// test file (`_test.go`), and not a file only some builds take (a `//go:build` or
+/// `// +build` constraint before its package clause, or a `_<os>` / `_<arch>` name suffix):
+/// which of those the app's build takes is not known here.
+pub(super) fn in_package(path: &std::path::Path, text: &str) -> bool {
+    let Some(stem) = path
+        .file_name()
         .and_then(|n| n.to_str())
-        .is_some_and(|n| !n.ends_with("_test.go"))
+        .and_then(|n| n.strip_suffix(".go"))
+    else {
+        return false;
+    };
+    if stem.ends_with("_test") {
+        return false;
+    }
+    const SUFFIXES: &[&str] = &[
+        "aix",
+        "android",
+        "darwin",
+        "dragonfly",
+        "freebsd",
+        "illumos",
+        "ios",
+        "js",
+        "linux",
+        "netbsd",
+        "openbsd",
+        "plan9",
+        "solaris",
+        "wasip1",
+        "windows",
+        "386",
+        "amd64",
+        "arm",
+        "arm64",
+        "loong64",
+        "mips",
+        "mips64",
+        "mips64le",
+        "mipsle",
+        "ppc64",
+        "ppc64le",
+        "riscv64",
+        "s390x",
+        "wasm",
+    ];
+    let mut parts = stem.rsplit('_');
+    let last = parts.next().unwrap_or("");
+    let before = parts.next();
+    if before.is_some() && SUFFIXES.contains(&last) {
+        return false;
+    }
+    for line in text.lines().map(str::trim) {
+        if line.starts_with("package ") {
+            break;
+        }
+        if line.starts_with("//go:build") || line.starts_with("// +build") {
+            return false;
+        }
+    }
+    true
 }
 
 /// Go imports packages by their module path, never a file of the app by a name the model

@@ -368,6 +368,123 @@ pub fn defines(module: &Module, name: &str) -> bool {
     })
 }
 
+/// What a module's code changes of the names it binds, for whether another file may read its
+/// state as its top-level statements leave it (see `Interp::call_elsewhere`).
+#[derive(Default, Debug)]
+pub struct Writes {
+    /// Names bound, item-assigned or changed by a mutating method inside a function or method.
+    pub in_functions: std::collections::HashSet<String>,
+    /// Names item-assigned or changed by a mutating method anywhere (`d["k"] = v`,
+    /// `xs.append(v)`).
+    pub items: std::collections::HashSet<String>,
+    /// An attribute of something other than `self` assigned anywhere (`settings.ACCOUNT = …`).
+    pub other: bool,
+}
+
+/// The methods that change the list, dict or map they are called on.
+const MUTATING: &[&str] = &[
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "clear",
+    "remove",
+    "push",
+    "unshift",
+    "shift",
+    "splice",
+    "set",
+    "delete",
+    "add",
+    "put",
+    "putAll",
+    "Add",
+    "AddRange",
+    "Remove",
+    "Clear",
+    "Insert",
+];
+
+/// See [`Writes`].
+pub fn writes(module: &Module) -> Writes {
+    let mut w = Writes::default();
+    writes_in(&module.body, false, &mut w);
+    w
+}
+
+fn writes_in(body: &[Stmt], in_function: bool, w: &mut Writes) {
+    fn target(t: &Target, in_function: bool, w: &mut Writes) {
+        match t {
+            Target::Name(n, _) if in_function => {
+                w.in_functions.insert(n.clone());
+            }
+            Target::Name(..) | Target::SelfAttr(..) => {}
+            Target::Tuple(ts) => ts.iter().for_each(|t| target(t, in_function, w)),
+            Target::Object(ps) => ps.iter().for_each(|(_, t)| target(t, in_function, w)),
+            Target::Item { obj, .. } => {
+                if let ExprKind::Name(n) = &obj.kind {
+                    w.items.insert(n.clone());
+                    if in_function {
+                        w.in_functions.insert(n.clone());
+                    }
+                }
+            }
+            Target::Other => w.other = true,
+        }
+    }
+    for stmt in body {
+        let calls = |e: &Expr, w: &mut Writes| {
+            expr_any(e, &mut |x| {
+                if let ExprKind::Call { func, .. } = &x.kind {
+                    if let ExprKind::Attr(obj, m, _) = &func.kind {
+                        if let ExprKind::Name(n) = &obj.kind {
+                            if MUTATING.contains(&m.as_str()) {
+                                w.items.insert(n.clone());
+                                if in_function {
+                                    w.in_functions.insert(n.clone());
+                                }
+                            }
+                        }
+                    }
+                }
+                false
+            });
+        };
+        match stmt {
+            Stmt::Expr(e) | Stmt::Return(Some(e)) => calls(e, w),
+            Stmt::Assign { target: t, value } => {
+                target(t, in_function, w);
+                calls(value, w);
+            }
+            Stmt::Return(None) => {}
+            Stmt::For {
+                target: t,
+                iter,
+                body,
+            } => {
+                target(t, in_function, w);
+                calls(iter, w);
+                writes_in(body, in_function, w);
+            }
+            Stmt::If {
+                cond,
+                then,
+                otherwise,
+            } => {
+                calls(cond, w);
+                writes_in(then, in_function, w);
+                writes_in(otherwise, in_function, w);
+            }
+            Stmt::Class(c) => writes_in(&c.body, in_function, w),
+            Stmt::Func(f) => writes_in(&f.body, true, w),
+            Stmt::Block(b) => writes_in(b, in_function, w),
+        }
+    }
+}
+
 impl Expr {
     pub fn unknown(span: Span) -> Expr {
         Expr {

@@ -55,11 +55,7 @@ impl<'a> Lowerer<'a> {
             "for_statement" => self.for_statement(node, out),
             "class_definition" => self.class_definition(node, out),
             "function_definition" => self.function_definition(node, out),
-            "decorated_definition" => {
-                if let Some(def) = node.child_by_field_name("definition") {
-                    self.stmt(def, out);
-                }
-            }
+            "decorated_definition" => self.decorated(node, out),
             "if_statement" => self.if_statement(node, out),
             "else_clause" | "with_statement" | "try_statement" | "except_clause"
             | "finally_clause" | "while_statement" | "block" => {
@@ -88,6 +84,46 @@ impl<'a> Lowerer<'a> {
     }
 
     /// `if c: … elif d: … else: …` as `If(c, …, [If(d, …, …)])`.
+    /// A decorated definition. A function a decorator wraps is what the decorator returns,
+    /// which the model does not run: its name is bound to an unknown value. A class, and a
+    /// function marked `@staticmethod`, `@classmethod`, `@property`, cached or `@override`,
+    /// are what they were.
+    fn decorated(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
+        let Some(def) = node.child_by_field_name("definition") else {
+            return;
+        };
+        let wrapped = def.kind() == "function_definition" && {
+            let mut c = node.walk();
+            let w = node.named_children(&mut c).any(|d| {
+                d.kind() == "decorator"
+                    && !matches!(
+                        self.text(d).trim().trim_start_matches('@').trim(),
+                        "staticmethod"
+                            | "classmethod"
+                            | "property"
+                            | "cache"
+                            | "functools.cache"
+                            | "lru_cache"
+                            | "lru_cache()"
+                            | "functools.lru_cache"
+                            | "functools.lru_cache()"
+                            | "cached_property"
+                            | "functools.cached_property"
+                            | "override"
+                            | "typing.override"
+                    )
+            });
+            w
+        };
+        match def.child_by_field_name("name") {
+            Some(name) if wrapped => out.push(Stmt::Assign {
+                target: Target::Name(self.text(name).to_string(), Span::of(&name)),
+                value: Expr::unknown(Span::of(&def)),
+            }),
+            _ => self.stmt(def, out),
+        }
+    }
+
     fn if_statement(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
         let mut cursor = node.walk();
         let alternatives: Vec<Node<'_>> = node
@@ -122,6 +158,14 @@ impl<'a> Lowerer<'a> {
         for child in node.named_children(&mut cursor) {
             if child.kind() == "assignment" {
                 self.assignment(child, out);
+            } else if child.kind() == "augmented_assignment" {
+                // `count += 1`: the name holds a value the model does not compute.
+                if let Some(left) = child.child_by_field_name("left") {
+                    out.push(Stmt::Assign {
+                        target: self.target(left),
+                        value: Expr::unknown(Span::of(&child)),
+                    });
+                }
             } else {
                 out.push(Stmt::Expr(self.expr(child)));
             }

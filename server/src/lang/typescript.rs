@@ -89,9 +89,10 @@ impl<'a> Lowerer<'a> {
             "statement_block" | "else_clause" | "try_statement" | "catch_clause"
             | "finally_clause" | "while_statement" => out.push(Stmt::Block(self.compound(node))),
             "ERROR" => self.statements_in(node, out),
-            "call_expression" | "new_expression" | "assignment_expression" => {
-                self.expr_stmt(node, out)
-            }
+            "call_expression"
+            | "new_expression"
+            | "assignment_expression"
+            | "augmented_assignment_expression" => self.expr_stmt(node, out),
             // Statements and declarations that cannot create or configure anything.
             "comment"
             | "empty_statement"
@@ -132,14 +133,21 @@ impl<'a> Lowerer<'a> {
     }
 
     fn declaration(&self, node: Node<'_>, out: &mut Vec<Stmt>) {
-        // A module's own statement (`export const envFor = (stage) => …`), not a function's.
-        let top = match node.parent() {
-            Some(p) if p.kind() == "program" => true,
-            Some(p) if p.kind() == "export_statement" => {
-                p.parent().is_some_and(|g| g.kind() == "program")
-            }
-            _ => false,
+        // A module's own `const` (`export const envFor = (stage) => …`), not a function's, nor
+        // a `let`/`var` the code may bind again.
+        let is_const = {
+            let mut c = node.walk();
+            let k = node.children(&mut c).any(|ch| ch.kind() == "const");
+            k
         };
+        let top = is_const
+            && match node.parent() {
+                Some(p) if p.kind() == "program" => true,
+                Some(p) if p.kind() == "export_statement" => {
+                    p.parent().is_some_and(|g| g.kind() == "program")
+                }
+                _ => false,
+            };
         let mut cursor = node.walk();
         for decl in node.named_children(&mut cursor) {
             if decl.kind() != "variable_declarator" {
@@ -153,7 +161,14 @@ impl<'a> Lowerer<'a> {
             };
             // A function bound to a module-level name is a function of the module, called
             // as one declared with `function` is.
+            // Not an `async` one: it returns a promise.
+            let is_async = {
+                let mut c = value.walk();
+                let a = value.children(&mut c).any(|ch| ch.kind() == "async");
+                a
+            };
             if top
+                && !is_async
                 && name.kind() == "identifier"
                 && matches!(
                     value.kind(),
@@ -310,6 +325,16 @@ impl<'a> Lowerer<'a> {
     }
 
     fn expr_stmt(&self, e: Node<'_>, out: &mut Vec<Stmt>) {
+        // `count += 1`: the name holds a value the model does not compute.
+        if e.kind() == "augmented_assignment_expression" {
+            if let Some(left) = e.child_by_field_name("left") {
+                out.push(Stmt::Assign {
+                    target: self.target(left),
+                    value: Expr::unknown(Span::of(&e)),
+                });
+            }
+            return;
+        }
         if e.kind() == "assignment_expression" {
             let (Some(left), Some(right)) = (
                 e.child_by_field_name("left"),
@@ -1009,7 +1034,9 @@ mod tests {
                    const g = a => a;\n\
                    const h = function (a) { return a; };\n\
                    function outer() { const inner = () => 1; }\n\
-                   const n = 1, k = () => 2;\n";
+                   const n = 1, k = () => 2;\n\
+                   let rebound = () => 3;\n\
+                   const later = async () => 4;\n";
         let plugin = &crate::lang::TYPESCRIPT;
         let tree = plugin.parser().parse(src, None).unwrap();
         let m = plugin.lower(&tree, src);

@@ -548,9 +548,9 @@ pub(super) struct Interp<'a> {
     /// Set while a loop's iterable is evaluated when it is a map ranged over in no fixed order
     /// (`ir::Builtin::Unordered`).
     unordered: bool,
-    /// Names the file reads from the other files of its package (Go), by folder and name:
-    /// what the file defining it binds it to (`None`: no file does), and that file.
-    package_names: HashMap<(PathBuf, String), Option<(V, &'a Path)>>,
+    /// What this run and the runs of other files it makes (`module_run`) look up once for all
+    /// (see [`Shared`]).
+    shared: Rc<std::cell::RefCell<Shared<'a>>>,
     /// How many pipelines calls of this file's functions made while another file's code ran
     /// (see [`Interp::run_package_entry`]).
     made_at_home: usize,
@@ -600,6 +600,20 @@ struct ModuleState<'a> {
     has_star: bool,
     js: bool,
     import_depth: u32,
+}
+
+/// What the runs of one model look up once for all: the runs of other files it makes share
+/// it (`Interp::module_run`), as they share the step budget.
+#[derive(Default)]
+struct Shared<'a> {
+    /// What each module's code changes of its names (see [`ir::writes`]), by module.
+    writes: HashMap<usize, Rc<ir::Writes>>,
+    /// Names read from the other files of a package (Go), by folder and name: what the file
+    /// defining it binds it to (`None`: no one file does, or the package's code changes it),
+    /// and that file.
+    package_names: HashMap<(PathBuf, String), Option<(V, &'a Path)>>,
+    /// The other files of a file's package.
+    package_files: HashMap<PathBuf, Vec<(&'a Path, &'a ir::Module)>>,
 }
 
 /// What a run of another file's code may change besides the pipelines, kept by
@@ -773,7 +787,7 @@ impl<'a> Interp<'a> {
             handles: HashMap::default(),
             unknowns: 0,
             unordered: false,
-            package_names: HashMap::default(),
+            shared: Rc::default(),
             made_at_home: 0,
         }
     }
@@ -803,23 +817,38 @@ impl<'a> Interp<'a> {
                     let submodule = format!("{}{sep}{m}", imp.module);
                     self.index.module(self.file, &submodule).map(|(p, sm)| {
                         let mut inner = self.module_run(sm, Some(p));
-                        inner.module_object(imp.span)
+                        let v = inner.module_object(imp.span);
+                        other.absorb(&inner);
+                        v
                     })
                 }
             },
             None => Some(other.module_object(imp.span)),
         };
+        self.absorb(&other);
         found.and_then(|v| importable(v, imp.span, path))
     }
 
     /// Another module of the app, run to its module-level values, one import deeper than this
     /// run (what reading an imported name, a re-export, a `require`d module or a class
     /// attribute of another file needs).
+    /// It spends this run's step budget and stops when this run would (see [`Interp::absorb`]).
     fn module_run(&self, module: &'a ir::Module, file: Option<&'a Path>) -> Interp<'a> {
         let mut other = Interp::new(module, file, self.index);
         other.import_depth = self.import_depth + 1;
+        other.steps = self.steps;
+        other.abandon = self.abandon;
+        other.shared = self.shared.clone();
         other.module_pass();
         other
+    }
+
+    /// What a run made by [`Interp::module_run`] spent of the step budget, and whether it was
+    /// abandoned: this run's now (nested runs of other files share one budget, so that code
+    /// calling across files in loops stays bounded).
+    fn absorb(&mut self, other: &Interp<'a>) {
+        self.steps = self.steps.max(other.steps);
+        self.abandoned |= other.abandoned;
     }
 
     /// A module-level name of this module, imports followed.
@@ -857,10 +886,9 @@ impl<'a> Interp<'a> {
                 continue;
             };
             let mut other = self.module_run(other_module, Some(path));
-            if let Some(v) = other
-                .global(name)
-                .and_then(|v| importable(v, imp.span, path))
-            {
+            let found = other.global(name);
+            self.absorb(&other);
+            if let Some(v) = found.and_then(|v| importable(v, imp.span, path)) {
                 self.globals.insert(name.to_string(), v.clone());
                 return Some(v);
             }
@@ -914,6 +942,7 @@ impl<'a> Interp<'a> {
             Some(v) => v.clone(),
             None => other.module_object(span),
         };
+        self.absorb(&other);
         importable(v, span, path)
     }
 
@@ -1145,7 +1174,9 @@ impl<'a> Interp<'a> {
             return;
         };
         let step_events = self.step_events.len();
-        let mut st = self.module_run(module, Some(path)).take_module_state();
+        let mut other = self.module_run(module, Some(path));
+        self.absorb(&other);
+        let mut st = other.take_module_state();
         self.swap_module(&mut st);
         self.call_func(main, None, &Args::default());
         self.swap_module(&mut st);
@@ -1579,6 +1610,8 @@ impl<'a> Interp<'a> {
                 Value::Pipeline(p) => out.push((*p, None, None)),
                 Value::Wave(p, w) => out.push((*p, Some(*w), None)),
                 Value::StageDeployment(p, s) => out.push((*p, None, Some(*s))),
+                // `pipeline.add_stage` handed on: the pipeline is.
+                Value::Method(recv, _) => handles(recv, out),
                 Value::List(items) => items.iter().for_each(|i| handles(i, out)),
                 Value::Dict(entries) => entries.iter().for_each(|(_, i)| handles(i, out)),
                 _ => {}
@@ -2134,6 +2167,76 @@ impl<'a> Interp<'a> {
     /// argument is more than a value ([`plain`]: what the function did with a construct would
     /// be lost here), the run is as deep as it may go, or the function did more than compute
     /// a value: made a construct, a pipeline or a step, used an asset, or was cut short.
+    fn writes_of(&mut self, module: &ir::Module) -> Rc<ir::Writes> {
+        let key = module as *const ir::Module as usize;
+        if let Some(w) = self.shared.borrow().writes.get(&key) {
+            return w.clone();
+        }
+        let w = Rc::new(ir::writes(module));
+        self.shared.borrow_mut().writes.insert(key, w.clone());
+        w
+    }
+
+    /// The other files of `file`'s package, looked up once per file.
+    fn package_files(&self, file: &'a Path) -> Vec<(&'a Path, &'a ir::Module)> {
+        if let Some(f) = self.shared.borrow().package_files.get(file) {
+            return f.clone();
+        }
+        let f = self.index.package_files(file);
+        self.shared
+            .borrow_mut()
+            .package_files
+            .insert(file.to_path_buf(), f.clone());
+        f
+    }
+
+    /// Whether another file's module holds, while this run calls into it, the state its
+    /// top-level statements leave (what `module_run` rebuilds): none of its functions changes
+    /// one of its names (`_cfg["account"] = a`, a `global` counter), the calling file changes
+    /// nothing it imports from it (`settings.ACCOUNT = …`, `ACCOUNTS.append(…)`), and, in a
+    /// package, no file of it changes one of its names (Go's `main` setting a package var).
+    fn module_settled(&mut self, callee: &'a ir::Module, path: &'a Path) -> bool {
+        let w = self.writes_of(callee);
+        if w.in_functions.iter().any(|n| ir::defines(callee, n)) {
+            return false;
+        }
+        let caller = self.module;
+        let cw = self.writes_of(caller);
+        for imp in &caller.imports {
+            let Some((p, _)) = self.index.module(self.file, &imp.module) else {
+                continue;
+            };
+            if p == path
+                && (cw.other
+                    || cw.items.contains(&imp.local)
+                    || cw.in_functions.contains(&imp.local))
+            {
+                return false;
+            }
+        }
+        if crate::lang::for_path(path)
+            .and_then(|p| p.package_scope)
+            .is_some()
+        {
+            let mut files = self.package_files(path);
+            if let Some(f) = self.file {
+                files.push((f, caller));
+            }
+            for (_, m) in files {
+                let mw = self.writes_of(m);
+                if mw
+                    .in_functions
+                    .iter()
+                    .chain(mw.items.iter())
+                    .any(|n| ir::defines(callee, n))
+                {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
     fn call_elsewhere(
         &mut self,
         path: &'a Path,
@@ -2151,6 +2254,7 @@ impl<'a> Interp<'a> {
             .iter()
             .chain(a.keywords.iter().map(|(_, v)| v))
             .all(plain)
+            || !self.module_settled(module, path)
         {
             return None;
         }
@@ -2170,6 +2274,7 @@ impl<'a> Interp<'a> {
         };
         let before = made(&other);
         let v = other.call_func(func, class, a);
+        self.absorb(&other);
         let clean = made(&other) == before
             && !other.opaque
             && other.too_deep.is_none()
@@ -2221,6 +2326,7 @@ impl<'a> Interp<'a> {
             .iter()
             .chain(a.keywords.iter().map(|(_, v)| v))
             .all(handed)
+            || !self.module_settled(module, path)
         {
             return None;
         }
@@ -2237,22 +2343,33 @@ impl<'a> Interp<'a> {
                     let key = (env.span.start_byte, env.span.end_byte);
                     // Said even when it is the file modelled (a Stage made by another file's
                     // code otherwise keeps its env with that file); `build` drops it then.
-                    let at = if handed_spans.contains(&key) {
-                        caller
-                    } else {
-                        Some(path)
-                    };
+                    let handed = handed_spans.contains(&key);
+                    let at = if handed { caller } else { Some(path) };
                     env.file = at.map(Path::to_path_buf);
+                    // Made there of a value handed over (`account=account`): one env has one
+                    // file, so what is said of that value is said where the env is made.
+                    if !handed {
+                        for part in [&mut env.account, &mut env.region] {
+                            if let super::Known::Value(_, s) | super::Known::Unknown(s) = part {
+                                if handed_spans.contains(&(s.start_byte, s.end_byte)) {
+                                    *s = env.span;
+                                }
+                            }
+                        }
+                    }
                 }
             }
         };
         let pipelines = self.pipelines.len();
+        let made_at_home = self.made_at_home;
         // A function of the file modelled (called by the package's `main` in another file):
         // what it makes is this file's.
         let home = Some(path) == self.home;
         let step_events = self.step_events.len();
         let steps_made = self.steps_made.clone();
-        let mut st = self.module_run(module, Some(path)).take_module_state();
+        let mut other = self.module_run(module, Some(path));
+        self.absorb(&other);
+        let mut st = other.take_module_state();
         let in_pass = std::mem::replace(&mut self.in_module_pass, false);
         self.swap_module(&mut st);
         let mut v = self.call_func(func, class, a);
@@ -2288,6 +2405,8 @@ impl<'a> Interp<'a> {
                 _ => false,
             }
         }
+        // What the call gives is written here, at the call (what is said of it is said here).
+        v.span = span;
         if !home
             && (self.pipelines.len() != pipelines
                 || self.step_events.len() != step_events
@@ -2295,6 +2414,8 @@ impl<'a> Interp<'a> {
                 || holds_step(&v))
         {
             self.pipelines.truncate(pipelines);
+            // What calls of this file's functions made in it is gone with it.
+            self.made_at_home = made_at_home;
             self.step_events.truncate(step_events);
             self.steps_made = steps_made;
             self.opaque = true;
@@ -2771,15 +2892,27 @@ impl<'a> Interp<'a> {
         let file = self.file?;
         crate::lang::for_path(file)?.package_scope?;
         let key = (file.parent()?.to_path_buf(), name.to_string());
-        if !self.package_names.contains_key(&key) {
+        let cached = self.shared.borrow().package_names.get(&key).cloned();
+        if cached.is_none() {
             let mut found = None;
             if self.import_depth < MAX_IMPORT_DEPTH {
-                let defining = self
+                let mut defining = self
                     .index
                     .package_files(file)
                     .into_iter()
-                    .find(|(_, m)| ir::defines(m, name));
-                if let Some((path, module)) = defining {
+                    .filter(|(_, m)| ir::defines(m, name));
+                // Defined by one file only (by two, the build is not the one the model sees),
+                // and changed by none of the package's code (`main` setting it).
+                let first = defining.next();
+                let changed = {
+                    let mut files = self.package_files(file);
+                    files.push((file, self.module));
+                    files.into_iter().any(|(_, m)| {
+                        let w = self.writes_of(m);
+                        w.in_functions.contains(name) || w.items.contains(name)
+                    })
+                };
+                if let (Some((path, module)), None, false) = (first, defining.next(), changed) {
                     let mut other = self.module_run(module, Some(path));
                     found = other
                         .global(name)
@@ -2790,11 +2923,15 @@ impl<'a> Interp<'a> {
                                 .then(|| V::new(Value::Func(name.to_string()), at))
                         })
                         .map(|v| (v, path));
+                    self.absorb(&other);
                 }
             }
-            self.package_names.insert(key.clone(), found);
+            self.shared
+                .borrow_mut()
+                .package_names
+                .insert(key.clone(), found);
         }
-        let (v, path) = self.package_names.get(&key)?.clone()?;
+        let (v, path) = self.shared.borrow().package_names.get(&key)?.clone()?;
         importable(v, at, path)
     }
 
@@ -3170,6 +3307,7 @@ impl<'a> Interp<'a> {
             }
             let mut other = self.module_run(module, file);
             let v = other.eval(value);
+            self.absorb(&other);
             importable(v, at, file.unwrap_or(Path::new("")))?
         };
         Some(if is_enum {

@@ -517,7 +517,11 @@ impl AppIndex for Index {
         let Some(in_package) = self.files.get(file).and_then(|f| f.plugin.package_scope) else {
             return Vec::new();
         };
-        if !in_package(file) {
+        if !self
+            .files
+            .get(file)
+            .is_some_and(|f| in_package(file, &f.text))
+        {
             return Vec::new();
         }
         let folder = file.parent();
@@ -528,7 +532,7 @@ impl AppIndex for Index {
                 p.as_path() != file
                     && p.parent() == folder
                     && std::ptr::eq(f.plugin, self.files[file].plugin)
-                    && in_package(p)
+                    && in_package(p, &f.text)
             })
             .map(|(p, f)| (p.as_path(), f.module()))
             .collect();
