@@ -2158,15 +2158,7 @@ impl<'a> Interp<'a> {
         }
     }
 
-    /// Runs a function or method with `args` bound to its parameters; what it returns
-    /// (unknown when that is not known).
-    /// A function (or a static method of `class`) of another of the app's files, called with
-    /// values this run computed: run in its own module (its names, one import deeper) as a
-    /// function of its arguments alone, and what it returns as [`returned_elsewhere`] gives
-    /// it. `None` (the call is then unknown, as any the model does not follow) when an
-    /// argument is more than a value ([`plain`]: what the function did with a construct would
-    /// be lost here), the run is as deep as it may go, or the function did more than compute
-    /// a value: made a construct, a pipeline or a step, used an asset, or was cut short.
+    /// What `module`'s code changes of its names (see [`ir::writes`]), worked out once.
     fn writes_of(&mut self, module: &ir::Module) -> Rc<ir::Writes> {
         let key = module as *const ir::Module as usize;
         if let Some(w) = self.shared.borrow().writes.get(&key) {
@@ -2237,6 +2229,15 @@ impl<'a> Interp<'a> {
         true
     }
 
+    /// A function (or a static method of `class`) of another of the app's files, called with
+    /// values this run computed: run in its own module (its names, one import deeper) as a
+    /// function of its arguments alone, and what it returns as [`returned_elsewhere`] gives
+    /// it. `None` (the call is then unknown, as any the model does not follow) when an
+    /// argument is more than a value ([`plain`]: what the function did with a construct would
+    /// be lost here), that file's state may not be what its statements leave
+    /// ([`Interp::module_settled`]), the run is as deep as it may go, or the function did more
+    /// than compute a value: made a construct, a pipeline or a step, used an asset, or was cut
+    /// short.
     fn call_elsewhere(
         &mut self,
         path: &'a Path,
@@ -2249,13 +2250,7 @@ impl<'a> Interp<'a> {
         if self.import_depth >= MAX_IMPORT_DEPTH || self.depth >= MAX_DEPTH {
             return None;
         }
-        if !a
-            .positional
-            .iter()
-            .chain(a.keywords.iter().map(|(_, v)| v))
-            .all(plain)
-            || !self.module_settled(module, path)
-        {
+        if !a.all(plain) || !self.module_settled(module, path) {
             return None;
         }
         let mut other = self.module_run(module, Some(path));
@@ -2321,13 +2316,7 @@ impl<'a> Interp<'a> {
                 _ => plain(v),
             }
         }
-        if !a
-            .positional
-            .iter()
-            .chain(a.keywords.iter().map(|(_, v)| v))
-            .all(handed)
-            || !self.module_settled(module, path)
-        {
+        if !a.all(handed) || !self.module_settled(module, path) {
             return None;
         }
         // Where each value handed over is written: an env made there of one of them (a props
@@ -2424,6 +2413,8 @@ impl<'a> Interp<'a> {
         Some(v)
     }
 
+    /// Runs a function or method with `args` bound to its parameters; what it returns
+    /// (unknown when that is not known).
     fn call_func(&mut self, func: &'a FuncDef, class: Option<&str>, args: &Args) -> V {
         if self.depth >= MAX_DEPTH {
             // Not run: what it would have made is unknown (a Stage made by the app's code
@@ -5528,6 +5519,14 @@ pub(super) struct Args {
 }
 
 impl Args {
+    /// Whether `f` holds for every argument, positional or keyword.
+    pub(super) fn all(&self, f: impl Fn(&V) -> bool) -> bool {
+        self.positional
+            .iter()
+            .chain(self.keywords.iter().map(|(_, v)| v))
+            .all(f)
+    }
+
     /// The arguments after the scope, as a fingerprint: `("Prod",env={…},)`.
     pub(super) fn key(&self) -> String {
         let mut key = String::from("(");
