@@ -349,6 +349,14 @@ pub struct Module {
     pub too_deep: Option<Span>,
 }
 
+/// The function `name` among a block's statements (a module's or a class's body).
+pub fn func_named<'m>(body: &'m [Stmt], name: &str) -> Option<&'m FuncDef> {
+    body.iter().find_map(|s| match s {
+        Stmt::Func(f) if f.name == name => Some(f),
+        _ => None,
+    })
+}
+
 /// Whether a module's own top-level statements bind `name`: a variable or constant, a
 /// function, a class.
 pub fn defines(module: &Module, name: &str) -> bool {

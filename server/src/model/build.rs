@@ -1165,10 +1165,7 @@ impl<'a> Interp<'a> {
             .package_files(file)
             .into_iter()
             .find_map(|(path, module)| {
-                module.body.iter().find_map(|s| match s {
-                    Stmt::Func(f) if f.name == ir::ENTRY_POINT => Some((path, module, f)),
-                    _ => None,
-                })
+                Some((path, module, ir::func_named(&module.body, ir::ENTRY_POINT)?))
             });
         let Some((path, module, main)) = found else {
             return;
@@ -2227,6 +2224,22 @@ impl<'a> Interp<'a> {
             }
         }
         true
+    }
+
+    /// A function (or a static method of `class`) of another of the app's files, called: as a
+    /// function of its arguments alone when it can be ([`Interp::call_elsewhere`]), else in this
+    /// run with that file's names ([`Interp::call_in_other_file`]); `None` when neither may.
+    fn call_other_file(
+        &mut self,
+        path: &'a Path,
+        module: &'a ir::Module,
+        func: &'a FuncDef,
+        class: Option<&str>,
+        a: &Args,
+        span: Span,
+    ) -> Option<V> {
+        self.call_elsewhere(path, module, func, class, a, span)
+            .or_else(|| self.call_in_other_file(path, module, func, class, a, span))
     }
 
     /// A function (or a static method of `class`) of another of the app's files, called with
@@ -3801,16 +3814,11 @@ impl<'a> Interp<'a> {
             },
             Value::AppFunc(f) => {
                 let found = self.index.file_module(&f.0).and_then(|(path, module)| {
-                    let def = module.body.iter().find_map(|s| match s {
-                        Stmt::Func(d) if d.name == f.1 => Some(d),
-                        _ => None,
-                    })?;
-                    Some((path, module, def))
+                    Some((path, module, ir::func_named(&module.body, &f.1)?))
                 });
                 found
                     .and_then(|(path, module, def)| {
-                        self.call_elsewhere(path, module, def, None, &a, span)
-                            .or_else(|| self.call_in_other_file(path, module, def, None, &a, span))
+                        self.call_other_file(path, module, def, None, &a, span)
                     })
                     .unwrap_or(V::unknown(span))
             }
@@ -3867,20 +3875,12 @@ impl<'a> Interp<'a> {
             // `Accounts.envFor(…)` of a class in another file: run there.
             if !self.classes.contains_key(class.as_str()) {
                 let found = self.index.class(class).and_then(|(path, def, module)| {
-                    let m = def.body.iter().find_map(|s| match s {
-                        Stmt::Func(f) if f.name == name && f.is_static => Some(f),
-                        _ => None,
-                    })?;
+                    let m = ir::func_named(&def.body, name).filter(|m| m.is_static)?;
                     Some((path, module, m))
                 });
                 if let Some((path, module, m)) = found {
                     let class = class.clone();
-                    if let Some(v) = self
-                        .call_elsewhere(path, module, m, Some(&class), &a, span)
-                        .or_else(|| {
-                            self.call_in_other_file(path, module, m, Some(&class), &a, span)
-                        })
-                    {
+                    if let Some(v) = self.call_other_file(path, module, m, Some(&class), &a, span) {
                         return v;
                     }
                 }
@@ -4079,11 +4079,7 @@ impl<'a> Interp<'a> {
     }
 
     fn method(&self, class: &str, name: &str) -> Option<&'a FuncDef> {
-        let def = self.classes.get(class)?;
-        def.body.iter().find_map(|s| match s {
-            Stmt::Func(f) if f.name == name => Some(f),
-            _ => None,
-        })
+        ir::func_named(&self.classes.get(class)?.body, name)
     }
 
     /// Notes what `c` is for CDK's own `Stage`s made by the app's code: one itself (numbered),
